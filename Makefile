@@ -1,0 +1,42 @@
+# Two commands a newcomer needs: `make demo` and `make test`. Each sets up what it needs.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+SYSPKGS_DEMO := espeak-ng redis-server
+SYSPKGS_TEST := espeak-ng redis-server chromium sox
+
+.PHONY: demo test bench lint sysdeps sysdeps-test venv clean serve
+
+$(STAMP): pyproject.toml
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --upgrade pip
+	$(BIN)/python -m pip install -q -e '.[dev]'
+	@touch $(STAMP)
+
+venv: $(STAMP)
+
+sysdeps:
+	@scripts/sysdeps.sh $(SYSPKGS_DEMO)
+
+sysdeps-test:
+	@scripts/sysdeps.sh $(SYSPKGS_TEST)
+
+demo: sysdeps venv
+	$(BIN)/ivr demo
+
+test: sysdeps-test venv
+	$(BIN)/ruff check ivr tests bench
+	$(BIN)/python -m pytest -q
+
+bench: sysdeps-test venv
+	$(BIN)/python -m bench
+
+serve: venv
+	$(BIN)/ivr serve
+
+lint: venv
+	$(BIN)/ruff check ivr tests bench
+
+clean:
+	rm -rf $(VENV) var .pytest_cache

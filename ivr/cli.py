@@ -1,0 +1,151 @@
+"""The `ivr` command line: serve, worker, demo, simulate, flows check, models install, report."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from ivr.config import Settings
+
+
+def not_yet(what: str) -> None:
+    """A command whose capability has not landed yet says so and exits 2."""
+    click.echo(f"ivr: {what} is not available in this version yet", err=True)
+    sys.exit(2)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="ivr")
+def main() -> None:
+    """ivr: a self-hosted, voice-first phone and SMS front desk for small businesses."""
+
+
+@main.command()
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=5000, show_default=True, type=int)
+@click.option("--threads", default=32, show_default=True, type=int,
+              help="gunicorn threads (each WebSocket media stream holds one)")
+@click.option("--workers", default=1, show_default=True, type=int)
+def serve(host: str, port: int, threads: int, workers: int) -> None:
+    """Run the web app: webhooks, media streams, API, dashboard (gunicorn, threaded)."""
+    from ivr.serve import serve as run
+
+    run(Settings.from_env(), host=host, port=port, threads=threads, workers=workers)
+
+
+@main.command()
+@click.option("--burst", is_flag=True, help="exit when the queues are empty")
+def worker(burst: bool) -> None:
+    """Run the rq worker (with its scheduler) for background jobs."""
+    try:
+        from ivr.worker import run_worker
+    except ModuleNotFoundError:
+        not_yet("ivr worker")
+    run_worker(Settings.from_env(), burst=burst)
+
+
+@main.command()
+@click.option("--script", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="read the session from a file instead of the terminal")
+def demo(script: Path | None) -> None:
+    """Start everything locally (Redis, web, worker, carrier simulator) and talk to it."""
+    from ivr.demo import run_demo
+
+    run_demo(script=script)
+
+
+@main.command()
+@click.option("--as", "role", type=click.Choice(["caller", "texter", "agent"]), default="caller",
+              show_default=True)
+@click.option("--business", help="business name or number to reach (default: the first)")
+@click.option("--from", "from_", default="+15125550199", show_default=True,
+              help="the caller's number")
+def simulate(role: str, business: str | None, from_: str) -> None:
+    """Talk to a running `ivr serve` as a caller, texter or agent through the carrier simulator."""
+    try:
+        from ivr.sim.terminal import run_terminal
+    except ModuleNotFoundError:
+        not_yet("ivr simulate")
+    run_terminal(Settings.from_env(), role=role, business=business, caller=from_)
+
+
+@main.group()
+def flows() -> None:
+    """Flow files: validate them."""
+
+
+@flows.command("check")
+@click.argument("files", nargs=-1, required=True,
+                type=click.Path(exists=True, path_type=Path))
+def flows_check(files: tuple[Path, ...]) -> None:
+    """Validate flows and business configs; prints `file:line: problem`, exits 1 on any."""
+    from ivr.checks import check_files
+
+    problems = check_files(list(files))
+    for problem in problems:
+        click.echo(str(problem))
+    if problems:
+        sys.exit(1)
+    click.echo(f"ok: {len(files)} file(s)")
+
+
+@main.group()
+def models() -> None:
+    """Vosk speech models."""
+
+
+@models.command("install")
+@click.argument("source", required=False)
+@click.option("--dest", type=click.Path(path_type=Path), default=Path("models"), show_default=True)
+def models_install(source: str | None, dest: Path) -> None:
+    """Install a Vosk model by NAME, URL or local PATH (progress bar, checksum)."""
+    try:
+        from ivr.speech.models import install_cli
+    except ModuleNotFoundError:
+        not_yet("ivr models install")
+    install_cli(source, dest)
+
+
+@main.command()
+@click.option("--since", help="ISO date/time (default: 30 days ago)")
+@click.option("--until", help="ISO date/time (default: now)")
+@click.option("--format", "fmt", type=click.Choice(["md", "html", "csv"]), default="md",
+              show_default=True)
+def report(since: str | None, until: str | None, fmt: str) -> None:
+    """The monthly review: metrics, unanswered questions, stale content, routing suggestions."""
+    try:
+        from ivr.report import report_cli
+    except ModuleNotFoundError:
+        not_yet("ivr report")
+    report_cli(Settings.from_env(), since=since, until=until, fmt=fmt)
+
+
+@main.command()
+@click.option("--business", help="business name or key (default: all)")
+def oncall(business: str | None) -> None:
+    """Who is on call right now, in hunt order."""
+    try:
+        from ivr.oncall import oncall_cli
+    except ModuleNotFoundError:
+        not_yet("ivr oncall")
+    oncall_cli(Settings.from_env(), business=business)
+
+
+@main.command()
+@click.option("--since", help="ISO date/time")
+@click.option("--until", help="ISO date/time")
+@click.option("--format", "fmt", type=click.Choice(["csv", "jsonl"]), default="jsonl",
+              show_default=True)
+def export(since: str | None, until: str | None, fmt: str) -> None:
+    """Export finished conversations as CSV or JSON lines to stdout."""
+    try:
+        from ivr.export import export_cli
+    except ModuleNotFoundError:
+        not_yet("ivr export")
+    export_cli(Settings.from_env(), since=since, until=until, fmt=fmt)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,59 @@
+"""Conversation state the flow core carries between turns; JSON-serialisable for Redis."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field, fields
+from typing import Any
+
+
+@dataclass
+class State:
+    """Where a conversation stands.
+
+    Attributes:
+        flow: the flow's name.
+        started: whether the greeting has been given.
+        bucket: the bucket chosen (None until known).
+        route: the bucket's route ("bot_only", "bot_first", "human").
+        slots: filled slot values by slot name.
+        slot_confidence: confidence of each filled slot (0..1).
+        asking: the slot (or "intent") the last question asked, None when not waiting.
+        confirming: a value awaiting the customer's yes/no ("I heard Texas — is that right?").
+        attempts: failed turns on the current question (silence, no match, low confidence).
+        low_confidence_turns: low-confidence turns across the conversation.
+        turn: increases by one per question asked; voice uses it to let one answer win.
+        reasons: escalation reasons recorded so far.
+        confidence: the bot's overall confidence in its latest decision.
+        outcome: set when the conversation ends.
+        last_text: the customer's previous message (repeats signal frustration).
+        extra: room for flow-specific bookkeeping.
+    """
+
+    flow: str = ""
+    started: bool = False
+    bucket: str | None = None
+    route: str | None = None
+    slots: dict[str, Any] = field(default_factory=dict)
+    slot_confidence: dict[str, float] = field(default_factory=dict)
+    asking: str | None = None
+    confirming: Any = None
+    attempts: int = 0
+    low_confidence_turns: int = 0
+    turn: int = 0
+    reasons: list[str] = field(default_factory=list)
+    confidence: float | None = None
+    outcome: str | None = None
+    last_text: str = ""
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def done(self) -> bool:
+        return self.outcome is not None
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> State:
+        known = {f.name for f in fields(cls)}
+        return cls(**{k: v for k, v in data.items() if k in known})

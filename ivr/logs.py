@@ -1,0 +1,36 @@
+"""One structured line per event, carrying the call or message SID; never secrets or transcripts.
+
+`event("sms.received", sid=..., business=...)` logs `event=sms.received sid=SM.. business=..`.
+Values are passed through `redact` so a stray card number or SSN never reaches a log file.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+
+_CARD = re.compile(r"\b(?:\d[ -]?){13,19}\b")
+_SSN = re.compile(r"\b\d{3}-\d{2}-\d{4}\b")
+#: Keys whose values never reach a log line.
+SECRET_KEYS = frozenset({"auth_token", "token", "password", "secret", "body", "text", "transcript"})
+
+
+def redact(text: str) -> str:
+    """Mask card numbers and SSNs in free text."""
+    text = _SSN.sub("[ssn]", text)
+    return _CARD.sub("[card]", text)
+
+
+def event(name: str, logger: logging.Logger | None = None, level: int = logging.INFO,
+          **fields: object) -> None:
+    """Log one `event=NAME key=value ...` line."""
+    parts = [f"event={name}"]
+    for key, value in fields.items():
+        if key in SECRET_KEYS:
+            value = "[redacted]"
+        parts.append(f"{key}={redact(str(value)).replace(' ', '_')}")
+    (logger or logging.getLogger("ivr")).log(level, " ".join(parts))
+
+
+def configure(level: str = "INFO") -> None:
+    logging.basicConfig(level=level, format="%(asctime)s %(levelname)s %(name)s %(message)s")

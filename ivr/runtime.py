@@ -1,0 +1,64 @@
+"""The objects every part of a running ivr shares, built once from Settings.
+
+The web app, the rq worker and the CLI each build one `Runtime`; nothing is created at import
+time and the Redis connection is always explicit (rq's lesson).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from functools import cached_property
+
+import redis
+
+from ivr.business import Directory, load_directory
+from ivr.config import Settings
+from ivr.store import Store
+
+Clock = Callable[[], datetime]
+
+
+def system_clock() -> datetime:
+    """Now, timezone-aware (UTC)."""
+    return datetime.now(UTC)
+
+
+@dataclass
+class Runtime:
+    """Settings plus the live connections built from them.
+
+    Attributes:
+        settings: the frozen environment view.
+        redis: the connection (to REDIS_URL, or the embedded server the CLI started).
+        directory: the businesses served.
+        clock: injected so tests can stand at 23:00 on a Saturday.
+    """
+
+    settings: Settings
+    redis: redis.Redis
+    directory: Directory
+    clock: Clock = field(default=system_clock)
+
+    @classmethod
+    def build(cls, settings: Settings, connection: redis.Redis | None = None,
+              clock: Clock | None = None) -> Runtime:
+        if connection is None:
+            if not settings.redis_url:
+                raise RuntimeError("REDIS_URL is not set and no embedded Redis was started")
+            connection = redis.Redis.from_url(settings.redis_url, socket_timeout=5,
+                                              socket_connect_timeout=2, health_check_interval=30)
+        return cls(settings=settings, redis=connection,
+                   directory=load_directory(settings.config_path), clock=clock or system_clock)
+
+    @cached_property
+    def store(self) -> Store:
+        return Store(self.redis)
+
+    @cached_property
+    def twilio(self):  # -> twilio.rest.Client
+        """The REST client, honouring TWILIO_API_BASE."""
+        from ivr.twilio.rest import make_client
+
+        return make_client(self.settings)

@@ -1,0 +1,185 @@
+"""The conversation service: load state, advance the flow core, record, hand actions on.
+
+Both channels call `Conversations.handle`; it knows the store and the flow core, not Flask or
+TwiML. Side effects that reach people (staff texts, warm transfers, follow-ups) are passed to
+the `effects` hooks so each capability plugs in without this module growing.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from phonenumbers import NumberParseException, geocoder, parse
+
+from ivr.business import Business
+from ivr.flow.actions import Action, Ask, End, Say, Unanswered
+from ivr.flow.clock import OpeningHours
+from ivr.flow.context import Context, CustomerFacts, Order
+from ivr.flow.engine import step
+from ivr.flow.events import Input
+from ivr.flow.loader import load_flow
+from ivr.flow.model import Flow
+from ivr.flow.state import State
+from ivr.logs import event
+from ivr.records import Record, add_turn, iso, new_conversation
+from ivr.runtime import Runtime
+
+log = logging.getLogger("ivr.service")
+
+#: A hook run for the actions of one step: (runtime, business, record, actions, channel_ref).
+Effect = Callable[["Runtime", Business, Record, list[Action], "Turn"], None]
+
+_flows: dict[tuple[Path, float], Flow] = {}
+_orders: dict[tuple[Path, float], tuple[Order, ...]] = {}
+
+
+def flow_for(business: Business) -> Flow:
+    """The business's flow, parsed once per file version."""
+    key = (business.flow_path, business.flow_path.stat().st_mtime)
+    if key not in _flows:
+        _flows[key] = load_flow(business.flow_path)
+    return _flows[key]
+
+
+def orders_for(business: Business) -> tuple[Order, ...]:
+    path = business.customers_path
+    if path is None or not path.exists():
+        return ()
+    key = (path, path.stat().st_mtime)
+    if key not in _orders:
+        _orders[key] = business.load_orders()
+    return _orders[key]
+
+
+def customer_facts(business: Business, phone: str) -> tuple[CustomerFacts, dict[str, Order]]:
+    """What the business knows of `phone`: its orders, its name, the state its number is from."""
+    orders = orders_for(business)
+    mine = tuple(o for o in orders if o.phone == phone)
+    try:
+        place = geocoder.description_for_number(parse(phone, None), "en") or None
+    except NumberParseException:
+        place = None
+    name = next((o.name for o in mine if o.name), None)
+    return CustomerFacts(phone=phone, name=name, orders=mine, suggested_state=place), {
+        o.order_id: o for o in orders}
+
+
+def build_context(business: Business, channel: str, phone: str, now: datetime) -> Context:
+    hours = OpeningHours(business.hours, business.timezone, business.holidays)
+    facts, by_id = customer_facts(business, phone)
+    return Context(now=now.astimezone(business.tz), channel=channel,  # type: ignore[arg-type]
+                   business_name=business.name, params=business.params,
+                   after_hours=not hours.is_open(now), next_opening=hours.next_opening(now),
+                   customer=facts, orders_by_id=by_id)
+
+
+@dataclass
+class Turn:
+    """The result of one `handle` call, for the channel to render and the effects to act on.
+
+    Attributes:
+        actions: what the flow decided, in order.
+        record: the conversation record after this turn (already saved).
+        state: the flow state after this turn.
+        key: the conversation key (the customer's number for SMS, the CallSid for voice).
+        new: True when this turn began the conversation.
+        meta: channel-specific facts for effects (e.g. the CallSid of the live call).
+    """
+
+    actions: list[Action]
+    record: Record
+    state: State
+    key: str
+    new: bool = False
+    meta: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def ended(self) -> bool:
+        return self.state.done
+
+
+class Conversations:
+    """Drives conversations for every business of a runtime."""
+
+    def __init__(self, runtime: Runtime, effects: list[Effect] | None = None) -> None:
+        self.runtime = runtime
+        self.effects: list[Effect] = list(effects or [])
+
+    def _load(self, business: Business, channel: str, key: str) -> tuple[State, Record] | None:
+        stored = self.runtime.store.get_state(business.key, channel, key)
+        if not stored:
+            return None
+        record = self.runtime.store.get(stored["record_id"])
+        if record is None:
+            return None
+        return State.from_dict(stored["flow_state"]), record
+
+    def current(self, business: Business, channel: str, key: str) -> tuple[State, Record] | None:
+        """The live conversation under `key`, if any."""
+        return self._load(business, channel, key)
+
+    def handle(self, business: Business, channel: str, customer: str, inp: Input, *,
+               key: str | None = None, sid: str | None = None,
+               meta: dict[str, Any] | None = None) -> Turn:
+        """Advance the conversation of `customer` (under `key`, default the customer's number)
+        with one input; records the transcript and runs the effects hooks."""
+        key = key or customer
+        now = self.runtime.clock()
+        flow = flow_for(business)
+        loaded = self._load(business, channel, key)
+        new = loaded is None
+        if loaded is None:
+            state = State(flow=flow.name)
+            record = new_conversation(business=business.name, business_key=business.key,
+                                      channel=channel, caller=customer, flow=flow.name,
+                                      now=now, sid=sid)
+        else:
+            state, record = loaded
+            if sid and sid not in record["sids"]:
+                record["sids"].append(sid)
+        if inp.kind in ("text", "speech", "digits") or (inp.kind == "start" and inp.text):
+            add_turn(record, "caller", inp.text, now,
+                     inp.confidence if inp.kind == "speech" else None)
+        context = build_context(business, channel, customer, now)
+        state, actions = step(flow, state, inp, context)
+        self._apply(record, state, actions, now)
+        turn = Turn(actions=actions, record=record, state=state, key=key, new=new,
+                    meta=dict(meta or {}))
+        self.save(business, channel, turn)
+        event("flow.step", log, business=business.key, channel=channel, conversation=record["id"],
+              sid=sid or "-", bucket=state.bucket or "-", outcome=state.outcome or "-")
+        for effect in self.effects:
+            effect(self.runtime, business, record, actions, turn)
+        return turn
+
+    def save(self, business: Business, channel: str, turn: Turn) -> None:
+        """Persist the record, and the live state unless the conversation ended."""
+        store = self.runtime.store
+        store.save(turn.record)
+        if turn.state.done:
+            store.drop_state(business.key, channel, turn.key)
+        else:
+            store.put_state(business.key, channel, turn.key,
+                            {"record_id": turn.record["id"], "flow_state": turn.state.to_dict()})
+
+    @staticmethod
+    def _apply(record: Record, state: State, actions: list[Action], now: datetime) -> None:
+        """Copy the flow's decisions into the record and the bot's words into the transcript."""
+        for action in actions:
+            if isinstance(action, Say | Ask):
+                add_turn(record, "bot", action.text if isinstance(action, Say) else action.prompt,
+                         now)
+            elif isinstance(action, Unanswered):
+                record["unanswered"].append({"question": action.question, "at": iso(now)})
+            elif isinstance(action, End):
+                record["ended_at"] = iso(now)
+        record["bucket"] = state.bucket
+        record["route"] = state.route
+        record["outcome"] = state.outcome or record.get("outcome")
+        record["slots"] = dict(state.slots)
+        record["escalation"] = {"reasons": list(state.reasons), "confidence": state.confidence}

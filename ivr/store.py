@@ -1,0 +1,147 @@
+"""Redis-backed storage: conversation state, records, idempotency keys. Connection passed in.
+
+Keys are namespaced per business (`ivr:{business}:...`) so one Redis serves many businesses and
+several web nodes share it. Nothing here knows about Twilio or Flask.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+from datetime import datetime
+from typing import Any
+
+import redis
+
+from ivr.records import Record, parse_iso
+
+#: How long an unfinished conversation's state lives without activity.
+STATE_TTL_S = 24 * 3600
+
+#: How long an idempotency key (MessageSid, CallSid+turn) is remembered.
+ONCE_TTL_S = 7 * 24 * 3600
+
+PREFIX = "ivr"
+
+
+class Store:
+    """Reads and writes the product's data in one Redis.
+
+    Args:
+        connection: a `redis.Redis` (required; never global).
+        prefix: top-level key prefix, so tests or tenants can share a server.
+    """
+
+    def __init__(self, connection: redis.Redis, prefix: str = PREFIX) -> None:
+        if connection is None:
+            raise TypeError("Store needs a redis connection")
+        self.redis = connection
+        self.prefix = prefix
+
+    # -- keys ---------------------------------------------------------------------------------
+    def key(self, business: str, *parts: str) -> str:
+        """`ivr:{business}:part:part` — every key of a business starts so."""
+        return ":".join((self.prefix, business, *parts))
+
+    def global_key(self, *parts: str) -> str:
+        return ":".join((self.prefix, "_", *parts))
+
+    # -- health -------------------------------------------------------------------------------
+    def ping(self) -> bool:
+        try:
+            return bool(self.redis.ping())
+        except redis.RedisError:
+            return False
+
+    # -- idempotency --------------------------------------------------------------------------
+    def once(self, business: str, token: str, ttl: int = ONCE_TTL_S) -> bool:
+        """True the first time `token` is seen for this business, False on every retry."""
+        return bool(self.redis.set(self.key(business, "once", token), "1", nx=True, ex=ttl))
+
+    def cache_reply(self, business: str, token: str, body: str, ttl: int = ONCE_TTL_S) -> None:
+        """Remember the reply given to `token` so a retried webhook gets the same answer."""
+        self.redis.set(self.key(business, "reply", token), body, ex=ttl)
+
+    def cached_reply(self, business: str, token: str) -> str | None:
+        value = self.redis.get(self.key(business, "reply", token))
+        return value.decode() if value is not None else None
+
+    # -- live conversation state --------------------------------------------------------------
+    def get_state(self, business: str, channel: str, customer: str) -> dict[str, Any] | None:
+        raw = self.redis.get(self.key(business, "state", channel, customer))
+        return json.loads(raw) if raw else None
+
+    def put_state(self, business: str, channel: str, customer: str, state: dict[str, Any],
+                  ttl: int = STATE_TTL_S) -> None:
+        self.redis.set(self.key(business, "state", channel, customer), json.dumps(state), ex=ttl)
+
+    def drop_state(self, business: str, channel: str, customer: str) -> None:
+        self.redis.delete(self.key(business, "state", channel, customer))
+
+    # -- records ------------------------------------------------------------------------------
+    def save(self, record: Record) -> None:
+        """Write a conversation record and index it by time, caller and id."""
+        business = record["business_key"]
+        started = parse_iso(record["started_at"])
+        score = started.timestamp() if started else 0.0
+        pipe = self.redis.pipeline()
+        pipe.set(self.key(business, "conv", record["id"]), json.dumps(record))
+        pipe.zadd(self.key(business, "convs"), {record["id"]: score})
+        pipe.zadd(self.key(business, "phone", record["caller"]), {record["id"]: score})
+        pipe.hset(self.global_key("conv-business"), record["id"], business)
+        pipe.sadd(self.global_key("businesses"), business)
+        pipe.execute()
+
+    def get(self, conversation_id: str) -> Record | None:
+        business = self.redis.hget(self.global_key("conv-business"), conversation_id)
+        if business is None:
+            return None
+        raw = self.redis.get(self.key(business.decode(), "conv", conversation_id))
+        return json.loads(raw) if raw else None
+
+    def businesses(self) -> list[str]:
+        return sorted(b.decode() for b in self.redis.smembers(self.global_key("businesses")))
+
+    def conversations(self, businesses: Iterable[str] | None = None,
+                      since: datetime | None = None, until: datetime | None = None,
+                      phone: str | None = None) -> list[Record]:
+        """Records started in [since, until), oldest first, optionally for one caller."""
+        low = since.timestamp() if since else "-inf"
+        high = f"({until.timestamp()}" if until else "+inf"
+        records: list[Record] = []
+        for business in (businesses if businesses is not None else self.businesses()):
+            index = self.key(business, "phone", phone) if phone else self.key(business, "convs")
+            ids = self.redis.zrangebyscore(index, low, high)
+            if not ids:
+                continue
+            raws = self.redis.mget([self.key(business, "conv", i.decode()) for i in ids])
+            records.extend(json.loads(r) for r in raws if r)
+        records.sort(key=lambda r: r["started_at"])
+        return records
+
+    def delete(self, conversation_id: str) -> None:
+        record = self.get(conversation_id)
+        if record is None:
+            return
+        business = record["business_key"]
+        pipe = self.redis.pipeline()
+        pipe.delete(self.key(business, "conv", conversation_id))
+        pipe.zrem(self.key(business, "convs"), conversation_id)
+        pipe.zrem(self.key(business, "phone", record["caller"]), conversation_id)
+        pipe.hdel(self.global_key("conv-business"), conversation_id)
+        pipe.execute()
+
+    # -- live calls (voice turns) -------------------------------------------------------------
+    def set_call(self, business: str, call_sid: str, ttl: int = STATE_TTL_S, **fields: Any) -> None:
+        """Facts about a live call the web nodes share: current turn, slot, grammar, ..."""
+        key = self.key(business, "call", call_sid)
+        self.redis.hset(key, mapping={k: json.dumps(v) for k, v in fields.items()})
+        self.redis.expire(key, ttl)
+
+    def get_call(self, business: str, call_sid: str) -> dict[str, Any]:
+        raw = self.redis.hgetall(self.key(business, "call", call_sid))
+        return {k.decode(): json.loads(v) for k, v in raw.items()}
+
+    def claim_turn(self, business: str, call_sid: str, turn: int) -> bool:
+        """True for the first answer to question `turn` of a call (keypad or speech); one wins."""
+        return self.once(business, f"turn:{call_sid}:{turn}", ttl=STATE_TTL_S)

@@ -1,0 +1,1 @@
+"""Twilio adapter: signatures, TwiML (pure), REST call control through TWILIO_API_BASE."""

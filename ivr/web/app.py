@@ -1,0 +1,55 @@
+"""Flask app factory: one blueprint per area, the Runtime kept in `app.extensions['ivr']`."""
+
+from __future__ import annotations
+
+import importlib
+import logging
+
+from flask import Flask
+from werkzeug.middleware.proxy_fix import ProxyFix
+
+from ivr.config import Settings
+from ivr.runtime import Runtime
+
+log = logging.getLogger("ivr.web")
+
+#: Blueprint modules, each exposing `bp` (and optionally `init_app(app)`); missing ones skipped
+#: so each capability lands on its own.
+BLUEPRINTS = (
+    "ivr.web.health", "ivr.web.voice", "ivr.web.sms", "ivr.web.stream", "ivr.web.transfer",
+    "ivr.web.api", "ivr.web.dashboard",
+)
+
+
+def create_app(settings: Settings | None = None, runtime: Runtime | None = None) -> Flask:
+    """Build the web app.
+
+    Args:
+        settings: defaults to `Settings.from_env()`.
+        runtime: prebuilt connections (tests and `ivr demo` pass one with their own Redis).
+    """
+    settings = settings or (runtime.settings if runtime else Settings.from_env())
+    runtime = runtime or Runtime.build(settings)
+    app = Flask(__name__)
+    app.config["SECRET_KEY"] = settings.api_token or settings.auth_token or "ivr-demo"
+    app.config["MAX_CONTENT_LENGTH"] = 256 * 1024
+    app.extensions["ivr"] = runtime
+    if settings.trust_proxy:
+        n = settings.trust_proxy
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=n, x_proto=n, x_host=n, x_port=n)  # type: ignore[method-assign]
+    for name in BLUEPRINTS:
+        try:
+            module = importlib.import_module(name)
+        except ModuleNotFoundError as exc:
+            if exc.name != name:
+                raise
+            continue
+        if hasattr(module, "init_app"):
+            module.init_app(app)
+        else:
+            app.register_blueprint(module.bp)
+    return app
+
+
+def runtime_of(app: Flask) -> Runtime:
+    return app.extensions["ivr"]

@@ -1,0 +1,59 @@
+"""Request guards: Twilio signatures on carrier-facing routes, the API token elsewhere."""
+
+from __future__ import annotations
+
+import hmac
+import logging
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
+
+from flask import abort, current_app, request, session
+
+from ivr.twilio.signature import is_valid, signed_url
+
+log = logging.getLogger("ivr.security")
+
+
+def _runtime():
+    return current_app.extensions["ivr"]
+
+
+def twilio_request_is_signed() -> bool:
+    """Whether the current request carries a valid X-Twilio-Signature."""
+    settings = _runtime().settings
+    url = signed_url(settings.public_url, request.host_url, request.full_path)
+    params = request.form.to_dict() if request.method == "POST" else {}
+    return is_valid(settings.auth_token, url, params, request.headers.get("X-Twilio-Signature"))
+
+
+def twilio_signed(view: Callable[..., Any]) -> Callable[..., Any]:
+    """Reject (403, no side effect) any request Twilio did not sign."""
+
+    @wraps(view)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        if not twilio_request_is_signed():
+            log.warning("rejected unsigned request path=%s", request.path)
+            abort(403)
+        return view(*args, **kwargs)
+
+    return wrapper
+
+
+def token_ok(given: str | None) -> bool:
+    expected = _runtime().settings.api_token
+    return bool(expected) and bool(given) and hmac.compare_digest(given, expected)
+
+
+def api_auth(view: Callable[..., Any]) -> Callable[..., Any]:
+    """Bearer IVR_API_TOKEN (or a logged-in dashboard session) or 401."""
+
+    @wraps(view)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        header = request.headers.get("Authorization", "")
+        bearer = header[7:] if header.lower().startswith("bearer ") else None
+        if not (token_ok(bearer) or session.get("ivr_auth")):
+            return {"error": "unauthorized: send Authorization: Bearer <IVR_API_TOKEN>"}, 401
+        return view(*args, **kwargs)
+
+    return wrapper

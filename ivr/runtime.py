@@ -57,6 +57,14 @@ class Runtime:
         return Store(self.redis)
 
     @cached_property
+    def conversations(self):  # -> ivr.service.Conversations
+        """The conversation service with the default effects (transfers, texts, follow-ups)."""
+        from ivr.effects import default_effects
+        from ivr.service import Conversations
+
+        return Conversations(self, default_effects())
+
+    @cached_property
     def twilio(self):  # -> twilio.rest.Client
         """The REST client, honouring TWILIO_API_BASE."""
         from ivr.twilio.rest import make_client

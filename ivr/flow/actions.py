@@ -77,6 +77,7 @@ class QueueFollowUp:
 
     summary: str
     skill: str = "intake"
+    confirmation: str = ""  # the text telling the customer when to expect a reply
 
 
 @dataclass(frozen=True)

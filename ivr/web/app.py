@@ -17,7 +17,7 @@ log = logging.getLogger("ivr.web")
 #: so each capability lands on its own.
 BLUEPRINTS = (
     "ivr.web.health", "ivr.web.voice", "ivr.web.sms", "ivr.web.stream", "ivr.web.transfer",
-    "ivr.web.api", "ivr.web.dashboard",
+    "ivr.web.api", "ivr.web.metrics", "ivr.web.followups", "ivr.web.dashboard",
 )
 
 

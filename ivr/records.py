@@ -10,6 +10,8 @@ import uuid
 from datetime import UTC, datetime
 from typing import Any
 
+from ivr.redact import redact
+
 Record = dict[str, Any]
 
 
@@ -61,8 +63,8 @@ def new_conversation(*, business: str, business_key: str, channel: str, caller: 
 
 def add_turn(record: Record, role: str, text: str, now: datetime,
              confidence: float | None = None) -> None:
-    """Append one line to the transcript (caller, bot or agent)."""
-    turn: dict[str, Any] = {"role": role, "text": text, "at": iso(now)}
+    """Append one line to the transcript (caller, bot or agent), card numbers and SSNs masked."""
+    turn: dict[str, Any] = {"role": role, "text": redact(text), "at": iso(now)}
     if confidence is not None:
         turn["confidence"] = round(float(confidence), 3)
     record["transcript"].append(turn)

@@ -1,0 +1,58 @@
+"""Retention: transcripts, recordings and rendered audio expire after each business's N days.
+
+Transcripts are personal data; a business sets `retention_days` in its config (default 90).
+`purge` runs daily from the worker's scheduler and from `ivr purge`.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from datetime import datetime, timedelta
+from pathlib import Path
+
+from ivr.logs import event
+from ivr.runtime import Runtime
+
+log = logging.getLogger("ivr.retention")
+
+
+def purge_records(runtime: Runtime, now: datetime) -> int:
+    """Delete conversation records older than their business's retention; returns how many."""
+    removed = 0
+    for business in runtime.directory:
+        cutoff = now - timedelta(days=business.retention_days)
+        for record in runtime.store.conversations([business.key], until=cutoff):
+            recording = (record.get("voicemail") or {}).get("recording_sid")
+            if recording:
+                try:
+                    runtime.twilio.recordings(recording).delete()
+                except Exception as exc:  # a recording already gone is fine; log others
+                    event("retention.recording_delete_failed", log, logging.WARNING,
+                          recording=recording, error=type(exc).__name__)
+            runtime.store.delete(record["id"])
+            removed += 1
+    if removed:
+        event("retention.purged", log, records=removed)
+    return removed
+
+
+def purge_audio(directory: Path, max_age_days: int, now_ts: float | None = None) -> int:
+    """Delete rendered audio files (whisper summaries hold personal data) older than the age."""
+    if not directory.exists():
+        return 0
+    cutoff = (now_ts if now_ts is not None else time.time()) - max_age_days * 86400
+    removed = 0
+    for path in directory.rglob("*.wav"):
+        if path.stat().st_mtime < cutoff:
+            path.unlink(missing_ok=True)
+            removed += 1
+    return removed
+
+
+def purge(runtime: Runtime) -> dict[str, int]:
+    """Everything past retention, now."""
+    now = runtime.clock()
+    shortest = min((b.retention_days for b in runtime.directory), default=90)
+    return {"records": purge_records(runtime, now),
+            "audio": purge_audio(runtime.settings.audio_dir, shortest, now.timestamp())}

@@ -113,13 +113,14 @@ def models_install(source: str | None, dest: Path) -> None:
 @click.option("--until", help="ISO date/time (default: now)")
 @click.option("--format", "fmt", type=click.Choice(["md", "html", "csv"]), default="md",
               show_default=True)
-def report(since: str | None, until: str | None, fmt: str) -> None:
+@click.option("--business", help="one business's key or name (default: all)")
+def report(since: str | None, until: str | None, fmt: str, business: str | None) -> None:
     """The monthly review: metrics, unanswered questions, stale content, routing suggestions."""
     try:
         from ivr.report import report_cli
     except ModuleNotFoundError:
         not_yet("ivr report")
-    report_cli(Settings.from_env(), since=since, until=until, fmt=fmt)
+    report_cli(Settings.from_env(), since=since, until=until, fmt=fmt, business=business)
 
 
 @main.command()

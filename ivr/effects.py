@@ -12,5 +12,16 @@ from ivr.service import Effect
 
 def default_effects() -> list[Effect]:
     """The effects a running ivr applies (listed explicitly, so the order is visible)."""
+    from ivr.notify import notify_staff_by_text
+
     effects: list[Effect] = []
+    effects.append(notify_staff_by_text)
+    from ivr.transfer import sms_bridge_effect  # a Transfer on SMS: call the person, bridge
+
+    effects.append(sms_bridge_effect)
+    from ivr.export import export_effect  # an End: queue the signed CRM export
+    from ivr.followups import follow_up_effect  # QueueFollowUp: task, digest, confirmation
+
+    effects.append(follow_up_effect)
+    effects.append(export_effect)
     return effects

@@ -13,8 +13,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from ivr.business import Business, OnCallEntry, Staff
-from ivr.flow.clock import OpeningHours
+from ivr.business import Business, Staff, e164
+from ivr.flow.clock import covers
 
 
 @dataclass(frozen=True)
@@ -41,13 +41,6 @@ def first_name(name: str) -> str:
     return name.split()[0] if name.strip() else name
 
 
-def covers(entry: OnCallEntry, business: Business, now: datetime) -> bool:
-    """Whether an on-call entry applies at `now` (no `when:` means always)."""
-    if not entry.when:
-        return True
-    return OpeningHours(dict(entry.when), business.timezone).is_open(now)
-
-
 def on_call(business: Business, now: datetime, skill: str | None = None) -> list[OnCall]:
     """The hunt order at `now`: on-call people with `skill` first, then the other on-call people.
 
@@ -59,7 +52,7 @@ def on_call(business: Business, now: datetime, skill: str | None = None) -> list
     entries: dict[str, dict[str, str] | None] = {}
     for entry in business.on_call:
         person = business.staff_named(entry.staff)
-        if person is None or person.name in seen or not covers(entry, business, now):
+        if person is None or person.name in seen or not covers(entry.when, business.timezone, now):
             continue
         seen.add(person.name)
         present.append(person)
@@ -88,8 +81,9 @@ def roster_view(business: Business, now: datetime, skill: str | None = None) -> 
 def find_business(directory: Any, name: str) -> Business | None:
     """A business by key, exact name (any case) or one of its numbers."""
     wanted = name.strip().lower()
+    number = e164(name.strip()) if any(c.isdigit() for c in name) else None
     for business in directory:
-        if wanted in (business.key, business.name.lower()) or name in business.numbers:
+        if wanted in (business.key, business.name.lower()) or number in business.numbers:
             return business
     return None
 

@@ -66,6 +66,23 @@ class Store:
         value = self.redis.get(self.key(business, "reply", token))
         return value.decode() if value is not None else None
 
+    def forget_once(self, business: str, token: str) -> None:
+        """Undo `once` when handling failed, so the carrier's retry may act after all."""
+        self.redis.delete(self.key(business, "once", token))
+
+    # -- SMS opt-outs -------------------------------------------------------------------------
+    def set_opted_out(self, business: str, phone: str, opted_out: bool = True) -> None:
+        """Record that `phone` texted STOP (or START again) to this business; never expires."""
+        key = self.key(business, "optout")
+        if opted_out:
+            self.redis.sadd(key, phone)
+        else:
+            self.redis.srem(key, phone)
+
+    def opted_out(self, business: str, phone: str) -> bool:
+        """Whether `phone` asked this business to stop texting it."""
+        return bool(self.redis.sismember(self.key(business, "optout"), phone))
+
     # -- live conversation state --------------------------------------------------------------
     def get_state(self, business: str, channel: str, customer: str) -> dict[str, Any] | None:
         raw = self.redis.get(self.key(business, "state", channel, customer))
@@ -145,3 +162,14 @@ class Store:
     def claim_turn(self, business: str, call_sid: str, turn: int) -> bool:
         """True for the first answer to question `turn` of a call (keypad or speech); one wins."""
         return self.once(business, f"turn:{call_sid}:{turn}", ttl=STATE_TTL_S)
+
+    def next_turn(self, business: str, call_sid: str) -> int:
+        """Number the next question of a live call (1, 2, ...); atomic across web nodes."""
+        key = self.key(business, "call", call_sid)
+        turn = int(self.redis.hincrby(key, "turn", 1))
+        self.redis.expire(key, STATE_TTL_S)
+        return turn
+
+    def drop_call(self, business: str, call_sid: str) -> None:
+        """Forget a live call's facts once it has ended."""
+        self.redis.delete(self.key(business, "call", call_sid))

@@ -163,9 +163,6 @@ class HandledMarks:
         self.redis.hset(self._key(business), text, iso(now) or "")
         return text
 
-    def unmark(self, business: str, question: str) -> None:
-        self.redis.hdel(self._key(business), normalize(question))
-
     def marks(self, business: str) -> dict[str, datetime]:
         raw = self.redis.hgetall(self._key(business))
         out: dict[str, datetime] = {}

@@ -21,6 +21,9 @@ ACCOUNT_SID = "AC" + "0" * 31 + "1"
 AUTH_TOKEN = "test-auth-token-0123456789abcdef"
 API_TOKEN = "test-api-token"
 
+#: `carrier` and `live_app` fixtures for end-to-end tests through the carrier simulator.
+pytest_plugins = ["sim_fixtures"]
+
 
 class FakeClock:
     """A settable clock: tests stand at any moment (after hours, DST edges)."""

@@ -1,24 +1,42 @@
-"""Business hours: is it open now, and when does it next open? Pure (zoneinfo only).
+"""Business hours: is it open now, when does it next open, and how to say so. Pure.
 
 Hours are written per day or day range in the business's own timezone
-(`{mon-fri: "08:30-17:30", sat: "09:00-12:00"}`); holidays are ISO dates when it is closed.
+(`{mon-fri: "08:30-17:30", sat: "09:00-12:00"}`); a range may run past midnight
+(`"22:00-06:00"` belongs to the day it starts) and may end at `24:00`. Holidays close whole days:
+ISO dates (`2026-12-25`), closures (`2026-12-24..2026-12-31`) and country holiday sets from the
+`holidays` package (`US`, or a subdivision such as `US-TX`), observed days included.
+
+All comparisons are made on absolute instants, so an opening that falls in a DST gap (02:30 on
+the spring-forward night) moves to the first real minute after it, and a fall-back night is
+neither skipped nor counted twice. Only zoneinfo and the pure `holidays` package are used.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
+from functools import cache, cached_property
 from zoneinfo import ZoneInfo
 
 DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+DAY_LABELS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+
+#: How far ahead `next_opening` looks before deciding the business never opens.
+HORIZON_DAYS = 400
+
+_RANGE_SEP = re.compile(r"\s*(?:\.\.|/)\s*")
+_REGION = re.compile(r"^([A-Za-z]{2})(?:[-:]([A-Za-z0-9]{1,3}))?$")
+
+Ranges = list[tuple[time, time | None]]  # None as an end means midnight (24:00)
 
 
 def expand_days(spec: str) -> list[int]:
     """'mon-fri' -> [0..4]; 'sat' -> [5]; 'fri-mon' wraps; 'mon,wed' lists."""
     out: list[int] = []
     for part in spec.split(","):
-        ends = [DAYS.index(d.strip()) for d in part.split("-")]
+        ends = [DAYS.index(d.strip().lower()) for d in part.split("-")]
         if len(ends) == 1:
             out.append(ends[0])
         else:
@@ -31,63 +49,228 @@ def expand_days(spec: str) -> list[int]:
     return out
 
 
-def parse_ranges(spec: str) -> list[tuple[time, time]]:
-    """'08:30-17:30' or '08:00-12:00, 13:00-17:00' -> [(start, end)]; 'closed' -> []."""
+def _clock_time(text: str) -> time | None:
+    """'08:30' -> time(8, 30); '24:00' -> None (the end of the day)."""
+    text = text.strip()
+    return None if text == "24:00" else time.fromisoformat(text)
+
+
+def parse_ranges(spec: str) -> Ranges:
+    """'08:30-17:30' or '08:00-12:00, 13:00-17:00' -> [(start, end)]; 'closed' -> [].
+
+    An end of '24:00' is returned as None; an end at or before the start runs past midnight.
+    """
     spec = spec.strip()
-    if spec == "closed":
+    if spec.lower() == "closed":
         return []
-    ranges = []
+    ranges: Ranges = []
     for part in spec.split(","):
         start, end = part.strip().split("-")
-        ranges.append((time.fromisoformat(start), time.fromisoformat(end)))
+        begin = _clock_time(start)
+        ranges.append((begin or time(0), _clock_time(end)))
     return ranges
+
+
+@cache
+def _country_days(country: str, subdiv: str | None, year: int) -> frozenset[date]:
+    """The public holidays (observed days included) of a country or subdivision in one year."""
+    import holidays as holiday_sets
+
+    table = holiday_sets.country_holidays(country, subdiv=subdiv, years=year)
+    return frozenset(table.keys())
+
+
+@dataclass(frozen=True)
+class Holidays:
+    """Days a business is closed, parsed from its `holidays:` entries.
+
+    Raises:
+        ValueError: an entry is neither a date, a date range nor a known country holiday set.
+    """
+
+    entries: Sequence[str] = ()
+
+    @cached_property
+    def _parsed(self) -> tuple[frozenset[date], tuple[tuple[date, date], ...],
+                               tuple[tuple[str, str | None], ...]]:
+        days: set[date] = set()
+        spans: list[tuple[date, date]] = []
+        regions: list[tuple[str, str | None]] = []
+        for raw in self.entries:
+            kind, value = parse_holiday(str(raw))
+            if kind == "date":
+                days.add(value[0])
+            elif kind == "range":
+                spans.append(value)
+            else:
+                regions.append(value)
+        return frozenset(days), tuple(spans), tuple(regions)
+
+    def closed_on(self, day: date) -> bool:
+        """True when `day` (a local calendar date) is a holiday or inside a closure."""
+        days, spans, regions = self._parsed
+        if day in days or any(first <= day <= last for first, last in spans):
+            return True
+        return any(day in _country_days(country, sub, day.year) for country, sub in regions)
+
+
+def parse_holiday(entry: str) -> tuple[str, tuple]:
+    """One `holidays:` entry -> ("date", (d,)), ("range", (first, last)) or ("region", (CC, sub)).
+
+    Raises:
+        ValueError: with a message a business owner can act on.
+    """
+    text = entry.strip()
+    parts = _RANGE_SEP.split(text)
+    if len(parts) == 2 and parts[0][:1].isdigit():
+        first, last = (date.fromisoformat(p) for p in parts)
+        if last < first:
+            raise ValueError(f"holidays: closure '{text}' ends before it starts")
+        return "range", (first, last)
+    if text[:1].isdigit():
+        try:
+            return "date", (date.fromisoformat(text),)
+        except ValueError:
+            raise ValueError(f"holidays: '{text}' is not an ISO date (YYYY-MM-DD)") from None
+    match = _REGION.match(text)
+    if match is None:
+        raise ValueError(f"holidays: '{text}' is not a date, a closure 'YYYY-MM-DD..YYYY-MM-DD' "
+                         "or a country holiday set such as 'US' or 'US-TX'")
+    country, sub = match.group(1).upper(), match.group(2)
+    sub = sub.upper() if sub else None
+    try:
+        _country_days(country, sub, 2000)
+    except NotImplementedError:
+        raise ValueError(f"holidays: no holiday set for '{text}'") from None
+    return "region", (country, sub)
+
+
+def holiday_problems(entries: Sequence[str]) -> list[str]:
+    """Every problem in a business's `holidays:` entries (for `ivr flows check` and loading)."""
+    problems = []
+    for entry in entries:
+        try:
+            parse_holiday(str(entry))
+        except ValueError as exc:
+            problems.append(str(exc))
+    return problems
+
+
+def _instant(day: date, moment: time | None, zone: ZoneInfo) -> datetime:
+    """`day` at wall time `moment` (None = the next midnight) as a real instant in `zone`.
+
+    A wall time inside a DST gap does not exist; it becomes the first real minute after it.
+    """
+    if moment is None:
+        return _instant(day + timedelta(days=1), time(0), zone)
+    wall = datetime.combine(day, moment, tzinfo=zone)
+    return wall.astimezone(UTC).astimezone(zone)
 
 
 @dataclass(frozen=True)
 class OpeningHours:
-    """A weekly schedule in a timezone, minus holidays."""
+    """A weekly schedule in a timezone, minus holidays.
+
+    Args:
+        hours: `{days: ranges}` as in the business config.
+        timezone: an IANA zone name, e.g. "America/Chicago".
+        holidays: `holidays:` entries (dates, closures, country sets).
+    """
 
     hours: Mapping[str, str]
     timezone: str
     holidays: Sequence[str] = ()
 
-    def _by_day(self) -> dict[int, list[tuple[time, time]]]:
-        table: dict[int, list[tuple[time, time]]] = {i: [] for i in range(7)}
+    @cached_property
+    def zone(self) -> ZoneInfo:
+        return ZoneInfo(self.timezone)
+
+    @cached_property
+    def _by_day(self) -> dict[int, Ranges]:
+        table: dict[int, Ranges] = {i: [] for i in range(7)}
         for days, spec in self.hours.items():
             for day in expand_days(days):
                 table[day] = parse_ranges(spec)
         return table
 
-    def _closed_on(self, day: date) -> bool:
-        return day.isoformat() in set(self.holidays)
+    @cached_property
+    def _closed(self) -> Holidays:
+        return Holidays(tuple(self.holidays))
+
+    def closed_on(self, day: date) -> bool:
+        """Whether the local calendar `day` is a holiday or closure."""
+        return self._closed.closed_on(day)
+
+    def _spans(self, day: date) -> list[tuple[datetime, datetime]]:
+        """The open intervals that start on the local `day`, as instants (empty on holidays)."""
+        if self.closed_on(day):
+            return []
+        spans = []
+        for start, end in self._by_day[day.weekday()]:
+            begin = _instant(day, start, self.zone)
+            finish_day = day if end is not None and end > start else day + timedelta(days=1)
+            finish = _instant(day, None, self.zone) if end is None else _instant(
+                finish_day, end, self.zone)
+            spans.append((begin, finish))
+        return sorted(spans)
 
     def is_open(self, now: datetime) -> bool:
-        """True when `now` falls inside a range (overnight ranges like 22:00-06:00 allowed)."""
-        local = now.astimezone(ZoneInfo(self.timezone))
-        table = self._by_day()
+        """True when `now` falls inside a range (overnight ranges belong to their first day)."""
+        local = now.astimezone(self.zone)
         for offset in (0, -1):
-            day = local.date() + timedelta(days=offset)
-            if self._closed_on(day):
-                continue
-            for start, end in table[day.weekday()]:
-                overnight = end <= start
-                if offset == 0 and (start <= local.time() < end or (overnight and local.time() >= start)):
-                    return True
-                if offset == -1 and overnight and local.time() < end:
+            for begin, finish in self._spans(local.date() + timedelta(days=offset)):
+                if begin <= now < finish:
                     return True
         return False
 
     def next_opening(self, now: datetime) -> datetime | None:
-        """The next moment the business opens after `now` (aware, business timezone)."""
-        zone = ZoneInfo(self.timezone)
-        local = now.astimezone(zone)
-        table = self._by_day()
-        for offset in range(0, 370):
-            day = local.date() + timedelta(days=offset)
-            if self._closed_on(day):
-                continue
-            for start, _end in sorted(table[day.weekday()]):
-                opening = datetime.combine(day, start, tzinfo=zone)
-                if opening > local:
-                    return opening
+        """The next moment after `now` the business opens (aware, business timezone), or None.
+
+        While closed this is when the doors open; while open it is the next range's start.
+        """
+        local = now.astimezone(self.zone)
+        for offset in range(HORIZON_DAYS):
+            for begin, _finish in self._spans(local.date() + timedelta(days=offset)):
+                if begin > now and not self._continues(begin):
+                    return begin
         return None
+
+    def _continues(self, begin: datetime) -> bool:
+        """True when a range starting at `begin` merely continues one already open (12:00 after
+        08:00-12:00, or 00:00 after 22:00-24:00): not an opening a customer would notice."""
+        return self.is_open(begin - timedelta(microseconds=1))
+
+
+def covers(when: Mapping[str, str] | None, timezone: str, now: datetime) -> bool:
+    """Whether an on-call entry's `when:` rule (days/hours, overnight allowed) covers `now`.
+
+    No rule means always on call.
+    """
+    if not when:
+        return True
+    return OpeningHours(dict(when), timezone).is_open(now)
+
+
+def _clock_words(moment: datetime) -> str:
+    hour = moment.hour % 12 or 12
+    return f"{hour}:{moment.minute:02d} {'AM' if moment.hour < 12 else 'PM'}"
+
+
+def describe_opening(moment: datetime, now: datetime, tz: str | ZoneInfo) -> str:
+    """When `moment` is, as a customer reads it in the business's timezone.
+
+    "today after 1:00 PM", "tomorrow after 8:30 AM", "Monday after 8:30 AM", and past a week
+    "Monday, January 5 after 8:30 AM".
+    """
+    zone = tz if isinstance(tz, ZoneInfo) else ZoneInfo(tz)
+    when, today = moment.astimezone(zone), now.astimezone(zone)
+    days = (when.date() - today.date()).days
+    clock = _clock_words(when)
+    if days <= 0:
+        return f"today after {clock}"
+    if days == 1:
+        return f"tomorrow after {clock}"
+    weekday = DAY_LABELS[when.weekday()]
+    if days < 7:
+        return f"{weekday} after {clock}"
+    return f"{weekday}, {when.strftime('%B')} {when.day} after {clock}"

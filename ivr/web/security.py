@@ -27,6 +27,25 @@ def twilio_request_is_signed() -> bool:
     return is_valid(settings.auth_token, url, params, request.headers.get("X-Twilio-Signature"))
 
 
+def websocket_url(url: str) -> str:
+    """The ws(s):// form of an http(s):// URL (Twilio signs Media Streams URLs so)."""
+    for plain, secure in (("https://", "wss://"), ("http://", "ws://")):
+        if url.startswith(plain):
+            return secure + url[len(plain):]
+    return url
+
+
+def twilio_stream_is_signed() -> bool:
+    """Whether a Media Streams WebSocket upgrade carries a valid X-Twilio-Signature.
+
+    Twilio signs the wss:// URL from the <Stream> (IVR_PUBLIC_URL with http→ws, https→wss,
+    plus any query string) with no parameters.
+    """
+    settings = _runtime().settings
+    url = websocket_url(signed_url(settings.public_url, request.host_url, request.full_path))
+    return is_valid(settings.auth_token, url, {}, request.headers.get("X-Twilio-Signature"))
+
+
 def twilio_signed(view: Callable[..., Any]) -> Callable[..., Any]:
     """Reject (403, no side effect) any request Twilio did not sign."""
 

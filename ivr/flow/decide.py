@@ -1,0 +1,157 @@
+"""Deciding the next move once a message is understood: the heart of each flow's behaviour.
+
+In order: predicate triggers (a big order, a regular customer), qualification (decline early and
+kindly), the next missing slot (never one already filled), then by route: a person for `human`,
+an answer plus an offer of a person for `bot_first`, an answer for `bot_only`.
+"""
+
+from __future__ import annotations
+
+import re
+
+from ivr.flow.actions import Say, Unanswered
+from ivr.flow.context import Order
+from ivr.flow.expr import missing_fields
+from ivr.flow.handoff import Handoff
+from ivr.flow.intent import courtesy, faq_answer
+from ivr.flow.model import Bucket, Rule
+from ivr.flow.places import state_name, suggested_state
+from ivr.flow.rules import failed_rule, predicate_triggers
+from ivr.flow.text import looks_like_question
+from ivr.flow.wording import ask, scopes
+
+
+class Decide(Handoff):
+    """The deciding half of a turn (the understanding half is in engine.py)."""
+
+    def decide(self, text: str) -> None:
+        state, flow, ctx = self.state, self.flow, self.ctx
+        if state.bucket is None:
+            if state.slots and flow.default_bucket:
+                self.set_bucket(flow.default_bucket, state.confidence or 1.0)
+            else:
+                return self.not_understood(text)
+        bucket = flow.buckets[state.bucket or ""]
+        if bucket.lookup == "order" and not self.lookup_order():
+            return None
+        fired = predicate_triggers(flow, scopes(state, ctx))
+        if fired:
+            return self.escalate(*fired)
+        rule = failed_rule(bucket.qualify, scopes(state, ctx))
+        if rule is not None:
+            return self.decline(rule)
+        missing = next((s for s in bucket.slots if s not in state.slots), None)
+        answer = self.faq(bucket, text) if bucket.faq else None
+        if missing and answer is None:
+            return self.ask_slot(missing)
+        if bucket.route == "human":
+            self.reason(bucket.reason)
+            outcome = "qualified" if bucket.qualify else ("escalated" if bucket.urgent
+                                                           else "transferred")
+            return self.hand_over(bucket.skill, bucket.urgent, outcome)
+        if answer is None:
+            answer = self.answer(bucket, text)
+        if answer is not None:
+            self.out(Say(answer))
+            state.extra["answered"] = True
+        if bucket.route == "bot_first" or answer is None:
+            if ctx.after_hours:
+                return self.follow_up("queued", outcome="after_hours_queued")
+            return self.out(ask(flow, state, ctx, "offer"))
+        if ctx.channel == "voice":
+            return self.out(ask(flow, state, ctx, "anything_else"))
+        return self.finish("resolved")
+
+    def faq(self, bucket: Bucket, text: str) -> str | None:
+        """An answer from the business's FAQ-style params (`faq`, `recommendations`)."""
+        entries = self.ctx.params.get(bucket.faq)
+        said = " ".join([text, *(str(v) for v in self.state.slots.values())])
+        found = faq_answer(entries, said)
+        return self.say(found) if found else None
+
+    def answer(self, bucket: Bucket, text: str) -> str | None:
+        """The bucket's templated answer; None (and logged as unanswered) when there is none."""
+        if bucket.faq:
+            default = self.ctx.params.get(f"{bucket.faq}_default")
+            if default:
+                return self.say(str(default))
+        elif bucket.answer and not missing_fields(bucket.answer, scopes(self.state, self.ctx)):
+            return self.say(bucket.answer)
+        self.unanswered(text)
+        return None
+
+    def unanswered(self, text: str) -> None:
+        self.out(Unanswered(question=text))
+        self.out(Say(self.msg("unanswered")))
+
+    def decline(self, rule: Rule) -> None:
+        """Not qualified: a courteous no with a referral; no staff member is disturbed."""
+        self.reason(f"not_qualified:{rule.name}")
+        self.out(Say(self.say(rule.decline)))
+        self.finish("not_qualified")
+
+    def ask_slot(self, name: str) -> None:
+        """Ask for a slot; a state is first offered from the caller's number, to confirm."""
+        slot, state = self.flow.slots[name], self.state
+        if slot.type == "state" and not state.extra.get("suggestion_declined"):
+            code = suggested_state(self.ctx.customer.suggested_state)
+            if code:
+                state.extra["suggesting"] = True
+                self.confirm(name, code, state_name(code), "confirm_state",
+                             prefix=self.say(slot.prompt))
+                return
+        self.out(ask(self.flow, state, self.ctx, name))
+
+    def lookup_order(self) -> bool:
+        """Find the order (by number, else the customer's latest); False when we asked again."""
+        state, ctx = self.state, self.ctx
+        if "order" in state.extra:
+            return True
+        number = state.slots.get("order_number")
+        if number is None and ctx.customer.orders:
+            latest = ctx.customer.orders[-1]
+            self.fill("order_number", latest.order_id, 1.0)
+            number = latest.order_id
+        if number is None:
+            return True
+        order = find_order(ctx.orders_by_id, ctx.customer.orders, str(number))
+        if order is None:
+            state.slots.pop("order_number", None)
+            state.slot_confidence.pop("order_number", None)
+            self.out(Say(self.msg("not_found")))
+            state.asking = "order_number"
+            self.failed()
+            return False
+        state.extra["order"] = {"order_id": order.order_id, "total": order.total,
+                                "status": order.status, "name": order.name}
+        return True
+
+    def not_understood(self, text: str) -> None:
+        """Nothing usable in the message: say goodbye to thanks, log questions, then the ladder."""
+        if courtesy(text) and self.state.asking not in self.flow.slots:
+            self.out(Say(self.msg("welcome")))
+            return self.finish("resolved" if self.state.extra.get("answered") else "abandoned")
+        if looks_like_question(text):
+            self.unanswered(text)
+        if self.low:
+            self.state.low_confidence_turns += 1
+        return self.failed()
+
+
+def _digits(text: str) -> str:
+    return re.sub(r"\D", "", text)
+
+
+def find_order(by_id: dict[str, Order] | object, mine: tuple[Order, ...],
+               number: str) -> Order | None:
+    """An order by its number as written, or by its digits ("10231" finds FG-10231)."""
+    table = by_id if isinstance(by_id, dict) else dict(by_id)  # type: ignore[call-overload]
+    if number in table:
+        return table[number]
+    wanted = _digits(number)
+    if not wanted:
+        return None
+    for order in (*mine, *table.values()):
+        if _digits(order.order_id) == wanted:
+            return order
+    return None

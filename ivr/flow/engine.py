@@ -1,0 +1,226 @@
+"""The pure flow engine: `step(flow, state, input, context) -> (state, actions)`.
+
+One function serves voice and SMS. Each step: understand the message (keypad digits, a pending
+confirmation or offer, escalation triggers, the bucket, every slot it fills), then decide the next
+move (escalate, decline, ask the next missing slot, answer, offer a person, queue for the
+morning). The state passed in is never modified; a new one is returned.
+"""
+
+from __future__ import annotations
+
+import copy
+
+from ivr.flow.actions import Action, Say
+from ivr.flow.context import Context
+from ivr.flow.decide import Decide
+from ivr.flow.events import Input
+from ivr.flow.extract import extract, from_digits, match_option, yes_or_no
+from ivr.flow.intent import classify, courtesy
+from ivr.flow.model import Flow, Option
+from ivr.flow.rules import Fired, asked_for_human, frustrated, opted_out, phrase_triggers
+from ivr.flow.state import State
+from ivr.flow.summary import slot_text
+from ivr.flow.text import gist
+from ivr.flow.wording import ask
+
+OFFER_OPTIONS = (
+    Option("callback", "get a call back", "2", ("call back", "call me back", "callback",
+                                                "call me", "later", "call me later")),
+    Option("now", "talk to someone now", "1", ("now", "talk now", "right now", "connect me",
+                                               "talk to someone", "speak to someone")),
+    Option("no", "no thanks", "3", ("no thanks", "no thank you", "not now", "that is all")),
+)
+
+
+def step(flow: Flow, state: State, inp: Input, ctx: Context) -> tuple[State, list[Action]]:
+    """Advance one conversation by one customer input; returns the new state and actions."""
+    state = State.from_dict(copy.deepcopy(state.to_dict()))
+    state.flow = state.flow or flow.name
+    if state.done:
+        return state, []
+    turn = _Turn(flow, state, ctx)
+    if not state.started:
+        state.started = True
+        opening = turn.greeting()
+        if not inp.text.strip() or inp.kind in ("silence", "no_match"):
+            turn.out(ask(flow, state, ctx, "intent", prefix=opening))
+            return state, turn.actions
+        turn.out(Say(opening))
+    elif inp.kind == "start" and not inp.text.strip():
+        turn.reask()
+        return state, turn.actions
+    turn.handle(inp)
+    return state, turn.actions
+
+
+class _Turn(Decide):
+    """One step's work: understanding then deciding, collecting actions."""
+
+    def greeting(self) -> str:
+        text = self.say(self.flow.greeting)
+        if self.ctx.after_hours:
+            text += " " + self.msg("after_hours")
+        return text
+
+    # -- understanding -------------------------------------------------------------------
+    def handle(self, inp: Input) -> None:
+        state, flow = self.state, self.flow
+        text = inp.text.strip()
+        if inp.kind in ("silence", "no_match") or not text:
+            state.low_confidence_turns += inp.kind == "no_match"
+            return self.failed()
+        self.confidence = inp.confidence if inp.kind == "speech" else 1.0
+        self.low = inp.kind == "speech" and self.confidence < flow.min_confidence
+        if self.ctx.channel == "sms" and opted_out(text):
+            return self.finish("opted_out")
+        previous, state.last_text = state.last_text, text
+        if inp.kind != "digits" and (not state.extra.get("gist") or len(text.split()) >= 4
+                                     and len(state.extra["gist"].split()) < 4):
+            state.extra["gist"] = gist(text)
+        digits = inp.kind == "digits" or (text.isdigit() and len(text) == 1 and state.asking)
+        if digits:
+            return self.digits(text)
+        # Escalation comes first, whatever was asked: "no, I smell gas" is not just a "no".
+        fired = phrase_triggers(flow, text)
+        if asked_for_human(text) and state.asking != "offer":
+            fired.append(Fired("asked_for_human"))
+        if frustrated(text, previous):
+            fired.append(Fired("frustration"))
+        if fired:
+            self.escalating = True  # safety first: no "did you say gas?" confirmation
+            self.understand(text)  # keep what they said for the person taking over
+            return self.escalate(*fired)
+        if state.confirming is not None and self.answer_confirmation(text):
+            return None
+        if state.asking == "offer" and self.answer_offer(text):
+            return None
+        if state.asking == "anything_else" and self.answer_anything_else(text):
+            return None
+        understood = self.understand(text)
+        if self.pending is not None:
+            return None
+        if not understood:
+            return self.not_understood(text)
+        return self.decide(text)
+
+    def understand(self, text: str) -> bool:
+        """Classify (when no bucket yet) and fill every slot the message names."""
+        state, flow = self.state, self.flow
+        understood = False
+        if state.bucket is None or state.asking not in flow.slots:
+            found = classify(flow, text)
+            if found is not None and found[0] != state.bucket:
+                bucket, score = found
+                confidence = round(min(score, self.confidence), 2)
+                if self.low and state.asking == "intent" and not self.escalating:
+                    self.pending = self.confirm("intent", bucket,
+                                                flow.buckets[bucket].label or bucket)
+                    return True
+                self.set_bucket(bucket, confidence)
+                understood = True
+        for name, slot in flow.slots.items():
+            asked = state.asking == name
+            if name in state.slots and not asked:
+                continue
+            if self.low and not asked:
+                continue
+            found = extract(slot, text, asked=asked)
+            if found is None:
+                continue
+            value, score = found
+            if self.low and asked:
+                if self.escalating:
+                    continue
+                self.pending = self.confirm(name, value, slot_text(flow, name, value))
+                return True
+            self.fill(name, value, score * self.confidence)
+            understood = True
+        return understood
+
+    def digits(self, text: str) -> None:
+        state, flow = self.state, self.flow
+        if text == "0":
+            return self.escalate(Fired("asked_for_human"))
+        if state.confirming is not None:
+            if text in ("1", "2"):
+                self.answer_confirmation("yes" if text == "1" else "no")
+                return None
+            return self.failed()
+        question = state.asking
+        if question == "intent":
+            picked = next((c.value for c in flow.menu if c.digit == text), None)
+            if picked is None:
+                return self.failed()
+            self.set_bucket(picked, 1.0)
+            return self.decide(text)
+        if question == "offer":
+            return self.answer_offer(text) or self.failed()
+        if question == "anything_else":
+            return self.answer_anything_else("yes" if text == "1" else "no")
+        slot = flow.slots.get(question or "")
+        value = from_digits(slot, text) if slot else None
+        if slot is None or value is None:
+            return self.failed()
+        self.fill(slot.name, value, 1.0)
+        return self.decide(text)
+
+    def answer_confirmation(self, text: str) -> bool:
+        """Handle a reply to "I heard X, is that right?"; False if it was about something else."""
+        state, flow = self.state, self.flow
+        question, value = state.asking or "", state.confirming
+        slot = flow.slots.get(question)
+        other = extract(slot, text, asked=True) if slot else None
+        if other is not None and other[0] != value and yes_or_no(text) is not True:
+            state.confirming = None
+            self.fill(question, other[0], other[1] * self.confidence)
+            self.decide(text)
+            return True
+        answer = yes_or_no(text)
+        state.confirming = None
+        if answer is True:
+            if question == "intent":
+                self.set_bucket(str(value), max(self.confidence, flow.min_confidence))
+            else:
+                self.fill(question, value, max(self.confidence, flow.min_confidence))
+            self.decide(text)
+            return True
+        if answer is False:
+            if state.extra.pop("suggesting", None):
+                state.extra["suggestion_declined"] = True
+                self.out(ask(flow, state, self.ctx, question))
+            else:
+                self.failed()
+            return True
+        return False
+
+    def answer_offer(self, text: str) -> bool:
+        """"Talk to someone now, get a call back, or no thanks?" False: not an answer."""
+        choice = next((c.value for c in self.flow.choices_for("offer") if c.digit == text), None)
+        if choice is None:
+            found = match_option(OFFER_OPTIONS, text, asked=True)
+            yes = yes_or_no(text)
+            choice = found[0] if found else ("now" if yes else "no" if yes is False else None)
+        if choice is None:
+            return False
+        self.state.asking = None
+        if choice == "now":
+            self.escalate(Fired("asked_for_human"), outcome="transferred")
+        elif choice == "callback":
+            self.follow_up("callback", outcome="qualified")
+        else:
+            self.out(Say(self.msg("goodbye")))
+            self.finish("resolved")
+        return True
+
+    def answer_anything_else(self, text: str) -> bool:
+        answer = yes_or_no(text)
+        if answer is False or courtesy(text):
+            self.out(Say(self.msg("goodbye")))
+            self.finish("resolved")
+            return True
+        self.state.bucket = self.state.route = None
+        self.state.asking = "intent"
+        if answer is True and len(text.split()) <= 3:
+            self.out(ask(self.flow, self.state, self.ctx, "intent", text=self.msg("what_else")))
+            return True
+        return False

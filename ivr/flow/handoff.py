@@ -1,0 +1,141 @@
+"""Handing a conversation to people: transfer now, queue for the morning, or the failure ladder.
+
+The base of the engine's turn: bookkeeping (actions, filled slots, confidence) and every way a
+conversation leaves the bot. After hours, anything not urgent is captured and queued with a
+"we'll call you back Monday after 8:30 AM"; emergencies still ring on-call now.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ivr.flow.actions import Action, Ask, End, Outcome, QueueFollowUp, Say, Transfer
+from ivr.flow.context import Context
+from ivr.flow.model import Flow
+from ivr.flow.rules import Fired
+from ivr.flow.state import State
+from ivr.flow.summary import summarize
+from ivr.flow.wording import ask, confirm, message, say
+
+#: Failed turns on one question before the keypad menu, and before a person takes over.
+MENU_AFTER = 2
+HUMAN_AFTER = 3
+
+
+class Handoff:
+    """Shared state of one step and the moves that end or hand over a conversation."""
+
+    def __init__(self, flow: Flow, state: State, ctx: Context) -> None:
+        self.flow, self.state, self.ctx = flow, state, ctx
+        self.actions: list[Action] = []
+        self.confidence = 1.0
+        self.low = False
+        self.pending: Ask | None = None
+        self.filled_now: list[str] = []
+        self.escalating = False
+
+    # -- bookkeeping ---------------------------------------------------------------------
+    def out(self, action: Action) -> None:
+        self.actions.append(action)
+
+    def say(self, template: str, **extra: Any) -> str:
+        return say(self.flow, self.state, self.ctx, template, **extra)
+
+    def msg(self, key: str, **extra: Any) -> str:
+        return message(self.flow, self.state, self.ctx, key, **extra)
+
+    def set_bucket(self, bucket: str, confidence: float) -> None:
+        self.state.bucket = bucket
+        self.state.route = self.flow.route_for(bucket)
+        self.state.extra["intent_confidence"] = round(confidence, 2)
+        self.state.attempts = 0
+        self._update_confidence()
+
+    def fill(self, name: str, value: Any, confidence: float) -> None:
+        self.state.slots[name] = value
+        self.state.slot_confidence[name] = round(confidence, 2)
+        self.filled_now.append(name)
+        if self.state.asking == name:
+            self.state.attempts = 0
+        self._update_confidence()
+
+    def _update_confidence(self) -> None:
+        known = [self.state.extra.get("intent_confidence"), *self.state.slot_confidence.values()]
+        values = [v for v in known if v is not None]
+        self.state.confidence = round(min(values), 2) if values else None
+
+    def confirm(self, question: str, value: Any, shown: str, template: str = "heard",
+                prefix: str = "") -> Ask:
+        action = confirm(self.flow, self.state, self.ctx, question, value, shown, template,
+                         prefix)
+        self.out(action)
+        return action
+
+    def finish(self, outcome: Outcome) -> None:
+        self.state.outcome = outcome
+        self.state.asking = None
+        self.state.confirming = None
+        self.out(End(outcome))
+
+    def reason(self, name: str) -> None:
+        if name not in self.state.reasons:
+            self.state.reasons.append(name)
+
+    # -- leaving the bot -----------------------------------------------------------------
+    def escalate(self, *fired: Fired, outcome: Outcome = "escalated") -> None:
+        """Triggers fired: move to their bucket, tell the customer, and hand over."""
+        first = fired[0]
+        if first.bucket and first.bucket in self.flow.buckets:
+            self.set_bucket(first.bucket, self.confidence)
+        for item in fired:
+            self.reason(item.reason)
+        self.state.route = "human"
+        bucket = self.flow.buckets.get(self.state.bucket or "")
+        skill = first.skill or self.flow.skill_for(self.state.bucket)
+        urgent = any(f.urgent for f in fired) or bool(bucket and bucket.urgent
+                                                     and first.bucket == bucket.name)
+        if first.say:
+            self.out(Say(self.say(first.say)))
+        self.hand_over(skill, urgent, outcome)
+
+    def hand_over(self, skill: str, urgent: bool, outcome: Outcome) -> None:
+        """Transfer now, or (after hours, not urgent) capture and queue for the next opening."""
+        bucket = self.flow.buckets.get(self.state.bucket or "")
+        self.state.confirming = None
+        if self.ctx.after_hours and not urgent and not (bucket and bucket.after_hours == "transfer"):
+            return self.follow_up("queued", outcome="after_hours_queued", skill=skill)
+        key = "connect_sms" if self.ctx.channel == "sms" else "connect"
+        self.out(Say(self.msg(key)))
+        self.out(Transfer(skill=skill, reasons=tuple(self.state.reasons) or ("asked_for_human",),
+                          summary=summarize(self.flow, self.state, self.ctx, urgent=urgent),
+                          urgent=urgent))
+        self.state.outcome = outcome
+        self.state.asking = None
+
+    def follow_up(self, key: str, *, outcome: Outcome, skill: str | None = None) -> None:
+        """Capture the lead for a call back; the confirmation names when to expect it."""
+        confirmation = self.msg(key)
+        self.out(QueueFollowUp(summary=summarize(self.flow, self.state, self.ctx),
+                               skill=skill or self.flow.skill_for(self.state.bucket),
+                               confirmation=confirmation))
+        self.out(Say(confirmation))
+        self.finish(outcome)
+
+    # -- the failure ladder ----------------------------------------------------------------
+    def failed(self) -> None:
+        """Silence, noise, or an answer we could not use: reprompt, then keypad, then a person."""
+        state = self.state
+        state.attempts += 1
+        state.confirming = None
+        if state.attempts >= HUMAN_AFTER or state.low_confidence_turns >= HUMAN_AFTER:
+            self.reason("low_confidence")
+            state.route = "human"
+            return self.hand_over(self.flow.skill_for(state.bucket), False, "escalated")
+        question = state.asking or "intent"
+        if state.attempts >= MENU_AFTER:
+            return self.out(ask(self.flow, state, self.ctx, question, reprompt=True, menu=True))
+        return self.out(ask(self.flow, state, self.ctx, question, reprompt=True))
+
+    def reask(self) -> None:
+        """Ask the current question again as it was (a reconnect or a repeated webhook)."""
+        self.out(ask(self.flow, self.state, self.ctx, self.state.asking or "intent"))

@@ -1,0 +1,61 @@
+"""What a message is about: its bucket, an FAQ entry that answers it, or small talk.
+
+Buckets are chosen by their phrases: every phrase found adds its length in letters, so the most
+specific wording wins ("check up" beats "check", "membership" beats "how much"); ties go to the bucket listed first, which is why
+flows list their urgent buckets first. Mis-typed or mis-heard words match fuzzily.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from ivr.flow.model import Flow
+from ivr.flow.text import find_phrases, fuzzy_phrase, normalize
+
+COURTESY = ("thanks", "thank you", "thank you so much", "thx", "ty", "ok thanks", "okay thanks",
+            "bye", "goodbye", "good bye", "that is all", "that is it", "great thanks", "cheers",
+            "perfect thanks", "got it thanks", "ok", "okay", "cool", "great")
+
+
+def classify(flow: Flow, text: str) -> tuple[str, float] | None:
+    """The best bucket for `text` and a confidence 0..1, or None when nothing fits."""
+    scores: dict[str, int] = {}
+    for name, bucket in flow.buckets.items():
+        found = find_phrases(text, bucket.phrases)
+        if found:
+            scores[name] = sum(len(normalize(p)) for p in found)
+    if scores:
+        best = max(scores.values())
+        winners = [n for n, s in scores.items() if s == best]
+        return winners[0], (1.0 if len(winners) == 1 else 0.8)
+    fuzzy: tuple[float, str] = (0.0, "")
+    for name, bucket in flow.buckets.items():
+        for phrase in bucket.phrases:
+            if len(phrase) >= 5:
+                fuzzy = max(fuzzy, (fuzzy_phrase(text, phrase), name), key=lambda p: p[0])
+    if fuzzy[0] >= 0.85:
+        return fuzzy[1], round(fuzzy[0] * 0.9, 2)
+    return None
+
+
+def faq_answer(entries: Any, text: str) -> str | None:
+    """The answer of the FAQ entry (`{keywords, answer}`) that best matches `text`."""
+    if not isinstance(entries, Sequence) or isinstance(entries, str):
+        return None
+    best: tuple[int, str | None] = (0, None)
+    for entry in entries:
+        if not isinstance(entry, Mapping) or not entry.get("answer"):
+            continue
+        keywords = [str(k) for k in entry.get("keywords") or ()]
+        hits = len(find_phrases(text, keywords))
+        hits += sum(1 for k in keywords if len(k) >= 5 and fuzzy_phrase(text, k) >= 0.88
+                    and k not in find_phrases(text, keywords))
+        if hits > best[0]:
+            best = (hits, str(entry["answer"]))
+    return best[1]
+
+
+def courtesy(text: str) -> bool:
+    """"Thanks!", "bye": the customer is done, not asking something new."""
+    return normalize(text) in COURTESY

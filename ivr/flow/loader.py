@@ -1,0 +1,273 @@
+"""Flow YAML to a validated `Flow`, with every problem reported as `file:line: problem`.
+
+A business edits its own rules without code, so the loader is the safety net: unknown keys
+(typos), missing prompts, bad routes, regexes that do not compile, triggers or rules naming slots
+that do not exist, and buckets nothing can reach are all reported at once, each with its line.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any
+
+from ivr.flow.errors import ConfigError, Problem
+from ivr.flow.expr import SCOPES, parse_predicate, template_fields
+from ivr.flow.model import (
+    AFTER_HOURS,
+    ROUTES,
+    SLOT_TYPES,
+    Bucket,
+    Flow,
+    Option,
+    Rule,
+    Slot,
+    Trigger,
+)
+from ivr.flow.yamlsrc import line_of, parse, plain
+
+FLOW_KEYS = {"name", "description", "greeting", "ask", "reprompt", "skill", "default_bucket",
+             "min_confidence", "messages", "slots", "buckets", "triggers"}
+SLOT_KEYS = {"type", "prompt", "reprompt", "label", "options", "pattern", "yes_phrases",
+             "no_phrases", "unprompted", "description"}
+OPTION_KEYS = {"value", "label", "digit", "synonyms"}
+BUCKET_KEYS = {"route", "skill", "phrases", "digit", "label", "slots", "answer", "qualify",
+               "after_hours", "urgent", "reason", "lookup", "faq", "description"}
+RULE_KEYS = {"name", "when", "decline"}
+TRIGGER_KEYS = {"name", "phrases", "patterns", "when", "bucket", "skill", "urgent", "say"}
+#: Template names the engine provides besides the scopes (see engine.scopes).
+TEMPLATE_NAMES = {"business", "next_opening", "jurisdiction_names", "state", "value"}
+
+
+class _Checker:
+    """Collects problems for one file while the pieces are built."""
+
+    def __init__(self, file: str) -> None:
+        self.file = file
+        self.problems: list[Problem] = []
+
+    def add(self, node: Any, key: Any, message: str) -> None:
+        self.problems.append(Problem(self.file, line_of(node, key), message))
+
+    def keys(self, node: Any, known: set[str], what: str) -> None:
+        for key in node:
+            if key not in known:
+                self.add(node, key, f"{what}: unknown key '{key}' (known: "
+                                    f"{', '.join(sorted(known))})")
+
+    def regex(self, node: Any, key: Any, text: str, what: str) -> re.Pattern[str] | None:
+        try:
+            return re.compile(str(text), re.IGNORECASE)
+        except re.error as exc:
+            self.add(node, key, f"{what}: bad regex pattern '{text}': {exc}")
+            return None
+
+    def refs(self, node: Any, key: Any, text: str, slots: dict[str, Any], what: str) -> None:
+        """Templates and predicates may only name slots the flow defines."""
+        for name in template_fields(text):
+            scope, _, rest = name.partition(".")
+            if name in TEMPLATE_NAMES or (scope in SCOPES and rest):
+                if scope == "slots" and rest not in slots:
+                    self.add(node, key, f"{what}: names unknown slot '{rest}'")
+                continue
+            self.add(node, key, f"{what}: unknown template name '{{{name}}}'")
+
+
+def _strings(value: Any) -> tuple[str, ...]:
+    if value is None:
+        return ()
+    if isinstance(value, str):
+        return (value,)
+    return tuple(str(v) for v in value)
+
+
+def _slot(check: _Checker, name: str, node: Any, parent: Any) -> Slot | None:
+    what = f"slot '{name}'"
+    if not isinstance(node, dict):
+        check.add(parent, name, f"{what}: a mapping with type and prompt")
+        return None
+    check.keys(node, SLOT_KEYS, what)
+    kind = str(node.get("type", "text"))
+    if kind not in SLOT_TYPES:
+        check.add(node, "type", f"{what}: unknown type '{kind}' (types: {', '.join(SLOT_TYPES)})")
+    if not node.get("prompt"):
+        check.add(parent, name, f"{what}: missing prompt")
+    options: list[Option] = []
+    digits: set[str] = set()
+    for i, entry in enumerate(node.get("options") or []):
+        if not isinstance(entry, dict) or "value" not in entry:
+            check.add(node["options"], i, f"{what}: each option needs a value")
+            continue
+        check.keys(entry, OPTION_KEYS, f"{what} option")
+        digit = str(entry.get("digit", ""))
+        if digit and (digit in digits or not re.fullmatch(r"[0-9*#]", digit)):
+            check.add(entry, "digit", f"{what}: digit '{digit}' repeated or not one key")
+        digits.add(digit)
+        options.append(Option(str(entry["value"]), str(entry.get("label", entry["value"])), digit,
+                              _strings(entry.get("synonyms"))))
+    if kind == "choice" and not options:
+        check.add(node, None, f"{what}: a choice slot needs options")
+    pattern = check.regex(node, "pattern", node["pattern"], what) if node.get("pattern") else None
+    return Slot(name=name, type=kind, prompt=str(node.get("prompt", "")),
+                reprompt=str(node.get("reprompt", "")), options=tuple(options),
+                label=str(node.get("label", name.replace("_", " "))), pattern=pattern,
+                yes_phrases=_strings(node.get("yes_phrases")),
+                no_phrases=_strings(node.get("no_phrases")),
+                unprompted=bool(node.get("unprompted", True)))
+
+
+def _rules(check: _Checker, bucket: str, node: Any, slots: dict[str, Slot]) -> list[Rule]:
+    rules: list[Rule] = []
+    if not isinstance(node, list):
+        check.add(node, None, f"bucket '{bucket}': qualify is a list of rules")
+        return rules
+    for i, entry in enumerate(node):
+        what = f"bucket '{bucket}' rule {i + 1}"
+        if not isinstance(entry, dict) or not entry.get("when") or not entry.get("decline"):
+            check.add(node, i, f"{what}: needs when and decline")
+            continue
+        check.keys(entry, RULE_KEYS, what)
+        _predicate(check, entry, "when", slots, what)
+        check.refs(entry, "decline", str(entry["decline"]), slots, what)
+        rules.append(Rule(str(entry.get("name", f"rule{i + 1}")), str(entry["when"]),
+                          str(entry["decline"]), line_of(entry)))
+    return rules
+
+
+def _predicate(check: _Checker, node: Any, key: str, slots: dict[str, Slot], what: str) -> None:
+    try:
+        predicate = parse_predicate(str(node[key]))
+    except ValueError as exc:
+        check.add(node, key, f"{what}: {exc}")
+        return
+    for scope, name in predicate.refs():
+        if scope == "slots" and name not in slots:
+            check.add(node, key, f"{what}: names unknown slot '{name}'")
+
+
+def _bucket(check: _Checker, name: str, node: Any, slots: dict[str, Slot],
+            skill: str) -> Bucket | None:
+    what = f"bucket '{name}'"
+    if not isinstance(node, dict):
+        check.add(node, None, f"{what}: a mapping with at least a route")
+        return None
+    if "route" not in node:
+        check.add(node, None, f"{what}: missing route (routes: {', '.join(ROUTES)})")
+    check.keys(node, BUCKET_KEYS, what)
+    route = str(node.get("route", ""))
+    if "route" in node and route not in ROUTES:
+        check.add(node, "route", f"{what}: bad route '{route}' (routes: {', '.join(ROUTES)})")
+    for i, slot in enumerate(node.get("slots") or []):
+        if slot not in slots:
+            check.add(node["slots"], i, f"{what}: names unknown slot '{slot}'")
+    default_after = "answer" if route == "bot_only" else "queue"
+    after = str(node.get("after_hours", default_after))
+    if after not in AFTER_HOURS:
+        check.add(node, "after_hours", f"{what}: after_hours is one of {', '.join(AFTER_HOURS)}")
+    if route == "bot_only" and not node.get("answer") and not node.get("faq"):
+        check.add(node, None, f"{what}: a bot_only bucket needs an answer or faq")
+    if node.get("answer"):
+        check.refs(node, "answer", str(node["answer"]), slots, what)
+    lookup = str(node.get("lookup", ""))
+    if lookup not in ("", "order"):
+        check.add(node, "lookup", f"{what}: lookup is 'order' or absent")
+    rules = _rules(check, name, node["qualify"], slots) if node.get("qualify") else []
+    return Bucket(name=name, route=route, skill=str(node.get("skill", skill)),
+                  phrases=_strings(node.get("phrases")), digit=str(node.get("digit", "")),
+                  label=str(node.get("label", "")),
+                  slots=tuple(s for s in _strings(node.get("slots")) if s in slots),
+                  answer=str(node.get("answer", "")), qualify=tuple(rules), after_hours=after,
+                  urgent=bool(node.get("urgent", False)), reason=str(node.get("reason", name)),
+                  lookup=lookup, faq=str(node.get("faq", "")))
+
+
+def _trigger(check: _Checker, i: int, node: Any, slots: dict[str, Slot],
+             buckets: dict[str, Any]) -> Trigger | None:
+    if not isinstance(node, dict) or not node.get("name"):
+        check.add(node, None, f"trigger {i + 1}: needs a name")
+        return None
+    what = f"trigger '{node['name']}'"
+    check.keys(node, TRIGGER_KEYS, what)
+    if not (node.get("phrases") or node.get("patterns") or node.get("when")):
+        check.add(node, None, f"{what}: needs phrases, patterns or when")
+    patterns = []
+    for j, text in enumerate(node.get("patterns") or []):
+        compiled = check.regex(node["patterns"], j, text, what)
+        if compiled is not None:
+            patterns.append(compiled)
+    if node.get("when"):
+        _predicate(check, node, "when", slots, what)
+    bucket = node.get("bucket")
+    if bucket is not None and bucket not in buckets:
+        check.add(node, "bucket", f"{what}: names unknown bucket '{bucket}'")
+    if node.get("say"):
+        check.refs(node, "say", str(node["say"]), slots, what)
+    return Trigger(name=str(node["name"]), phrases=_strings(node.get("phrases")),
+                   patterns=tuple(patterns), when=str(node.get("when", "")),
+                   bucket=str(bucket) if bucket else None,
+                   skill=str(node["skill"]) if node.get("skill") else None,
+                   urgent=bool(node.get("urgent", False)), say=str(node.get("say", "")))
+
+
+def parse_flow(text: str, file: str) -> Flow:
+    """Parse and validate flow YAML `text` (named `file` in errors); raises ConfigError."""
+    node = parse(text, file)
+    check = _Checker(file)
+    if not isinstance(node, dict):
+        raise ConfigError([Problem(file, 1, "a flow file must be a mapping of keys")])
+    check.keys(node, FLOW_KEYS, "flow")
+    for key in ("greeting", "ask"):
+        if not node.get(key):
+            check.add(node, None, f"flow: missing prompt '{key}'")
+    skill = str(node.get("skill", "intake"))
+    slot_nodes = node.get("slots") or {}
+    slots = {str(k): s for k, v in slot_nodes.items()
+             if (s := _slot(check, str(k), v, slot_nodes))}
+    bucket_nodes = node.get("buckets") or {}
+    if not bucket_nodes:
+        check.add(node, None, "flow: needs at least one bucket")
+    buckets = {str(k): b for k, v in bucket_nodes.items()
+               if (b := _bucket(check, str(k), v, slots, skill))}
+    triggers = [t for i, v in enumerate(node.get("triggers") or [])
+                if (t := _trigger(check, i, v, slots, bucket_nodes))]
+    default = node.get("default_bucket")
+    if default is not None and default not in bucket_nodes:
+        check.add(node, "default_bucket", f"flow: default_bucket '{default}' is not a bucket")
+    digits: dict[str, str] = {}
+    for name, bucket in buckets.items():
+        if bucket.digit and bucket.digit in digits:
+            check.add(bucket_nodes[name], "digit", f"bucket '{name}': digit {bucket.digit} "
+                                                   f"already used by '{digits[bucket.digit]}'")
+        digits.setdefault(bucket.digit, name)
+        named = name == default or any(t.bucket == name for t in triggers)
+        if not (bucket.phrases or bucket.digit or named):
+            check.add(bucket_nodes, name, f"bucket '{name}' is unreachable: no phrases, digit, "
+                                          f"default_bucket or trigger leads to it")
+    messages = plain(node.get("messages") or {})
+    for key, value in (node.get("messages") or {}).items():
+        check.refs(node["messages"], key, str(value), slots, f"message '{key}'")
+    try:
+        min_confidence = float(node.get("min_confidence", 0.6))
+    except (TypeError, ValueError):
+        check.add(node, "min_confidence", "flow: min_confidence is a number between 0 and 1")
+        min_confidence = 0.6
+    if check.problems:
+        raise ConfigError(sorted(check.problems, key=lambda p: p.line))
+    return Flow(name=str(node.get("name") or Path(file).stem), greeting=str(node["greeting"]),
+                ask=str(node["ask"]), reprompt=str(node.get("reprompt", node["ask"])),
+                buckets=buckets, slots=slots, triggers=tuple(triggers),
+                messages={str(k): str(v) for k, v in messages.items()},
+                default_bucket=str(default) if default else None, skill=skill,
+                min_confidence=min_confidence, source=file)
+
+
+def load_flow(path: Path | str) -> Flow:
+    """Read and validate the flow file at `path`."""
+    path = Path(path)
+    return parse_flow(path.read_text(encoding="utf-8"), str(path))
+
+
+def is_flow_document(node: Any) -> bool:
+    """Whether parsed YAML looks like a flow (rather than a business config)."""
+    return isinstance(node, dict) and ("buckets" in node or "slots" in node
+                                       or "triggers" in node)

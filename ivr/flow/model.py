@@ -1,0 +1,243 @@
+"""A loaded flow: buckets, slots, triggers and rules as frozen dataclasses.
+
+The YAML (see flows/README.md) is parsed and validated by `ivr.flow.loader`; the engine only
+ever sees these types, so a flow that loaded is a flow the engine can run.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Literal
+
+from ivr.flow.actions import Choice
+
+Route = Literal["bot_only", "bot_first", "human"]
+ROUTES: tuple[str, ...] = ("bot_only", "bot_first", "human")
+SLOT_TYPES: tuple[str, ...] = ("choice", "state", "money", "timeline", "yesno", "text",
+                               "order_number")
+AFTER_HOURS: tuple[str, ...] = ("answer", "queue", "transfer")
+
+
+@dataclass(frozen=True)
+class Option:
+    """One value a choice slot can take, with the words that mean it and its keypad digit."""
+
+    value: str
+    label: str
+    digit: str = ""
+    synonyms: tuple[str, ...] = ()
+
+    @property
+    def phrases(self) -> tuple[str, ...]:
+        """Every phrase that names this option (value, label and synonyms)."""
+        return tuple(dict.fromkeys((self.value.replace("_", " "), self.label, *self.synonyms)))
+
+
+@dataclass(frozen=True)
+class Slot:
+    """A fact the flow collects.
+
+    Attributes:
+        name: the slot name (API vocabulary, e.g. `budget`).
+        type: one of SLOT_TYPES; picks the extractor.
+        prompt: the question; reprompt: the second try, with an example answer.
+        options: for choice slots the values; for any slot, keypad menu entries.
+        label: how the summary names the slot ("budget").
+        pattern: order_number/text: a regex whose first group (or match) is the value.
+        yes_phrases/no_phrases: yesno slots: phrases that answer it even when not asked
+            ("no lawyer yet" fills representation=no in a one-message intake).
+        unprompted: whether the slot may be filled from a message that did not ask for it.
+    """
+
+    name: str
+    type: str
+    prompt: str
+    reprompt: str = ""
+    options: tuple[Option, ...] = ()
+    label: str = ""
+    pattern: re.Pattern[str] | None = None
+    yes_phrases: tuple[str, ...] = ()
+    no_phrases: tuple[str, ...] = ()
+    unprompted: bool = True
+
+    @property
+    def choices(self) -> tuple[Choice, ...]:
+        """The keypad menu for this question (digit, label, value)."""
+        if self.options:
+            return tuple(Choice(o.digit, o.label, o.value) for o in self.options if o.digit)
+        if self.type == "yesno":
+            return (Choice("1", "yes", "yes"), Choice("2", "no", "no"))
+        return ()
+
+    @property
+    def grammar(self) -> tuple[str, ...]:
+        """Phrases a recogniser may constrain itself to when this slot is asked."""
+        words: list[str] = []
+        for option in self.options:
+            words.extend(option.phrases)
+        if self.type == "yesno":
+            words.extend(("yes", "no", "yeah", "nope", "not yet", *self.yes_phrases,
+                          *self.no_phrases))
+        return tuple(dict.fromkeys(w.lower() for w in words))
+
+
+@dataclass(frozen=True)
+class Rule:
+    """A qualification rule: `when` must hold once its slots are known, else `decline`."""
+
+    name: str
+    when: str
+    decline: str
+    line: int = 0
+
+
+@dataclass(frozen=True)
+class Trigger:
+    """An escalation trigger: phrases/patterns in a message, or a predicate over known facts.
+
+    Attributes:
+        name: recorded in state.reasons (e.g. "health_safety").
+        phrases / patterns: match the customer's words (patterns are compiled regexes).
+        when: a predicate (`order.total > params.order_threshold`) instead of words.
+        bucket: the bucket the conversation moves to when this fires (optional).
+        skill: staff skill to reach (default: the bucket's, else the flow's).
+        urgent: ring on-call now, even after hours.
+        say: what the customer hears before the handoff (templated).
+    """
+
+    name: str
+    phrases: tuple[str, ...] = ()
+    patterns: tuple[re.Pattern[str], ...] = ()
+    when: str = ""
+    bucket: str | None = None
+    skill: str | None = None
+    urgent: bool = False
+    say: str = ""
+
+
+@dataclass(frozen=True)
+class Bucket:
+    """One kind of conversation (from the 11-bucket mapping) and how it is handled.
+
+    Attributes:
+        route: bot_only (the bot answers), bot_first (bot collects, a human is offered),
+            human (a person takes it).
+        skill: the staff skill that handles it.
+        phrases: words that put a message in this bucket.
+        digit/label: its entry in the opening keypad menu.
+        slots: slots to collect, in order, before finishing.
+        answer: what the bot says (templated from params/slots/order).
+        qualify: rules that must all hold before a human is involved.
+        after_hours: answer, queue (capture for the morning) or transfer (on-call now).
+        urgent: transfers are urgent (emergencies).
+        reason: the escalation reason recorded when this bucket goes to a human.
+        lookup: "order" to look the customer's order up before answering.
+        faq: a params key holding [{keywords, answer}] entries to answer from.
+    """
+
+    name: str
+    route: str
+    skill: str
+    phrases: tuple[str, ...] = ()
+    digit: str = ""
+    label: str = ""
+    slots: tuple[str, ...] = ()
+    answer: str = ""
+    qualify: tuple[Rule, ...] = ()
+    after_hours: str = "queue"
+    urgent: bool = False
+    reason: str = ""
+    lookup: str = ""
+    faq: str = ""
+
+
+@dataclass(frozen=True)
+class Flow:
+    """An industry template: what a business's front desk asks, answers and escalates.
+
+    Attributes:
+        name: the flow's name (`law_firm`).
+        greeting: first words, naming the business and that this is a virtual assistant.
+        ask: the opening question; reprompt: its second try.
+        messages: the flow's other wording (handoff, decline, goodbye, ...), templated.
+        default_bucket: the bucket for messages that fill slots but name no bucket.
+        skill: the staff skill for escalations with no better one.
+        min_confidence: speech below this is confirmed before it is used.
+    """
+
+    name: str
+    greeting: str
+    ask: str
+    reprompt: str
+    buckets: dict[str, Bucket]
+    slots: dict[str, Slot]
+    triggers: tuple[Trigger, ...] = ()
+    messages: dict[str, str] = field(default_factory=dict)
+    default_bucket: str | None = None
+    skill: str = "intake"
+    min_confidence: float = 0.6
+    source: str = ""
+
+    def skill_for(self, bucket: str | None) -> str:
+        """The staff skill that handles `bucket` (the flow's default for None or unknown)."""
+        found = self.buckets.get(bucket or "")
+        return found.skill if found else self.skill
+
+    def route_for(self, bucket: str | None) -> str | None:
+        found = self.buckets.get(bucket or "")
+        return found.route if found else None
+
+    @property
+    def menu(self) -> tuple[Choice, ...]:
+        """The opening keypad menu: buckets that carry a digit, by digit."""
+        entries = [Choice(b.digit, b.label or b.name.replace("_", " "), b.name)
+                   for b in self.buckets.values() if b.digit]
+        return tuple(sorted(entries, key=lambda c: c.digit))
+
+    def choices_for(self, question: str | None) -> tuple[Choice, ...]:
+        """Keypad choices for a question: "intent" (the opening menu) or a slot name."""
+        if question == "intent":
+            return self.menu
+        if question in ("anything_else", "confirm"):
+            return (Choice("1", "yes", "yes"), Choice("2", "no", "no"))
+        if question == "offer":
+            return OFFER_CHOICES
+        slot = self.slots.get(question or "")
+        return slot.choices if slot else ()
+
+    def message(self, key: str) -> str:
+        """A wording from `messages:`, falling back to the built-in default."""
+        return self.messages.get(key) or DEFAULT_MESSAGES.get(key, "")
+
+
+OFFER_CHOICES = (Choice("1", "talk to someone now", "now"),
+                 Choice("2", "get a call back", "callback"),
+                 Choice("3", "no thanks", "no"))
+
+#: Wording every flow gets unless its `messages:` says otherwise (templated, see templates.py).
+DEFAULT_MESSAGES: dict[str, str] = {
+    "after_hours": "Our office is closed right now, but I can still help.",
+    "connect": "Thanks. I'm connecting you with someone from our team now; they'll have "
+               "your details, so you won't need to repeat yourself.",
+    "connect_sms": "Thanks. Someone from our team will call you in a moment; they'll have "
+                   "your details.",
+    "queued": "Thanks, I've passed your details to our team. We're closed right now, so we'll "
+              "call you back {next_opening}.",
+    "callback": "Thanks, I've passed your details to our team and someone will call you back "
+                "shortly.",
+    "offer": "Would you like to talk to someone now, or get a call back? Say now, call back, "
+             "or no thanks.",
+    "anything_else": "Is there anything else I can help you with?",
+    "what_else": "Sure, what else can I help you with?",
+    "goodbye": "Thanks for contacting {business}. Goodbye!",
+    "welcome": "You're welcome! Thanks for contacting {business}.",
+    "unanswered": "I'm sorry, I don't have an answer to that yet. I've noted your question "
+                  "for our team.",
+    "not_found": "I couldn't find that order number.",
+    "menu_voice": "Let's use the keypad.",
+    "menu_sms": "Sorry, I didn't get that. Reply with a number:",
+    "confirm_state": "Is it {state}?",
+    "heard": "I heard {value}. Is that right?",
+    "no_more": "Okay.",
+}

@@ -1,0 +1,93 @@
+"""Escalation triggers and qualification rules: when a person must take over, and who qualifies.
+
+Escalation is the architecture, not an option: health and safety words, emergencies, asking for
+a person and frustration are checked on every message before anything else happens. Predicate
+triggers (`order.total > params.order_threshold`) are checked whenever the facts they read change.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from ivr.flow.expr import evaluate, parse_predicate
+from ivr.flow.model import Flow, Rule, Trigger
+from ivr.flow.text import find_phrases, normalize
+
+#: Ways people ask for a human (the built-in `asked_for_human` trigger).
+HUMAN_PHRASES = (
+    "talk to a person", "speak to a person", "talk to someone", "speak to someone",
+    "speak with someone", "talk with someone", "real person", "a human", "human being",
+    "live person", "representative", "operator", "an agent", "real agent", "customer service",
+    "talk to a lawyer", "speak to a lawyer", "speak with a lawyer", "talk to an attorney",
+    "speak to an attorney", "talk to a manager", "speak to a manager", "person please",
+    "someone on the phone", "connect me", "transfer me", "put me through", "call me back",
+)
+#: Frustration: giving up on the bot, or swearing at it.
+FRUSTRATION_PHRASES = (
+    "this is useless", "useless", "not helping", "not helpful", "you are not listening",
+    "stupid bot", "stupid machine", "stupid robot", "dumb bot", "waste of time", "ridiculous",
+    "are you even listening", "i already told you", "i just told you", "for the last time",
+    "this is stupid", "this is ridiculous", "forget it", "so annoying", "annoying",
+)
+PROFANITY = re.compile(r"\b(damn|dammit|hell|crap|shit\w*|bullshit|fuck\w*|wtf|bs|ass|asshole|"
+                       r"bitch\w*|piss(ed)?)\b")
+STOP_WORDS = {"stop", "stopall", "unsubscribe", "cancel", "end", "quit", "opt out"}
+
+
+@dataclass(frozen=True)
+class Fired:
+    """A trigger that fired: its reason and where it sends the conversation."""
+
+    reason: str
+    bucket: str | None = None
+    skill: str | None = None
+    urgent: bool = False
+    say: str = ""
+
+
+def _from(trigger: Trigger) -> Fired:
+    return Fired(trigger.name, trigger.bucket, trigger.skill, trigger.urgent, trigger.say)
+
+
+def phrase_triggers(flow: Flow, text: str) -> list[Fired]:
+    """Triggers whose phrases or patterns occur in the message, most urgent first."""
+    low = normalize(text)
+    fired = [_from(t) for t in flow.triggers
+             if (t.phrases and find_phrases(low, t.phrases))
+             or any(p.search(low) for p in t.patterns)]
+    return sorted(fired, key=lambda f: not f.urgent)
+
+
+def predicate_triggers(flow: Flow, scopes: Mapping[str, Mapping[str, Any]]) -> list[Fired]:
+    """Triggers whose `when:` holds over what is known now."""
+    return [_from(t) for t in flow.triggers
+            if t.when and evaluate(parse_predicate(t.when), scopes) is True]
+
+
+def asked_for_human(text: str) -> bool:
+    """"Can I talk to a real person?" (keypad 0 is handled by the engine)."""
+    return bool(find_phrases(text, HUMAN_PHRASES))
+
+
+def frustrated(text: str, previous: str) -> bool:
+    """Swearing, giving up on the bot, or sending the same message twice in a row."""
+    low = normalize(text)
+    if PROFANITY.search(low) or find_phrases(low, FRUSTRATION_PHRASES):
+        return True
+    return len(low.split()) >= 3 and low == normalize(previous)
+
+
+def opted_out(text: str) -> bool:
+    """An SMS STOP (carriers handle the block; the conversation just ends)."""
+    return normalize(text) in STOP_WORDS
+
+
+def failed_rule(rules: tuple[Rule, ...], scopes: Mapping[str, Mapping[str, Any]]) -> Rule | None:
+    """The first qualification rule that is known to fail (rules with unknown slots wait)."""
+    for rule in rules:
+        if evaluate(parse_predicate(rule.when), scopes) is False:
+            return rule
+    return None

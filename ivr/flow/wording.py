@@ -1,0 +1,112 @@
+"""The words of each question: templated prompts, keypad menus per channel, callback times.
+
+Kept apart from the engine's decisions so wording can change without touching the logic: the
+engine decides *that* it asks for the budget with a keypad menu; this module says it.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from ivr.flow.actions import Ask, Choice
+from ivr.flow.context import Context
+from ivr.flow.expr import render, spoken_list
+from ivr.flow.model import Flow
+from ivr.flow.places import state_name
+from ivr.flow.state import State
+
+
+def opening_text(now: datetime, opening: datetime | None) -> str:
+    """"Monday after 8:30 AM", "tomorrow after 9:00 AM", in the business's timezone."""
+    if opening is None:
+        return "as soon as we can"
+    local_now = now.astimezone(opening.tzinfo)
+    days = (opening.date() - local_now.date()).days
+    clock = opening.strftime("%I:%M %p").lstrip("0")
+    if days <= 0:
+        day = "today"
+    elif days == 1:
+        day = "tomorrow"
+    elif days < 7:
+        day = opening.strftime("%A")
+    else:
+        day = f"on {opening.strftime('%A, %B')} {opening.day}"
+    return f"{day} after {clock}"
+
+
+def scopes(state: State, ctx: Context) -> dict[str, Any]:
+    """Everything templates and predicates may read, by name."""
+    customer = ctx.customer
+    served = ctx.params.get("jurisdictions") or []
+    return {
+        "slots": state.slots,
+        "params": ctx.params,
+        "customer": {"phone": customer.phone, "name": customer.name,
+                     "purchases": customer.purchases},
+        "order": state.extra.get("order") or {},
+        "business": ctx.business_name,
+        "next_opening": opening_text(ctx.now, ctx.next_opening),
+        "jurisdiction_names": spoken_list([state_name(s) for s in served]) or "our area",
+    }
+
+
+def say(flow: Flow, state: State, ctx: Context, template: str, /, **extra: Any) -> str:
+    """Render a template against the conversation."""
+    return render(template, {**scopes(state, ctx), **extra}).strip()
+
+
+def message(flow: Flow, state: State, ctx: Context, key: str, /, **extra: Any) -> str:
+    """Render one of the flow's `messages:` (or its built-in default) by key."""
+    return say(flow, state, ctx, flow.message(key), **extra)
+
+
+def menu_prompt(choices: tuple[Choice, ...], channel: str, intro: str) -> str:
+    """A keypad menu read out ("For divorce, press 1.") or texted ("1 divorce")."""
+    if channel == "sms":
+        return intro + " " + ", ".join(f"{c.digit} for {c.label}" for c in choices) + "."
+    spoken = " ".join(f"For {c.label}, press {c.digit}." for c in choices)
+    return f"{intro} {spoken} To reach a person, press 0."
+
+
+def ask(flow: Flow, state: State, ctx: Context, question: str, *, reprompt: bool = False,
+        menu: bool = False, prefix: str = "", text: str | None = None) -> Ask:
+    """The Ask for `question` ("intent", a slot, "offer", "anything_else"); counts the turn.
+
+    `text` replaces the question's usual wording; `prefix` goes before it (a greeting).
+    """
+    choices = flow.choices_for(question)
+    grammar: tuple[str, ...] = ()
+    if question == "intent":
+        prompt = flow.reprompt if reprompt else flow.ask
+        grammar = tuple(dict.fromkeys(p.lower() for b in flow.buckets.values()
+                                      for p in b.phrases))
+    elif question in flow.slots:
+        slot = flow.slots[question]
+        prompt = (slot.reprompt or slot.prompt) if reprompt else slot.prompt
+        grammar = slot.grammar
+    else:
+        prompt = flow.message(question)
+        grammar = tuple(c.label for c in choices) + ("yes", "no")
+    prompt = say(flow, state, ctx, prompt if text is None else text)
+    if menu and choices:
+        intro = flow.message("menu_sms" if ctx.channel == "sms" else "menu_voice")
+        prompt = menu_prompt(choices, ctx.channel, say(flow, state, ctx, intro))
+    elif menu and ctx.channel == "voice":
+        prompt += " Or press 0 to reach a person."
+    state.asking = question
+    state.turn += 1
+    return Ask(slot=question, prompt=f"{prefix} {prompt}".strip(), choices=choices,
+               grammar=grammar, menu=menu)
+
+
+def confirm(flow: Flow, state: State, ctx: Context, question: str, value: Any, shown: str,
+            template: str = "heard", prefix: str = "") -> Ask:
+    """A yes/no check before using what was heard ("I heard Texas. Is that right?")."""
+    prompt = message(flow, state, ctx, template, value=shown, state=shown)
+    state.asking = question
+    state.confirming = value
+    state.turn += 1
+    return Ask(slot=question, prompt=f"{prefix} {prompt}".strip(),
+               choices=flow.choices_for("confirm"), grammar=("yes", "no", "yeah", "nope"),
+               confirm=str(value))

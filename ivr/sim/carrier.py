@@ -1,0 +1,221 @@
+"""The carrier: Twilio's part on loopback — numbers, handsets, calls, texts, conferences,
+recordings, the REST API and signed webhooks to the app.
+
+    carrier = Carrier(account_sid, auth_token).start()
+    carrier.connect(app_url=live.url, public_url=settings.public_url)
+    replies = carrier.phone("+15125550199").text("+15125550100", "my furnace is out")
+"""
+
+from __future__ import annotations
+
+import logging
+import queue
+import threading
+from collections.abc import Callable, Mapping, Sequence
+from typing import TYPE_CHECKING, Any
+
+from ivr.sim.ids import API_VERSION
+from ivr.sim.messaging import Message
+from ivr.sim.phone import Behaviour, Phone
+from ivr.sim.server import LiveServer
+from ivr.sim.wait import wait_for
+from ivr.sim.webhooks import Exchange, Signing, Webhooks
+
+if TYPE_CHECKING:
+    from ivr.sim.call import Call
+    from ivr.sim.conference import Conference
+    from ivr.sim.recording import Recording
+
+log = logging.getLogger("ivr.sim")
+
+
+class Carrier:
+    """Twilio stand-in for one account.
+
+    Args:
+        settle_s: how long `phone.text` keeps collecting replies after the last one arrived.
+        pause_scale: <Pause length> is multiplied by this (pauses are dead air in a test).
+        timeout_scale: <Gather>/<Record> timeouts are multiplied by this when nobody acts.
+        ring_s: how long a seat rings before it answers.
+        no_answer_s: how long an unanswered call rings (capped by the call's own Timeout).
+    """
+
+    def __init__(self, account_sid: str, auth_token: str, *, settle_s: float = 0.3,
+                 pause_scale: float = 0.1, timeout_scale: float = 1.0, ring_s: float = 0.02,
+                 no_answer_s: float = 0.3) -> None:
+        self.account_sid = account_sid
+        self.auth_token = auth_token
+        self.settle_s = settle_s
+        self.pause_scale = pause_scale
+        self.timeout_scale = timeout_scale
+        self.ring_s = ring_s
+        self.no_answer_s = no_answer_s
+        self.webhooks = Webhooks(auth_token)
+        self.phones: dict[str, Phone] = {}
+        self.messages: list[Message] = []
+        self.calls: list[Call] = []
+        self.conferences: list[Conference] = []
+        self.recordings: dict[str, Recording] = {}
+        self.errors: list[str] = []
+        #: Default Media Stream handler for calls that do not set their own (see Call.on_stream).
+        self.on_stream: Callable[..., object] | None = None
+        self.lock = threading.RLock()
+        self._server: LiveServer | None = None
+        self._threads: list[threading.Thread] = []
+        self._stopping = threading.Event()
+        self._outbox: queue.Queue[tuple[str, dict[str, str], str] | None] = queue.Queue()
+        self._courier: threading.Thread | None = None
+
+    # --- lifecycle -------------------------------------------------------------------------
+    def start(self, port: int = 0) -> Carrier:
+        """Serve the REST API on loopback at `port` (0: a free one; see `api_base`)."""
+        from ivr.sim.rest import RestApi
+
+        if self._server is None:
+            self._server = LiveServer(RestApi(self), port=port).start()
+        if self._courier is None:
+            self._courier = threading.Thread(target=self._deliver_callbacks, daemon=True,
+                                             name="sim-callbacks")
+            self._courier.start()
+        return self
+
+    @property
+    def api_base(self) -> str:
+        """The TWILIO_API_BASE that points the app's REST client at this carrier."""
+        if self._server is None:
+            raise RuntimeError("carrier not started: call carrier.start() first")
+        return self._server.url
+
+    @property
+    def base_path(self) -> str:
+        return f"/{API_VERSION}/Accounts/{self.account_sid}"
+
+    def connect(self, app_url: str, public_url: str | None = None) -> Carrier:
+        """Send webhooks to `app_url`, signed for `public_url` (the app's IVR_PUBLIC_URL)."""
+        self.webhooks.connect(app_url, public_url)
+        return self
+
+    @property
+    def stopping(self) -> bool:
+        return self._stopping.is_set()
+
+    def stop(self) -> None:
+        """Hang up every live call, stop every sim thread and the REST server."""
+        self._stopping.set()
+        for call in list(self.calls):
+            call.hangup(wait=False)
+        for thread in list(self._threads):
+            thread.join(timeout=5)
+        if self._courier is not None:
+            self._outbox.put(None)
+            self._courier.join(timeout=10)
+            self._courier = None
+        if self._server is not None:
+            self._server.stop()
+            self._server = None
+
+    def spawn(self, target: Callable[[], object], name: str) -> threading.Thread:
+        """Run `target` on a tracked daemon thread (joined by `stop`)."""
+        thread = threading.Thread(target=self._guard(target), name=f"sim-{name}", daemon=True)
+        with self.lock:
+            self._threads = [t for t in self._threads if t.is_alive()]
+            self._threads.append(thread)
+        thread.start()
+        return thread
+
+    # --- asynchronous callbacks ----------------------------------------------------------------
+    def notify(self, url: str, params: Mapping[str, str], method: str = "POST") -> None:
+        """Queue a status callback; callbacks go out one at a time, in order, off the caller's
+        thread (Twilio's are asynchronous too)."""
+        self._outbox.put((self.webhooks.absolute(url), dict(params), method or "POST"))
+
+    def drain(self, timeout: float = 10.0) -> None:
+        """Wait until every queued status callback has been delivered."""
+        if self._courier is None:
+            return
+        wait_for(lambda: self._outbox.unfinished_tasks == 0, timeout, "status callbacks")
+
+    def _deliver_callbacks(self) -> None:
+        while True:
+            item = self._outbox.get()
+            try:
+                if item is None:
+                    return
+                url, params, method = item
+                exchange = self.webhooks.request(url, params, method)
+                if not exchange.ok:
+                    self.note_error(f"callback {url} answered {exchange.status} "
+                                    f"{exchange.error}".strip())
+            finally:
+                self._outbox.task_done()
+
+    def _guard(self, target: Callable[[], object]) -> Callable[[], None]:
+        def run() -> None:
+            try:
+                target()
+            except Exception as exc:  # a sim bug must surface in the test, not vanish
+                log.exception("sim thread failed")
+                self.note_error(f"sim thread crashed: {type(exc).__name__}: {exc}")
+        return run
+
+    # --- people ----------------------------------------------------------------------------
+    def phone(self, number: str) -> Phone:
+        """The handset for `number` (created on first use)."""
+        with self.lock:
+            if number not in self.phones:
+                self.phones[number] = Phone(self, number)
+            return self.phones[number]
+
+    def seat(self, number: str, behaviour: Behaviour = "accept",
+             keys: str | Sequence[str] = "1") -> Phone:
+        """Seat someone at `number` who answers the app's calls as `behaviour`."""
+        return self.phone(number).seat(behaviour, keys)
+
+    agent = phone
+
+    # --- records ---------------------------------------------------------------------------
+    def record_message(self, message: Message) -> None:
+        with self.lock:
+            self.messages.append(message)
+
+    def record_call(self, call: Call) -> None:
+        with self.lock:
+            self.calls.append(call)
+
+    def note_error(self, problem: str) -> None:
+        """Something the real Twilio would have flagged in its debugger (error 11200 etc.)."""
+        log.warning("sim: %s", problem)
+        with self.lock:
+            self.errors.append(problem)
+
+    def find_call(self, sid: str) -> Call | None:
+        with self.lock:
+            return next((c for c in self.calls if c.sid == sid), None)
+
+    def find_message(self, sid: str) -> Message | None:
+        with self.lock:
+            return next((m for m in self.messages if m.sid == sid), None)
+
+    def conference(self, name: str) -> Conference:
+        """The newest conference called `name` (waits up to 5 s for it to appear)."""
+        def newest() -> Conference | None:
+            with self.lock:
+                found = [c for c in self.conferences if c.name == name or c.sid == name]
+            return found[-1] if found else None
+        return wait_for(newest, 5.0, f"conference {name!r}")
+
+    # --- tests -----------------------------------------------------------------------------
+    def send(self, path: str, params: Mapping[str, str], method: str = "POST",
+             signing: Signing = "valid") -> Exchange:
+        """Send one webhook to the app by hand (e.g. a forged one with signing="wrong")."""
+        params = {"AccountSid": self.account_sid, "ApiVersion": API_VERSION, **params}
+        return self.webhooks.request(self.webhooks.absolute(path), params, method, signing)
+
+    def wait_for(self, condition: Callable[[], Any], timeout: float = 5.0,
+                 what: str = "condition") -> Any:
+        return wait_for(condition, timeout, what)
+
+    @property
+    def exchanges(self) -> list[Exchange]:
+        """Every request the sim made to the app, in order."""
+        return list(self.webhooks.log)

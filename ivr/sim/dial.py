@@ -1,0 +1,120 @@
+"""<Dial>: ring other numbers (first to answer is bridged, after its whisper <Number url>) or put
+the leg in a <Conference>; afterwards request the Dial `action` or continue with the next verb.
+"""
+
+from __future__ import annotations
+
+import xml.etree.ElementTree as ET
+
+from ivr.sim.call import Call, Document, HungUp, Interrupted
+from ivr.sim.conference import Participant, room_for, truthy
+from ivr.sim.executor import VERBS, load, resolve
+from ivr.sim.progress import call_params
+
+
+def dial(call: Call, el: ET.Element, url: str) -> Document | None:
+    """Run one <Dial>; returns the action document (or None to go on with the next verb)."""
+    action = resolve(call, el.get("action"), url) if el.get("action") else None
+    method = el.get("method", "POST")
+    nouns = list(el)
+    room = next((n for n in nouns if n.tag == "Conference"), None)
+    try:
+        if room is not None:
+            result = join_conference(call, room, url)
+        else:
+            result = dial_numbers(call, el, nouns, url)
+    except HungUp:
+        if action:  # Twilio still reports how the dial ended; the TwiML it returns is moot
+            call.carrier.webhooks.request(action, {**call_params(call), "DialCallStatus":
+                                                   "completed"}, method)
+        raise
+    if action:
+        return Document(action, method, result)
+    return None
+
+
+def dial_numbers(call: Call, el: ET.Element, nouns: list[ET.Element],
+                 url: str) -> dict[str, str]:
+    from ivr.sim.lifecycle import start_dial_leg
+
+    targets: list[tuple[str, Document | None]] = []
+    for noun in nouns or [el]:
+        if noun is not el and noun.tag != "Number":
+            call.carrier.note_error(f"{call.sid}: <Dial><{noun.tag}> is not simulated")
+            continue
+        number = (noun.text or "").strip()
+        whisper = None
+        if noun is not el and noun.get("url"):
+            whisper = Document(resolve(call, noun.get("url"), url), noun.get("method", "POST"))
+        targets.append((number, whisper))
+    caller_id = el.get("callerId") or call.from_
+    timeout = float(el.get("timeout", 30))
+    legs = [start_dial_leg(call, number, caller_id, whisper, timeout)
+            for number, whisper in targets]
+    if not legs:
+        return {"DialCallStatus": "failed"}
+    winner: Call | None = None
+    try:
+        call.block("dial", None, {"to": [leg.to for leg in legs]},
+                   until=lambda: any(leg.bridge is call for leg in legs)
+                   or all(leg.ended for leg in legs))
+        winner = next((leg for leg in legs if leg.bridge is call), None)
+        for leg in legs:
+            if leg is not winner:
+                leg.end("canceled")
+        if winner is None:
+            first = legs[0]
+            status = first.status if first.status != "completed" else "no-answer"
+            return {"DialCallStatus": status, "DialCallSid": first.sid}
+        call.bridge = winner
+        call.block("bridged", None, {"to": winner.to},
+                   until=lambda: winner.ended or winner.bridge is not call)
+        return {"DialCallStatus": "completed", "DialCallSid": winner.sid,
+                "DialCallDuration": str(winner.duration), "DialBridged": "true"}
+    finally:
+        call.bridge = None
+        for leg in legs:
+            if leg.bridge is call:
+                leg.end("completed")
+
+
+def join_conference(call: Call, noun: ET.Element, url: str) -> dict[str, str]:
+    name = (noun.text or "").strip()
+    room = room_for(call.carrier, name)
+    member = Participant(
+        call, room, start_on_enter=truthy(noun.get("startConferenceOnEnter"), True),
+        end_on_exit=truthy(noun.get("endConferenceOnExit"), False),
+        muted=truthy(noun.get("muted"), False), coaching=truthy(noun.get("coach"), False),
+        label=noun.get("participantLabel"), wait_url=noun.get("waitUrl"))
+    callback = resolve(call, noun.get("statusCallback"), url) \
+        if noun.get("statusCallback") else None
+    room.join(member, callback, noun.get("statusCallbackEvent", ""),
+              noun.get("statusCallbackMethod", "POST"))
+    try:
+        if room.status == "init":
+            wait_music(call, noun, url)
+        call.block("conference", None, {"name": name, "sid": room.sid},
+                   until=lambda: member.kicked or room.status == "completed")
+    except (HungUp, Interrupted):
+        room.leave(member)
+        raise
+    room.leave(member)
+    return {"DialCallStatus": "completed", "ConferenceSid": room.sid}
+
+
+def wait_music(call: Call, noun: ET.Element, url: str) -> None:
+    """What a participant hears before the conference starts: the waitUrl's <Say>/<Play>
+    (played once), or Twilio's default hold music when there is no waitUrl."""
+    wait_url = noun.get("waitUrl")
+    if wait_url is None:
+        call.heard.append("[hold music]")
+        return
+    if not wait_url.strip():
+        return
+    root, doc_url = load(call, Document(resolve(call, wait_url, url),
+                                        noun.get("waitMethod", "POST")))
+    if root is None:
+        return
+    for element in root:
+        if element.tag in ("Say", "Play"):
+            VERBS[element.tag](call, element, doc_url)

@@ -1,0 +1,176 @@
+"""A live call's Media Stream: which question is asked, what the caller said, who to tell.
+
+The WebSocket endpoint hands each parsed message here. On `start` it reads the call's
+`business` and `call` parameters (put in `<Stream><Parameter>` by the voice turn logic) and the
+current question (`turn`, `slot`, `grammar`) from Redis; it re-reads that between utterances
+and rebuilds the recogniser when the turn moves on. A finished utterance goes to the voice
+hook `on_speech(runtime, business_key, call_sid, turn, text, confidence)`; speech starting and
+stopping goes to `on_speaking(runtime, business_key, call_sid, turn, speaking)` so a Gather
+timeout mid-sentence waits for the words. Hooks run on one helper thread per stream, in order,
+so a slow REST redirect never stalls the audio. Without a model the stream is drained and the
+keypad carries the call. Flask-free, so the benchmark drives it without a socket.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from typing import Any
+
+import redis
+
+from ivr.logs import event
+from ivr.speech.audio import FRAME_BYTES
+from ivr.speech.listener import Heard, Listener, SpeechStarted
+from ivr.speech.vosk import ModelMissing, Recognizer
+from ivr.twilio.media import Media, Start
+
+log = logging.getLogger("ivr.speech")
+
+#: Frames (20 ms each) between looks at the call's current question while the caller is quiet.
+POLL_FRAMES = 10
+
+SpeechHook = Callable[[Any, str, str, int, str, float], object]
+SpeakingHook = Callable[[Any, str, str, int, bool], object]
+
+#: Model paths already reported missing (the hint is logged once per path, not per call).
+_model_warned: set[str] = set()
+_warn_lock = threading.Lock()
+
+
+@dataclass
+class SpeechHooks:
+    """Where a stream reports to (the voice turn logic by default)."""
+
+    on_speech: SpeechHook | None = None
+    on_speaking: SpeakingHook | None = None
+
+
+def voice_hooks() -> SpeechHooks:
+    """The voice turn logic's hooks (`ivr.voice.on_speech`, `ivr.voice.mark_speaking`)."""
+    try:
+        from ivr import voice
+    except ImportError:
+        return SpeechHooks()
+    return SpeechHooks(on_speech=getattr(voice, "on_speech", None),
+                       on_speaking=getattr(voice, "mark_speaking", None))
+
+
+class CallStream:
+    """The speech side of one call's Media Stream.
+
+    Args:
+        runtime: the process Runtime (settings.vosk_model, store).
+        hooks: where utterances go; `voice_hooks()` in production.
+    """
+
+    def __init__(self, runtime: Any, hooks: SpeechHooks) -> None:
+        self.runtime = runtime
+        self.hooks = hooks
+        self.business = ""
+        self.call_sid = ""
+        self.turn: int | None = None
+        self.listener: Listener | None = None
+        self.heard: list[Heard] = []
+        self._speech_turn: int | None = None
+        self._frames = 0
+        self._rest = b""
+        self._hooks = ThreadPoolExecutor(max_workers=1, thread_name_prefix="ivr-speech-hook")
+
+    # -- lifecycle ----------------------------------------------------------------------------
+    def start(self, start: Start) -> None:
+        params = start.custom_parameters
+        self.business = params.get("business", "")
+        self.call_sid = params.get("call") or params.get("conversation") or start.call_sid
+        grammar = self._refresh()
+        model = self.runtime.settings.vosk_model
+        try:
+            self.listener = Listener(lambda g: Recognizer(model, g), grammar)
+        except ModelMissing as exc:
+            with _warn_lock:
+                first = str(model) not in _model_warned
+                _model_warned.add(str(model))
+            if first:
+                event("speech.model_missing", log, logging.WARNING, model=str(model),
+                      hint="run_`ivr_models_install`_and_set_IVR_VOSK_MODEL", detail=str(exc))
+        event("speech.stream_started", log, business=self.business or "-", sid=self.call_sid,
+              turn=self.turn if self.turn is not None else "-",
+              listening="yes" if self.listener else "no_model")
+
+    def media(self, media: Media) -> None:
+        """One media message (normally one 20 ms frame; other sizes are re-framed)."""
+        if self.listener is None or not media.track.startswith("inbound"):
+            return
+        data = self._rest + media.payload
+        cut = len(data) - len(data) % FRAME_BYTES
+        self._rest = data[cut:]
+        for i in range(0, cut, FRAME_BYTES):
+            self._frame(data[i:i + FRAME_BYTES])
+
+    def stop(self, wait: bool = True) -> None:
+        """End of stream: report an utterance in progress and let the hooks finish."""
+        if self.listener is not None:
+            for heard in self.listener.flush():
+                self._report(heard)
+        self._hooks.shutdown(wait=wait)
+        event("speech.stream_stopped", log, business=self.business or "-", sid=self.call_sid,
+              utterances=len(self.heard))
+
+    # -- per frame ----------------------------------------------------------------------------
+    def _frame(self, frame: bytes) -> None:
+        listener = self.listener
+        assert listener is not None
+        self._frames += 1
+        if not listener.speaking and self._frames % POLL_FRAMES == 0:
+            listener.set_grammar(self._refresh())
+        for change in listener.feed(frame):
+            if isinstance(change, SpeechStarted):
+                self._speech_turn = self.turn
+                self._call(self.hooks.on_speaking, self._speech_turn, True)
+            else:
+                self._report(change)
+
+    def _report(self, heard: Heard) -> None:
+        self.heard.append(heard)
+        turn = self._speech_turn if self._speech_turn is not None else self.turn
+        utterance = heard.utterance
+        event("speech.heard", log, business=self.business or "-", sid=self.call_sid,
+              turn=turn if turn is not None else "-", words=len(utterance.words),
+              unknown=utterance.unknown, confidence=utterance.confidence)
+        self._call(self.hooks.on_speaking, turn, False)
+        self._call(self.hooks.on_speech, turn, utterance.text, utterance.confidence)
+
+    def _call(self, hook: Callable[..., object] | None, turn: int | None, *args: Any) -> None:
+        if hook is None or turn is None or not self.business:
+            return
+
+        def run() -> None:
+            try:
+                hook(self.runtime, self.business, self.call_sid, turn, *args)
+            except Exception as exc:  # noqa: BLE001 - a hook failure must not end the stream
+                event("speech.hook_failed", log, logging.ERROR, business=self.business,
+                      sid=self.call_sid, hook=getattr(hook, "__name__", "?"),
+                      error=type(exc).__name__)
+
+        try:
+            self._hooks.submit(run)
+        except RuntimeError:  # executor already shut down (stream ending)
+            run()
+
+    def _refresh(self) -> list[str] | None:
+        """Re-read the call's current question; returns its grammar."""
+        if not self.business:
+            return self.listener.grammar if self.listener else None
+        try:
+            call = self.runtime.store.get_call(self.business, self.call_sid)
+        except (redis.RedisError, ValueError):
+            return self.listener.grammar if self.listener else None
+        turn = call.get("turn")
+        self.turn = int(turn) if isinstance(turn, int | str) and str(turn).isdigit() else None
+        grammar = call.get("grammar")
+        if isinstance(grammar, list) and all(isinstance(p, str) for p in grammar):
+            return grammar or None
+        return None

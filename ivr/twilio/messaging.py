@@ -1,0 +1,175 @@
+"""The flow's actions as text messages, and the keywords carriers reserve. Pure: no I/O.
+
+Like the voice TwiML, this is a set of pure functions (TwilioDevEd's habit): actions in, reply
+bodies out, then `MessagingResponse` XML. A keypad menu becomes numbered SMS options ("Reply 1
+for ..."), a transfer becomes a promise naming the person who will reach out, and the carrier
+keywords (STOP, START, HELP) are recognised exactly as Twilio recognises them: the whole message,
+any case, surrounding spaces ignored.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from typing import Literal
+
+from twilio.twiml.messaging_response import MessagingResponse
+
+from ivr.flow.actions import Action, Ask, Choice, QueueFollowUp, Say, Transfer
+from ivr.oncall import first_name
+
+Keyword = Literal["stop", "start", "help"]
+
+#: Twilio's default opt-out keywords (long codes); any of them alone opts the sender out.
+OPT_OUT_WORDS = frozenset({"STOP", "STOPALL", "UNSUBSCRIBE", "CANCEL", "END", "QUIT", "REVOKE",
+                           "OPTOUT"})
+#: Twilio's default opt-in keywords: they undo an opt-out.
+OPT_IN_WORDS = frozenset({"START", "UNSTOP", "YES"})
+#: Twilio's default help keywords.
+HELP_WORDS = frozenset({"HELP", "INFO"})
+
+#: Longest body Twilio accepts for one message (it splits it into segments on the way).
+MAX_MESSAGE_CHARS = 1600
+#: Longest customer text we pass on to the flow; anything longer is cut (a pasted essay or an
+#: abusive payload must not slow the extractors down or bloat the record).
+MAX_INBOUND_CHARS = 1600
+
+MMS_NOTICE = "I can only read text, so I couldn't open the picture or file you sent."
+MMS_ONLY = "Could you describe what you need in a few words?"
+DISCLOSURE = "Hi, this is the automated assistant for {name}."
+OPT_IN_REPLY = ("You're subscribed again to texts from {name}. Reply HELP for help or STOP to "
+                "stop texts.")
+HELP_REPLY = ("{name}: you're texting an automated assistant. To reach a person, call {contact}"
+              " or reply with \"talk to a person\". Reply STOP to stop texts.")
+HANDOFF_NAMED = "Thanks — I'm passing this to {name}, who will contact you shortly."
+HANDOFF_TEAM = "Thanks — I'm passing this to our team, who will contact you shortly."
+
+_TRAILING = re.compile(r"[\s.!]+$")
+
+
+def keyword(body: str) -> Keyword | None:
+    """The carrier keyword `body` is, if it is one: the whole message, case-insensitive.
+
+    "Stop texting me" is not a keyword; "stop" and " STOP! " are.
+    """
+    word = _TRAILING.sub("", body.strip()).upper()
+    if word in OPT_OUT_WORDS:
+        return "stop"
+    if word in OPT_IN_WORDS:
+        return "start"
+    if word in HELP_WORDS:
+        return "help"
+    return None
+
+
+def clip(body: str, limit: int = MAX_INBOUND_CHARS) -> str:
+    """`body` stripped of NULs and whitespace and cut to `limit` characters."""
+    body = (body or "").replace("\x00", "").strip()
+    return body if len(body) <= limit else body[:limit].rstrip()
+
+
+def choices_line(choices: Sequence[Choice]) -> str:
+    """'Reply 1 for Heating, 2 for Cooling.' — a keypad menu as SMS options."""
+    parts = [f"{c.digit} for {c.label}" for c in choices]
+    return "Reply " + ", ".join(parts) + "."
+
+
+def handoff_line(person: str | None) -> str:
+    """What the texter is told when a person takes over: who will contact them."""
+    return HANDOFF_NAMED.format(name=first_name(person)) if person else HANDOFF_TEAM
+
+
+def question_text(ask: Ask) -> str:
+    """The question, with its numbered options unless the prompt already lists them."""
+    prompt = ask.prompt.strip()
+    if not ask.choices:
+        return prompt
+    first = ask.choices[0]
+    if f"{first.digit} for {first.label}" in prompt:
+        return prompt
+    return f"{prompt} {choices_line(ask.choices)}".strip()
+
+
+def reply_texts(actions: Iterable[Action], handoff: str | None = None,
+                follow_up: str = "", generic_handoff: str = "") -> list[str]:
+    """The texts the customer should receive for one step's actions.
+
+    Args:
+        actions: the flow's decisions for this step.
+        handoff: full name of the staff member taking over (from the notify effect), if any.
+        follow_up: the confirmation for a `QueueFollowUp` whose flow gave none.
+        generic_handoff: the flow's own "someone will contact you" wording; when we can name
+            the person, the named line replaces it instead of repeating it.
+    """
+    texts: list[str] = []
+    for action in actions:
+        if isinstance(action, Say) and action.text.strip():
+            if handoff and generic_handoff and action.text.strip() == generic_handoff.strip():
+                continue
+            texts.append(action.text.strip())
+        elif isinstance(action, Ask):
+            texts.append(question_text(action))
+        elif isinstance(action, Transfer):
+            texts.append(handoff_line(handoff))
+        elif isinstance(action, QueueFollowUp):
+            texts.append(action.confirmation.strip() or follow_up)
+    return [t for t in texts if t]
+
+
+def menu_of(actions: Iterable[Action]) -> dict[str, str]:
+    """The numbered options the last question offered (digit -> label), or {}."""
+    menu: dict[str, str] = {}
+    for action in actions:
+        if isinstance(action, Ask):
+            menu = {c.digit: c.label for c in action.choices}
+    return menu
+
+
+def disclose(texts: list[str], business_name: str) -> list[str]:
+    """Make sure the first reply says it comes from an automated assistant."""
+    said = " ".join(texts).lower()
+    if any(word in said for word in ("assistant", "automated", "a bot")):
+        return texts
+    return [DISCLOSURE.format(name=business_name), *texts]
+
+
+def bodies(texts: Sequence[str], limit: int = MAX_MESSAGE_CHARS) -> list[str]:
+    """Combine texts into as few messages as fit Twilio's limit, splitting at word breaks."""
+    out: list[str] = []
+    current = ""
+    for text in texts:
+        for piece in _split(text, limit):
+            if current and len(current) + 1 + len(piece) > limit:
+                out.append(current)
+                current = piece
+            else:
+                current = f"{current}\n{piece}" if current else piece
+    if current:
+        out.append(current)
+    return out
+
+
+def _split(text: str, limit: int) -> list[str]:
+    pieces: list[str] = []
+    while len(text) > limit:
+        cut = text.rfind(" ", 0, limit)
+        cut = cut if cut > limit // 2 else limit
+        pieces.append(text[:cut].rstrip())
+        text = text[cut:].lstrip()
+    return [*pieces, text] if text else pieces
+
+
+def messaging_twiml(texts: Sequence[str]) -> str:
+    """A `<Response>` with one `<Message>` per body; empty texts give an empty response."""
+    response = MessagingResponse()
+    for body in bodies(texts):
+        response.message(body)
+    return str(response)
+
+
+def help_reply(business_name: str, contact: str) -> str:
+    return HELP_REPLY.format(name=business_name, contact=contact)
+
+
+def opt_in_reply(business_name: str) -> str:
+    return OPT_IN_REPLY.format(name=business_name)

@@ -1,0 +1,166 @@
+"""TwiML for warm transfers, as pure functions: caller leg, hold, whisper, join, voicemail.
+
+The skeleton is TwilioDevEd's warm transfer — the caller waits in a conference named after
+their CallSid while the agent is dialled by REST with a URL that joins the same conference —
+plus what makes it warm: the agent first hears a spoken summary and accepts with a keypress,
+and a caller nobody takes is offered voicemail instead of silence. Every function returns a
+TwiML string; URLs are passed in so nothing here knows about Flask or Redis.
+"""
+
+from __future__ import annotations
+
+from twilio.twiml.voice_response import Dial, Gather, VoiceResponse
+
+#: Seconds an agent has to press 1 or 2 after the summary before we treat it as a pass.
+ACCEPT_TIMEOUT_S = 6
+
+#: Longest voicemail we take (seconds).
+VOICEMAIL_MAX_S = 120
+
+#: What the agent is asked after the whisper.
+ACCEPT_PROMPT = "Press 1 to take this call, or 2 to pass."
+
+#: What the agent is asked when the conversation with the caller is over.
+FEEDBACK_PROMPT = "Did this call need you? Press 1 for yes, 2 for no."
+
+
+def _voice(voice: str | None) -> dict[str, str]:
+    return {"voice": voice} if voice else {}
+
+
+def caller_leg(agent: str, conference: str, *, wait_url: str, status_url: str,
+               voice: str | None = None) -> str:
+    """The caller's TwiML: told who is coming, then held in the conference until they join.
+
+    `startConferenceOnEnter=false` keeps the caller on hold (hearing `wait_url`) until the
+    agent arrives; `endConferenceOnExit=true` ends it for everyone when the caller hangs up.
+    """
+    response = VoiceResponse()
+    response.say(f"Connecting you with {agent}, who has your details.", **_voice(voice))
+    dial = Dial()
+    dial.conference(conference, wait_url=wait_url, wait_method="POST",
+                    start_conference_on_enter=False, end_conference_on_exit=True,
+                    status_callback=status_url, status_callback_method="POST",
+                    status_callback_event="start join leave end")
+    response.append(dial)
+    return str(response)
+
+
+def hold(agent: str | None, *, music_url: str | None, voice: str | None = None) -> str:
+    """Hold for the waiting caller: a reassurance naming who is being rung, then music.
+
+    Twilio plays a waitUrl document in a loop, so the reassurance repeats between stretches
+    of music for as long as the caller waits.
+    """
+    response = VoiceResponse()
+    if agent:
+        response.say(f"{agent}'s phone is ringing — thanks for waiting.", **_voice(voice))
+    else:
+        response.say("We're finding someone for you — thanks for waiting.", **_voice(voice))
+    if music_url:
+        response.play(music_url)
+    else:
+        response.pause(length=10)
+    return str(response)
+
+
+def whisper(text: str, *, audio_url: str | None, accept_url: str,
+            voice: str | None = None) -> str:
+    """The agent's first words: the spoken summary, then "press 1 to take this call".
+
+    The summary is played from locally rendered audio when it is ready, else said. No key
+    within the timeout falls through to a redirect to the same action without digits, which
+    the app treats as a pass, so the hunt moves on instead of the agent's line going quiet.
+    """
+    response = VoiceResponse()
+    gather = Gather(num_digits=1, action=accept_url, method="POST", timeout=ACCEPT_TIMEOUT_S)
+    if audio_url:
+        gather.play(audio_url)
+    else:
+        gather.say(text, **_voice(voice))
+    gather.say(ACCEPT_PROMPT, **_voice(voice))
+    response.append(gather)
+    response.redirect(accept_url, method="POST")
+    return str(response)
+
+
+def _feedback(response: VoiceResponse, feedback_url: str, voice: str | None) -> None:
+    gather = Gather(num_digits=1, action=feedback_url, method="POST", timeout=ACCEPT_TIMEOUT_S)
+    gather.say(FEEDBACK_PROMPT, **_voice(voice))
+    response.append(gather)
+    response.hangup()
+
+
+def agent_join(conference: str, *, status_url: str, feedback_url: str,
+               voice: str | None = None) -> str:
+    """The accepting agent joins the caller's conference; afterwards, asked for feedback."""
+    response = VoiceResponse()
+    response.say("Connecting you now.", **_voice(voice))
+    dial = Dial()
+    dial.conference(conference, start_conference_on_enter=True, end_conference_on_exit=True,
+                    beep=False, status_callback=status_url, status_callback_method="POST",
+                    status_callback_event="start join leave end")
+    response.append(dial)
+    _feedback(response, feedback_url, voice)
+    return str(response)
+
+
+def agent_bridge(customer: str, *, caller_id: str, answered_url: str, feedback_url: str,
+                 voice: str | None = None) -> str:
+    """Click-to-call for an SMS conversation: the accepting agent's leg dials the customer.
+
+    `answered_url` runs on the customer's leg when they pick up, before the two are bridged:
+    it tells them who is calling and marks the moment they reached a person.
+    """
+    response = VoiceResponse()
+    response.say("Calling the customer now.", **_voice(voice))
+    dial = Dial(caller_id=caller_id, timeout=30)
+    dial.number(customer, url=answered_url, method="POST")
+    response.append(dial)
+    _feedback(response, feedback_url, voice)
+    return str(response)
+
+
+def empty() -> str:
+    """No words: the leg simply carries on (a bridged callee is connected straight away)."""
+    return str(VoiceResponse())
+
+
+def customer_greeting(agent: str, business: str, voice: str | None = None) -> str:
+    """What a texter hears on picking up the bridged call, before the agent is connected."""
+    response = VoiceResponse()
+    response.say(f"Hi, this is {agent} from {business} about your text. Connecting you now.",
+                 **_voice(voice))
+    return str(response)
+
+
+def say_then_hangup(text: str, voice: str | None = None) -> str:
+    """A polite last word (a pass acknowledged, a caller already gone, thanks for feedback)."""
+    response = VoiceResponse()
+    if text:
+        response.say(text, **_voice(voice))
+    response.hangup()
+    return str(response)
+
+
+def voicemail_offer(callback_when: str, *, record_url: str, recording_status_url: str,
+                    voice: str | None = None) -> str:
+    """Nobody could take the call: apologise, say when we'll call back, take a message."""
+    response = VoiceResponse()
+    response.say("Sorry, nobody could take your call right now. Please leave a message after "
+                 f"the tone and we'll call you back {callback_when}. "
+                 "We'll also text you to confirm.", **_voice(voice))
+    response.record(action=record_url, method="POST", max_length=VOICEMAIL_MAX_S, timeout=5,
+                    play_beep=True, finish_on_key="#",
+                    recording_status_callback=recording_status_url,
+                    recording_status_callback_method="POST")
+    response.say(f"We didn't get a message, but we have your number and will call you back "
+                 f"{callback_when}. Goodbye.", **_voice(voice))
+    response.hangup()
+    return str(response)
+
+
+def voicemail_thanks(callback_when: str, voice: str | None = None) -> str:
+    """After the message: confirm it was taken and when to expect the call."""
+    return say_then_hangup(f"Thanks, we've got your message. We'll call you back "
+                           f"{callback_when}. Goodbye.", voice)

@@ -1,0 +1,193 @@
+"""Flow actions rendered as voice TwiML: pure functions from actions and URLs to XML strings.
+
+Nothing here reads Redis, Flask or the clock; the voice turn logic (`ivr.voice`) decides the
+turn number and the callback URLs, and these functions only spell them in TwiML. Keeping the
+rendering pure lets tests parse the XML (Twilio's own warm-transfer sample does the same) and
+lets the web views, the speech stream and the record-mode job share one renderer.
+"""
+
+from __future__ import annotations
+
+import re
+import xml.etree.ElementTree as ET
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from urllib.parse import urlencode, urlsplit, urlunsplit
+
+from twilio.twiml.voice_response import Start, VoiceResponse
+
+from ivr.flow.actions import Ask, Choice
+
+#: Seconds a Gather waits for the first keypress after its prompt before the timeout redirect.
+GATHER_TIMEOUT_S = 6
+
+#: In record mode the keypad window after the prompt is short: the recording starts right away.
+RECORD_KEYPAD_TIMEOUT_S = 1
+
+#: Longest spoken answer recorded in record mode (seconds).
+RECORD_MAX_S = 15
+
+#: Seconds of silence that end a recording in record mode.
+RECORD_SILENCE_S = 2
+
+#: How long a Dial to a person rings before the next person (or the polite goodbye).
+DIAL_TIMEOUT_S = 20
+
+#: What a caller hears when we hand them to a person outside the normal transfer.
+CONNECTING = "Please hold while I connect you with someone who can help."
+
+#: What a caller hears when nobody can be reached: never silence, never "application error".
+SORRY = ("I'm sorry, we can't connect your call right now. We have your number and will call "
+         "you back as soon as we can. Goodbye.")
+
+_PRESS = re.compile(r"\bpress\s+\d", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class Voice:
+    """How a business speaks: the `<Say>` voice and language from its config."""
+
+    voice: str = "Polly.Joanna"
+    language: str = "en-US"
+
+
+def with_query(url: str, **params: object) -> str:
+    """`url` with `params` added to its query string (values stringified, None skipped)."""
+    parts = urlsplit(url)
+    extra = urlencode({k: str(v) for k, v in params.items() if v is not None})
+    query = "&".join(q for q in (parts.query, extra) if q)
+    return urlunsplit((parts.scheme, parts.netloc, parts.path, query, parts.fragment))
+
+
+def stream_url(public_base: str) -> str:
+    """The Media Streams URL for a public base: https → wss, http → ws, path /voice/stream."""
+    parts = urlsplit(public_base.rstrip("/"))
+    scheme = "wss" if parts.scheme == "https" else "ws"
+    return urlunsplit((scheme, parts.netloc, parts.path + "/voice/stream", "", ""))
+
+
+def choices_text(choices: Sequence[Choice]) -> str:
+    """'Press 1 for custody, press 2 for divorce.' — the keypad menu spoken after a prompt."""
+    if not choices:
+        return ""
+    items = [f"press {c.digit} for {c.label}" for c in choices]
+    text = ", ".join(items)
+    return text[0].upper() + text[1:] + "."
+
+
+def spoken_prompt(ask: Ask) -> str:
+    """The prompt plus its keypad choices, unless the prompt already names them."""
+    if not ask.choices or _PRESS.search(ask.prompt):
+        return ask.prompt
+    return f"{ask.prompt} {choices_text(ask.choices)}"
+
+
+def digits_needed(ask: Ask) -> int | None:
+    """numDigits for a menu (the longest choice); None for free entry ended by '#'."""
+    if not ask.choices:
+        return None
+    return max(len(c.digit) for c in ask.choices)
+
+
+class Builder:
+    """Accumulates one TwiML document; the turn logic feeds it actions in order."""
+
+    def __init__(self, voice: Voice) -> None:
+        self.voice = voice
+        self.response = VoiceResponse()
+
+    def say(self, text: str, into: object | None = None) -> None:
+        if text:
+            (into or self.response).say(text, voice=self.voice.voice,  # type: ignore[attr-defined]
+                                        language=self.voice.language)
+
+    def start_stream(self, url: str, business: str, call_sid: str) -> None:
+        """`<Start><Stream>` once per call, tagged so the stream knows whose audio it carries."""
+        start = Start()
+        stream = start.stream(url=url, track="inbound_track")
+        stream.parameter(name="business", value=business)
+        stream.parameter(name="call", value=call_sid)
+        self.response.append(start)
+
+    def question(self, ask: Ask, gather_url: str, timeout_url: str) -> None:
+        """A keypad Gather around the spoken prompt, then the silence redirect."""
+        self._gather(ask, gather_url, GATHER_TIMEOUT_S)
+        self.response.redirect(timeout_url, method="POST")
+
+    def recorded_question(self, ask: Ask, gather_url: str, record_url: str,
+                          timeout_url: str) -> None:
+        """Record mode: keypad during the prompt, then a recording of the spoken answer.
+
+        Only '#' ends the recording early, so a stray key never reads as a menu choice."""
+        self._gather(ask, gather_url, RECORD_KEYPAD_TIMEOUT_S)
+        self.response.record(action=record_url, method="POST", max_length=RECORD_MAX_S,
+                             play_beep=False, timeout=RECORD_SILENCE_S, finish_on_key="#",
+                             trim="trim-silence")
+        self.response.redirect(timeout_url, method="POST")
+
+    def _gather(self, ask: Ask, action: str, timeout: int) -> None:
+        digits = digits_needed(ask)
+        options: dict[str, object] = {"input": "dtmf", "action": action, "method": "POST",
+                                      "timeout": timeout, "action_on_empty_result": False}
+        if digits is not None:
+            options["num_digits"] = digits
+        else:
+            options["finish_on_key"] = "#"
+        gather = self.response.gather(**options)
+        self.say(spoken_prompt(ask), into=gather)
+
+    def hold(self, url: str, seconds: int = 1) -> None:
+        """A short pause then a redirect back to us: the caller waits while work finishes."""
+        self.response.pause(length=seconds)
+        self.response.redirect(url, method="POST")
+
+    def redirect(self, url: str) -> None:
+        self.response.redirect(url, method="POST")
+
+    def dial(self, number: str, action: str, caller_id: str | None = None) -> None:
+        self.response.dial(number, action=action, method="POST", timeout=DIAL_TIMEOUT_S,
+                           caller_id=caller_id)
+
+    def hangup(self) -> None:
+        self.response.hangup()
+
+    def xml(self) -> str:
+        return str(self.response)
+
+
+def merge(first: str, second: str) -> str:
+    """One TwiML document: the verbs of `first` followed by the verbs of `second`.
+
+    Used when the flow says something before a transfer whose TwiML another module builds.
+    """
+    head = ET.fromstring(first)
+    for child in ET.fromstring(second):
+        head.append(child)
+    return '<?xml version="1.0" encoding="UTF-8"?>' + ET.tostring(head, encoding="unicode")
+
+
+def polite_goodbye(voice: Voice, text: str = SORRY) -> str:
+    """Say a polite message and hang up: the last resort when nobody can be reached."""
+    builder = Builder(voice)
+    builder.say(text)
+    builder.hangup()
+    return builder.xml()
+
+
+def dial_person(voice: Voice, number: str, next_url: str, intro: str | None = None,
+                caller_id: str | None = None) -> str:
+    """Ring one person; Twilio posts the Dial outcome to `next_url`, which tries the next."""
+    builder = Builder(voice)
+    if intro:
+        builder.say(intro)
+    builder.dial(number, next_url, caller_id)
+    return builder.xml()
+
+
+def numbers_to_try(on_call: Iterable[str], fallback: str | None) -> list[str]:
+    """The people to ring in order, without repeats: on-call first, then the fallback line."""
+    seen: list[str] = []
+    for number in (*on_call, fallback):
+        if number and number not in seen:
+            seen.append(number)
+    return seen

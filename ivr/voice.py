@@ -1,0 +1,316 @@
+"""Voice turn-taking: one answer per question, whether it came by keypad, speech or recording.
+
+A call asks one question at a time. Each question gets a number (`turn`), stored with its slot
+and grammar so the Media Stream knows what it is listening for. The keypad answer arrives on
+the Gather's action, a spoken answer from the stream (`on_speech`), a recorded one from the
+record-mode job, and silence from the Gather's timeout redirect; every path first claims the
+turn in Redis, so exactly one of them advances the flow. The winner stores the TwiML of the
+next step under the turn, and anyone else (the loser, or the caller's leg held in a short
+pause loop) picks it up from `/voice/next?turn=N`. Speech and recordings arrive outside the
+call's own request, so their winner also redirects the live call by REST.
+
+Flask-free: the web views, the stream handler and the rq job all call these functions.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import TYPE_CHECKING, Any
+
+from ivr.business import Business
+from ivr.flow.actions import Ask, End, Say, Transfer
+from ivr.flow.events import Input
+from ivr.logs import event
+from ivr.oncall import on_call
+from ivr.runtime import Runtime
+from ivr.twilio.twiml import (
+    CONNECTING,
+    SORRY,
+    Builder,
+    Voice,
+    dial_person,
+    merge,
+    numbers_to_try,
+    polite_goodbye,
+    stream_url,
+    with_query,
+)
+
+if TYPE_CHECKING:
+    from ivr.service import Turn
+
+log = logging.getLogger("ivr.voice")
+
+#: Pause rounds (about a second each) a caller waits for the next step before we hand the
+#: call to a person rather than keep them holding.
+HOLD_LIMIT = 25
+
+#: Pause rounds a silence timeout waits while the stream says the caller is mid-sentence.
+SPEAKING_LIMIT = 4
+
+#: Said on the first round of a hold so the caller knows we heard them.
+ONE_MOMENT = "One moment."
+
+#: Prepended to the first words when the flow's greeting does not say it is automated.
+DISCLOSURE = "You've reached {name}. I'm a virtual assistant."
+
+GOODBYE = "Thank you for calling. Goodbye."
+
+_warned: set[str] = set()
+
+
+def voice_of(business: Business) -> Voice:
+    return Voice(voice=business.voice, language=business.language)
+
+
+# -- URLs -------------------------------------------------------------------------------------
+def base_of(runtime: Runtime, call: dict[str, Any] | None = None, host_url: str = "") -> str:
+    """The public base URL Twilio reaches us on (IVR_PUBLIC_URL, else what the call came in on)."""
+    base = runtime.settings.public_url or (call or {}).get("base") or host_url
+    return base.rstrip("/")
+
+
+def url(base: str, path: str, business: Business, **params: object) -> str:
+    """An absolute callback URL carrying the business key, so no lookup by number is needed."""
+    return with_query(base + path, business=business.key, **params)
+
+
+def next_url(base: str, business: Business, turn: int, wait: int = 0) -> str:
+    return url(base, "/voice/next", business, turn=turn, wait=wait or None)
+
+
+# -- speech availability ----------------------------------------------------------------------
+def streaming(runtime: Runtime, business: Business) -> bool:
+    """Whether this call should stream audio to Vosk: the business wants it and a model exists.
+
+    Without a model the keypad carries the call; the log says once how to install one.
+    """
+    if business.speech != "stream":
+        return False
+    model = runtime.settings.vosk_model
+    if model.is_dir():
+        return True
+    if business.key not in _warned:
+        _warned.add(business.key)
+        event("voice.keypad_only", log, logging.WARNING, business=business.key,
+              model=str(model), hint="install_a_speech_model_with:_ivr_models_install")
+    return False
+
+
+# -- starting a call --------------------------------------------------------------------------
+def start_call(runtime: Runtime, business: Business, call_sid: str, caller: str,
+               host_url: str = "") -> str:
+    """Greet a new call: open the conversation, start the stream, ask the first question.
+
+    A retried webhook for the same CallSid gets the same TwiML back and changes nothing.
+    """
+    store = runtime.store
+    cached = store.cached_reply(business.key, f"incoming:{call_sid}")
+    if cached is not None:
+        return cached
+    base = base_of(runtime, host_url=host_url)
+    store.set_call(business.key, call_sid, caller=caller, base=base)
+    turn = runtime.conversations.handle(business, "voice", caller, Input.start(), key=call_sid,
+                                        sid=call_sid, meta={"call_sid": call_sid})
+    store.set_call(business.key, call_sid, record=turn.record["id"])
+    builder = Builder(voice_of(business))
+    if streaming(runtime, business):
+        builder.start_stream(stream_url(base), business.key, call_sid)
+    if not _discloses(turn):
+        builder.say(DISCLOSURE.format(name=business.name))
+    xml = render(runtime, business, call_sid, turn, builder)
+    store.cache_reply(business.key, f"incoming:{call_sid}", xml)
+    event("voice.started", log, business=business.key, sid=call_sid,
+          speech="stream" if "<Stream" in xml else business.speech)
+    return xml
+
+
+def _discloses(turn: Turn) -> bool:
+    """Whether the flow's first words already say the caller is talking to an assistant."""
+    words = " ".join(a.text if isinstance(a, Say) else a.prompt for a in turn.actions
+                     if isinstance(a, Say | Ask)).lower()
+    return "virtual" in words or "automated" in words
+
+
+# -- rendering one step -----------------------------------------------------------------------
+def render(runtime: Runtime, business: Business, call_sid: str, turn: Turn,
+           builder: Builder | None = None) -> str:
+    """The TwiML for the actions of one step; a question is numbered and recorded for the stream.
+
+    Never leaves the caller in silence: a step without a question, transfer or end says
+    goodbye and hangs up.
+    """
+    store = runtime.store
+    builder = builder or Builder(voice_of(business))
+    base = base_of(runtime, store.get_call(business.key, call_sid))
+    for action in turn.actions:
+        if isinstance(action, Say):
+            builder.say(action.text)
+        elif isinstance(action, Ask):
+            number = store.next_turn(business.key, call_sid)
+            store.set_call(business.key, call_sid, turn=number, slot=action.slot,
+                           grammar=list(action.grammar) or None,
+                           phase="ask")
+            gather = url(base, "/voice/gather", business, turn=number)
+            timeout = url(base, "/voice/timeout", business, turn=number)
+            if business.speech == "record":
+                record = url(base, "/voice/recorded", business, turn=number)
+                builder.recorded_question(action, gather, record, timeout)
+            else:
+                builder.question(action, gather, timeout)
+            return builder.xml()
+        elif isinstance(action, Transfer):
+            store.set_call(business.key, call_sid, phase="transfer")
+            return merge(builder.xml(), transfer_twiml(runtime, business, turn, call_sid, base))
+        elif isinstance(action, End):
+            builder.hangup()
+            return builder.xml()
+    if not turn.ended:
+        builder.say(GOODBYE)
+    builder.hangup()
+    return builder.xml()
+
+
+def transfer_twiml(runtime: Runtime, business: Business, turn: Turn, call_sid: str,
+                   base: str) -> str:
+    """The caller's leg of a warm transfer; if that cannot start, ring a person directly."""
+    try:
+        from ivr.transfer import start_call_transfer
+    except ImportError:
+        start_call_transfer = None
+    if start_call_transfer is not None:
+        try:
+            return start_call_transfer(runtime, business, turn, call_sid)
+        except Exception as exc:  # noqa: BLE001 - the caller must still reach a person
+            event("voice.transfer_failed", log, logging.ERROR, business=business.key,
+                  sid=call_sid, error=type(exc).__name__)
+    return human_twiml(runtime, business, base, step=0, intro=CONNECTING)
+
+
+def human_twiml(runtime: Runtime, business: Business, base: str, step: int = 0,
+                intro: str | None = None) -> str:
+    """Ring person number `step` of the on-call list (then the fallback line); each Dial's
+    outcome comes back to `/voice/fallback`, which rings the next. Needs no Redis."""
+    try:
+        people = [p.staff.phone for p in on_call(business, runtime.clock())]
+    except Exception:  # noqa: BLE001 - a roster problem must not stop the fallback line
+        people = []
+    numbers = numbers_to_try(people, business.fallback_number)
+    voice = voice_of(business)
+    if step >= len(numbers):
+        return polite_goodbye(voice, SORRY)
+    after = url(base, "/voice/fallback", business, step=step + 1)
+    return dial_person(voice, numbers[step], after, intro=intro, caller_id=business.numbers[0])
+
+
+# -- answers ----------------------------------------------------------------------------------
+def answer(runtime: Runtime, business: Business, call_sid: str, turn: int, inp: Input,
+           caller: str | None = None) -> str | None:
+    """Act on the answer to question `turn` if it is the first; None when another answer won.
+
+    The winner's next TwiML is stored under the turn for `/voice/next` to serve.
+    """
+    if not claim(runtime, business, call_sid, turn, inp.kind):
+        return None
+    return advance(runtime, business, call_sid, turn, inp, caller)
+
+
+def claim(runtime: Runtime, business: Business, call_sid: str, turn: int, kind: str) -> bool:
+    """Whether this answer (keypad, speech, recording, silence) is the first for `turn`."""
+    if runtime.store.claim_turn(business.key, call_sid, turn):
+        return True
+    event("voice.turn_lost", log, business=business.key, sid=call_sid, turn=turn, kind=kind)
+    return False
+
+
+def advance(runtime: Runtime, business: Business, call_sid: str, turn: int, inp: Input,
+            caller: str | None = None) -> str:
+    """Step the flow with the (already claimed) answer to `turn` and store the next TwiML."""
+    store = runtime.store
+    call = store.get_call(business.key, call_sid)
+    if not call:
+        # The call already ended (or its facts expired): never open a new conversation.
+        return polite_goodbye(voice_of(business), GOODBYE)
+    try:
+        result = runtime.conversations.handle(
+            business, "voice", caller or call.get("caller", ""), inp, key=call_sid,
+            sid=call_sid, meta={"call_sid": call_sid, "turn": turn})
+        xml = render(runtime, business, call_sid, result)
+    except Exception as exc:  # noqa: BLE001 - the caller reaches a person instead
+        event("voice.step_failed", log, logging.ERROR, business=business.key, sid=call_sid,
+              turn=turn, error=type(exc).__name__)
+        xml = human_twiml(runtime, business, base_of(runtime, call), intro=CONNECTING)
+    store.cache_reply(business.key, f"next:{call_sid}:{turn}", xml)
+    event("voice.answered", log, business=business.key, sid=call_sid, turn=turn, kind=inp.kind)
+    return xml
+
+
+def waiting(runtime: Runtime, business: Business, call_sid: str, turn: int, wait: int = 0) -> str:
+    """What a caller whose answer is being worked on hears: the next step once it is stored,
+    else a short pause and another look, and after HOLD_LIMIT rounds a person."""
+    store = runtime.store
+    ready = store.cached_reply(business.key, f"next:{call_sid}:{turn}")
+    if ready is not None:
+        return ready
+    call = store.get_call(business.key, call_sid)
+    base = base_of(runtime, call)
+    if wait >= HOLD_LIMIT:
+        event("voice.hold_gave_up", log, logging.WARNING, business=business.key, sid=call_sid,
+              turn=turn)
+        return human_twiml(runtime, business, base, intro=CONNECTING)
+    builder = Builder(voice_of(business))
+    if wait == 0:
+        builder.say(ONE_MOMENT)
+    builder.hold(next_url(base, business, turn, wait + 1))
+    return builder.xml()
+
+
+def on_silence(runtime: Runtime, business: Business, call_sid: str, turn: int,
+               wait: int = 0) -> str:
+    """The Gather timed out. If the stream says the caller is still talking, wait a little;
+    otherwise silence is the answer (the flow re-asks, then offers the keypad, then a human)."""
+    call = runtime.store.get_call(business.key, call_sid)
+    if call.get("speaking") == turn and wait < SPEAKING_LIMIT:
+        builder = Builder(voice_of(business))
+        builder.hold(url(base_of(runtime, call), "/voice/timeout", business, turn=turn,
+                         wait=wait + 1))
+        return builder.xml()
+    xml = answer(runtime, business, call_sid, turn, Input.silence())
+    return xml if xml is not None else waiting(runtime, business, call_sid, turn)
+
+
+def mark_speaking(runtime: Runtime, business_key: str, call_sid: str, turn: int,
+                  speaking: bool) -> None:
+    """For the stream: the caller started (or stopped) talking over question `turn`, so a
+    Gather timeout meanwhile waits for the words instead of counting silence."""
+    runtime.store.set_call(business_key, call_sid, speaking=turn if speaking else None)
+
+
+def on_speech(runtime: Runtime, business_key: str, call_sid: str, turn: int, text: str,
+              confidence: float) -> bool:
+    """A finished utterance for question `turn` (from the Media Stream): act on it if it is
+    the first answer, then move the live call to the next step. Returns whether it acted."""
+    business = runtime.directory.by_key(business_key)
+    if business is None:
+        return False
+    if runtime.store.get_call(business_key, call_sid).get("turn") != turn:
+        return False  # an utterance for a question no longer (or not yet) asked
+    inp = Input.speech(text, confidence) if text.strip() else Input("no_match")
+    if answer(runtime, business, call_sid, turn, inp) is None:
+        return False
+    redirect_call(runtime, business, call_sid, turn)
+    return True
+
+
+def redirect_call(runtime: Runtime, business: Business, call_sid: str, turn: int) -> None:
+    """Move the live call to the stored next step of `turn` (REST through TWILIO_API_BASE).
+
+    A failed redirect is logged, not raised: the call's own Gather timeout still reaches
+    `/voice/timeout`, loses the claim and is served the same stored step.
+    """
+    base = base_of(runtime, runtime.store.get_call(business.key, call_sid))
+    try:
+        runtime.twilio.calls(call_sid).update(url=next_url(base, business, turn), method="POST")
+    except Exception as exc:  # noqa: BLE001 - the timeout path still carries the call
+        event("voice.redirect_failed", log, logging.WARNING, business=business.key,
+              sid=call_sid, turn=turn, error=type(exc).__name__)

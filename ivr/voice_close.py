@@ -1,0 +1,58 @@
+"""A finished call closes its conversation: abandoned if mid-flow, ended, timed, forgotten.
+
+Twilio's status callback is the only sure sign a caller hung up mid-question (there is no
+"hangup" webhook on a Gather). Without it, a half-finished qualification would sit open with
+no outcome and the metrics would miss every abandoned call. Callbacks may repeat, so each
+(CallSid, CallStatus) acts once.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from ivr.business import Business
+from ivr.logs import event
+from ivr.records import iso
+from ivr.runtime import Runtime
+
+log = logging.getLogger("ivr.voice")
+
+#: CallStatus values that mean the call is over.
+FINAL_STATUSES = frozenset({"completed", "busy", "failed", "no-answer", "canceled"})
+
+
+def close_call(runtime: Runtime, business: Business, call_sid: str, status: str,
+               duration_s: float | None = None) -> bool:
+    """Close the conversation of a finished call. Returns whether anything changed.
+
+    Outcome `abandoned` when the caller left before the flow finished (and was not being
+    transferred: the transfer owns that outcome); `ended_at` set once; the call's duration
+    recorded in `record["call"]`; the live state and call facts dropped.
+    """
+    if status not in FINAL_STATUSES:
+        return False
+    store = runtime.store
+    if not store.once(business.key, f"status:{call_sid}:{status}"):
+        return False
+    call = store.get_call(business.key, call_sid)
+    current = runtime.conversations.current(business, "voice", call_sid)
+    if current is not None:
+        state, record = current
+        open_flow = not state.done
+    else:
+        record = store.get(call["record"]) if call.get("record") else None
+        open_flow = False
+    if record is None:
+        store.drop_call(business.key, call_sid)
+        return False
+    if open_flow and call.get("phase") != "transfer" and not record.get("outcome"):
+        record["outcome"] = "abandoned"
+    record["ended_at"] = record.get("ended_at") or iso(runtime.clock())
+    record["call"] = {**(record.get("call") or {}), "status": status,
+                      "duration_s": duration_s}
+    store.save(record)
+    store.drop_state(business.key, "voice", call_sid)
+    store.drop_call(business.key, call_sid)
+    event("voice.closed", log, business=business.key, sid=call_sid, status=status,
+          outcome=record.get("outcome") or "-", conversation=record["id"])
+    return True

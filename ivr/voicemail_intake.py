@@ -1,0 +1,64 @@
+"""A message left by a caller nobody could take: noted on the record, transcribed in a job.
+
+The voicemail capability (`ivr.voicemail`) notes it, fetches the recording, transcribes it with
+Vosk in a job and texts staff; this module only hands a finished recording over, once, whichever
+of Twilio's two notices (the <Record> action, the recording status callback) arrives first.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Mapping
+
+from ivr.hunt import Hunt
+from ivr.logs import event
+from ivr.records import iso
+from ivr.runtime import Runtime
+
+log = logging.getLogger("ivr.voicemail_intake")
+
+
+def take_voicemail(runtime: Runtime, hunt: Hunt, form: Mapping[str, str]) -> bool:
+    """Note the recording on the conversation and start its transcription; True the first time.
+
+    An empty recording (the caller hung up at the beep) is ignored.
+    """
+    sid = (form.get("RecordingSid") or "").strip()
+    recording_url = (form.get("RecordingUrl") or "").strip()
+    try:
+        duration = float(form.get("RecordingDuration") or 0)
+    except ValueError:
+        duration = 0.0
+    if not sid or not recording_url or duration <= 0:
+        return False
+    if not runtime.store.once(hunt.business, f"voicemail:{sid}"):
+        return False
+    business = runtime.directory.by_key(hunt.business)
+    if business is None or runtime.store.get(hunt.record_id) is None:
+        return False
+    event("transfer.voicemail", log, business=hunt.business, conversation=hunt.record_id,
+          recording=sid)
+    try:
+        from ivr.voicemail import queue_voicemail
+    except ImportError:  # the voicemail capability is not installed: keep the message noted
+        _note(runtime, hunt.record_id, sid, recording_url, duration)
+        return True
+    try:
+        queue_voicemail(runtime, business, hunt.record_id, recording_sid=sid, url=recording_url,
+                        duration_s=duration)
+    except Exception as exc:  # the message is noted; its transcript can be retried later
+        _note(runtime, hunt.record_id, sid, recording_url, duration)
+        event("transfer.voicemail_enqueue_failed", log, logging.ERROR, business=hunt.business,
+              recording=sid, error=type(exc).__name__)
+    return True
+
+
+def _note(runtime: Runtime, record_id: str, sid: str, recording_url: str,
+          duration: float) -> None:
+    record = runtime.store.get(record_id)
+    if record is None:
+        return
+    record["voicemail"] = {**(record.get("voicemail") or {}), "recording_sid": sid,
+                           "url": recording_url, "duration_s": duration,
+                           "at": iso(runtime.clock())}
+    runtime.store.save(record)

@@ -1,0 +1,71 @@
+"""POST /sms/incoming: a business number's Messaging URL.
+
+Checks Twilio's signature, parses its form into a `Text`, and renders the replies `ivr.sms`
+decides as `<Message>`s. A retried webhook (same MessageSid) acts once and gets the same reply;
+an unknown `To` gets an empty 200 (Twilio must not retry it); a form without From, To or
+MessageSid is a 400. Anything that breaks on our side still answers the texter politely.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from flask import Blueprint, Response, current_app, request
+
+from ivr.logs import event
+from ivr.runtime import Runtime
+from ivr.sms import Text, answer, contact_number
+from ivr.twilio.messaging import clip, messaging_twiml
+from ivr.web.security import twilio_signed
+
+log = logging.getLogger("ivr.sms")
+
+bp = Blueprint("sms", __name__)
+
+#: What a texter reads when something broke on our side (they must never be left hanging).
+APOLOGY = ("Sorry, something went wrong on our side. Please try again in a few minutes, or call "
+           "{contact} to reach a person.")
+
+
+def xml(twiml: str) -> Response:
+    return Response(twiml, mimetype="application/xml")
+
+
+def media_count() -> int:
+    try:
+        return max(0, int(request.form.get("NumMedia", "0") or 0))
+    except ValueError:
+        return 0
+
+
+@bp.post("/sms/incoming")
+@twilio_signed
+def incoming() -> Response | tuple[dict[str, str], int]:
+    form = request.form
+    sender = form.get("From", "").strip()
+    to = form.get("To", "").strip()
+    sid = (form.get("MessageSid") or form.get("SmsSid") or "").strip()
+    missing = [name for name, value in (("From", sender), ("To", to), ("MessageSid", sid))
+               if not value]
+    if missing:
+        return {"error": f"missing form field(s): {', '.join(missing)}"}, 400
+    runtime: Runtime = current_app.extensions["ivr"]
+    business = runtime.directory.by_number(to)
+    if business is None:
+        event("sms.unknown_number", log, logging.WARNING, to=to, sid=sid)
+        return xml(messaging_twiml([]))
+    store = runtime.store
+    token = f"sms:{sid}"
+    if not store.once(business.key, token):
+        event("sms.retry", log, business=business.key, sid=sid)
+        return xml(store.cached_reply(business.key, token) or messaging_twiml([]))
+    event("sms.received", log, business=business.key, sid=sid)
+    text = Text(sender=sender, sid=sid, body=clip(form.get("Body", "")), media=media_count())
+    try:
+        reply = messaging_twiml(answer(runtime, business, text))
+    except Exception:
+        store.forget_once(business.key, token)  # let the carrier's retry act after all
+        log.exception("event=sms.failed business=%s sid=%s", business.key, sid)
+        return xml(messaging_twiml([APOLOGY.format(contact=contact_number(business))]))
+    store.cache_reply(business.key, token, reply)
+    return xml(reply)

@@ -1,0 +1,223 @@
+"""The app's own callbacks for warm transfers, and `GET /api/oncall`.
+
+Twilio calls these while a transfer runs: the caller's hold music (the conference waitUrl),
+the agent's whisper and keypress, agent-leg and conference status callbacks, the voicemail
+offer when nobody takes the call, and the agent's feedback keypress. Each is signature-checked
+and answers valid TwiML on every path (a broken callback must never play Twilio's "application
+error" to a caller or an agent). The logic lives in `ivr.transfer` and `ivr.agent_leg`.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
+
+from flask import Blueprint, Response, abort, current_app, request, send_from_directory
+
+from ivr import agent_leg, feedback
+from ivr.business import Business
+from ivr.hold_audio import FILE_NAME, hold_file
+from ivr.hunt import Hunt, Hunts
+from ivr.logs import event
+from ivr.oncall import find_business, first_name, roster_view
+from ivr.runtime import Runtime
+from ivr.transfer import callback_when, url, voicemail_twiml
+from ivr.twilio import transfer as twiml
+from ivr.voicemail_intake import take_voicemail
+from ivr.web.security import api_auth, twilio_signed
+
+log = logging.getLogger("ivr.web.transfer")
+
+bp = Blueprint("transfer", __name__)
+
+SORRY = "Sorry, something went wrong connecting this call. Goodbye."
+
+
+def _runtime() -> Runtime:
+    return current_app.extensions["ivr"]
+
+
+def xml(body: str) -> Response:
+    return Response(body, mimetype="application/xml")
+
+
+def hunt_params() -> tuple[str, str]:
+    """The business key and hunt id from the callback URL; 400 when missing or unknown."""
+    business, hunt = request.args.get("b", ""), request.args.get("h", "")
+    if not business or not hunt:
+        abort(Response("missing b (business) or h (hunt) query parameter", 400))
+    if _runtime().directory.by_key(business) is None:
+        abort(Response(f"unknown business {business!r}", 400))
+    return business, hunt
+
+
+def load_hunt() -> Hunt:
+    business, hunt_id = hunt_params()
+    hunt = Hunts(_runtime().store).get(business, hunt_id)
+    if hunt is None:
+        abort(Response("no such transfer", 404))
+    return hunt
+
+
+def hunt_and_business() -> tuple[Runtime, Hunt, Business]:
+    runtime = _runtime()
+    hunt = load_hunt()
+    business = runtime.directory.by_key(hunt.business)
+    assert business is not None  # hunt_params checked the key
+    return runtime, hunt, business
+
+
+def polite(fallback: Callable[[], str] | str = SORRY) -> Callable[..., Any]:
+    """Answer TwiML even when the view fails: an error becomes a polite spoken goodbye."""
+    def decorate(view: Callable[..., Response]) -> Callable[..., Response]:
+        @wraps(view)
+        def wrapper(*args: Any, **kwargs: Any) -> Response:
+            try:
+                return view(*args, **kwargs)
+            except Exception as exc:
+                if getattr(exc, "code", None):  # an abort(4xx) is a deliberate answer
+                    raise
+                event("transfer.callback_failed", log, logging.ERROR, path=request.path,
+                      error=type(exc).__name__)
+                log.exception("transfer callback failed")
+                text = fallback() if callable(fallback) else twiml.say_then_hangup(fallback)
+                return xml(text)
+        return wrapper
+    return decorate
+
+
+def _hold_fallback() -> str:
+    return twiml.hold(None, music_url=None)
+
+
+def form(name: str) -> str:
+    return request.form.get(name, "").strip()
+
+
+# -- the caller's side ------------------------------------------------------------------------
+@bp.post("/transfer/hold")
+@twilio_signed
+@polite(_hold_fallback)
+def hold() -> Response:
+    """The conference waitUrl: who is being rung, then a loop of hold audio."""
+    runtime, hunt, business = hunt_and_business()
+    person = hunt.current if hunt.open else None
+    name = first_name(person["name"]) if person else None
+    return xml(twiml.hold(name, music_url=url(runtime, "hold-audio"), voice=business.voice))
+
+
+@bp.post("/transfer/conference")
+@twilio_signed
+def conference() -> tuple[str, int]:
+    business, hunt_id = hunt_params()
+    agent_leg.conference_event(_runtime(), business, hunt_id, form("StatusCallbackEvent"),
+                               form("CallSid"))
+    return "", 204
+
+
+@bp.post("/transfer/voicemail")
+@twilio_signed
+@polite("Sorry, we couldn't take a message right now. We'll call you back. Goodbye.")
+def voicemail() -> Response:
+    """Where a caller nobody took is redirected: apology, callback time, a message."""
+    runtime, hunt, business = hunt_and_business()
+    return xml(voicemail_twiml(runtime, business, hunt))
+
+
+@bp.post("/transfer/recorded")
+@twilio_signed
+@polite("Thanks, we've got your message. Goodbye.")
+def recorded() -> Response:
+    runtime, hunt, business = hunt_and_business()
+    take_voicemail(runtime, hunt, request.form)
+    return xml(twiml.voicemail_thanks(callback_when(business, runtime.clock()), business.voice))
+
+
+@bp.post("/transfer/recording-status")
+@twilio_signed
+def recording_status() -> tuple[str, int]:
+    hunt = load_hunt()
+    if form("RecordingStatus") in ("", "completed"):
+        take_voicemail(_runtime(), hunt, request.form)
+    return "", 204
+
+
+@bp.get("/transfer/hold-audio")
+def hold_audio() -> Response:
+    """The hold loop (generated locally; public like any hold music)."""
+    path = hold_file(_runtime().settings.audio_dir)
+    return send_from_directory(path.parent, FILE_NAME, mimetype="audio/wav")
+
+
+# -- the agent's side -------------------------------------------------------------------------
+@bp.post("/transfer/whisper")
+@twilio_signed
+@polite(agent_leg.GONE)
+def whisper() -> Response:
+    business, hunt_id = hunt_params()
+    return xml(agent_leg.answered(_runtime(), business, hunt_id, form("CallSid"),
+                                  form("AnsweredBy")))
+
+
+@bp.post("/transfer/accept")
+@twilio_signed
+@polite(agent_leg.GONE)
+def accept() -> Response:
+    business, hunt_id = hunt_params()
+    return xml(agent_leg.pressed(_runtime(), business, hunt_id, form("CallSid"), form("Digits")))
+
+
+@bp.post("/transfer/agent-status")
+@twilio_signed
+def agent_status() -> tuple[str, int]:
+    business, hunt_id = hunt_params()
+    agent_leg.leg_status(_runtime(), business, hunt_id, form("CallSid"), form("CallStatus"))
+    return "", 204
+
+
+@bp.post("/transfer/bridge-answered")
+@twilio_signed
+@polite(twiml.empty)
+def bridge_answered() -> Response:
+    business, hunt_id = hunt_params()
+    return xml(agent_leg.bridge_answered(_runtime(), business, hunt_id))
+
+
+@bp.post("/transfer/feedback")
+@twilio_signed
+@polite("Thank you. Goodbye.")
+def agent_feedback() -> Response:
+    business, hunt_id = hunt_params()
+    needed = feedback.keyed(_runtime(), business, hunt_id, form("Digits"))
+    text = "Thanks, noted. Goodbye." if needed is not None else "Thank you. Goodbye."
+    return xml(twiml.say_then_hangup(text))
+
+
+@bp.get("/transfer/audio/<path:name>")
+def audio(name: str) -> Response:
+    """A transfer's rendered whisper. <Play> fetches carry no signature, so only the audio of
+    the named transfer is served, under its content-hash name: nothing else under audio/."""
+    hunt = load_hunt()
+    if hunt.audio != name:
+        abort(404)
+    return send_from_directory(_runtime().settings.audio_dir, name, mimetype="audio/wav")
+
+
+# -- API --------------------------------------------------------------------------------------
+@bp.get("/api/oncall")
+@api_auth
+def api_oncall() -> tuple[dict[str, Any], int]:
+    """Who is on call now, in hunt order with skills: `?business=` (key, name or number) and
+    optional `?skill=` to see the order a transfer needing that skill would ring."""
+    runtime = _runtime()
+    now = runtime.clock()
+    skill = request.args.get("skill") or None
+    wanted = request.args.get("business", "").strip()
+    if wanted:
+        business = find_business(runtime.directory, wanted)
+        if business is None:
+            return {"error": f"unknown business {wanted!r}"}, 404
+        return roster_view(business, now, skill), 200
+    return {"businesses": [roster_view(b, now, skill) for b in runtime.directory]}, 200

@@ -1,0 +1,66 @@
+"""`ivr worker`: the rq worker, with its scheduler, that runs every background job.
+
+It serves the queues in priority order (urgent texts first, exports last), runs rq's scheduler
+so follow-up digests fire at opening and retries fire after their backoff, and on start hands
+the jobs of workers that died on this machine back to rq's abandoned-job handling at once.
+Like `ivr serve`, it starts the embedded Redis under var/ when REDIS_URL is unset.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+import redis
+from rq import SimpleWorker, Worker
+
+from ivr.config import Settings
+from ivr.jobs import QUEUE_NAMES, bind_runtime, queue, recover_abandoned
+from ivr.logs import configure, event
+
+log = logging.getLogger("ivr.worker")
+
+#: Seconds between rq's registry maintenance (abandoned jobs of other hosts, expired entries).
+MAINTENANCE_INTERVAL_S = 60
+
+
+class _Recovering:
+    """Mixin: before working, recover the jobs of dead workers on this host."""
+
+    connection: redis.Redis
+
+    def work(self, *args: Any, **kwargs: Any) -> bool:
+        recover_abandoned(self.connection)
+        return super().work(*args, **kwargs)  # type: ignore[misc]
+
+
+class JobWorker(_Recovering, Worker):
+    """rq's forking worker: each job runs in a work-horse that a timeout can kill."""
+
+
+class InlineWorker(_Recovering, SimpleWorker):
+    """Runs jobs in this process (tests, and `ivr demo`, which shares the app's runtime)."""
+
+
+def make_worker(runtime: Any, *, inline: bool = False, connection: redis.Redis | None = None,
+                name: str | None = None) -> Worker:
+    """A worker on every ivr queue whose jobs use `runtime` (its clock, carrier and store)."""
+    bind_runtime(runtime)
+    conn = connection if connection is not None else runtime.redis
+    cls = InlineWorker if inline else JobWorker
+    return cls([queue(conn, n) for n in QUEUE_NAMES], connection=conn, name=name,
+               maintenance_interval=MAINTENANCE_INTERVAL_S)
+
+
+def run_worker(settings: Settings, burst: bool = False) -> bool:
+    """Run the worker until stopped (or, with `burst`, until the queues are empty)."""
+    from ivr.embedded import ensure_redis
+    from ivr.runtime import Runtime
+
+    configure()
+    settings = ensure_redis(settings)
+    runtime = Runtime.build(settings)
+    connection = redis.Redis.from_url(settings.redis_url)  # rq sets its own socket timeout
+    worker = make_worker(runtime, connection=connection)
+    event("worker.start", log, queues=",".join(QUEUE_NAMES), burst=burst)
+    return worker.work(burst=burst, with_scheduler=True)

@@ -1,0 +1,110 @@
+"""Fernhill Goods: the bot handles orders, returns and products; people handle the rest."""
+
+from __future__ import annotations
+
+import pytest
+
+REGULAR = "+15125550177"  # Jordan Blake: three orders
+BIG_ORDER = "+15125550166"  # Priya Shah: one $129 order
+ONE_ORDER = "+15125550188"  # Maria Lopez: one $32.50 order
+
+
+def test_order_status_by_number(shop):
+    chat = shop()
+    chat.send("Where is my order FG-10231?")
+    assert "shipped on Monday and arriving Thursday" in chat.said
+    assert chat.outcome == "resolved"
+
+
+def test_order_status_by_the_customers_own_number(shop):
+    chat = shop(phone=ONE_ORDER)
+    chat.send("has my package shipped yet")
+    assert "FG-10231" in chat.said and chat.outcome == "resolved"
+
+
+def test_order_status_asks_for_the_number_when_it_does_not_know_the_customer(shop):
+    chat = shop()
+    chat.send("where is my order")
+    assert chat.ask.slot == "order_number"
+    chat.send("it's 10198")
+    assert "out for delivery today" in chat.said
+
+
+def test_unknown_order_number_is_asked_again(shop):
+    chat = shop()
+    chat.send("where is my order FG-99999")
+    assert "couldn't find" in chat.said
+    assert chat.ask.slot == "order_number"
+
+
+def test_returns_are_answered_from_the_shop_policy(shop):
+    chat = shop()
+    chat.send("I got the wrong shade, can I return it?")
+    assert chat.state.bucket == "returns"
+    assert "within 30 days" in chat.said
+    assert chat.transfer is None
+
+
+def test_product_question_answered_from_the_faq(shop):
+    chat = shop()
+    chat.send("Is the lavender soap vegan?")
+    assert "vegan" in chat.said and chat.outcome == "resolved"
+
+
+def test_a_question_the_bot_cannot_answer_is_logged_for_review(shop):
+    chat = shop()
+    chat.send("Does the soap come in a gift-wrapped size?")
+    assert chat.unanswered == ["Does the soap come in a gift-wrapped size?"]
+    assert "noted your question" in chat.said
+    assert chat.ask.slot == "offer"
+
+
+def test_recommendation_from_what_they_are_shopping_for(shop):
+    chat = shop()
+    chat.send("can you recommend something?")
+    assert chat.ask.slot == "need"
+    chat.send("a birthday present for my sister")
+    assert "Cozy Evening gift box" in chat.said
+
+
+@pytest.mark.parametrize("text", [
+    "my son had an allergic reaction to the body butter",
+    "I got a rash from the face oil",
+    "the candle caught fire on my table",
+    "my toddler was choking on a bath bomb piece",
+    "I burned my hand on the candle jar",
+])
+def test_any_health_or_safety_mention_goes_to_a_person(shop, text):
+    chat = shop()
+    chat.send(text)
+    assert chat.transfer is not None
+    assert chat.transfer.skill == "safety"
+    assert chat.state.reasons == ["health_safety"]
+
+
+def test_allergic_reaction_is_not_treated_as_a_return(shop):
+    chat = shop()
+    chat.send("I want to return the lotion, it gave me hives")
+    assert chat.transfer is not None and "health_safety" in chat.state.reasons
+
+
+def test_an_order_over_the_threshold_goes_to_a_person(shop):
+    chat = shop(phone=BIG_ORDER)
+    chat.send("when will my order arrive?")
+    assert chat.transfer is not None
+    assert chat.state.reasons == ["order_over_threshold"]
+    assert "$129.00" in chat.transfer.summary
+
+
+def test_a_customer_with_more_than_two_purchases_goes_to_a_person(shop):
+    chat = shop(phone=REGULAR)
+    chat.send("I'd like to return something")
+    assert chat.transfer is not None
+    assert chat.state.reasons == ["repeat_customer"]
+    assert "Jordan Blake" in chat.transfer.summary
+
+
+def test_a_small_order_from_a_new_customer_stays_with_the_bot(shop):
+    chat = shop(phone=ONE_ORDER)
+    chat.send("where's my order")
+    assert chat.transfer is None

@@ -1,0 +1,146 @@
+"""Escalation across flows: asking for a person, frustration, the low-confidence ladder."""
+
+from __future__ import annotations
+
+import pytest
+from flowchat import FRIDAY_NIGHT
+
+from ivr.flow.actions import Ask
+
+
+@pytest.mark.parametrize("text", ["can I talk to a real person", "representative please",
+                                  "I want to speak to someone"])
+def test_asking_for_a_person_is_honoured(hvac, text):
+    chat = hvac()
+    chat.send(text)
+    assert chat.transfer is not None
+    assert chat.state.reasons == ["asked_for_human"]
+
+
+def test_keypad_zero_reaches_a_person(law):
+    chat = law(channel="voice")
+    chat.call()
+    chat.send("0", kind="digits")
+    assert chat.transfer is not None and chat.transfer.skill == "intake"
+
+
+def test_asking_for_a_person_after_hours_is_captured_for_the_morning(law):
+    chat = law(at=FRIDAY_NIGHT)
+    chat.send("I want to talk to a lawyer")
+    assert chat.transfer is None
+    assert chat.outcome == "after_hours_queued"
+    assert "Monday after 8:30 AM" in chat.said
+
+
+@pytest.mark.parametrize("text", ["this is useless", "what the hell is this",
+                                  "stupid bot, just help me"])
+def test_frustration_is_escalated(hvac, text):
+    chat = hvac()
+    chat.send("hmm")
+    chat.send(text)
+    assert chat.transfer is not None
+    assert "frustration" in chat.state.reasons
+
+
+def test_the_same_message_twice_counts_as_frustration(shop):
+    chat = shop(channel="voice")
+    chat.call()
+    chat.send("I need to change my address")
+    chat.send("I need to change my address")
+    assert "frustration" in chat.state.reasons
+    assert chat.transfer is not None
+
+
+def test_low_confidence_ladder_reprompts_then_menu_then_person(hvac):
+    chat = hvac(channel="voice")
+    chat.call()
+    chat.send("", kind="silence")
+    assert chat.ask.slot == "intent" and not chat.ask.menu
+    assert chat.ask.prompt.startswith("Sorry")
+    chat.send("", kind="no_match")
+    assert chat.ask.menu and "press 1" in chat.ask.prompt
+    assert chat.ask.choices
+    chat.send("mumble", kind="speech", confidence=0.2)
+    assert chat.transfer is not None
+    assert chat.state.reasons == ["low_confidence"]
+
+
+def test_low_confidence_answer_is_confirmed_before_use(law):
+    chat = law(channel="voice", phone="+12065550123")  # Seattle: suggests Washington
+    chat.call()
+    chat.send("divorce")
+    chat.send("no")
+    chat.send("texas", kind="speech", confidence=0.4)
+    ask = chat.ask
+    assert isinstance(ask, Ask) and ask.confirm == "TX"
+    assert "I heard Texas" in ask.prompt
+    assert "jurisdiction" not in chat.state.slots
+    chat.send("yes")
+    assert chat.state.slots["jurisdiction"] == "TX"
+
+
+def test_low_confidence_intent_is_confirmed(hvac):
+    chat = hvac(channel="voice")
+    chat.call()
+    chat.send("i need a quote", kind="speech", confidence=0.3)
+    assert chat.ask.confirm == "quote"
+    chat.send("yes")
+    assert chat.state.bucket == "quote"
+
+
+def test_sms_menu_after_two_misses_lists_numbers_and_accepts_a_number(law):
+    chat = law()
+    chat.send("hello")
+    chat.send("umm")
+    assert chat.ask.menu and "1 for a new legal matter" in chat.ask.prompt
+    chat.send("3")
+    assert chat.state.bucket == "hours"
+
+
+def test_choices_answer_by_number_or_words_over_sms(law):
+    chat = law()
+    chat.send("I have a family law question")
+    assert chat.ask.slot == "matter_type"
+    chat.send("2")
+    assert chat.state.slots["matter_type"] == "custody"
+
+
+def test_each_question_counts_a_turn(hvac):
+    chat = hvac(channel="voice")
+    chat.call()
+    assert chat.state.turn == 1
+    chat.send("I want a quote")
+    assert chat.state.turn == 2
+
+
+def test_stop_ends_an_sms_conversation(shop):
+    chat = shop()
+    chat.send("where is my order")
+    chat.send("STOP")
+    assert chat.outcome == "opted_out"
+
+
+def test_thanks_after_an_answer_closes_politely(hvac):
+    chat = hvac(channel="voice")
+    chat.call()
+    chat.send("what are your hours")
+    chat.send("no that's all, thanks")
+    assert chat.outcome == "resolved"
+
+
+def test_a_mumbled_gas_smell_is_escalated_without_a_confirmation(hvac):
+    chat = hvac(channel="voice")
+    chat.call()
+    chat.send("i smell gas", kind="speech", confidence=0.3)
+    assert chat.ask is None
+    assert chat.transfer is not None and chat.transfer.urgent
+
+
+def test_an_emergency_inside_a_yes_or_no_answer_is_not_missed(hvac):
+    chat = hvac(channel="voice")
+    chat.call()
+    chat.send("i need a quote", kind="speech", confidence=0.3)
+    assert chat.ask.confirm == "quote"
+    chat.send("no, I smell gas")
+    assert chat.transfer is not None and chat.transfer.urgent
+    assert chat.state.bucket == "emergency_repair"

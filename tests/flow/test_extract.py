@@ -1,0 +1,71 @@
+"""Slot extraction: yes/no, fuzzy choices with synonyms, order numbers, keypad digits."""
+
+from __future__ import annotations
+
+import pytest
+
+from ivr.flow.extract import extract, from_digits, yes_or_no
+from ivr.flow.loader import load_flow
+
+
+@pytest.fixture(scope="module")
+def law_slots(directory):
+    return load_flow(next(b for b in directory if b.name == "Hartley Family Law").flow_path).slots
+
+
+@pytest.fixture(scope="module")
+def hvac_slots(directory):
+    return load_flow(next(b for b in directory if b.name == "Polar Bear HVAC").flow_path).slots
+
+
+@pytest.mark.parametrize(("text", "answer"), [
+    ("yes", True), ("yeah that's right", True), ("sure", True), ("nope", False),
+    ("no, not yet", False), ("I don't", False), ("1", True), ("2", False), ("banana", None),
+])
+def test_yes_or_no(text, answer):
+    assert yes_or_no(text) is answer
+
+
+@pytest.mark.parametrize(("text", "value"), [
+    ("my AC", "air_conditioner"), ("the heat pump", "heat_pump"), ("furnace", "furnace"),
+    ("the furnase", "furnace"), ("our air conditioning", "air_conditioner"),
+    ("tankless water heater", "water_heater"),
+])
+def test_choices_match_synonyms_and_typos(hvac_slots, text, value):
+    assert extract(hvac_slots["system"], text, asked=True)[0] == value
+
+
+def test_a_fuzzy_match_is_less_certain_than_an_exact_one(hvac_slots):
+    assert extract(hvac_slots["system"], "furnace", asked=True)[1] == 1.0
+    assert extract(hvac_slots["system"], "furnase", asked=True)[1] < 1.0
+
+
+def test_volunteered_representation_needs_clear_wording(law_slots):
+    slot = law_slots["representation"]
+    assert extract(slot, "no lawyer yet")[0] == "no"
+    assert extract(slot, "I don't have a lawyer")[0] == "no"
+    assert extract(slot, "my lawyer quit")[0] == "yes"
+    assert extract(slot, "no") is None
+    assert extract(slot, "no", asked=True)[0] == "no"
+
+
+def test_keypad_digits_pick_menu_values(law_slots):
+    assert from_digits(law_slots["budget"], "3") == 15000
+    assert from_digits(law_slots["matter_type"], "2") == "custody"
+    assert from_digits(law_slots["representation"], "1") == "yes"
+    assert from_digits(law_slots["matter_type"], "9") is None
+
+
+def test_free_text_is_only_taken_when_asked(directory):
+    flow = load_flow(next(b for b in directory if b.name == "Fernhill Goods").flow_path)
+    assert extract(flow.slots["need"], "a gift for my mom") is None
+    assert extract(flow.slots["need"], "a gift for my mom", asked=True)[0] == "a gift for my mom"
+
+
+@pytest.mark.parametrize(("text", "number"), [
+    ("order FG-10231", "FG-10231"), ("it's 10198", "10198"),
+    ("one oh two three one", "10231"),
+])
+def test_order_numbers_written_or_spoken(directory, text, number):
+    flow = load_flow(next(b for b in directory if b.name == "Fernhill Goods").flow_path)
+    assert extract(flow.slots["order_number"], text, asked=True)[0] == number

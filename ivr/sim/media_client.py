@@ -134,9 +134,13 @@ class MediaClient:
                 stream_sid=self.stream_sid, call_sid=self.call_sid,
                 account_sid=self.account_sid, sequence_number=n)))
         self._join("reader", timeout=1.0)  # the app closes its side after `stop`
-        with contextlib.suppress(OSError, websocket.WebSocketException):
+        try:
             self._ws.abort()  # wakes the reader if the app did not
             self._ws.close(timeout=0.5)
+        except (OSError, websocket.WebSocketException):
+            pass
+        finally:
+            self._ws.shutdown()
         self.closed.set()
         self._join("reader")
 
@@ -259,8 +263,8 @@ class MediaClient:
         while True:
             try:
                 message = ws.recv()
-            except (OSError, websocket.WebSocketException):
-                break
+            except (OSError, AttributeError, websocket.WebSocketException):
+                break  # closed (AttributeError: the socket was shut down under us)
             if not message:
                 break
             self.received.append(message if isinstance(message, str) else message.decode())

@@ -112,8 +112,9 @@ def chart_set(body: dict[str, Any]) -> dict[str, Markup]:
     """The overview's three charts as inline SVG."""
     buckets = body["by_bucket"]
     human = [name for name, row in buckets.items() if row["route"] == "human"]
-    routes = [(name.replace("_", " "), row["conversations"])
-              for name, row in body["by_route"].items()]
+    order = ("bot_only", "bot_first", "human")
+    routes = [(name.replace("_", " "), row["conversations"]) for name, row in sorted(
+        body["by_route"].items(), key=lambda kv: order.index(kv[0]) if kv[0] in order else 9)]
     return {
         "time_to_human": Markup(charts.histogram(
             body["time_to_human_s"], "Time to a human, seconds")),

@@ -9,8 +9,10 @@ bp = Blueprint("health", __name__)
 
 @bp.get("/healthz")
 def healthz():
+    from ivr.web.degraded import spool_of
+
     runtime = current_app.extensions["ivr"]
     redis_ok = runtime.store.ping()
     body = {"status": "ok" if redis_ok else "degraded", "redis": "ok" if redis_ok else "down",
-            "businesses": len(runtime.directory)}
+            "businesses": len(runtime.directory), "spooled_texts": spool_of(runtime).pending()}
     return body, 200 if redis_ok else 503

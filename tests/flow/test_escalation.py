@@ -144,3 +144,16 @@ def test_an_emergency_inside_a_yes_or_no_answer_is_not_missed(hvac):
     chat.send("no, I smell gas")
     assert chat.transfer is not None and chat.transfer.urgent
     assert chat.state.bucket == "emergency_repair"
+
+
+def test_repeated_low_confidence_across_questions_hands_over(law):
+    chat = law(channel="voice", phone="+12065550123")
+    chat.call()
+    chat.send("", kind="no_match")
+    chat.send("divorce")
+    chat.send("", kind="no_match")
+    chat.send("texas")
+    assert chat.transfer is None
+    chat.send("", kind="no_match")
+    assert chat.transfer is not None
+    assert chat.state.reasons == ["low_confidence"]

@@ -76,3 +76,20 @@ def test_healthz_says_degraded_while_redis_is_down(fragile):
         urllib.request.urlopen(fragile.live.url + "/healthz", timeout=5)
     failure.value.close()
     assert failure.value.code == 503
+
+
+def test_a_text_arriving_while_redis_is_down_is_answered_spooled_and_replayed(fragile):
+    import urllib.request
+
+    texter = fragile.carrier.phone("+15125550199")
+    fragile.server.kill()
+    replies = texter.text(LAW, "I need help with a custody case in Texas")
+    assert replies and "we have your message" in replies[0]
+    fragile.restart_redis()
+    urllib.request.urlopen(fragile.live.url + "/healthz", timeout=5).close()  # any request
+    law = fragile.runtime.directory.by_number(LAW)
+    fragile.carrier.wait_for(lambda: fragile.runtime.store.conversations([law.key]), timeout=10)
+    [record] = fragile.runtime.store.conversations([law.key])
+    assert record["caller"] == "+15125550199"
+    assert "custody case" in record["transcript"][0]["text"]
+    texter.wait_for_text("Hartley Family Law", timeout=10)  # the flow's reply, sent by REST

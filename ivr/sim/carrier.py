@@ -9,11 +9,11 @@ recordings, the REST API and signed webhooks to the app.
 from __future__ import annotations
 
 import logging
-import queue
 import threading
 from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
+from ivr.sim.couriers import Couriers
 from ivr.sim.ids import API_VERSION
 from ivr.sim.messaging import Message
 from ivr.sim.phone import Behaviour, Phone
@@ -63,8 +63,7 @@ class Carrier:
         self._server: LiveServer | None = None
         self._threads: list[threading.Thread] = []
         self._stopping = threading.Event()
-        self._outbox: queue.Queue[tuple[str, dict[str, str], str] | None] = queue.Queue()
-        self._courier: threading.Thread | None = None
+        self._couriers = Couriers(self._deliver_callback)
 
     # --- lifecycle -------------------------------------------------------------------------
     def start(self, port: int = 0) -> Carrier:
@@ -73,10 +72,7 @@ class Carrier:
 
         if self._server is None:
             self._server = LiveServer(RestApi(self), port=port).start()
-        if self._courier is None:
-            self._courier = threading.Thread(target=self._deliver_callbacks, daemon=True,
-                                             name="sim-callbacks")
-            self._courier.start()
+        self._couriers.start()
         return self
 
     @property
@@ -106,10 +102,7 @@ class Carrier:
             call.hangup(wait=False)
         for thread in list(self._threads):
             thread.join(timeout=5)
-        if self._courier is not None:
-            self._outbox.put(None)
-            self._courier.join(timeout=10)
-            self._courier = None
+        self._couriers.stop()
         if self._server is not None:
             self._server.stop()
             self._server = None
@@ -124,30 +117,22 @@ class Carrier:
         return thread
 
     # --- asynchronous callbacks ----------------------------------------------------------------
-    def notify(self, url: str, params: Mapping[str, str], method: str = "POST") -> None:
-        """Queue a status callback; callbacks go out one at a time, in order, off the caller's
-        thread (Twilio's are asynchronous too)."""
-        self._outbox.put((self.webhooks.absolute(url), dict(params), method or "POST"))
+    def notify(self, url: str, params: Mapping[str, str], method: str = "POST",
+               key: str = "") -> None:
+        """Queue a status callback about resource `key` (a SID); callbacks about one resource
+        arrive in order, off the caller's thread (Twilio's are asynchronous too)."""
+        key = key or params.get("ConferenceSid") or params.get("CallSid") \
+            or params.get("MessageSid") or ""
+        self._couriers.post(key, self.webhooks.absolute(url), dict(params), method or "POST")
 
-    def drain(self, timeout: float = 10.0) -> None:
-        """Wait until every queued status callback has been delivered."""
-        if self._courier is None:
-            return
-        wait_for(lambda: self._outbox.unfinished_tasks == 0, timeout, "status callbacks")
+    def drain(self, timeout: float = 20.0, key: str = "") -> None:
+        """Wait until the status callbacks queued so far (about `key`, or all) were delivered."""
+        self._couriers.drain(key, timeout)
 
-    def _deliver_callbacks(self) -> None:
-        while True:
-            item = self._outbox.get()
-            try:
-                if item is None:
-                    return
-                url, params, method = item
-                exchange = self.webhooks.request(url, params, method)
-                if not exchange.ok:
-                    self.note_error(f"callback {url} answered {exchange.status} "
-                                    f"{exchange.error}".strip())
-            finally:
-                self._outbox.task_done()
+    def _deliver_callback(self, url: str, params: dict[str, str], method: str) -> None:
+        exchange = self.webhooks.request(url, params, method)
+        if not exchange.ok:
+            self.note_error(f"callback {url} answered {exchange.status} {exchange.error}".strip())
 
     def _guard(self, target: Callable[[], object]) -> Callable[[], None]:
         def run() -> None:

@@ -160,6 +160,6 @@ class LineControls:
                     raise WaitTimeout(f"{self} is {self.status}, not {status} after {timeout}s")
                 self._cv.wait(min(remaining, 0.05))
         if drain and self.ended:
-            self.carrier.drain(timeout)
+            self.carrier.drain(max(timeout, 20.0), key=self.sid)
         return self
 

@@ -44,3 +44,34 @@ def test_a_voicemail_recorded_at_the_carrier_plays_on_the_conversation_page(live
     with client.get(f"/dashboard/conversations/{rec['id']}/voicemail") as audio:
         assert audio.status_code == 200
         assert audio.mimetype.startswith("audio/") and audio.data == wav
+
+
+def test_a_real_warm_transfer_and_the_agents_verdict_reach_the_cards(live_app, carrier, client,
+                                                                       runtime, clock):
+    alex = carrier.seat("+15125550211", "manual")
+    call = carrier.phone("+15125550404").call(HVAC)
+    call.wait_for_gather()
+    call.say("I smell gas and the furnace is out")
+    agent = alex.wait_for_call()
+    agent.wait_for_gather()
+    clock.set(clock() + timedelta(seconds=21.4))
+    agent.press("1")
+    carrier.wait_for(lambda: (runtime.store.conversations(phone="+15125550404")[-1]["transfer"]
+                              or {}).get("time_to_human_s"), 10, "caller connected")
+    call.hangup()
+    agent.wait_for_gather()
+    agent.press("2")  # "did this call need you?" — no
+    carrier.wait_for(lambda: runtime.store.conversations(phone="+15125550404")[-1]["feedback"],
+                     10, "verdict stored")
+    clock.set(clock() + timedelta(minutes=5))
+
+    body = client.get("/api/metrics", headers=AUTH).get_json()
+
+    assert body["time_to_human_p50_s"] == 21.4
+    assert body["escalation_accuracy"] == 0.0
+    assert body["resolution_rate"] == 1.0
+    assert body["deflection_rate"] == 0.0
+    [record] = runtime.store.conversations(phone="+15125550404")
+    sign_in(client)
+    page = client.get(f"/dashboard/conversations/{record['id']}").get_data(as_text=True)
+    assert "Alex Kim" in page and "21 s" in page and "did not need a person" in page

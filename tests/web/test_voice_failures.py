@@ -50,7 +50,8 @@ def test_a_webhook_without_a_call_sid_is_a_bad_request(client, path):
     assert response.status_code == 400
 
 
-@pytest.mark.parametrize("query", ["turn=abc", "turn=-1", "", "turn=1&business=nobody"])
+@pytest.mark.parametrize("query", ["turn=abc", "turn=-1", f"business={LAW_KEY}",
+                                   "turn=1&business=nobody"])
 def test_a_callback_with_a_bad_turn_or_business_is_a_bad_request(client, query):
     response = signed_post(client, f"/voice/gather?{query}", {"CallSid": "CA1", "Digits": "1"})
     assert response.status_code == 400

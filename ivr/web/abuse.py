@@ -1,0 +1,47 @@
+"""Abuse limits at the door: one number may not flood a business with texts or calls.
+
+Counted only for correctly signed requests (so a forger cannot burn a real customer's
+allowance), before any conversation work is done. Over the limit a text gets no reply (which
+also starves SMS-pumping loops) and a call hears one polite sentence and is hung up.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from flask import Flask, Response, current_app, request
+from twilio.twiml.voice_response import VoiceResponse
+
+from ivr.logs import event
+from ivr.ratelimit import allow_inbound
+from ivr.twilio.messaging import messaging_twiml
+from ivr.web.security import twilio_request_is_signed
+
+log = logging.getLogger("ivr.abuse")
+
+GUARDED = ("/sms/incoming", "/voice/incoming")
+BUSY = "We're receiving a lot of contact from this number. Please try again a little later."
+
+
+def _over_limit() -> Response | None:
+    if request.method != "POST" or request.path not in GUARDED:
+        return None
+    runtime = current_app.extensions["ivr"]
+    business = runtime.directory.by_number(request.form.get("To", ""))
+    sender = request.form.get("From", "")
+    if business is None or not sender or not twilio_request_is_signed():
+        return None  # the view answers these (unknown number, 400, 403)
+    if allow_inbound(runtime.store, business.key, sender):
+        return None
+    event("abuse.rate_limited", log, logging.WARNING, business=business.key, path=request.path,
+          sid=request.form.get("MessageSid") or request.form.get("CallSid", "-"))
+    if request.path == "/sms/incoming":
+        return Response(messaging_twiml([]), mimetype="application/xml")
+    response = VoiceResponse()
+    response.say(BUSY, voice=business.voice)
+    response.hangup()
+    return Response(str(response), mimetype="application/xml")
+
+
+def init_app(app: Flask) -> None:
+    app.before_request(_over_limit)

@@ -36,8 +36,8 @@ def staff_text(business: Business, record: Record, summary: str) -> str:
     if len(summary) > MAX_SUMMARY_CHARS:
         summary = summary[:MAX_SUMMARY_CHARS].rstrip() + "…"
     via = "texted" if record.get("channel") == "sms" else "called"
-    return (f"[{business.name}] {record['caller']} {via}: {summary}\n"
-            f"Conversation {record['id']}")
+    who = "" if record["caller"] in summary else f"{record['caller']} {via}: "
+    return f"[{business.name}] {who}{summary}\nConversation {record['id']}"
 
 
 def _needs_text(action: Action, channel: str) -> bool:

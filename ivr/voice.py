@@ -21,20 +21,9 @@ from ivr.business import Business
 from ivr.flow.actions import Ask, End, Say, Transfer
 from ivr.flow.events import Input
 from ivr.logs import event
-from ivr.oncall import on_call
 from ivr.runtime import Runtime
-from ivr.twilio.twiml import (
-    CONNECTING,
-    SORRY,
-    Builder,
-    Voice,
-    dial_person,
-    merge,
-    numbers_to_try,
-    polite_goodbye,
-    stream_url,
-    with_query,
-)
+from ivr.twilio.twiml import CONNECTING, Builder, merge, polite_goodbye, stream_url
+from ivr.voice_handoff import human_twiml, transfer_twiml, url, voice_of
 
 if TYPE_CHECKING:
     from ivr.service import Turn
@@ -59,20 +48,11 @@ GOODBYE = "Thank you for calling. Goodbye."
 _warned: set[str] = set()
 
 
-def voice_of(business: Business) -> Voice:
-    return Voice(voice=business.voice, language=business.language)
-
-
 # -- URLs -------------------------------------------------------------------------------------
 def base_of(runtime: Runtime, call: dict[str, Any] | None = None, host_url: str = "") -> str:
     """The public base URL Twilio reaches us on (IVR_PUBLIC_URL, else what the call came in on)."""
     base = runtime.settings.public_url or (call or {}).get("base") or host_url
     return base.rstrip("/")
-
-
-def url(base: str, path: str, business: Business, **params: object) -> str:
-    """An absolute callback URL carrying the business key, so no lookup by number is needed."""
-    return with_query(base + path, business=business.key, **params)
 
 
 def next_url(base: str, business: Business, turn: int, wait: int = 0) -> str:
@@ -169,38 +149,6 @@ def render(runtime: Runtime, business: Business, call_sid: str, turn: Turn,
         builder.say(GOODBYE)
     builder.hangup()
     return builder.xml()
-
-
-def transfer_twiml(runtime: Runtime, business: Business, turn: Turn, call_sid: str,
-                   base: str) -> str:
-    """The caller's leg of a warm transfer; if that cannot start, ring a person directly."""
-    try:
-        from ivr.transfer import start_call_transfer
-    except ImportError:
-        start_call_transfer = None
-    if start_call_transfer is not None:
-        try:
-            return start_call_transfer(runtime, business, turn, call_sid)
-        except Exception as exc:  # noqa: BLE001 - the caller must still reach a person
-            event("voice.transfer_failed", log, logging.ERROR, business=business.key,
-                  sid=call_sid, error=type(exc).__name__)
-    return human_twiml(runtime, business, base, step=0, intro=CONNECTING)
-
-
-def human_twiml(runtime: Runtime, business: Business, base: str, step: int = 0,
-                intro: str | None = None) -> str:
-    """Ring person number `step` of the on-call list (then the fallback line); each Dial's
-    outcome comes back to `/voice/fallback`, which rings the next. Needs no Redis."""
-    try:
-        people = [p.staff.phone for p in on_call(business, runtime.clock())]
-    except Exception:  # noqa: BLE001 - a roster problem must not stop the fallback line
-        people = []
-    numbers = numbers_to_try(people, business.fallback_number)
-    voice = voice_of(business)
-    if step >= len(numbers):
-        return polite_goodbye(voice, SORRY)
-    after = url(base, "/voice/fallback", business, step=step + 1)
-    return dial_person(voice, numbers[step], after, intro=intro, caller_id=business.numbers[0])
 
 
 # -- answers ----------------------------------------------------------------------------------

@@ -68,6 +68,11 @@ class Session:
     def emit(self, text: str) -> None:
         print(text, file=self.out, flush=True)
 
+    def as_person(self, number: str) -> Session:
+        """This session's view with `number` as the person (to act for a staff phone)."""
+        view = Session(self.carrier, self.directory, self.out, number, self.timeout)
+        return view
+
     def label(self, number: str) -> str:
         if self.directory is not None:
             for business in self.directory:
@@ -204,14 +209,21 @@ class AgentSession(Session):
             if word in ("quit", "exit", "/quit"):
                 return False
             if word in ("wait", "/wait", "answer"):
-                phone = self.carrier.phone(self.person)
-                index = len(phone.calls)
-                self.emit("  waiting for the next call …")
-                self.call = phone.wait_for_call(float(rest or 60), index)
+                self.call = self.take_call(float(rest or 60))
                 self.after_action()
                 return True
             return super().handle(line)
         return self.in_call(line)
+
+
+    def take_call(self, timeout: float) -> Call:
+        """The phone's ringing or live call, else the next one to arrive."""
+        phone = self.carrier.phone(self.person)
+        live = [call for call in list(phone.calls) if not call.ended]
+        if live:
+            return live[-1]
+        self.emit("  waiting for the next call …")
+        return phone.wait_for_call(timeout, len(phone.calls))
 
 
 class DemoSession(Session):
@@ -246,9 +258,8 @@ class DemoSession(Session):
             self.emit(f"  {self.label(args[0])} will {args[1].replace('_', ' ')}")
         elif word == "agent" and args:
             self.carrier.seat(args[0], "manual")
-            phone = self.carrier.phone(args[0])
-            self.emit(f"  you now answer {self.label(args[0])}; waiting for its next call …")
-            self.call = phone.wait_for_call(60, len(phone.calls))
+            self.emit(f"  you now answer {self.label(args[0])}")
+            self.call = AgentSession.take_call(self.as_person(args[0]), 60)
             self.after_action()
         elif word == "wait":
             settle(lambda: sum(len(p.inbox) + len(p.calls)

@@ -15,6 +15,7 @@ from pathlib import Path
 
 import redis
 from flask import Flask, Response, current_app, request
+from twilio.twiml.voice_response import VoiceResponse
 
 from ivr.logs import event
 from ivr.runtime import Runtime
@@ -75,7 +76,27 @@ def _on_redis_error(exc: redis.RedisError):
     if request.path == "/sms/incoming" and request.form.get("MessageSid"):
         spool_of(runtime).append(request.form.to_dict())
         return Response(messaging_twiml([RECEIVED]), mimetype="application/xml")
+    if request.path.startswith("/voice") and request.method == "POST":
+        return Response(reach_a_person(runtime), mimetype="application/xml")
     return {"error": "temporarily unavailable", "status": "degraded"}, 503
+
+
+def reach_a_person(runtime: Runtime) -> str:
+    """TwiML that needs no Redis: apologise and ring the business's first on-call person."""
+    business = runtime.directory.by_number(request.form.get("To", ""))
+    response = VoiceResponse()
+    if business is None:
+        response.say("Sorry, we can't take your call right now. Please try again later.")
+        response.hangup()
+        return str(response)
+    first = business.staff_named(business.on_call[0].staff) if business.on_call else None
+    number = business.fallback_number or (first.phone if first else None)
+    response.say("Sorry, our assistant is having trouble. Connecting you with a person now.",
+                 voice=business.voice)
+    if number:
+        response.dial(number, caller_id=business.numbers[0])
+    response.say("Please call back in a few minutes. Goodbye.", voice=business.voice)
+    return str(response)
 
 
 def init_app(app: Flask) -> None:

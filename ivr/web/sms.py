@@ -9,8 +9,10 @@ MessageSid is a 400. Anything that breaks on our side still answers the texter p
 from __future__ import annotations
 
 import logging
+from contextlib import suppress
 
 from flask import Blueprint, Response, current_app, request
+from redis import RedisError
 
 from ivr.logs import event
 from ivr.runtime import Runtime
@@ -56,16 +58,20 @@ def incoming() -> Response | tuple[dict[str, str], int]:
         return xml(messaging_twiml([]))
     store = runtime.store
     token = f"sms:{sid}"
-    if not store.once(business.key, token):
+    if not store.once(business.key, token):  # Redis down: the app's degraded mode spools it
         event("sms.retry", log, business=business.key, sid=sid)
         return xml(store.cached_reply(business.key, token) or messaging_twiml([]))
     event("sms.received", log, business=business.key, sid=sid)
     text = Text(sender=sender, sid=sid, body=clip(form.get("Body", "")), media=media_count())
     try:
         reply = messaging_twiml(answer(runtime, business, text))
+    except RedisError:  # degraded mode (ivr.web.degraded) spools the text to replay later
+        with suppress(RedisError):
+            store.forget_once(business.key, token)  # so the replay may act on it
+        raise
     except Exception:
-        store.forget_once(business.key, token)  # let the carrier's retry act after all
         log.exception("event=sms.failed business=%s sid=%s", business.key, sid)
+        store.forget_once(business.key, token)  # let the carrier's retry act after all
         return xml(messaging_twiml([APOLOGY.format(contact=contact_number(business))]))
     store.cache_reply(business.key, token, reply)
     return xml(reply)

@@ -15,6 +15,7 @@ from functools import wraps
 from typing import Any
 
 from flask import Blueprint, Response, abort, current_app, request, send_from_directory
+from werkzeug.exceptions import HTTPException
 
 from ivr import agent_leg, feedback
 from ivr.business import Business
@@ -76,9 +77,9 @@ def polite(fallback: Callable[[], str] | str = SORRY) -> Callable[..., Any]:
         def wrapper(*args: Any, **kwargs: Any) -> Response:
             try:
                 return view(*args, **kwargs)
+            except HTTPException:  # an abort(4xx) is a deliberate answer
+                raise
             except Exception as exc:
-                if getattr(exc, "code", None):  # an abort(4xx) is a deliberate answer
-                    raise
                 event("transfer.callback_failed", log, logging.ERROR, path=request.path,
                       error=type(exc).__name__)
                 log.exception("transfer callback failed")

@@ -25,6 +25,7 @@ from ivr.logs import event
 from ivr.runtime import Runtime
 from ivr.twilio.twiml import CONNECTING, SORRY, Voice, polite_goodbye
 from ivr.voice_close import close_call
+from ivr.voice_handoff import human_twiml, voice_of
 from ivr.web.security import twilio_signed
 
 log = logging.getLogger("ivr.web.voice")
@@ -104,7 +105,7 @@ def caller_safe(view: Callable[..., Any]) -> Callable[..., Any]:
                 if business is None:
                     return twiml(LAST_RESORT)
                 base = voice.base_of(runtime, host_url=request.host_url)
-                return twiml(voice.human_twiml(runtime, business, base, intro=CONNECTING))
+                return twiml(human_twiml(runtime, business, base, intro=CONNECTING))
             except Exception:  # noqa: BLE001 - even the fallback failed: say goodbye politely
                 return twiml(LAST_RESORT)
 
@@ -217,9 +218,9 @@ def fallback():
     runtime = _runtime()
     business = _known(runtime)
     if request.form.get("DialCallStatus") == "completed":
-        return twiml(polite_goodbye(voice.voice_of(business), "Goodbye."))
+        return twiml(polite_goodbye(voice_of(business), "Goodbye."))
     base = voice.base_of(runtime, host_url=request.host_url)
-    return twiml(voice.human_twiml(runtime, business, base, step=_int_arg("step", 0)))
+    return twiml(human_twiml(runtime, business, base, step=_int_arg("step", 0)))
 
 
 @bp.post("/voice/status")

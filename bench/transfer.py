@@ -110,7 +110,7 @@ def measure_rendering(tmp: Path) -> list[tuple[str, list[float]]]:
         cached.append(time.perf_counter() - started)
         if path is None or again != path:
             raise RuntimeError("whisper rendering returned no file or a different file")
-    return [("whisper render, first (render process starts)", first),
+    return [("whisper render, first short text (render process starts)", first),
             ("whisper render, cold (new summary)", cold),
             ("whisper render, cached", cached)]
 

@@ -12,188 +12,19 @@ Lines during a call: digits (e.g. `1`, `12#`) press keys; any other words are ty
 
 from __future__ import annotations
 
-import contextlib
-import re
 import sys
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from typing import TextIO
 from urllib.parse import urlsplit
 
-from ivr.business import Directory, load_directory
+from ivr.business import load_directory
 from ivr.config import Settings
 from ivr.sim.call import Call
 from ivr.sim.carrier import Carrier
-from ivr.sim.wait import WaitTimeout, settle
+from ivr.sim.session import DEFAULT_PERSON, HELP, Session, stdin_lines, take_call
+from ivr.sim.wait import settle
 
-KEYS = re.compile(r"^[0-9*#]+$")
-DEFAULT_PERSON = "+15125550199"
-HELP = """commands:
-  businesses                      list the businesses and their staff
-  call [BUSINESS]                 call a business (name, key or number)
-  text [BUSINESS] MESSAGE         text a business
-  seat NUMBER BEHAVIOUR           how a staff phone answers: accept pass no_answer busy
-                                  voicemail manual
-  agent NUMBER                    act as that staff phone (its next call is yours)
-  wait [SECONDS]                  wait for texts and calls to arrive
-  quit
-during a call: digits press keys, other words are speech, /silence, /message, /hangup"""
-
-
-def stdin_lines(prompt: str = "> ") -> Iterator[str]:
-    """Lines typed at the terminal until EOF."""
-    while True:
-        try:
-            yield input(prompt)
-        except EOFError:
-            return
-
-
-class Session:
-    """One person at the terminal (see the module docstring for the line language)."""
-
-    def __init__(self, carrier: Carrier, directory: Directory | None = None,
-                 out: TextIO | None = None, person: str = DEFAULT_PERSON,
-                 timeout: float = 15.0) -> None:
-        self.carrier = carrier
-        self.directory = directory
-        self.out = out or sys.stdout
-        self.person = person
-        self.timeout = timeout
-        self.call: Call | None = None
-        self._shown_heard: dict[str, int] = {}
-        self._shown_texts: dict[str, int] = {}
-        self._shown_peers: dict[str, tuple[str, ...]] = {}
-
-    # --- output ----------------------------------------------------------------------------
-    def emit(self, text: str) -> None:
-        print(text, file=self.out, flush=True)
-
-    def as_person(self, number: str) -> Session:
-        """This session's view with `number` as the person (to act for a staff phone)."""
-        view = Session(self.carrier, self.directory, self.out, number, self.timeout)
-        return view
-
-    def label(self, number: str) -> str:
-        if self.directory is not None:
-            for business in self.directory:
-                for staff in business.staff:
-                    if staff.phone == number:
-                        return f"{staff.name} {number}"
-                if number in business.numbers:
-                    return f"{business.name} {number}"
-        return "you" if number == self.person else number
-
-    def report(self) -> None:
-        """Print whatever anyone heard or received since the last report."""
-        for number, phone in list(self.carrier.phones.items()):
-            mine = number == self.person
-            who = "" if mine else f"[{self.label(number)}] "
-            for message in phone.inbox[self._shown_texts.get(number, 0):]:
-                self.emit(f"  {who}sms from {self.label(message.from_)}: {message.body}")
-            self._shown_texts[number] = len(phone.inbox)
-            for call in list(phone.calls):
-                start = self._shown_heard.get(call.sid, 0)
-                for line in call.heard[start:]:
-                    self.emit(f"  {who}hears: {line}")
-                self._shown_heard[call.sid] = len(call.heard)
-                peers = tuple(p.to if p.direction.startswith("outbound") else p.from_
-                              for p in call.peers)
-                if mine and peers and peers != self._shown_peers.get(call.sid):
-                    self.emit(f"  (you are now talking to {', '.join(map(self.label, peers))})")
-                self._shown_peers[call.sid] = peers
-
-    # --- input -----------------------------------------------------------------------------
-    def resolve(self, name: str | None) -> str:
-        """A business's number from its name, key or number (default: the first business)."""
-        if name and name.startswith("+"):
-            return name
-        if self.directory is None or not len(self.directory):
-            raise ValueError("no businesses loaded: give a number like +15125550100")
-        for business in self.directory:
-            if not name or name.lower() in (business.key, business.name.lower()) \
-                    or name.lower() in business.name.lower():
-                return business.numbers[0]
-        raise ValueError(f"no business called {name!r} (try `businesses`)")
-
-    def run(self, lines: Iterable[str] | None = None, echo: bool | None = None) -> None:
-        """Handle `lines` (default: the keyboard) until they end or `quit`."""
-        echo = lines is not None if echo is None else echo
-        for raw in (stdin_lines() if lines is None else lines):
-            line = raw.strip()
-            if not line or line.startswith("#!"):
-                continue
-            if echo:
-                self.emit(f"> {line}")
-            try:
-                if not self.handle(line):
-                    break
-            except (ValueError, WaitTimeout) as problem:
-                self.emit(f"  ! {problem}")
-            self.settle()
-        if self.call is not None and not self.call.ended:
-            self.call.hangup()
-        self.settle()
-
-    def settle(self) -> None:
-        settle(lambda: sum(len(p.inbox) for p in list(self.carrier.phones.values())),
-               self.carrier.settle_s)
-        self.report()
-
-    def handle(self, line: str) -> bool:
-        """One line: a call action while a call is live, else a command. False means quit."""
-        if self.call is not None and not self.call.ended:
-            return self.in_call(line)
-        word, _, rest = line.partition(" ")
-        if word in ("quit", "exit", "/quit"):
-            return False
-        if word == "call":
-            self.dial(self.resolve(rest.strip() or None))
-        elif word == "text":
-            self.text(rest)
-        else:
-            self.emit(HELP)
-        return True
-
-    def dial(self, number: str) -> None:
-        self.emit(f"  calling {self.label(number)} …")
-        self.call = self.carrier.phone(self.person).call(number)
-        self.after_action()
-
-    def text(self, rest: str) -> None:
-        target, _, body = rest.partition(" ")
-        try:
-            number = self.resolve(target)
-        except ValueError:
-            number, body = self.resolve(None), rest
-        if not body.strip():
-            raise ValueError("nothing to text: text [BUSINESS] MESSAGE")
-        self.carrier.phone(self.person).text(number, body.strip())
-
-    def in_call(self, line: str) -> bool:
-        call = self.call
-        assert call is not None
-        if line in ("/hangup", "hangup"):
-            call.hangup()
-        elif line == "/silence":
-            call.silence(timeout=self.timeout)
-        elif line == "/message":
-            call.leave_message(timeout=self.timeout)
-        elif KEYS.match(line):
-            call.press(line, timeout=self.timeout)
-        else:
-            call.say(line, timeout=self.timeout)
-        self.after_action()
-        return True
-
-    def after_action(self) -> None:
-        call = self.call
-        if call is None:
-            return
-        with contextlib.suppress(WaitTimeout):
-            call.settle(self.timeout)
-        self.report()
-        if call.ended:
-            self.emit(f"  (call ended: {call.status})")
+__all__ = ["AgentSession", "DemoSession", "Session", "run_terminal"]
 
 
 class AgentSession(Session):
@@ -217,13 +48,7 @@ class AgentSession(Session):
 
 
     def take_call(self, timeout: float) -> Call:
-        """The phone's ringing or live call, else the next one to arrive."""
-        phone = self.carrier.phone(self.person)
-        live = [call for call in list(phone.calls) if not call.ended]
-        if live:
-            return live[-1]
-        self.emit("  waiting for the next call …")
-        return phone.wait_for_call(timeout, len(phone.calls))
+        return take_call(self, self.person, timeout)
 
 
 class DemoSession(Session):
@@ -259,7 +84,7 @@ class DemoSession(Session):
         elif word == "agent" and args:
             self.carrier.seat(args[0], "manual")
             self.emit(f"  you now answer {self.label(args[0])}")
-            self.call = AgentSession.take_call(self.as_person(args[0]), 60)
+            self.call = take_call(self, args[0], 60)
             self.after_action()
         elif word == "wait":
             settle(lambda: sum(len(p.inbox) + len(p.calls)

@@ -6,14 +6,14 @@ import io
 
 from flask import request
 from sim_fixtures import ACCOUNT_SID, AUTH_TOKEN
-from sim_tiny import PUBLIC_URL, tiny_app, twiml
+from sim_tiny import PUBLIC_URL, rest_client, tiny_app, twiml
 from twilio.twiml.messaging_response import MessagingResponse
 from twilio.twiml.voice_response import VoiceResponse
 
 from ivr.config import Settings
 from ivr.redis_server import free_port
 from ivr.sim import LiveServer
-from ivr.sim.terminal import DemoSession, Session, run_terminal
+from ivr.sim.terminal import AgentSession, DemoSession, Session, run_terminal
 
 FIRM = "+15125550100"
 
@@ -32,6 +32,18 @@ def desk_app(public_url: str = PUBLIC_URL):
     def menu():
         response = VoiceResponse()
         response.say(f"You said {request.form.get('Digits') or request.form['SpeechResult']}.")
+        return twiml(response)
+
+    @app.post("/agent/whisper")
+    def whisper():
+        response = VoiceResponse()
+        response.gather(num_digits=1, action="/agent/answer").say("Press 1 to take it.")
+        return twiml(response)
+
+    @app.post("/agent/answer")
+    def answer():
+        response = VoiceResponse()
+        response.say(f"Thanks, you pressed {request.form['Digits']}.")
         return twiml(response)
 
     @app.post("/sms/incoming")
@@ -80,3 +92,15 @@ def test_the_demo_session_lists_businesses_and_reaches_the_product(live_app, car
     text = out.getvalue()
     assert "Hartley Family Law" in text and "Dana Ortiz +15125550111" in text
     assert "sms from Hartley Family Law +15125550100:" in text
+
+
+def test_an_agent_at_the_terminal_answers_the_call_the_app_places(carrier, serve):
+    serve(desk_app())
+    out = io.StringIO()
+    session = AgentSession(carrier, out=out, person="+15125550111")
+    rest_client(carrier).calls.create(to="+15125550111", from_=FIRM,
+                                      url=f"{PUBLIC_URL}/agent/whisper")
+    session.run(["wait", "1"])
+    text = out.getvalue()
+    assert "hears: Press 1 to take it." in text
+    assert "hears: Thanks, you pressed 1." in text and "(call ended: completed)" in text

@@ -17,14 +17,15 @@ def test_a_text_to_a_number_we_do_not_serve_gets_an_empty_ok(client, redis_conn)
     assert redis_conn.keys("*") == []
 
 
-def test_a_webhook_without_sender_number_or_sid_is_a_400(client, redis_conn):
+def test_a_webhook_without_sender_number_or_sid_is_a_400(client, runtime, redis_conn):
     for missing in ("From", "To", "MessageSid"):
         form = sms_form("hello")
         del form[missing]
         response = signed_post(client, "/sms/incoming", form)
         assert response.status_code == 400
         assert missing in response.get_json()["error"]
-    assert redis_conn.keys("*") == []
+    assert runtime.store.conversations() == []
+    assert redis_conn.keys("*:state:*") == []
 
 
 def test_a_picture_without_words_is_answered_politely(client, runtime):

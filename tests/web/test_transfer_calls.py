@@ -90,9 +90,11 @@ def test_the_accepting_agent_is_texted_the_summary_and_a_link(live_app, carrier,
 def test_time_to_human_runs_from_the_decision_to_the_agent_joining(live_app, carrier, runtime,
                                                                    clock):
     alex = carrier.seat(ALEX, "manual")
-    escalate(carrier)
+    call = escalate(carrier)
     agent = alex.wait_for_call()
     agent.wait_for_gather()
+    carrier.wait_for(lambda: "Alex's phone is ringing — thanks for waiting." in call.heard, 10,
+                     "the caller reassured on hold")
     clock.set(clock.now + timedelta(seconds=21.4))
     agent.press("1")
     record = wait_for_record(carrier, runtime, lambda r: (r["transfer"] or {}).get(

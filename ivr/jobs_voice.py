@@ -32,8 +32,8 @@ log = logging.getLogger("ivr.jobs_voice")
 #: Seconds between tries while the recording is not ready (404), doubling each time.
 FETCH_BACKOFF_S = 0.25
 
-#: Tries before giving up on a recording (about 8 s in all).
-FETCH_TRIES = 7
+#: Tries before giving up on a recording (about 8 s of waiting in all).
+FETCH_TRIES = 6
 
 
 def enqueue_transcription(runtime: Runtime, business_key: str, call_sid: str, turn: int,

@@ -56,6 +56,13 @@ class Runtime:
     def store(self) -> Store:
         return Store(self.redis)
 
+    def close(self) -> None:
+        """Release the REST client's pooled connections (tests and CLI commands call this)."""
+        client = self.__dict__.pop("twilio", None)
+        session = getattr(getattr(client, "http_client", None), "session", None)
+        if session is not None:
+            session.close()
+
     @cached_property
     def conversations(self):  # -> ivr.service.Conversations
         """The conversation service with the default effects (transfers, texts, follow-ups)."""

@@ -98,16 +98,40 @@ class Store:
     # -- records ------------------------------------------------------------------------------
     def save(self, record: Record) -> None:
         """Write a conversation record and index it by time, caller and id."""
+        pipe = self.redis.pipeline()
+        self._queue_save(pipe, record)
+        pipe.execute()
+
+    def _queue_save(self, pipe: Any, record: Record) -> None:
         business = record["business_key"]
         started = parse_iso(record["started_at"])
         score = started.timestamp() if started else 0.0
-        pipe = self.redis.pipeline()
         pipe.set(self.key(business, "conv", record["id"]), json.dumps(record))
         pipe.zadd(self.key(business, "convs"), {record["id"]: score})
         pipe.zadd(self.key(business, "phone", record["caller"]), {record["id"]: score})
         pipe.hset(self.global_key("conv-business"), record["id"], business)
         pipe.sadd(self.global_key("businesses"), business)
+
+    def save_turn(self, record: Record, channel: str, customer: str,
+                  state: dict[str, Any] | None, ttl: int = STATE_TTL_S) -> None:
+        """Save the record and the live state (or drop it: None) in one round trip.
+
+        The hot path of every webhook turn: one pipelined transaction instead of two calls.
+        """
+        business = record["business_key"]
+        key = self.key(business, "state", channel, customer)
+        pipe = self.redis.pipeline()
+        self._queue_save(pipe, record)
+        if state is None:
+            pipe.delete(key)
+        else:
+            pipe.set(key, json.dumps(state), ex=ttl)
         pipe.execute()
+
+    def get_record(self, business: str, conversation_id: str) -> Record | None:
+        """A record whose business is known (one round trip; `get` must look the business up)."""
+        raw = self.redis.get(self.key(business, "conv", conversation_id))
+        return json.loads(raw) if raw else None
 
     def get(self, conversation_id: str) -> Record | None:
         business = self.redis.hget(self.global_key("conv-business"), conversation_id)
@@ -152,8 +176,10 @@ class Store:
     def set_call(self, business: str, call_sid: str, ttl: int = STATE_TTL_S, **fields: Any) -> None:
         """Facts about a live call the web nodes share: current turn, slot, grammar, ..."""
         key = self.key(business, "call", call_sid)
-        self.redis.hset(key, mapping={k: json.dumps(v) for k, v in fields.items()})
-        self.redis.expire(key, ttl)
+        pipe = self.redis.pipeline(transaction=False)
+        pipe.hset(key, mapping={k: json.dumps(v) for k, v in fields.items()})
+        pipe.expire(key, ttl)
+        pipe.execute()
 
     def get_call(self, business: str, call_sid: str) -> dict[str, Any]:
         raw = self.redis.hgetall(self.key(business, "call", call_sid))
@@ -163,12 +189,19 @@ class Store:
         """True for the first answer to question `turn` of a call (keypad or speech); one wins."""
         return self.once(business, f"turn:{call_sid}:{turn}", ttl=STATE_TTL_S)
 
-    def next_turn(self, business: str, call_sid: str) -> int:
-        """Number the next question of a live call (1, 2, ...); atomic across web nodes."""
+    def next_turn(self, business: str, call_sid: str, **fields: Any) -> int:
+        """Number the next question of a live call (1, 2, ...); atomic across web nodes.
+
+        `fields` (the question's slot, grammar, ...) are stored with it in the same round trip;
+        the number itself is stored as `turn` (an integer reads back the same as its JSON).
+        """
         key = self.key(business, "call", call_sid)
-        turn = int(self.redis.hincrby(key, "turn", 1))
-        self.redis.expire(key, STATE_TTL_S)
-        return turn
+        pipe = self.redis.pipeline()
+        pipe.hincrby(key, "turn", 1)
+        if fields:
+            pipe.hset(key, mapping={k: json.dumps(v) for k, v in fields.items()})
+        pipe.expire(key, STATE_TTL_S)
+        return int(pipe.execute()[0])
 
     def drop_call(self, business: str, call_sid: str) -> None:
         """Forget a live call's facts once it has ended."""

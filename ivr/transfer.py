@@ -272,13 +272,8 @@ def start_sms_bridge(runtime: Runtime, business: Business, record: Record,
             return None
         note_transfer(runtime, live, None)
         name = first_name(live.current["name"]) if live.current else "Someone"
-    try:
-        send_sms(runtime, business.key, record["caller"],
-                 f"{name} from {business.name} will call you in a minute.",
-                 idempotency_key=f"bridge-coming:{hunt.id}")
-    except Exception as exc:
-        event("transfer.bridge_text_failed", log, logging.WARNING, business=business.key,
-              hunt=hunt.id, error=type(exc).__name__)
+    # The texter already read "I'm passing this to {name}, who will call you in a minute" in
+    # the SMS reply (ivr.twilio.messaging.HANDOFF_NAMED): no second text saying the same.
     return name
 
 

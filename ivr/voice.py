@@ -60,21 +60,23 @@ def next_url(base: str, business: Business, turn: int, wait: int = 0) -> str:
 
 
 # -- speech availability ----------------------------------------------------------------------
-def streaming(runtime: Runtime, business: Business) -> bool:
-    """Whether this call should stream audio to Vosk: the business wants it and a model exists.
-
-    Without a model the keypad carries the call; the log says once how to install one.
+def speech_mode(runtime: Runtime, business: Business) -> str:
+    """How this call listens: "stream" (audio to Vosk; the business wants it and a model is
+    installed), "record" (recorded answers), or keypad only ("keypad", or "keypad_no_model"
+    when the business wanted speech but this machine has no model — logged with the fix).
     """
+    if business.speech == "record":
+        return "record"
     if business.speech != "stream":
-        return False
+        return "keypad"
     model = runtime.settings.vosk_model
     if model.is_dir():
-        return True
-    if business.key not in _warned:
-        _warned.add(business.key)
-        event("voice.keypad_only", log, logging.WARNING, business=business.key,
-              model=str(model), hint="install_a_speech_model_with:_ivr_models_install")
-    return False
+        return "stream"
+    level = logging.INFO if business.key in _warned else logging.WARNING
+    _warned.add(business.key)
+    event("voice.keypad_only", log, level, business=business.key, model=str(model),
+          hint="install_a_speech_model_with:_ivr_models_install")
+    return "keypad_no_model"
 
 
 # -- starting a call --------------------------------------------------------------------------
@@ -94,14 +96,14 @@ def start_call(runtime: Runtime, business: Business, call_sid: str, caller: str,
                                         sid=call_sid, meta={"call_sid": call_sid})
     store.set_call(business.key, call_sid, record=turn.record["id"])
     builder = Builder(voice_of(business))
-    if streaming(runtime, business):
+    mode = speech_mode(runtime, business)
+    if mode == "stream":
         builder.start_stream(stream_url(base), business.key, call_sid)
     if not _discloses(turn):
         builder.say(DISCLOSURE.format(name=business.name))
     xml = render(runtime, business, call_sid, turn, builder)
     store.cache_reply(business.key, f"incoming:{call_sid}", xml)
-    event("voice.started", log, business=business.key, sid=call_sid,
-          speech="stream" if "<Stream" in xml else business.speech)
+    event("voice.started", log, business=business.key, sid=call_sid, speech=mode)
     return xml
 
 

@@ -70,8 +70,10 @@ def settings(redis_server: EmbeddedRedis, tmp_path: Path) -> Settings:
 
 
 @pytest.fixture
-def runtime(settings: Settings, redis_conn: redis.Redis, clock: FakeClock) -> Runtime:
-    return Runtime.build(settings, connection=redis_conn, clock=clock)
+def runtime(settings: Settings, redis_conn: redis.Redis, clock: FakeClock) -> Iterator[Runtime]:
+    built = Runtime.build(settings, connection=redis_conn, clock=clock)
+    yield built
+    built.close()
 
 
 @pytest.fixture

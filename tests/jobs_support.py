@@ -28,7 +28,7 @@ TESTS = Path(__file__).resolve().parent
 def point_at(runtime: Any, carrier: Any) -> Any:
     """Make `runtime` send its REST calls to the carrier simulator."""
     runtime.settings = runtime.settings.with_(api_base=carrier.api_base)
-    runtime.__dict__.pop("twilio", None)
+    runtime.close()
     return runtime
 
 

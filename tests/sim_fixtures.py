@@ -32,7 +32,7 @@ def carrier() -> Iterator[Carrier]:
 @pytest.fixture
 def live_app(app, runtime, carrier: Carrier) -> Iterator[LiveServer]:
     runtime.settings = runtime.settings.with_(api_base=carrier.api_base)
-    runtime.__dict__.pop("twilio", None)  # rebuild the REST client for the new api_base
+    runtime.close()  # rebuild the REST client for the new api_base
     server = LiveServer(app).start()
     carrier.connect(app_url=server.url, public_url=runtime.settings.public_url)
     yield server

@@ -41,7 +41,7 @@ OPT_IN_REPLY = ("You're subscribed again to texts from {name}. Reply HELP for he
                 "stop texts.")
 HELP_REPLY = ("{name}: you're texting an automated assistant. To reach a person, call {contact}"
               " or reply with \"talk to a person\". Reply STOP to stop texts.")
-HANDOFF_NAMED = "Thanks — I'm passing this to {name}, who will contact you shortly."
+HANDOFF_NAMED = "Thanks — I'm passing this to {name}, who will call you in a minute."
 HANDOFF_TEAM = "Thanks — I'm passing this to our team, who will contact you shortly."
 
 _TRAILING = re.compile(r"[\s.!]+$")
@@ -113,7 +113,7 @@ def reply_texts(actions: Iterable[Action], handoff: str | None = None,
             texts.append(handoff_line(handoff))
         elif isinstance(action, QueueFollowUp):
             texts.append(action.confirmation.strip() or follow_up)
-    return [t for t in texts if t]
+    return list(dict.fromkeys(t for t in texts if t))  # one text never sent twice in a reply
 
 
 def menu_of(actions: Iterable[Action]) -> dict[str, str]:

@@ -43,6 +43,9 @@ EMPTY = '<?xml version="1.0" encoding="UTF-8"?><Response />'
 
 _KEYS = set("0123456789*#")
 
+#: Longest keypad entry taken (a budget, an order number); the rest is noise.
+MAX_DIGITS = 32
+
 
 def _runtime() -> Runtime:
     return current_app.extensions["ivr"]
@@ -156,7 +159,7 @@ def _input_from_form() -> Input | None:
     """Digits win over speech; Twilio sends SpeechResult/Confidence for speech gathers."""
     digits = request.form.get("Digits", "").strip()
     if digits and set(digits) <= _KEYS:
-        return Input.digits(digits)
+        return Input.digits(digits[:MAX_DIGITS])
     speech = request.form.get("SpeechResult", "").strip()
     if speech:
         try:

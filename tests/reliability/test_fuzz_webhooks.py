@@ -14,7 +14,6 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from twilio.request_validator import RequestValidator
 
-
 FIELDS = ("From", "To", "Body", "MessageSid", "SmsSid", "CallSid", "CallStatus", "Digits",
           "SpeechResult", "Confidence", "NumMedia", "MediaUrl0", "RecordingUrl", "RecordingSid",
           "RecordingDuration", "CallDuration", "AnsweredBy", "DialCallStatus",

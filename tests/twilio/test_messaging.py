@@ -55,7 +55,7 @@ def test_a_transfer_names_the_person_who_will_reach_out():
     texts = reply_texts([Say("Got it."), Transfer("intake", ("qualified",), "summary")],
                         handoff="Dana Ortiz")
     assert texts == ["Got it.",
-                     "Thanks — I'm passing this to Dana, who will contact you shortly."]
+                     "Thanks — I'm passing this to Dana, who will call you in a minute."]
 
 
 def test_a_transfer_nobody_was_reached_for_promises_the_team():
@@ -115,5 +115,5 @@ def test_the_named_handoff_replaces_the_flows_unnamed_one():
                Transfer("emergency", (), "s")]
     assert reply_texts(actions, handoff="Dana Ortiz", generic_handoff=generic) == [
         "Call 911 if you are in danger.",
-        "Thanks — I'm passing this to Dana, who will contact you shortly."]
+        "Thanks — I'm passing this to Dana, who will call you in a minute."]
     assert generic in reply_texts(actions, handoff=None, generic_handoff=generic)

@@ -22,7 +22,7 @@ def test_texted_emergency_calls_the_on_call_person_and_bridges_them_to_the_texte
     alex = carrier.seat(ALEX, "accept")
     texter = carrier.seat(TEXTER, "manual")
     texter.text(HVAC, GAS)
-    texter.wait_for_text("Alex from Polar Bear HVAC will call you in a minute")
+    texter.wait_for_text("passing this to Alex, who will call you in a minute")
     agent = alex.wait_for_call()
     customer = texter.wait_for_call()
     carrier.wait_for(lambda: customer.connected_to(agent) or None, 10, "Alex bridged to texter")

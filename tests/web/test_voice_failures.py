@@ -7,6 +7,8 @@ from collections.abc import Iterator
 
 import pytest
 import redis
+from redis.backoff import NoBackoff
+from redis.retry import Retry
 from signing import signed_post
 from voice_calls import (
     CALLER,
@@ -80,8 +82,10 @@ def test_after_talking_to_a_person_reached_directly_the_call_just_ends(client):
 
 @pytest.fixture
 def broken_app(settings, clock) -> Iterator[LiveServer]:
-    """The app with its Redis gone (nothing listens on the port)."""
-    dead = redis.Redis(port=free_port(), socket_connect_timeout=0.2, socket_timeout=0.2)
+    """The app with its Redis gone (nothing listens on the port). No client retries, so the
+    test does not sit through redis-py's backoff (about 5 s per command)."""
+    dead = redis.Redis(port=free_port(), socket_connect_timeout=0.2, socket_timeout=0.2,
+                       retry=Retry(NoBackoff(), 0))
     runtime = Runtime.build(settings, connection=dead, clock=clock)
     with LiveServer(create_app(runtime=runtime)) as server:
         yield server

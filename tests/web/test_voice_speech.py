@@ -94,3 +94,18 @@ def test_keypad_and_speech_racing_for_one_question_act_once(live_app, carrier, r
     assert call.wait_for_gather()["action"].endswith("turn=2")
     assert_no_application_error(carrier, call)
     call.hangup()
+
+
+def test_a_gather_timing_out_while_the_caller_is_mid_sentence_waits_for_the_words(
+        live_app, carrier, runtime):
+    call = carrier.phone(CALLER).call(LAW)
+    call.wait_for_gather()
+    voice.mark_speaking(runtime, LAW_KEY, call.sid, 1, True)   # the stream hears talking
+    call.silence()                                              # ... as the Gather times out
+    assert voice.on_speech(runtime, LAW_KEY, call.sid, 1, "I need a divorce lawyer", 0.9)
+    assert "state" in " ".join(call.wait_for_gather()["prompt"]).lower()
+    record = conversation(runtime)
+    assert caller_lines(record) == ["I need a divorce lawyer"]  # not counted as silence
+    assert record["slots"]["matter_type"] == "divorce"
+    assert_no_application_error(carrier, call)
+    call.hangup()

@@ -1,0 +1,178 @@
+"""Where a webhook turn spends its time: a cProfile of SMS and voice turns, in one process.
+
+Builds the real app (real Redis, the carrier simulator for REST) and drives the same signed
+conversations as the load generator through Flask's test client, so no HTTP server or
+thread scheduling blurs the profile. Also counts Redis commands and round trips per turn
+(from Redis's own INFO commandstats), the figure that matters most once CPU is trimmed.
+Not part of `make bench`: a tool for finding hot spots.
+Run: `python -m bench.profile_webhooks [sms|voice] [--turns N] [--top N]`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import cProfile
+import io
+import pstats
+import random
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+from urllib.parse import urlencode, urlsplit
+
+import redis
+from twilio.request_validator import RequestValidator
+
+from bench.loadgen import DIGITS, SMS_SCRIPTS, _next_action, phone_number
+from bench.servers import ACCOUNT_SID, AUTH_TOKEN
+from ivr.config import PROJECT_ROOT, Settings
+from ivr.redis_server import EmbeddedRedis
+from ivr.runtime import Runtime
+from ivr.sim import Carrier
+
+PUBLIC = "http://ivr.bench"
+BUSINESS = "+15125550200"
+
+
+class Driver:
+    """Signed form posts through the Flask test client (what Twilio would send)."""
+
+    def __init__(self, client, validator: RequestValidator) -> None:
+        self.client = client
+        self.validator = validator
+        self.count = 0
+
+    def post(self, path: str, params: dict[str, str]) -> str:
+        signature = self.validator.compute_signature(PUBLIC + path, params)
+        response = self.client.post(path, data=urlencode(params), headers={
+            "X-Twilio-Signature": signature,
+            "Content-Type": "application/x-www-form-urlencoded"})
+        if response.status_code >= 400:
+            raise RuntimeError(f"{path} answered {response.status_code}")
+        self.count += 1
+        return response.get_data(as_text=True)
+
+
+def sms_turns(driver: Driver, turns: int, rng: random.Random) -> None:
+    sid = 0
+    while driver.count < turns:
+        caller = phone_number(rng)
+        for body in rng.choice(SMS_SCRIPTS):
+            sid += 1
+            driver.post("/sms/incoming", {
+                "AccountSid": ACCOUNT_SID, "MessageSid": f"SM{rng.getrandbits(64):032x}",
+                "From": caller, "To": BUSINESS, "Body": body, "NumMedia": "0"})
+
+
+def voice_turns(driver: Driver, turns: int, rng: random.Random) -> None:
+    while driver.count < turns:
+        base = {"AccountSid": ACCOUNT_SID, "CallSid": f"CA{rng.getrandbits(64):032x}",
+                "From": phone_number(rng), "To": BUSINESS, "CallStatus": "in-progress",
+                "Direction": "inbound", "ApiVersion": "2010-04-01"}
+        path: str | None = "/voice/incoming"
+        for turn in range(6):
+            if path is None:
+                break
+            params = dict(base)
+            if turn:
+                params["Digits"] = rng.choice(DIGITS)
+            if path.startswith("http"):
+                parts = urlsplit(path)
+                path = parts.path + (f"?{parts.query}" if parts.query else "")
+            path = _next_action(driver.post(path, params))
+
+
+def command_counts(conn: redis.Redis) -> int:
+    stats = conn.info("commandstats")
+    return sum(v["calls"] for k, v in stats.items() if not k.endswith(("info", "config")))
+
+
+def trace(url: str, run: Callable[[], None]) -> None:
+    """Print every Redis command `run` sends (Redis MONITOR), to spot avoidable round trips."""
+    import threading
+
+    lines: list[str] = []
+    monitor = redis.Redis.from_url(url).monitor()
+    monitor.connection.send_command("MONITOR")
+    monitor.connection.read_response()
+    done = threading.Event()
+
+    def read() -> None:
+        while not done.is_set():
+            try:
+                command = monitor.next_command()["command"]
+            except Exception:  # noqa: BLE001 - the monitor connection closed
+                return
+            lines.append(command)
+
+    reader = threading.Thread(target=read, daemon=True)
+    reader.start()
+    run()
+    redis.Redis.from_url(url).ping()
+    time.sleep(0.3)
+    done.set()
+    print("\n".join(line[:160] for line in lines))
+
+
+def profile(kind: str, turns: int, top: int, show_trace: bool = False) -> int:
+    with tempfile.TemporaryDirectory() as tmp:
+        server = EmbeddedRedis(Path(tmp) / "redis", persist=False).start()
+        carrier = Carrier(ACCOUNT_SID, AUTH_TOKEN).start()
+        try:
+            settings = Settings(account_sid=ACCOUNT_SID, auth_token=AUTH_TOKEN,
+                                api_base=carrier.api_base, public_url=PUBLIC,
+                                redis_url=server.url, config_path=PROJECT_ROOT / "examples",
+                                api_token="bench", var_dir=Path(tmp) / "var",
+                                audio_dir=Path(tmp) / "audio",
+                                vosk_model=Path(tmp) / "no-model")
+            from ivr.web import create_app
+
+            runtime = Runtime.build(settings)
+            app = create_app(runtime=runtime)
+            drive: Callable[[Driver, int, random.Random], None] = (
+                sms_turns if kind == "sms" else voice_turns)
+            validator = RequestValidator(AUTH_TOKEN)
+            drive(Driver(app.test_client(), validator), 50, random.Random(7))  # warm caches
+            if show_trace:
+                trace(server.url, lambda: drive(Driver(app.test_client(), validator), 1,
+                                               random.Random(3)))
+                return 0
+            counter = redis.Redis.from_url(server.url)
+            counter.config_resetstat()
+            driver = Driver(app.test_client(), validator)
+            profiler = cProfile.Profile()
+            started = time.perf_counter()
+            profiler.enable()
+            drive(driver, turns, random.Random(1))
+            profiler.disable()
+            took = time.perf_counter() - started
+            commands = command_counts(counter)
+            out = io.StringIO()
+            pstats.Stats(profiler, stream=out).sort_stats("cumulative").print_stats(top)
+            print(out.getvalue())
+            out = io.StringIO()
+            pstats.Stats(profiler, stream=out).sort_stats("tottime").print_stats(top)
+            print(out.getvalue())
+            print(f"{kind}: {driver.count} turns, {took / driver.count * 1000:.2f} ms/turn "
+                  f"under cProfile, {commands / driver.count:.1f} Redis commands/turn")
+        finally:
+            carrier.stop()
+            server.stop()
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bench.profile_webhooks")
+    parser.add_argument("kind", choices=("sms", "voice"), nargs="?", default="sms")
+    parser.add_argument("--turns", type=int, default=400)
+    parser.add_argument("--top", type=int, default=40)
+    parser.add_argument("--trace", action="store_true",
+                        help="print the Redis commands of one conversation instead")
+    args = parser.parse_args(argv)
+    return profile(args.kind, args.turns, args.top, args.trace)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

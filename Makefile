@@ -26,8 +26,8 @@ demo: sysdeps venv
 	$(BIN)/ivr demo
 
 test: sysdeps-test venv
-	$(BIN)/ruff check ivr tests bench
 	$(BIN)/python -m pytest -q
+	$(BIN)/ruff check ivr tests bench
 
 bench: sysdeps-test venv
 	$(BIN)/python -m bench

@@ -91,7 +91,7 @@ def converse(runtime: Runtime, business: Business, text: Text) -> list[str]:
     else:
         inp = Input.sms(text.body)
     turn = conversations.handle(business, CHANNEL, text.sender, inp, sid=text.sid,
-                                meta={"sid": text.sid, "channel": CHANNEL})
+                                meta={"sid": text.sid, "channel": CHANNEL}, loaded=live)
     remember_menu(runtime, business, text.sender, menu_of(turn.actions))
     follow_up = (follow_up_confirmation(runtime, business, turn.record)
                  if any(isinstance(a, QueueFollowUp) for a in turn.actions) else "")

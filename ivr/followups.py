@@ -19,6 +19,7 @@ from ivr.flow.actions import Action, QueueFollowUp
 from ivr.flow.clock import OpeningHours, describe_opening
 from ivr.jobs import DEFAULT, enqueue, enqueue_text, job_id, job_runtime
 from ivr.logs import event
+from ivr.oncall import on_call
 from ivr.outbound import OutboundRefused, send_sms, sms_allowed
 from ivr.records import Record, iso, parse_iso
 from ivr.runtime import Runtime
@@ -94,8 +95,6 @@ def schedule_digest(runtime: Runtime, business: Business, opening: datetime):
 def on_duty(business: Business, skill: str, now: datetime) -> Staff | None:
     """Who takes callbacks needing `skill` at `now`: on call (skilled first), else anyone with
     the skill, else the first staff member."""
-    from ivr.oncall import on_call
-
     people = on_call(business, now, skill)
     if people:
         return people[0].staff

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import logging
 
-from ivr.redact import redact
+from ivr.flow.redact import redact
 
 #: Keys whose values never reach a log line.
 SECRET_KEYS = frozenset({"auth_token", "token", "password", "secret", "body", "text", "transcript"})

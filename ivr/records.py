@@ -10,7 +10,7 @@ import uuid
 from datetime import UTC, datetime
 from typing import Any
 
-from ivr.redact import redact
+from ivr.flow.redact import redact
 
 Record = dict[str, Any]
 

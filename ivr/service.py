@@ -25,6 +25,7 @@ from ivr.flow.engine import step
 from ivr.flow.events import Input
 from ivr.flow.loader import load_flow
 from ivr.flow.model import Flow
+from ivr.flow.redact import redact
 from ivr.flow.state import State
 from ivr.logs import event
 from ivr.records import Record, add_turn, iso, new_conversation
@@ -186,11 +187,12 @@ class Conversations:
                 add_turn(record, "bot", action.text if isinstance(action, Say) else action.prompt,
                          now)
             elif isinstance(action, Unanswered):
-                record["unanswered"].append({"question": action.question, "at": iso(now)})
+                record["unanswered"].append({"question": redact(action.question), "at": iso(now)})
             elif isinstance(action, End):
                 record["ended_at"] = iso(now)
         record["bucket"] = state.bucket
         record["route"] = state.route
         record["outcome"] = state.outcome or record.get("outcome")
-        record["slots"] = dict(state.slots)
+        record["slots"] = {name: redact(value) if isinstance(value, str) else value
+                           for name, value in state.slots.items()}
         record["escalation"] = {"reasons": list(state.reasons), "confidence": state.confidence}

@@ -22,7 +22,14 @@ from ivr.flow.actions import Ask, End, Say, Transfer
 from ivr.flow.events import Input
 from ivr.logs import event
 from ivr.runtime import Runtime
-from ivr.twilio.twiml import CONNECTING, Builder, merge, polite_goodbye, stream_url
+from ivr.twilio.twiml import (
+    CONNECTING,
+    Builder,
+    digits_needed,
+    merge,
+    polite_goodbye,
+    stream_url,
+)
 from ivr.voice_handoff import human_twiml, transfer_twiml, url, voice_of
 
 if TYPE_CHECKING:
@@ -131,8 +138,8 @@ def render(runtime: Runtime, business: Business, call_sid: str, turn: Turn,
         elif isinstance(action, Ask):
             number = store.next_turn(business.key, call_sid)
             store.set_call(business.key, call_sid, turn=number, slot=action.slot,
-                           grammar=list(action.grammar) or None,
-                           phase="ask")
+                           grammar=list(action.grammar) or None, phase="ask",
+                           digits=digits_needed(action))
             gather = url(base, "/voice/gather", business, turn=number)
             timeout = url(base, "/voice/timeout", business, turn=number)
             if business.speech == "record":
@@ -232,8 +239,33 @@ def on_silence(runtime: Runtime, business: Business, call_sid: str, turn: int,
 def mark_speaking(runtime: Runtime, business_key: str, call_sid: str, turn: int,
                   speaking: bool) -> None:
     """For the stream: the caller started (or stopped) talking over question `turn`, so a
-    Gather timeout meanwhile waits for the words instead of counting silence."""
-    runtime.store.set_call(business_key, call_sid, speaking=turn if speaking else None)
+    Gather timeout meanwhile waits for the words instead of counting silence; and, the first
+    time per question, the prompt stops talking over them (barge-in)."""
+    store = runtime.store
+    store.set_call(business_key, call_sid, speaking=turn if speaking else None)
+    if not speaking:
+        return
+    call = store.get_call(business_key, call_sid)
+    if call.get("turn") != turn or call.get("phase") != "ask":
+        return
+    business = runtime.directory.by_key(business_key)
+    if business is not None and store.once(business_key, f"barge:{call_sid}:{turn}"):
+        redirect_call(runtime, business, call_sid, turn, "/voice/listen")
+
+
+def listening(runtime: Runtime, business: Business, call_sid: str, turn: int) -> str:
+    """After a barge-in: question `turn`'s keypad Gather without the prompt — unless the turn
+    was answered meanwhile, in which case its next step."""
+    store = runtime.store
+    ready = store.cached_reply(business.key, f"next:{call_sid}:{turn}")
+    if ready is not None:
+        return ready
+    call = store.get_call(business.key, call_sid)
+    base = base_of(runtime, call)
+    builder = Builder(voice_of(business))
+    builder.listen(url(base, "/voice/gather", business, turn=turn),
+                   url(base, "/voice/timeout", business, turn=turn), call.get("digits"))
+    return builder.xml()
 
 
 def on_speech(runtime: Runtime, business_key: str, call_sid: str, turn: int, text: str,
@@ -252,7 +284,8 @@ def on_speech(runtime: Runtime, business_key: str, call_sid: str, turn: int, tex
     return True
 
 
-def redirect_call(runtime: Runtime, business: Business, call_sid: str, turn: int) -> None:
+def redirect_call(runtime: Runtime, business: Business, call_sid: str, turn: int,
+                  path: str = "/voice/next") -> None:
     """Move the live call to the stored next step of `turn` (REST through TWILIO_API_BASE).
 
     A failed redirect is logged, not raised: the call's own Gather timeout still reaches
@@ -260,7 +293,8 @@ def redirect_call(runtime: Runtime, business: Business, call_sid: str, turn: int
     """
     base = base_of(runtime, runtime.store.get_call(business.key, call_sid))
     try:
-        runtime.twilio.calls(call_sid).update(url=next_url(base, business, turn), method="POST")
+        runtime.twilio.calls(call_sid).update(url=url(base, path, business, turn=turn),
+                                              method="POST")
     except Exception as exc:  # noqa: BLE001 - the timeout path still carries the call
         event("voice.redirect_failed", log, logging.WARNING, business=business.key,
               sid=call_sid, turn=turn, error=type(exc).__name__)

@@ -12,6 +12,7 @@ from typing import Any
 from ivr.flow.context import Context
 from ivr.flow.model import Flow
 from ivr.flow.places import state_name
+from ivr.flow.redact import redact
 from ivr.flow.state import State
 from ivr.flow.timeline import urgency
 
@@ -71,5 +72,5 @@ def summarize(flow: Flow, state: State, ctx: Context, *, urgent: bool = False) -
         parts.append(f"Bot confidence {round(state.confidence * 100)}%.")
     said = state.extra.get("gist")
     if said:
-        parts.append(f'They said: "{said}"')
+        parts.append(f'They said: "{redact(said)}"')
     return " ".join(parts)

@@ -121,7 +121,8 @@ def text_app(carrier: Carrier, from_: str, to: str, body: str, media: list[str] 
     url = carrier.webhooks.absolute(SMS_PATH)
     for _hop in range(10):
         exchange = carrier.webhooks.request(url, inbound_params(message),
-                                            signing=signing)  # type: ignore[arg-type]
+                                            signing=signing,  # type: ignore[arg-type]
+                                            idempotency=message.sid)
         if not exchange.ok:
             carrier.note_error(f"SMS webhook {url} answered {exchange.status} {exchange.error}")
             return message

@@ -89,7 +89,8 @@ class Webhooks:
         return as_http.replace("https://", "wss://", 1).replace("http://", "ws://", 1)
 
     def request(self, url: str, params: Mapping[str, str], method: str = "POST",
-                signing: Signing = "valid", timeout: float = WEBHOOK_TIMEOUT_S) -> Exchange:
+                signing: Signing = "valid", timeout: float = WEBHOOK_TIMEOUT_S,
+                idempotency: str | None = None) -> Exchange:
         """Send one signed webhook to the (absolute, public) `url`; never raises for HTTP trouble.
 
         Args:
@@ -97,6 +98,8 @@ class Webhooks:
             params: form parameters (query parameters for GET).
             method: "POST" or "GET", as the TwiML/REST `method` attribute says.
             signing: "valid", or "missing"/"wrong" to check the app refuses forged requests.
+            idempotency: what makes this delivery unique (a replayed retry repeats it, so it
+                carries the same I-Twilio-Idempotency-Token); default: a fresh token.
         """
         method = (method or "POST").upper()
         form = {k: str(v) for k, v in params.items() if v is not None}
@@ -106,7 +109,9 @@ class Webhooks:
             data = {}
         headers = {
             "User-Agent": "TwilioProxy/1.1",
-            "I-Twilio-Idempotency-Token": str(uuid.uuid4()),
+            "I-Twilio-Idempotency-Token": str(uuid.uuid5(uuid.NAMESPACE_URL,
+                                                         f"{idempotency}|{url}")
+                                              if idempotency else uuid.uuid4()),
             "X-Home-Region": "us1",
             "Content-Type": "application/x-www-form-urlencoded; charset=UTF-8",
         }

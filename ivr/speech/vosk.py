@@ -34,6 +34,10 @@ DEFAULT_MODEL_RATE = 16000
 
 _models: dict[Path, object] = {}
 _warmed: set[Path] = set()
+_pool: dict[Path, list[object]] = {}
+
+#: Free-recognition recognisers kept warm per model for the next calls (about 20 MB each).
+POOL_SIZE = 8
 _lock = threading.Lock()
 _RATE = re.compile(r"^--sample-frequency=(\d+)", re.MULTILINE)
 
@@ -75,6 +79,19 @@ def shared_model(path: Path):
                                    f"{INSTALL_HINT}") from exc
             log.info("event=speech.model_loaded model=%s", key.name)
         return _models[key]
+
+
+def _take_pooled(path: Path):
+    with _lock:
+        pooled = _pool.get(Path(path).resolve())
+        return pooled.pop() if pooled else None
+
+
+def _give_pooled(path: Path, recognizer: object) -> None:
+    with _lock:
+        pooled = _pool.setdefault(Path(path).resolve(), [])
+        if len(pooled) < POOL_SIZE:
+            pooled.append(recognizer)
 
 
 def model_loaded(path: Path) -> bool:
@@ -141,14 +158,27 @@ class Recognizer:
         self.requested = list(grammar) if grammar else None
         self.grammar = usable_grammar(self.model, self.requested)
         vosk = _vosk()
-        if self.grammar:
+        rec = None if self.grammar else _take_pooled(self.model_path)
+        if rec is None and self.grammar:
             rec = vosk.KaldiRecognizer(self.model, self.rate,
                                        json.dumps(self.grammar, ensure_ascii=False))
-        else:
+        elif rec is None:
             rec = vosk.KaldiRecognizer(self.model, self.rate)
         rec.SetWords(True)
         self._rec = rec
         self._resampler = StreamResampler(PHONE_RATE, self.rate)
+
+    def release(self) -> None:
+        """The call is done with this recogniser: a free-recognition one goes back to the pool.
+
+        A lookahead model composes its decoding graph lazily and caches it per recogniser, so
+        a fresh one decodes its first words several times slower than a used one; reusing
+        recognisers across calls keeps common answers ("yes", numbers, towns) fast.
+        """
+        rec, self._rec = self._rec, None
+        if rec is not None and not self.grammar:
+            rec.Reset()
+            _give_pooled(self.model_path, rec)
 
     def accept(self, samples: np.ndarray) -> None:
         """Feed 8 kHz int16 samples (vosk releases the GIL while it decodes)."""
@@ -183,7 +213,10 @@ def transcribe(model_path: Path, samples: np.ndarray, rate: int,
     step = recognizer.rate * 2  # one second of 16-bit audio per call
     for start in range(0, len(data), step):
         recognizer._rec.AcceptWaveform(data[start:start + step])
-    return recognizer.final()
+    try:
+        return recognizer.final()
+    finally:
+        recognizer.release()
 
 
 def warm_up(model_path: Path) -> bool:
@@ -206,4 +239,5 @@ def warm_up(model_path: Path) -> bool:
     for start in range(0, noise.size, 160):
         recognizer.accept(noise[start:start + 160])
     recognizer.final()
+    recognizer.release()
     return True

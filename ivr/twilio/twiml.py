@@ -125,16 +125,24 @@ class Builder:
                              trim="trim-silence")
         self.response.redirect(timeout_url, method="POST")
 
+    def listen(self, gather_url: str, timeout_url: str, digits: int | None) -> None:
+        """Barge-in: the same question's keypad Gather without its prompt, so a caller who
+        started talking over the prompt is no longer talked over (and may still press keys)."""
+        self._keypad(gather_url, GATHER_TIMEOUT_S, digits)
+        self.response.redirect(timeout_url, method="POST")
+
     def _gather(self, ask: Ask, action: str, timeout: int) -> None:
-        digits = digits_needed(ask)
+        gather = self._keypad(action, timeout, digits_needed(ask))
+        self.say(spoken_prompt(ask), into=gather)
+
+    def _keypad(self, action: str, timeout: int, digits: int | None):  # -> Gather
         options: dict[str, object] = {"input": "dtmf", "action": action, "method": "POST",
                                       "timeout": timeout, "action_on_empty_result": False}
         if digits is not None:
             options["num_digits"] = digits
         else:
             options["finish_on_key"] = "#"
-        gather = self.response.gather(**options)
-        self.say(spoken_prompt(ask), into=gather)
+        return self.response.gather(**options)
 
     def hold(self, url: str, seconds: int = 1) -> None:
         """A short pause then a redirect back to us: the caller waits while work finishes."""

@@ -194,6 +194,17 @@ def next_step():
                                _int_arg("wait", 0)))
 
 
+@bp.post("/voice/listen")
+@twilio_signed
+@caller_safe
+def listen():
+    """Barge-in: the caller is talking over the prompt; keep listening without it."""
+    runtime = _runtime()
+    call_sid = _call_sid()
+    business = _known(runtime)
+    return twiml(voice.listening(runtime, business, call_sid, _int_arg("turn")))
+
+
 @bp.post("/voice/recorded")
 @twilio_signed
 @caller_safe

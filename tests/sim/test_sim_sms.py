@@ -20,7 +20,8 @@ def echo_app(rest_settings=None):
 
     @app.post("/sms/incoming")
     def incoming():
-        seen.append(request.form.to_dict())
+        seen.append({**request.form.to_dict(),
+                     "_token": request.headers["I-Twilio-Idempotency-Token"]})
         reply = MessagingResponse()
         reply.message(f"you said: {request.form['Body']}")
         if rest_settings is not None:
@@ -57,6 +58,9 @@ def test_a_retried_text_carries_the_same_message_sid(carrier, serve):
     phone.text(SHOP, "hi", sid="SM" + "a" * 32)
     phone.text(SHOP, "hi", sid="SM" + "a" * 32)
     assert [s["MessageSid"] for s in seen] == ["SM" + "a" * 32] * 2
+    assert seen[0]["_token"] == seen[1]["_token"]
+    phone.text(SHOP, "hi")
+    assert seen[2]["_token"] != seen[0]["_token"]
 
 
 def test_forged_texts_are_refused_and_logged_as_carrier_errors(carrier, serve):

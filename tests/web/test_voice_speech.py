@@ -17,6 +17,7 @@ from voice_calls import (
 )
 
 from ivr import voice
+from ivr.sim.wait import wait_for
 
 
 def test_typed_speech_answers_fill_the_law_firm_questions(live_app, carrier, runtime):
@@ -98,6 +99,7 @@ def test_keypad_and_speech_racing_for_one_question_act_once(live_app, carrier, r
 
 def test_a_gather_timing_out_while_the_caller_is_mid_sentence_waits_for_the_words(
         live_app, carrier, runtime):
+    carrier.pause_scale = 1.0                                   # real one-second hold rounds
     call = carrier.phone(CALLER).call(LAW)
     call.wait_for_gather()
     voice.mark_speaking(runtime, LAW_KEY, call.sid, 1, True)   # the stream hears talking
@@ -107,5 +109,22 @@ def test_a_gather_timing_out_while_the_caller_is_mid_sentence_waits_for_the_word
     record = conversation(runtime)
     assert caller_lines(record) == ["I need a divorce lawyer"]  # not counted as silence
     assert record["slots"]["matter_type"] == "divorce"
+    assert_no_application_error(carrier, call)
+    call.hangup()
+
+
+def test_talking_over_a_prompt_stops_it_and_the_keypad_still_answers(live_app, carrier,
+                                                                      runtime):
+    call = carrier.phone(CALLER).call(LAW)
+    call.wait_for_gather()
+    voice.mark_speaking(runtime, LAW_KEY, call.sid, 1, True)   # the caller starts talking
+    listening = wait_for(lambda: call.waiting and call.waiting.kind == "gather"
+                         and call.twiml_log[-1][0].startswith("http://ivr.test/voice/listen")
+                         and call.waiting or None, 5, "the prompt to stop")
+    assert listening.info["prompt"] == []                       # nothing talks over them
+    assert listening.info["action"].endswith("turn=1")          # still the same question
+    voice.mark_speaking(runtime, LAW_KEY, call.sid, 1, False)
+    assert "divorce" in " ".join(call.press("1")).lower()       # keys still work
+    assert caller_lines(conversation(runtime)) == ["1"]
     assert_no_application_error(carrier, call)
     call.hangup()

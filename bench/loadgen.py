@@ -14,6 +14,7 @@ import statistics
 import threading
 import time
 import xml.etree.ElementTree as ET
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from urllib.parse import urlencode, urlsplit
 
@@ -26,8 +27,16 @@ SMS_SCRIPTS = (
     ("I'd like to schedule maintenance for my AC", "tuesday morning", "thanks"),
     ("my warranty question about the compressor", "installed 2 years ago", "yes"),
 )
+#: The first keypress of a call picks what it is about: mostly bot-handled questions (quote,
+#: maintenance, installation, warranty, hours), one call in eight an emergency that is
+#: warm-transferred (so transfers, whispers and agent legs are part of the load).
+FIRST_DIGITS = ("2", "3", "4", "5", "6", "3", "2", "1")
+#: Later keypresses answer the menus (system type, anything else, ...).
 DIGITS = ("1", "2", "3", "1", "2")
 _counter = itertools.count()
+
+#: Posts one signed webhook and returns the TwiML; None once the run's time is up.
+Post = Callable[[str, dict[str, str]], "str | None"]
 
 
 def phone_number(rng: random.Random) -> str:
@@ -67,37 +76,55 @@ class Target:
         parts = urlsplit(url)
         self.host, self.port = parts.hostname or "127.0.0.1", parts.port or 80
 
+    def headers(self, path: str, params: dict[str, str]) -> dict[str, str]:
+        """What Twilio sends with a webhook: its signature and an idempotency token."""
+        signature = self.validator.compute_signature(self.public_url + path, params)
+        return {"Content-Type": "application/x-www-form-urlencoded",
+                "X-Twilio-Signature": signature,
+                # Twilio sends one on every webhook (the same one again on a retry).
+                "I-Twilio-Idempotency-Token": f"bench-{next(_counter)}-{signature[:12]}"}
+
     def post(self, conn: http.client.HTTPConnection, path: str, params: dict[str, str],
              stats: Stats) -> str:
-        signature = self.validator.compute_signature(self.public_url + path, params)
+        headers = self.headers(path, params)
         body = urlencode(params)
         started = time.perf_counter()
-        conn.request("POST", path, body=body, headers={
-            "Content-Type": "application/x-www-form-urlencoded", "X-Twilio-Signature": signature})
+        conn.request("POST", path, body=body, headers=headers)
         response = conn.getresponse()
         text = response.read().decode("utf-8", "replace")
         stats.add((time.perf_counter() - started) * 1000, response.status)
         return text
 
 
-def sms_worker(target: Target, deadline: float, stats: Stats, seed: int) -> None:
-    rng = random.Random(seed)
-    conn = http.client.HTTPConnection(target.host, target.port, timeout=30)
-    while time.monotonic() < deadline:
-        caller = phone_number(rng)
-        for body in rng.choice(SMS_SCRIPTS):
-            if time.monotonic() >= deadline:
-                break
-            params = {"AccountSid": "AC" + "0" * 32, "MessageSid": f"SM{next(_counter):032x}",
-                      "From": caller, "To": target.business_number, "Body": body,
-                      "NumMedia": "0"}
-            try:
-                target.post(conn, "/sms/incoming", params, stats)
-            except (OSError, http.client.HTTPException):
-                stats.add(0.0, 599)
-                conn.close()
-                conn = http.client.HTTPConnection(target.host, target.port, timeout=30)
-    conn.close()
+def sms_conversation(post: Post, rng: random.Random, business_number: str) -> None:
+    """One texter's conversation: a script of texts from a fresh number."""
+    caller = phone_number(rng)
+    for body in rng.choice(SMS_SCRIPTS):
+        params = {"AccountSid": "AC" + "0" * 32, "MessageSid": f"SM{next(_counter):032x}",
+                  "From": caller, "To": business_number, "Body": body, "NumMedia": "0"}
+        if post("/sms/incoming", params) is None:
+            return
+
+
+def voice_call(post: Post, rng: random.Random, business_number: str, turns: int = 6) -> None:
+    """One call answered by keypad: follow each Gather (or Redirect) as Twilio would."""
+    base = {"AccountSid": "AC" + "0" * 32, "CallSid": f"CA{next(_counter):032x}",
+            "From": phone_number(rng), "To": business_number, "CallStatus": "in-progress",
+            "Direction": "inbound", "ApiVersion": "2010-04-01"}
+    path: str | None = "/voice/incoming"
+    for turn in range(turns):
+        if path is None:
+            return
+        params = dict(base)
+        if turn:
+            params["Digits"] = rng.choice(FIRST_DIGITS if turn == 1 else DIGITS)
+        if path.startswith("http"):
+            parts = urlsplit(path)
+            path = parts.path + (f"?{parts.query}" if parts.query else "")
+        twiml = post(path, params)
+        if twiml is None:
+            return
+        path = _next_action(twiml)
 
 
 def _next_action(twiml: str) -> str | None:
@@ -112,42 +139,37 @@ def _next_action(twiml: str) -> str | None:
     return gather.get("action")
 
 
-def voice_worker(target: Target, deadline: float, stats: Stats, seed: int) -> None:
+def worker(target: Target, conversation: Callable[[Post, random.Random, str], None],
+           deadline: float, stats: Stats, seed: int) -> None:
+    """Play conversations one after another over a keep-alive connection until `deadline`."""
     rng = random.Random(seed)
     conn = http.client.HTTPConnection(target.host, target.port, timeout=30)
+
+    def post(path: str, params: dict[str, str]) -> str | None:
+        nonlocal conn
+        if time.monotonic() >= deadline:
+            return None
+        try:
+            return target.post(conn, path, params, stats)
+        except (OSError, http.client.HTTPException):
+            stats.add(0.0, 599)
+            conn.close()
+            conn = http.client.HTTPConnection(target.host, target.port, timeout=30)
+            return None
+
     while time.monotonic() < deadline:
-        caller = phone_number(rng)
-        base = {"AccountSid": "AC" + "0" * 32, "CallSid": f"CA{next(_counter):032x}",
-                "From": caller, "To": target.business_number, "CallStatus": "in-progress",
-                "Direction": "inbound", "ApiVersion": "2010-04-01"}
-        path: str | None = "/voice/incoming"
-        for turn in range(6):
-            if path is None or time.monotonic() >= deadline:
-                break
-            params = dict(base)
-            if turn:
-                params["Digits"] = rng.choice(DIGITS)
-            if path.startswith("http"):
-                parts = urlsplit(path)
-                path = parts.path + (f"?{parts.query}" if parts.query else "")
-            try:
-                twiml = target.post(conn, path, params, stats)
-            except (OSError, http.client.HTTPException):
-                stats.add(0.0, 599)
-                conn.close()
-                conn = http.client.HTTPConnection(target.host, target.port, timeout=30)
-                break
-            path = _next_action(twiml)
+        conversation(post, rng, target.business_number)
     conn.close()
 
 
 def run(target: Target, kind: str, concurrency: int, seconds: float, seed: int = 1) -> dict:
     """Drive `concurrency` conversations of `kind` ("sms" or "voice") for `seconds`."""
     stats = Stats()
-    worker = sms_worker if kind == "sms" else voice_worker
+    conversation = sms_conversation if kind == "sms" else voice_call
     deadline = time.monotonic() + seconds
-    threads = [threading.Thread(target=worker, args=(target, deadline, stats, seed * 1000 + i),
-                                daemon=True) for i in range(concurrency)]
+    threads = [threading.Thread(target=worker, daemon=True,
+                                args=(target, conversation, deadline, stats, seed * 1000 + i))
+               for i in range(concurrency)]
     started = time.monotonic()
     for thread in threads:
         thread.start()

@@ -20,12 +20,12 @@ import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
-from urllib.parse import urlencode, urlsplit
+from urllib.parse import urlencode
 
 import redis
 from twilio.request_validator import RequestValidator
 
-from bench.loadgen import DIGITS, SMS_SCRIPTS, _next_action, phone_number
+from bench.loadgen import sms_conversation, voice_call
 from bench.servers import ACCOUNT_SID, AUTH_TOKEN
 from ivr.config import PROJECT_ROOT, Settings
 from ivr.redis_server import EmbeddedRedis
@@ -48,6 +48,7 @@ class Driver:
         signature = self.validator.compute_signature(PUBLIC + path, params)
         response = self.client.post(path, data=urlencode(params), headers={
             "X-Twilio-Signature": signature,
+            "I-Twilio-Idempotency-Token": f"profile-{self.count}-{signature[:12]}",
             "Content-Type": "application/x-www-form-urlencoded"})
         if response.status_code >= 400:
             raise RuntimeError(f"{path} answered {response.status_code}")
@@ -56,32 +57,13 @@ class Driver:
 
 
 def sms_turns(driver: Driver, turns: int, rng: random.Random) -> None:
-    sid = 0
     while driver.count < turns:
-        caller = phone_number(rng)
-        for body in rng.choice(SMS_SCRIPTS):
-            sid += 1
-            driver.post("/sms/incoming", {
-                "AccountSid": ACCOUNT_SID, "MessageSid": f"SM{rng.getrandbits(64):032x}",
-                "From": caller, "To": BUSINESS, "Body": body, "NumMedia": "0"})
+        sms_conversation(driver.post, rng, BUSINESS)
 
 
 def voice_turns(driver: Driver, turns: int, rng: random.Random) -> None:
     while driver.count < turns:
-        base = {"AccountSid": ACCOUNT_SID, "CallSid": f"CA{rng.getrandbits(64):032x}",
-                "From": phone_number(rng), "To": BUSINESS, "CallStatus": "in-progress",
-                "Direction": "inbound", "ApiVersion": "2010-04-01"}
-        path: str | None = "/voice/incoming"
-        for turn in range(6):
-            if path is None:
-                break
-            params = dict(base)
-            if turn:
-                params["Digits"] = rng.choice(DIGITS)
-            if path.startswith("http"):
-                parts = urlsplit(path)
-                path = parts.path + (f"?{parts.query}" if parts.query else "")
-            path = _next_action(driver.post(path, params))
+        voice_call(driver.post, rng, BUSINESS)
 
 
 def command_counts(conn: redis.Redis) -> int:
@@ -154,7 +136,7 @@ def profile(kind: str, turns: int, top: int, show_trace: bool = False) -> int:
             profiler.disable()
             took = time.perf_counter() - started
             out = io.StringIO()
-            pstats.Stats(profiler, stream=out).sort_stats("cumulative").print_stats(top)
+            pstats.Stats(profiler, stream=out).sort_stats("cumulative").print_stats("ivr/", top)
             print(out.getvalue())
             out = io.StringIO()
             pstats.Stats(profiler, stream=out).sort_stats("tottime").print_stats(top)

@@ -15,6 +15,7 @@ Flask-free: the web views, the stream handler and the rq job all call these func
 from __future__ import annotations
 
 import logging
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 from ivr.business import Business
@@ -106,9 +107,8 @@ def start_call(runtime: Runtime, business: Business, call_sid: str, caller: str,
     mode = speech_mode(runtime, business)
     if mode == "stream":
         builder.start_stream(stream_url(base), business.key, call_sid)
-    if not _discloses(turn):
-        builder.say(DISCLOSURE.format(name=business.name))
-    xml = render(runtime, business, call_sid, turn, builder)
+    lead = [] if _discloses(turn) else [DISCLOSURE.format(name=business.name)]
+    xml = render(runtime, business, call_sid, turn, builder, lead)
     store.cache_reply(business.key, f"incoming:{call_sid}", xml)
     event("voice.started", log, business=business.key, sid=call_sid, speech=mode)
     return xml
@@ -123,18 +123,20 @@ def _discloses(turn: Turn) -> bool:
 
 # -- rendering one step -----------------------------------------------------------------------
 def render(runtime: Runtime, business: Business, call_sid: str, turn: Turn,
-           builder: Builder | None = None) -> str:
+           builder: Builder | None = None, lead: Sequence[str] = ()) -> str:
     """The TwiML for the actions of one step; a question is numbered and recorded for the stream.
 
-    Never leaves the caller in silence: a step without a question, transfer or end says
-    goodbye and hangs up.
+    What is said before a question (`lead`, then the flow's own words) is spoken inside its
+    Gather so keys work throughout. Never leaves the caller in silence: a step without a
+    question, transfer or end says goodbye and hangs up.
     """
     store = runtime.store
     builder = builder or Builder(voice_of(business))
     base = base_of(runtime, store.get_call(business.key, call_sid))
+    said: list[str] = list(lead)
     for action in turn.actions:
         if isinstance(action, Say):
-            builder.say(action.text)
+            said.append(action.text)
         elif isinstance(action, Ask):
             number = store.next_turn(business.key, call_sid)
             store.set_call(business.key, call_sid, turn=number, slot=action.slot,
@@ -144,16 +146,20 @@ def render(runtime: Runtime, business: Business, call_sid: str, turn: Turn,
             timeout = url(base, "/voice/timeout", business, turn=number)
             if business.speech == "record":
                 record = url(base, "/voice/recorded", business, turn=number)
-                builder.recorded_question(action, gather, record, timeout)
+                builder.recorded_question(action, gather, record, timeout, said)
             else:
-                builder.question(action, gather, timeout)
+                builder.question(action, gather, timeout, said)
             return builder.xml()
-        elif isinstance(action, Transfer):
+        elif isinstance(action, Transfer | End):
+            for text in said:
+                builder.say(text)
+            if isinstance(action, End):
+                builder.hangup()
+                return builder.xml()
             store.set_call(business.key, call_sid, phase="transfer")
             return merge(builder.xml(), transfer_twiml(runtime, business, turn, call_sid, base))
-        elif isinstance(action, End):
-            builder.hangup()
-            return builder.xml()
+    for text in said:
+        builder.say(text)
     if not turn.ended:
         builder.say(GOODBYE)
     builder.hangup()
@@ -197,19 +203,27 @@ def advance(runtime: Runtime, business: Business, call_sid: str, turn: int, inp:
         event("voice.step_failed", log, logging.ERROR, business=business.key, sid=call_sid,
               turn=turn, error=type(exc).__name__)
         xml = human_twiml(runtime, business, base_of(runtime, call), intro=CONNECTING)
-    store.cache_reply(business.key, f"next:{call_sid}:{turn}", xml)
+    store.cache_reply(business.key, _next_key(call_sid, turn), xml)
     event("voice.answered", log, business=business.key, sid=call_sid, turn=turn, kind=inp.kind)
     return xml
+
+
+def _next_key(call_sid: str, turn: int) -> str:
+    return f"next:{call_sid}:{turn}"
+
+
+def stored_next(runtime: Runtime, business: Business, call_sid: str, turn: int) -> str | None:
+    """The TwiML stored by whoever answered question `turn`, once it is there."""
+    return runtime.store.cached_reply(business.key, _next_key(call_sid, turn))
 
 
 def waiting(runtime: Runtime, business: Business, call_sid: str, turn: int, wait: int = 0) -> str:
     """What a caller whose answer is being worked on hears: the next step once it is stored,
     else a short pause and another look, and after HOLD_LIMIT rounds a person."""
-    store = runtime.store
-    ready = store.cached_reply(business.key, f"next:{call_sid}:{turn}")
+    ready = stored_next(runtime, business, call_sid, turn)
     if ready is not None:
         return ready
-    call = store.get_call(business.key, call_sid)
+    call = runtime.store.get_call(business.key, call_sid)
     base = base_of(runtime, call)
     if wait >= HOLD_LIMIT:
         event("voice.hold_gave_up", log, logging.WARNING, business=business.key, sid=call_sid,
@@ -256,11 +270,10 @@ def mark_speaking(runtime: Runtime, business_key: str, call_sid: str, turn: int,
 def listening(runtime: Runtime, business: Business, call_sid: str, turn: int) -> str:
     """After a barge-in: question `turn`'s keypad Gather without the prompt — unless the turn
     was answered meanwhile, in which case its next step."""
-    store = runtime.store
-    ready = store.cached_reply(business.key, f"next:{call_sid}:{turn}")
+    ready = stored_next(runtime, business, call_sid, turn)
     if ready is not None:
         return ready
-    call = store.get_call(business.key, call_sid)
+    call = runtime.store.get_call(business.key, call_sid)
     base = base_of(runtime, call)
     builder = Builder(voice_of(business))
     builder.listen(url(base, "/voice/gather", business, turn=turn),

@@ -115,6 +115,8 @@ class CallStream:
         if self.listener is not None:
             for heard in self.listener.flush():
                 self._report(heard)
+            self.listener.release()
+            self.listener = None
         self._hooks.shutdown(wait=wait)
         event("speech.stream_stopped", log, business=self.business or "-", sid=self.call_sid,
               utterances=len(self.heard))
@@ -134,13 +136,20 @@ class CallStream:
                 self._report(change)
 
     def _report(self, heard: Heard) -> None:
-        self.heard.append(heard)
+        """The caller stopped: say so, and pass on what they said — unless it was only noise.
+
+        Speech the recogniser could not place (only `[unk]`) is passed on with empty text, so
+        the flow re-asks; a cough or a click is not an answer and is dropped.
+        """
         turn = self._speech_turn if self._speech_turn is not None else self.turn
         utterance = heard.utterance
+        self._call(self.hooks.on_speaking, turn, False)
+        if utterance.empty:
+            return
+        self.heard.append(heard)
         event("speech.heard", log, business=self.business or "-", sid=self.call_sid,
               turn=turn if turn is not None else "-", words=len(utterance.words),
               unknown=utterance.unknown, confidence=utterance.confidence)
-        self._call(self.hooks.on_speaking, turn, False)
         self._call(self.hooks.on_speech, turn, utterance.text, utterance.confidence)
 
     def _call(self, hook: Callable[..., object] | None, turn: int | None, *args: Any) -> None:

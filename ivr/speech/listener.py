@@ -32,7 +32,7 @@ class SpeechStarted:
 
 @dataclass(frozen=True)
 class Heard:
-    """A finished utterance and where in the stream it ended."""
+    """A finished utterance and where in the stream it ended (maybe `empty`: just noise)."""
 
     utterance: Utterance
     started_ms: int
@@ -81,7 +81,7 @@ class Listener:
             return
         self._pending_grammar = None
         self.grammar = wanted
-        self.recognizer = self._make(wanted)
+        self._switch(wanted)
 
     def feed(self, ulaw: bytes) -> list[SpeechStarted | Heard]:
         """Process one frame; returns what it changed (usually nothing)."""
@@ -108,6 +108,16 @@ class Listener:
             return self._finish()
         return []
 
+    def release(self) -> None:
+        """The stream is over: hand the recogniser back (see `Recognizer.release`)."""
+        release = getattr(self.recognizer, "release", None)
+        if release is not None:
+            release()
+
+    def _switch(self, grammar: list[str] | None) -> None:
+        self.release()
+        self.recognizer = self._make(grammar)
+
     def flush(self) -> list[Heard]:
         """End of stream: finalise an utterance in progress, if any."""
         if not self.speaking:
@@ -121,8 +131,6 @@ class Listener:
             (grammar,) = self._pending_grammar
             self._pending_grammar = None
             self.grammar = grammar
-            self.recognizer = self._make(grammar)
-        if utterance.empty:
-            return []
+            self._switch(grammar)
         return [Heard(utterance=utterance, started_ms=self._started_ms,
                       ended_ms=self.position_ms)]

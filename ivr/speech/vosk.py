@@ -140,7 +140,8 @@ class Utterance:
 
     @property
     def empty(self) -> bool:
-        return not self.text
+        """No words at all, not even `[unk]`: noise, a cough, the line clicking."""
+        return not self.text and not self.words
 
 
 class Recognizer:

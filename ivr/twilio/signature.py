@@ -8,6 +8,7 @@ internal address the request arrived on.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from functools import lru_cache
 
 from twilio.request_validator import RequestValidator
 
@@ -29,7 +30,13 @@ def is_valid(auth_token: str, url: str, params: Mapping[str, str], signature: st
     """True when `signature` is Twilio's HMAC of `url` and `params` under `auth_token`."""
     if not signature or not auth_token:
         return False
-    return RequestValidator(auth_token).validate(url, dict(params), signature)
+    return _validator(auth_token).validate(url, dict(params), signature)
+
+
+@lru_cache(maxsize=8)
+def _validator(auth_token: str) -> RequestValidator:
+    """One validator per token (it only holds the token; built once, not per request)."""
+    return RequestValidator(auth_token)
 
 
 def sign(auth_token: str, url: str, params: Mapping[str, str]) -> str:

@@ -109,17 +109,22 @@ class Builder:
         stream.parameter(name="call", value=call_sid)
         self.response.append(start)
 
-    def question(self, ask: Ask, gather_url: str, timeout_url: str) -> None:
-        """A keypad Gather around the spoken prompt, then the silence redirect."""
-        self._gather(ask, gather_url, GATHER_TIMEOUT_S)
+    def question(self, ask: Ask, gather_url: str, timeout_url: str,
+                 lead: Sequence[str] = ()) -> None:
+        """A keypad Gather around the spoken prompt, then the silence redirect.
+
+        `lead` (what the flow said just before: a greeting, an answer, "sorry, I missed that")
+        goes inside the Gather too, so a caller who knows the menu can press a key during it.
+        """
+        self._gather(ask, gather_url, GATHER_TIMEOUT_S, lead)
         self.response.redirect(timeout_url, method="POST")
 
     def recorded_question(self, ask: Ask, gather_url: str, record_url: str,
-                          timeout_url: str) -> None:
+                          timeout_url: str, lead: Sequence[str] = ()) -> None:
         """Record mode: keypad during the prompt, then a recording of the spoken answer.
 
         Only '#' ends the recording early, so a stray key never reads as a menu choice."""
-        self._gather(ask, gather_url, RECORD_KEYPAD_TIMEOUT_S)
+        self._gather(ask, gather_url, RECORD_KEYPAD_TIMEOUT_S, lead)
         self.response.record(action=record_url, method="POST", max_length=RECORD_MAX_S,
                              play_beep=False, timeout=RECORD_SILENCE_S, finish_on_key="#",
                              trim="trim-silence")
@@ -131,8 +136,10 @@ class Builder:
         self._keypad(gather_url, GATHER_TIMEOUT_S, digits)
         self.response.redirect(timeout_url, method="POST")
 
-    def _gather(self, ask: Ask, action: str, timeout: int) -> None:
+    def _gather(self, ask: Ask, action: str, timeout: int, lead: Sequence[str]) -> None:
         gather = self._keypad(action, timeout, digits_needed(ask))
+        for text in lead:
+            self.say(text, into=gather)
         self.say(spoken_prompt(ask), into=gather)
 
     def _keypad(self, action: str, timeout: int, digits: int | None):  # -> Gather

@@ -5,10 +5,12 @@ from __future__ import annotations
 import logging
 import re
 
+import numpy as np
 import pytest
 
 from ivr.sim import LiveServer
 from ivr.sim.media_client import MediaClient, MediaStreamRejected
+from ivr.speech.audio import ulaw_encode
 from ivr.twilio.twiml import stream_url
 from ivr.web.security import websocket_url
 from ivr.web.stream import use_hooks
@@ -94,3 +96,15 @@ def test_without_a_model_the_stream_stays_open_and_says_how_to_install_one(
         assert not client.closed.is_set(), "the socket must stay usable"
     assert heard.utterances == []
     assert any("ivr_models_install" in r.getMessage() for r in caplog.records)
+
+
+def test_a_cough_is_not_an_answer_but_the_caller_is_no_longer_marked_speaking(
+        live, runtime, settings, heard):
+    runtime.store.set_call(BUSINESS, CALL, turn=2, grammar=None)
+    cough = ulaw_encode((np.random.default_rng(1).standard_normal(800) * 3000).astype(np.int16))
+    with open_stream(live, settings) as client:
+        client.silence(200)
+        client.speak_ulaw(cough)
+        client.silence(100)
+    assert heard.speaking == [(2, True), (2, False)]
+    assert heard.utterances == []

@@ -102,3 +102,23 @@ def test_people_are_tried_once_each_in_order_then_the_fallback_line():
 
 def test_query_parameters_are_added_to_existing_ones():
     assert with_query("https://x/a?b=1", turn=2, wait=None) == "https://x/a?b=1&turn=2"
+
+
+def test_words_before_a_question_are_inside_its_gather_so_keys_work_during_them():
+    builder = Builder(Voice())
+    builder.question(MATTER, "g", "t", lead=["Sorry, I didn't catch that."])
+    root = parse(builder.xml())
+    assert [child.tag for child in root] == ["Gather", "Redirect"]
+    says = [say.text for say in root.iter("Say")]
+    assert says[0] == "Sorry, I didn't catch that."
+    assert says[1].startswith("What is your legal matter about?")
+
+
+def test_listening_after_barge_in_keeps_the_keypad_but_drops_the_prompt():
+    builder = Builder(Voice())
+    builder.listen("https://x/voice/gather?turn=3", "https://x/voice/timeout?turn=3", 1)
+    root = parse(builder.xml())
+    gather = root.find("Gather")
+    assert gather is not None and list(gather) == []
+    assert gather.get("numDigits") == "1"
+    assert [child.tag for child in root] == ["Gather", "Redirect"]

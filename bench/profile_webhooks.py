@@ -98,7 +98,8 @@ def trace(url: str, run: Callable[[], None]) -> None:
     print("\n".join(line[:160] for line in lines))
 
 
-def profile(kind: str, turns: int, top: int, show_trace: bool = False) -> int:
+def profile(kind: str, turns: int, top: int, show_trace: bool = False,
+            dump: str | None = None) -> int:
     with tempfile.TemporaryDirectory() as tmp:
         server = EmbeddedRedis(Path(tmp) / "redis", persist=False).start()
         carrier = Carrier(ACCOUNT_SID, AUTH_TOKEN).start()
@@ -134,6 +135,8 @@ def profile(kind: str, turns: int, top: int, show_trace: bool = False) -> int:
             profiler.enable()
             drive(driver, turns, random.Random(1))
             profiler.disable()
+            if dump:
+                profiler.dump_stats(dump)
             took = time.perf_counter() - started
             out = io.StringIO()
             pstats.Stats(profiler, stream=out).sort_stats("cumulative").print_stats("ivr/", top)
@@ -157,8 +160,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--top", type=int, default=40)
     parser.add_argument("--trace", action="store_true",
                         help="print the Redis commands of one conversation instead")
+    parser.add_argument("--dump", help="also write the raw profile here (for snakeviz, pstats)")
     args = parser.parse_args(argv)
-    return profile(args.kind, args.turns, args.top, args.trace)
+    return profile(args.kind, args.turns, args.top, args.trace, args.dump)
 
 
 if __name__ == "__main__":

@@ -65,9 +65,9 @@ def product_server(extra_env: dict[str, str] | None = None):
             carrier.connect(app_url=url, public_url=url)
             yield url, carrier, redis_server.url, proc
         finally:
+            carrier.stop()  # first, so no agent leg calls back into a stopped app
             proc.terminate()
             proc.wait(10)
-            carrier.stop()
             redis_server.stop()
 
 

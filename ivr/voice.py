@@ -123,7 +123,8 @@ def _discloses(turn: Turn) -> bool:
 
 # -- rendering one step -----------------------------------------------------------------------
 def render(runtime: Runtime, business: Business, call_sid: str, turn: Turn,
-           builder: Builder | None = None, lead: Sequence[str] = ()) -> str:
+           builder: Builder | None = None, lead: Sequence[str] = (),
+           call: dict[str, Any] | None = None) -> str:
     """The TwiML for the actions of one step; a question is numbered and recorded for the stream.
 
     What is said before a question (`lead`, then the flow's own words) is spoken inside its
@@ -132,16 +133,17 @@ def render(runtime: Runtime, business: Business, call_sid: str, turn: Turn,
     """
     store = runtime.store
     builder = builder or Builder(voice_of(business))
-    base = base_of(runtime, store.get_call(business.key, call_sid))
+    if call is None and not runtime.settings.public_url:  # else the call's facts are not needed
+        call = store.get_call(business.key, call_sid)
+    base = base_of(runtime, call)
     said: list[str] = list(lead)
     for action in turn.actions:
         if isinstance(action, Say):
             said.append(action.text)
         elif isinstance(action, Ask):
-            number = store.next_turn(business.key, call_sid)
-            store.set_call(business.key, call_sid, turn=number, slot=action.slot,
-                           grammar=list(action.grammar) or None, phase="ask",
-                           digits=digits_needed(action))
+            number = store.next_turn(business.key, call_sid, slot=action.slot,
+                                     grammar=list(action.grammar) or None, phase="ask",
+                                     digits=digits_needed(action))
             gather = url(base, "/voice/gather", business, turn=number)
             timeout = url(base, "/voice/timeout", business, turn=number)
             if business.speech == "record":
@@ -198,7 +200,7 @@ def advance(runtime: Runtime, business: Business, call_sid: str, turn: int, inp:
         result = runtime.conversations.handle(
             business, "voice", caller or call.get("caller", ""), inp, key=call_sid,
             sid=call_sid, meta={"call_sid": call_sid, "turn": turn})
-        xml = render(runtime, business, call_sid, result)
+        xml = render(runtime, business, call_sid, result, call=call)
     except Exception as exc:  # noqa: BLE001 - the caller reaches a person instead
         event("voice.step_failed", log, logging.ERROR, business=business.key, sid=call_sid,
               turn=turn, error=type(exc).__name__)

@@ -38,3 +38,4 @@ def live_app(app, runtime, carrier: Carrier) -> Iterator[LiveServer]:
     yield server
     carrier.stop()
     server.stop()
+    runtime.close()  # no pooled REST connection outlives the test (ResourceWarning)

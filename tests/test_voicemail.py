@@ -115,3 +115,24 @@ def test_recording_url_off_twilio_is_never_fetched(sim, carrier):
     assert carrier.phone(DANA).inbox == []
     [job] = failed_jobs(sim.redis)  # at once, not after a backoff of pointless retries
     assert "not on Twilio" in job["error"]
+
+
+def test_caller_nobody_could_take_leaves_a_message_that_reaches_staff_as_text(
+        sim, live_app, carrier, message_wav):
+    carrier.seat("+15125550211", "pass")
+    carrier.seat("+15125550212", "no_answer")
+    call = carrier.phone(CALLER).call("+15125550200")
+    call.wait_for_gather()
+    call.say("I smell gas and the furnace is out")
+    call.wait_for("record", 15)
+    call.leave_message(message_wav)
+    carrier.wait_for(lambda: sim.store.conversations(phone=CALLER)[-1].get("voicemail"), 10,
+                     "the recording noted on the conversation")
+
+    run_jobs(sim, until=later())
+
+    record = sim.store.conversations(phone=CALLER)[-1]
+    transcript = record["voicemail"]["transcript"]
+    assert HANGUL.search(transcript), record["voicemail"]
+    staff = carrier.phone("+15125550211").texts + carrier.phone("+15125550212").texts
+    assert [t for t in staff if "Voicemail from" in t and transcript in t]

@@ -82,6 +82,10 @@ class CallStream:
 
     # -- lifecycle ----------------------------------------------------------------------------
     def start(self, start: Start) -> None:
+        """The stream began: whose call it is, what is being asked, and a recogniser for it."""
+        if self.listener is not None:  # a repeated `start`: begin again, do not leak
+            self.listener.release()
+            self.listener = None
         params = start.custom_parameters
         self.business = params.get("business", "")
         self.call_sid = params.get("call") or params.get("conversation") or start.call_sid

@@ -1,0 +1,3 @@
+import gc
+def test_zz_gc_mine():
+    gc.collect()

@@ -114,7 +114,7 @@ def voice_call(post: Post, rng: random.Random, business_number: str, turns: int 
     path: str | None = "/voice/incoming"
     for turn in range(turns):
         if path is None:
-            return
+            break
         params = dict(base)
         if turn:
             params["Digits"] = rng.choice(FIRST_DIGITS if turn == 1 else DIGITS)
@@ -125,6 +125,8 @@ def voice_call(post: Post, rng: random.Random, business_number: str, turns: int 
         if twiml is None:
             return
         path = _next_action(twiml)
+    # The caller hangs up (or the call ended): Twilio's final status callback closes it.
+    post("/voice/status", {**base, "CallStatus": "completed", "CallDuration": str(turns * 9)})
 
 
 def _next_action(twiml: str) -> str | None:

@@ -13,6 +13,7 @@ import tempfile
 import time
 import urllib.request
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 
 from ivr.config import PROJECT_ROOT
@@ -42,9 +43,34 @@ def _env(**extra: str) -> dict[str, str]:
     return env
 
 
+@dataclass(frozen=True)
+class Product:
+    """A running `ivr serve` and what it runs against."""
+
+    url: str
+    carrier: Carrier
+    redis_url: str
+    redis_pid: int
+    proc: subprocess.Popen
+    worker: subprocess.Popen | None = None
+
+    @property
+    def pids(self) -> list[int]:
+        """Every process serving: gunicorn master and workers, their children, redis-server
+        (and the rq worker with its work-horses, when one runs)."""
+        return self.web_pids + [self.redis_pid] + (
+            process_tree(self.worker.pid) if self.worker else [])
+
+    @property
+    def web_pids(self) -> list[int]:
+        """`ivr serve`: the gunicorn master, its workers and their children (the TTS process)."""
+        return process_tree(self.proc.pid)
+
+
 @contextmanager
-def product_server(extra_env: dict[str, str] | None = None):
-    """Yields (url, carrier, redis_url) of a running `ivr serve` and stops it afterwards."""
+def product_server(extra_env: dict[str, str] | None = None, worker: bool = False):
+    """Yields a `Product` (url, carrier, redis_url, redis_pid, proc) of a running `ivr serve`
+    (and, with `worker`, an `ivr worker` beside it) and stops everything afterwards."""
     with tempfile.TemporaryDirectory() as tmp:
         redis_server = EmbeddedRedis(Path(tmp) / "redis", persist=False).start()
         carrier = Carrier(ACCOUNT_SID, AUTH_TOKEN).start()
@@ -54,26 +80,31 @@ def product_server(extra_env: dict[str, str] | None = None):
                    TWILIO_API_BASE=carrier.api_base, IVR_PUBLIC_URL=url,
                    REDIS_URL=redis_server.url, IVR_API_TOKEN="bench",
                    IVR_CONFIG=str(PROJECT_ROOT / "examples"), IVR_VAR_DIR=str(Path(tmp) / "var"),
-                   IVR_AUDIO_DIR=str(Path(tmp) / "audio"), IVR_VOSK_MODEL=str(Path(tmp) / "none"),
-                   **(extra_env or {}))
+                   IVR_AUDIO_DIR=str(Path(tmp) / "audio"), IVR_VOSK_MODEL=str(Path(tmp) / "none"))
+        env.update(extra_env or {})
         proc = subprocess.Popen(
             [sys.executable, "-m", "ivr.cli", "serve", "--port", str(port),
              "--workers", str(WORKERS), "--threads", str(THREADS)],
             env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, cwd=PROJECT_ROOT)
+        jobs = subprocess.Popen(
+            [sys.executable, "-m", "ivr.cli", "worker"], env=env, stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL, cwd=PROJECT_ROOT) if worker else None
         try:
             _wait_up(url + "/healthz")
             carrier.connect(app_url=url, public_url=url)
-            yield url, carrier, redis_server.url, proc
+            yield Product(url, carrier, redis_server.url, redis_server.process.pid, proc, jobs)
         finally:
             carrier.stop()  # first, so no agent leg calls back into a stopped app
-            proc.terminate()
-            proc.wait(10)
+            for running in (proc, jobs):
+                if running is not None:
+                    running.terminate()
+                    running.wait(10)
             redis_server.stop()
 
 
 @contextmanager
 def floor_server():
-    """Yields the URL of the bare signature-checking Flask webhook under the same gunicorn."""
+    """Yields (url, pid) of the bare signature-checking Flask webhook under the same gunicorn."""
     port = free_port()
     url = f"http://127.0.0.1:{port}"
     env = _env(TWILIO_AUTH_TOKEN=AUTH_TOKEN, IVR_PUBLIC_URL=url)
@@ -90,7 +121,48 @@ def floor_server():
                 break
             except Exception:
                 time.sleep(0.1)
-        yield url
+        yield url, proc.pid
     finally:
         proc.terminate()
         proc.wait(10)
+
+
+# -- what the server processes use (from /proc) ------------------------------------------------
+_TICK = os.sysconf("SC_CLK_TCK")
+
+
+def process_tree(pid: int) -> list[int]:
+    """`pid` and all its descendants (gunicorn master, workers, the TTS child, ...)."""
+    found = [pid]
+    try:
+        children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
+    except OSError:
+        return found
+    for child in children:
+        found += process_tree(int(child))
+    return found
+
+
+def cpu_seconds(pids: list[int]) -> float:
+    """User + system CPU seconds the processes have used so far (gone ones count 0)."""
+    total = 0.0
+    for pid in pids:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        total += (int(fields[11]) + int(fields[12])) / _TICK
+    return total
+
+
+def rss_bytes(pids: list[int]) -> int:
+    """Resident memory of the processes, summed."""
+    total = 0
+    for pid in pids:
+        try:
+            for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+                if line.startswith("VmRSS:"):
+                    total += int(line.split()[1]) * 1024
+        except OSError:
+            continue
+    return total

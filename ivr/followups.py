@@ -17,7 +17,7 @@ from ivr.business import Business, Staff
 from ivr.callbacks import Callback, list_callbacks, mark_digested, upsert_callback
 from ivr.flow.actions import Action, QueueFollowUp
 from ivr.flow.clock import OpeningHours, describe_opening
-from ivr.jobs import DEFAULT, enqueue, enqueue_text, job_id, job_runtime
+from ivr.jobs import DEFAULT, URGENT, enqueue, enqueue_text, job_id, job_runtime
 from ivr.logs import event
 from ivr.oncall import on_call
 from ivr.outbound import OutboundRefused, send_sms, sms_allowed
@@ -70,13 +70,11 @@ def queue_callback(runtime: Runtime, business: Business, record: Record, *, summ
                           "due_at": iso(due), "when": when, "skill": skill, "reason": reason,
                           "at": iso(now)}
     runtime.store.save(record)
-    if open_now:
-        person = on_duty(business, skill, now)
-        if person is not None:
-            enqueue_text(runtime.redis, business.key, person.phone,
-                         digest_text(business, [task], now, fresh=True),
-                         f"callback-now:{task['id']}",
-                         meta={"conversation": record["id"], "what": "callback"})
+    if open_now:  # a person hears of it now, through the same job as the morning digest
+        enqueue(runtime.redis, digest_job, business.key, iso(now), True, queue_name=URGENT,
+                unique_id=job_id("callback-now", task["id"]),
+                meta={"business": business.key, "conversation": record["id"],
+                      "what": "callback"})
     else:
         schedule_digest(runtime, business, due)
     event("followup.queued", log, business=business.key, conversation=record["id"],
@@ -114,7 +112,7 @@ def digest_text(business: Business, tasks: list[Callback], now: datetime,
                 fresh: bool = False) -> str:
     """The text the on-duty person gets: one line per waiting callback, oldest first."""
     if fresh:
-        head = f"[{business.name}] Callback request:"
+        head = f"[{business.name}] Callback request{'s' if len(tasks) > 1 else ''}:"
     else:
         plural = "s" if len(tasks) != 1 else ""
         head = f"[{business.name}] {len(tasks)} callback{plural} waiting from after hours:"
@@ -130,11 +128,12 @@ def digest_text(business: Business, tasks: list[Callback], now: datetime,
     return "\n".join(lines)
 
 
-def digest_job(business_key: str, opening: str) -> int:
+def digest_job(business_key: str, opening: str, fresh: bool = False) -> int:
     """Job (at opening): text each on-duty person the callbacks waiting for their skill.
 
     Only tasks not yet in a digest are listed; each text is sent once per opening and person,
-    so a retried or re-run digest never texts twice. Returns how many callbacks went out.
+    so a retried or re-run digest never texts twice. `fresh` is a callback queued while open,
+    sent at once. Returns how many callbacks went out.
     """
     runtime = job_runtime()
     business = runtime.directory.by_key(business_key)
@@ -152,7 +151,7 @@ def digest_job(business_key: str, opening: str) -> int:
     sent = 0
     for phone, tasks in groups.items():
         try:
-            send_sms(runtime, business_key, phone, digest_text(business, tasks, now),
+            send_sms(runtime, business_key, phone, digest_text(business, tasks, now, fresh),
                      idempotency_key=f"digest:{stamp}:{phone}")
         except OutboundRefused:
             event("followup.digest_refused", log, logging.WARNING, business=business_key)
@@ -189,6 +188,8 @@ def confirm_by_text(runtime: Runtime, business: Business, record: Record,
     when = (record.get("followup") or {}).get("when") or expected_reply(
         business, runtime.clock())[1]
     body = action.confirmation.strip() or confirmation_text(business, when)
+    if business.name.lower() not in body.lower():  # a text arrives without a voice to place it
+        body = f"{business.name}: {body}"
     enqueue_text(runtime.redis, business.key, caller, body, f"confirm:{record['id']}",
                  meta={"conversation": record["id"], "what": "confirmation"})
     return True

@@ -92,7 +92,11 @@ def enqueue(connection: redis.Redis, func: Callable[..., Any] | str, *args: Any,
             return q.enqueue_at(at, func, *args, **options, **kwargs)
         return q.enqueue(func, *args, **options, **kwargs)
     except DuplicateJobError:
-        return Job.fetch(unique_id or "", connection=connection)
+        try:
+            return Job.fetch(unique_id or "", connection=connection)
+        except NoSuchJobError:  # it expired between the two calls: enqueue it after all
+            return enqueue(connection, func, *args, queue_name=queue_name, retry=retry, at=at,
+                           unique_id=unique_id, timeout=timeout, meta=meta, **kwargs)
 
 
 def release_due(connection: redis.Redis, until: datetime) -> int:

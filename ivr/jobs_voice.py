@@ -67,7 +67,8 @@ def transcribe_answer(business_key: str, call_sid: str, turn: int, recording_url
               sid=call_sid, turn=turn, error=type(exc).__name__)
         text, confidence = "", 0.0
     inp = Input.speech(text, confidence) if text else Input("no_match")
-    voice.advance(runtime, business, call_sid, turn, inp)
+    if voice.advance(runtime, business, call_sid, turn, inp) is None:
+        return "too_late"  # the caller was already put through to a person
     voice.redirect_call(runtime, business, call_sid, turn)
     return inp.kind
 

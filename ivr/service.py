@@ -8,6 +8,7 @@ the `effects` hooks so each capability plugs in without this module growing.
 from __future__ import annotations
 
 import logging
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -37,17 +38,26 @@ log = logging.getLogger("ivr.service")
 Effect = Callable[["Runtime", Business, Record, list[Action], "Turn"], None]
 
 _flows: dict[tuple[Path, float], Flow] = {}
+_parsing = threading.Lock()
 #: `handle(loaded=...)` not given: read the conversation from the store.
 _UNSET = object()
 _orders: dict[tuple[Path, float], tuple[Order, ...]] = {}
 
 
 def flow_for(business: Business) -> Flow:
-    """The business's flow, parsed once per file version."""
+    """The business's flow, parsed once per file version.
+
+    Parsing takes tens of milliseconds: under a lock, so the threads of a fresh web worker
+    that all take their first call at once parse it once, not once each.
+    """
     key = (business.flow_path, business.flow_path.stat().st_mtime)
-    if key not in _flows:
-        _flows[key] = load_flow(business.flow_path)
-    return _flows[key]
+    flow = _flows.get(key)
+    if flow is None:
+        with _parsing:
+            flow = _flows.get(key)
+            if flow is None:
+                flow = _flows[key] = load_flow(business.flow_path)
+    return flow
 
 
 def orders_for(business: Business) -> tuple[Order, ...]:

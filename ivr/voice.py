@@ -189,13 +189,16 @@ def claim(runtime: Runtime, business: Business, call_sid: str, turn: int, kind: 
 
 
 def advance(runtime: Runtime, business: Business, call_sid: str, turn: int, inp: Input,
-            caller: str | None = None) -> str:
-    """Step the flow with the (already claimed) answer to `turn` and store the next TwiML."""
+            caller: str | None = None) -> str | None:
+    """Step the flow with the (already claimed) answer to `turn` and store the next TwiML;
+    None when the call was already moved on without it (a hold that lasted too long)."""
     store = runtime.store
     call = store.get_call(business.key, call_sid)
     if not call:
         # The call already ended (or its facts expired): never open a new conversation.
         return polite_goodbye(voice_of(business), GOODBYE)
+    if not _settle(runtime, business, call_sid, turn):
+        return None  # the caller stopped holding for this answer and went to a person
     try:
         result = runtime.conversations.handle(
             business, "voice", caller or call.get("caller", ""), inp, key=call_sid,
@@ -214,6 +217,12 @@ def _next_key(call_sid: str, turn: int) -> str:
     return f"next:{call_sid}:{turn}"
 
 
+def _settle(runtime: Runtime, business: Business, call_sid: str, turn: int) -> bool:
+    """Whether we are first to decide what follows question `turn`: the answer's step, or
+    giving up on a hold that lasted too long. The other must then leave the call alone."""
+    return runtime.store.once(business.key, f"settle:{call_sid}:{turn}")
+
+
 def stored_next(runtime: Runtime, business: Business, call_sid: str, turn: int) -> str | None:
     """The TwiML stored by whoever answered question `turn`, once it is there."""
     return runtime.store.cached_reply(business.key, _next_key(call_sid, turn))
@@ -227,10 +236,12 @@ def waiting(runtime: Runtime, business: Business, call_sid: str, turn: int, wait
         return ready
     call = runtime.store.get_call(business.key, call_sid)
     base = base_of(runtime, call)
-    if wait >= HOLD_LIMIT:
+    if wait >= HOLD_LIMIT and _settle(runtime, business, call_sid, turn):
         event("voice.hold_gave_up", log, logging.WARNING, business=business.key, sid=call_sid,
               turn=turn)
-        return human_twiml(runtime, business, base, intro=CONNECTING)
+        xml = human_twiml(runtime, business, base, intro=CONNECTING)
+        runtime.store.cache_reply(business.key, _next_key(call_sid, turn), xml)
+        return xml
     builder = Builder(voice_of(business))
     if wait == 0:
         builder.say(ONE_MOMENT)

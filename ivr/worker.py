@@ -25,13 +25,18 @@ MAINTENANCE_INTERVAL_S = 60
 
 
 class _Recovering:
-    """Mixin: before working, recover the jobs of dead workers on this host."""
+    """Mixin: recover the jobs of dead workers on this host before working, and again at each
+    registry maintenance (a sibling worker may crash while this one keeps running)."""
 
     connection: redis.Redis
 
     def work(self, *args: Any, **kwargs: Any) -> bool:
         recover_abandoned(self.connection)
         return super().work(*args, **kwargs)  # type: ignore[misc]
+
+    def run_maintenance_tasks(self) -> None:
+        recover_abandoned(self.connection)
+        super().run_maintenance_tasks()  # type: ignore[misc]
 
 
 class JobWorker(_Recovering, Worker):

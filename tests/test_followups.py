@@ -85,7 +85,7 @@ def test_queueing_the_same_conversation_twice_keeps_one_callback(sim, clock):
 
 
 def test_callback_during_opening_hours_is_texted_to_on_duty_now(sim, carrier, clock):
-    clock.set(local(2026, 11, 24, 10, 0))
+    clock.set(local(2026, 11, 23, 10, 0))
     business = sim.directory.by_key("polar-bear-hvac")
     task = queue_callback(sim, business, lead(sim, "polar-bear-hvac"),
                           summary="Quote for a heat pump.", skill="service")
@@ -93,6 +93,15 @@ def test_callback_during_opening_hours_is_texted_to_on_duty_now(sim, carrier, cl
     run_jobs(sim)
     [text] = carrier.phone(JO).texts
     assert "Callback request" in text and "heat pump" in text
+
+    clock.set(local(2026, 11, 23, 19, 0))  # that evening, another lead waits for the morning
+    queue_callback(sim, business, lead(sim, "polar-bear-hvac", caller="+15125550177"),
+                   summary="Thermostat questions.", skill="service")
+    clock.set(local(2026, 11, 24, 8, 30))
+    run_jobs(sim)
+    morning = carrier.phone(JO).texts[1]
+    assert "1 callback waiting" in morning and "Thermostat" in morning
+    assert "heat pump" not in morning  # already passed on yesterday
 
 
 def texted_after_hours(sim, carrier, clock, moment: datetime, message: str) -> list[str]:
@@ -154,5 +163,19 @@ def test_after_hours_caller_gets_the_confirmation_by_text(sim, live_app, carrier
     run_jobs(sim)
     [confirmation] = phone.texts
     assert "Monday after 8:30 AM" in confirmation
+    assert confirmation.startswith("Polar Bear HVAC")  # who is texting, for a caller
     [task] = list_callbacks(sim.store, "polar-bear-hvac")
     assert task["channel"] == "voice"
+
+
+def test_caller_whose_number_cannot_take_texts_is_not_texted(sim, live_app, carrier, clock):
+    clock.set(local(2026, 11, 21, 19, 0))
+    abroad = carrier.phone("+442071838750")  # a London landline: outside the allowed countries
+    call = abroad.call(HVAC)
+    call.wait_for_gather()
+    call.say("I want to file a complaint")
+    call.wait_until("completed")
+    run_jobs(sim)
+    [task] = list_callbacks(sim.store, "polar-bear-hvac")  # the lead is still captured
+    assert task["caller"] == "+442071838750"
+    assert abroad.inbox == [] and [m for m in carrier.messages if m.to == abroad.number] == []

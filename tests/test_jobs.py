@@ -15,7 +15,7 @@ from jobs_support import later, point_at, run_jobs, worker_env
 from rq.job import Job, JobStatus
 
 from ivr.idempotency import EffectPending
-from ivr.jobs import URGENT, enqueue, enqueue_text, failed_jobs
+from ivr.jobs import URGENT, enqueue, enqueue_text, failed_jobs, recover_abandoned
 from ivr.outbound import send_sms
 
 VENV_BIN = Path(__file__).resolve().parent.parent / ".venv" / "bin"
@@ -45,6 +45,17 @@ def kill_hard(process: subprocess.Popen) -> None:
     process.wait(10)
 
 
+def kill_worker_once_texted(sim, carrier, tmp_path: Path) -> None:
+    """Start an `ivr worker`, and SIGKILL it as soon as the customer's text reached the carrier
+    (its job is then still running: it holds until the test opens its gate)."""
+    worker = start_worker(sim, tmp_path)
+    try:
+        wait_until(lambda: texts_to(carrier, CUSTOMER))
+        assert recover_abandoned(sim.redis) == []  # a live worker's job is never taken away
+    finally:
+        kill_hard(worker)
+
+
 def wait_until(condition, timeout: float = 20.0) -> None:
     deadline = time.monotonic() + timeout
     while not condition():
@@ -57,13 +68,7 @@ def test_worker_killed_after_texting_finishes_the_job_elsewhere_without_a_second
     body = "Your callback is booked for Monday after 8:30 AM."
     job = enqueue(sim.redis, "jobs_support.text_then_hold", LAW, CUSTOMER, body, "kill-1", "gate-1",
                   queue_name=URGENT)
-    worker = start_worker(sim, tmp_path)
-    try:
-        wait_until(lambda: texts_to(carrier, CUSTOMER))
-        kill_hard(worker)
-    finally:
-        if worker.poll() is None:
-            kill_hard(worker)
+    kill_worker_once_texted(sim, carrier, tmp_path)
     assert job.get_status(refresh=True) == JobStatus.STARTED  # the dead worker's job
 
     sim.redis.set("gate-1", "1")
@@ -78,13 +83,7 @@ def test_crash_between_carrier_accepting_and_marking_sent_does_not_text_twice(
     body = "Dana will call you back tomorrow after 8:30 AM."
     job = enqueue(sim.redis, "jobs_support.text_and_die_before_marking", LAW, CUSTOMER, body,
                   "kill-2", "gate-2", queue_name=URGENT)
-    worker = start_worker(sim, tmp_path)
-    try:
-        wait_until(lambda: texts_to(carrier, CUSTOMER))
-        kill_hard(worker)
-    finally:
-        if worker.poll() is None:
-            kill_hard(worker)
+    kill_worker_once_texted(sim, carrier, tmp_path)
     claim = sim.redis.get(sim.store.key(LAW, "sent", "kill-2")).decode()
     assert claim.startswith("pending:")  # sent, but never marked
 

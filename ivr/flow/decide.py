@@ -17,8 +17,12 @@ from ivr.flow.intent import courtesy, faq_answer
 from ivr.flow.model import Bucket, Rule
 from ivr.flow.places import state_name, suggested_state
 from ivr.flow.rules import failed_rule, predicate_triggers
-from ivr.flow.text import looks_like_question
+from ivr.flow.smalltalk import Kind, small_talk
+from ivr.flow.text import looks_like_question, normalize
 from ivr.flow.wording import ask, scopes
+
+#: Small-talk messages in a row answered warmly; the next goes to the failure ladder.
+SMALL_TALK_LIMIT = 3
 
 
 class Decide(Handoff):
@@ -81,7 +85,7 @@ class Decide(Handoff):
         return None
 
     def unanswered(self, text: str) -> None:
-        self.out(Unanswered(question=text))
+        self.out(Unanswered(question=self.original or text))
         self.out(Say(self.msg("unanswered")))
 
     def decline(self, rule: Rule) -> None:
@@ -128,14 +132,38 @@ class Decide(Handoff):
 
     def not_understood(self, text: str) -> None:
         """Nothing usable in the message: say goodbye to thanks, log questions, then the ladder."""
-        if courtesy(text) and self.state.asking not in self.flow.slots:
+        kind = small_talk(text)
+        answered = self.state.extra.get("answered")
+        if (courtesy(text) and self.state.asking not in self.flow.slots
+                and (kind != "ack" or answered)):
             self.out(Say(self.msg("welcome")))
-            return self.finish("resolved" if self.state.extra.get("answered") else "abandoned")
-        if looks_like_question(text):
+            return self.finish("resolved" if answered else "abandoned")
+        if kind is not None and self.chat(kind):
+            return None
+        if looks_like_question(text) and kind is None and len(normalize(text).split()) >= 3:
             self.unanswered(text)
         if self.low:
             self.state.low_confidence_turns += 1
         return self.failed()
+
+
+    def chat(self, kind: Kind) -> bool:
+        """Small talk: a warm reply and the same question again, not a failed turn.
+
+        False (the failure ladder takes over) on the third small talk in a row, so a caller
+        who only ever says "okay" still reaches the keypad menu and a person.
+        """
+        state = self.state
+        if state.confirming is not None or self.small_talk_streak >= SMALL_TALK_LIMIT:
+            return False
+        state.extra["small_talk"] = self.small_talk_streak + 1
+        prefix = ""
+        if kind == "how_are_you":
+            prefix = self.msg("how_are_you")
+        elif kind == "greeting" and not self.greeted:
+            prefix = self.msg("hello")
+        self.out(ask(self.flow, state, self.ctx, state.asking or "intent", prefix=prefix))
+        return True
 
 
 def _digits(text: str) -> str:

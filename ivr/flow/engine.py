@@ -18,11 +18,14 @@ from ivr.flow.extract import extract, from_digits, match_option, yes_or_no
 from ivr.flow.intent import classify, courtesy
 from ivr.flow.model import Flow, Option
 from ivr.flow.rules import Fired, asked_for_human, frustrated, opted_out, phrase_triggers
+from ivr.flow.smalltalk import small_talk
 from ivr.flow.state import State
 from ivr.flow.summary import slot_text
 from ivr.flow.text import gist
 from ivr.flow.wording import ask
 
+#: Small talk recognised before looking for a bucket (acks may still answer a question).
+EARLY_SMALL_TALK = ("greeting", "how_are_you", "repeat")
 OFFER_OPTIONS = (
     Option("callback", "get a call back", "2", ("call back", "call me back", "callback",
                                                 "call me", "later", "call me later")),
@@ -46,6 +49,7 @@ def step(flow: Flow, state: State, inp: Input, ctx: Context) -> tuple[State, lis
             turn.out(ask(flow, state, ctx, "intent", prefix=opening))
             return state, turn.actions
         turn.out(Say(opening))
+        turn.greeted = True
     elif inp.kind == "start" and not inp.text.strip():
         turn.reask()
         return state, turn.actions
@@ -74,12 +78,15 @@ class _Turn(Decide):
         if self.ctx.channel == "sms" and opted_out(text):
             return self.finish("opted_out")
         previous, state.last_text = state.last_text, text
+        self.original = text
+        self.small_talk_streak = state.extra.pop("small_talk", 0)
         if inp.kind != "digits" and (not state.extra.get("gist") or len(text.split()) >= 4
                                      and len(state.extra["gist"].split()) < 4):
             state.extra["gist"] = gist(text)
         digits = inp.kind == "digits" or (text.isdigit() and len(text) == 1 and state.asking)
         if digits:
             return self.digits(text)
+        text = flow.heard(text)  # typos and mis-hearings of the flow's own words repaired
         # Escalation comes first, whatever was asked: "no, I smell gas" is not just a "no".
         fired = phrase_triggers(flow, text)
         if asked_for_human(text) and state.asking != "offer":
@@ -96,6 +103,8 @@ class _Turn(Decide):
             return None
         if state.asking == "anything_else" and self.answer_anything_else(text):
             return None
+        if state.asking not in flow.slots and small_talk(text) in EARLY_SMALL_TALK:
+            return self.not_understood(text)  # "how are you" is no question about our hours
         understood = self.understand(text)
         if self.pending is not None:
             return None

@@ -33,6 +33,9 @@ class Handoff:
         self.pending: Ask | None = None
         self.filled_now: list[str] = []
         self.escalating = False
+        self.original = ""  # the message as sent (what is logged), before typo repair
+        self.greeted = False  # the opening greeting was given in this very step
+        self.small_talk_streak = 0  # small-talk messages in a row before this one
 
     # -- bookkeeping ---------------------------------------------------------------------
     def out(self, action: Action) -> None:

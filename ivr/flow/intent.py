@@ -1,8 +1,12 @@
 """What a message is about: its bucket, an FAQ entry that answers it, or small talk.
 
 Buckets are chosen by their phrases: every phrase found adds its length in letters, so the most
-specific wording wins ("check up" beats "check", "membership" beats "how much"); ties go to the bucket listed first, which is why
-flows list their urgent buckets first. Mis-typed or mis-heard words match fuzzily.
+specific wording wins ("check up" beats "check", "membership" beats "how much"); ties go to the
+bucket listed first, which is why flows list their urgent buckets first. A bucket's word-pair
+rules (`pairs:`, see `ivr.flow.phrasing`) add the letters of the pair's words, times the rule's
+weight, so "furnace" + "loud noise" reads as a repair though no repair phrase is there; its
+`ignore:` phrases are blanked out first. The engine repairs typos towards the flow's words
+before classifying; multi-word phrases still match fuzzily when nothing matched exactly.
 """
 
 from __future__ import annotations
@@ -10,7 +14,8 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from ivr.flow.model import Flow
+from ivr.flow.model import Bucket, Flow
+from ivr.flow.phrasing import mask, padded, phrase_score
 from ivr.flow.text import find_phrases, fuzzy_phrase, normalize
 
 COURTESY = ("thanks", "thank you", "thank you so much", "thx", "ty", "ok thanks", "okay thanks",
@@ -20,11 +25,12 @@ COURTESY = ("thanks", "thank you", "thank you so much", "thx", "ty", "ok thanks"
 
 def classify(flow: Flow, text: str) -> tuple[str, float] | None:
     """The best bucket for `text` and a confidence 0..1, or None when nothing fits."""
-    scores: dict[str, int] = {}
+    message = padded(text)
+    scores: dict[str, float] = {}
     for name, bucket in flow.buckets.items():
-        found = find_phrases(text, bucket.phrases)
-        if found:
-            scores[name] = sum(len(normalize(p)) for p in found)
+        score = bucket_score(bucket, message)
+        if score:
+            scores[name] = score
     if scores:
         best = max(scores.values())
         winners = [n for n, s in scores.items() if s == best]
@@ -37,6 +43,16 @@ def classify(flow: Flow, text: str) -> tuple[str, float] | None:
     if fuzzy[0] >= 0.85:
         return fuzzy[1], round(fuzzy[0] * 0.9, 2)
     return None
+
+
+def bucket_score(bucket: Bucket, message: str) -> float:
+    """How strongly the padded, normalised `message` points at `bucket` (0: not at all)."""
+    if bucket.ignore:
+        message = mask(message, bucket.ignore)
+    score: float = phrase_score(message, bucket.keys)
+    for pair in bucket.pairs:
+        score += pair.score(message)
+    return score
 
 
 def faq_answer(entries: Any, text: str) -> str | None:

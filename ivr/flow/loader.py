@@ -24,19 +24,30 @@ from ivr.flow.model import (
     Slot,
     Trigger,
 )
+from ivr.flow.phrasing import (
+    normalized,
+    parse_ignore,
+    parse_pairs,
+    parse_vocabulary,
+    vocabulary_words,
+)
+from ivr.flow.spelling import Speller
 from ivr.flow.yamlsrc import line_of, parse, plain
 
 FLOW_KEYS = {"name", "description", "greeting", "ask", "reprompt", "skill", "default_bucket",
-             "min_confidence", "messages", "slots", "buckets", "triggers"}
+             "min_confidence", "messages", "slots", "buckets", "triggers", "vocabulary"}
 SLOT_KEYS = {"type", "prompt", "reprompt", "label", "options", "pattern", "yes_phrases",
              "no_phrases", "unprompted", "description"}
 OPTION_KEYS = {"value", "label", "digit", "synonyms"}
 BUCKET_KEYS = {"route", "skill", "phrases", "digit", "label", "slots", "answer", "qualify",
-               "after_hours", "urgent", "reason", "lookup", "faq", "description"}
+               "after_hours", "urgent", "reason", "lookup", "faq", "description", "pairs",
+               "ignore", "places"}
 RULE_KEYS = {"name", "when", "decline"}
-TRIGGER_KEYS = {"name", "phrases", "patterns", "when", "bucket", "skill", "urgent", "say"}
+TRIGGER_KEYS = {"name", "phrases", "patterns", "when", "bucket", "skill", "urgent", "say",
+                "pairs", "ignore"}
 #: Template names the engine provides besides the scopes (see engine.scopes).
-TEMPLATE_NAMES = {"business", "next_opening", "jurisdiction_names", "state", "value"}
+TEMPLATE_NAMES = {"business", "next_opening", "jurisdiction_names", "state", "value", "place",
+                  "places"}
 
 
 class _Checker:
@@ -145,8 +156,8 @@ def _predicate(check: _Checker, node: Any, key: str, slots: dict[str, Slot], wha
             check.add(node, key, f"{what}: names unknown slot '{name}'")
 
 
-def _bucket(check: _Checker, name: str, node: Any, slots: dict[str, Slot],
-            skill: str) -> Bucket | None:
+def _bucket(check: _Checker, name: str, node: Any, slots: dict[str, Slot], skill: str,
+            vocabulary: dict[str, tuple[str, ...]]) -> Bucket | None:
     what = f"bucket '{name}'"
     if not isinstance(node, dict):
         check.add(node, None, f"{what}: a mapping with at least a route")
@@ -172,24 +183,33 @@ def _bucket(check: _Checker, name: str, node: Any, slots: dict[str, Slot],
     if lookup not in ("", "order"):
         check.add(node, "lookup", f"{what}: lookup is 'order' or absent")
     rules = _rules(check, name, node["qualify"], slots) if node.get("qualify") else []
+    places = node.get("places")
+    if places is not None and (not isinstance(places, str) or not places.strip()):
+        check.add(node, "places", f"{what}: places names a params key listing towns, "
+                                  f"e.g. service_area")
+    pairs = parse_pairs(check, node["pairs"], vocabulary, what) if "pairs" in node else ()
     return Bucket(name=name, route=route, skill=str(node.get("skill", skill)),
                   phrases=_strings(node.get("phrases")), digit=str(node.get("digit", "")),
                   label=str(node.get("label", "")),
                   slots=tuple(s for s in _strings(node.get("slots")) if s in slots),
                   answer=str(node.get("answer", "")), qualify=tuple(rules), after_hours=after,
                   urgent=bool(node.get("urgent", False)), reason=str(node.get("reason", name)),
-                  lookup=lookup, faq=str(node.get("faq", "")))
+                  lookup=lookup, faq=str(node.get("faq", "")), pairs=pairs,
+                  ignore=parse_ignore(check, node.get("ignore"), what),
+                  keys=normalized(_strings(node.get("phrases"))),
+                  places=str(places) if isinstance(places, str) else "")
 
 
 def _trigger(check: _Checker, i: int, node: Any, slots: dict[str, Slot],
-             buckets: dict[str, Any]) -> Trigger | None:
+             buckets: dict[str, Any], vocabulary: dict[str, tuple[str, ...]]) -> Trigger | None:
     if not isinstance(node, dict) or not node.get("name"):
         check.add(node, None, f"trigger {i + 1}: needs a name")
         return None
     what = f"trigger '{node['name']}'"
     check.keys(node, TRIGGER_KEYS, what)
-    if not (node.get("phrases") or node.get("patterns") or node.get("when")):
-        check.add(node, None, f"{what}: needs phrases, patterns or when")
+    if not (node.get("phrases") or node.get("patterns") or node.get("when")
+            or node.get("pairs")):
+        check.add(node, None, f"{what}: needs phrases, pairs, patterns or when")
     patterns = []
     for j, text in enumerate(node.get("patterns") or []):
         compiled = check.regex(node["patterns"], j, text, what)
@@ -206,7 +226,11 @@ def _trigger(check: _Checker, i: int, node: Any, slots: dict[str, Slot],
                    patterns=tuple(patterns), when=str(node.get("when", "")),
                    bucket=str(bucket) if bucket else None,
                    skill=str(node["skill"]) if node.get("skill") else None,
-                   urgent=bool(node.get("urgent", False)), say=str(node.get("say", "")))
+                   urgent=bool(node.get("urgent", False)), say=str(node.get("say", "")),
+                   pairs=parse_pairs(check, node["pairs"], vocabulary, what)
+                   if "pairs" in node else (),
+                   ignore=parse_ignore(check, node.get("ignore"), what),
+                   keys=normalized(_strings(node.get("phrases"))))
 
 
 def parse_flow(text: str, file: str) -> Flow:
@@ -220,6 +244,7 @@ def parse_flow(text: str, file: str) -> Flow:
         if not node.get(key):
             check.add(node, None, f"flow: missing prompt '{key}'")
     skill = str(node.get("skill", "intake"))
+    vocabulary = parse_vocabulary(check, node.get("vocabulary"))
     slot_nodes = node.get("slots") or {}
     slots = {str(k): s for k, v in slot_nodes.items()
              if (s := _slot(check, str(k), v, slot_nodes))}
@@ -227,9 +252,9 @@ def parse_flow(text: str, file: str) -> Flow:
     if not bucket_nodes:
         check.add(node, None, "flow: needs at least one bucket")
     buckets = {str(k): b for k, v in bucket_nodes.items()
-               if (b := _bucket(check, str(k), v, slots, skill))}
+               if (b := _bucket(check, str(k), v, slots, skill, vocabulary))}
     triggers = [t for i, v in enumerate(node.get("triggers") or [])
-                if (t := _trigger(check, i, v, slots, bucket_nodes))]
+                if (t := _trigger(check, i, v, slots, bucket_nodes, vocabulary))]
     default = node.get("default_bucket")
     if default is not None and default not in bucket_nodes:
         check.add(node, "default_bucket", f"flow: default_bucket '{default}' is not a bucket")
@@ -240,7 +265,7 @@ def parse_flow(text: str, file: str) -> Flow:
                                                    f"already used by '{digits[bucket.digit]}'")
         digits.setdefault(bucket.digit, name)
         named = name == default or any(t.bucket == name for t in triggers)
-        if not (bucket.phrases or bucket.digit or named):
+        if not (bucket.phrases or bucket.pairs or bucket.digit or named):
             check.add(bucket_nodes, name, f"bucket '{name}' is unreachable: no phrases, digit, "
                                           f"default_bucket or trigger leads to it")
     messages = plain(node.get("messages") or {})
@@ -258,7 +283,19 @@ def parse_flow(text: str, file: str) -> Flow:
                 buckets=buckets, slots=slots, triggers=tuple(triggers),
                 messages={str(k): str(v) for k, v in messages.items()},
                 default_bucket=str(default) if default else None, skill=skill,
-                min_confidence=min_confidence, source=file)
+                min_confidence=min_confidence, source=file, vocabulary=vocabulary,
+                speller=Speller(_words(vocabulary, buckets, slots, triggers)))
+
+
+def _words(vocabulary: dict[str, tuple[str, ...]], buckets: dict[str, Bucket],
+           slots: dict[str, Slot], triggers: list[Trigger]) -> set[str]:
+    """Every word the flow's phrases use, for repairing typos towards them."""
+    lists = [b.phrases for b in buckets.values()] + [t.phrases for t in triggers]
+    lists += [p for s in slots.values() for p in (s.yes_phrases, s.no_phrases)]
+    lists += [o.phrases for s in slots.values() for o in s.options]
+    lists += [g for item in (*buckets.values(), *triggers) for pair in item.pairs
+              for g in pair.groups]
+    return vocabulary_words(vocabulary, *lists)
 
 
 def load_flow(path: Path | str) -> Flow:

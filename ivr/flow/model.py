@@ -11,6 +11,8 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 from ivr.flow.actions import Choice
+from ivr.flow.phrasing import Pair
+from ivr.flow.spelling import Speller
 
 Route = Literal["bot_only", "bot_first", "human"]
 ROUTES: tuple[str, ...] = ("bot_only", "bot_first", "human")
@@ -104,6 +106,9 @@ class Trigger:
         skill: staff skill to reach (default: the bucket's, else the flow's).
         urgent: ring on-call now, even after hours.
         say: what the customer hears before the handoff (templated).
+        pairs: word-pair rules (see `ivr.flow.phrasing`): "no heat" + "newborn".
+        ignore: phrases that must not fire it ("sick of waiting", "burnt orange").
+        keys: `phrases` normalised once at load, for matching.
     """
 
     name: str
@@ -114,6 +119,9 @@ class Trigger:
     skill: str | None = None
     urgent: bool = False
     say: str = ""
+    pairs: tuple[Pair, ...] = ()
+    ignore: tuple[str, ...] = ()
+    keys: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -134,6 +142,8 @@ class Bucket:
         reason: the escalation reason recorded when this bucket goes to a human.
         lookup: "order" to look the customer's order up before answering.
         faq: a params key holding [{keywords, answer}] entries to answer from.
+        pairs / ignore / keys: as on `Trigger`, for choosing this bucket.
+        places: a params key listing towns served; a named town gets a yes or a kind no.
     """
 
     name: str
@@ -150,6 +160,10 @@ class Bucket:
     reason: str = ""
     lookup: str = ""
     faq: str = ""
+    pairs: tuple[Pair, ...] = ()
+    ignore: tuple[str, ...] = ()
+    keys: tuple[str, ...] = ()
+    places: str = ""
 
 
 @dataclass(frozen=True)
@@ -164,6 +178,8 @@ class Flow:
         default_bucket: the bucket for messages that fill slots but name no bucket.
         skill: the staff skill for escalations with no better one.
         min_confidence: speech below this is confirmed before it is used.
+        vocabulary: named phrase sets that `pairs:` combine.
+        speller: repairs typos towards the flow's own words (None: no repair).
     """
 
     name: str
@@ -178,6 +194,12 @@ class Flow:
     skill: str = "intake"
     min_confidence: float = 0.6
     source: str = ""
+    vocabulary: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    speller: Speller | None = field(default=None, compare=False, repr=False)
+
+    def heard(self, text: str) -> str:
+        """`text` with typos and mis-hearings of the flow's own words repaired."""
+        return self.speller.correct(text) if self.speller else text
 
     def skill_for(self, bucket: str | None) -> str:
         """The staff skill that handles `bucket` (the flow's default for None or unknown)."""
@@ -240,4 +262,8 @@ DEFAULT_MESSAGES: dict[str, str] = {
     "confirm_state": "Is it {state}?",
     "heard": "I heard {value}. Is that right?",
     "no_more": "Okay.",
+    "place_served": "Yes, we serve {place}.",
+    "place_not_served": "I'm sorry, we don't serve {place} at the moment. We serve {places}.",
+    "hello": "Hello!",
+    "how_are_you": "I'm doing well, thanks for asking!",
 }

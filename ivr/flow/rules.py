@@ -14,6 +14,7 @@ from typing import Any
 
 from ivr.flow.expr import evaluate, parse_predicate
 from ivr.flow.model import Flow, Rule, Trigger
+from ivr.flow.phrasing import mask, padded
 from ivr.flow.text import find_phrases, normalize
 
 #: Ways people ask for a human (the built-in `asked_for_human` trigger).
@@ -53,12 +54,26 @@ def _from(trigger: Trigger) -> Fired:
 
 
 def phrase_triggers(flow: Flow, text: str) -> list[Fired]:
-    """Triggers whose phrases or patterns occur in the message, most urgent first."""
-    low = normalize(text)
-    fired = [_from(t) for t in flow.triggers
-             if (t.phrases and find_phrases(low, t.phrases))
-             or any(p.search(low) for p in t.patterns)]
+    """Triggers whose phrases, word pairs or patterns occur in the message, most urgent first.
+
+    A trigger's `ignore:` phrases are blanked out first ("sick of waiting" is not "sick").
+    """
+    message = padded(text)
+    fired = [_from(t) for t in flow.triggers if _matches(t, message)]
     return sorted(fired, key=lambda f: not f.urgent)
+
+
+def _matches(trigger: Trigger, message: str) -> bool:
+    if not (trigger.keys or trigger.pairs or trigger.patterns):
+        return False
+    if trigger.ignore:
+        message = mask(message, trigger.ignore)
+    if any(f" {p} " in message for p in trigger.keys):
+        return True
+    if any(pair.score(message) for pair in trigger.pairs):
+        return True
+    low = message.replace(" | ", " ").strip()
+    return any(p.search(low) for p in trigger.patterns)
 
 
 def predicate_triggers(flow: Flow, scopes: Mapping[str, Mapping[str, Any]]) -> list[Fired]:

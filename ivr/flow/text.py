@@ -20,7 +20,18 @@ _CONTRACTIONS = {"’": "'", "‘": "'", "don't": "do not", "doesn't": "does not
                  "didn't": "did not", "haven't": "have not", "there's": "there is",
                  "i've": "i have", "we're": "we are", "you're": "you are", "that's": "that is",
                  "what's": "what is", "wasn't": "was not", "aren't": "are not",
-                 "hasn't": "has not", "couldn't": "could not"}
+                 "hasn't": "has not", "couldn't": "could not", "wouldn't": "would not",
+                 "shouldn't": "should not", "weren't": "were not", "we've": "we have",
+                 "they're": "they are", "he's": "he is", "she's": "she is"}
+#: The same contractions typed without the apostrophe ("i dont have a lawyer"); only words
+#: that are not also ordinary words ("ill", "well", "its", "were" stay as they are).
+_BARE = {"dont": "do not", "doesnt": "does not", "didnt": "did not", "cant": "cannot",
+         "wont": "will not", "isnt": "is not", "im": "i am", "ive": "i have",
+         "havent": "have not", "hasnt": "has not", "wasnt": "was not", "arent": "are not",
+         "couldnt": "could not", "wouldnt": "would not", "shouldnt": "should not",
+         "thats": "that is", "whats": "what is", "theres": "there is", "youre": "you are",
+         "theyre": "they are", "werent": "were not", "aint": "is not"}
+_BARE_WORD = re.compile(r"\b(" + "|".join(_BARE) + r")\b")
 
 
 @lru_cache(maxsize=8192)
@@ -32,6 +43,7 @@ def normalize(text: str) -> str:
     low = text.lower()
     for short, long in _CONTRACTIONS.items():
         low = low.replace(short, long)
+    low = _BARE_WORD.sub(lambda m: _BARE[m.group(1)], low)
     low = _LOOSE_HYPHEN.sub(" ", low)  # keep order numbers like fg-10231 whole
     return _SPACES.sub(" ", _NON_WORD.sub(" ", low)).strip()
 
@@ -66,17 +78,25 @@ def fuzzy_phrase(text: str, phrase: str) -> float:
     "furnace" but "rash" inside "crashed" does not count.
     """
     target = normalize(phrase)
-    tokens = normalize(text).split()
-    if not target or not tokens:
+    if not target:
         return 0.0
-    size = len(target.split())
+    slack = max(2, len(target) // 3)
     best = 0.0
-    for start in range(0, max(1, len(tokens) - size + 1)):
-        window = " ".join(tokens[start:start + size])
-        if abs(len(window) - len(target)) > max(2, len(target) // 3):
-            continue
-        best = max(best, fuzz.ratio(window, target) / 100.0)
+    for window in _windows(text, target.count(" ") + 1):
+        if abs(len(window) - len(target)) <= slack:
+            best = max(best, fuzz.ratio(window, target) / 100.0)
     return best
+
+
+@lru_cache(maxsize=4096)
+def _windows(text: str, size: int) -> tuple[str, ...]:
+    """Every run of `size` words of normalised `text` (one short text is tried against every
+    phrase of a flow, so its windows are built once)."""
+    tokens = normalize(text).split()
+    if not tokens:
+        return ()
+    return tuple(" ".join(tokens[start:start + size])
+                 for start in range(0, max(1, len(tokens) - size + 1)))
 
 
 def looks_like_question(text: str) -> bool:

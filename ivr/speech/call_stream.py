@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -32,6 +33,10 @@ log = logging.getLogger("ivr.speech")
 
 #: Frames (20 ms each) between looks at the call's current question while the caller is quiet.
 POLL_FRAMES = 10
+
+#: How far decoding may fall behind the live call before it is logged (once per stream): the
+#: sign that this machine carries more talking callers than its cores can decode.
+BEHIND_WARN_MS = 2000
 
 SpeechHook = Callable[[Any, str, str, int, str, float], object]
 SpeakingHook = Callable[[Any, str, str, int, bool], object]
@@ -78,6 +83,8 @@ class CallStream:
         self._speech_turn: int | None = None
         self._frames = 0
         self._rest = b""
+        self._clock_start: float | None = None
+        self._warned_behind = False
         self._hooks = ThreadPoolExecutor(max_workers=1, thread_name_prefix="ivr-speech-hook")
 
     # -- lifecycle ----------------------------------------------------------------------------
@@ -108,6 +115,7 @@ class CallStream:
         """One media message (normally one 20 ms frame; other sizes are re-framed)."""
         if self.listener is None or not media.track.startswith("inbound"):
             return
+        self._check_pace(media.timestamp)
         data = self._rest + media.payload
         cut = len(data) - len(data) % FRAME_BYTES
         self._rest = data[cut:]
@@ -124,6 +132,18 @@ class CallStream:
         self._hooks.shutdown(wait=wait)
         event("speech.stream_stopped", log, business=self.business or "-", sid=self.call_sid,
               utterances=len(self.heard))
+
+    def _check_pace(self, timestamp_ms: int) -> None:
+        """Log once if frames are handled well after they were spoken (decoding too slow)."""
+        now = time.monotonic()
+        if self._clock_start is None:
+            self._clock_start = now - timestamp_ms / 1000
+            return
+        behind_ms = (now - self._clock_start) * 1000 - timestamp_ms
+        if behind_ms > BEHIND_WARN_MS and not self._warned_behind:
+            self._warned_behind = True
+            event("speech.behind", log, logging.WARNING, business=self.business or "-",
+                  sid=self.call_sid, behind_ms=int(behind_ms))
 
     # -- per frame ----------------------------------------------------------------------------
     def _frame(self, frame: bytes) -> None:

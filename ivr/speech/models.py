@@ -92,7 +92,8 @@ def download(url: str, target: Path, progress: bool = True) -> str:
                     received += len(chunk)
                     bar.update(len(chunk))
     except requests.RequestException as exc:
-        raise InstallError(f"download failed: {url}: {exc}") from exc
+        raise InstallError(f"download failed: {url}: {type(exc).__name__} (offline? download "
+                           "the zip elsewhere and run `ivr models install PATH.zip`)") from exc
     if total is not None and received != total:
         raise InstallError(f"download incomplete: {received} of {total} bytes")
     return digest.hexdigest()

@@ -33,6 +33,10 @@ RENDER_TIMEOUT_S = 10.0
 #: The longest text rendered (a summary, not a book).
 MAX_CHARS = 4000
 
+#: Words per minute for phone audio: a little slower than espeak's 175 (pyttsx3 sets 200),
+#: because a summary heard once over a phone line must be understood the first time.
+PHONE_RATE_WPM = 165
+
 #: Cache folder under settings.audio_dir.
 CACHE_DIR = "cache"
 
@@ -138,9 +142,10 @@ def renderer() -> Renderer:
         return _renderer
 
 
-def cache_path(audio_dir: Path, text: str, voice: str | None = None) -> Path:
-    """Where the telephone WAV of (voice, text) lives: audio/cache/ab/abcdef....wav."""
-    digest = hashlib.sha256(f"{voice or 'default'}\0{text}".encode()).hexdigest()
+def cache_path(audio_dir: Path, text: str, voice: str | None = None,
+               rate: int = PHONE_RATE_WPM) -> Path:
+    """Where the telephone WAV of (voice, rate, text) lives: audio/cache/ab/abcdef....wav."""
+    digest = hashlib.sha256(f"{voice or 'default'}\0{rate}\0{text}".encode()).hexdigest()
     return Path(audio_dir) / CACHE_DIR / digest[:2] / f"{digest}.wav"
 
 
@@ -169,7 +174,7 @@ def synthesize_ulaw(text: str, voice: str | None = None, rate: int | None = None
 
 
 def render(text: str, settings: Any = None, *, audio_dir: Path | None = None,
-           voice: str | None = None) -> Path:
+           voice: str | None = None, rate: int = PHONE_RATE_WPM) -> Path:
     """The cached telephone WAV (8 kHz mu-law) of `text`, rendering it on first use.
 
     Args:
@@ -177,6 +182,7 @@ def render(text: str, settings: Any = None, *, audio_dir: Path | None = None,
         settings: the process Settings (its `audio_dir` holds the cache), or...
         audio_dir: ...the audio folder directly.
         voice: an espeak-ng voice id ("gmw/en-us", "ko"); None is espeak's default.
+        rate: words per minute.
 
     Raises:
         RenderFailed: nothing could be rendered; fall back to <Say>.
@@ -185,10 +191,10 @@ def render(text: str, settings: Any = None, *, audio_dir: Path | None = None,
     base = audio_dir if audio_dir is not None else getattr(settings, "audio_dir", None)
     if base is None:
         raise TypeError("render needs settings or audio_dir")
-    path = cache_path(Path(base), text, voice)
+    path = cache_path(Path(base), text, voice, rate)
     if path.exists() and path.stat().st_size > 44:
         return path
-    ulaw = synthesize_ulaw(text, voice)
+    ulaw = synthesize_ulaw(text, voice, rate)
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".part")

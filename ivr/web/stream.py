@@ -37,6 +37,9 @@ IDLE_TIMEOUT_S = 30.0
 #: Malformed messages tolerated on one stream before it is dropped.
 MAX_BAD_MESSAGES = 50
 
+#: Largest WebSocket message accepted (a Twilio media message is about 300 bytes).
+MAX_MESSAGE_BYTES = 64 * 1024
+
 
 def init_app(app: Flask, hooks: SpeechHooks | None = None) -> None:
     """Register the endpoint and start loading the speech model in the background.
@@ -44,6 +47,7 @@ def init_app(app: Flask, hooks: SpeechHooks | None = None) -> None:
     Loading takes seconds; doing it now means the first caller's words are not waiting on it.
     """
     app.register_blueprint(bp)
+    app.config.setdefault("SOCK_SERVER_OPTIONS", {"max_message_size": MAX_MESSAGE_BYTES})
     if hooks is not None:
         use_hooks(app, hooks)
     model = app.extensions["ivr"].settings.vosk_model

@@ -48,8 +48,9 @@ def test_every_shipped_flow_loads(directory):
 def test_unknown_key_is_reported_on_its_line():
     text = GOOD.replace("    phrases: [order]\n", "    phrases: [order]\n    colour: red\n")
     assert problems(text) == ["tiny.yaml:15: bucket 'order': unknown key 'colour' (known: "
-                              "after_hours, answer, description, digit, faq, label, lookup, "
-                              "phrases, qualify, reason, route, skill, slots, urgent)"]
+                              "after_hours, answer, description, digit, faq, ignore, label, "
+                              "lookup, pairs, phrases, places, qualify, reason, route, skill, "
+                              "slots, urgent)"]
 
 
 def test_bad_route_is_reported_on_its_line():

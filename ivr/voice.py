@@ -31,22 +31,16 @@ from ivr.twilio.twiml import (
     polite_goodbye,
     stream_url,
 )
-from ivr.voice_handoff import human_twiml, transfer_twiml, url, voice_of
+from ivr.voice_handoff import base_of, human_twiml, transfer_twiml, url, voice_of
+from ivr.voice_hold import next_key, settle, waiting
 
 if TYPE_CHECKING:
     from ivr.service import Turn
 
 log = logging.getLogger("ivr.voice")
 
-#: Pause rounds (about a second each) a caller waits for the next step before we hand the
-#: call to a person rather than keep them holding.
-HOLD_LIMIT = 25
-
 #: Pause rounds a silence timeout waits while the stream says the caller is mid-sentence.
 SPEAKING_LIMIT = 4
-
-#: Said on the first round of a hold so the caller knows we heard them.
-ONE_MOMENT = "One moment."
 
 #: Prepended to the first words when the flow's greeting does not say it is automated.
 DISCLOSURE = "You've reached {name}. I'm a virtual assistant."
@@ -54,17 +48,6 @@ DISCLOSURE = "You've reached {name}. I'm a virtual assistant."
 GOODBYE = "Thank you for calling. Goodbye."
 
 _warned: set[str] = set()
-
-
-# -- URLs -------------------------------------------------------------------------------------
-def base_of(runtime: Runtime, call: dict[str, Any] | None = None, host_url: str = "") -> str:
-    """The public base URL Twilio reaches us on (IVR_PUBLIC_URL, else what the call came in on)."""
-    base = runtime.settings.public_url or (call or {}).get("base") or host_url
-    return base.rstrip("/")
-
-
-def next_url(base: str, business: Business, turn: int, wait: int = 0) -> str:
-    return url(base, "/voice/next", business, turn=turn, wait=wait or None)
 
 
 # -- speech availability ----------------------------------------------------------------------
@@ -197,7 +180,7 @@ def advance(runtime: Runtime, business: Business, call_sid: str, turn: int, inp:
     if not call:
         # The call already ended (or its facts expired): never open a new conversation.
         return polite_goodbye(voice_of(business), GOODBYE)
-    if not _settle(runtime, business, call_sid, turn):
+    if not settle(runtime, business, call_sid, turn):
         return None  # the caller stopped holding for this answer and went to a person
     try:
         result = runtime.conversations.handle(
@@ -208,45 +191,9 @@ def advance(runtime: Runtime, business: Business, call_sid: str, turn: int, inp:
         event("voice.step_failed", log, logging.ERROR, business=business.key, sid=call_sid,
               turn=turn, error=type(exc).__name__)
         xml = human_twiml(runtime, business, base_of(runtime, call), intro=CONNECTING)
-    store.cache_reply(business.key, _next_key(call_sid, turn), xml)
+    store.cache_reply(business.key, next_key(call_sid, turn), xml)
     event("voice.answered", log, business=business.key, sid=call_sid, turn=turn, kind=inp.kind)
     return xml
-
-
-def _next_key(call_sid: str, turn: int) -> str:
-    return f"next:{call_sid}:{turn}"
-
-
-def _settle(runtime: Runtime, business: Business, call_sid: str, turn: int) -> bool:
-    """Whether we are first to decide what follows question `turn`: the answer's step, or
-    giving up on a hold that lasted too long. The other must then leave the call alone."""
-    return runtime.store.once(business.key, f"settle:{call_sid}:{turn}")
-
-
-def stored_next(runtime: Runtime, business: Business, call_sid: str, turn: int) -> str | None:
-    """The TwiML stored by whoever answered question `turn`, once it is there."""
-    return runtime.store.cached_reply(business.key, _next_key(call_sid, turn))
-
-
-def waiting(runtime: Runtime, business: Business, call_sid: str, turn: int, wait: int = 0) -> str:
-    """What a caller whose answer is being worked on hears: the next step once it is stored,
-    else a short pause and another look, and after HOLD_LIMIT rounds a person."""
-    ready = stored_next(runtime, business, call_sid, turn)
-    if ready is not None:
-        return ready
-    call = runtime.store.get_call(business.key, call_sid)
-    base = base_of(runtime, call)
-    if wait >= HOLD_LIMIT and _settle(runtime, business, call_sid, turn):
-        event("voice.hold_gave_up", log, logging.WARNING, business=business.key, sid=call_sid,
-              turn=turn)
-        xml = human_twiml(runtime, business, base, intro=CONNECTING)
-        runtime.store.cache_reply(business.key, _next_key(call_sid, turn), xml)
-        return xml
-    builder = Builder(voice_of(business))
-    if wait == 0:
-        builder.say(ONE_MOMENT)
-    builder.hold(next_url(base, business, turn, wait + 1))
-    return builder.xml()
 
 
 def on_silence(runtime: Runtime, business: Business, call_sid: str, turn: int,
@@ -278,20 +225,6 @@ def mark_speaking(runtime: Runtime, business_key: str, call_sid: str, turn: int,
     business = runtime.directory.by_key(business_key)
     if business is not None and store.once(business_key, f"barge:{call_sid}:{turn}"):
         redirect_call(runtime, business, call_sid, turn, "/voice/listen")
-
-
-def listening(runtime: Runtime, business: Business, call_sid: str, turn: int) -> str:
-    """After a barge-in: question `turn`'s keypad Gather without the prompt — unless the turn
-    was answered meanwhile, in which case its next step."""
-    ready = stored_next(runtime, business, call_sid, turn)
-    if ready is not None:
-        return ready
-    call = runtime.store.get_call(business.key, call_sid)
-    base = base_of(runtime, call)
-    builder = Builder(voice_of(business))
-    builder.listen(url(base, "/voice/gather", business, turn=turn),
-                   url(base, "/voice/timeout", business, turn=turn), call.get("digits"))
-    return builder.xml()
 
 
 def on_speech(runtime: Runtime, business_key: str, call_sid: str, turn: int, text: str,

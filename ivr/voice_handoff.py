@@ -9,7 +9,7 @@ politely that we will call back. None of this needs Redis, so it works with the 
 from __future__ import annotations
 
 import logging
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from ivr.business import Business
 from ivr.logs import event
@@ -39,6 +39,17 @@ def voice_of(business: Business) -> Voice:
 def url(base: str, path: str, business: Business, **params: object) -> str:
     """An absolute callback URL carrying the business key, so no lookup by number is needed."""
     return with_query(base + path, business=business.key, **params)
+
+
+def base_of(runtime: Runtime, call: dict[str, Any] | None = None, host_url: str = "") -> str:
+    """The public base URL Twilio reaches us on (IVR_PUBLIC_URL, else what the call came in on)."""
+    base = runtime.settings.public_url or (call or {}).get("base") or host_url
+    return base.rstrip("/")
+
+
+def next_url(base: str, business: Business, turn: int, wait: int = 0) -> str:
+    """Where the step after question `turn` is served (`wait`: hold rounds so far)."""
+    return url(base, "/voice/next", business, turn=turn, wait=wait or None)
 
 
 def transfer_twiml(runtime: Runtime, business: Business, turn: Turn, call_sid: str,

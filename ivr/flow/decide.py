@@ -11,7 +11,7 @@ import re
 
 from ivr.flow.actions import Say, Unanswered
 from ivr.flow.context import Order
-from ivr.flow.expr import missing_fields
+from ivr.flow.expr import missing_fields, spoken_list
 from ivr.flow.handoff import Handoff
 from ivr.flow.intent import courtesy, faq_answer
 from ivr.flow.model import Bucket, Rule
@@ -19,6 +19,7 @@ from ivr.flow.places import state_name, suggested_state
 from ivr.flow.rules import failed_rule, predicate_triggers
 from ivr.flow.smalltalk import Kind, small_talk
 from ivr.flow.text import looks_like_question, normalize
+from ivr.flow.towns import named_town
 from ivr.flow.wording import ask, scopes
 
 #: Small-talk messages in a row answered warmly; the next goes to the failure ladder.
@@ -75,6 +76,10 @@ class Decide(Handoff):
 
     def answer(self, bucket: Bucket, text: str) -> str | None:
         """The bucket's templated answer; None (and logged as unanswered) when there is none."""
+        if bucket.places:
+            town = self.town(bucket, text)
+            if town is not None:
+                return town
         if bucket.faq:
             default = self.ctx.params.get(f"{bucket.faq}_default")
             if default:
@@ -83,6 +88,18 @@ class Decide(Handoff):
             return self.say(bucket.answer)
         self.unanswered(text)
         return None
+
+    def town(self, bucket: Bucket, text: str) -> str | None:
+        """"Do you work in Georgetown?": yes, or a kind no with the towns served."""
+        towns = self.ctx.params.get(bucket.places)
+        if not isinstance(towns, list) or not towns:
+            return None
+        found = named_town(text, [str(t) for t in towns])
+        if found is None:
+            return None
+        place, served = found
+        return self.msg("place_served" if served else "place_not_served", place=place,
+                        places=spoken_list([str(t) for t in towns]))
 
     def unanswered(self, text: str) -> None:
         self.out(Unanswered(question=self.original or text))

@@ -262,7 +262,7 @@ DEFAULT_MESSAGES: dict[str, str] = {
     "confirm_state": "Is it {state}?",
     "heard": "I heard {value}. Is that right?",
     "no_more": "Okay.",
-    "place_served": "Yes, we serve {place}.",
+    "place_served": "Yes, we serve {place}. Our service area is {places}.",
     "place_not_served": "I'm sorry, we don't serve {place} at the moment. We serve {places}.",
     "hello": "Hello!",
     "how_are_you": "I'm doing well, thanks for asking!",

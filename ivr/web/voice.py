@@ -25,7 +25,8 @@ from ivr.logs import event
 from ivr.runtime import Runtime
 from ivr.twilio.twiml import CONNECTING, SORRY, Voice, polite_goodbye
 from ivr.voice_close import close_call
-from ivr.voice_handoff import human_twiml, voice_of
+from ivr.voice_handoff import base_of, human_twiml, voice_of
+from ivr.voice_hold import listening, waiting
 from ivr.web.security import twilio_signed
 
 log = logging.getLogger("ivr.web.voice")
@@ -107,7 +108,7 @@ def caller_safe(view: Callable[..., Any]) -> Callable[..., Any]:
                 business = _business(runtime)
                 if business is None:
                     return twiml(LAST_RESORT)
-                base = voice.base_of(runtime, host_url=request.host_url)
+                base = base_of(runtime, host_url=request.host_url)
                 return twiml(human_twiml(runtime, business, base, intro=CONNECTING))
             except Exception:  # noqa: BLE001 - even the fallback failed: say goodbye politely
                 return twiml(LAST_RESORT)
@@ -152,7 +153,7 @@ def gather():
         return twiml(voice.on_silence(runtime, business, call_sid, turn))
     xml = voice.answer(runtime, business, call_sid, turn, inp)
     # Lost the race (speech already answered this turn): follow the winner's step.
-    return twiml(xml if xml is not None else voice.waiting(runtime, business, call_sid, turn))
+    return twiml(xml if xml is not None else waiting(runtime, business, call_sid, turn))
 
 
 def _input_from_form() -> Input | None:
@@ -190,7 +191,7 @@ def next_step():
     runtime = _runtime()
     call_sid = _call_sid()
     business = _known(runtime)
-    return twiml(voice.waiting(runtime, business, call_sid, _int_arg("turn"),
+    return twiml(waiting(runtime, business, call_sid, _int_arg("turn"),
                                _int_arg("wait", 0)))
 
 
@@ -202,7 +203,7 @@ def listen():
     runtime = _runtime()
     call_sid = _call_sid()
     business = _known(runtime)
-    return twiml(voice.listening(runtime, business, call_sid, _int_arg("turn")))
+    return twiml(listening(runtime, business, call_sid, _int_arg("turn")))
 
 
 @bp.post("/voice/recorded")
@@ -221,7 +222,7 @@ def recorded():
         return twiml(voice.on_silence(runtime, business, call_sid, turn))
     if voice.claim(runtime, business, call_sid, turn, "recording"):
         enqueue_transcription(runtime, business.key, call_sid, turn, recording)
-    return twiml(voice.waiting(runtime, business, call_sid, turn))
+    return twiml(waiting(runtime, business, call_sid, turn))
 
 
 @bp.post("/voice/fallback")
@@ -233,7 +234,7 @@ def fallback():
     business = _known(runtime)
     if request.form.get("DialCallStatus") == "completed":
         return twiml(polite_goodbye(voice_of(business), "Goodbye."))
-    base = voice.base_of(runtime, host_url=request.host_url)
+    base = base_of(runtime, host_url=request.host_url)
     return twiml(human_twiml(runtime, business, base, step=_int_arg("step", 0)))
 
 

@@ -18,6 +18,7 @@ from voice_calls import (
 
 from ivr import voice
 from ivr.sim.wait import wait_for
+from ivr.voice_hold import stored_next
 
 
 def test_typed_speech_answers_fill_the_law_firm_questions(live_app, carrier, runtime):
@@ -63,7 +64,7 @@ def test_keypad_after_a_spoken_answer_follows_the_spoken_one(client, runtime):
     sid = "CA" + "a" * 32
     signed_post(client, "/voice/incoming", voice_form(sid))
     assert voice.on_speech(runtime, LAW_KEY, sid, 1, "I need help with custody", 0.92) is True
-    stored = voice.stored_next(runtime, runtime.directory.by_key(LAW_KEY), sid, 1)
+    stored = stored_next(runtime, runtime.directory.by_key(LAW_KEY), sid, 1)
     late_keys = signed_post(client, f"/voice/gather?business={LAW_KEY}&turn=1",
                             {"CallSid": sid, "Digits": "3"})
     assert late_keys.status_code == 200

@@ -16,6 +16,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import phonenumbers
 
+from ivr.flow.clock import holiday_problems
 from ivr.flow.context import Order
 from ivr.flow.errors import ConfigError, Problem
 from ivr.flow.yamlsrc import line_of, parse, plain
@@ -205,8 +206,18 @@ def load_business(path: Path) -> Business:
                 problem(i, "on_call: when: a mapping like {mon-fri: '17:30-08:30'}",
                         node["on_call"])
                 when = None
+            for days, spec in (when or {}).items():
+                if not _days_ok(days) or not _hours_ok(spec):
+                    problem(i, f"on_call: when: '{days}: {spec}' is not days (mon..sun) with "
+                            "HH:MM-HH:MM", node["on_call"])
             on_call.append(OnCallEntry(str(who), plain(when) if when else None))
 
+    holidays = node.get("holidays") or []
+    if not isinstance(holidays, list):
+        problem("holidays", "holidays: a list of dates (2026-12-25), ranges or country codes (US)")
+        holidays = []
+    for message in holiday_problems([str(h) for h in holidays]):
+        problem("holidays", message)
     params = node.get("params") or {}
     if not isinstance(params, dict):
         problem("params", "params: a mapping of the facts this business's flow reads")

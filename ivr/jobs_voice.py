@@ -26,6 +26,7 @@ from ivr.logs import event
 from ivr.runtime import Runtime
 from ivr.speech.audio import PHONE_RATE, read_wav, resample
 from ivr.speech.vosk import Recognizer
+from ivr.voice_hold import stored_next
 
 log = logging.getLogger("ivr.jobs_voice")
 
@@ -58,6 +59,8 @@ def transcribe_answer(business_key: str, call_sid: str, turn: int, recording_url
     business = runtime.directory.by_key(business_key)
     if business is None:
         return "unknown_business"
+    if stored_next(runtime, business, call_sid, turn) is not None:
+        return "too_late"  # the caller stopped holding and was put through to a person
     grammar = runtime.store.get_call(business_key, call_sid).get("grammar")
     try:
         audio = fetch_recording(runtime.settings, recording_url)

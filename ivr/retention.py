@@ -50,6 +50,18 @@ def purge_audio(directory: Path, max_age_days: int, now_ts: float | None = None)
     return removed
 
 
+#: How often a worker purges what is past retention.
+PURGE_EVERY_S = 24 * 3600
+
+
+def purge_if_due(runtime: Runtime) -> dict[str, int] | None:
+    """Purge once a day across all workers (a Redis key with a TTL elects who does it)."""
+    claim = runtime.store.global_key("retention", "last-run")
+    if not runtime.redis.set(claim, runtime.clock().isoformat(), nx=True, ex=PURGE_EVERY_S):
+        return None
+    return purge(runtime)
+
+
 def purge(runtime: Runtime) -> dict[str, int]:
     """Everything past retention, now."""
     now = runtime.clock()

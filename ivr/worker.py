@@ -15,8 +15,9 @@ import redis
 from rq import SimpleWorker, Worker
 
 from ivr.config import Settings
-from ivr.jobs import QUEUE_NAMES, bind_runtime, queue, recover_abandoned
+from ivr.jobs import QUEUE_NAMES, bind_runtime, job_runtime, queue, recover_abandoned
 from ivr.logs import configure, event
+from ivr.retention import purge_if_due
 
 log = logging.getLogger("ivr.worker")
 
@@ -37,6 +38,10 @@ class _Recovering:
     def run_maintenance_tasks(self) -> None:
         recover_abandoned(self.connection)
         super().run_maintenance_tasks()  # type: ignore[misc]
+        try:
+            purge_if_due(job_runtime())  # transcripts past each business's retention_days
+        except Exception as exc:  # maintenance must never stop the worker
+            event("retention.failed", log, logging.ERROR, error=type(exc).__name__)
 
 
 class JobWorker(_Recovering, Worker):

@@ -117,7 +117,7 @@ class _Turn(Decide):
         state, flow = self.state, self.flow
         understood = False
         if state.bucket is None or state.asking not in flow.slots:
-            found = classify(flow, text)
+            found = classify(flow, text, self.ctx.params)
             if found is not None and found[0] != state.bucket:
                 bucket, score = found
                 confidence = round(min(score, self.confidence), 2)

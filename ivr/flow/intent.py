@@ -15,20 +15,28 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from ivr.flow.model import Bucket, Flow
-from ivr.flow.phrasing import mask, padded, phrase_score
+from ivr.flow.phrasing import TOWN_MARK, mask, padded, phrase_score
 from ivr.flow.text import find_phrases, fuzzy_phrase, normalize
+from ivr.flow.towns import named_town
 
 COURTESY = ("thanks", "thank you", "thank you so much", "thx", "ty", "ok thanks", "okay thanks",
             "bye", "goodbye", "good bye", "that is all", "that is it", "great thanks", "cheers",
             "perfect thanks", "got it thanks", "ok", "okay", "cool", "great")
 
 
-def classify(flow: Flow, text: str) -> tuple[str, float] | None:
-    """The best bucket for `text` and a confidence 0..1, or None when nothing fits."""
+def classify(flow: Flow, text: str,
+             params: Mapping[str, Any] | None = None) -> tuple[str, float] | None:
+    """The best bucket for `text` and a confidence 0..1, or None when nothing fits.
+
+    `params` (the business's) give a bucket with `places:` its towns, for pairs on `town`.
+    """
     message = padded(text)
     scores: dict[str, float] = {}
     for name, bucket in flow.buckets.items():
-        score = bucket_score(bucket, message)
+        here = message
+        if bucket.places and named_town(text, _towns(params, bucket.places)) is not None:
+            here = f"{message}{TOWN_MARK} "
+        score = bucket_score(bucket, here)
         if score:
             scores[name] = score
     if scores:
@@ -43,6 +51,11 @@ def classify(flow: Flow, text: str) -> tuple[str, float] | None:
     if fuzzy[0] >= 0.85:
         return fuzzy[1], round(fuzzy[0] * 0.9, 2)
     return None
+
+
+def _towns(params: Mapping[str, Any] | None, key: str) -> list[str]:
+    towns = (params or {}).get(key)
+    return [str(t) for t in towns] if isinstance(towns, list) else []
 
 
 def bucket_score(bucket: Bucket, message: str) -> float:

@@ -187,7 +187,8 @@ def _bucket(check: _Checker, name: str, node: Any, slots: dict[str, Slot], skill
     if places is not None and (not isinstance(places, str) or not places.strip()):
         check.add(node, "places", f"{what}: places names a params key listing towns, "
                                   f"e.g. service_area")
-    pairs = parse_pairs(check, node["pairs"], vocabulary, what) if "pairs" in node else ()
+    pairs = (parse_pairs(check, node["pairs"], vocabulary, what, town=bool(places))
+             if "pairs" in node else ())
     return Bucket(name=name, route=route, skill=str(node.get("skill", skill)),
                   phrases=_strings(node.get("phrases")), digit=str(node.get("digit", "")),
                   label=str(node.get("label", "")),

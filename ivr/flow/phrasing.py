@@ -16,6 +16,11 @@ from typing import Any, Protocol
 
 from ivr.flow.text import normalize
 
+#: The group a bucket with `places:` may use in its pairs: "a town is named" (see towns.py).
+TOWN = "town"
+#: How a named town shows in the text pairs are matched against (never a typed word).
+TOWN_MARK = "@town"
+
 
 @dataclass(frozen=True)
 class Pair:
@@ -91,9 +96,10 @@ def parse_vocabulary(check: Reporter, node: Any) -> dict[str, tuple[str, ...]]:
 
 
 def parse_pairs(check: Reporter, node: Any, vocabulary: Mapping[str, tuple[str, ...]],
-                what: str) -> tuple[Pair, ...]:
+                what: str, town: bool = False) -> tuple[Pair, ...]:
     """`pairs:` — each a list of two or more groups (a vocabulary set name or a list of
-    phrases), or `{match: [...], weight: N}`."""
+    phrases), or `{match: [...], weight: N}`. With `town` (a bucket with `places:`), the group
+    `town` means "the message names a town"."""
     if not isinstance(node, list):
         check.add(node, None, f"{what}: pairs is a list of word-pair rules")
         return ()
@@ -118,6 +124,8 @@ def parse_pairs(check: Reporter, node: Any, vocabulary: Mapping[str, tuple[str, 
         for j, item in enumerate(items):
             if isinstance(item, list):
                 group = normalized(item)
+            elif town and str(item) == TOWN and TOWN not in vocabulary:
+                group = (TOWN_MARK,)
             elif str(item) in vocabulary:
                 group = vocabulary[str(item)]
             else:

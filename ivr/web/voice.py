@@ -1,7 +1,7 @@
 """Voice webhooks: the call comes in, each answer comes back, the call ends.
 
 `POST /voice/incoming` (a business number's Voice URL) and `POST /voice/status` (its status
-callback) are the contract; `/voice/gather`, `/voice/timeout`, `/voice/next`,
+callback) are the contract; `/voice/gather`, `/voice/timeout`, `/voice/next`, `/voice/listen`,
 `/voice/recorded` and `/voice/fallback` are the app's own callbacks, named in the TwiML it
 returns. Views only translate the carrier's form into calls on `ivr.voice`; every one is
 signature-checked, and every failure still answers TwiML that reaches a person or says a polite
@@ -11,6 +11,7 @@ word — a caller never hears "an application error has occurred".
 from __future__ import annotations
 
 import logging
+import math
 from collections.abc import Callable
 from functools import wraps
 from typing import Any
@@ -167,6 +168,8 @@ def _input_from_form() -> Input | None:
             confidence = float(request.form.get("Confidence", "") or 1.0)
         except ValueError:
             confidence = 0.0
+        if not math.isfinite(confidence):
+            confidence = 0.0
         return Input.speech(speech[:500], max(0.0, min(1.0, confidence)))
     return None
 
@@ -191,8 +194,7 @@ def next_step():
     runtime = _runtime()
     call_sid = _call_sid()
     business = _known(runtime)
-    return twiml(waiting(runtime, business, call_sid, _int_arg("turn"),
-                               _int_arg("wait", 0)))
+    return twiml(waiting(runtime, business, call_sid, _int_arg("turn"), _int_arg("wait", 0)))
 
 
 @bp.post("/voice/listen")

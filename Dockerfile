@@ -23,9 +23,12 @@ RUN pip install .
 ARG VOSK_MODEL=vosk-model-small-en-us-0.15
 RUN ivr models install "${VOSK_MODEL}" --dest /models
 
-# Flows and the example businesses; mount your own business configs over /app/config.
+# Flows and the example businesses. /app/config starts as a copy of the examples so the image
+# runs as built; docker-compose.yml mounts your ./config over it. A business file's
+# `flow: flows/x.yaml` resolves against /app, where the shipped flows live.
 COPY flows ./flows
 COPY examples ./examples
+COPY examples ./config
 
 RUN useradd --create-home --uid 10001 ivr \
     && mkdir -p /data/audio /data/var \
@@ -33,7 +36,7 @@ RUN useradd --create-home --uid 10001 ivr \
 USER ivr
 
 ENV IVR_VOSK_MODEL=/models/${VOSK_MODEL} \
-    IVR_CONFIG=/app/examples \
+    IVR_CONFIG=/app/config \
     IVR_AUDIO_DIR=/data/audio \
     IVR_VAR_DIR=/data/var
 

@@ -3,8 +3,9 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
-SYSPKGS_DEMO := espeak-ng redis-server
-SYSPKGS_TEST := espeak-ng redis-server chromium sox
+# python3-venv: Debian's python3 cannot make a venv without it; libgomp1: the vosk wheel needs it.
+SYSPKGS_DEMO := python3-venv espeak-ng redis-server libgomp1
+SYSPKGS_TEST := $(SYSPKGS_DEMO) chromium sox
 
 .PHONY: demo test bench lint sysdeps sysdeps-test venv clean serve
 

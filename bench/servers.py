@@ -68,9 +68,11 @@ class Product:
 
 
 @contextmanager
-def product_server(extra_env: dict[str, str] | None = None, worker: bool = False):
+def product_server(extra_env: dict[str, str] | None = None, worker: bool = False,
+                   log: Path | None = None):
     """Yields a `Product` (url, carrier, redis_url, redis_pid, proc) of a running `ivr serve`
-    (and, with `worker`, an `ivr worker` beside it) and stops everything afterwards."""
+    (and, with `worker`, an `ivr worker` beside it) and stops everything afterwards.
+    The servers' output goes to `log` when given (else nowhere)."""
     with tempfile.TemporaryDirectory() as tmp:
         redis_server = EmbeddedRedis(Path(tmp) / "redis", persist=False).start()
         carrier = Carrier(ACCOUNT_SID, AUTH_TOKEN).start()
@@ -82,13 +84,14 @@ def product_server(extra_env: dict[str, str] | None = None, worker: bool = False
                    IVR_CONFIG=str(PROJECT_ROOT / "examples"), IVR_VAR_DIR=str(Path(tmp) / "var"),
                    IVR_AUDIO_DIR=str(Path(tmp) / "audio"), IVR_VOSK_MODEL=str(Path(tmp) / "none"))
         env.update(extra_env or {})
+        out = open(log, "ab") if log else subprocess.DEVNULL  # noqa: SIM115 - closed below
         proc = subprocess.Popen(
             [sys.executable, "-m", "ivr.cli", "serve", "--port", str(port),
              "--workers", str(WORKERS), "--threads", str(THREADS)],
-            env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, cwd=PROJECT_ROOT)
+            env=env, stdout=out, stderr=out, cwd=PROJECT_ROOT)
         jobs = subprocess.Popen(
-            [sys.executable, "-m", "ivr.cli", "worker"], env=env, stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL, cwd=PROJECT_ROOT) if worker else None
+            [sys.executable, "-m", "ivr.cli", "worker"], env=env, stdout=out, stderr=out,
+            cwd=PROJECT_ROOT) if worker else None
         try:
             _wait_up(url + "/healthz")
             carrier.connect(app_url=url, public_url=url)
@@ -99,6 +102,8 @@ def product_server(extra_env: dict[str, str] | None = None, worker: bool = False
                 if running is not None:
                     stop(running)
             redis_server.stop()
+            if log:
+                out.close()  # type: ignore[union-attr]
 
 
 def stop(proc: subprocess.Popen) -> None:

@@ -86,8 +86,12 @@ def business_keys(runtime: Runtime, business: str | None = None) -> list[str]:
         return sorted(known)
     wanted = business.strip().lower()
     found = [key for key, name in known.items() if wanted in (key.lower(), name.lower())]
+    like = runtime.directory.named_like(business)
+    if not found and like is not None:  # "hvac" for Polar Bear HVAC, as the demo takes it
+        found = [like.key]
     if not found:
-        raise LookupError(f"no business called '{business}'")
+        raise LookupError(f"no business called '{business}' (known: "
+                          f"{', '.join(sorted(known.values()))})")
     return found
 
 

@@ -19,6 +19,7 @@ import phonenumbers
 from ivr.flow.clock import holiday_problems
 from ivr.flow.context import Order
 from ivr.flow.errors import ConfigError, Problem
+from ivr.flow.loader import is_flow_document
 from ivr.flow.yamlsrc import line_of, parse, plain
 
 #: Keys a business file may carry (DESIGN.md's contract plus our extensions).
@@ -127,7 +128,11 @@ def load_business(path: Path) -> Business:
     """Parse and validate one business file; raises ConfigError listing every problem."""
     path = Path(path)
     file = str(path)
-    node = parse(path.read_text(encoding="utf-8"), file)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigError([Problem(file, 1, f"cannot read: {exc}")]) from exc
+    node = parse(text, file)
     problems: list[Problem] = []
 
     def problem(key: Any, message: str, parent: Any = node) -> None:
@@ -178,6 +183,7 @@ def load_business(path: Path) -> Business:
             problem("flow", f"flow: file '{node['flow']}' not found")
 
     staff: list[Staff] = []
+    named: set[str] = set()  # every staff name, even one whose phone is wrong (reported once)
     if not isinstance(node["staff"], list):
         problem("staff", "staff: a list of {name, phone, skills}")
     else:
@@ -185,13 +191,14 @@ def load_business(path: Path) -> Business:
             if not isinstance(entry, dict) or "name" not in entry or "phone" not in entry:
                 problem(i, "staff: each entry needs name and phone", node["staff"])
                 continue
+            named.add(str(entry["name"]))
             phone = e164(str(entry["phone"]))
             if phone is None:
                 problem(i, f"staff: '{entry['phone']}' is not a phone number", node["staff"])
                 continue
             skills = entry.get("skills", [])
             staff.append(Staff(str(entry["name"]), phone, tuple(str(s) for s in skills)))
-    names = {s.name for s in staff}
+    names = named
     on_call: list[OnCallEntry] = []
     if not isinstance(node["on_call"], list):
         problem("on_call", "on_call: a list of {staff: NAME, when: {...}}")
@@ -265,6 +272,14 @@ class Directory:
     def by_key(self, key: str) -> Business | None:
         return self._by_key.get(key)
 
+    def named_like(self, text: str) -> Business | None:
+        """The one business whose name or key contains `text` ("hvac", "hartley"), else None:
+        what a person types at the command line."""
+        wanted = text.strip().lower()
+        found = [b for b in self._by_key.values()
+                 if wanted and (wanted in b.name.lower() or wanted in b.key)]
+        return found[0] if len(found) == 1 else None
+
     def __iter__(self) -> Iterator[Business]:
         return iter(self._by_key.values())
 
@@ -273,27 +288,48 @@ class Directory:
 
 
 def business_files(path: Path) -> list[Path]:
+    """The business files at `path`: the file itself, or a directory's *.yaml files other than
+    flows (a business may keep its own flow beside its config)."""
     path = Path(path)
     if path.is_dir():
-        return sorted(p for p in path.iterdir() if p.suffix in (".yaml", ".yml"))
+        return sorted(p for p in path.iterdir()
+                      if p.suffix in (".yaml", ".yml") and not _is_flow_file(p))
     return [path]
+
+
+def _is_flow_file(path: Path) -> bool:
+    try:
+        return is_flow_document(parse(path.read_text(encoding="utf-8"), str(path)))
+    except (ConfigError, OSError, UnicodeDecodeError):
+        return False  # load_business reports it
+
+
+def numbers_line(file: Path) -> int:
+    """The line of a (valid) business file's `numbers:` key."""
+    return line_of(parse(Path(file).read_text(encoding="utf-8"), str(file)), "numbers")
 
 
 def load_directory(path: Path) -> Directory:
     """Load one business file or a directory of them; every problem in every file is raised."""
+    from ivr.checks import param_problems  # checks reads business configs too
+
     problems: list[Problem] = []
     businesses: list[Business] = []
     seen: dict[str, str] = {}
+    if not Path(path).exists():
+        raise ConfigError([Problem(str(path), 1, "no such business config file or directory "
+                                                 "(IVR_CONFIG)")])
     for file in business_files(path):
         try:
             business = load_business(file)
         except ConfigError as exc:
             problems.extend(exc.problems)
             continue
+        problems.extend(param_problems(file, dict(business.params)))
         for number in business.numbers:
             if number in seen:
-                problems.append(Problem(str(file), 1, f"numbers: {number} already belongs to "
-                                        f"{seen[number]}"))
+                problems.append(Problem(str(file), numbers_line(file), f"numbers: {number} "
+                                        f"already belongs to {seen[number]}"))
             seen[number] = business.name
         businesses.append(business)
     if not businesses and not problems:

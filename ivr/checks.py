@@ -49,13 +49,20 @@ def check_business(path: Path) -> list[Problem]:
         flow = load_flow(business.flow_path)
     except ConfigError as exc:
         return list(exc.problems)
-    node = parse(path.read_text(encoding="utf-8"), str(path))
+    return param_problems(path, business.params, flow)
+
+
+def param_problems(path: Path, values: dict[str, Any], flow: Flow | None = None
+                   ) -> list[Problem]:
+    """Params of the wrong kind, each on its line; given `flow`, also params it reads but the
+    business lacks. (`ivr serve` refuses the first kind at start; `flows check` reports both.)"""
+    node = parse(Path(path).read_text(encoding="utf-8"), str(path))
     params = node.get("params") if isinstance(node.get("params"), dict) else {}
     line = line_of(node, "params") if "params" in node else 1
-    problems = [Problem(str(path), line, f"params: '{name}' is read by flow '{flow.name}' but "
-                                         f"not set")
-                for name in sorted(_params_read(flow)) if name not in business.params]
-    for key, value in business.params.items():
+    problems = [] if flow is None else [
+        Problem(str(path), line, f"params: '{name}' is read by flow '{flow.name}' but not set")
+        for name in sorted(_params_read(flow)) if name not in values]
+    for key, value in values.items():
         message = _param_problem(key, value)
         if message:
             problems.append(Problem(str(path), line_of(params, key, line), message))

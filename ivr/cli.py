@@ -16,13 +16,36 @@ def not_yet(what: str) -> None:
     sys.exit(2)
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class _Main(click.Group):
+    """The command group: a broken business config or a missing redis-server is one clear
+    message and exit 1 for every command, never a traceback."""
+
+    def invoke(self, ctx: click.Context) -> object:
+        from ivr.flow.errors import ConfigError
+        from ivr.redis_server import RedisServerError
+
+        try:
+            return super().invoke(ctx)
+        except ConfigError as exc:
+            click.echo(f"ivr: the business config has problems:\n{exc}", err=True)
+            sys.exit(1)
+        except RedisServerError as exc:
+            click.echo(f"ivr: {exc}", err=True)
+            sys.exit(1)
+
+
+@click.group(cls=_Main, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="ivr")
 def main() -> None:
-    """ivr: a self-hosted, voice-first phone and SMS front desk for small businesses."""
+    """ivr: a self-hosted, voice-first phone and SMS front desk for small businesses.
+
+    New here? `ivr demo` runs everything on this machine with the example businesses.
+    Settings come from the environment (TWILIO_ACCOUNT_SID, TWILIO_AUTH_TOKEN, IVR_API_TOKEN,
+    IVR_PUBLIC_URL, REDIS_URL, IVR_CONFIG, ...): see the README's Configuration table.
+    """
 
 
-@main.command()
+@main.command(short_help="Run the web app (webhooks, media streams, API, dashboard).")
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=5000, show_default=True, type=int)
 @click.option("--threads", default=32, show_default=True, type=int,
@@ -46,7 +69,7 @@ def worker(burst: bool) -> None:
     run_worker(Settings.from_env(), burst=burst)
 
 
-@main.command()
+@main.command(short_help="Everything on loopback, and you at the terminal.")
 @click.option("--script", type=click.Path(exists=True, dir_okay=False, path_type=Path),
               help="read the session from a file instead of the terminal")
 def demo(script: Path | None) -> None:
@@ -56,14 +79,20 @@ def demo(script: Path | None) -> None:
     run_demo(script=script)
 
 
-@main.command()
+@main.command(short_help="Call or text a running ivr, or sit on call.")
 @click.option("--as", "role", type=click.Choice(["caller", "texter", "agent"]), default="caller",
               show_default=True)
 @click.option("--business", help="business name or number to reach (default: the first)")
 @click.option("--from", "from_", default="+15125550199", show_default=True,
-              help="the caller's number")
+              help="your number (as agent: default the business's first on-call staff)")
 def simulate(role: str, business: str | None, from_: str) -> None:
-    """Talk to a running `ivr serve` as a caller, texter or agent through the carrier simulator."""
+    """Talk to a running `ivr serve` as a caller, texter or agent through the carrier simulator.
+
+    Run the server with the same TWILIO_ACCOUNT_SID/TWILIO_AUTH_TOKEN and with TWILIO_API_BASE
+    set to a free loopback port (e.g. http://127.0.0.1:5056): this command serves Twilio's REST
+    API there, so the server's texts and calls reach you. IVR_PUBLIC_URL is the server's URL
+    (default http://127.0.0.1:5000).
+    """
     try:
         from ivr.sim.terminal import run_terminal
     except ModuleNotFoundError:
@@ -73,10 +102,10 @@ def simulate(role: str, business: str | None, from_: str) -> None:
 
 @main.group()
 def flows() -> None:
-    """Flow files: validate them."""
+    """Flows and business configs: check them before deploying."""
 
 
-@flows.command("check")
+@flows.command("check", short_help="Validate flows and business configs.")
 @click.argument("files", nargs=-1, required=True,
                 type=click.Path(exists=True, path_type=Path))
 def flows_check(files: tuple[Path, ...]) -> None:
@@ -96,7 +125,7 @@ def models() -> None:
     """Vosk speech models."""
 
 
-@models.command("install")
+@models.command("install", short_help="Install a Vosk model (NAME, URL or PATH).")
 @click.argument("source", required=False)
 @click.option("--dest", type=click.Path(path_type=Path), default=Path("models"), show_default=True)
 def models_install(source: str | None, dest: Path) -> None:
@@ -108,7 +137,7 @@ def models_install(source: str | None, dest: Path) -> None:
     install_cli(source, dest)
 
 
-@main.command()
+@main.command(short_help="The monthly review: metrics, unanswered questions.")
 @click.option("--since", help="ISO date/time (default: 30 days ago)")
 @click.option("--until", help="ISO date/time (default: now)")
 @click.option("--format", "fmt", type=click.Choice(["md", "html", "csv"]), default="md",
@@ -134,7 +163,7 @@ def oncall(business: str | None) -> None:
     oncall_cli(Settings.from_env(), business=business)
 
 
-@main.command()
+@main.command(short_help="Finished conversations as CSV or JSON lines.")
 @click.option("--since", help="ISO date/time")
 @click.option("--until", help="ISO date/time")
 @click.option("--format", "fmt", type=click.Choice(["csv", "jsonl"]), default="jsonl",

@@ -10,6 +10,8 @@ import atexit
 import logging
 
 import redis
+from redis.backoff import NoBackoff
+from redis.retry import Retry
 
 from ivr.config import Settings
 from ivr.logs import event
@@ -19,10 +21,15 @@ log = logging.getLogger("ivr.embedded")
 
 
 def _running(port: int) -> bool:
+    """Whether a Redis answers on `port` now. One try: redis-py's default retries with backoff
+    would make every command wait seconds on a stale port file."""
+    client = redis.Redis(port=port, socket_connect_timeout=0.3, retry=Retry(NoBackoff(), 0))
     try:
-        return bool(redis.Redis(port=port, socket_connect_timeout=0.3).ping())
+        return bool(client.ping())
     except redis.RedisError:
         return False
+    finally:
+        client.close()
 
 
 def ensure_redis(settings: Settings, stop_at_exit: bool = True) -> Settings:

@@ -69,6 +69,9 @@ def transcribe_answer(business_key: str, call_sid: str, turn: int, recording_url
         event("voice.transcribe_failed", log, logging.WARNING, business=business_key,
               sid=call_sid, turn=turn, error=type(exc).__name__)
         text, confidence = "", 0.0
+    else:
+        if business.delete_recordings:
+            delete_recording(runtime, business_key, recording_url)
     inp = Input.speech(text, confidence) if text else Input("no_match")
     if voice.advance(runtime, business, call_sid, turn, inp) is None:
         return "too_late"  # the caller was already put through to a person
@@ -85,6 +88,16 @@ def media_url(settings: Settings, recording_url: str) -> str:
     if not urlsplit(url).path.rsplit("/", 1)[-1].count("."):
         url = url.split("?", 1)[0] + ".wav"
     return url
+
+
+def delete_recording(runtime: Runtime, business_key: str, recording_url: str) -> None:
+    """Remove the caller's recorded answer from Twilio once transcribed (`delete_recordings`)."""
+    sid = urlsplit(recording_url).path.rsplit("/", 1)[-1].split(".", 1)[0]
+    try:
+        runtime.twilio.recordings(sid).delete()
+    except Exception as exc:  # noqa: BLE001 - logged for the operator; the caller moves on
+        event("voice.recording_delete_failed", log, logging.WARNING, business=business_key,
+              recording=sid, error=type(exc).__name__)
 
 
 def fetch_recording(settings: Settings, recording_url: str) -> bytes:

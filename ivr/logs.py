@@ -27,3 +27,5 @@ def event(name: str, logger: logging.Logger | None = None, level: int = logging.
 
 def configure(level: str = "INFO") -> None:
     logging.basicConfig(level=level, format="%(asctime)s %(levelname)s %(name)s %(message)s")
+    # twilio's client logs ten lines of headers per REST request at INFO: noise, and slow.
+    logging.getLogger("twilio.http_client").setLevel(logging.WARNING)

@@ -109,7 +109,7 @@ def oncall_cli(settings: Any, business: str | None = None) -> None:
 
     directory = load_directory(settings.config_path)
     if business:
-        chosen = find_business(directory, business)
+        chosen = find_business(directory, business) or directory.named_like(business)
         if chosen is None:
             raise click.ClickException(f"no business named {business!r}; known: "
                                        + ", ".join(b.name for b in directory))

@@ -18,7 +18,7 @@ def allow_inbound(store: Store, business: str, number: str, limit: int = INBOUND
                   window_s: int = WINDOW_S) -> bool:
     """True while `number` is within its allowance for this window."""
     key = store.key(business, "rate", number or "unknown")
-    pipe = store.redis.pipeline()
+    pipe = store.redis.pipeline(transaction=False)  # one round trip; no MULTI/EXEC needed
     pipe.incr(key)
     pipe.expire(key, window_s, nx=True)
     count, _ = pipe.execute()

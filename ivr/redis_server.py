@@ -58,7 +58,10 @@ class EmbeddedRedis:
             "--dir", str(self.directory), "--logfile", str(self.directory / "redis.log"),
             "--appendonly", "yes" if self.persist else "no", "--protected-mode", "yes",
         ]
-        self.process = subprocess.Popen(args, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        # Its own session: Ctrl-C at the terminal signals `ivr serve`/`ivr worker`, which then
+        # shut down cleanly while Redis still answers; `stop()` (atexit) ends it afterwards.
+        self.process = subprocess.Popen(args, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                                        start_new_session=True)
         client = redis.Redis(port=self.port, socket_connect_timeout=0.2)
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:

@@ -9,10 +9,12 @@ every core. Scale out with more web nodes behind a load balancer (the state is i
 from __future__ import annotations
 
 import sys
+import threading
 
 import click
 from gunicorn.app.base import BaseApplication
 
+from ivr.business import load_directory
 from ivr.config import Settings
 from ivr.embedded import ensure_redis
 from ivr.flow.errors import ConfigError
@@ -27,7 +29,8 @@ class _Gunicorn(BaseApplication):
 
     def load_config(self) -> None:
         for key, value in self.options.items():
-            self.cfg.set(key, value)
+            if key in self.cfg.settings:  # newer gunicorns have more (control_socket_disable)
+                self.cfg.set(key, value)
 
     def load(self):
         return self.application
@@ -40,8 +43,13 @@ def build_app(settings: Settings):
     try:
         return create_app(settings)
     except ConfigError as exc:
-        click.echo(str(exc), err=True)
-        sys.exit(1)
+        refuse(exc)
+
+
+def refuse(exc: ConfigError) -> None:
+    """Exit 1 naming every `file:line: problem` of a broken business config."""
+    click.echo(f"ivr serve: the business config has problems:\n{exc}", err=True)
+    sys.exit(1)
 
 
 def serve(settings: Settings, host: str, port: int, threads: int = 32, workers: int = 1) -> None:
@@ -50,10 +58,32 @@ def serve(settings: Settings, host: str, port: int, threads: int = 32, workers: 
     if missing:
         click.echo(f"ivr serve: set {', '.join(missing)} in the environment", err=True)
         sys.exit(1)
+    try:  # a broken business config is reported before anything starts
+        load_directory(settings.config_path)
+    except ConfigError as exc:
+        refuse(exc)
     settings = ensure_redis(settings)
     if not settings.public_url:
         settings = settings.with_(public_url=f"http://{host}:{port}")
     app = build_app(settings)
     _Gunicorn(app, {"bind": f"{host}:{port}", "worker_class": "gthread", "threads": threads,
                     "workers": workers, "timeout": 0, "accesslog": "-",
-                    "graceful_timeout": 10}).run()
+                    "graceful_timeout": 10, "post_fork": warm_each_worker(app),
+                    # no gunicornc socket: two nodes on one host would fight over its path
+                    "control_socket_disable": True}).run()
+
+
+def warm_each_worker(app):
+    """A gunicorn `post_fork` hook: each worker loads (or keeps) the speech model and warms it
+    on a thread of its own, so no worker's first caller waits seconds for it."""
+    model = app.extensions["ivr"].settings.vosk_model
+
+    def post_fork(_server, _worker) -> None:
+        if not model.is_dir():
+            return
+        from ivr.speech.vosk import warm_up
+
+        threading.Thread(target=warm_up, args=(model,), name="ivr-vosk-warm-up",
+                         daemon=True).start()
+
+    return post_fork

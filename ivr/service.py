@@ -37,7 +37,7 @@ log = logging.getLogger("ivr.service")
 #: A hook run for the actions of one step: (runtime, business, record, actions, channel_ref).
 Effect = Callable[["Runtime", Business, Record, list[Action], "Turn"], None]
 
-_flows: dict[tuple[Path, float], Flow] = {}
+_flows: dict[tuple[Path, float], Flow | Exception] = {}
 _parsing = threading.Lock()
 #: `handle(loaded=...)` not given: read the conversation from the store.
 _UNSET = object()
@@ -48,7 +48,8 @@ def flow_for(business: Business) -> Flow:
     """The business's flow, parsed once per file version.
 
     Parsing takes tens of milliseconds: under a lock, so the threads of a fresh web worker
-    that all take their first call at once parse it once, not once each.
+    that all take their first call at once parse it once, not once each. A file that fails to
+    load fails the same way until it changes, without being parsed again on every request.
     """
     key = (business.flow_path, business.flow_path.stat().st_mtime)
     flow = _flows.get(key)
@@ -56,7 +57,13 @@ def flow_for(business: Business) -> Flow:
         with _parsing:
             flow = _flows.get(key)
             if flow is None:
-                flow = _flows[key] = load_flow(business.flow_path)
+                try:
+                    flow = load_flow(business.flow_path)
+                except Exception as exc:  # noqa: BLE001 - kept and raised again below
+                    flow = exc
+                _flows[key] = flow
+    if isinstance(flow, Exception):
+        raise flow.with_traceback(None)  # tracebacks must not pile up on the kept one
     return flow
 
 
@@ -187,7 +194,8 @@ class Conversations:
         """Persist the record, and the live state unless the conversation ended."""
         self.runtime.store.save_turn(
             turn.record, channel, turn.key, None if turn.state.done else
-            {"record_id": turn.record["id"], "flow_state": turn.state.to_dict()})
+            {"record_id": turn.record["id"], "flow_state": turn.state.to_dict()},
+            index=turn.new)
 
     @staticmethod
     def _apply(record: Record, state: State, actions: list[Action], now: datetime) -> None:

@@ -102,26 +102,31 @@ class Store:
         self._queue_save(pipe, record)
         pipe.execute()
 
-    def _queue_save(self, pipe: Any, record: Record) -> None:
+    def _queue_save(self, pipe: Any, record: Record, index: bool = True) -> None:
         business = record["business_key"]
+        pipe.set(self.key(business, "conv", record["id"]), json.dumps(record))
+        if not index:
+            return
         started = parse_iso(record["started_at"])
         score = started.timestamp() if started else 0.0
-        pipe.set(self.key(business, "conv", record["id"]), json.dumps(record))
         pipe.zadd(self.key(business, "convs"), {record["id"]: score})
         pipe.zadd(self.key(business, "phone", record["caller"]), {record["id"]: score})
         pipe.hset(self.global_key("conv-business"), record["id"], business)
         pipe.sadd(self.global_key("businesses"), business)
 
     def save_turn(self, record: Record, channel: str, customer: str,
-                  state: dict[str, Any] | None, ttl: int = STATE_TTL_S) -> None:
+                  state: dict[str, Any] | None, ttl: int = STATE_TTL_S, *,
+                  index: bool = True) -> None:
         """Save the record and the live state (or drop it: None) in one round trip.
 
         The hot path of every webhook turn: one pipelined transaction instead of two calls.
+        `index=False` skips the indexes (by time, caller, id), which never change after a
+        conversation's first save (its start time and caller are fixed).
         """
         business = record["business_key"]
         key = self.key(business, "state", channel, customer)
         pipe = self.redis.pipeline()
-        self._queue_save(pipe, record)
+        self._queue_save(pipe, record, index)
         if state is None:
             pipe.delete(key)
         else:
@@ -181,8 +186,15 @@ class Store:
         pipe.expire(key, ttl)
         pipe.execute()
 
-    def get_call(self, business: str, call_sid: str) -> dict[str, Any]:
-        raw = self.redis.hgetall(self.key(business, "call", call_sid))
+    def get_call(self, business: str, call_sid: str, *fields: str) -> dict[str, Any]:
+        """A live call's facts ({} once it has ended); only `fields` when named (a question's
+        grammar is kilobytes of JSON that most readers never look at)."""
+        key = self.key(business, "call", call_sid)
+        if fields:
+            values = self.redis.hmget(key, fields)
+            return {k: json.loads(v) for k, v in zip(fields, values, strict=True)
+                    if v is not None}
+        raw = self.redis.hgetall(key)
         return {k.decode(): json.loads(v) for k, v in raw.items()}
 
     def claim_turn(self, business: str, call_sid: str, turn: int) -> bool:

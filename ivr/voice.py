@@ -176,7 +176,7 @@ def advance(runtime: Runtime, business: Business, call_sid: str, turn: int, inp:
     """Step the flow with the (already claimed) answer to `turn` and store the next TwiML;
     None when the call was already moved on without it (a hold that lasted too long)."""
     store = runtime.store
-    call = store.get_call(business.key, call_sid)
+    call = store.get_call(business.key, call_sid, "caller", "base", "turn")
     if not call:
         # The call already ended (or its facts expired): never open a new conversation.
         return polite_goodbye(voice_of(business), GOODBYE)

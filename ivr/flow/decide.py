@@ -16,7 +16,7 @@ from ivr.flow.handoff import Handoff
 from ivr.flow.intent import courtesy, faq_answer
 from ivr.flow.model import Bucket, Rule
 from ivr.flow.places import state_name, suggested_state
-from ivr.flow.rules import failed_rule, predicate_triggers
+from ivr.flow.rules import failed_rule, predicate_triggers, urgent_reason
 from ivr.flow.smalltalk import Kind, small_talk
 from ivr.flow.text import looks_like_question, normalize
 from ivr.flow.towns import named_town
@@ -50,10 +50,14 @@ class Decide(Handoff):
         if missing and answer is None:
             return self.ask_slot(missing)
         if bucket.route == "human":
-            self.reason(bucket.reason)
-            outcome = "qualified" if bucket.qualify else ("escalated" if bucket.urgent
+            why = urgent_reason(flow, bucket.name, text)
+            if why is not None:
+                state.extra["urgent"] = why
+            urgent = bucket.urgent or "urgent" in state.extra
+            self.reason(state.extra.get("urgent") or bucket.reason)
+            outcome = "qualified" if bucket.qualify else ("escalated" if urgent
                                                            else "transferred")
-            return self.hand_over(bucket.skill, bucket.urgent, outcome)
+            return self.hand_over(bucket.skill, urgent, outcome)
         if answer is None:
             answer = self.answer(bucket, text)
         if answer is not None:

@@ -43,10 +43,11 @@ def classify(flow: Flow, text: str,
         best = max(scores.values())
         winners = [n for n, s in scores.items() if s == best]
         return winners[0], (1.0 if len(winners) == 1 else 0.8)
+    # Single words were already repaired by the speller; only wordings can still be off.
     fuzzy: tuple[float, str] = (0.0, "")
     for name, bucket in flow.buckets.items():
-        for phrase in bucket.phrases:
-            if len(phrase) >= 5:
+        for phrase in bucket.keys:
+            if len(phrase) >= 8 and " " in phrase:
                 fuzzy = max(fuzzy, (fuzzy_phrase(text, phrase), name), key=lambda p: p[0])
     if fuzzy[0] >= 0.85:
         return fuzzy[1], round(fuzzy[0] * 0.9, 2)

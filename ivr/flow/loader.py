@@ -13,6 +13,15 @@ from typing import Any
 
 from ivr.flow.errors import ConfigError, Problem
 from ivr.flow.expr import SCOPES, parse_predicate, template_fields
+from ivr.flow.loadwords import (
+    normalized,
+    parse_ignore,
+    parse_pairs,
+    parse_urgent_if,
+    parse_vocabulary,
+    speller_for,
+    strings,
+)
 from ivr.flow.model import (
     AFTER_HOURS,
     ROUTES,
@@ -24,14 +33,6 @@ from ivr.flow.model import (
     Slot,
     Trigger,
 )
-from ivr.flow.phrasing import (
-    normalized,
-    parse_ignore,
-    parse_pairs,
-    parse_vocabulary,
-    vocabulary_words,
-)
-from ivr.flow.spelling import Speller
 from ivr.flow.yamlsrc import line_of, parse, plain
 
 FLOW_KEYS = {"name", "description", "greeting", "ask", "reprompt", "skill", "default_bucket",
@@ -41,7 +42,7 @@ SLOT_KEYS = {"type", "prompt", "reprompt", "label", "options", "pattern", "yes_p
 OPTION_KEYS = {"value", "label", "digit", "synonyms"}
 BUCKET_KEYS = {"route", "skill", "phrases", "digit", "label", "slots", "answer", "qualify",
                "after_hours", "urgent", "reason", "lookup", "faq", "description", "pairs",
-               "ignore", "places"}
+               "ignore", "places", "urgent_if"}
 RULE_KEYS = {"name", "when", "decline"}
 TRIGGER_KEYS = {"name", "phrases", "patterns", "when", "bucket", "skill", "urgent", "say",
                 "pairs", "ignore"}
@@ -84,14 +85,6 @@ class _Checker:
             self.add(node, key, f"{what}: unknown template name '{{{name}}}'")
 
 
-def _strings(value: Any) -> tuple[str, ...]:
-    if value is None:
-        return ()
-    if isinstance(value, str):
-        return (value,)
-    return tuple(str(v) for v in value)
-
-
 def _slot(check: _Checker, name: str, node: Any, parent: Any) -> Slot | None:
     what = f"slot '{name}'"
     if not isinstance(node, dict):
@@ -115,15 +108,15 @@ def _slot(check: _Checker, name: str, node: Any, parent: Any) -> Slot | None:
             check.add(entry, "digit", f"{what}: digit '{digit}' repeated or not one key")
         digits.add(digit)
         options.append(Option(str(entry["value"]), str(entry.get("label", entry["value"])), digit,
-                              _strings(entry.get("synonyms"))))
+                              strings(entry.get("synonyms"))))
     if kind == "choice" and not options:
         check.add(node, None, f"{what}: a choice slot needs options")
     pattern = check.regex(node, "pattern", node["pattern"], what) if node.get("pattern") else None
     return Slot(name=name, type=kind, prompt=str(node.get("prompt", "")),
                 reprompt=str(node.get("reprompt", "")), options=tuple(options),
                 label=str(node.get("label", name.replace("_", " "))), pattern=pattern,
-                yes_phrases=_strings(node.get("yes_phrases")),
-                no_phrases=_strings(node.get("no_phrases")),
+                yes_phrases=strings(node.get("yes_phrases")),
+                no_phrases=strings(node.get("no_phrases")),
                 unprompted=bool(node.get("unprompted", True)))
 
 
@@ -187,18 +180,20 @@ def _bucket(check: _Checker, name: str, node: Any, slots: dict[str, Slot], skill
     if places is not None and (not isinstance(places, str) or not places.strip()):
         check.add(node, "places", f"{what}: places names a params key listing towns, "
                                   f"e.g. service_area")
-    pairs = (parse_pairs(check, node["pairs"], vocabulary, what, town=bool(places))
-             if "pairs" in node else ())
+    pairs = parse_pairs(check, node, vocabulary, what, town=bool(places))
     return Bucket(name=name, route=route, skill=str(node.get("skill", skill)),
-                  phrases=_strings(node.get("phrases")), digit=str(node.get("digit", "")),
+                  phrases=strings(node.get("phrases")), digit=str(node.get("digit", "")),
                   label=str(node.get("label", "")),
-                  slots=tuple(s for s in _strings(node.get("slots")) if s in slots),
+                  slots=tuple(s for s in strings(node.get("slots")) if s in slots),
                   answer=str(node.get("answer", "")), qualify=tuple(rules), after_hours=after,
                   urgent=bool(node.get("urgent", False)), reason=str(node.get("reason", name)),
                   lookup=lookup, faq=str(node.get("faq", "")), pairs=pairs,
-                  ignore=parse_ignore(check, node.get("ignore"), what),
-                  keys=normalized(_strings(node.get("phrases"))),
-                  places=str(places) if isinstance(places, str) else "")
+                  ignore=parse_ignore(check, node, what),
+                  keys=normalized(strings(node.get("phrases"))),
+                  places=str(places) if isinstance(places, str) else "",
+                  urgent_if=parse_urgent_if(check, node, vocabulary, what)
+                  if "urgent_if" in node else None)
+
 
 
 def _trigger(check: _Checker, i: int, node: Any, slots: dict[str, Slot],
@@ -223,15 +218,14 @@ def _trigger(check: _Checker, i: int, node: Any, slots: dict[str, Slot],
         check.add(node, "bucket", f"{what}: names unknown bucket '{bucket}'")
     if node.get("say"):
         check.refs(node, "say", str(node["say"]), slots, what)
-    return Trigger(name=str(node["name"]), phrases=_strings(node.get("phrases")),
+    return Trigger(name=str(node["name"]), phrases=strings(node.get("phrases")),
                    patterns=tuple(patterns), when=str(node.get("when", "")),
                    bucket=str(bucket) if bucket else None,
                    skill=str(node["skill"]) if node.get("skill") else None,
                    urgent=bool(node.get("urgent", False)), say=str(node.get("say", "")),
-                   pairs=parse_pairs(check, node["pairs"], vocabulary, what)
-                   if "pairs" in node else (),
-                   ignore=parse_ignore(check, node.get("ignore"), what),
-                   keys=normalized(_strings(node.get("phrases"))))
+                   pairs=parse_pairs(check, node, vocabulary, what),
+                   ignore=parse_ignore(check, node, what),
+                   keys=normalized(strings(node.get("phrases"))))
 
 
 def parse_flow(text: str, file: str) -> Flow:
@@ -245,7 +239,7 @@ def parse_flow(text: str, file: str) -> Flow:
         if not node.get(key):
             check.add(node, None, f"flow: missing prompt '{key}'")
     skill = str(node.get("skill", "intake"))
-    vocabulary = parse_vocabulary(check, node.get("vocabulary"))
+    vocabulary = parse_vocabulary(check, node)
     slot_nodes = node.get("slots") or {}
     slots = {str(k): s for k, v in slot_nodes.items()
              if (s := _slot(check, str(k), v, slot_nodes))}
@@ -285,18 +279,8 @@ def parse_flow(text: str, file: str) -> Flow:
                 messages={str(k): str(v) for k, v in messages.items()},
                 default_bucket=str(default) if default else None, skill=skill,
                 min_confidence=min_confidence, source=file, vocabulary=vocabulary,
-                speller=Speller(_words(vocabulary, buckets, slots, triggers)))
+                speller=speller_for(vocabulary, buckets, slots, triggers))
 
-
-def _words(vocabulary: dict[str, tuple[str, ...]], buckets: dict[str, Bucket],
-           slots: dict[str, Slot], triggers: list[Trigger]) -> set[str]:
-    """Every word the flow's phrases use, for repairing typos towards them."""
-    lists = [b.phrases for b in buckets.values()] + [t.phrases for t in triggers]
-    lists += [p for s in slots.values() for p in (s.yes_phrases, s.no_phrases)]
-    lists += [o.phrases for s in slots.values() for o in s.options]
-    lists += [g for item in (*buckets.values(), *triggers) for pair in item.pairs
-              for g in pair.groups]
-    return vocabulary_words(vocabulary, *lists)
 
 
 def load_flow(path: Path | str) -> Flow:

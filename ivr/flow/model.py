@@ -144,6 +144,8 @@ class Bucket:
         faq: a params key holding [{keywords, answer}] entries to answer from.
         pairs / ignore / keys: as on `Trigger`, for choosing this bucket.
         places: a params key listing towns served; a named town gets a yes or a kind no.
+        urgent_if: words that make this bucket urgent for this message (its `name` is the
+            reason recorded): "furnace" + "stopped working" is urgent, "loud noise" is not.
     """
 
     name: str
@@ -164,6 +166,7 @@ class Bucket:
     ignore: tuple[str, ...] = ()
     keys: tuple[str, ...] = ()
     places: str = ""
+    urgent_if: Trigger | None = None
 
 
 @dataclass(frozen=True)

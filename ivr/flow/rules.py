@@ -63,6 +63,14 @@ def phrase_triggers(flow: Flow, text: str) -> list[Fired]:
     return sorted(fired, key=lambda f: not f.urgent)
 
 
+def urgent_reason(flow: Flow, bucket: str | None, text: str) -> str | None:
+    """The reason `text` makes `bucket` urgent (its `urgent_if:`), or None."""
+    found = flow.buckets.get(bucket or "")
+    if found is None or found.urgent_if is None:
+        return None
+    return found.urgent_if.name if _matches(found.urgent_if, padded(text)) else None
+
+
 def _matches(trigger: Trigger, message: str) -> bool:
     if not (trigger.keys or trigger.pairs or trigger.patterns):
         return False

@@ -5,7 +5,7 @@ word is compared with the flow's vocabulary (every word of every phrase) and rep
 one it is a slip of. To keep ordinary words ordinary ("fine" must never become "fire"), only
 words of five letters or more are repaired, the first letter must agree, one edit is allowed
 (two from eight letters), a tie between two vocabulary words repairs nothing, and common words
-that are one slip from a flow word are left alone.
+that are one slip from a flow word are left alone. A plural of a flow word becomes the word.
 """
 
 from __future__ import annotations
@@ -54,7 +54,11 @@ class Speller:
         return found
 
     def _closest(self, low: str) -> str | None:
-        if len(low) < MIN_LENGTH or low in self.known or low in COMMON or not low.isalpha():
+        if low in self.known or not low.isalpha():
+            return None
+        if len(low) >= 4 and low.endswith("s") and low[:-1] in self.known:
+            return low[:-1]  # "heat pumps" is about a "heat pump"
+        if len(low) < MIN_LENGTH or low in COMMON:
             return None
         limit = 2 if len(low) >= 8 else 1
         best: tuple[int, str | None] = (limit + 1, None)

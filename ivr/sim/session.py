@@ -14,6 +14,7 @@ import re
 import sys
 from collections.abc import Iterable, Iterator
 from typing import TextIO
+from urllib.parse import urlsplit
 
 from ivr.business import Directory
 from ivr.sim.call import Call
@@ -21,17 +22,36 @@ from ivr.sim.carrier import Carrier
 from ivr.sim.wait import WaitTimeout, settle
 
 KEYS = re.compile(r"^[0-9*#]+$")
+PLAYED = re.compile(r"^\[play (\S+)\]$")
 DEFAULT_PERSON = "+15125550199"
 HELP = """commands:
   businesses                      list the businesses and their staff
   call [BUSINESS]                 call a business (name, key or number)
   text [BUSINESS] MESSAGE         text a business
-  seat NUMBER BEHAVIOUR           how a staff phone answers: accept pass no_answer busy
-                                  voicemail manual
-  agent NUMBER                    act as that staff phone (its next call is yours)
+  seat STAFF BEHAVIOUR            how a staff phone (name or number) answers: accept pass
+                                  no_answer busy voicemail manual
+  agent STAFF                     answer that staff phone yourself (its calls wait for you)
   wait [SECONDS]                  wait for texts and calls to arrive
   quit
 during a call: digits press keys, other words are speech, /silence, /message, /hangup"""
+
+
+def shown(heard: str) -> str:
+    """A heard line as a person would describe it: audio by what it is, not by its URL."""
+    match = PLAYED.match(heard)
+    if match is None:
+        return heard
+    path = urlsplit(match.group(1)).path
+    if "/transfer/audio/" in path:
+        return "(audio: the spoken summary of the conversation, as texted)"
+    if "hold" in path:
+        return "(hold music)"
+    return f"(audio: {path})"
+
+
+def indented(text: str, indent: str = "    ") -> str:
+    """A multi-line message with its later lines indented under the first."""
+    return text.replace("\n", "\n" + indent)
 
 
 def stdin_lines(prompt: str = "> ") -> Iterator[str]:
@@ -79,17 +99,19 @@ class Session:
             mine = number == self.person
             who = "" if mine else f"[{self.label(number)}] "
             for message in phone.inbox[self._shown_texts.get(number, 0):]:
-                self.emit(f"  {who}sms from {self.label(message.from_)}: {message.body}")
+                self.emit(f"  {who}sms from {self.label(message.from_)}: "
+                          f"{indented(message.body)}")
             self._shown_texts[number] = len(phone.inbox)
             for call in list(phone.calls):
                 start = self._shown_heard.get(call.sid, 0)
                 for line in call.heard[start:]:
-                    self.emit(f"  {who}hears: {line}")
+                    self.emit(f"  {who}hears: {shown(line)}")
                 self._shown_heard[call.sid] = len(call.heard)
-                peers = tuple(p.to if p.direction.startswith("outbound") else p.from_
-                              for p in call.peers)
+                peers = peer_numbers(call)
                 if mine and peers and peers != self._shown_peers.get(call.sid):
                     self.emit(f"  (you are now talking to {', '.join(map(self.label, peers))})")
+                    if self.call is None or self.call.ended:
+                        self.call = call  # a call back (after a text): what you type goes here
                 self._shown_peers[call.sid] = peers
 
     # --- input -----------------------------------------------------------------------------
@@ -150,6 +172,10 @@ class Session:
         self.after_action()
 
     def text(self, rest: str) -> None:
+        self.carrier.phone(self.person).text(*self.addressed(rest))
+
+    def addressed(self, rest: str) -> tuple[str, str]:
+        """(business number, message) from `[BUSINESS] MESSAGE` (no business: the first)."""
         target, _, body = rest.partition(" ")
         try:
             number = self.resolve(target)
@@ -157,7 +183,7 @@ class Session:
             number, body = self.resolve(None), rest
         if not body.strip():
             raise ValueError("nothing to text: text [BUSINESS] MESSAGE")
-        self.carrier.phone(self.person).text(number, body.strip())
+        return number, body.strip()
 
     def in_call(self, line: str) -> bool:
         call = self.call
@@ -170,6 +196,12 @@ class Session:
             call.leave_message(timeout=self.timeout)
         elif KEYS.match(line):
             call.press(line, timeout=self.timeout)
+        elif call.peers:
+            # Talking to a person, not the bot: nothing listens for a Gather, so don't wait.
+            names = ", ".join(self.label(n) if n != self.person else f"the caller {n}"
+                              for n in peer_numbers(call))
+            self.emit(f"  (you say to {names}: {line})")
+            return True
         else:
             call.say(line, timeout=self.timeout)
         self.after_action()
@@ -184,6 +216,11 @@ class Session:
         self.report()
         if call.ended:
             self.emit(f"  (call ended: {call.status})")
+
+
+def peer_numbers(call: Call) -> tuple[str, ...]:
+    """The phone numbers of the people `call` is talking to right now."""
+    return tuple(p.to if p.direction.startswith("outbound") else p.from_ for p in call.peers)
 
 
 def take_call(session: Session, number: str, timeout: float) -> Call:

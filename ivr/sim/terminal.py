@@ -17,22 +17,51 @@ from collections.abc import Iterable
 from typing import TextIO
 from urllib.parse import urlsplit
 
+import requests
+
 from ivr.business import load_directory
 from ivr.config import Settings
 from ivr.sim.call import Call
 from ivr.sim.carrier import Carrier
+from ivr.sim.phone import BEHAVIOURS
 from ivr.sim.session import DEFAULT_PERSON, HELP, Session, stdin_lines, take_call
 from ivr.sim.wait import settle
 
 __all__ = ["AgentSession", "DemoSession", "Session", "run_terminal"]
 
+#: What `seat NUMBER BEHAVIOUR` promises, in words.
+SEATED = {
+    "accept": "will answer and press 1 to take the call",
+    "pass": "will answer and press 2 to pass",
+    "no_answer": "will not answer",
+    "busy": "will be busy",
+    "voicemail": "will let it go to their voicemail",
+    "manual": "will be answered by you (`agent NUMBER`)",
+}
+
+AGENT_HELP = """you are on call: the app's calls to your phone are yours to answer.
+  answer [SECONDS]                wait for the next call to your phone and answer it
+  text [BUSINESS] MESSAGE         a customer ({customer}) texts the business, e.g.
+                                  `text I smell gas`; escalations ring you
+  quit
+during a call: digits press keys (1 takes it), other words are speech, /hangup"""
+
 
 class AgentSession(Session):
     """The person is on-call staff: the app's next call to their number is theirs to drive."""
 
-    def __init__(self, carrier: Carrier, **kwargs: object) -> None:
+    def __init__(self, carrier: Carrier, customer: str = DEFAULT_PERSON,
+                 **kwargs: object) -> None:
         super().__init__(carrier, **kwargs)  # type: ignore[arg-type]
         carrier.seat(self.person, "manual")
+        #: Texts typed here come from this customer, so the escalation rings you, not them.
+        self.customer = customer if customer != self.person else "+15125550198"
+        answers_callbacks(carrier, self.customer)
+
+    def run(self, lines: Iterable[str] | None = None, echo: bool | None = None) -> None:
+        if lines is None:
+            self.emit(f"You are on call at {self.label(self.person)}. Type `help` for commands.")
+        super().run(lines, echo)
 
     def handle(self, line: str) -> bool:
         if self.call is None or self.call.ended:
@@ -43,9 +72,12 @@ class AgentSession(Session):
                 self.call = self.take_call(float(rest or 60))
                 self.after_action()
                 return True
-            return super().handle(line)
+            if word == "text":
+                self.carrier.phone(self.customer).text(*self.addressed(rest))
+                return True
+            self.emit(AGENT_HELP.format(customer=self.customer))
+            return True
         return self.in_call(line)
-
 
     def take_call(self, timeout: float) -> Call:
         return take_call(self, self.person, timeout)
@@ -58,6 +90,7 @@ class DemoSession(Session):
                  out: TextIO | None = None, person: str = DEFAULT_PERSON) -> None:
         super().__init__(carrier, load_directory(settings.config_path), out, person)
         self.lines = lines
+        answers_callbacks(carrier, person)
         for business in self.directory or ():
             for staff in business.staff:
                 if carrier.phone(staff.phone).behaviour is None:
@@ -78,13 +111,22 @@ class DemoSession(Session):
                 staff = ", ".join(f"{s.name} {s.phone}" for s in business.staff)
                 self.emit(f"  {business.name} ({business.key}) {', '.join(business.numbers)}"
                           f" — staff: {staff}")
-        elif word == "seat" and len(args) == 2:
-            self.carrier.seat(args[0], args[1])  # type: ignore[arg-type]
-            self.emit(f"  {self.label(args[0])} will {args[1].replace('_', ' ')}")
+        elif word == "seat" and len(args) >= 2:
+            number, behaviour = self.staff_number(" ".join(args[:-1])), args[-1]
+            if behaviour not in BEHAVIOURS:
+                raise ValueError(f"seat: behaviour is one of {', '.join(BEHAVIOURS)}")
+            self.carrier.seat(number, behaviour)  # type: ignore[arg-type]
+            self.emit(f"  {self.label(number)} {SEATED[behaviour]}")
         elif word == "agent" and args:
-            self.carrier.seat(args[0], "manual")
-            self.emit(f"  you now answer {self.label(args[0])}")
-            self.call = take_call(self, args[0], 60)
+            number = self.staff_number(rest)
+            self.carrier.seat(number, "manual")
+            ringing = [call for call in list(self.carrier.phone(number).calls) if not call.ended]
+            if not ringing:
+                self.emit(f"  {self.label(number)}'s calls are yours to answer now: text the "
+                          f"business (e.g. `text hvac I smell gas`), then `agent {rest}` again")
+                return True
+            self.emit(f"  you answer {self.label(number)}; /hangup when done")
+            self.call = ringing[-1]
             self.after_action()
         elif word == "wait":
             settle(lambda: sum(len(p.inbox) + len(p.calls)
@@ -95,6 +137,23 @@ class DemoSession(Session):
         else:
             return super().handle(line)
         return True
+
+    def staff_number(self, who: str) -> str:
+        """A staff phone from a number or a (first) name, e.g. `Dana` or `+15125550111`."""
+        who = who.strip()
+        if who.startswith("+"):
+            return who
+        for business in self.directory or ():
+            for staff in business.staff:
+                if who and who.lower() in staff.name.lower():
+                    return staff.phone
+        raise ValueError(f"no staff member called {who!r} (try `businesses`)")
+
+
+def answers_callbacks(carrier: Carrier, number: str) -> None:
+    """A customer's phone picks up when the app calls back (a texter's warm transfer)."""
+    if carrier.phone(number).behaviour is None:
+        carrier.seat(number, "accept", keys=())
 
 
 def loopback_port(api_base: str) -> int:
@@ -116,8 +175,12 @@ def run_terminal(settings: Settings, role: str = "caller", business: str | None 
     """
     out = out or sys.stdout
     if not settings.public_url:
-        raise SystemExit("ivr simulate: set IVR_PUBLIC_URL to the running ivr (e.g. "
-                         "http://127.0.0.1:5000)")
+        settings = settings.with_(public_url="http://127.0.0.1:5000")
+    try:
+        requests.get(f"{settings.public_url}/healthz", timeout=5).close()
+    except requests.RequestException:
+        raise SystemExit(f"ivr simulate: nothing answers at {settings.public_url}: start "
+                         "`ivr serve` first, or set IVR_PUBLIC_URL to where it runs") from None
     port = loopback_port(settings.api_base)
     carrier = Carrier(settings.account_sid or "AC" + "0" * 32,
                       settings.auth_token).start(port)
@@ -128,9 +191,14 @@ def run_terminal(settings: Settings, role: str = "caller", business: str | None 
     directory = load_directory(settings.config_path)
     try:
         if role == "agent":
+            if caller == DEFAULT_PERSON:  # not given: the first in the business's hunt
+                chosen = directory.by_number(Session(carrier, directory).resolve(business))
+                first = chosen.staff_named(chosen.on_call[0].staff) if chosen else None
+                caller = first.phone if first else caller
             AgentSession(carrier, directory=directory, out=out, person=caller).run(lines)
             return
         session = Session(carrier, directory, out, person=caller)
+        answers_callbacks(carrier, caller)
         for each in directory:
             for staff in each.staff:
                 carrier.seat(staff.phone, "accept")
@@ -144,3 +212,4 @@ def run_terminal(settings: Settings, role: str = "caller", business: str | None 
             session.run(lines)
     finally:
         carrier.stop()
+

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 import re
 import threading
 from collections.abc import Sequence
@@ -40,6 +41,22 @@ _pool: dict[Path, list[object]] = {}
 POOL_SIZE = 8
 _lock = threading.Lock()
 _RATE = re.compile(r"^--sample-frequency=(\d+)", re.MULTILINE)
+
+
+def _after_fork_in_child() -> None:
+    """A forked child (a gunicorn worker) starts with a fresh lock and no half-done warm-up.
+
+    `ivr serve` builds the app, which starts loading the model on a thread, and gunicorn then
+    forks its workers: a lock held by that thread at the fork would stay held in the child for
+    ever (the thread is not copied), hanging every call's first recogniser. A model fully loaded
+    before the fork is kept (copied with the process); one still loading is loaded again here.
+    """
+    global _lock
+    _lock = threading.Lock()
+    _warmed.intersection_update(_models)
+
+
+os.register_at_fork(after_in_child=_after_fork_in_child)
 
 
 class ModelMissing(RuntimeError):

@@ -117,18 +117,30 @@ def caller_safe(view: Callable[..., Any]) -> Callable[..., Any]:
     return wrapper
 
 
-def _known(runtime: Runtime) -> Business:
-    """The callback's business; an unknown one is a bad request (our URLs always carry it)."""
+def _callback() -> tuple[Runtime, Business, str]:
+    """Runtime, business and CallSid of one of our own callbacks; an unknown business is a
+    bad request (the URLs we hand Twilio always carry it)."""
+    runtime = _runtime()
+    call_sid = _call_sid()
     business = _business(runtime)
     if business is None:
         abort(400, description="unknown business")
-    return business
+    return runtime, business, call_sid
 
 
-@bp.post("/voice/incoming")
-@twilio_signed
-@caller_safe
+def voice_route(path: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """A POST route Twilio calls during a call: signature-checked, and failure-safe."""
+
+    def register(view: Callable[..., Any]) -> Callable[..., Any]:
+        return bp.post(path)(twilio_signed(caller_safe(view)))
+
+    return register
+
+
+@voice_route("/voice/incoming")
 def incoming():
+    """A call rings in: greet it and ask the first question (a number we don't serve hears a
+    polite message)."""
     runtime = _runtime()
     call_sid = _call_sid()
     business = _business(runtime)
@@ -140,14 +152,10 @@ def incoming():
     return twiml(voice.start_call(runtime, business, call_sid, caller, request.host_url))
 
 
-@bp.post("/voice/gather")
-@twilio_signed
-@caller_safe
+@voice_route("/voice/gather")
 def gather():
     """A Gather's answer: keypad digits, or typed/recognised speech (SpeechResult)."""
-    runtime = _runtime()
-    call_sid = _call_sid()
-    business = _known(runtime)
+    runtime, business, call_sid = _callback()
     turn = _int_arg("turn")
     inp = _input_from_form()
     if inp is None:
@@ -174,50 +182,34 @@ def _input_from_form() -> Input | None:
     return None
 
 
-@bp.post("/voice/timeout")
-@twilio_signed
-@caller_safe
+@voice_route("/voice/timeout")
 def timeout():
     """The Gather heard nothing: silence is this turn's answer (unless speech beat it)."""
-    runtime = _runtime()
-    call_sid = _call_sid()
-    business = _known(runtime)
+    runtime, business, call_sid = _callback()
     return twiml(voice.on_silence(runtime, business, call_sid, _int_arg("turn"),
                                   _int_arg("wait", 0)))
 
 
-@bp.post("/voice/next")
-@twilio_signed
-@caller_safe
+@voice_route("/voice/next")
 def next_step():
     """The step after turn N, once whoever answered it has stored it; else a short hold."""
-    runtime = _runtime()
-    call_sid = _call_sid()
-    business = _known(runtime)
+    runtime, business, call_sid = _callback()
     return twiml(waiting(runtime, business, call_sid, _int_arg("turn"), _int_arg("wait", 0)))
 
 
-@bp.post("/voice/listen")
-@twilio_signed
-@caller_safe
+@voice_route("/voice/listen")
 def listen():
     """Barge-in: the caller is talking over the prompt; keep listening without it."""
-    runtime = _runtime()
-    call_sid = _call_sid()
-    business = _known(runtime)
+    runtime, business, call_sid = _callback()
     return twiml(listening(runtime, business, call_sid, _int_arg("turn")))
 
 
-@bp.post("/voice/recorded")
-@twilio_signed
-@caller_safe
+@voice_route("/voice/recorded")
 def recorded():
     """Record mode: the spoken answer was recorded; transcribe it in the background."""
     from ivr.jobs_voice import enqueue_transcription
 
-    runtime = _runtime()
-    call_sid = _call_sid()
-    business = _known(runtime)
+    runtime, business, call_sid = _callback()
     turn = _int_arg("turn")
     recording = request.form.get("RecordingUrl", "").strip()
     if not recording:
@@ -227,13 +219,10 @@ def recorded():
     return twiml(waiting(runtime, business, call_sid, turn))
 
 
-@bp.post("/voice/fallback")
-@twilio_signed
-@caller_safe
+@voice_route("/voice/fallback")
 def fallback():
     """The outcome of a direct Dial to a person: done if they talked, else ring the next."""
-    runtime = _runtime()
-    business = _known(runtime)
+    runtime, business, _sid = _callback()
     if request.form.get("DialCallStatus") == "completed":
         return twiml(polite_goodbye(voice_of(business), "Goodbye."))
     base = base_of(runtime, host_url=request.host_url)

@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
+import pytest
+
 from ivr.flow.actions import Action, Ask, End, QueueFollowUp, Say, Transfer, Unanswered
 from ivr.flow.context import Context
 from ivr.flow.engine import step
@@ -79,3 +81,7 @@ class Chat:
         return [a.question for a in self.of(Unanswered)]
 
 
+def cases(table: dict[str, list[str]]) -> list:
+    """A {expected: [phrasings]} table as pytest params, each named "expected: phrasing"."""
+    return [pytest.param(key, text, id=f"{key}: {text}") for key, texts in table.items()
+            for text in texts]

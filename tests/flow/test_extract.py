@@ -44,7 +44,8 @@ def test_volunteered_representation_needs_clear_wording(law_slots):
     slot = law_slots["representation"]
     assert extract(slot, "no lawyer yet")[0] == "no"
     assert extract(slot, "I don't have a lawyer")[0] == "no"
-    assert extract(slot, "my lawyer quit")[0] == "yes"
+    assert extract(slot, "my lawyer is handling it")[0] == "yes"
+    assert extract(slot, "my lawyer quit")[0] == "no"  # nobody represents them any more
     assert extract(slot, "no") is None
     assert extract(slot, "no", asked=True)[0] == "no"
 

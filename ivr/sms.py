@@ -86,7 +86,7 @@ def converse(runtime: Runtime, business: Business, text: Text) -> list[str]:
         inp = Input.start(text.body)
     elif not text.body:
         inp = Input.silence()
-    elif text.body in menu(runtime, business, text.sender):
+    elif keyish(text.body) and text.body in menu(runtime, business, text.sender):
         inp = Input.digits(text.body)
     else:
         inp = Input.sms(text.body)
@@ -115,6 +115,12 @@ def follow_up_confirmation(runtime: Runtime, business: Business, record: Record)
     when = (record.get("followup") or {}).get("when") or expected_reply(
         business, runtime.clock())[1]
     return confirmation_text(business, when)
+
+
+def keyish(body: str) -> bool:
+    """Whether a text could pick a numbered option (menus are keyed by keypad keys): only
+    then is the last menu worth a look."""
+    return 0 < len(body) <= 3 and all(ch in "0123456789*#" for ch in body)
 
 
 def _menu_key(runtime: Runtime, business: Business, sender: str) -> str:

@@ -95,7 +95,9 @@ class Session:
 
     def report(self) -> None:
         """Print whatever anyone heard or received since the last report."""
-        for number, phone in list(self.carrier.phones.items()):
+        # Your own phone first: the reply to what you just did, then what staff received.
+        phones = sorted(list(self.carrier.phones.items()), key=lambda item: item[0] != self.person)
+        for number, phone in phones:
             mine = number == self.person
             who = "" if mine else f"[{self.label(number)}] "
             for message in phone.inbox[self._shown_texts.get(number, 0):]:

@@ -111,6 +111,9 @@ class DemoSession(Session):
                 staff = ", ".join(f"{s.name} {s.phone}" for s in business.staff)
                 self.emit(f"  {business.name} ({business.key}) {', '.join(business.numbers)}"
                           f" — staff: {staff}")
+                orders = business.load_orders()
+                if orders:  # something to ask the shop about
+                    self.emit(f"    orders on file: {', '.join(o.order_id for o in orders[:3])}")
         elif word == "seat" and len(args) >= 2:
             number, behaviour = self.staff_number(" ".join(args[:-1])), args[-1]
             if behaviour not in BEHAVIOURS:

@@ -25,6 +25,8 @@ PHRASINGS = {
         "there's a musty smell coming from the vents",
         "the condenser fan is not spinning",
         "can you send a technician to check my boiler",
+        "can someone service my furnace, it's making noise",
+        "my upstairs is hot and downstairs is cold",
     ],
     "complaint": [
         "your tech damaged my floor",
@@ -58,6 +60,9 @@ PHRASINGS = {
         "can you clean my ducts",
         "time for my furnace check up",
         "book a tuneup for my AC please",
+        "my AC needs to be serviced",
+        "I need my ducts cleaned",
+        "can you check my furnace before winter",
     ],
     "warranty": [
         "is my unit still under warranty",

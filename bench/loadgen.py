@@ -1,7 +1,9 @@
 """A small closed-loop load generator speaking Twilio's webhook protocol (signed form posts).
 
 Each worker thread plays one conversation at a time over a keep-alive connection: it posts a
-turn, reads the reply, and (for voice) follows the Gather action Twilio would post to next.
+turn, reads the reply, and (for voice) follows the Gather action Twilio would post to next and
+ends the call with Twilio's final status callback. Every post carries the signature and the
+idempotency token Twilio sends.
 Used by bench/webhooks.py and bench/soak.py against the product and against the floor.
 """
 

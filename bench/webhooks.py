@@ -62,8 +62,9 @@ def main(argv: list[str] | None = None) -> int:
     print()
     print(f"gunicorn gthread, 2 workers x 16 threads, {args.seconds:.0f} s per row; the load "
           "generator and the carrier simulator share the same 2 cores. Voice calls answer by "
-          "keypad; one in eight is an emergency that is warm-transferred (nobody seated to "
-          "answer, so it ends in voicemail, a text and a follow-up).")
+          "keypad (each webhook, including the final status callback, is a turn); one in eight "
+          "is an emergency that is warm-transferred (nobody seated to answer, so it ends in "
+          "voicemail, a text and a follow-up).")
     return 1 if errored else 0
 
 

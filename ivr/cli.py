@@ -117,7 +117,8 @@ def flows_check(files: tuple[Path, ...]) -> None:
         click.echo(str(problem))
     if problems:
         sys.exit(1)
-    click.echo(f"ok: {len(files)} file(s)")
+    checked = sum(len(list(f.glob("*.y*ml"))) if f.is_dir() else 1 for f in files)
+    click.echo(f"ok: {checked} file(s)")
 
 
 @main.group()

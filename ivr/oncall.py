@@ -104,7 +104,7 @@ def oncall_cli(settings: Any, business: str | None = None) -> None:
     """`ivr oncall [--business NAME]`: print who is on call now, in hunt order."""
     import click
 
-    from ivr.business import load_directory
+    from ivr.directory import load_directory
     from ivr.runtime import system_clock
 
     directory = load_directory(settings.config_path)

@@ -14,8 +14,8 @@ import threading
 import click
 from gunicorn.app.base import BaseApplication
 
-from ivr.business import load_directory
 from ivr.config import Settings
+from ivr.directory import load_directory
 from ivr.embedded import ensure_redis
 from ivr.flow.errors import ConfigError
 from ivr.logs import configure

@@ -14,11 +14,15 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from rapidfuzz import fuzz, process
+
 from ivr.flow.model import Bucket, Flow
 from ivr.flow.phrasing import TOWN_MARK, mask, padded, phrase_score
 from ivr.flow.text import find_phrases, fuzzy_phrase, normalize
 from ivr.flow.towns import named_town
 
+#: How close (0..1) a run of words must be to a multi-word phrase to count as it.
+FUZZY_CUTOFF = 0.85
 COURTESY = ("thanks", "thank you", "thank you so much", "thx", "ty", "ok thanks", "okay thanks",
             "bye", "goodbye", "good bye", "that is all", "that is it", "great thanks", "cheers",
             "perfect thanks", "got it thanks", "ok", "okay", "cool", "great")
@@ -43,15 +47,40 @@ def classify(flow: Flow, text: str,
         best = max(scores.values())
         winners = [n for n, s in scores.items() if s == best]
         return winners[0], (1.0 if len(winners) == 1 else 0.8)
-    # Single words were already repaired by the speller; only wordings can still be off.
-    fuzzy: tuple[float, str] = (0.0, "")
+    fuzzy = _fuzzy_bucket(flow, text)
+    if fuzzy is not None:
+        return fuzzy[1], round(fuzzy[0] * 0.9, 2)
+    return None
+
+
+def fuzzy_index(flow: Flow) -> dict[int, tuple[tuple[str, ...], tuple[str, ...]]]:
+    """Multi-word bucket phrases by their number of words: (phrases, owning buckets).
+
+    Single words are repaired by the speller before classifying, so only wordings ("tune upp",
+    "servise area") are left for the fuzzy fallback.
+    """
+    by_size: dict[int, tuple[list[str], list[str]]] = {}
     for name, bucket in flow.buckets.items():
         for phrase in bucket.keys:
             if len(phrase) >= 8 and " " in phrase:
-                fuzzy = max(fuzzy, (fuzzy_phrase(text, phrase), name), key=lambda p: p[0])
-    if fuzzy[0] >= 0.85:
-        return fuzzy[1], round(fuzzy[0] * 0.9, 2)
-    return None
+                phrases, owners = by_size.setdefault(len(phrase.split()), ([], []))
+                phrases.append(phrase)
+                owners.append(name)
+    return {size: (tuple(p), tuple(o)) for size, (p, o) in by_size.items()}
+
+
+def _fuzzy_bucket(flow: Flow, text: str) -> tuple[float, str] | None:
+    """(score 0..1, bucket) of the multi-word phrase closest to a run of the message's words."""
+    tokens = normalize(text).split()
+    best: tuple[float, str] | None = None
+    for size, (phrases, owners) in (flow.fuzzy or fuzzy_index(flow)).items():
+        for start in range(0, max(0, len(tokens) - size + 1)):
+            window = " ".join(tokens[start:start + size])
+            found = process.extractOne(window, phrases, scorer=fuzz.ratio,
+                                       score_cutoff=FUZZY_CUTOFF * 100)
+            if found is not None and (best is None or found[1] / 100 > best[0]):
+                best = (found[1] / 100, owners[found[2]])
+    return best
 
 
 def _towns(params: Mapping[str, Any] | None, key: str) -> list[str]:

@@ -13,6 +13,7 @@ from typing import Any
 
 from ivr.flow.errors import ConfigError, Problem
 from ivr.flow.expr import SCOPES, parse_predicate, template_fields
+from ivr.flow.intent import fuzzy_index
 from ivr.flow.loadwords import (
     normalized,
     parse_ignore,
@@ -273,13 +274,15 @@ def parse_flow(text: str, file: str) -> Flow:
         min_confidence = 0.6
     if check.problems:
         raise ConfigError(sorted(check.problems, key=lambda p: p.line))
-    return Flow(name=str(node.get("name") or Path(file).stem), greeting=str(node["greeting"]),
+    flow = Flow(name=str(node.get("name") or Path(file).stem), greeting=str(node["greeting"]),
                 ask=str(node["ask"]), reprompt=str(node.get("reprompt", node["ask"])),
                 buckets=buckets, slots=slots, triggers=tuple(triggers),
                 messages={str(k): str(v) for k, v in messages.items()},
                 default_bucket=str(default) if default else None, skill=skill,
                 min_confidence=min_confidence, source=file, vocabulary=vocabulary,
                 speller=speller_for(vocabulary, buckets, slots, triggers))
+    flow.fuzzy.update(fuzzy_index(flow))
+    return flow
 
 
 

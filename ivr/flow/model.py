@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Literal
 
 from ivr.flow.actions import Choice
@@ -199,6 +200,24 @@ class Flow:
     source: str = ""
     vocabulary: dict[str, tuple[str, ...]] = field(default_factory=dict)
     speller: Speller | None = field(default=None, compare=False, repr=False)
+    fuzzy: dict[int, tuple[tuple[str, ...], tuple[str, ...]]] = field(
+        default_factory=dict, compare=False, repr=False)  # see intent.fuzzy_index
+
+    @cached_property
+    def intent_grammar(self) -> tuple[str, ...]:
+        """What a recogniser listens for at the opening question: every bucket phrase and every
+        word of the vocabulary sets (so "furnace ... loud noise" can be heard), plus alarms."""
+        words = [p for b in self.buckets.values() for p in (*b.phrases, *b.keys)]
+        words += [p for group in self.vocabulary.values() for p in group]
+        return tuple(dict.fromkeys(w.lower() for w in (*words, *self.alarm_grammar)))
+
+    @cached_property
+    def alarm_grammar(self) -> tuple[str, ...]:
+        """Trigger phrases: the opening question must be able to hear "I smell gas". (Not added
+        to a slot's short grammar, where "fire" would be one slip from "five".)"""
+        words = [p for t in self.triggers for p in t.keys]
+        words += [p for t in self.triggers for pair in t.pairs for g in pair.groups for p in g]
+        return tuple(dict.fromkeys(w for w in words if not w.startswith("@")))
 
     def heard(self, text: str) -> str:
         """`text` with typos and mis-hearings of the flow's own words repaired."""

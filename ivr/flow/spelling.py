@@ -4,8 +4,9 @@ Texters mistype and recognisers mishear, but only words the flow knows matter, s
 word is compared with the flow's vocabulary (every word of every phrase) and replaced by the
 one it is a slip of. To keep ordinary words ordinary ("fine" must never become "fire"), only
 words of five letters or more are repaired, the first letter must agree, one edit is allowed
-(two from eight letters), a tie between two vocabulary words repairs nothing, and common words
-that are one slip from a flow word are left alone. A plural of a flow word becomes the word.
+(two from eight letters), a tie between two vocabulary words repairs nothing, and everyday
+English words (`ivr.flow.common_words`) are taken as meant ("change" never becomes "charge").
+A plural of a flow word becomes the word ("heat pumps" is about a "heat pump").
 """
 
 from __future__ import annotations
@@ -15,19 +16,17 @@ from collections.abc import Iterable
 
 from rapidfuzz.distance import OSA
 
+from ivr.flow.common_words import COMMON_WORDS
+
 #: Shortest word that is repaired; shorter words are too easily another real word.
 MIN_LENGTH = 5
-#: Everyday words one slip away from a shipped flow's vocabulary: never "repaired".
-_COMMON_WORDS = """
-hikes hires hides dives fives lines liner liked likes lived lives loved moves mover
-based bases baked bakes cases cared cares dated dates faced faces fixes named names
-noted notes paged pages rated rates saved saves sized sizes timed times tired tries
-turned burner wanted waited waits where there these those their three thing think
-thanks thank smile spell small smart start stand store storm story other order early
-month money might night right light sight fight still stuff sweet sweat wheat house
-horse hours hello world would could should about above after again along among
+#: A few everyday words beyond the frequency list that are one slip from a flow word.
+_EXTRA = """
+hikes hires hides dives fives liner bakes dated paged sized timed turned burner waits sweat
+wheat horse
 """
-COMMON = frozenset(_COMMON_WORDS.split())
+#: Everyday words one slip away from a shipped flow's vocabulary: never "repaired".
+COMMON = COMMON_WORDS | frozenset(_EXTRA.split())
 _WORD = re.compile(r"[A-Za-z][A-Za-z']*")
 
 

@@ -79,8 +79,7 @@ def ask(flow: Flow, state: State, ctx: Context, question: str, *, reprompt: bool
     grammar: tuple[str, ...] = ()
     if question == "intent":
         prompt = flow.reprompt if reprompt else flow.ask
-        grammar = tuple(dict.fromkeys(p.lower() for b in flow.buckets.values()
-                                      for p in b.phrases))
+        grammar = flow.intent_grammar
     elif question in flow.slots:
         slot = flow.slots[question]
         prompt = (slot.reprompt or slot.prompt) if reprompt else slot.prompt

@@ -94,27 +94,32 @@ class Session:
         return "you" if number == self.person else number
 
     def report(self) -> None:
-        """Print whatever anyone heard or received since the last report."""
-        # Your own phone first: the reply to what you just did, then what staff received.
-        phones = sorted(list(self.carrier.phones.items()), key=lambda item: item[0] != self.person)
-        for number, phone in phones:
-            mine = number == self.person
-            who = "" if mine else f"[{self.label(number)}] "
+        """Print whatever anyone heard or received since the last report: texts first (yours,
+        the reply to what you just did, then staff's), then what each call heard."""
+        phones = list(self.carrier.phones.items())
+        for number, phone in sorted(phones, key=lambda item: item[0] != self.person):
             for message in phone.inbox[self._shown_texts.get(number, 0):]:
-                self.emit(f"  {who}sms from {self.label(message.from_)}: "
+                self.emit(f"  {self.who(number)}sms from {self.label(message.from_)}: "
                           f"{indented(message.body)}")
             self._shown_texts[number] = len(phone.inbox)
+        for number, phone in phones:
             for call in list(phone.calls):
-                start = self._shown_heard.get(call.sid, 0)
-                for line in call.heard[start:]:
-                    self.emit(f"  {who}hears: {shown(line)}")
-                self._shown_heard[call.sid] = len(call.heard)
-                peers = peer_numbers(call)
-                if mine and peers and peers != self._shown_peers.get(call.sid):
-                    self.emit(f"  (you are now talking to {', '.join(map(self.label, peers))})")
-                    if self.call is None or self.call.ended:
-                        self.call = call  # a call back (after a text): what you type goes here
-                self._shown_peers[call.sid] = peers
+                self.report_call(number, call)
+
+    def who(self, number: str) -> str:
+        return "" if number == self.person else f"[{self.label(number)}] "
+
+    def report_call(self, number: str, call: Call) -> None:
+        start = self._shown_heard.get(call.sid, 0)
+        for line in call.heard[start:]:
+            self.emit(f"  {self.who(number)}hears: {shown(line)}")
+        self._shown_heard[call.sid] = len(call.heard)
+        peers = peer_numbers(call)
+        if number == self.person and peers and peers != self._shown_peers.get(call.sid):
+            self.emit(f"  (you are now talking to {', '.join(map(self.label, peers))})")
+            if self.call is None or self.call.ended:
+                self.call = call  # a call back (after a text): what you type goes here
+        self._shown_peers[call.sid] = peers
 
     # --- input -----------------------------------------------------------------------------
     def resolve(self, name: str | None) -> str:
@@ -164,6 +169,8 @@ class Session:
             self.dial(self.resolve(rest.strip() or None))
         elif word == "text":
             self.text(rest)
+        elif word.startswith("/") or KEYS.match(word):
+            self.emit("  (no call in progress: `call BUSINESS` first, `help` for commands)")
         else:
             self.emit(HELP)
         return True
@@ -190,6 +197,10 @@ class Session:
     def in_call(self, line: str) -> bool:
         call = self.call
         assert call is not None
+        if line in ("quit", "exit", "/quit"):  # leave the terminal: hang up first
+            call.hangup()
+            self.after_action()
+            return False
         if line in ("/hangup", "hangup"):
             call.hangup()
         elif line == "/silence":

@@ -19,8 +19,8 @@ from urllib.parse import urlsplit
 
 import requests
 
-from ivr.business import load_directory
 from ivr.config import Settings
+from ivr.directory import load_directory
 from ivr.sim.call import Call
 from ivr.sim.carrier import Carrier
 from ivr.sim.phone import BEHAVIOURS
@@ -207,9 +207,12 @@ def run_terminal(settings: Settings, role: str = "caller", business: str | None 
                 carrier.seat(staff.phone, "accept")
         number = session.resolve(business)
         if role == "texter":
-            texts = (stdin_lines() if lines is None else lines)
-            session.run((f"text {number} {line}" for line in texts
-                         if line.strip() not in ("quit", "exit")), echo=lines is not None)
+            typed = stdin_lines() if lines is None else lines
+            # Each line is a text, unless the business has called you back: then it is speech.
+            session.run((line if session.call is not None and not session.call.ended
+                         else f"text {number} {line}"
+                         for line in typed if line.strip() not in ("quit", "exit")),
+                        echo=lines is not None)
         else:
             session.dial(number)
             session.run(lines)

@@ -32,7 +32,9 @@ def twilio_request_is_signed() -> bool:
     if cached is not None:
         return cached
     settings = _runtime().settings
-    url = signed_url(settings.public_url, request.host_url, request.full_path)
+    # host_url is only needed without IVR_PUBLIC_URL (and werkzeug builds it at some cost)
+    url = signed_url(settings.public_url, "" if settings.public_url else request.host_url,
+                     request.full_path)
     params = request.form.to_dict() if request.method == "POST" else {}
     valid = is_valid(settings.auth_token, url, params, request.headers.get("X-Twilio-Signature"))
     request.environ[_SIGNED] = valid

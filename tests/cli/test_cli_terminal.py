@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import io
 
-from ivr.sim.terminal import AgentSession, DemoSession
+from ivr.redis_server import free_port
+from ivr.sim import LiveServer
+from ivr.sim.terminal import AgentSession, DemoSession, run_terminal
 
 POLAR = "+15125550200"
 ALEX = "+15125550211"
@@ -55,3 +57,29 @@ def test_in_the_demo_you_can_take_the_on_call_seat_and_answer_a_texter(
     assert "calls are yours to answer now" in seen  # nothing was ringing yet
     assert f"you answer Alex Kim {ALEX}" in seen
     assert f"(you say to the caller {CUSTOMER}: hello, Alex here)" in seen
+
+
+def test_quit_during_a_call_hangs_up_and_leaves(live_app, carrier, runtime):
+    out = io.StringIO()
+    DemoSession(runtime.settings, carrier, out=out).run(["call law", "quit", "businesses"])
+    seen = out.getvalue()
+    assert "(call ended: completed)" in seen
+    assert "Dana Ortiz +15125550111" not in seen  # `businesses` was never read
+
+
+def test_simulate_as_texter_lines_after_the_call_back_are_said_to_the_agent(app, runtime):
+    api_port, web_port = free_port(), free_port()
+    runtime.settings = runtime.settings.with_(api_base=f"http://127.0.0.1:{api_port}",
+                                              public_url=f"http://127.0.0.1:{web_port}")
+    runtime.close()  # the REST client now goes to the port `ivr simulate` serves
+    server = LiveServer(app, port=web_port).start()
+    out = io.StringIO()
+    try:
+        run_terminal(runtime.settings, role="texter", business="hvac",
+                     lines=["I smell gas", "hello Alex"], out=out)
+    finally:
+        server.stop()
+        runtime.close()
+    seen = out.getvalue()
+    assert f"[Alex Kim {ALEX}] sms from Polar Bear HVAC {POLAR}:" in seen  # the handoff
+    assert f"(you say to Alex Kim {ALEX}: hello Alex)" in seen

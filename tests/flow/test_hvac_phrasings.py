@@ -27,6 +27,9 @@ PHRASINGS = {
         "can you send a technician to check my boiler",
         "can someone service my furnace, it's making noise",
         "my upstairs is hot and downstairs is cold",
+        "the pilot light keeps going out",
+        "the thing on the wall, the thermostat, it just says low battery",
+        "um yeah so my uh furnace is making like a weird banging noise",
     ],
     "complaint": [
         "your tech damaged my floor",

@@ -9,7 +9,8 @@ MATTERS = {
     "divorce": ["my husband wants a divorce", "I'm getting devorced", "we're separating",
                 "my ex and I are splitting up", "I want to end my marriage",
                 "I was served with divorce papers yesterday",
-                "my wife left me and I need to file for divorce"],
+                "my wife left me and I need to file for divorce",
+                "i got served papers from my wife"],
     "custody": ["we need a parenting plan", "my wife won't let me see my kids",
                 "I want full custody of my daughter", "need help with visitation schedule",
                 "I want to move with my kids to another city", "custidy of my son"],
@@ -82,3 +83,13 @@ def test_volunteered_no_lawyer_without_an_apostrophe_is_not_a_decline(law):
     chat.send("divorce in Travis County, no rush, i dont have a lawyer, budget 8000 dollars")
     assert chat.state.slots["representation"] == "no"
     assert chat.outcome == "qualified"
+
+
+@pytest.mark.parametrize("text", ["I'm calling to schedule a consultation",
+                                  "my husband and I are done, I want out",
+                                  "my ex moved out of town and wants to take the kids"])
+def test_a_new_matter_without_its_name_still_starts_intake(law, text):
+    chat = law()
+    chat.send(text)
+    assert chat.state.bucket == "intake"
+    assert "didn't catch" not in chat.said

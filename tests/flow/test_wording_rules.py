@@ -142,6 +142,29 @@ def test_the_speller_repairs_slips_of_known_words(typed, meant):
     assert Speller({"furnace", "thermostat", "noise", "heater"}).repair(typed) == meant
 
 
-@pytest.mark.parametrize("word", ["fine", "turned", "hires", "furnace", "tile", "nose"])
+@pytest.mark.parametrize("word", ["fine", "turned", "hires", "furnace", "tile", "nose",
+                                  "change", "right"])
 def test_the_speller_leaves_real_and_short_words_alone(word):
-    assert Speller({"furnace", "fire", "burned", "hives", "noise"}).repair(word) is None
+    known = {"furnace", "fire", "burned", "hives", "noise", "charge", "fight"}
+    assert Speller(known).repair(word) is None
+
+
+def test_flows_check_reports_a_wording_mistake_with_file_and_line(tmp_path):
+    from click.testing import CliRunner
+
+    from ivr.cli import main
+
+    bad = tmp_path / "bakery.yaml"
+    bad.write_text(SHOP.replace("      - [cake, problem]", "      - [cake, problme]"))
+    result = CliRunner().invoke(main, ["flows", "check", str(bad)])
+    assert result.exit_code == 1
+    assert f"{bad}:12: bucket 'complaint': pair 1 names unknown phrase set 'problme'" \
+        in result.output
+
+
+def test_a_caller_at_the_opening_question_can_be_heard_saying_pair_words_and_alarms(hvac):
+    chat = hvac(channel="voice")
+    chat.call()
+    grammar = chat.ask.grammar
+    assert {"furnace", "loud", "thermostat", "blank", "smell gas", "carbon monoxide"} <= \
+        set(grammar)

@@ -196,7 +196,7 @@ class Carrier:
         params = {"AccountSid": self.account_sid, "ApiVersion": API_VERSION, **params}
         return self.webhooks.request(self.webhooks.absolute(path), params, method, signing)
 
-    def wait_for(self, condition: Callable[[], Any], timeout: float = 5.0,
+    def wait_for(self, condition: Callable[[], Any], timeout: float = 15.0,
                  what: str = "condition") -> Any:
         return wait_for(condition, timeout, what)
 

@@ -32,7 +32,7 @@ def record_of(runtime):
 
 def wait_for_record(carrier, runtime, test, what):
     return carrier.wait_for(lambda: (lambda r: r if test(r) else None)(record_of(runtime)),
-                            10, what)
+                            20, what)
 
 
 def test_whisper_tells_the_agent_the_details_and_why_before_they_take_the_call(

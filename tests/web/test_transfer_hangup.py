@@ -33,11 +33,11 @@ def test_caller_hanging_up_while_the_agent_rings_cancels_the_ringing_leg(live_ap
     call = escalate(carrier)  # nobody seated at Alex's number: it just rings
     alex = carrier.phone(ALEX)
     leg = alex.wait_for_call()
-    carrier.wait_for(lambda: leg.status == "ringing" or None, 5, "Alex's phone ringing")
+    carrier.wait_for(lambda: leg.status == "ringing" or None, 20, "Alex's phone ringing")
     call.hangup()
     leg.wait_until("canceled", 5)
     record = carrier.wait_for(lambda: (lambda r: r if r["outcome"] == "abandoned" else None)(
-        runtime.store.conversations(phone=CALLER)[-1]), 5, "abandoned outcome")
+        runtime.store.conversations(phone=CALLER)[-1]), 20, "abandoned outcome")
     assert record["transfer"]["accepted"] is False
     assert not carrier.phone(JO).calls  # the hunt stopped: nobody else was rung
 

@@ -14,7 +14,7 @@ def record_of(runtime):
 
 def wait_for_record(carrier, runtime, test, what):
     return carrier.wait_for(lambda: (lambda r: r if test(r) else None)(record_of(runtime)),
-                            10, what)
+                            20, what)
 
 
 def test_texted_emergency_calls_the_on_call_person_and_bridges_them_to_the_texter(

@@ -42,8 +42,9 @@ def versions() -> str:
         with contextlib.suppress(metadata.PackageNotFoundError):
             found.append(f"{name} {metadata.version(name)}")
     redis_v = subprocess.run(["redis-server", "--version"], capture_output=True, text=True)
+    server = next((w[2:] for w in redis_v.stdout.split() if w.startswith("v=")), "?")
     return f"Python {platform.python_version()}, " + ", ".join(found) + \
-        f", {redis_v.stdout.split(' ')[2] if redis_v.returncode == 0 else 'redis-server ?'}"
+        f", redis-server {server}"
 
 
 def main(argv: list[str] | None = None) -> int:

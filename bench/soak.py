@@ -10,7 +10,8 @@ keeps by design, so it is also reported per conversation).
 
 Exits non-zero on any error, or on unbounded growth: server RSS that still grows in the second
 half of the run by more than `LEAK_MB` and by more than half of what it grew in the first
-half (a warming process levels off, a leak does not), or Redis bytes per new conversation in
+half (a warming process levels off, a leak does not; medians of a few samples, over the
+processes alive at the start), or Redis bytes per new conversation in
 the second half more than twice the first half's. Run: `python -m bench.soak [--minutes 5]`.
 """
 
@@ -79,13 +80,22 @@ class Sample:
     worker_rss: int
     redis_bytes: int
     conversations: int
+    processes: int = 0
 
 
-def sample(served: Product, conn: redis.Redis, started: float) -> Sample:
+def sample(served: Product, conn: redis.Redis, started: float, web: list[int]) -> Sample:
+    """Memory now; `web` are the `ivr serve` processes alive at the start (gunicorn master,
+    workers, the TTS child), so a short-lived child caught by one sample is no false alarm."""
     convs = sum(conn.zcard(key) for key in conn.scan_iter("ivr:*:convs"))
     worker = rss_bytes([served.worker.pid]) if served.worker else 0
-    return Sample(time.monotonic() - started, rss_bytes(served.web_pids), worker,
-                  int(conn.info("memory")["used_memory"]), convs)
+    return Sample(time.monotonic() - started, rss_bytes(web), worker,
+                  int(conn.info("memory")["used_memory"]), convs, len(served.web_pids))
+
+
+def _around(samples: list[Sample], index: int, attr: str) -> int:
+    """The median of a few samples around `index` (one sample can catch a passing spike)."""
+    window = samples[max(0, index - 2):index + 3]
+    return int(statistics.median(getattr(s, attr) for s in window))
 
 
 def _leaks(start: int, middle: int, end: int) -> tuple[bool, float, float]:
@@ -124,18 +134,24 @@ def drive(target: Target, pacer: Pacer, minutes: Minutes, deadline: float, seed:
 def growth_verdict(samples: list[Sample]) -> tuple[bool, str, str]:
     """(leaking?, RSS line, Redis line) from the memory samples of the run."""
     first, middle, last = samples[0], samples[len(samples) // 2], samples[-1]
-    rss_leak, early, late = _leaks(first.rss, middle.rss, last.rss)
-    worker_leak, w_early, w_late = _leaks(first.worker_rss, middle.worker_rss, last.worker_rss)
+    mid, end = len(samples) // 2, len(samples) - 3
+    rss = [first.rss, _around(samples, mid, "rss"), _around(samples, end, "rss")]
+    wrss = [first.worker_rss, _around(samples, mid, "worker_rss"),
+            _around(samples, end, "worker_rss")]
+    rss_leak, early, late = _leaks(*rss)
+    worker_leak, w_early, w_late = _leaks(*wrss)
     per_conv = []
     for a, b in ((first, middle), (middle, last)):
         new = b.conversations - a.conversations
         per_conv.append((b.redis_bytes - a.redis_bytes) / new if new > 0 else 0.0)
     redis_leak = per_conv[0] > 0 and per_conv[1] > 2 * per_conv[0] + 4096
-    rss_line = (f"`ivr serve` RSS {first.rss / MB:.0f} MB at start, {middle.rss / MB:.0f} MB "
-                f"at half time, {last.rss / MB:.0f} MB at the end (first half {early:+.1f} MB, "
-                f"second half {late:+.1f} MB): {'GROWING' if rss_leak else 'levels off'}; "
-                f"`ivr worker` {first.worker_rss / MB:.0f} -> {middle.worker_rss / MB:.0f} -> "
-                f"{last.worker_rss / MB:.0f} MB ({w_early:+.1f}, {w_late:+.1f}): "
+    rss_line = (f"`ivr serve` RSS {rss[0] / MB:.0f} MB at start, {rss[1] / MB:.0f} MB "
+                f"at half time, {rss[2] / MB:.0f} MB at the end (first half {early:+.1f} MB, "
+                f"second half {late:+.1f} MB; {first.processes} processes at start, at most "
+                f"{max(x.processes for x in samples)} during the run): "
+                f"{'GROWING' if rss_leak else 'levels off'}; "
+                f"`ivr worker` {wrss[0] / MB:.0f} -> {wrss[1] / MB:.0f} -> "
+                f"{wrss[2] / MB:.0f} MB ({w_early:+.1f}, {w_late:+.1f}): "
                 f"{'GROWING' if worker_leak else 'levels off'}")
     redis_line = (f"Redis used_memory {first.redis_bytes / MB:.1f} MB -> "
                   f"{last.redis_bytes / MB:.1f} MB for {last.conversations - first.conversations}"
@@ -168,7 +184,8 @@ def main(argv: list[str] | None = None) -> int:
         deadline = started + args.minutes * 60
         minutes = Minutes(started, max(1, math.ceil(args.minutes)))
         pacer = Pacer(args.rate)
-        samples = [sample(served, conn, started)]
+        web = served.web_pids
+        samples = [sample(served, conn, started, web)]
         threads = [threading.Thread(target=drive, daemon=True, args=(
             target, pacer, minutes, deadline, i, sms_conversation if i % 2 else voice_call))
             for i in range(args.conversations)]
@@ -176,10 +193,10 @@ def main(argv: list[str] | None = None) -> int:
             thread.start()
         while time.monotonic() < deadline:
             time.sleep(min(SAMPLE_S, max(0.0, deadline - time.monotonic())))
-            samples.append(sample(served, conn, started))
+            samples.append(sample(served, conn, started, web))
         for thread in threads:
             thread.join(60)
-        samples.append(sample(served, conn, started))
+        samples.append(sample(served, conn, started, web))
     return report(args, minutes, samples)
 
 
@@ -191,7 +208,7 @@ def report(args: argparse.Namespace, minutes: Minutes, samples: list[Sample]) ->
         stats = minutes.by_minute[minute]
         data = sorted(stats.latencies_ms) or [0.0]
         p99 = data[min(len(data) - 1, int(len(data) * 0.99))]
-        at_end = [s for s in samples if s.at <= (minute + 1) * 60] or samples
+        at_end = [s for s in samples if s.at <= (minute + 1) * 60 + 1] or samples
         errors += stats.errors
         print(f"| {minute + 1} | {len(stats.latencies_ms)} | {stats.errors} | "
               f"{statistics.median(data):.1f} | {p99:.1f} | {at_end[-1].rss / MB:.0f} | "

@@ -144,8 +144,14 @@ def _next_action(twiml: str) -> str | None:
 
 
 def worker(target: Target, conversation: Callable[[Post, random.Random, str], None],
-           deadline: float, stats: Stats, seed: int) -> None:
-    """Play conversations one after another over a keep-alive connection until `deadline`."""
+           deadline: float, stats: Stats | Callable[[], Stats], seed: int,
+           before_post: Callable[[], object] | None = None) -> None:
+    """Play conversations one after another over a keep-alive connection until `deadline`.
+
+    Args:
+        stats: where turns are counted, or a function naming it per turn (the soak's minutes).
+        before_post: called before each turn (the soak's pacer).
+    """
     rng = random.Random(seed)
     conn = http.client.HTTPConnection(target.host, target.port, timeout=30)
 
@@ -153,10 +159,13 @@ def worker(target: Target, conversation: Callable[[Post, random.Random, str], No
         nonlocal conn
         if time.monotonic() >= deadline:
             return None
+        if before_post is not None:
+            before_post()
+        turn_stats = stats() if callable(stats) else stats
         try:
-            return target.post(conn, path, params, stats)
+            return target.post(conn, path, params, turn_stats)
         except (OSError, http.client.HTTPException):
-            stats.add(0.0, 599)
+            turn_stats.add(0.0, 599)
             conn.close()
             conn = http.client.HTTPConnection(target.host, target.port, timeout=30)
             return None

@@ -28,7 +28,7 @@ from dataclasses import dataclass, field
 
 import redis
 
-from bench.loadgen import Stats, Target, sms_conversation, voice_call
+from bench.loadgen import Stats, Target, sms_conversation, voice_call, worker
 from bench.servers import AUTH_TOKEN, Product, product_server, rss_bytes
 
 BUSINESS = "+15125550200"  # Polar Bear HVAC (examples/)
@@ -106,29 +106,7 @@ def _leaks(start: int, middle: int, end: int) -> tuple[bool, float, float]:
 def drive(target: Target, pacer: Pacer, minutes: Minutes, deadline: float, seed: int,
           conversation: Callable) -> None:
     """One simulated customer after another, every turn paced and counted in its minute."""
-    import http.client
-    import random
-
-    rng = random.Random(seed)
-    conn = http.client.HTTPConnection(target.host, target.port, timeout=30)
-
-    def post(path: str, params: dict[str, str]) -> str | None:
-        nonlocal conn
-        if time.monotonic() >= deadline:
-            return None
-        pacer.wait()
-        stats = minutes.stats()
-        try:
-            return target.post(conn, path, params, stats)
-        except (OSError, http.client.HTTPException):
-            stats.add(0.0, 599)
-            conn.close()
-            conn = http.client.HTTPConnection(target.host, target.port, timeout=30)
-            return None
-
-    while time.monotonic() < deadline:
-        conversation(post, rng, target.business_number)
-    conn.close()
+    worker(target, conversation, deadline, minutes.stats, seed, before_post=pacer.wait)
 
 
 def growth_verdict(samples: list[Sample]) -> tuple[bool, str, str]:

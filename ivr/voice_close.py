@@ -11,6 +11,7 @@ from __future__ import annotations
 import logging
 
 from ivr.business import Business
+from ivr.export import enqueue_export
 from ivr.logs import event
 from ivr.records import iso
 from ivr.runtime import Runtime
@@ -53,6 +54,12 @@ def close_call(runtime: Runtime, business: Business, call_sid: str, status: str,
     store.save(record)
     store.drop_state(business.key, "voice", call_sid)
     store.drop_call(business.key, call_sid)
+    if business.export:  # a call the caller ended has no End action: export it here (once)
+        try:
+            enqueue_export(runtime, business, record)
+        except Exception as exc:  # never into the status callback's answer
+            event("export.enqueue_failed", log, logging.ERROR, business=business.key,
+                  conversation=record["id"], error=type(exc).__name__)
     event("voice.closed", log, business=business.key, sid=call_sid, status=status,
           outcome=record.get("outcome") or "-", conversation=record["id"])
     return True

@@ -186,3 +186,22 @@ def test_ivr_export_rejects_a_bad_date_plainly(settings):
     result = CliRunner().invoke(main, ["export", "--since", "last tuesday"], env=env)
     assert result.exit_code == 2
     assert "ISO date" in result.output
+
+
+def test_a_call_the_caller_hung_up_mid_flow_is_exported_as_abandoned(
+        runtime, receiver, tmp_path, monkeypatch):
+    from ivr.flow.events import Input
+    from ivr.voice_close import close_call
+
+    receiver.statuses = [200]
+    business = exporting(runtime, tmp_path, receiver.url, monkeypatch)
+    call_sid = "CA" + "7" * 32
+    runtime.conversations.handle(business, "voice", "+15125550199", Input.start(),
+                                 key=call_sid, sid=call_sid)
+    assert close_call(runtime, business, call_sid, "completed", 12.0)
+    run_jobs(runtime, until=later())
+
+    [(headers, body)] = receiver.requests
+    exported = json.loads(body)
+    assert exported["outcome"] == "abandoned" and exported["channel"] == "voice"
+    assert verify(SECRET, body, headers["X-Ivr-Signature"])

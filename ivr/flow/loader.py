@@ -244,6 +244,13 @@ def parse_flow(text: str, file: str) -> Flow:
     slot_nodes = node.get("slots") or {}
     slots = {str(k): s for k, v in slot_nodes.items()
              if (s := _slot(check, str(k), v, slot_nodes))}
+    for key in ("greeting", "ask", "reprompt"):  # a typo like {busines} would be read as ""
+        if node.get(key):
+            check.refs(node, key, str(node[key]), slots, f"flow {key}")
+    for name, slot_node in slot_nodes.items():
+        for key in ("prompt", "reprompt"):
+            if isinstance(slot_node, dict) and slot_node.get(key):
+                check.refs(slot_node, key, str(slot_node[key]), slots, f"slot '{name}' {key}")
     bucket_nodes = node.get("buckets") or {}
     if not bucket_nodes:
         check.add(node, None, "flow: needs at least one bucket")

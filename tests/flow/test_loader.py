@@ -105,3 +105,10 @@ def test_several_problems_come_back_together_in_line_order():
     assert len(found) == 2
     assert found[0].startswith("tiny.yaml:6: slot 'size': unknown type 'blob'")
     assert found[1].startswith("tiny.yaml:13:")
+
+
+def test_a_misspelt_name_in_the_greeting_or_a_prompt_is_reported():
+    text = GOOD.replace("{business}", "{busines}").replace('"Which size?"', '"Which {sise}?"')
+    assert problems(text) == [
+        "tiny.yaml:2: flow greeting: unknown template name '{busines}'",
+        "tiny.yaml:7: slot 'size' prompt: unknown template name '{sise}'"]

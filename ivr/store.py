@@ -7,7 +7,7 @@ several web nodes share it. Nothing here knows about Twilio or Flask.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import datetime
 from typing import Any
 
@@ -132,6 +132,36 @@ class Store:
         else:
             pipe.set(key, json.dumps(state), ex=ttl)
         pipe.execute()
+
+    def update(self, conversation_id: str, change: Callable[[Record], object],
+               attempts: int = 20) -> Record | None:
+        """Read a record, apply `change` to it and save it, as one optimistic transaction.
+
+        Callbacks about one conversation arrive concurrently (a call's status callback, the
+        voicemail's recording callback, conference events); a plain read-modify-write would let
+        the slower one overwrite what the faster one wrote. WATCH makes the loser re-read and
+        apply its change again. Returns the saved record, or None when it does not exist.
+        """
+        business = self.redis.hget(self.global_key("conv-business"), conversation_id)
+        if business is None:
+            return None
+        key = self.key(business.decode(), "conv", conversation_id)
+        for _ in range(attempts):
+            with self.redis.pipeline() as pipe:
+                try:
+                    pipe.watch(key)
+                    raw = pipe.get(key)
+                    if not raw:
+                        return None
+                    record = json.loads(raw)
+                    change(record)
+                    pipe.multi()
+                    self._queue_save(pipe, record, index=False)
+                    pipe.execute()
+                    return record
+                except redis.WatchError:
+                    continue
+        raise RuntimeError(f"conversation {conversation_id} kept changing; update not applied")
 
     def get_record(self, business: str, conversation_id: str) -> Record | None:
         """A record whose business is known (one round trip; `get` must look the business up)."""

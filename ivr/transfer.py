@@ -57,13 +57,8 @@ def url(runtime: Runtime, what: str, hunt: Hunt | None = None, **query: str) -> 
 
 # -- records ----------------------------------------------------------------------------------
 def update_record(runtime: Runtime, record_id: str, change: Any) -> Record | None:
-    """Re-read a record, apply `change(record)`, save it; callbacks always write fresh data."""
-    record = runtime.store.get(record_id)
-    if record is None:
-        return None
-    change(record)
-    runtime.store.save(record)
-    return record
+    """Apply `change(record)` to the stored record atomically (callbacks race each other)."""
+    return runtime.store.update(record_id, change)
 
 
 def transfer_fields(hunt: Hunt, accepted: bool | None) -> dict[str, Any]:

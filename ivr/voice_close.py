@@ -46,12 +46,15 @@ def close_call(runtime: Runtime, business: Business, call_sid: str, status: str,
     if record is None:
         store.drop_call(business.key, call_sid)
         return False
-    if open_flow and call.get("phase") != "transfer" and not record.get("outcome"):
-        record["outcome"] = "abandoned"
-    record["ended_at"] = record.get("ended_at") or iso(runtime.clock())
-    record["call"] = {**(record.get("call") or {}), "status": status,
-                      "duration_s": duration_s}
-    store.save(record)
+    ended = iso(runtime.clock())
+
+    def close(fresh: dict) -> None:
+        if open_flow and call.get("phase") != "transfer" and not fresh.get("outcome"):
+            fresh["outcome"] = "abandoned"
+        fresh["ended_at"] = fresh.get("ended_at") or ended
+        fresh["call"] = {**(fresh.get("call") or {}), "status": status, "duration_s": duration_s}
+
+    record = store.update(record["id"], close) or record  # other callbacks may write too
     store.drop_state(business.key, "voice", call_sid)
     store.drop_call(business.key, call_sid)
     if business.export:  # a call the caller ended has no End action: export it here (once)

@@ -111,13 +111,12 @@ def staff_text(business: Business, record: Record, transcript: str,
 
 
 def _update(runtime: Runtime, conversation_id: str, **fields) -> Record | None:
-    """Re-read the record, merge `fields` into its voicemail, save (a fresh read each time)."""
-    record = runtime.store.get(conversation_id)
-    if record is None:
-        return None
-    record["voicemail"] = {**(record.get("voicemail") or {}), **fields}
-    runtime.store.save(record)
-    return record
+    """Merge `fields` into the record's voicemail (atomically: other callbacks write too)."""
+
+    def merge(record: Record) -> None:
+        record["voicemail"] = {**(record.get("voicemail") or {}), **fields}
+
+    return runtime.store.update(conversation_id, merge)
 
 
 def queue_voicemail(runtime: Runtime, business: Business, conversation_id: str, *,

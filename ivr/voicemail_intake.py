@@ -55,10 +55,10 @@ def take_voicemail(runtime: Runtime, hunt: Hunt, form: Mapping[str, str]) -> boo
 
 def _note(runtime: Runtime, record_id: str, sid: str, recording_url: str,
           duration: float) -> None:
-    record = runtime.store.get(record_id)
-    if record is None:
-        return
-    record["voicemail"] = {**(record.get("voicemail") or {}), "recording_sid": sid,
-                           "url": recording_url, "duration_s": duration,
-                           "at": iso(runtime.clock())}
-    runtime.store.save(record)
+    noted = {"recording_sid": sid, "url": recording_url, "duration_s": duration,
+             "at": iso(runtime.clock())}
+
+    def merge(record: dict) -> None:
+        record["voicemail"] = {**(record.get("voicemail") or {}), **noted}
+
+    runtime.store.update(record_id, merge)

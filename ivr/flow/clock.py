@@ -16,7 +16,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from functools import cache, cached_property
 from zoneinfo import ZoneInfo
 
@@ -256,13 +256,13 @@ def _clock_words(moment: datetime) -> str:
     return f"{hour}:{moment.minute:02d} {'AM' if moment.hour < 12 else 'PM'}"
 
 
-def describe_opening(moment: datetime, now: datetime, tz: str | ZoneInfo) -> str:
+def describe_opening(moment: datetime, now: datetime, tz: str | tzinfo) -> str:
     """When `moment` is, as a customer reads it in the business's timezone.
 
     "today after 1:00 PM", "tomorrow after 8:30 AM", "Monday after 8:30 AM", and past a week
     "Monday, January 5 after 8:30 AM".
     """
-    zone = tz if isinstance(tz, ZoneInfo) else ZoneInfo(tz)
+    zone = ZoneInfo(tz) if isinstance(tz, str) else tz
     when, today = moment.astimezone(zone), now.astimezone(zone)
     days = (when.date() - today.date()).days
     clock = _clock_words(when)

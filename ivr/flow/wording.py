@@ -10,6 +10,7 @@ from datetime import datetime
 from typing import Any
 
 from ivr.flow.actions import Ask, Choice
+from ivr.flow.clock import describe_opening
 from ivr.flow.context import Context
 from ivr.flow.expr import render, spoken_list
 from ivr.flow.model import Flow
@@ -21,18 +22,7 @@ def opening_text(now: datetime, opening: datetime | None) -> str:
     """"Monday after 8:30 AM", "tomorrow after 9:00 AM", in the business's timezone."""
     if opening is None:
         return "as soon as we can"
-    local_now = now.astimezone(opening.tzinfo)
-    days = (opening.date() - local_now.date()).days
-    clock = opening.strftime("%I:%M %p").lstrip("0")
-    if days <= 0:
-        day = "today"
-    elif days == 1:
-        day = "tomorrow"
-    elif days < 7:
-        day = opening.strftime("%A")
-    else:
-        day = f"on {opening.strftime('%A, %B')} {opening.day}"
-    return f"{day} after {clock}"
+    return describe_opening(opening, now, opening.tzinfo or now.tzinfo)  # type: ignore[arg-type]
 
 
 def scopes(state: State, ctx: Context) -> dict[str, Any]:

@@ -138,13 +138,15 @@ class Conversations:
         self.effects: list[Effect] = list(effects or [])
 
     def _load(self, business: Business, channel: str, key: str) -> tuple[State, Record] | None:
-        stored = self.runtime.store.get_state(business.key, channel, key)
-        if not stored:
+        return self.live(self.runtime.store.load_live(business.key, channel, key))
+
+    @staticmethod
+    def live(stored: tuple[dict[str, Any], Record] | None) -> tuple[State, Record] | None:
+        """A live conversation as the store read it (state dict, record), ready to step."""
+        if stored is None:
             return None
-        record = self.runtime.store.get_record(business.key, stored["record_id"])
-        if record is None:
-            return None
-        return State.from_dict(stored["flow_state"]), record
+        state, record = stored
+        return State.from_dict(state["flow_state"]), record
 
     def current(self, business: Business, channel: str, key: str) -> tuple[State, Record] | None:
         """The live conversation under `key`, if any."""

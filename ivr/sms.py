@@ -16,12 +16,13 @@ from ivr import optout
 from ivr.business import Business
 from ivr.flow.actions import QueueFollowUp
 from ivr.flow.events import Input
+from ivr.flow.state import State
 from ivr.flow.wording import message
 from ivr.logs import event
 from ivr.records import Record
 from ivr.runtime import Runtime
-from ivr.service import Turn, build_context, flow_for
-from ivr.store import STATE_TTL_S
+from ivr.service import Conversations, Turn, build_context, flow_for
+from ivr.store import STATE_TTL_S, Arrival
 from ivr.twilio.messaging import (
     MMS_NOTICE,
     MMS_ONLY,
@@ -53,13 +54,20 @@ def contact_number(business: Business) -> str:
     return business.fallback_number or business.numbers[0]
 
 
-def answer(runtime: Runtime, business: Business, text: Text) -> list[str]:
-    """The texts to send back for one incoming text (after keywords, MMS and the flow)."""
+def answer(runtime: Runtime, business: Business, text: Text,
+           arrival: Arrival | None = None) -> list[str]:
+    """The texts to send back for one incoming text (after keywords, MMS and the flow).
+
+    `arrival` is what the web view read when it claimed the message (opt-out, live
+    conversation); without it (a replayed text) they are read here.
+    """
     word = keyword(text.body)
     if word == "stop":
         optout.opt_out(runtime, business, text.sender, text.body, text.sid)
         return []  # Twilio sends the carrier-required confirmation and blocks any reply
-    if runtime.store.opted_out(business.key, text.sender):
+    opted_out = (arrival.opted_out if arrival is not None
+                 else runtime.store.opted_out(business.key, text.sender))
+    if opted_out:
         if word == "start":
             optout.opt_in(runtime, business, text.sender, text.sid)
             return [opt_in_reply(business.name)]
@@ -75,13 +83,15 @@ def answer(runtime: Runtime, business: Business, text: Text) -> list[str]:
     notes = [MMS_NOTICE] if text.media else []
     if notes and not text.body:
         return [*notes, MMS_ONLY]
-    return notes + converse(runtime, business, text)
+    live = (Conversations.live(arrival.live) if arrival is not None
+            else runtime.conversations.current(business, CHANNEL, text.sender))
+    return notes + converse(runtime, business, text, live)
 
 
-def converse(runtime: Runtime, business: Business, text: Text) -> list[str]:
+def converse(runtime: Runtime, business: Business, text: Text,
+             live: tuple[State, Record] | None) -> list[str]:
     """One turn of the flow: the text in, the flow's words (and who takes over) out."""
     conversations = runtime.conversations
-    live = conversations.current(business, CHANNEL, text.sender)
     if live is None:
         inp = Input.start(text.body)
     elif not text.body:
@@ -135,8 +145,10 @@ def menu(runtime: Runtime, business: Business, sender: str) -> dict[str, str]:
 
 def remember_menu(runtime: Runtime, business: Business, sender: str,
                   options: dict[str, str]) -> None:
+    """Kept with the request's closing writes: only the customer's next text reads it."""
     key = _menu_key(runtime, business, sender)
     if options:
-        runtime.redis.set(key, json.dumps(options), ex=STATE_TTL_S)
+        value = json.dumps(options)
+        runtime.store.later(lambda conn: conn.set(key, value, ex=STATE_TTL_S))
     else:
-        runtime.redis.delete(key)
+        runtime.store.later(lambda conn: conn.delete(key))

@@ -7,7 +7,9 @@ several web nodes share it. Nothing here knows about Twilio or Flask.
 from __future__ import annotations
 
 import json
+import threading
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -23,6 +25,62 @@ ONCE_TTL_S = 7 * 24 * 3600
 
 PREFIX = "ivr"
 
+#: Read a live conversation in one round trip: its state, then the record the state names.
+#: (The record's key is derived inside the script, so this suits one Redis, not a cluster.)
+_LOAD_LIVE = """
+local state = redis.call('GET', KEYS[1])
+if not state then return {false, false} end
+local id = string.match(state, '"record_id": *"([^"]+)"')
+if not id then return {state, false} end
+return {state, redis.call('GET', ARGV[1] .. id)}
+"""
+
+#: The start of a voice answer's step: claim the answer (first of keypad, speech, silence wins),
+#: then settle what follows the question (the step, or a hold that gave up). Returns 0 when
+#: another answer won, 1 when claimed but the hold already gave up, 2 when both are ours.
+_TAKE_TURN = """
+if ARGV[3] == '1' and not redis.call('SET', KEYS[1], '1', 'NX', 'EX', ARGV[1]) then return 0 end
+if not redis.call('SET', KEYS[2], '1', 'NX', 'EX', ARGV[2]) then return 1 end
+return 2
+"""
+
+#: A write queued for later: it adds its commands to the pipeline (or client) it is given.
+Write = Callable[[Any], object]
+
+
+@dataclass(frozen=True)
+class Arrival:
+    """What an incoming message needs to know before any work, read in one round trip.
+
+    Attributes:
+        first: this message id was not seen before (False: a retried webhook).
+        opted_out: the sender texted STOP to this business.
+        live: the sender's live conversation as stored (state dict, record), or None.
+        call: the live call's facts, when asked for.
+    """
+
+    first: bool
+    opted_out: bool
+    live: tuple[dict[str, Any], Record] | None
+    call: dict[str, Any]
+
+
+@dataclass(frozen=True)
+class TurnStart:
+    """What answering a voice question starts with, read in one round trip.
+
+    Attributes:
+        claimed: this answer is the first for the question.
+        settled: and we decide what follows it (False: the caller stopped holding for it).
+        call: the live call's facts asked for ({} once the call has ended).
+        live: the call's live conversation as stored (state dict, record), or None.
+    """
+
+    claimed: bool
+    settled: bool
+    call: dict[str, Any]
+    live: tuple[dict[str, Any], Record] | None
+
 
 class Store:
     """Reads and writes the product's data in one Redis.
@@ -37,6 +95,7 @@ class Store:
             raise TypeError("Store needs a redis connection")
         self.redis = connection
         self.prefix = prefix
+        self._held = threading.local()
 
     # -- keys ---------------------------------------------------------------------------------
     def key(self, business: str, *parts: str) -> str:
@@ -53,14 +112,49 @@ class Store:
         except redis.RedisError:
             return False
 
+    # -- a request's closing writes -----------------------------------------------------------
+    def hold_writes(self) -> None:
+        """Queue this thread's `later` writes until `flush_writes` sends them in one round trip.
+
+        A webhook ends with writes only a later request reads (its reply kept for a retried
+        webhook, the numbered menu the customer may answer): the web app holds them for the
+        request and sends them together just before the response leaves.
+        """
+        self._held.queue = []
+
+    def later(self, write: Write) -> None:
+        """Run `write` with the held writes of this thread, or now when none are held."""
+        queue: list[Write] | None = getattr(self._held, "queue", None)
+        if queue is None:
+            write(self.redis)
+        else:
+            queue.append(write)
+
+    def flush_writes(self) -> None:
+        """Send the held writes (one pipeline) and stop holding; raises what Redis raises."""
+        queue: list[Write] | None = getattr(self._held, "queue", None)
+        self._held.queue = None
+        if not queue:
+            return
+        pipe = self.redis.pipeline(transaction=False)
+        for write in queue:
+            write(pipe)
+        pipe.execute()
+
+    def drop_writes(self) -> None:
+        """Forget held writes (the request failed before they could be sent)."""
+        self._held.queue = None
+
     # -- idempotency --------------------------------------------------------------------------
     def once(self, business: str, token: str, ttl: int = ONCE_TTL_S) -> bool:
         """True the first time `token` is seen for this business, False on every retry."""
         return bool(self.redis.set(self.key(business, "once", token), "1", nx=True, ex=ttl))
 
     def cache_reply(self, business: str, token: str, body: str, ttl: int = ONCE_TTL_S) -> None:
-        """Remember the reply given to `token` so a retried webhook gets the same answer."""
-        self.redis.set(self.key(business, "reply", token), body, ex=ttl)
+        """Remember the reply given to `token` so a retried webhook gets the same answer
+        (with the request's closing writes when they are held)."""
+        key = self.key(business, "reply", token)
+        self.later(lambda conn: conn.set(key, body, ex=ttl))
 
     def cached_reply(self, business: str, token: str) -> str | None:
         value = self.redis.get(self.key(business, "reply", token))
@@ -83,7 +177,42 @@ class Store:
         """Whether `phone` asked this business to stop texting it."""
         return bool(self.redis.sismember(self.key(business, "optout"), phone))
 
+    def receive(self, business: str, token: str, channel: str, key: str, *,
+                sender: str | None = None, call_sid: str | None = None,
+                ttl: int = ONCE_TTL_S) -> Arrival:
+        """Claim an incoming webhook's id (`once`) and read what its work starts from, in one
+        round trip: the live conversation under `key`, whether `sender` opted out of texts,
+        and the facts of the live call `call_sid`."""
+        pipe = self.redis.pipeline(transaction=False)
+        pipe.set(self.key(business, "once", token), "1", nx=True, ex=ttl)
+        self._queue_load_live(pipe, business, channel, key)
+        if sender is not None:
+            pipe.sismember(self.key(business, "optout"), sender)
+        if call_sid is not None:
+            pipe.hgetall(self.key(business, "call", call_sid))
+        first, live, *rest = pipe.execute()
+        opted_out = bool(rest.pop(0)) if sender is not None else False
+        call = self._all_fields(rest.pop(0)) if call_sid is not None else {}
+        return Arrival(bool(first), opted_out, self._live(live), call)
+
     # -- live conversation state --------------------------------------------------------------
+    def load_live(self, business: str, channel: str, key: str
+                  ) -> tuple[dict[str, Any], Record] | None:
+        """The live conversation under `key` as stored (state dict, record), in one round trip;
+        None when there is none (or its record is gone)."""
+        return self._live(self._queue_load_live(self.redis, business, channel, key))
+
+    def _queue_load_live(self, conn: Any, business: str, channel: str, key: str) -> Any:
+        return conn.eval(_LOAD_LIVE, 1, self.key(business, "state", channel, key),
+                         self.key(business, "conv", ""))
+
+    @staticmethod
+    def _live(found: Any) -> tuple[dict[str, Any], Record] | None:
+        state, record = found
+        if not state or not record:
+            return None
+        return json.loads(state), json.loads(record)
+
     def get_state(self, business: str, channel: str, customer: str) -> dict[str, Any] | None:
         raw = self.redis.get(self.key(business, "state", channel, customer))
         return json.loads(raw) if raw else None
@@ -134,18 +263,21 @@ class Store:
         pipe.execute()
 
     def update(self, conversation_id: str, change: Callable[[Record], object],
-               attempts: int = 20) -> Record | None:
+               attempts: int = 20, *, business: str | None = None) -> Record | None:
         """Read a record, apply `change` to it and save it, as one optimistic transaction.
 
         Callbacks about one conversation arrive concurrently (a call's status callback, the
         voicemail's recording callback, conference events); a plain read-modify-write would let
         the slower one overwrite what the faster one wrote. WATCH makes the loser re-read and
         apply its change again. Returns the saved record, or None when it does not exist.
+        `business`, when the caller knows it, saves looking it up.
         """
-        business = self.redis.hget(self.global_key("conv-business"), conversation_id)
         if business is None:
-            return None
-        key = self.key(business.decode(), "conv", conversation_id)
+            found = self.redis.hget(self.global_key("conv-business"), conversation_id)
+            if found is None:
+                return None
+            business = found.decode()
+        key = self.key(business, "conv", conversation_id)
         for _ in range(attempts):
             with self.redis.pipeline() as pipe:
                 try:
@@ -208,28 +340,63 @@ class Store:
         pipe.execute()
 
     # -- live calls (voice turns) -------------------------------------------------------------
-    def set_call(self, business: str, call_sid: str, ttl: int = STATE_TTL_S, **fields: Any) -> None:
-        """Facts about a live call the web nodes share: current turn, slot, grammar, ..."""
+    def set_call(self, business: str, call_sid: str, ttl: int = STATE_TTL_S, *,
+                 later: bool = False, **fields: Any) -> None:
+        """Facts about a live call the web nodes share: current turn, slot, grammar, ...
+        (`later`: with the request's closing writes, for facts only later requests read)."""
         key = self.key(business, "call", call_sid)
-        pipe = self.redis.pipeline(transaction=False)
-        pipe.hset(key, mapping={k: json.dumps(v) for k, v in fields.items()})
-        pipe.expire(key, ttl)
-        pipe.execute()
+        mapping = {k: json.dumps(v) for k, v in fields.items()}
+
+        def write(conn: Any) -> None:
+            pipe = conn if later else conn.pipeline(transaction=False)
+            pipe.hset(key, mapping=mapping)
+            pipe.expire(key, ttl)
+            if not later:
+                pipe.execute()
+
+        if later:
+            self.later(write)
+        else:
+            write(self.redis)
 
     def get_call(self, business: str, call_sid: str, *fields: str) -> dict[str, Any]:
         """A live call's facts ({} once it has ended); only `fields` when named (a question's
         grammar is kilobytes of JSON that most readers never look at)."""
         key = self.key(business, "call", call_sid)
         if fields:
-            values = self.redis.hmget(key, fields)
-            return {k: json.loads(v) for k, v in zip(fields, values, strict=True)
-                    if v is not None}
-        raw = self.redis.hgetall(key)
+            return self._fields(fields, self.redis.hmget(key, fields))
+        return self._all_fields(self.redis.hgetall(key))
+
+    @staticmethod
+    def _all_fields(raw: dict[bytes, bytes]) -> dict[str, Any]:
         return {k.decode(): json.loads(v) for k, v in raw.items()}
+
+    @staticmethod
+    def _fields(fields: Iterable[str], values: list[Any]) -> dict[str, Any]:
+        return {k: json.loads(v) for k, v in zip(fields, values, strict=True) if v is not None}
 
     def claim_turn(self, business: str, call_sid: str, turn: int) -> bool:
         """True for the first answer to question `turn` of a call (keypad or speech); one wins."""
         return self.once(business, f"turn:{call_sid}:{turn}", ttl=STATE_TTL_S)
+
+    def settle_turn(self, business: str, call_sid: str, turn: int) -> bool:
+        """True for the first to decide what follows question `turn`: the answer's step, or
+        giving up on a hold that lasted too long (the other must leave the call alone)."""
+        return self.once(business, f"settle:{call_sid}:{turn}")
+
+    def start_turn(self, business: str, call_sid: str, turn: int, fields: tuple[str, ...], *,
+                   claim: bool = True) -> TurnStart:
+        """Claim an answer to question `turn` (unless already claimed: `claim=False`), settle
+        what follows it, and read the call's `fields` and live conversation: one round trip."""
+        pipe = self.redis.pipeline(transaction=False)
+        pipe.eval(_TAKE_TURN, 2, self.key(business, "once", f"turn:{call_sid}:{turn}"),
+                  self.key(business, "once", f"settle:{call_sid}:{turn}"), STATE_TTL_S,
+                  ONCE_TTL_S, "1" if claim else "0")
+        pipe.hmget(self.key(business, "call", call_sid), fields)
+        self._queue_load_live(pipe, business, "voice", call_sid)
+        taken, values, live = pipe.execute()
+        return TurnStart(claimed=int(taken) > 0, settled=int(taken) == 2,
+                         call=self._fields(fields, values), live=self._live(live))
 
     def next_turn(self, business: str, call_sid: str, **fields: Any) -> int:
         """Number the next question of a live call (1, 2, ...); atomic across web nodes.
@@ -245,6 +412,25 @@ class Store:
         pipe.expire(key, STATE_TTL_S)
         return int(pipe.execute()[0])
 
+    def open_call(self, business: str, call_sid: str, token: str, **fields: Any
+                  ) -> tuple[str | None, tuple[dict[str, Any], Record] | None]:
+        """A new call's first round trip: note its `fields`, and read the reply kept under
+        `token` (a retried webhook) and any live conversation under the CallSid."""
+        pipe = self.redis.pipeline(transaction=False)
+        pipe.get(self.key(business, "reply", token))
+        key = self.key(business, "call", call_sid)
+        pipe.hset(key, mapping={k: json.dumps(v) for k, v in fields.items()})
+        pipe.expire(key, STATE_TTL_S)
+        self._queue_load_live(pipe, business, "voice", call_sid)
+        cached, _, _, live = pipe.execute()
+        return (cached.decode() if cached is not None else None), self._live(live)
+
     def drop_call(self, business: str, call_sid: str) -> None:
         """Forget a live call's facts once it has ended."""
         self.redis.delete(self.key(business, "call", call_sid))
+
+    def end_call(self, business: str, call_sid: str) -> None:
+        """Forget a finished call's live state and facts (with the request's closing writes)."""
+        keys = (self.key(business, "state", "voice", call_sid),
+                self.key(business, "call", call_sid))
+        self.later(lambda conn: conn.delete(*keys))

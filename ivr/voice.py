@@ -23,6 +23,8 @@ from ivr.flow.actions import Ask, End, Say, Transfer
 from ivr.flow.events import Input
 from ivr.logs import event
 from ivr.runtime import Runtime
+from ivr.service import Conversations
+from ivr.store import TurnStart
 from ivr.twilio.twiml import (
     CONNECTING,
     Builder,
@@ -32,7 +34,7 @@ from ivr.twilio.twiml import (
     stream_url,
 )
 from ivr.voice_handoff import base_of, human_twiml, transfer_twiml, url, voice_of
-from ivr.voice_hold import next_key, settle, waiting
+from ivr.voice_hold import next_key, waiting
 
 if TYPE_CHECKING:
     from ivr.service import Turn
@@ -46,6 +48,8 @@ SPEAKING_LIMIT = 4
 DISCLOSURE = "You've reached {name}. I'm a virtual assistant."
 
 GOODBYE = "Thank you for calling. Goodbye."
+#: The call's facts an answer's step reads.
+CALL_FACTS = ("caller", "base", "turn")
 
 _warned: set[str] = set()
 
@@ -56,18 +60,24 @@ def speech_mode(runtime: Runtime, business: Business) -> str:
     installed), "record" (recorded answers), or keypad only ("keypad", or "keypad_no_model"
     when the business wanted speech but this machine has no model — logged with the fix).
     """
-    if business.speech == "record":
-        return "record"
-    if business.speech != "stream":
-        return "keypad"
+    mode = listening_mode(runtime, business)
+    if mode != "keypad_no_model":
+        return mode
     model = runtime.settings.vosk_model
-    if model.is_dir():
-        return "stream"
     level = logging.INFO if business.key in _warned else logging.WARNING
     _warned.add(business.key)
     event("voice.keypad_only", log, level, business=business.key, model=str(model),
           hint="install_a_speech_model_with:_ivr_models_install")
     return "keypad_no_model"
+
+
+def listening_mode(runtime: Runtime, business: Business) -> str:
+    """`speech_mode` without its log line, for asking on every turn."""
+    if business.speech == "record":
+        return "record"
+    if business.speech != "stream":
+        return "keypad"
+    return "stream" if runtime.settings.vosk_model.is_dir() else "keypad_no_model"
 
 
 # -- starting a call --------------------------------------------------------------------------
@@ -78,14 +88,15 @@ def start_call(runtime: Runtime, business: Business, call_sid: str, caller: str,
     A retried webhook for the same CallSid gets the same TwiML back and changes nothing.
     """
     store = runtime.store
-    cached = store.cached_reply(business.key, f"incoming:{call_sid}")
+    base = base_of(runtime, host_url=host_url)
+    cached, live = store.open_call(business.key, call_sid, f"incoming:{call_sid}",
+                                   caller=caller, base=base)
     if cached is not None:
         return cached
-    base = base_of(runtime, host_url=host_url)
-    store.set_call(business.key, call_sid, caller=caller, base=base)
     turn = runtime.conversations.handle(business, "voice", caller, Input.start(), key=call_sid,
-                                        sid=call_sid, meta={"call_sid": call_sid})
-    store.set_call(business.key, call_sid, record=turn.record["id"])
+                                        sid=call_sid, meta={"call_sid": call_sid},
+                                        loaded=Conversations.live(live))
+    store.set_call(business.key, call_sid, record=turn.record["id"], later=True)
     builder = Builder(voice_of(business))
     mode = speech_mode(runtime, business)
     if mode == "stream":
@@ -124,9 +135,11 @@ def render(runtime: Runtime, business: Business, call_sid: str, turn: Turn,
         if isinstance(action, Say):
             said.append(action.text)
         elif isinstance(action, Ask):
+            # the grammar (kilobytes) is kept only for a listener: the stream or a transcriber
+            listener = listening_mode(runtime, business) in ("stream", "record")
             number = store.next_turn(business.key, call_sid, slot=action.slot,
-                                     grammar=list(action.grammar) or None, phase="ask",
-                                     digits=digits_needed(action))
+                                     grammar=(list(action.grammar) or None) if listener else None,
+                                     phase="ask", digits=digits_needed(action))
             gather = url(base, "/voice/gather", business, turn=number)
             timeout = url(base, "/voice/timeout", business, turn=number)
             if business.speech == "record":
@@ -158,9 +171,12 @@ def answer(runtime: Runtime, business: Business, call_sid: str, turn: int, inp: 
 
     The winner's next TwiML is stored under the turn for `/voice/next` to serve.
     """
-    if not claim(runtime, business, call_sid, turn, inp.kind):
+    start = runtime.store.start_turn(business.key, call_sid, turn, CALL_FACTS)
+    if not start.claimed:
+        event("voice.turn_lost", log, business=business.key, sid=call_sid, turn=turn,
+              kind=inp.kind)
         return None
-    return advance(runtime, business, call_sid, turn, inp, caller)
+    return _step(runtime, business, call_sid, turn, inp, caller, start)
 
 
 def claim(runtime: Runtime, business: Business, call_sid: str, turn: int, kind: str) -> bool:
@@ -175,23 +191,29 @@ def advance(runtime: Runtime, business: Business, call_sid: str, turn: int, inp:
             caller: str | None = None) -> str | None:
     """Step the flow with the (already claimed) answer to `turn` and store the next TwiML;
     None when the call was already moved on without it (a hold that lasted too long)."""
-    store = runtime.store
-    call = store.get_call(business.key, call_sid, "caller", "base", "turn")
-    if not call:
+    start = runtime.store.start_turn(business.key, call_sid, turn, CALL_FACTS, claim=False)
+    return _step(runtime, business, call_sid, turn, inp, caller, start)
+
+
+def _step(runtime: Runtime, business: Business, call_sid: str, turn: int, inp: Input,
+          caller: str | None, start: TurnStart) -> str | None:
+    if not start.call:
         # The call already ended (or its facts expired): never open a new conversation.
         return polite_goodbye(voice_of(business), GOODBYE)
-    if not settle(runtime, business, call_sid, turn):
+    if not start.settled:
         return None  # the caller stopped holding for this answer and went to a person
+    call = start.call
     try:
         result = runtime.conversations.handle(
             business, "voice", caller or call.get("caller", ""), inp, key=call_sid,
-            sid=call_sid, meta={"call_sid": call_sid, "turn": turn})
+            sid=call_sid, meta={"call_sid": call_sid, "turn": turn},
+            loaded=Conversations.live(start.live))
         xml = render(runtime, business, call_sid, result, call=call)
     except Exception as exc:  # noqa: BLE001 - the caller reaches a person instead
         event("voice.step_failed", log, logging.ERROR, business=business.key, sid=call_sid,
               turn=turn, error=type(exc).__name__)
         xml = human_twiml(runtime, business, base_of(runtime, call), intro=CONNECTING)
-    store.cache_reply(business.key, next_key(call_sid, turn), xml)
+    runtime.store.cache_reply(business.key, next_key(call_sid, turn), xml)
     event("voice.answered", log, business=business.key, sid=call_sid, turn=turn, kind=inp.kind)
     return xml
 

@@ -15,6 +15,7 @@ from ivr.export import enqueue_export
 from ivr.logs import event
 from ivr.records import iso
 from ivr.runtime import Runtime
+from ivr.service import Conversations
 
 log = logging.getLogger("ivr.voice")
 
@@ -33,10 +34,12 @@ def close_call(runtime: Runtime, business: Business, call_sid: str, status: str,
     if status not in FINAL_STATUSES:
         return False
     store = runtime.store
-    if not store.once(business.key, f"status:{call_sid}:{status}"):
+    arrival = store.receive(business.key, f"status:{call_sid}:{status}", "voice", call_sid,
+                            call_sid=call_sid)
+    if not arrival.first:
         return False
-    call = store.get_call(business.key, call_sid)
-    current = runtime.conversations.current(business, "voice", call_sid)
+    call = arrival.call
+    current = Conversations.live(arrival.live)
     if current is not None:
         state, record = current
         open_flow = not state.done
@@ -54,9 +57,9 @@ def close_call(runtime: Runtime, business: Business, call_sid: str, status: str,
         fresh["ended_at"] = fresh.get("ended_at") or ended
         fresh["call"] = {**(fresh.get("call") or {}), "status": status, "duration_s": duration_s}
 
-    record = store.update(record["id"], close) or record  # other callbacks may write too
-    store.drop_state(business.key, "voice", call_sid)
-    store.drop_call(business.key, call_sid)
+    # other callbacks may write too
+    record = store.update(record["id"], close, business=business.key) or record
+    store.end_call(business.key, call_sid)
     if business.export:  # a call the caller ended has no End action: export it here (once)
         try:
             enqueue_export(runtime, business, record)

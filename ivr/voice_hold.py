@@ -33,7 +33,7 @@ def next_key(call_sid: str, turn: int) -> str:
 def settle(runtime: Runtime, business: Business, call_sid: str, turn: int) -> bool:
     """Whether we are first to decide what follows question `turn`: the answer's step, or
     giving up on a hold that lasted too long. The other must then leave the call alone."""
-    return runtime.store.once(business.key, f"settle:{call_sid}:{turn}")
+    return runtime.store.settle_turn(business.key, call_sid, turn)
 
 
 def stored_next(runtime: Runtime, business: Business, call_sid: str, turn: int) -> str | None:

@@ -8,8 +8,6 @@ morning). The state passed in is never modified; a new one is returned.
 
 from __future__ import annotations
 
-import copy
-
 from ivr.flow.actions import Action, Say
 from ivr.flow.context import Context
 from ivr.flow.decide import Decide
@@ -37,7 +35,7 @@ OFFER_OPTIONS = (
 
 def step(flow: Flow, state: State, inp: Input, ctx: Context) -> tuple[State, list[Action]]:
     """Advance one conversation by one customer input; returns the new state and actions."""
-    state = State.from_dict(copy.deepcopy(state.to_dict()))
+    state = state.copy()
     state.flow = state.flow or flow.name
     if state.done:
         return state, []

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field, fields
+import copy
+from dataclasses import dataclass, field, fields
 from typing import Any
 
 
@@ -51,9 +52,17 @@ class State:
         return self.outcome is not None
 
     def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
+        """A plain dict for JSON; it shares the state's lists and dicts (copy() does not)."""
+        return {name: getattr(self, name) for name in _NAMES}
+
+    def copy(self) -> State:
+        """An independent copy: the flow core steps a copy, never the caller's state."""
+        return State(**copy.deepcopy(self.to_dict()))
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> State:
-        known = {f.name for f in fields(cls)}
-        return cls(**{k: v for k, v in data.items() if k in known})
+        return cls(**{k: v for k, v in data.items() if k in _NAMES})
+
+
+#: Field names, in order (a JSON state may carry names from older or newer versions).
+_NAMES = tuple(f.name for f in fields(State))

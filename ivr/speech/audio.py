@@ -4,7 +4,7 @@ Twilio carries calls as mu-law 8 kHz mono in 20 ms frames (160 bytes); Vosk want
 at its model's rate (16 kHz for the small models); espeak-ng renders 22.05 kHz PCM and Twilio's
 <Play> wants telephone WAV. Every conversion between those lives here, pure (no I/O except the
 WAV helpers), so the recogniser, the renderer and the simulator share one tested copy.
-Python 3.13 removed `audioop`, hence numpy.
+Python 3.13 removed `audioop`, hence numpy (and libsoxr for resampling buffers).
 """
 
 from __future__ import annotations
@@ -13,6 +13,7 @@ import struct
 from pathlib import Path
 
 import numpy as np
+import soxr
 
 #: Twilio's telephone sample rate.
 PHONE_RATE = 8000
@@ -73,29 +74,16 @@ def to_int16(samples: np.ndarray) -> np.ndarray:
     return np.clip(np.rint(samples), -32768, 32767).astype(np.int16)
 
 
-def _lowpass(samples: np.ndarray, cutoff: float, taps: int = 63) -> np.ndarray:
-    """Windowed-sinc low-pass; `cutoff` is a fraction of the sample rate (0 < cutoff < 0.5)."""
-    n = np.arange(taps) - (taps - 1) / 2
-    kernel = 2 * cutoff * np.sinc(2 * cutoff * n) * np.hamming(taps)
-    kernel /= kernel.sum()
-    return np.convolve(samples, kernel, mode="same")
-
-
 def resample(samples: np.ndarray, src_rate: int, dst_rate: int) -> np.ndarray:
-    """Resample a whole buffer (int16 in, int16 out).
+    """Resample a whole buffer (int16 in, int16 out) with libsoxr.
 
-    Downsampling low-passes first so espeak's 22 kHz audio does not alias onto the phone band;
-    upsampling interpolates linearly, which is all a recogniser's filterbank needs.
+    Its band-limited filter keeps espeak's 22 kHz audio from aliasing onto the phone band, at
+    about a tenth of the CPU of a numpy windowed-sinc (a whisper is rendered per transfer).
     """
     samples = np.asarray(samples)
     if src_rate == dst_rate or samples.size == 0:
         return samples.astype(np.int16, copy=True)
-    x = samples.astype(np.float64)
-    if dst_rate < src_rate:
-        x = _lowpass(x, 0.5 * dst_rate / src_rate * 0.9)
-    count = int(round(x.size * dst_rate / src_rate))
-    positions = np.arange(count) * (src_rate / dst_rate)
-    return to_int16(np.interp(positions, np.arange(x.size), x))
+    return soxr.resample(samples.astype(np.int16, copy=False), src_rate, dst_rate, quality="HQ")
 
 
 class StreamResampler:

@@ -3,18 +3,18 @@
 Counted only for correctly signed requests (so a forger cannot burn a real customer's
 allowance), before any conversation work is done. Over the limit a text gets no reply (which
 also starves SMS-pumping loops) and a call hears one polite sentence and is hung up.
+The count is sent by the door (`ivr.web.door`) with its other start-of-request work.
 """
 
 from __future__ import annotations
 
 import logging
 
-import redis
-from flask import Flask, Response, current_app, request
+from flask import Response, current_app, request
 from twilio.twiml.voice_response import VoiceResponse
 
+from ivr.business import Business
 from ivr.logs import event
-from ivr.ratelimit import allow_inbound
 from ivr.twilio.messaging import messaging_twiml
 from ivr.web.security import twilio_request_is_signed
 
@@ -24,19 +24,19 @@ GUARDED = ("/sms/incoming", "/voice/incoming")
 BUSY = "We're receiving a lot of contact from this number. Please try again a little later."
 
 
-def _over_limit() -> Response | None:
+def counted() -> tuple[Business, str] | None:
+    """(business, sender) when this request is a new contact that counts against the limit."""
     if request.method != "POST" or request.path not in GUARDED:
         return None
-    runtime = current_app.extensions["ivr"]
-    business = runtime.directory.by_number(request.form.get("To", ""))
+    business = current_app.extensions["ivr"].directory.by_number(request.form.get("To", ""))
     sender = request.form.get("From", "")
     if business is None or not sender or not twilio_request_is_signed():
         return None  # the view answers these (unknown number, 400, 403)
-    try:
-        if allow_inbound(runtime.store, business.key, sender):
-            return None
-    except redis.RedisError:
-        return None  # Redis is down: the views' own fail-open paths take over
+    return business, sender
+
+
+def refuse(business: Business) -> Response:
+    """What an over-the-limit contact gets: silence for a text, one sentence for a call."""
     event("abuse.rate_limited", log, logging.WARNING, business=business.key, path=request.path,
           sid=request.form.get("MessageSid") or request.form.get("CallSid", "-"))
     if request.path == "/sms/incoming":
@@ -45,7 +45,3 @@ def _over_limit() -> Response | None:
     response.say(BUSY, voice=business.voice)
     response.hangup()
     return Response(str(response), mimetype="application/xml")
-
-
-def init_app(app: Flask) -> None:
-    app.before_request(_over_limit)

@@ -16,7 +16,8 @@ log = logging.getLogger("ivr.web")
 #: Blueprint modules, each exposing `bp` (and optionally `init_app(app)`); missing ones skipped
 #: so each capability lands on its own.
 BLUEPRINTS = (
-    "ivr.web.health", "ivr.web.degraded", "ivr.web.retries", "ivr.web.abuse", "ivr.web.voice", "ivr.web.sms", "ivr.web.stream", "ivr.web.transfer",
+    "ivr.web.health", "ivr.web.degraded", "ivr.web.door", "ivr.web.voice", "ivr.web.sms",
+    "ivr.web.stream", "ivr.web.transfer",
     "ivr.web.api", "ivr.web.metrics", "ivr.web.followups", "ivr.web.dashboard",
 )
 

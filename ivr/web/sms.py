@@ -58,13 +58,15 @@ def incoming() -> Response | tuple[dict[str, str], int]:
         return xml(messaging_twiml([]))
     store = runtime.store
     token = f"sms:{sid}"
-    if not store.once(business.key, token):  # Redis down: the app's degraded mode spools it
+    # Redis down: the app's degraded mode spools the text
+    arrival = store.receive(business.key, token, "sms", sender, sender=sender)
+    if not arrival.first:
         event("sms.retry", log, business=business.key, sid=sid)
         return xml(store.cached_reply(business.key, token) or messaging_twiml([]))
     event("sms.received", log, business=business.key, sid=sid)
     text = Text(sender=sender, sid=sid, body=clip(form.get("Body", "")), media=media_count())
     try:
-        reply = messaging_twiml(answer(runtime, business, text))
+        reply = messaging_twiml(answer(runtime, business, text, arrival))
     except RedisError:  # degraded mode (ivr.web.degraded) spools the text to replay later
         with suppress(RedisError):
             store.forget_once(business.key, token)  # so the replay may act on it

@@ -1,0 +1,76 @@
+"""The store's one-round-trip reads and held writes keep their meaning: a retried message is
+recognised, a live conversation is found whole, one answer wins a question, and writes held
+for the end of a request land only when sent (and never from a request that broke)."""
+
+from __future__ import annotations
+
+from ivr.records import new_conversation
+
+BUSINESS = "b"
+CUSTOMER = "+15125550199"
+
+
+def _live_conversation(runtime, clock, channel: str = "sms", key: str = CUSTOMER) -> dict:
+    record = new_conversation(business="B", business_key=BUSINESS, channel=channel,
+                              caller=CUSTOMER, flow="hvac", now=clock())
+    runtime.store.save_turn(record, channel, key,
+                            {"record_id": record["id"], "flow_state": {"flow": "hvac"}})
+    return record
+
+
+def test_a_retried_message_is_recognised_and_sees_the_same_conversation(runtime, clock):
+    record = _live_conversation(runtime, clock)
+    first = runtime.store.receive(BUSINESS, "sms:SM1", "sms", CUSTOMER, sender=CUSTOMER)
+    again = runtime.store.receive(BUSINESS, "sms:SM1", "sms", CUSTOMER, sender=CUSTOMER)
+    assert first.first and not again.first
+    assert first.live is not None and first.live[1]["id"] == record["id"]
+    assert first.live[0]["flow_state"] == {"flow": "hvac"}
+
+
+def test_an_opted_out_texter_is_known_at_the_door(runtime):
+    runtime.store.set_opted_out(BUSINESS, CUSTOMER)
+    arrival = runtime.store.receive(BUSINESS, "sms:SM2", "sms", CUSTOMER, sender=CUSTOMER)
+    assert arrival.opted_out and arrival.live is None
+
+
+def test_a_conversation_whose_record_is_gone_is_not_live(runtime, clock):
+    record = _live_conversation(runtime, clock)
+    runtime.store.delete(record["id"])
+    assert runtime.store.load_live(BUSINESS, "sms", CUSTOMER) is None
+
+
+def test_only_the_first_answer_to_a_question_acts(runtime, clock):
+    _live_conversation(runtime, clock, "voice", "CA1")
+    runtime.store.set_call(BUSINESS, "CA1", caller=CUSTOMER, turn=3)
+    keypad = runtime.store.start_turn(BUSINESS, "CA1", 3, ("caller", "turn"))
+    speech = runtime.store.start_turn(BUSINESS, "CA1", 3, ("caller", "turn"))
+    assert keypad.claimed and keypad.settled and keypad.call == {"caller": CUSTOMER, "turn": 3}
+    assert keypad.live is not None
+    assert not speech.claimed and not speech.settled
+
+
+def test_an_answer_that_comes_after_the_hold_gave_up_does_not_act(runtime):
+    runtime.store.set_call(BUSINESS, "CA2", caller=CUSTOMER, turn=1)
+    assert runtime.store.settle_turn(BUSINESS, "CA2", 1)          # the hold handed over
+    late = runtime.store.start_turn(BUSINESS, "CA2", 1, ("caller",))
+    assert late.claimed and not late.settled
+
+
+def test_held_writes_land_only_when_sent(runtime):
+    store = runtime.store
+    store.hold_writes()
+    store.cache_reply(BUSINESS, "sms:SM3", "<Response/>")
+    assert store.cached_reply(BUSINESS, "sms:SM3") is None
+    store.flush_writes()
+    assert store.cached_reply(BUSINESS, "sms:SM3") == "<Response/>"
+    store.cache_reply(BUSINESS, "sms:SM4", "<Response/>")        # nothing held: written now
+    assert store.cached_reply(BUSINESS, "sms:SM4") == "<Response/>"
+
+
+def test_held_writes_of_a_broken_request_are_forgotten(runtime):
+    store = runtime.store
+    store.hold_writes()
+    store.cache_reply(BUSINESS, "sms:SM5", "<Response/>")
+    store.drop_writes()
+    store.flush_writes()
+    assert store.cached_reply(BUSINESS, "sms:SM5") is None

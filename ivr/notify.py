@@ -4,6 +4,10 @@ The value of the product is the handoff: the person who takes over gets the summ
 customer's number and the conversation id, so the customer never repeats themselves. On SMS a
 `Transfer` is answered by a person texting or calling back; the call bridge (TRANSFER) and the
 voice warm transfer are other effects. `NotifyStaff` texts on either channel.
+
+The webhook only decides (who, in hunt order, and what to say: cheap and local) and queues the
+text on the URGENT rq queue; `notify_staff_job` sends it in the worker, where a carrier outage
+is retried with backoff instead of slowing or failing the customer's reply.
 """
 
 from __future__ import annotations
@@ -11,11 +15,16 @@ from __future__ import annotations
 import logging
 from datetime import datetime
 
+from twilio.base.exceptions import TwilioRestException
+
 from ivr.business import Business, Staff
 from ivr.flow.actions import Action, NotifyStaff, Transfer
+from ivr.idempotency import state_of
+from ivr.jobs import URGENT, enqueue, give_up, job_id, job_runtime
+from ivr.jobs import now as job_now
 from ivr.logs import event
 from ivr.oncall import on_call
-from ivr.outbound import send_sms
+from ivr.outbound import OutboundRefused, send_sms, sms_allowed
 from ivr.records import Record, iso
 from ivr.runtime import Runtime
 
@@ -24,10 +33,34 @@ log = logging.getLogger("ivr.notify")
 #: Longest staff text; the conversation id and number always fit after the summary.
 MAX_SUMMARY_CHARS = 1200
 
+#: Twilio REST error codes that refuse one destination for good (invalid number, region not
+#: enabled, unsubscribed, unreachable by SMS, not a mobile): the next on-call person is tried.
+REFUSED_NUMBER_CODES = frozenset({21211, 21214, 21407, 21408, 21610, 21612, 21614})
+
+
+class NobodyReachable(RuntimeError):
+    """Every on-call person's number refused the staff text (the job fails, visibly)."""
+
 
 def on_call_staff(business: Business, skill: str, now: datetime) -> list[Staff]:
     """Who may hear about it, in hunt order at `now` (people with `skill` first)."""
     return [entry.staff for entry in on_call(business, now, skill or None)]
+
+
+def textable_staff(runtime: Runtime, business: Business, skill: str,
+                   now: datetime) -> list[Staff]:
+    """The on-call people, in hunt order, whose numbers our own checks let us text: allowed
+    country and number type, not opted out; each number once."""
+    people: list[Staff] = []
+    for person in on_call_staff(business, skill, now):
+        if any(p.phone == person.phone for p in people):
+            continue
+        if not sms_allowed(person.phone, business.sms_countries):
+            continue
+        if runtime.store.opted_out(business.key, person.phone):
+            continue
+        people.append(person)
+    return people
 
 
 def staff_text(business: Business, record: Record, summary: str) -> str:
@@ -46,12 +79,13 @@ def _needs_text(action: Action, channel: str) -> bool:
 
 def notify_staff_by_text(runtime: Runtime, business: Business, record: Record,
                          actions: list[Action], turn) -> None:
-    """Effect: text the on-call person for each `NotifyStaff` (and each `Transfer` on SMS).
+    """Effect: queue a text to the on-call person for each `NotifyStaff` (and each `Transfer`
+    on SMS); the worker sends it (`notify_staff_job`).
 
-    The first person in the hunt order whose phone takes the text gets it (a refused number
-    moves on to the next). Tells the channel who was reached through `turn.meta["handoff"]`
-    (a staff name), notes the text in `record["notified"]`, and never raises: when nobody
-    could be texted it is logged and the customer is promised "our team" instead of a name.
+    Tells the channel who will be texted through `turn.meta["handoff"]` (the first candidate's
+    name) and never raises: when nobody can be texted it is logged and the customer is
+    promised "our team" instead of a name. The record is not touched here: the job notes the
+    text in `record["notified"]` once it went out.
     """
     channel = record.get("channel", "sms")
     wanted = [a for a in actions if _needs_text(a, channel)]
@@ -62,21 +96,103 @@ def notify_staff_by_text(runtime: Runtime, business: Business, record: Record,
     for index, action in enumerate(wanted):
         key = f"notify:{record['id']}:{step}:{index}"
         body = staff_text(business, record, action.summary)  # type: ignore[union-attr]
-        for person in on_call_staff(business, action.skill, now):  # type: ignore[union-attr]
-            try:
-                sid = send_sms(runtime, business.key, person.phone, body, idempotency_key=key)
-            except Exception as exc:  # a staff text must never break the customer's reply
-                event("notify.failed", log, logging.WARNING, business=business.key,
-                      conversation=record["id"], staff=person.name, error=type(exc).__name__)
-                continue
-            if sid is not None:  # None: this step was already texted (a retried webhook)
-                record.setdefault("notified", []).append(
-                    {"staff": person.name, "phone": person.phone, "sid": sid, "at": iso(now)})
-                event("notify.sent", log, business=business.key, conversation=record["id"],
-                      staff=person.name, sid=sid)
-            turn.meta["handoff"] = person.name
-            break
-        else:
+        try:
+            people = textable_staff(runtime, business, action.skill, now)  # type: ignore[union-attr]
+            if people:
+                enqueue_staff_text(runtime, business.key, record["id"], people, body, key, now)
+        except Exception as exc:  # a staff text must never break the customer's reply
+            event("notify.failed", log, logging.ERROR, business=business.key,
+                  conversation=record["id"], error=type(exc).__name__)
+            continue
+        if not people:
             event("notify.nobody", log, logging.ERROR, business=business.key,
                   conversation=record["id"])
-    runtime.store.save(record)
+            continue
+        turn.meta["handoff"] = people[0].name
+        event("notify.queued", log, business=business.key, conversation=record["id"],
+              staff=people[0].name, candidates=len(people))
+
+
+def enqueue_staff_text(runtime: Runtime, business_key: str, conversation_id: str,
+                       people: list[Staff], body: str, key: str, at: datetime):
+    """Queue the staff text on URGENT, at most once per `key` (a retried webhook finds it)."""
+    return enqueue(runtime.redis, notify_staff_job, business_key, conversation_id,
+                   [(p.name, p.phone) for p in people], body, key, iso(at), queue_name=URGENT,
+                   unique_id=job_id("notify", business_key, key),
+                   meta={"business": business_key, "conversation": conversation_id,
+                         "what": "staff_text"})
+
+
+def refused_number(exc: BaseException) -> bool:
+    """Whether the carrier refused this destination for good (so the next person is tried)."""
+    return isinstance(exc, TwilioRestException) and exc.code in REFUSED_NUMBER_CODES
+
+
+def notify_staff_job(business_key: str, conversation_id: str, people: list[tuple[str, str]],
+                     body: str, key: str, at: str) -> str | None:
+    """Job: text the first of `people` (name, phone) whose number takes it; note it on the record.
+
+    A number refused for good (our own checks, or a Twilio refusal such as an invalid or
+    unsubscribed number) moves on to the next person. Anything else — the network, a 5xx, a
+    429, another attempt still sending — raises, so rq retries with backoff. Each person's text
+    is sent at most once (`send_sms`'s idempotency key), so a retried job never double-texts.
+
+    Returns the Message SID (None when the person already took the call and so has the
+    summary). Raises NobodyReachable (no retry) when every number refused.
+    """
+    runtime = job_runtime()
+    taker = _took_the_call(runtime, conversation_id)
+    for name, phone in people:
+        if phone == taker:  # the worker ran late: accepting already texted them the summary
+            event("notify.skipped", log, business=business_key, conversation=conversation_id,
+                  staff=name, reason="took_the_call")
+            return None
+        effect = f"{key}:{phone}"
+        try:
+            sid = send_sms(runtime, business_key, phone, body, idempotency_key=effect)
+        except OutboundRefused as exc:
+            refusal = type(exc).__name__
+        except TwilioRestException as exc:
+            if not refused_number(exc):
+                if exc.status < 500 and exc.status != 429:  # our request is wrong: no retry
+                    give_up()
+                raise
+            refusal = str(exc.code)
+        else:
+            sid = sid or _sent_sid(runtime, business_key, effect)  # sent by an earlier attempt
+            _note_sent(runtime, conversation_id, name, phone, sid, at)
+            event("notify.sent", log, business=business_key, conversation=conversation_id,
+                  staff=name, sid=sid)
+            return sid
+        event("notify.refused", log, logging.WARNING, business=business_key,
+              conversation=conversation_id, staff=name, error=refusal)
+    give_up()
+    raise NobodyReachable(f"no on-call number of {business_key} took the text for "
+                          f"conversation {conversation_id}")
+
+
+def _took_the_call(runtime: Runtime, conversation_id: str) -> str | None:
+    """The phone of the person who accepted this conversation's transfer, if anyone has."""
+    record = runtime.store.get(conversation_id) or {}
+    transfer = record.get("transfer") or {}
+    return transfer.get("phone") if transfer.get("accepted") else None
+
+
+def _sent_sid(runtime: Runtime, business_key: str, effect: str) -> str:
+    """The SID an earlier attempt recorded for this text (send_sms returns None then)."""
+    return state_of(runtime.redis, runtime.store.key(business_key, "sent", effect)) or ""
+
+
+def _note_sent(runtime: Runtime, conversation_id: str, name: str, phone: str, sid: str,
+               queued_at: str) -> None:
+    """Append the text to `record["notified"]` atomically, once (a retried job finds it)."""
+    sent_at = iso(job_now())
+
+    def add(record: Record) -> None:
+        notified = record.setdefault("notified", [])
+        if not any(n.get("sid") == sid and n.get("phone") == phone for n in notified):
+            notified.append({"staff": name, "phone": phone, "sid": sid, "at": sent_at,
+                             "queued_at": queued_at})
+
+    if runtime.store.update(conversation_id, add) is None:
+        event("notify.no_record", log, logging.WARNING, conversation=conversation_id, sid=sid)

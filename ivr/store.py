@@ -398,6 +398,20 @@ class Store:
         return TurnStart(claimed=int(taken) > 0, settled=int(taken) == 2,
                          call=self._fields(fields, values), live=self._live(live))
 
+    def number_question(self, business: str, call_sid: str, after: int | None,
+                        **fields: Any) -> int:
+        """Number the next question of a live call and store its `fields` (slot, grammar...).
+
+        `after` is the call's current turn as read when this step's answer was claimed: a
+        claim lets one step at a time run per call, so `after + 1` is this step's to take,
+        and it is written with the request's closing writes (read only once the caller hears
+        the question). Unknown (a new call): numbered atomically now with `next_turn`.
+        """
+        if after is None:
+            return self.next_turn(business, call_sid, **fields)
+        self.set_call(business, call_sid, later=True, turn=after + 1, **fields)
+        return after + 1
+
     def next_turn(self, business: str, call_sid: str, **fields: Any) -> int:
         """Number the next question of a live call (1, 2, ...); atomic across web nodes.
 

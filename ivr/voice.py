@@ -137,9 +137,10 @@ def render(runtime: Runtime, business: Business, call_sid: str, turn: Turn,
         elif isinstance(action, Ask):
             # the grammar (kilobytes) is kept only for a listener: the stream or a transcriber
             listener = listening_mode(runtime, business) in ("stream", "record")
-            number = store.next_turn(business.key, call_sid, slot=action.slot,
-                                     grammar=(list(action.grammar) or None) if listener else None,
-                                     phase="ask", digits=digits_needed(action))
+            number = store.number_question(
+                business.key, call_sid, (call or {}).get("turn"), slot=action.slot,
+                grammar=(list(action.grammar) or None) if listener else None, phase="ask",
+                digits=digits_needed(action))
             gather = url(base, "/voice/gather", business, turn=number)
             timeout = url(base, "/voice/timeout", business, turn=number)
             if business.speech == "record":

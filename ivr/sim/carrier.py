@@ -14,6 +14,7 @@ from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 from ivr.sim.couriers import Couriers
+from ivr.sim.faults import Faults
 from ivr.sim.ids import API_VERSION
 from ivr.sim.messaging import Message
 from ivr.sim.phone import Behaviour, Phone
@@ -57,6 +58,8 @@ class Carrier:
         self.conferences: list[Conference] = []
         self.recordings: dict[str, Recording] = {}
         self.errors: list[str] = []
+        #: Refused numbers and Messages API outages a test asks for (see ivr/sim/faults.py).
+        self.faults = Faults()
         #: Default Media Stream handler for calls that do not set their own (see Call.on_stream).
         self.on_stream: Callable[..., object] | None = None
         self.lock = threading.RLock()

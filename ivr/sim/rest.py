@@ -148,6 +148,7 @@ class RestApi:
         required(form, "To", "From")
         if not form.get("Body") and not form.get("MediaUrl"):
             raise RestError(400, 21602, "Message body is required.")
+        self.carrier.faults.check_message(form["To"])
         return send_from_rest(self.carrier, form["To"], form["From"], form.get("Body", ""),
                               form.get("StatusCallback"), form.getlist("MediaUrl"))
 

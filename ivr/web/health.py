@@ -1,10 +1,32 @@
-"""GET /healthz: 200 when the app can serve (Redis answers), 503 when it cannot."""
+"""GET /healthz: 200 when the app can serve (Redis answers), 503 when it cannot.
+
+It also shows how many jobs wait on the URGENT queue (staff texts, confirmations): a number
+that only grows means no `ivr worker` is running. That is information, not a failure — the web
+node still serves — so it never turns the answer into a 503.
+"""
 
 from __future__ import annotations
 
+import logging
+
+import redis
 from flask import Blueprint, current_app
 
+from ivr.logs import event
+
 bp = Blueprint("health", __name__)
+log = logging.getLogger("ivr.web.health")
+
+
+def urgent_jobs(runtime) -> int | None:
+    """Jobs waiting on the URGENT queue (one LLEN), or None when it cannot be read."""
+    from ivr.jobs import URGENT, queue
+
+    try:
+        return queue(runtime.redis, URGENT).count
+    except redis.RedisError as exc:
+        event("health.queue_unreadable", log, logging.WARNING, error=type(exc).__name__)
+        return None
 
 
 @bp.get("/healthz")
@@ -14,5 +36,6 @@ def healthz():
     runtime = current_app.extensions["ivr"]
     redis_ok = runtime.store.ping()
     body = {"status": "ok" if redis_ok else "degraded", "redis": "ok" if redis_ok else "down",
-            "businesses": len(runtime.directory), "spooled_texts": spool_of(runtime).pending()}
+            "businesses": len(runtime.directory), "spooled_texts": spool_of(runtime).pending(),
+            "urgent_jobs": urgent_jobs(runtime) if redis_ok else None}
     return body, 200 if redis_ok else 503

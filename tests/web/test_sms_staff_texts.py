@@ -1,8 +1,13 @@
-"""The on-call person is texted the written summary when a conversation needs a person."""
+"""The on-call person is texted the written summary when a conversation needs a person.
+
+The effect decides who and queues the text; the worker `live_app` runs sends it (`settle`).
+"""
 
 from __future__ import annotations
 
 from datetime import UTC, datetime
+
+from jobs_support import settle
 
 from ivr.flow.actions import NotifyStaff, Say, Transfer
 from ivr.flow.state import State
@@ -27,6 +32,7 @@ def conversation(runtime, channel: str):
 def run(runtime, business, record, actions):
     turn = Turn(actions=actions, record=record, state=State(flow="law_firm"), key=CALLER)
     notify_staff_by_text(runtime, business, record, actions, turn)
+    settle(runtime)
     return turn
 
 

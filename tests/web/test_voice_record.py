@@ -78,6 +78,7 @@ def test_a_recorded_answer_is_transcribed_and_moves_the_call_on(live_app, carrie
     call.hangup()
 
 
+@pytest.mark.no_worker
 def test_a_caller_is_not_left_holding_when_no_worker_transcribes_the_answer(live_app, carrier,
                                                                            runtime):
     call = carrier.phone(CALLER).call(LAW)

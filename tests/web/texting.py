@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from jobs_support import settle
+
 #: Seconds to wait for more replies after the last one; replies arrive within the webhook's own
 #: response (TwiML and texts sent while handling it), so a short settle is enough.
 QUICK = 0.05
@@ -20,3 +22,11 @@ def converse(phone, to: str, first: str, answers: dict[str, str], turns: int = 8
             break
         received += phone.text(to, reply, settle_s=QUICK)
     return received
+
+
+def handoff_texts(runtime, carrier, staff: str, record: dict) -> list[str]:
+    """The summaries `staff` was texted about this conversation, once the worker has sent what
+    the webhook queued. (When nobody then answers the call-back, a "Callback request" follows:
+    that is not a summary, and when it arrives depends on the ringing.)"""
+    settle(runtime)
+    return [t for t in carrier.agent(staff).texts if f"Conversation {record['id']}" in t]

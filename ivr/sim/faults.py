@@ -1,0 +1,69 @@
+"""Carrier faults a test can ask for: numbers Twilio refuses to text, and Messages API outages.
+
+Both are answered the way Twilio's REST API answers them — an HTTP error carrying Twilio's error
+JSON (`code`, `message`, `more_info`, `status`) — so the app's twilio library raises the same
+`TwilioRestException` it raises against Twilio, and the app's handling of a refused staff number
+(try the next person) or an outage (retry with backoff) is exercised for real.
+
+    carrier.faults.refuse("+15125550111", code=21614)   # not a mobile: every text to it fails
+    carrier.faults.fail_messages(1, status=500)          # the next text attempt gets a 500
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import deque
+
+from ivr.sim.rest import RestError
+
+#: Twilio's errors for a destination it will not text (HTTP 400), by error code.
+REFUSALS = {
+    21211: "The 'To' number {to} is not a valid phone number.",
+    21408: "Permission to send an SMS has not been enabled for the region indicated by the "
+           "'To' number: {to}.",
+    21610: "Attempt to send to unsubscribed recipient",
+    21612: "The 'To' phone number: {to}, is not currently reachable using the 'From' phone "
+           "number via SMS.",
+    21614: "'To' number {to} is not a valid mobile number",
+}
+
+#: Twilio's answers while its API is overloaded or down, by HTTP status: (error code, message).
+OUTAGES = {
+    429: (20429, "Too Many Requests"),
+    500: (20500, "An internal server error has occurred"),
+    503: (20503, "Service Unavailable"),
+}
+
+
+class Faults:
+    """What the carrier refuses or fails right now; consulted before a text is created."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self.refused: dict[str, int] = {}
+        self._outages: deque[int] = deque()
+
+    def refuse(self, number: str, code: int = 21614) -> None:
+        """Refuse every text to `number` with Twilio error `code` (see REFUSALS)."""
+        if code not in REFUSALS:
+            raise ValueError(f"unknown refusal code {code}; one of {sorted(REFUSALS)}")
+        with self._lock:
+            self.refused[number] = code
+
+    def fail_messages(self, count: int = 1, status: int = 500) -> None:
+        """Fail the next `count` attempts to send a text with HTTP `status` (see OUTAGES)."""
+        if status not in OUTAGES:
+            raise ValueError(f"unknown outage status {status}; one of {sorted(OUTAGES)}")
+        with self._lock:
+            self._outages.extend([status] * count)
+
+    def check_message(self, to: str) -> None:
+        """Raise the RestError Twilio would answer a text to `to` with now, if any."""
+        with self._lock:
+            status = self._outages.popleft() if self._outages else None
+            refusal = self.refused.get(to)
+        if status is not None:
+            code, message = OUTAGES[status]
+            raise RestError(status, code, message)
+        if refusal is not None:
+            raise RestError(400, refusal, REFUSALS[refusal].format(to=to))

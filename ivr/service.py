@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import logging
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
 from functools import lru_cache
@@ -31,6 +31,7 @@ from ivr.flow.state import State
 from ivr.logs import event
 from ivr.records import Record, add_turn, iso, new_conversation
 from ivr.runtime import Runtime
+from ivr.store import Stored
 
 log = logging.getLogger("ivr.service")
 
@@ -105,6 +106,25 @@ def build_context(business: Business, channel: str, phone: str, now: datetime) -
                    customer=facts, orders_by_id=by_id)
 
 
+#: Times a turn re-applies itself to a record that others keep changing before giving up.
+SAVE_ATTEMPTS = 20
+
+
+@dataclass(frozen=True)
+class Live:
+    """A live conversation as a turn starts from it: flow state, record, the record's version.
+
+    Unpacks as `state, record` for readers that do not save.
+    """
+
+    state: State
+    record: Record
+    version: str | None = None
+
+    def __iter__(self) -> Iterator[Any]:
+        return iter((self.state, self.record))
+
+
 @dataclass
 class Turn:
     """The result of one `handle` call, for the channel to render and the effects to act on.
@@ -137,25 +157,25 @@ class Conversations:
         self.runtime = runtime
         self.effects: list[Effect] = list(effects or [])
 
-    def _load(self, business: Business, channel: str, key: str) -> tuple[State, Record] | None:
+    def _load(self, business: Business, channel: str, key: str) -> Live | None:
         return self.live(self.runtime.store.load_live(business.key, channel, key))
 
     @staticmethod
-    def live(stored: tuple[dict[str, Any], Record] | None) -> tuple[State, Record] | None:
-        """A live conversation as the store read it (state dict, record), ready to step."""
+    def live(stored: Stored | None) -> Live | None:
+        """A live conversation as the store read it (state dict, record, version), to step."""
         if stored is None:
             return None
-        state, record = stored
-        return State.from_dict(state["flow_state"]), record
+        state, record, version = stored
+        return Live(State.from_dict(state["flow_state"]), record, version)
 
-    def current(self, business: Business, channel: str, key: str) -> tuple[State, Record] | None:
+    def current(self, business: Business, channel: str, key: str) -> Live | None:
         """The live conversation under `key`, if any."""
         return self._load(business, channel, key)
 
     def handle(self, business: Business, channel: str, customer: str, inp: Input, *,
                key: str | None = None, sid: str | None = None,
                meta: dict[str, Any] | None = None,
-               loaded: tuple[State, Record] | None | object = _UNSET) -> Turn:
+               loaded: Live | None | object = _UNSET) -> Turn:
         """Advance the conversation of `customer` (under `key`, default the customer's number)
         with one input; records the transcript and runs the effects hooks.
 
@@ -168,36 +188,58 @@ class Conversations:
         if loaded is _UNSET:
             loaded = self._load(business, channel, key)
         new = loaded is None
-        if loaded is None:
-            state = State(flow=flow.name)
+        if isinstance(loaded, Live):
+            state, record, version = loaded.state, loaded.record, loaded.version
+        else:
+            state, version = State(flow=flow.name), None
             record = new_conversation(business=business.name, business_key=business.key,
                                       channel=channel, caller=customer, flow=flow.name,
                                       now=now, sid=sid)
-        else:
-            state, record = loaded
-            if sid and sid not in record["sids"]:
-                record["sids"].append(sid)
-        if inp.kind in ("text", "speech", "digits") or (inp.kind == "start" and inp.text):
-            add_turn(record, "caller", inp.text, now,
-                     inp.confidence if inp.kind == "speech" else None)
         context = build_context(business, channel, customer, now)
         state, actions = step(flow, state, inp, context)
-        self._apply(record, state, actions, now)
+
+        def change(into: Record) -> None:
+            """This turn's part of the record: applied again on a fresh copy if need be."""
+            if sid and sid not in into["sids"]:
+                into["sids"].append(sid)
+            if inp.kind in ("text", "speech", "digits") or (inp.kind == "start" and inp.text):
+                add_turn(into, "caller", inp.text, now,
+                         inp.confidence if inp.kind == "speech" else None)
+            self._apply(into, state, actions, now)
+
+        change(record)
         turn = Turn(actions=actions, record=record, state=state, key=key, new=new,
                     meta=dict(meta or {}))
-        self.save(business, channel, turn)
-        event("flow.step", log, business=business.key, channel=channel, conversation=record["id"],
-              sid=sid or "-", bucket=state.bucket or "-", outcome=state.outcome or "-")
+        self.save(business, channel, turn, version, change)
+        event("flow.step", log, business=business.key, channel=channel,
+              conversation=turn.record["id"], sid=sid or "-", bucket=state.bucket or "-",
+              outcome=state.outcome or "-")
         for effect in self.effects:
-            effect(self.runtime, business, record, actions, turn)
+            effect(self.runtime, business, turn.record, actions, turn)
         return turn
 
-    def save(self, business: Business, channel: str, turn: Turn) -> None:
-        """Persist the record, and the live state unless the conversation ended."""
-        self.runtime.store.save_turn(
-            turn.record, channel, turn.key, None if turn.state.done else
-            {"record_id": turn.record["id"], "flow_state": turn.state.to_dict()},
-            index=turn.new)
+    def save(self, business: Business, channel: str, turn: Turn, version: str | None = None,
+             change: Callable[[Record], None] | None = None) -> None:
+        """Persist the record, and the live state unless the conversation ended.
+
+        With the `version` the turn read, a record that changed meanwhile (a status callback,
+        a staff-text job noting who was texted) is read again and `change` applied to it, so
+        neither write is lost.
+        """
+        store = self.runtime.store
+        live = None if turn.state.done else {"record_id": turn.record["id"],
+                                             "flow_state": turn.state.to_dict()}
+        for _ in range(SAVE_ATTEMPTS):
+            if store.save_turn(turn.record, channel, turn.key, live, index=turn.new,
+                               version=version):
+                return
+            fresh = store.get_versioned(business.key, turn.record["id"])
+            if fresh is None or change is None:  # deleted meanwhile: write this turn's copy
+                version = None
+                continue
+            turn.record, version = fresh
+            change(turn.record)
+        raise RuntimeError(f"conversation {turn.record['id']} kept changing; turn not saved")
 
     @staticmethod
     def _apply(record: Record, state: State, actions: list[Action], now: datetime) -> None:

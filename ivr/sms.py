@@ -16,12 +16,11 @@ from ivr import optout
 from ivr.business import Business
 from ivr.flow.actions import QueueFollowUp
 from ivr.flow.events import Input
-from ivr.flow.state import State
 from ivr.flow.wording import message
 from ivr.logs import event
 from ivr.records import Record
 from ivr.runtime import Runtime
-from ivr.service import Conversations, Turn, build_context, flow_for
+from ivr.service import Conversations, Live, Turn, build_context, flow_for
 from ivr.store import STATE_TTL_S, Arrival
 from ivr.twilio.messaging import (
     MMS_NOTICE,
@@ -89,7 +88,7 @@ def answer(runtime: Runtime, business: Business, text: Text,
 
 
 def converse(runtime: Runtime, business: Business, text: Text,
-             live: tuple[State, Record] | None) -> list[str]:
+             live: Live | None) -> list[str]:
     """One turn of the flow: the text in, the flow's words (and who takes over) out."""
     conversations = runtime.conversations
     if live is None:

@@ -6,6 +6,7 @@ several web nodes share it. Nothing here knows about Twilio or Flask.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import threading
 from collections.abc import Callable, Iterable
@@ -44,6 +45,20 @@ if not redis.call('SET', KEYS[2], '1', 'NX', 'EX', ARGV[2]) then return 1 end
 return 2
 """
 
+#: Save a turn only if the record is still the one the turn read (its SHA-1 is unchanged), so
+#: a callback's or job's write in the meantime is never overwritten. Returns 1 saved, 0 changed.
+_SAVE_TURN = """
+local current = redis.call('GET', KEYS[1])
+if not current or redis.sha1hex(current) ~= ARGV[1] then return 0 end
+redis.call('SET', KEYS[1], ARGV[2])
+if ARGV[3] == '' then redis.call('DEL', KEYS[2])
+else redis.call('SET', KEYS[2], ARGV[3], 'EX', ARGV[4]) end
+return 1
+"""
+
+#: A stored live conversation: its state dict, its record, and the record's version (SHA-1).
+Stored = tuple[dict[str, Any], Record, str]
+
 #: A write queued for later: it adds its commands to the pipeline (or client) it is given.
 Write = Callable[[Any], object]
 
@@ -55,13 +70,13 @@ class Arrival:
     Attributes:
         first: this message id was not seen before (False: a retried webhook).
         opted_out: the sender texted STOP to this business.
-        live: the sender's live conversation as stored (state dict, record), or None.
+        live: the sender's live conversation as stored (state dict, record, version), or None.
         call: the live call's facts, when asked for.
     """
 
     first: bool
     opted_out: bool
-    live: tuple[dict[str, Any], Record] | None
+    live: Stored | None
     call: dict[str, Any]
 
 
@@ -73,13 +88,18 @@ class TurnStart:
         claimed: this answer is the first for the question.
         settled: and we decide what follows it (False: the caller stopped holding for it).
         call: the live call's facts asked for ({} once the call has ended).
-        live: the call's live conversation as stored (state dict, record), or None.
+        live: the call's live conversation as stored (state dict, record, version), or None.
     """
 
     claimed: bool
     settled: bool
     call: dict[str, Any]
-    live: tuple[dict[str, Any], Record] | None
+    live: Stored | None
+
+
+def version_of(raw: bytes) -> str:
+    """A stored record's version: the SHA-1 of its bytes (what Redis's `sha1hex` computes)."""
+    return hashlib.sha1(raw).hexdigest()  # noqa: S324 - a change detector, not security
 
 
 class Store:
@@ -196,10 +216,9 @@ class Store:
         return Arrival(bool(first), opted_out, self._live(live), call)
 
     # -- live conversation state --------------------------------------------------------------
-    def load_live(self, business: str, channel: str, key: str
-                  ) -> tuple[dict[str, Any], Record] | None:
-        """The live conversation under `key` as stored (state dict, record), in one round trip;
-        None when there is none (or its record is gone)."""
+    def load_live(self, business: str, channel: str, key: str) -> Stored | None:
+        """The live conversation under `key` as stored (state dict, record, version), in one
+        round trip; None when there is none (or its record is gone)."""
         return self._live(self._queue_load_live(self.redis, business, channel, key))
 
     def _queue_load_live(self, conn: Any, business: str, channel: str, key: str) -> Any:
@@ -207,11 +226,11 @@ class Store:
                          self.key(business, "conv", ""))
 
     @staticmethod
-    def _live(found: Any) -> tuple[dict[str, Any], Record] | None:
+    def _live(found: Any) -> Stored | None:
         state, record = found
         if not state or not record:
             return None
-        return json.loads(state), json.loads(record)
+        return json.loads(state), json.loads(record), version_of(record)
 
     def get_state(self, business: str, channel: str, customer: str) -> dict[str, Any] | None:
         raw = self.redis.get(self.key(business, "state", channel, customer))
@@ -245,15 +264,21 @@ class Store:
 
     def save_turn(self, record: Record, channel: str, customer: str,
                   state: dict[str, Any] | None, ttl: int = STATE_TTL_S, *,
-                  index: bool = True) -> None:
+                  index: bool = True, version: str | None = None) -> bool:
         """Save the record and the live state (or drop it: None) in one round trip.
 
         The hot path of every webhook turn: one pipelined transaction instead of two calls.
         `index=False` skips the indexes (by time, caller, id), which never change after a
-        conversation's first save (its start time and caller are fixed).
+        conversation's first save (its start time and caller are fixed). With `version` (the
+        record's as the turn read it) nothing is saved if the record changed meanwhile (a
+        callback or job wrote to it): returns False, and the turn re-reads and re-applies.
         """
         business = record["business_key"]
         key = self.key(business, "state", channel, customer)
+        if version is not None:
+            return bool(self.redis.eval(
+                _SAVE_TURN, 2, self.key(business, "conv", record["id"]), key, version,
+                json.dumps(record), "" if state is None else json.dumps(state), ttl))
         pipe = self.redis.pipeline()
         self._queue_save(pipe, record, index)
         if state is None:
@@ -261,6 +286,7 @@ class Store:
         else:
             pipe.set(key, json.dumps(state), ex=ttl)
         pipe.execute()
+        return True
 
     def update(self, conversation_id: str, change: Callable[[Record], object],
                attempts: int = 20, *, business: str | None = None) -> Record | None:
@@ -297,8 +323,13 @@ class Store:
 
     def get_record(self, business: str, conversation_id: str) -> Record | None:
         """A record whose business is known (one round trip; `get` must look the business up)."""
+        found = self.get_versioned(business, conversation_id)
+        return found[0] if found else None
+
+    def get_versioned(self, business: str, conversation_id: str) -> tuple[Record, str] | None:
+        """A record and its version, for a `save_turn` that must not overwrite others' writes."""
         raw = self.redis.get(self.key(business, "conv", conversation_id))
-        return json.loads(raw) if raw else None
+        return (json.loads(raw), version_of(raw)) if raw else None
 
     def get(self, conversation_id: str) -> Record | None:
         business = self.redis.hget(self.global_key("conv-business"), conversation_id)
@@ -427,7 +458,7 @@ class Store:
         return int(pipe.execute()[0])
 
     def open_call(self, business: str, call_sid: str, token: str, **fields: Any
-                  ) -> tuple[str | None, tuple[dict[str, Any], Record] | None]:
+                  ) -> tuple[str | None, Stored | None]:
         """A new call's first round trip: note its `fields`, and read the reply kept under
         `token` (a retried webhook) and any live conversation under the CallSid."""
         pipe = self.redis.pipeline(transaction=False)

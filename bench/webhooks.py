@@ -3,8 +3,9 @@
 The floor is a bare Flask webhook that validates the signature and returns fixed TwiML, under the
 same gunicorn settings; ratios compare the product with it. Targets: p99 within 1.5x of the
 floor, at least 500 turns/s on 2 cores. Server CPU per turn (from /proc, every server process:
-gunicorn workers, the speech child, redis-server) is the figure least disturbed by other load
-on the machine. Run: `python -m bench.webhooks [--seconds N]`.
+gunicorn workers, the speech child, redis-server, and the `ivr worker` that sends the staff
+texts and callback texts the turns queue) is the figure least disturbed by other load on the
+machine. Run: `python -m bench.webhooks [--seconds N]`.
 """
 
 from __future__ import annotations
@@ -34,7 +35,7 @@ def main(argv: list[str] | None = None) -> int:
     rows = []
     errored = False
     with floor_server() as (floor_url, floor_pid), \
-            product_server() as served:
+            product_server(worker=True) as served:
         floor = Target(floor_url, floor_url, AUTH_TOKEN, BUSINESS)
         product = Target(served.url, served.url, AUTH_TOKEN, BUSINESS)
         for kind in ("sms", "voice"):  # warm every worker's imports and flow caches
@@ -60,7 +61,8 @@ def main(argv: list[str] | None = None) -> int:
               f"{base['p99_ms']:.1f} | {base['turns_per_s']:.0f} | {base['cpu_ms']:.2f} | "
               f"{p99_ratio:.2f}x | {tput_ratio:.2f}x | {ours['errors']} |")
     print()
-    print(f"gunicorn gthread, 2 workers x 16 threads, {args.seconds:.0f} s per row; the load "
+    print(f"gunicorn gthread, 2 workers x 16 threads, plus one `ivr worker` for the jobs the "
+          f"turns queue (its CPU counted), {args.seconds:.0f} s per row; the load "
           "generator and the carrier simulator share the same 2 cores. Voice calls answer by "
           "keypad (each webhook, including the final status callback, is a turn); one in eight "
           "is an emergency that is warm-transferred (nobody seated to answer, so it ends in "

@@ -10,14 +10,14 @@ import csv
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import phonenumbers
 
-from ivr.flow.clock import holiday_problems
+from ivr.flow.clock import OpeningHours, holiday_problems
 from ivr.flow.context import Order
 from ivr.flow.errors import ConfigError, Problem
 from ivr.flow.yamlsrc import line_of, parse, plain
@@ -75,6 +75,11 @@ class Business:
     @property
     def tz(self) -> ZoneInfo:
         return ZoneInfo(self.timezone)
+
+    @cached_property
+    def opening_hours(self) -> OpeningHours:
+        """The business clock, built once (its parsed week and holidays are cached in it)."""
+        return OpeningHours(self.hours, self.timezone, self.holidays)
 
     @property
     def flow_name(self) -> str:

@@ -35,7 +35,7 @@ MAX_LINE_CHARS = 200
 
 
 def opening_hours(business: Business) -> OpeningHours:
-    return OpeningHours(business.hours, business.timezone, business.holidays)
+    return business.opening_hours
 
 
 def expected_reply(business: Business, now: datetime) -> tuple[datetime, str, bool]:

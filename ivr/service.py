@@ -20,7 +20,6 @@ from phonenumbers import NumberParseException, geocoder, parse
 
 from ivr.business import Business
 from ivr.flow.actions import Action, Ask, End, Say, Unanswered
-from ivr.flow.clock import OpeningHours
 from ivr.flow.context import Context, CustomerFacts, Order
 from ivr.flow.engine import step
 from ivr.flow.events import Input
@@ -98,7 +97,7 @@ def customer_facts(business: Business, phone: str) -> tuple[CustomerFacts, dict[
 
 
 def build_context(business: Business, channel: str, phone: str, now: datetime) -> Context:
-    hours = OpeningHours(business.hours, business.timezone, business.holidays)
+    hours = business.opening_hours
     facts, by_id = customer_facts(business, phone)
     return Context(now=now.astimezone(business.tz), channel=channel,  # type: ignore[arg-type]
                    business_name=business.name, params=business.params,

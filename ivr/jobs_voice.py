@@ -61,10 +61,10 @@ def transcribe_answer(business_key: str, call_sid: str, turn: int, recording_url
         return "unknown_business"
     if stored_next(runtime, business, call_sid, turn) is not None:
         return "too_late"  # the caller stopped holding and was put through to a person
-    grammar = runtime.store.get_call(business_key, call_sid).get("grammar")
+    call = runtime.store.get_call(business_key, call_sid, "grammar", "record")
     try:
         audio = fetch_recording(runtime.settings, recording_url)
-        text, confidence = transcribe(runtime.settings.vosk_model, audio, grammar)
+        text, confidence = transcribe(runtime.settings.vosk_model, audio, call.get("grammar"))
     except Exception as exc:  # noqa: BLE001 - the caller must move on either way
         event("voice.transcribe_failed", log, logging.WARNING, business=business_key,
               sid=call_sid, turn=turn, error=type(exc).__name__)
@@ -72,6 +72,10 @@ def transcribe_answer(business_key: str, call_sid: str, turn: int, recording_url
     else:
         if business.delete_recordings:
             delete_recording(runtime, business_key, recording_url)
+        elif call.get("record"):  # kept: listed so the retention purge deletes it later
+            sid = recording_sid(recording_url)
+            runtime.store.update(call["record"], lambda r: r.setdefault(
+                "recordings", []).append(sid), business=business_key)
     inp = Input.speech(text, confidence) if text else Input("no_match")
     if voice.advance(runtime, business, call_sid, turn, inp) is None:
         return "too_late"  # the caller was already put through to a person
@@ -90,9 +94,14 @@ def media_url(settings: Settings, recording_url: str) -> str:
     return url
 
 
+def recording_sid(recording_url: str) -> str:
+    """The RE... SID at the end of a RecordingUrl (with or without an extension)."""
+    return urlsplit(recording_url).path.rsplit("/", 1)[-1].split(".", 1)[0]
+
+
 def delete_recording(runtime: Runtime, business_key: str, recording_url: str) -> None:
     """Remove the caller's recorded answer from Twilio once transcribed (`delete_recordings`)."""
-    sid = urlsplit(recording_url).path.rsplit("/", 1)[-1].split(".", 1)[0]
+    sid = recording_sid(recording_url)
     try:
         runtime.twilio.recordings(sid).delete()
     except Exception as exc:  # noqa: BLE001 - logged for the operator; the caller moves on

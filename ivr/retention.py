@@ -17,14 +17,20 @@ from ivr.runtime import Runtime
 log = logging.getLogger("ivr.retention")
 
 
+def recordings_of(record: dict) -> list[str]:
+    """Every Twilio recording a conversation kept: its voicemail, and recorded answers (record
+    mode without `delete_recordings`)."""
+    voicemail = (record.get("voicemail") or {}).get("recording_sid")
+    return ([voicemail] if voicemail else []) + list(record.get("recordings") or [])
+
+
 def purge_records(runtime: Runtime, now: datetime) -> int:
     """Delete conversation records older than their business's retention; returns how many."""
     removed = 0
     for business in runtime.directory:
         cutoff = now - timedelta(days=business.retention_days)
         for record in runtime.store.conversations([business.key], until=cutoff):
-            recording = (record.get("voicemail") or {}).get("recording_sid")
-            if recording:
+            for recording in recordings_of(record):
                 try:
                     runtime.twilio.recordings(recording).delete()
                 except Exception as exc:  # a recording already gone is fine; log others

@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 import shutil
 import threading
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -23,6 +24,7 @@ from voice_calls import (
 
 from ivr.config import PROJECT_ROOT
 from ivr.jobs_voice import fetch_recording, media_url
+from ivr.retention import purge
 from ivr.sim.recording import Recording
 from ivr.sim.wait import wait_for
 from ivr.speech.audio import PHONE_RATE, ulaw_decode, wav_bytes
@@ -38,13 +40,14 @@ def loaded_model() -> Path:
 
 
 @pytest.fixture
-def settings(settings, tmp_path, loaded_model):
-    """Hartley Family Law, configured for record mode (recordings deleted once transcribed),
-    with a speech model installed."""
+def settings(settings, tmp_path, loaded_model, request):
+    """Hartley Family Law, configured for record mode (recordings deleted once transcribed,
+    unless a test passes `keep` as its param), with a speech model installed."""
     config = tmp_path / "businesses"
     config.mkdir()
     source = (PROJECT_ROOT / "examples" / "hartley_family_law.yaml").read_text()
-    (config / "hartley.yaml").write_text(source + "\nspeech: record\ndelete_recordings: true\n")
+    delete = "false" if getattr(request, "param", None) == "keep" else "true"
+    (config / "hartley.yaml").write_text(f"{source}\nspeech: record\ndelete_recordings: {delete}\n")
     shutil.copy(PROJECT_ROOT / "examples" / "orders.csv", config / "orders.csv")
     return settings.with_(config_path=config, vosk_model=loaded_model)
 
@@ -76,6 +79,23 @@ def test_a_recorded_answer_is_transcribed_and_moves_the_call_on(live_app, carrie
              and "turn=2" in call.waiting.info["action"] or None, 10, "the next question")
     assert_no_application_error(carrier, call)
     call.hangup()
+
+
+@pytest.mark.parametrize("settings", ["keep"], indirect=True)
+def test_kept_answer_recordings_are_deleted_with_the_conversation_at_retention(
+        live_app, carrier, runtime, clock):
+    call = carrier.phone(CALLER).call(LAW)
+    call.wait_for("record")
+    call.leave_message(spoken_wav("이혼이요"))
+    record = wait_for(lambda: (lambda r: r if r.get("recordings") else None)(
+        conversation(runtime)), 15, "the transcribed answer's recording to be listed")
+    [sid] = record["recordings"]
+    assert not carrier.recordings[sid].deleted                  # kept: delete_recordings: false
+    call.hangup()
+    business = runtime.directory.by_key(record["business_key"])
+    clock.set(clock() + timedelta(days=business.retention_days + 1))
+    assert purge(runtime)["records"] == 1
+    assert carrier.recordings[sid].deleted                      # gone with its conversation
 
 
 @pytest.mark.no_worker

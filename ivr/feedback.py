@@ -13,9 +13,10 @@ import re
 
 from ivr.business import Business
 from ivr.hunt import Hunt, Hunts
+from ivr.idempotency import EffectPending
 from ivr.logs import event
 from ivr.outbound import send_sms
-from ivr.records import Record, iso
+from ivr.records import iso
 from ivr.runtime import Runtime
 
 log = logging.getLogger("ivr.feedback")
@@ -52,31 +53,32 @@ def conversation_link(runtime: Runtime, record_id: str) -> str:
     return f"{public_base(runtime)}/dashboard/conversations/{record_id}"
 
 
-def _already_texted(record: Record, phone: str) -> bool:
-    """Whether the staff-notification effect already texted this person the summary."""
-    return any(n.get("phone") == phone for n in record.get("notified") or ())
-
-
 def text_accepted_agent(runtime: Runtime, hunt: Hunt) -> None:
     """Text the person who took it the written summary and a link to the conversation.
 
-    When the notification effect already texted them the summary (a text conversation), only
-    the link is sent, so nobody gets the same summary twice.
+    The summary goes out under the same claim as the staff text (`ivr.notify.summary_key`):
+    when that text reached them first, or is being sent right now, they get only the link, so
+    nobody gets the same summary twice, whichever of the two happens first.
     """
+    from ivr.notify import summary_key
     from ivr.whisper import written_summary
 
     person = hunt.current
     record = runtime.store.get(hunt.record_id)
     if person is None or record is None:
         return
-    link = conversation_link(runtime, record["id"])
-    if _already_texted(record, person["phone"]):
-        body = f"You took {record['caller']}'s conversation. Full details: {link}"
-    else:
-        body = written_summary(record, hunt.summary, link)
+    phone, link = person["phone"], conversation_link(runtime, record["id"])
     try:
-        send_sms(runtime, hunt.business, person["phone"], body,
-                 idempotency_key=f"transfer-accepted:{hunt.id}")
+        try:
+            sent = send_sms(runtime, hunt.business, phone,
+                            written_summary(record, hunt.summary, link),
+                            idempotency_key=summary_key(record["id"], phone))
+        except EffectPending:  # the staff-text job is sending them the summary this moment
+            sent = None
+        if sent is None:
+            send_sms(runtime, hunt.business, phone,
+                     f"You took {record['caller']}'s conversation. Full details: {link}",
+                     idempotency_key=f"transfer-accepted:{hunt.id}")
     except Exception as exc:
         event("transfer.summary_text_failed", log, logging.WARNING, business=hunt.business,
               hunt=hunt.id, error=type(exc).__name__)

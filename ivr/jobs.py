@@ -233,6 +233,23 @@ def give_up() -> None:
         job.retries_left = 0
 
 
+def last_attempt() -> bool:
+    """Whether the running job has no retry left, so a failure now is final (a job then falls
+    back to what a person can still do, e.g. the customer's callback text, before it fails)."""
+    from rq import get_current_job
+
+    job = get_current_job()
+    return job is None or not job.retries_left
+
+
+def carrier_said_no(exc: BaseException) -> bool:
+    """Whether the carrier's error is final for this request: a 4xx other than 429 (a refused
+    or invalid number, our own bad request). Retrying changes nothing; a 5xx, a 429 or a
+    network error may pass, so those are retried with backoff."""
+    status = getattr(exc, "status", None)
+    return isinstance(status, int) and 400 <= status < 500 and status != 429
+
+
 def now() -> datetime:
     """The business clock of the bound runtime (a test's FakeClock in tests)."""
     return job_runtime().clock()

@@ -20,7 +20,7 @@ from twilio.base.exceptions import TwilioRestException
 from ivr.business import Business, Staff
 from ivr.flow.actions import Action, NotifyStaff, Transfer
 from ivr.idempotency import state_of
-from ivr.jobs import URGENT, enqueue, give_up, job_id, job_runtime
+from ivr.jobs import URGENT, carrier_said_no, enqueue, give_up, job_id, job_runtime
 from ivr.jobs import now as job_now
 from ivr.logs import event
 from ivr.oncall import on_call
@@ -40,6 +40,16 @@ REFUSED_NUMBER_CODES = frozenset({21211, 21214, 21407, 21408, 21610, 21612, 2161
 
 class NobodyReachable(RuntimeError):
     """Every on-call person's number refused the staff text (the job fails, visibly)."""
+
+
+def summary_key(conversation_id: str, phone: str) -> str:
+    """The idempotency key of "this person has this conversation's summary".
+
+    The staff text (`notify_staff_job`) and the text to the person who accepts a transfer
+    (`ivr.feedback.text_accepted_agent`) both send under it, so whichever claims it first is
+    the only summary that person gets, even when the two happen at the same moment.
+    """
+    return f"summary:{conversation_id}:{phone}"
 
 
 def on_call_staff(business: Business, skill: str, now: datetime) -> list[Staff]:
@@ -135,47 +145,39 @@ def notify_staff_job(business_key: str, conversation_id: str, people: list[tuple
     A number refused for good (our own checks, or a Twilio refusal such as an invalid or
     unsubscribed number) moves on to the next person. Anything else — the network, a 5xx, a
     429, another attempt still sending — raises, so rq retries with backoff. Each person's text
-    is sent at most once (`send_sms`'s idempotency key), so a retried job never double-texts.
+    is sent at most once per conversation (`summary_key`, shared with the text on accepting a
+    transfer), so a retried job never double-texts, and a person who already took the call
+    (the worker ran late) is not sent the summary again. `key` names this notification (the
+    job's id is made from it).
 
-    Returns the Message SID (None when the person already took the call and so has the
-    summary). Raises NobodyReachable (no retry) when every number refused.
+    Returns the Message SID (of an earlier text when the person already had the summary).
+    Raises NobodyReachable (no retry) when every number refused.
     """
     runtime = job_runtime()
-    taker = _took_the_call(runtime, conversation_id)
     for name, phone in people:
-        if phone == taker:  # the worker ran late: accepting already texted them the summary
-            event("notify.skipped", log, business=business_key, conversation=conversation_id,
-                  staff=name, reason="took_the_call")
-            return None
-        effect = f"{key}:{phone}"
+        effect = summary_key(conversation_id, phone)
         try:
             sid = send_sms(runtime, business_key, phone, body, idempotency_key=effect)
         except OutboundRefused as exc:
             refusal = type(exc).__name__
         except TwilioRestException as exc:
             if not refused_number(exc):
-                if exc.status < 500 and exc.status != 429:  # our request is wrong: no retry
+                if carrier_said_no(exc):  # our request is wrong: no retry
                     give_up()
                 raise
             refusal = str(exc.code)
         else:
-            sid = sid or _sent_sid(runtime, business_key, effect)  # sent by an earlier attempt
+            fresh = sid is not None
+            sid = sid or _sent_sid(runtime, business_key, effect)  # sent earlier, or on accepting
             _note_sent(runtime, conversation_id, name, phone, sid, at)
-            event("notify.sent", log, business=business_key, conversation=conversation_id,
-                  staff=name, sid=sid)
+            event("notify.sent" if fresh else "notify.had_it", log, business=business_key,
+                  conversation=conversation_id, staff=name, sid=sid)
             return sid
         event("notify.refused", log, logging.WARNING, business=business_key,
               conversation=conversation_id, staff=name, error=refusal)
     give_up()
     raise NobodyReachable(f"no on-call number of {business_key} took the text for "
                           f"conversation {conversation_id}")
-
-
-def _took_the_call(runtime: Runtime, conversation_id: str) -> str | None:
-    """The phone of the person who accepted this conversation's transfer, if anyone has."""
-    record = runtime.store.get(conversation_id) or {}
-    transfer = record.get("transfer") or {}
-    return transfer.get("phone") if transfer.get("accepted") else None
 
 
 def _sent_sid(runtime: Runtime, business_key: str, effect: str) -> str:

@@ -3,24 +3,29 @@
 A call: the caller is put in a conference named after their CallSid ("conf-CA…") and hears hold
 audio, while the first on-call person with the right skill is dialled by REST; their leg hears
 the spoken summary and presses 1 to join, or 2 to pass to the next person. A text conversation:
-the customer is told who will call, and the person who presses 1 is bridged to the customer.
-Nobody taking it ends in voicemail, a text with the expected callback time and a follow-up —
-never silence. The agent-leg callbacks live in `ivr.agent_leg`; feedback in `ivr.feedback`.
+the customer is told who will call, the worker rings them (`ivr.sms_bridge`), and the person
+who presses 1 is bridged to the customer. Nobody taking it ends in voicemail, a text with the
+expected callback time (sent by the worker) and a follow-up — never silence. The agent-leg
+callbacks live in `ivr.agent_leg`; feedback in `ivr.feedback`.
 """
 
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 from urllib.parse import urlencode
 
+from twilio.base.exceptions import TwilioRestException
+
 from ivr.business import Business
 from ivr.flow.actions import Action, Transfer
 from ivr.hunt import FAILED, Hunt, Hunts
+from ivr.jobs import URGENT, carrier_said_no, enqueue, job_id, job_runtime
 from ivr.logs import event
 from ivr.oncall import first_name, on_call
-from ivr.outbound import send_sms
+from ivr.outbound import OutboundRefused, send_sms
 from ivr.records import Record, iso, parse_iso
 from ivr.runtime import Runtime
 from ivr.twilio import transfer as twiml
@@ -33,6 +38,9 @@ RING_TIMEOUT_S = 20
 
 #: Agent-leg events we ask Twilio for.
 AGENT_EVENTS = ["initiated", "ringing", "answered", "completed"]
+
+#: A way to dial the hunt's person at an index, returning the leg's CallSid.
+Dial = Callable[[Runtime, Business, Hunt, int], str]
 
 
 # -- URLs -------------------------------------------------------------------------------------
@@ -84,32 +92,43 @@ def note_transfer(runtime: Runtime, hunt: Hunt, accepted: bool | None,
 
 
 # -- ringing ----------------------------------------------------------------------------------
-def ring_next(runtime: Runtime, hunt: Hunt) -> bool:
+def place_leg(runtime: Runtime, business: Business, hunt: Hunt, person: dict[str, str]) -> str:
+    """Dial `person` by REST for `hunt`; their leg hears the whisper. Returns the leg's CallSid."""
+    return runtime.twilio.calls.create(
+        to=person["phone"], from_=business.numbers[0], url=url(runtime, "whisper", hunt),
+        method="POST", status_callback=url(runtime, "agent-status", hunt),
+        status_callback_method="POST", status_callback_event=AGENT_EVENTS,
+        timeout=RING_TIMEOUT_S, machine_detection="Enable").sid
+
+
+def ring_next(runtime: Runtime, hunt: Hunt, dial: Dial | None = None) -> bool:
     """Dial the next person in the hunt (call with the lock held). False when nobody is left.
 
-    A REST failure for one person (a bad number, Twilio hiccup) moves on to the next.
+    A REST failure for one person (a bad number, Twilio hiccup) moves on to the next. A job
+    passes its own `dial` (`ivr.sms_bridge.dial_once`: each dial at most once, however often
+    the job runs); then only a refusal of that number moves on, and a transient failure (a
+    5xx, a 429, the network) is raised for rq to retry with backoff.
     """
     business = runtime.directory.by_key(hunt.business)
     while business is not None and hunt.index + 1 < len(hunt.candidates):
-        hunt.index += 1
-        person = hunt.candidates[hunt.index]
+        person = hunt.candidates[hunt.index + 1]
         try:
-            leg = runtime.twilio.calls.create(
-                to=person["phone"], from_=business.numbers[0],
-                url=url(runtime, "whisper", hunt), method="POST",
-                status_callback=url(runtime, "agent-status", hunt),
-                status_callback_method="POST", status_callback_event=AGENT_EVENTS,
-                timeout=RING_TIMEOUT_S, machine_detection="Enable")
+            sid = (dial(runtime, business, hunt, hunt.index + 1) if dial
+                   else place_leg(runtime, business, hunt, person))
         except Exception as exc:
+            if dial and not carrier_said_no(exc):
+                raise
+            hunt.index += 1
             event("transfer.dial_failed", log, logging.WARNING, business=hunt.business,
                   hunt=hunt.id, agent=person["name"], error=type(exc).__name__)
             continue
-        hunt.leg = leg.sid
-        hunt.legs[leg.sid] = "queued"
+        hunt.index += 1
+        hunt.leg = sid
+        hunt.legs[sid] = "queued"
         hunt.dialed_at = iso(runtime.clock())
         hunt.answered_at = None
         event("transfer.ringing", log, business=hunt.business, hunt=hunt.id,
-              agent=person["name"], leg=leg.sid)
+              agent=person["name"], leg=sid)
         return True
     hunt.leg = None
     return False
@@ -144,13 +163,32 @@ def nobody_answered(runtime: Runtime, hunt: Hunt, redirect_caller: bool = True) 
     when = callback_when(business, runtime.clock())
     text = (f"Sorry we couldn't connect you with {business.name} just now. "
             f"We have your details and will call you back {when}.")
-    try:
-        send_sms(runtime, business.key, hunt.customer, text,
-                 idempotency_key=f"transfer-missed:{hunt.id}")
-    except Exception as exc:  # a landline, an opt-out: the follow-up still happens
-        event("transfer.missed_text_failed", log, logging.WARNING, business=business.key,
+    try:  # the customer is not on a line waiting for it: the worker sends it, with retries
+        enqueue(runtime.redis, missed_text_job, business.key, hunt.id, hunt.customer, text,
+                queue_name=URGENT, unique_id=job_id("missed", business.key, hunt.id),
+                meta={"business": business.key, "conversation": hunt.record_id,
+                      "what": "missed_transfer_text"})
+    except Exception as exc:  # Redis trouble: the follow-up below still records the callback
+        event("transfer.missed_text_failed", log, logging.ERROR, business=business.key,
               hunt=hunt.id, error=type(exc).__name__)
     queue_follow_up(runtime, business, hunt, when)
+
+
+def missed_text_job(business_key: str, hunt_id: str, to: str, body: str) -> str | None:
+    """Job: text the customer nobody could take when to expect our call, once per hunt.
+
+    A carrier outage is retried with backoff; a number that cannot take texts (a landline, an
+    opt-out) is logged and not retried: the follow-up call happens either way.
+    """
+    try:
+        return send_sms(job_runtime(), business_key, to, body,
+                        idempotency_key=f"transfer-missed:{hunt_id}")
+    except (OutboundRefused, TwilioRestException) as exc:
+        if isinstance(exc, TwilioRestException) and not carrier_said_no(exc):
+            raise
+        event("transfer.missed_text_refused", log, logging.WARNING, business=business_key,
+              hunt=hunt_id, error=type(exc).__name__)
+        return None
 
 
 def queue_follow_up(runtime: Runtime, business: Business, hunt: Hunt, when: str) -> None:
@@ -199,7 +237,9 @@ def new_hunt(runtime: Runtime, business: Business, record: Record, action: Trans
         urgent=action.urgent)
 
 
-def _render_whisper(runtime: Runtime, hunt: Hunt) -> None:
+def render_whisper(runtime: Runtime, hunt: Hunt) -> None:
+    """Start rendering the hunt's whisper audio off the request's path; the hunt names the file
+    once it is ready (until then the agent hears <Say>)."""
     hunts = Hunts(runtime.store)
 
     def done(path: Any) -> None:
@@ -226,7 +266,7 @@ def start_call_transfer(runtime: Runtime, business: Business, turn: Any, call_si
     hunt = new_hunt(runtime, business, turn.record, action, hunt_id=f"conf-{call_sid}",
                     channel="voice", caller_sid=call_sid)
     if hunts.create(hunt):
-        _render_whisper(runtime, hunt)
+        render_whisper(runtime, hunt)
         with hunts.locked(business.key, hunt.id) as live:
             assert live is not None
             if not ring_next(runtime, live):
@@ -244,45 +284,12 @@ def start_call_transfer(runtime: Runtime, business: Business, turn: Any, call_si
                             status_url=url(runtime, "conference", hunt), voice=business.voice)
 
 
-def start_sms_bridge(runtime: Runtime, business: Business, record: Record,
-                     action: Transfer) -> str | None:
-    """Call the on-call person about a text conversation and bridge them to the customer.
-
-    The customer is texted who will call; the person hears the same whisper and presses 1 to
-    be connected. Returns the first name rung, or None when nobody is on call (then the
-    customer gets the callback text and a follow-up is queued). Idempotent per conversation.
-    """
-    hunts = Hunts(runtime.store)
-    hunt = new_hunt(runtime, business, record, action, hunt_id=f"sms-{record['id']}",
-                    channel="sms")
-    if not hunts.create(hunt):
-        existing = hunts.get(business.key, hunt.id)
-        person = existing.current if existing else None
-        return first_name(person["name"]) if person else None
-    _render_whisper(runtime, hunt)
-    with hunts.locked(business.key, hunt.id) as live:
-        assert live is not None
-        if not ring_next(runtime, live):
-            nobody_answered(runtime, live)
-            return None
-        note_transfer(runtime, live, None)
-        name = first_name(live.current["name"]) if live.current else "Someone"
-    # The texter already read "I'm passing this to {name}, who will call you in a minute" in
-    # the SMS reply (ivr.twilio.messaging.HANDOFF_NAMED): no second text saying the same.
-    return name
-
-
 def sms_bridge_effect(runtime: Runtime, business: Business, record: Record,
                       actions: list[Action], turn: Any) -> None:
-    """Effect: a `Transfer` in a text conversation starts the call bridge. Never raises."""
-    action = transfer_action(actions)
-    if action is None or record.get("channel") != "sms":
-        return
-    try:
-        start_sms_bridge(runtime, business, record, action)
-    except Exception as exc:
-        event("transfer.bridge_failed", log, logging.ERROR, business=business.key,
-              conversation=record["id"], error=type(exc).__name__)
+    """Effect: a `Transfer` in a text conversation queues the call bridge (`ivr.sms_bridge`)."""
+    from ivr.sms_bridge import sms_bridge_effect as effect
+
+    effect(runtime, business, record, actions, turn)
 
 
 def feedback_reply(runtime: Runtime, business: Business, from_: str, body: str) -> str | None:

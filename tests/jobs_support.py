@@ -15,6 +15,7 @@ The held jobs are importable by an `ivr worker` subprocess when this directory i
 from __future__ import annotations
 
 import os
+import socket
 import threading
 import time
 from collections.abc import Iterator
@@ -40,6 +41,31 @@ def point_at(runtime: Any, carrier: Any) -> Any:
     runtime.settings = runtime.settings.with_(api_base=carrier.api_base)
     runtime.close()
     return runtime
+
+
+@contextmanager
+def carrier_unreachable(runtime: Any) -> Iterator[None]:
+    """The carrier cannot be reached meanwhile (its address refuses connections, as in a
+    network outage); then `runtime` talks to it again. For `no_worker` tests: jobs run inside
+    (`run_jobs`) fail the way they fail when the carrier is down."""
+    with socket.socket() as probe:  # a loopback port nobody listens on
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    with rest_calls_to(runtime, f"http://127.0.0.1:{port}"):
+        yield
+
+
+@contextmanager
+def rest_calls_to(runtime: Any, api_base: str) -> Iterator[None]:
+    """`runtime` sends its REST calls to `api_base` meanwhile, then where it sent them before."""
+    before = runtime.settings.api_base
+    runtime.settings = runtime.settings.with_(api_base=api_base)
+    runtime.close()  # rebuild the REST client for the new api_base
+    try:
+        yield
+    finally:
+        runtime.settings = runtime.settings.with_(api_base=before)
+        runtime.close()
 
 
 def pending_jobs(runtime: Any, until: datetime | None = None) -> int:

@@ -135,13 +135,47 @@ def test_healthz_shows_urgent_texts_waiting_for_a_worker(live_app, runtime, clie
     assert health.status_code == 200 and health.get_json()["urgent_jobs"] == 1
 
 
-@pytest.mark.no_worker
-def test_a_person_who_already_took_the_call_is_not_texted_the_summary_again(
-        live_app, carrier, runtime):
+def gas_texts(person) -> list[str]:
+    """The summaries of the gas-smell conversation `person` received (not the link alone)."""
+    return [t for t in person.texts if "gas" in t.lower()]
+
+
+def took_the_gas_call(carrier, runtime, *, hold_staff_text: bool) -> tuple:
+    """A texter smells gas; Alex, on call, is rung by the worker and takes it. With
+    `hold_staff_text` the staff-text job is held back (a slow worker) and returned."""
     alex = carrier.seat(HVAC_ON_CALL, "accept")
     carrier.seat(TEXTER, "manual")
     carrier.phone(TEXTER).text(HVAC, "I smell gas and the furnace is out", settle_s=0.05)
-    alex.wait_for_text("/dashboard/conversations/")  # took the call: summary and link by text
+    [held] = staff_jobs(runtime)
+    if hold_staff_text:
+        queue(runtime.redis, URGENT).remove(held)
+    run_jobs(runtime)  # the bridge job rings Alex (and, unless held, the staff text goes out)
+    alex.wait_for_text("/dashboard/conversations/")  # took the call: the link by text
+    return alex, held
 
+
+@pytest.mark.no_worker
+def test_the_agent_who_accepts_gets_the_summary_once_when_the_staff_text_runs_after(
+        live_app, carrier, runtime):
+    alex, held = took_the_gas_call(carrier, runtime, hold_staff_text=True)
+    [summary] = gas_texts(alex)  # accepting texted the summary with the link
+    assert "/dashboard/conversations/" in summary
+
+    queue(runtime.redis, URGENT).enqueue_job(held)
     run_jobs(runtime)  # the worker comes back late
-    assert sum("gas" in t.lower() for t in alex.texts) == 1
+    assert gas_texts(alex) == [summary]
+    [record] = runtime.store.conversations(phone=TEXTER)
+    assert [n["staff"] for n in runtime.store.get(record["id"])["notified"]] == ["Alex Kim"]
+
+
+@pytest.mark.no_worker
+def test_the_agent_who_accepts_while_the_staff_text_is_being_retried_gets_it_once(
+        live_app, carrier, runtime):
+    carrier.faults.fail_messages(1, status=500)  # the staff text's fate is unknown for a while
+    alex, _held = took_the_gas_call(carrier, runtime, hold_staff_text=False)
+    assert gas_texts(alex) == []  # only the link: the summary is the retrying job's to send
+
+    age_pending_claims(runtime, 120)
+    run_jobs(runtime, until=later())
+    assert len(gas_texts(alex)) == 1
+    assert sum("/dashboard/conversations/" in t for t in alex.texts) == 1

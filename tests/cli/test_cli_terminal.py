@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import io
 
+from jobs_support import Background
+
 from ivr.redis_server import free_port
 from ivr.sim import LiveServer
 from ivr.sim.terminal import AgentSession, DemoSession, run_terminal
@@ -73,11 +75,13 @@ def test_simulate_as_texter_lines_after_the_call_back_are_said_to_the_agent(app,
                                               public_url=f"http://127.0.0.1:{web_port}")
     runtime.close()  # the REST client now goes to the port `ivr simulate` serves
     server = LiveServer(app, port=web_port).start()
+    worker = Background(runtime).start()  # `ivr worker` next to `ivr serve`: it rings Alex
     out = io.StringIO()
     try:
         run_terminal(runtime.settings, role="texter", business="hvac",
                      lines=["I smell gas", "hello Alex"], out=out)
     finally:
+        worker.stop()
         server.stop()
         runtime.close()
     seen = out.getvalue()

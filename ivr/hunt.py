@@ -10,10 +10,14 @@ earlier leg is ignored instead of skipping someone or ringing twice.
 from __future__ import annotations
 
 import json
+import time
+import uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field, fields
 from typing import Any, TypeVar
+
+from redis.exceptions import LockError
 
 from ivr.store import Store
 
@@ -23,6 +27,13 @@ HUNT_TTL_S = 2 * 24 * 3600
 #: Lock lease and wait, seconds; a callback holds the lock only for a REST call or two.
 LOCK_TIMEOUT_S = 15
 LOCK_WAIT_S = 10
+#: Seconds between tries while another callback holds the lock.
+LOCK_POLL_S = 0.01
+#: Release the lock only if it is still ours (its lease may have run out and been retaken).
+_RELEASE = """
+if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end
+return 0
+"""
 
 HUNTING, ACCEPTED, CONNECTED, FAILED, ABANDONED = (
     "hunting", "accepted", "connected", "failed", "abandoned")
@@ -124,14 +135,35 @@ class Hunts:
 
     @contextmanager
     def locked(self, business: str, hunt_id: str) -> Iterator[Hunt | None]:
-        """The hunt, held under its lock; changes made to it are saved on exit."""
-        lock = self.store.redis.lock(self._key(business, hunt_id) + ":lock",
-                                     timeout=LOCK_TIMEOUT_S, blocking_timeout=LOCK_WAIT_S)
-        with lock:
-            hunt = self.get(business, hunt_id)
+        """The hunt, held under its lock; changes made to it are saved on exit.
+
+        Two round trips however busy the hunt: taking the lock reads the hunt in the same
+        pipeline (valid when the lock was taken), and the save goes with the release.
+        """
+        key = self._key(business, hunt_id)
+        lock, token = key + ":lock", uuid.uuid4().hex
+        deadline = time.monotonic() + LOCK_WAIT_S
+        while True:
+            pipe = self.store.redis.pipeline(transaction=False)
+            pipe.set(lock, token, nx=True, px=int(LOCK_TIMEOUT_S * 1000))
+            pipe.get(key)
+            taken, raw = pipe.execute()
+            if taken:
+                break
+            if time.monotonic() > deadline:
+                raise LockError(f"hunt {hunt_id} stayed locked for {LOCK_WAIT_S} s")
+            time.sleep(LOCK_POLL_S)
+        hunt = Hunt.from_json(raw) if raw else None
+        try:
             yield hunt
-            if hunt is not None:
-                self.save(hunt)
+        except BaseException:
+            self.store.redis.eval(_RELEASE, 1, lock, token)
+            raise
+        pipe = self.store.redis.pipeline(transaction=False)
+        if hunt is not None:
+            pipe.set(self._key(hunt.business, hunt.id), hunt.to_json(), ex=HUNT_TTL_S)
+        pipe.eval(_RELEASE, 1, lock, token)
+        pipe.execute()
 
     def change(self, business: str, hunt_id: str, fn: Callable[[Hunt], T]) -> T | None:
         """Apply `fn` to the hunt under its lock; None when there is no such hunt."""

@@ -36,8 +36,10 @@ log = logging.getLogger("ivr.transfer")
 #: Seconds an agent's phone rings before Twilio gives up (then the next person is tried).
 RING_TIMEOUT_S = 20
 
-#: Agent-leg events we ask Twilio for.
-AGENT_EVENTS = ["initiated", "ringing", "answered", "completed"]
+#: An agent leg's status callbacks: answered (an answered leg is completed, not canceled, when
+#: the caller leaves) and the end. "initiated" and "ringing" would change nothing the hunt does
+#: (a queued or ringing leg is treated alike) and cost two webhooks per leg.
+AGENT_EVENTS = ["answered", "completed"]
 
 #: A way to dial the hunt's person at an index, returning the leg's CallSid.
 Dial = Callable[[Runtime, Business, Hunt, int], str]
@@ -64,9 +66,10 @@ def url(runtime: Runtime, what: str, hunt: Hunt | None = None, **query: str) -> 
 
 
 # -- records ----------------------------------------------------------------------------------
-def update_record(runtime: Runtime, record_id: str, change: Any) -> Record | None:
+def update_record(runtime: Runtime, record_id: str, change: Any,
+                  business: str | None = None) -> Record | None:
     """Apply `change(record)` to the stored record atomically (callbacks race each other)."""
-    return runtime.store.update(record_id, change)
+    return runtime.store.update(record_id, change, business=business)
 
 
 def transfer_fields(hunt: Hunt, accepted: bool | None) -> dict[str, Any]:
@@ -88,7 +91,7 @@ def note_transfer(runtime: Runtime, hunt: Hunt, accepted: bool | None,
         record["transfer"] = transfer_fields(hunt, accepted)
         if outcome:
             record["outcome"] = outcome
-    update_record(runtime, hunt.record_id, change)
+    update_record(runtime, hunt.record_id, change, hunt.business)
 
 
 # -- ringing ----------------------------------------------------------------------------------

@@ -157,14 +157,16 @@ def process_tree(pid: int) -> list[int]:
 
 
 def cpu_seconds(pids: list[int]) -> float:
-    """User + system CPU seconds the processes have used so far (gone ones count 0)."""
+    """User + system CPU seconds the processes have used so far, with their reaped children's
+    (the rq worker forks a work-horse per job; gone processes count 0, their parent's
+    children-time then holds them)."""
     total = 0.0
     for pid in pids:
         try:
             fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
         except OSError:
             continue
-        total += (int(fields[11]) + int(fields[12])) / _TICK
+        total += sum(int(value) for value in fields[11:15]) / _TICK
     return total
 
 

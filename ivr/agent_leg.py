@@ -19,7 +19,7 @@ from ivr.records import iso
 from ivr.runtime import Runtime
 from ivr.transfer import nobody_answered, note_transfer, ring_next, url
 from ivr.twilio import transfer as twiml
-from ivr.whisper import wait_for_render
+from ivr.whisper_audio import wait_for_audio
 
 log = logging.getLogger("ivr.agent_leg")
 
@@ -57,8 +57,7 @@ def answered(runtime: Runtime, business_key: str, hunt_id: str, leg: str,
         hunt.legs[leg] = "answered"
         hunt.answered_at = iso(runtime.clock())
         text, voice = hunt.whisper, _voice(runtime, hunt)
-    wait_for_render(text)
-    fresh = hunts.get(business_key, hunt_id) or hunt
+    fresh = wait_for_audio(runtime, business_key, hunt_id) or hunt
     audio_url = url(runtime, f"audio/{fresh.audio}", fresh) if fresh.audio else None
     return twiml.whisper(text, audio_url=audio_url, voice=voice,
                          accept_url=url(runtime, "accept", fresh))

@@ -29,7 +29,7 @@ from ivr.outbound import OutboundRefused, send_sms
 from ivr.records import Record, iso, parse_iso
 from ivr.runtime import Runtime
 from ivr.twilio import transfer as twiml
-from ivr.whisper import start_render, whisper_for
+from ivr.whisper import whisper_for
 
 log = logging.getLogger("ivr.transfer")
 
@@ -241,19 +241,11 @@ def new_hunt(runtime: Runtime, business: Business, record: Record, action: Trans
 
 
 def render_whisper(runtime: Runtime, hunt: Hunt) -> None:
-    """Start rendering the hunt's whisper audio off the request's path; the hunt names the file
-    once it is ready (until then the agent hears <Say>)."""
-    hunts = Hunts(runtime.store)
+    """Queue the hunt's whisper audio (`ivr.whisper_audio`); the hunt names the file once it
+    is ready (until then the agent hears <Say>)."""
+    from ivr.whisper_audio import queue_render
 
-    def done(path: Any) -> None:
-        if path is None:
-            return
-        try:
-            name = str(path.relative_to(runtime.settings.audio_dir))
-        except ValueError:  # rendered outside the served directory: the agent hears <Say>
-            return
-        hunts.change(hunt.business, hunt.id, lambda h: setattr(h, "audio", name))
-    start_render(runtime.settings, hunt.whisper, done)
+    queue_render(runtime, hunt)
 
 
 def start_call_transfer(runtime: Runtime, business: Business, turn: Any, call_sid: str) -> str:

@@ -4,15 +4,15 @@ The whole point of a warm transfer is that the caller never repeats themselves: 
 hears who is calling, what it is about, what the bot collected, why it escalated and how sure
 the bot was, then presses 1. The text is the flow core's summary (`ivr/flow/summary.py`,
 carried on the Transfer action) made speakable, or built by a pure function here when a flow
-gives none. The audio is rendered once per transfer by the speech adapter's dedicated pyttsx3
-process, off the webhook's path, and cached by content hash so a re-rung whisper costs nothing.
+gives none. The audio is rendered once per transfer by an rq job (`ivr.whisper_audio`) through
+the speech adapter's pyttsx3 process, and cached by content hash so a re-rung whisper costs
+nothing.
 """
 
 from __future__ import annotations
 
 import logging
 import re
-import threading
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -24,11 +24,6 @@ log = logging.getLogger("ivr.whisper")
 #: Longest gist of what the caller said, in words (the agent needs the gist, not the transcript).
 GIST_WORDS = 18
 
-#: How long the whisper endpoint waits for audio still rendering before it falls back to <Say>.
-RENDER_WAIT_S = 1.5
-
-_renders: dict[str, threading.Event] = {}
-_renders_lock = threading.Lock()
 
 
 def spoken_number(phone: str) -> str:
@@ -128,30 +123,3 @@ def render(settings: Any, text: str) -> Path | None:
     return path if path.exists() and path.stat().st_size > 0 else None
 
 
-def start_render(settings: Any, text: str, done: Any) -> None:
-    """Render in the background and call `done(path|None)`; the webhook does not wait."""
-    key = text
-    with _renders_lock:
-        if key in _renders:
-            return
-        finished = _renders[key] = threading.Event()
-
-    def work() -> None:
-        try:
-            done(render(settings, text))
-        except Exception as exc:  # the hunt must go on without audio
-            event("whisper.render_failed", log, logging.WARNING, error=type(exc).__name__)
-        finally:
-            finished.set()
-            with _renders_lock:
-                _renders.pop(key, None)
-
-    threading.Thread(target=work, name="whisper-render", daemon=True).start()
-
-
-def wait_for_render(text: str, timeout: float = RENDER_WAIT_S) -> None:
-    """Give a render already under way a moment to finish (espeak-ng takes milliseconds)."""
-    with _renders_lock:
-        finished = _renders.get(text)
-    if finished is not None:
-        finished.wait(timeout)

@@ -28,6 +28,7 @@ from ivr.transfer import callback_when, url, voicemail_twiml
 from ivr.twilio import transfer as twiml
 from ivr.voicemail_intake import take_voicemail
 from ivr.web.security import api_auth, twilio_signed
+from ivr.whisper_audio import local_audio
 
 log = logging.getLogger("ivr.web.transfer")
 
@@ -202,6 +203,9 @@ def audio(name: str) -> Response:
     the named transfer is served, under its content-hash name: nothing else under audio/."""
     hunt = load_hunt()
     if hunt.audio != name:
+        abort(404)
+    path = local_audio(_runtime(), hunt.business, name)  # rendered here or on another node
+    if path is None:
         abort(404)
     return send_from_directory(_runtime().settings.audio_dir, name, mimetype="audio/wav")
 

@@ -10,12 +10,18 @@ from __future__ import annotations
 
 import logging
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+from twilio.base.exceptions import TwilioRestException
 
 from ivr.business import Business
 from ivr.hunt import Hunt, Hunts
 from ivr.idempotency import EffectPending
+from ivr.jobs import URGENT, carrier_said_no, enqueue, job_id, job_runtime
 from ivr.logs import event
-from ivr.outbound import send_sms
+from ivr.outbound import OutboundRefused, send_sms
 from ivr.records import iso
 from ivr.runtime import Runtime
 
@@ -54,21 +60,27 @@ def conversation_link(runtime: Runtime, record_id: str) -> str:
 
 
 def text_accepted_agent(runtime: Runtime, hunt: Hunt) -> None:
-    """Text the person who took it the written summary and a link to the conversation.
+    """Queue the text to the person who took it (`accepted_text_job`): the agent's keypress is
+    answered with the conference at once, and the text follows from the worker."""
+    _queue(runtime, hunt, accepted_text_job, "accepted", "summary text to the accepting agent")
+
+
+def accepted_text_job(business_key: str, hunt_id: str) -> None:
+    """rq job: text the person who took it the written summary and a link to the conversation.
 
     The summary goes out under the same claim as the staff text (`ivr.notify.summary_key`):
     when that text reached them first, or is being sent right now, they get only the link, so
-    nobody gets the same summary twice, whichever of the two happens first.
+    nobody gets the same summary twice, whichever of the two happens first. A carrier outage is
+    retried with backoff; a number that cannot take texts is logged.
     """
     from ivr.notify import summary_key
     from ivr.whisper import written_summary
 
-    person = hunt.current
-    record = runtime.store.get(hunt.record_id)
-    if person is None or record is None:
+    runtime, hunt, record = _job_facts(business_key, hunt_id)
+    if hunt is None or record is None or hunt.current is None:
         return
-    phone, link = person["phone"], conversation_link(runtime, record["id"])
-    try:
+    phone, link = hunt.current["phone"], conversation_link(runtime, record["id"])
+    with _refusals_logged(hunt, "transfer.summary_text_failed"):
         try:
             sent = send_sms(runtime, hunt.business, phone,
                             written_summary(record, hunt.summary, link),
@@ -79,25 +91,54 @@ def text_accepted_agent(runtime: Runtime, hunt: Hunt) -> None:
             send_sms(runtime, hunt.business, phone,
                      f"You took {record['caller']}'s conversation. Full details: {link}",
                      idempotency_key=f"transfer-accepted:{hunt.id}")
-    except Exception as exc:
-        event("transfer.summary_text_failed", log, logging.WARNING, business=hunt.business,
+
+
+def _queue(runtime: Runtime, hunt: Hunt, job: Any, name: str, what: str) -> None:
+    try:
+        enqueue(runtime.redis, job, hunt.business, hunt.id, queue_name=URGENT,
+                unique_id=job_id(name, hunt.business, hunt.id),
+                meta={"business": hunt.business, "conversation": hunt.record_id, "what": what})
+    except Exception as exc:  # a text must never break the call it follows
+        event(f"transfer.{name}_queue_failed", log, logging.ERROR, business=hunt.business,
               hunt=hunt.id, error=type(exc).__name__)
+
+
+def _job_facts(business_key: str, hunt_id: str) -> tuple[Runtime, Hunt | None, dict | None]:
+    runtime = job_runtime()
+    hunt = Hunts(runtime.store).get(business_key, hunt_id)
+    record = runtime.store.get(hunt.record_id) if hunt is not None else None
+    return runtime, hunt, record
+
+
+@contextmanager
+def _refusals_logged(hunt: Hunt, name: str) -> Iterator[None]:
+    """A number that cannot take texts is logged, not retried; a carrier outage raises (rq
+    retries it with backoff)."""
+    try:
+        yield
+    except (OutboundRefused, TwilioRestException) as exc:
+        if isinstance(exc, TwilioRestException) and not carrier_said_no(exc):
+            raise
+        event(name, log, logging.WARNING, business=hunt.business, hunt=hunt.id,
+              error=type(exc).__name__)
 
 
 def ask_by_text(runtime: Runtime, hunt: Hunt) -> None:
-    """After the call, text the person who took it the feedback question (unless answered)."""
-    person = hunt.current
-    record = runtime.store.get(hunt.record_id)
-    if person is None or record is None or record.get("feedback"):
+    """After the call, queue the feedback question by text to the person who took it."""
+    _queue(runtime, hunt, feedback_text_job, "feedback", "feedback question to the agent")
+
+
+def feedback_text_job(business_key: str, hunt_id: str) -> None:
+    """rq job: text the person who took it the feedback question (unless already answered)."""
+    runtime, hunt, record = _job_facts(business_key, hunt_id)
+    if hunt is None or record is None or hunt.current is None or record.get("feedback"):
         return
+    person = hunt.current
     Hunts(runtime.store).await_feedback(hunt.business, person["phone"], record["id"])
-    try:
+    with _refusals_logged(hunt, "transfer.feedback_text_failed"):
         send_sms(runtime, hunt.business, person["phone"],
                  f"{QUESTION} ({record['caller']}, conversation {record['id']})",
                  idempotency_key=f"transfer-feedback:{hunt.id}")
-    except Exception as exc:
-        event("transfer.feedback_text_failed", log, logging.WARNING, business=hunt.business,
-              hunt=hunt.id, error=type(exc).__name__)
 
 
 def keyed(runtime: Runtime, business_key: str, hunt_id: str, digits: str) -> bool | None:

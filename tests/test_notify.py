@@ -150,7 +150,8 @@ def took_the_gas_call(carrier, runtime, *, hold_staff_text: bool) -> tuple:
     if hold_staff_text:
         queue(runtime.redis, URGENT).remove(held)
     run_jobs(runtime)  # the bridge job rings Alex (and, unless held, the staff text goes out)
-    alex.wait_for_text("/dashboard/conversations/")  # took the call: the link by text
+    carrier.wait_for(lambda: run_jobs(runtime) or any(  # took the call: the worker texts the link
+        "/dashboard/conversations/" in t for t in alex.texts) or None, 15, "the link to Alex")
     return alex, held
 
 

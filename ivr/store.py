@@ -24,6 +24,10 @@ STATE_TTL_S = 24 * 3600
 #: How long an idempotency key (MessageSid, CallSid+turn) is remembered.
 ONCE_TTL_S = 7 * 24 * 3600
 
+#: How long a reply is kept for a retried webhook: Twilio retries within seconds or minutes,
+#: and a kept reply (kilobytes of TwiML) is most of what Redis holds per turn.
+REPLY_TTL_S = 24 * 3600
+
 PREFIX = "ivr"
 
 #: Read a live conversation in one round trip: its state, then the record the state names.
@@ -170,7 +174,7 @@ class Store:
         """True the first time `token` is seen for this business, False on every retry."""
         return bool(self.redis.set(self.key(business, "once", token), "1", nx=True, ex=ttl))
 
-    def cache_reply(self, business: str, token: str, body: str, ttl: int = ONCE_TTL_S) -> None:
+    def cache_reply(self, business: str, token: str, body: str, ttl: int = REPLY_TTL_S) -> None:
         """Remember the reply given to `token` so a retried webhook gets the same answer
         (with the request's closing writes when they are held)."""
         key = self.key(business, "reply", token)

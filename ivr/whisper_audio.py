@@ -15,7 +15,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from ivr.hunt import HUNT_TTL_S, Hunt, Hunts
+from ivr.hunt import Hunt, Hunts
 from ivr.jobs import URGENT, enqueue, job_id, job_runtime
 from ivr.logs import event
 from ivr.runtime import Runtime
@@ -23,6 +23,9 @@ from ivr.whisper import render
 
 log = logging.getLogger("ivr.whisper")
 
+#: How long the shared WAV stays in Redis: a hunt rings its people within minutes, and a
+#: whisper is ~100 KB (a node that fetched it keeps its own copy on disk).
+SHARED_TTL_S = 3600
 #: How long the agent's whisper waits for audio still rendering before it falls back to <Say>.
 AUDIO_WAIT_S = 0.8
 #: Seconds between looks while it waits.
@@ -64,7 +67,7 @@ def render_whisper_job(business_key: str, hunt_id: str) -> str | None:
     except ValueError:  # rendered outside the served folder
         return None
     runtime.redis.set(_shared_key(runtime, business_key, name), path.read_bytes(),
-                      ex=HUNT_TTL_S)
+                      ex=SHARED_TTL_S)
     hunts.change(business_key, hunt_id, lambda h: setattr(h, "audio", name))
     event("whisper.rendered", log, business=business_key, hunt=hunt_id)
     return name

@@ -75,7 +75,7 @@ def send_sms(runtime: Runtime, business_key: str, to: str, body: str,
         # Claim before sending, mark after (ivr.idempotency): a retry after a crash between the
         # two asks the carrier whether this text went out instead of sending it again.
         outcome = run_once(store.redis, store.key(business_key, "sent", idempotency_key),
-                           perform, definite=_refused,
+                           perform, definite=nothing_sent,
                            reconcile=lambda since: already_sent(runtime, from_, to, body, since))
         if not outcome.performed:
             return None
@@ -86,7 +86,7 @@ def send_sms(runtime: Runtime, business_key: str, to: str, body: str,
     return sid
 
 
-def _refused(exc: BaseException) -> bool:
+def nothing_sent(exc: BaseException) -> bool:
     """A failure that certainly sent nothing, so a retry may send after all: the carrier said
     no (a 4xx), or the request never reached it (no connection could be made). A read timeout
     is not one: the carrier may have accepted the text before the answer was lost."""

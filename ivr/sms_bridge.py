@@ -25,7 +25,7 @@ from ivr.hunt import Hunt, Hunts
 from ivr.idempotency import run_once
 from ivr.jobs import URGENT, enqueue, job_id, job_runtime, last_attempt
 from ivr.logs import event
-from ivr.outbound import _refused as nothing_sent
+from ivr.outbound import nothing_sent
 from ivr.records import Record
 from ivr.runtime import Runtime
 from ivr.transfer import (

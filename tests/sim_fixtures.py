@@ -17,15 +17,10 @@ jobs wait in their queue marks itself `@pytest.mark.no_worker`.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterator
-from contextlib import contextmanager
-from typing import Any
 
 import pytest
-import requests
-from jobs_support import Background, rest_calls_to
-from werkzeug.wrappers import Request, Response
+from jobs_support import Background
 
 from ivr.sim import Carrier, LiveServer
 
@@ -61,37 +56,3 @@ def live_app(request: pytest.FixtureRequest, app, runtime,
     runtime.close()  # no pooled REST connection outlives the test (ResourceWarning)
 
 
-#: Headers passed on to the carrier by `calls_refused`'s front.
-_FORWARDED = ("authorization", "content-type", "accept", "user-agent")
-
-
-@contextmanager
-def calls_refused(runtime: Any, carrier: Carrier, refusals: dict[str, int]) -> Iterator[None]:
-    """Meanwhile the carrier refuses calls to some numbers for good, the way Twilio refuses a
-    number it cannot dial (HTTP 400 with its error JSON, e.g. 21211 "invalid 'To' number"),
-    so the twilio library raises its real `TwilioRestException`.
-
-    The simulator's own faults cover texts only: this puts a front on its REST API that
-    answers those calls itself and passes every other request through unchanged.
-    """
-    def front(environ: dict[str, Any], start_response: Any) -> Any:
-        request = Request(environ)
-        body = request.get_data()  # cached: the form below is parsed from it
-        to = (request.form.get("To") if request.method == "POST"
-              and request.path.endswith("/Calls.json") else None)
-        if to in refusals:
-            code = refusals[to]
-            error = {"code": code, "status": 400, "message": f"Invalid 'To' number: {to}",
-                     "more_info": f"https://www.twilio.com/docs/errors/{code}"}
-            answer = Response(json.dumps(error), status=400, mimetype="application/json")
-            return answer(environ, start_response)
-        upstream = requests.request(
-            request.method, carrier.api_base + request.full_path.rstrip("?"), data=body,
-            headers={k: v for k, v in request.headers.items() if k.lower() in _FORWARDED},
-            timeout=10)
-        answer = Response(upstream.content, status=upstream.status_code,
-                          content_type=upstream.headers.get("Content-Type"))
-        return answer(environ, start_response)
-
-    with LiveServer(front) as server, rest_calls_to(runtime, server.url):
-        yield

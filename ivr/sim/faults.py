@@ -1,4 +1,4 @@
-"""Carrier faults a test can ask for: numbers Twilio refuses to text, and Messages API outages.
+"""Carrier faults a test can ask for: numbers Twilio refuses to text or call, and outages.
 
 Both are answered the way Twilio's REST API answers them — an HTTP error carrying Twilio's error
 JSON (`code`, `message`, `more_info`, `status`) — so the app's twilio library raises the same
@@ -7,6 +7,7 @@ JSON (`code`, `message`, `more_info`, `status`) — so the app's twilio library 
 
     carrier.faults.refuse("+15125550111", code=21614)   # not a mobile: every text to it fails
     carrier.faults.fail_messages(1, status=500)          # the next text attempt gets a 500
+    carrier.faults.refuse_calls("+15125550211")          # every call to it fails (21211)
 """
 
 from __future__ import annotations
@@ -27,6 +28,14 @@ REFUSALS = {
     21614: "'To' number {to} is not a valid mobile number",
 }
 
+#: Twilio's errors for a destination it will not call (HTTP 400), by error code.
+CALL_REFUSALS = {
+    21211: "Invalid 'To' Phone Number: {to}",
+    21215: "Account not authorized to call {to}. Perhaps you need to enable some international "
+           "permissions.",
+    21217: "Phone number does not appear to be valid: {to}",
+}
+
 #: Twilio's answers while its API is overloaded or down, by HTTP status: (error code, message).
 OUTAGES = {
     429: (20429, "Too Many Requests"),
@@ -41,6 +50,7 @@ class Faults:
     def __init__(self) -> None:
         self._lock = threading.Lock()
         self.refused: dict[str, int] = {}
+        self.refused_calls: dict[str, int] = {}
         self._outages: deque[int] = deque()
 
     def refuse(self, number: str, code: int = 21614) -> None:
@@ -49,6 +59,13 @@ class Faults:
             raise ValueError(f"unknown refusal code {code}; one of {sorted(REFUSALS)}")
         with self._lock:
             self.refused[number] = code
+
+    def refuse_calls(self, number: str, code: int = 21211) -> None:
+        """Refuse every call to `number` with Twilio error `code` (see CALL_REFUSALS)."""
+        if code not in CALL_REFUSALS:
+            raise ValueError(f"unknown call refusal code {code}; one of {sorted(CALL_REFUSALS)}")
+        with self._lock:
+            self.refused_calls[number] = code
 
     def fail_messages(self, count: int = 1, status: int = 500) -> None:
         """Fail the next `count` attempts to send a text with HTTP `status` (see OUTAGES)."""
@@ -67,3 +84,10 @@ class Faults:
             raise RestError(status, code, message)
         if refusal is not None:
             raise RestError(400, refusal, REFUSALS[refusal].format(to=to))
+
+    def check_call(self, to: str) -> None:
+        """Raise the RestError Twilio would answer a call to `to` with, if it refuses it."""
+        with self._lock:
+            refusal = self.refused_calls.get(to)
+        if refusal is not None:
+            raise RestError(400, refusal, CALL_REFUSALS[refusal].format(to=to))

@@ -174,6 +174,7 @@ class RestApi:
         required(form, "To", "From")
         if not form.get("Url") and not form.get("Twiml"):
             raise RestError(400, 21205, "Either a 'Url' or 'Twiml' parameter is required.")
+        self.carrier.faults.check_call(form["To"])
         return create_rest_call(self.carrier, form).to_json()
 
     def on_call(self, request: Request, sid: str) -> object:

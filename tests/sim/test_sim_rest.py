@@ -143,3 +143,11 @@ def test_hanging_up_after_the_message_still_reports_the_recording(carrier, serve
     call.leave_message(hangup=True)
     assert call.status == "completed"
     assert [f["Digits"] for name, f in posts if name == "recorded"] == ["hangup"]
+
+
+def test_a_number_the_carrier_will_not_call_is_refused_with_twilios_error(carrier, client):
+    carrier.faults.refuse_calls(CALLER, 21211)
+    with pytest.raises(TwilioRestException) as refused:
+        client.calls.create(to=CALLER, from_=FIRM, url="http://127.0.0.1:9/voice")
+    assert refused.value.status == 400 and refused.value.code == 21211
+    assert CALLER in refused.value.msg and carrier.calls == []

@@ -7,7 +7,6 @@ from __future__ import annotations
 import pytest
 from jobs_support import age_pending_claims, carrier_unreachable, later, run_jobs
 from rq.job import Job
-from sim_fixtures import calls_refused
 
 from ivr.callbacks import list_callbacks
 from ivr.jobs import URGENT, failed_jobs, queue
@@ -162,8 +161,8 @@ def test_a_number_the_carrier_will_not_call_passes_the_texter_to_the_next_on_cal
     carrier.seat(TEXTER, "manual")
     carrier.phone(TEXTER).text(HVAC, GAS, settle_s=0.05)
 
-    with calls_refused(runtime, carrier, {ALEX: 21211}):  # Twilio: invalid 'To' number
-        run_jobs(runtime)  # at once, no retry: a refused number will not be callable later
+    carrier.faults.refuse_calls(ALEX, 21211)  # Twilio: invalid 'To' number
+    run_jobs(runtime)  # at once, no retry: a refused number will not be callable later
     record = wait_for_record(carrier, runtime, lambda r: (r["transfer"] or {}).get("accepted"),
                              "Jo took it")
     assert record["transfer"]["agent"] == "Jo Park"

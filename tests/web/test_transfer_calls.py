@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from latest_record import latest, wait_for_latest
+
 from ivr.callbacks import list_callbacks
 from ivr.hunt import Hunts
 from ivr.speech.tts import cache_path
@@ -27,12 +29,11 @@ def escalate(carrier, to: str = HVAC, words: str = GAS):
 
 
 def record_of(runtime):
-    return runtime.store.conversations(phone=CALLER)[-1]
+    return latest(runtime, CALLER)
 
 
 def wait_for_record(carrier, runtime, test, what):
-    return carrier.wait_for(lambda: (lambda r: r if test(r) else None)(record_of(runtime)),
-                            20, what)
+    return wait_for_latest(carrier, runtime, CALLER, test, what)
 
 
 def test_whisper_tells_the_agent_the_details_and_why_before_they_take_the_call(

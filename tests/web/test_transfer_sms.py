@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import pytest
 from jobs_support import age_pending_claims, carrier_unreachable, later, run_jobs
+from latest_record import latest, wait_for_latest
 from rq.job import Job
 
 from ivr.callbacks import list_callbacks
@@ -17,12 +18,11 @@ GAS = "I smell gas and the furnace is out"
 
 
 def record_of(runtime):
-    return runtime.store.conversations(phone=TEXTER)[-1]
+    return latest(runtime, TEXTER)
 
 
 def wait_for_record(carrier, runtime, test, what):
-    return carrier.wait_for(lambda: (lambda r: r if test(r) else None)(record_of(runtime)),
-                            20, what)
+    return wait_for_latest(carrier, runtime, TEXTER, test, what)
 
 
 def test_texted_emergency_calls_the_on_call_person_and_bridges_them_to_the_texter(

@@ -106,7 +106,8 @@ def _queue(runtime: Runtime, hunt: Hunt, job: Any, name: str, what: str) -> None
 def _job_facts(business_key: str, hunt_id: str) -> tuple[Runtime, Hunt | None, dict | None]:
     runtime = job_runtime()
     hunt = Hunts(runtime.store).get(business_key, hunt_id)
-    record = runtime.store.get(hunt.record_id) if hunt is not None else None
+    record = (runtime.store.get_record(business_key, hunt.record_id) if hunt is not None
+              else None)
     return runtime, hunt, record
 
 

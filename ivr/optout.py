@@ -54,7 +54,5 @@ def opt_in(runtime: Runtime, business: Business, phone: str, sid: str | None = N
 
 
 def _live_record(runtime: Runtime, business: Business, phone: str) -> Record | None:
-    stored = runtime.store.get_state(business.key, CHANNEL, phone)
-    if not stored:
-        return None
-    return runtime.store.get(stored["record_id"])
+    live = runtime.store.load_live(business.key, CHANNEL, phone)
+    return live[1] if live else None

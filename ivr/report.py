@@ -65,11 +65,9 @@ def routing_suggestions(by_bucket: dict[str, dict[str, Any]]) -> list[str]:
 
 
 def failed_jobs(runtime: Runtime) -> list[dict[str, Any]] | None:
-    """The jobs engineer's failed-job list, or None where background jobs are not available."""
-    try:
-        from ivr.jobs import failed_jobs as listing
-    except ImportError:
-        return None
+    """Background jobs that ran out of retries (`ivr.jobs.failed_jobs`)."""
+    from ivr.jobs import failed_jobs as listing
+
     return listing(runtime.redis)
 
 

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from phonenumbers import NumberParseException, geocoder, parse
 
@@ -34,47 +34,52 @@ from ivr.store import Stored
 
 log = logging.getLogger("ivr.service")
 
+T = TypeVar("T")
+
 #: A hook run for the actions of one step: (runtime, business, record, actions, channel_ref).
 Effect = Callable[["Runtime", Business, Record, list[Action], "Turn"], None]
 
-_flows: dict[tuple[Path, float], Flow | Exception] = {}
-_parsing = threading.Lock()
+#: The latest version (mtime) of each file loaded, with what it loaded (or how it failed).
+_loaded: dict[Path, tuple[float, Any]] = {}
+_loading = threading.Lock()
 #: `handle(loaded=...)` not given: read the conversation from the store.
 _UNSET = object()
-_orders: dict[tuple[Path, float], tuple[Order, ...]] = {}
+
+
+def load_once(path: Path, load: Callable[[], T]) -> T:
+    """What `load()` made of `path`, loaded once per file version (a changed file reloads).
+
+    Under a lock, so the threads of a fresh web worker that all take their first call at once
+    load it once, not once each. A file that fails to load fails the same way until it
+    changes, without being loaded again on every request.
+    """
+    mtime = path.stat().st_mtime
+    found = _loaded.get(path)
+    if found is None or found[0] != mtime:
+        with _loading:
+            found = _loaded.get(path)
+            if found is None or found[0] != mtime:
+                try:
+                    value: Any = load()
+                except Exception as exc:  # noqa: BLE001 - kept and raised again below
+                    value = exc
+                found = _loaded[path] = (mtime, value)
+    if isinstance(found[1], Exception):
+        raise found[1].with_traceback(None)  # tracebacks must not pile up on the kept one
+    return found[1]
 
 
 def flow_for(business: Business) -> Flow:
-    """The business's flow, parsed once per file version.
-
-    Parsing takes tens of milliseconds: under a lock, so the threads of a fresh web worker
-    that all take their first call at once parse it once, not once each. A file that fails to
-    load fails the same way until it changes, without being parsed again on every request.
-    """
-    key = (business.flow_path, business.flow_path.stat().st_mtime)
-    flow = _flows.get(key)
-    if flow is None:
-        with _parsing:
-            flow = _flows.get(key)
-            if flow is None:
-                try:
-                    flow = load_flow(business.flow_path)
-                except Exception as exc:  # noqa: BLE001 - kept and raised again below
-                    flow = exc
-                _flows[key] = flow
-    if isinstance(flow, Exception):
-        raise flow.with_traceback(None)  # tracebacks must not pile up on the kept one
-    return flow
+    """The business's flow, parsed once per file version (parsing takes tens of ms)."""
+    return load_once(business.flow_path, lambda: load_flow(business.flow_path))
 
 
 def orders_for(business: Business) -> tuple[Order, ...]:
+    """The shop's orders (`customers:` CSV), read once per file version."""
     path = business.customers_path
     if path is None or not path.exists():
         return ()
-    key = (path, path.stat().st_mtime)
-    if key not in _orders:
-        _orders[key] = business.load_orders()
-    return _orders[key]
+    return load_once(path, business.load_orders)
 
 
 @lru_cache(maxsize=4096)

@@ -240,10 +240,6 @@ class Store:
         raw = self.redis.get(self.key(business, "state", channel, customer))
         return json.loads(raw) if raw else None
 
-    def put_state(self, business: str, channel: str, customer: str, state: dict[str, Any],
-                  ttl: int = STATE_TTL_S) -> None:
-        self.redis.set(self.key(business, "state", channel, customer), json.dumps(state), ex=ttl)
-
     def drop_state(self, business: str, channel: str, customer: str) -> None:
         self.redis.delete(self.key(business, "state", channel, customer))
 

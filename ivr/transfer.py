@@ -50,10 +50,8 @@ def public_base(runtime: Runtime) -> str:
     """IVR_PUBLIC_URL, else the URL the current request arrived on (what Twilio reached)."""
     if runtime.settings.public_url:
         return runtime.settings.public_url.rstrip("/")
-    try:
-        from flask import has_request_context, request
-    except ImportError:  # pragma: no cover - flask is a dependency
-        return "http://127.0.0.1:5000"
+    from flask import has_request_context, request
+
     if has_request_context():
         return request.host_url.rstrip("/")
     return "http://127.0.0.1:5000"
@@ -199,7 +197,7 @@ def queue_follow_up(runtime: Runtime, business: Business, hunt: Hunt, when: str)
     person told now (or in the digest at opening)."""
     from ivr.followups import queue_callback
 
-    record = runtime.store.get(hunt.record_id)
+    record = runtime.store.get_record(business.key, hunt.record_id)
     if record is None:
         return
     try:

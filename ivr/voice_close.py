@@ -44,7 +44,7 @@ def close_call(runtime: Runtime, business: Business, call_sid: str, status: str,
         state, record = current
         open_flow = not state.done
     else:
-        record = store.get(call["record"]) if call.get("record") else None
+        record = store.get_record(business.key, call["record"]) if call.get("record") else None
         open_flow = False
     if record is None:
         store.drop_call(business.key, call_sid)

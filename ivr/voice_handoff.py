@@ -55,16 +55,13 @@ def next_url(base: str, business: Business, turn: int, wait: int = 0) -> str:
 def transfer_twiml(runtime: Runtime, business: Business, turn: Turn, call_sid: str,
                    base: str) -> str:
     """The caller's leg of a warm transfer; if that cannot start, ring a person directly."""
+    from ivr.transfer import start_call_transfer  # here: ivr.transfer imports this module
+
     try:
-        from ivr.transfer import start_call_transfer
-    except ImportError:
-        start_call_transfer = None
-    if start_call_transfer is not None:
-        try:
-            return start_call_transfer(runtime, business, turn, call_sid)
-        except Exception as exc:  # noqa: BLE001 - the caller must still reach a person
-            event("voice.transfer_failed", log, logging.ERROR, business=business.key,
-                  sid=call_sid, error=type(exc).__name__)
+        return start_call_transfer(runtime, business, turn, call_sid)
+    except Exception as exc:  # noqa: BLE001 - the caller must still reach a person
+        event("voice.transfer_failed", log, logging.ERROR, business=business.key,
+              sid=call_sid, error=type(exc).__name__)
     return human_twiml(runtime, business, base, step=0, intro=CONNECTING)
 
 

@@ -110,7 +110,7 @@ def staff_text(business: Business, record: Record, transcript: str,
             f"Conversation {record['id']}")
 
 
-def _update(runtime: Runtime, conversation_id: str, **fields) -> Record | None:
+def note_voicemail(runtime: Runtime, conversation_id: str, **fields) -> Record | None:
     """Merge `fields` into the record's voicemail (atomically: other callbacks write too)."""
 
     def merge(record: Record) -> None:
@@ -122,7 +122,7 @@ def _update(runtime: Runtime, conversation_id: str, **fields) -> Record | None:
 def queue_voicemail(runtime: Runtime, business: Business, conversation_id: str, *,
                     recording_sid: str, url: str, duration_s: float | None = None):
     """Note a new recording on its conversation and queue its transcription (once per SID)."""
-    _update(runtime, conversation_id, recording_sid=recording_sid, url=url,
+    note_voicemail(runtime, conversation_id, recording_sid=recording_sid, url=url,
             duration_s=duration_s, transcript=None, at=iso(runtime.clock()))
     return enqueue_voicemail(runtime, business.key, conversation_id, recording_sid, url,
                              duration_s)
@@ -159,7 +159,7 @@ def transcribe_voicemail(business_key: str, conversation_id: str, recording_sid:
     transcript = stored.get("transcript") if stored.get("recording_sid") == recording_sid else None
     if transcript is None:
         transcript = transcribe_wav(runtime.settings.vosk_model, fetch_recording(runtime, url))
-        record = _update(runtime, conversation_id, recording_sid=recording_sid, url=url,
+        record = note_voicemail(runtime, conversation_id, recording_sid=recording_sid, url=url,
                          duration_s=duration_s, transcript=transcript,
                          transcribed_at=iso(runtime.clock())) or record
     skill = (record.get("followup") or {}).get("skill") or "intake"
@@ -173,7 +173,7 @@ def transcribe_voicemail(business_key: str, conversation_id: str, recording_sid:
             event("voicemail.text_refused", log, logging.WARNING, business=business_key)
     if business.delete_recordings and not (record.get("voicemail") or {}).get("deleted"):
         runtime.twilio.recordings(recording_sid).delete()
-        _update(runtime, conversation_id, deleted=True)
+        note_voicemail(runtime, conversation_id, deleted=True)
     event("voicemail.transcribed", log, business=business_key, conversation=conversation_id,
           recording=recording_sid, words=len(transcript.split()))
     return transcript

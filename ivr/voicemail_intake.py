@@ -34,31 +34,18 @@ def take_voicemail(runtime: Runtime, hunt: Hunt, form: Mapping[str, str]) -> boo
     if not runtime.store.once(hunt.business, f"voicemail:{sid}"):
         return False
     business = runtime.directory.by_key(hunt.business)
-    if business is None or runtime.store.get(hunt.record_id) is None:
+    if business is None or runtime.store.get_record(hunt.business, hunt.record_id) is None:
         return False
     event("transfer.voicemail", log, business=hunt.business, conversation=hunt.record_id,
           recording=sid)
-    try:
-        from ivr.voicemail import queue_voicemail
-    except ImportError:  # the voicemail capability is not installed: keep the message noted
-        _note(runtime, hunt.record_id, sid, recording_url, duration)
-        return True
+    from ivr.voicemail import note_voicemail, queue_voicemail
+
     try:
         queue_voicemail(runtime, business, hunt.record_id, recording_sid=sid, url=recording_url,
                         duration_s=duration)
     except Exception as exc:  # the message is noted; its transcript can be retried later
-        _note(runtime, hunt.record_id, sid, recording_url, duration)
+        note_voicemail(runtime, hunt.record_id, recording_sid=sid, url=recording_url,
+                       duration_s=duration, at=iso(runtime.clock()))
         event("transfer.voicemail_enqueue_failed", log, logging.ERROR, business=hunt.business,
               recording=sid, error=type(exc).__name__)
     return True
-
-
-def _note(runtime: Runtime, record_id: str, sid: str, recording_url: str,
-          duration: float) -> None:
-    noted = {"recording_sid": sid, "url": recording_url, "duration_s": duration,
-             "at": iso(runtime.clock())}
-
-    def merge(record: dict) -> None:
-        record["voicemail"] = {**(record.get("voicemail") or {}), **noted}
-
-    runtime.store.update(record_id, merge)

@@ -101,20 +101,10 @@ def written_summary(record: Mapping[str, Any], flow_summary: str, link: str) -> 
 
 
 # -- rendering ---------------------------------------------------------------------------------
-def _tts():
-    """The speech adapter's renderer, or None while it is not installed in this version."""
-    try:
-        from ivr.speech import tts
-    except ImportError:
-        return None
-    return tts
-
-
 def render(settings: Any, text: str) -> Path | None:
     """Render `text` to telephony WAV through the speech adapter; None when rendering fails."""
-    tts = _tts()
-    if tts is None:
-        return None
+    from ivr.speech import tts  # here: loading the speech package is not free
+
     try:
         path = Path(tts.render(text, settings=settings))
     except Exception as exc:  # RenderFailed, a hung espeak, a full disk: the agent hears <Say>

@@ -56,12 +56,9 @@ class SpeechHooks:
 
 def voice_hooks() -> SpeechHooks:
     """The voice turn logic's hooks (`ivr.voice.on_speech`, `ivr.voice.mark_speaking`)."""
-    try:
-        from ivr import voice
-    except ImportError:
-        return SpeechHooks()
-    return SpeechHooks(on_speech=getattr(voice, "on_speech", None),
-                       on_speaking=getattr(voice, "mark_speaking", None))
+    from ivr import voice  # here: ivr.voice imports the speech package
+
+    return SpeechHooks(on_speech=voice.on_speech, on_speaking=voice.mark_speaking)
 
 
 class CallStream:

@@ -74,12 +74,30 @@ def flow_for(business: Business) -> Flow:
     return load_once(business.flow_path, lambda: load_flow(business.flow_path))
 
 
-def orders_for(business: Business) -> tuple[Order, ...]:
-    """The shop's orders (`customers:` CSV), read once per file version."""
+@dataclass(frozen=True)
+class OrderBook:
+    """A shop's orders, indexed once per file version (not scanned on every turn)."""
+
+    by_phone: dict[str, tuple[Order, ...]]
+    by_id: dict[str, Order]
+
+    @classmethod
+    def of(cls, orders: tuple[Order, ...]) -> OrderBook:
+        by_phone: dict[str, list[Order]] = {}
+        for order in orders:
+            by_phone.setdefault(order.phone, []).append(order)
+        return cls({k: tuple(v) for k, v in by_phone.items()}, {o.order_id: o for o in orders})
+
+
+_NO_ORDERS = OrderBook({}, {})
+
+
+def orders_for(business: Business) -> OrderBook:
+    """The shop's orders (`customers:` CSV), read and indexed once per file version."""
     path = business.customers_path
     if path is None or not path.exists():
-        return ()
-    return load_once(path, business.load_orders)
+        return _NO_ORDERS
+    return load_once(path, lambda: OrderBook.of(business.load_orders()))
 
 
 @lru_cache(maxsize=4096)
@@ -93,12 +111,11 @@ def place_of(phone: str) -> str | None:
 
 def customer_facts(business: Business, phone: str) -> tuple[CustomerFacts, dict[str, Order]]:
     """What the business knows of `phone`: its orders, its name, the state its number is from."""
-    orders = orders_for(business)
-    mine = tuple(o for o in orders if o.phone == phone)
-    place = place_of(phone)
+    book = orders_for(business)
+    mine = book.by_phone.get(phone, ())
     name = next((o.name for o in mine if o.name), None)
-    return CustomerFacts(phone=phone, name=name, orders=mine, suggested_state=place), {
-        o.order_id: o for o in orders}
+    return CustomerFacts(phone=phone, name=name, orders=mine,
+                         suggested_state=place_of(phone)), book.by_id
 
 
 def build_context(business: Business, channel: str, phone: str, now: datetime) -> Context:

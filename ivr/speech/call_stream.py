@@ -191,13 +191,22 @@ class CallStream:
             run()
 
     def _refresh(self) -> list[str] | None:
-        """Re-read the call's current question; returns its grammar."""
+        """Re-read the call's current question; returns its grammar.
+
+        Polled every few frames: the question's number alone is read, and its grammar
+        (kilobytes) only when the number has changed.
+        """
+        current = self.listener.grammar if self.listener else None
         if not self.business:
-            return self.listener.grammar if self.listener else None
+            return current
+        store = self.runtime.store
         try:
-            call = self.runtime.store.get_call(self.business, self.call_sid)
+            turn = store.get_call(self.business, self.call_sid, "turn").get("turn")
+            if self.listener is not None and turn == self.turn:
+                return current
+            call = store.get_call(self.business, self.call_sid, "turn", "grammar")
         except (redis.RedisError, ValueError):
-            return self.listener.grammar if self.listener else None
+            return current
         turn = call.get("turn")
         self.turn = int(turn) if isinstance(turn, int | str) and str(turn).isdigit() else None
         grammar = call.get("grammar")

@@ -18,6 +18,7 @@ import time
 import xml.etree.ElementTree as ET
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any
 from urllib.parse import urlencode, urlsplit
 
 from twilio.request_validator import RequestValidator
@@ -59,12 +60,28 @@ class Stats:
             if status >= 400:
                 self.errors += 1
 
-    def summary(self, seconds: float) -> dict[str, float]:
+    def summary(self, seconds: float) -> dict[str, Any]:
+        """Turns, errors, p50/p99 and turns per second over `seconds` of driving (the raw
+        latencies and the seconds ride along, so `pooled` can merge runs)."""
         data = sorted(self.latencies_ms) or [0.0]
         p99 = data[min(len(data) - 1, int(len(data) * 0.99))]
         return {"turns": len(self.latencies_ms), "errors": self.errors,
                 "p50_ms": statistics.median(data), "p99_ms": p99,
-                "turns_per_s": len(self.latencies_ms) / seconds if seconds else 0.0}
+                "turns_per_s": len(self.latencies_ms) / seconds if seconds else 0.0,
+                "seconds": seconds, "latencies_ms": list(self.latencies_ms)}
+
+
+def pooled(runs: list[dict[str, Any]]) -> dict[str, Any]:
+    """Several runs' summaries as one: latencies pooled, turns per second over their summed
+    time, and the slowest and fastest run's turns per second (how much the machine moved)."""
+    merged = Stats()
+    for result in runs:
+        merged.latencies_ms += result["latencies_ms"]
+        merged.errors += result["errors"]
+    out = merged.summary(sum(result["seconds"] for result in runs))
+    rates = [result["turns_per_s"] for result in runs]
+    out.update(slowest_turns_per_s=min(rates), fastest_turns_per_s=max(rates))
+    return out
 
 
 class Target:
@@ -175,7 +192,8 @@ def worker(target: Target, conversation: Callable[[Post, random.Random, str], No
     conn.close()
 
 
-def run(target: Target, kind: str, concurrency: int, seconds: float, seed: int = 1) -> dict:
+def run(target: Target, kind: str, concurrency: int, seconds: float,
+        seed: int = 1) -> dict[str, Any]:
     """Drive `concurrency` conversations of `kind` ("sms" or "voice") for `seconds`."""
     stats = Stats()
     conversation = sms_conversation if kind == "sms" else voice_call

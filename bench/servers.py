@@ -12,6 +12,7 @@ import sys
 import tempfile
 import time
 import urllib.request
+from collections.abc import Callable
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -69,7 +70,7 @@ class Product:
 
 @contextmanager
 def product_server(extra_env: dict[str, str] | None = None, worker: bool = False,
-                   log: Path | None = None):
+                   log: Path | None = None, workers: int = WORKERS, threads: int = THREADS):
     """Yields a `Product` (url, carrier, redis_url, redis_pid, proc) of a running `ivr serve`
     (and, with `worker`, an `ivr worker` beside it) and stops everything afterwards.
     The servers' output goes to `log` when given (else nowhere)."""
@@ -87,7 +88,7 @@ def product_server(extra_env: dict[str, str] | None = None, worker: bool = False
         out = open(log, "ab") if log else subprocess.DEVNULL  # noqa: SIM115 - closed below
         proc = subprocess.Popen(
             [sys.executable, "-m", "ivr.cli", "serve", "--port", str(port),
-             "--workers", str(WORKERS), "--threads", str(THREADS)],
+             "--workers", str(workers), "--threads", str(threads)],
             env=env, stdout=out, stderr=out, cwd=PROJECT_ROOT)
         jobs = subprocess.Popen(
             [sys.executable, "-m", "ivr.cli", "worker"], env=env, stdout=out, stderr=out,
@@ -117,14 +118,16 @@ def stop(proc: subprocess.Popen) -> None:
 
 
 @contextmanager
-def floor_server():
-    """Yields (url, pid) of the bare signature-checking Flask webhook under the same gunicorn."""
+def floor_server(workers: int = WORKERS, threads: int = THREADS):
+    """Yields (url, pid) of the bare signature-checking Flask webhook under the same gunicorn
+    settings as `ivr serve`, access log to stdout included (both go nowhere here)."""
     port = free_port()
     url = f"http://127.0.0.1:{port}"
     env = _env(TWILIO_AUTH_TOKEN=AUTH_TOKEN, IVR_PUBLIC_URL=url)
     proc = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "-k", "gthread", "-w", str(WORKERS),
-         "--threads", str(THREADS), "-b", f"127.0.0.1:{port}", "bench.floor_app:app"],
+        [sys.executable, "-m", "gunicorn", "-k", "gthread", "-w", str(workers),
+         "--threads", str(threads), "-b", f"127.0.0.1:{port}",
+         "--access-logfile", "-", "bench.floor_app:app"],
         env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, cwd=PROJECT_ROOT)
     try:
         deadline = time.monotonic() + 30
@@ -168,6 +171,24 @@ def cpu_seconds(pids: list[int]) -> float:
             continue
         total += sum(int(value) for value in fields[11:15]) / _TICK
     return total
+
+
+class CpuMeter:
+    """CPU seconds a changing set of processes uses between `start` and `stop`.
+
+    The set is listed again at each end (`pids` is called), so a process started meanwhile (a
+    render process, a work-horse) counts from zero, and one that exited counts through the
+    parent that reaped it."""
+
+    def __init__(self, pids: Callable[[], list[int]]) -> None:
+        self.pids = pids
+        self._before: dict[int, float] = {}
+
+    def start(self) -> None:
+        self._before = {pid: cpu_seconds([pid]) for pid in self.pids()}
+
+    def stop(self) -> float:
+        return sum(cpu_seconds([pid]) - self._before.get(pid, 0.0) for pid in self.pids())
 
 
 def rss_bytes(pids: list[int]) -> int:

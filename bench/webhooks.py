@@ -2,71 +2,154 @@
 
 The floor is a bare Flask webhook that validates the signature and returns fixed TwiML, under the
 same gunicorn settings; ratios compare the product with it. Targets: p99 within 1.5x of the
-floor, at least 500 turns/s on 2 cores. Server CPU per turn (from /proc, every server process:
-gunicorn workers, the speech child, redis-server, and the `ivr worker` that sends the staff
-texts and callback texts the turns queue) is the figure least disturbed by other load on the
-machine. Run: `python -m bench.webhooks [--seconds N]`.
+floor, at least 500 turns/s on 2 cores. The two are driven in alternating slices, so both meet
+the same noise from the machine's neighbours. Server CPU per turn (from /proc, every server
+process: gunicorn workers, redis-server, and the `ivr worker` with its render process, which
+runs the texts, spoken summaries and digests the turns queue; each slice waits for that work to
+finish) is the figure least disturbed by other load on the machine.
+Run: `python -m bench.webhooks [--seconds N] [--rounds N] [--workers N --threads N]`.
 """
 
 from __future__ import annotations
 
 import argparse
+import itertools
 import sys
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 
-from bench.loadgen import Target, run
-from bench.servers import AUTH_TOKEN, cpu_seconds, floor_server, process_tree, product_server
+import redis
+from rq import Queue
+from rq.registry import StartedJobRegistry
+
+from bench.loadgen import Target, pooled, run
+from bench.servers import (
+    AUTH_TOKEN,
+    THREADS,
+    WORKERS,
+    CpuMeter,
+    floor_server,
+    process_tree,
+    product_server,
+)
+from ivr.jobs import QUEUE_NAMES
 
 BUSINESS = "+15125550200"  # Polar Bear HVAC (examples/)
 
 
-def measured(target: Target, kind: str, conc: int, seconds: float, pids: list[int]) -> dict:
-    """One row: the load generator's figures plus the servers' CPU milliseconds per turn."""
-    before = cpu_seconds(pids)
-    result = run(target, kind, conc, seconds)
-    result["cpu_ms"] = (cpu_seconds(pids) - before) * 1000 / max(1, result["turns"])
+@dataclass(frozen=True)
+class Side:
+    """One server under test: where to send turns, how to meter its CPU, and how to wait for
+    the work its turns left queued (the floor queues none)."""
+
+    target: Target
+    meter: CpuMeter
+    settle: Callable[[], None] = lambda: None
+
+
+def drained(redis_url: str, timeout: float = 60.0) -> Callable[[], None]:
+    """Waits until the `ivr worker` has run every job that is due, so each slice's CPU
+    includes the texts, renders and digests its own turns queued (and no earlier slice's)."""
+    conn = redis.Redis.from_url(redis_url)
+
+    def settle() -> None:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if not any(Queue(name, connection=conn).count
+                       or StartedJobRegistry(name, connection=conn).count
+                       for name in QUEUE_NAMES):
+                return
+            time.sleep(0.05)
+        raise RuntimeError(f"the worker did not catch up within {timeout:g} s")
+
+    return settle
+
+
+def measured(side: Side, kind: str, conc: int, seconds: float, seed: int) -> dict:
+    """One run: the load generator's figures plus the servers' CPU seconds, the queued work
+    the turns left included."""
+    side.meter.start()
+    result = run(side.target, kind, conc, seconds, seed)
+    side.settle()
+    result["cpu_s"] = side.meter.stop()
     return result
+
+
+def row(floor: Side, ours: Side, kind: str, conc: int, seconds: float, rounds: int,
+        seeds: Iterator[int]) -> tuple[dict, dict]:
+    """The floor and the product driven in alternating slices (floor first, then ours first,
+    ...), `seconds` each in all, so a noisy neighbour or a slow minute lands on both alike.
+    Returns (ours, floor), each pooled over its slices with CPU milliseconds per turn."""
+    slices: dict[int, list[dict]] = {0: [], 1: []}
+    for number in range(rounds):
+        order = (0, 1) if number % 2 == 0 else (1, 0)
+        for side in order:
+            slices[side].append(measured((floor, ours)[side], kind, conc, seconds / rounds,
+                                         next(seeds)))
+    results = []
+    for side in (1, 0):
+        result = pooled(slices[side])
+        result["cpu_ms"] = (sum(r["cpu_s"] for r in slices[side]) * 1000
+                            / max(1, result["turns"]))
+        results.append(result)
+    return results[0], results[1]
+
+
+def rate(result: dict) -> str:
+    """Pooled turns per second, with the slowest and fastest slice's."""
+    return (f"{result['turns_per_s']:.0f} ({result['slowest_turns_per_s']:.0f}–"
+            f"{result['fastest_turns_per_s']:.0f})")
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench.webhooks")
     parser.add_argument("--seconds", type=float, default=8.0)
+    parser.add_argument("--rounds", type=int, default=4,
+                        help="alternating floor/ivr slices per row (the seconds are split)")
     parser.add_argument("--concurrency", type=int, nargs="*", default=[8, 32])
+    parser.add_argument("--workers", type=int, default=WORKERS, help="gunicorn workers (both)")
+    parser.add_argument("--threads", type=int, default=THREADS, help="threads per worker (both)")
     args = parser.parse_args(argv)
     rows = []
     errored = False
-    with floor_server() as (floor_url, floor_pid), \
-            product_server(worker=True) as served:
+    seeds = itertools.count(1)  # every slice its own callers: nobody continues a conversation
+    with floor_server(args.workers, args.threads) as (floor_url, floor_pid), \
+            product_server(worker=True, workers=args.workers, threads=args.threads) as served:
         floor = Target(floor_url, floor_url, AUTH_TOKEN, BUSINESS)
         product = Target(served.url, served.url, AUTH_TOKEN, BUSINESS)
+        ours_side = Side(product, CpuMeter(lambda: served.pids), drained(served.redis_url))
+        floor_side = Side(floor, CpuMeter(lambda: process_tree(floor_pid)))
         for kind in ("sms", "voice"):  # warm every worker's imports and flow caches
-            run(product, kind, 16, 2.0)
-            run(floor, kind, 16, 1.0)
-        ours_pids = served.pids
-        floor_pids = process_tree(floor_pid)
+            run(product, kind, 16, 2.0, next(seeds))
+            run(floor, kind, 16, 1.0, next(seeds))
+        ours_side.settle()
         for kind in ("sms", "voice"):
             for conc in args.concurrency:
-                base = measured(floor, kind, conc, args.seconds, floor_pids)
-                ours = measured(product, kind, conc, args.seconds, ours_pids)
+                ours, base = row(floor_side, ours_side, kind, conc, args.seconds, args.rounds,
+                                 seeds)
                 errored |= bool(ours["errors"] or base["errors"])
                 rows.append((kind, conc, ours, base))
-    print("| channel | conversations | ivr p50 ms | ivr p99 ms | ivr turns/s | ivr CPU ms/turn "
-          "| floor p50 ms | floor p99 ms | floor turns/s | floor CPU ms/turn | p99 ratio "
-          "| throughput ratio | errors |")
+    print("| channel | conversations | ivr p50 ms | ivr p99 ms | ivr turns/s (slices) "
+          "| ivr CPU ms/turn | floor p50 ms | floor p99 ms | floor turns/s (slices) "
+          "| floor CPU ms/turn | p99 ratio | throughput ratio | errors |")
     print("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
     for kind, conc, ours, base in rows:
         p99_ratio = ours["p99_ms"] / base["p99_ms"] if base["p99_ms"] else float("nan")
         tput_ratio = ours["turns_per_s"] / base["turns_per_s"] if base["turns_per_s"] else 0
         print(f"| {kind} | {conc} | {ours['p50_ms']:.1f} | {ours['p99_ms']:.1f} | "
-              f"{ours['turns_per_s']:.0f} | {ours['cpu_ms']:.2f} | {base['p50_ms']:.1f} | "
-              f"{base['p99_ms']:.1f} | {base['turns_per_s']:.0f} | {base['cpu_ms']:.2f} | "
-              f"{p99_ratio:.2f}x | {tput_ratio:.2f}x | {ours['errors']} |")
+              f"{rate(ours)} | {ours['cpu_ms']:.2f} | {base['p50_ms']:.1f} | "
+              f"{base['p99_ms']:.1f} | {rate(base)} | {base['cpu_ms']:.2f} | "
+              f"{p99_ratio:.2f}x | {tput_ratio:.2f}x | {ours['errors'] + base['errors']} |")
     print()
-    print(f"gunicorn gthread, 2 workers x 16 threads, plus one `ivr worker` for the jobs the "
-          f"turns queue (its CPU counted), {args.seconds:.0f} s per row; the load "
-          "generator and the carrier simulator share the same 2 cores. Voice calls answer by "
-          "keypad (each webhook, including the final status callback, is a turn); one in eight "
-          "is an emergency that is warm-transferred (nobody seated to answer, so it ends in "
-          "voicemail, a text and a follow-up).")
+    print(f"gunicorn gthread, {args.workers} workers x {args.threads} threads (access log on) "
+          "for both, plus one `ivr worker` for the jobs the turns queue (its CPU counted). "
+          f"Each row drives the floor and ivr {args.seconds:g} s each, in {args.rounds} "
+          "alternating slices (turns/s pooled; in brackets the slowest and fastest slice), so "
+          "both meet the same noise; the load generator and the carrier simulator share the "
+          "same cores. Voice calls answer by keypad (each webhook, including the final status "
+          "callback, is a turn); one in eight is an emergency that is warm-transferred "
+          "(nobody seated to answer, so it ends in voicemail, a text and a follow-up).")
     return 1 if errored else 0
 
 

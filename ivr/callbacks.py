@@ -36,6 +36,12 @@ def _index(store: Store, business: str, status: str) -> str:
     return store.key(business, "callbacks", status)
 
 
+def _undigested(store: Store, business: str) -> str:
+    """Open tasks no digest has listed yet: what the next digest reads, so its cost follows
+    the new leads, not every open task the business has not closed."""
+    return store.key(business, "callbacks", "undigested")
+
+
 def upsert_callback(store: Store, record: Record, *, summary: str, skill: str, due_at: datetime,
                     due_text: str, now: datetime, reason: str = "follow_up") -> Callback:
     """Create the conversation's open callback task, or refresh the open one it already has.
@@ -61,6 +67,8 @@ def upsert_callback(store: Store, record: Record, *, summary: str, skill: str, d
     pipe = store.redis.pipeline()
     pipe.set(_key(store, business, cid), json.dumps(task))
     pipe.zadd(_index(store, business, "open"), {cid: created.timestamp()})
+    if not task.get("digested_at"):
+        pipe.zadd(_undigested(store, business), {cid: created.timestamp()})
     pipe.hset(store.global_key("callback-business"), cid, business)
     pipe.execute()
     return task
@@ -113,16 +121,42 @@ def mark_done(store: Store, cid: str, now: datetime, *, by: str | None = None,
     pipe = store.redis.pipeline()
     pipe.set(_key(store, business, cid), json.dumps(task), ex=DONE_TTL_S)
     pipe.zrem(_index(store, business, "open"), cid)
+    pipe.zrem(_undigested(store, business), cid)
     pipe.zadd(_index(store, business, "done"), {cid: now.timestamp()})
     pipe.zremrangebyscore(_index(store, business, "done"), 0, now.timestamp() - DONE_TTL_S)
     pipe.execute()
     return task
 
 
+def waiting_for_digest(store: Store, business: str) -> list[Callback]:
+    """The business's open tasks that no digest has listed yet, oldest first."""
+    ids = [i.decode() for i in store.redis.zrange(_undigested(store, business), 0, -1)]
+    if not ids:
+        return []
+    raws = store.redis.mget([_key(store, business, i) for i in ids])
+    tasks = [json.loads(raw) for raw in raws if raw]
+    return [t for t in tasks if t["status"] == "open" and not t.get("digested_at")]
+
+
 def mark_digested(store: Store, tasks: list[Callback], now: datetime) -> None:
-    """Note that these open tasks went out in a digest (the next digest skips them)."""
-    for task in tasks:
-        fresh = get_callback(store, task["id"])
-        if fresh is not None and fresh["status"] == "open" and not fresh.get("digested_at"):
-            fresh["digested_at"] = iso(now)
-            _save(store, fresh)
+    """Note that these open tasks went out in a digest (the next digest skips them).
+
+    One transaction over the tasks' keys, so a task marked done meanwhile stays done."""
+    if not tasks:
+        return
+    business = tasks[0]["business_key"]
+    keys = [_key(store, business, task["id"]) for task in tasks]
+
+    def mark(pipe) -> None:
+        raws = pipe.mget(keys)
+        pipe.multi()
+        for raw in raws:
+            fresh = json.loads(raw) if raw else None
+            if fresh is None:
+                continue
+            pipe.zrem(_undigested(store, business), fresh["id"])
+            if fresh["status"] == "open" and not fresh.get("digested_at"):
+                fresh["digested_at"] = iso(now)
+                pipe.set(_key(store, business, fresh["id"]), json.dumps(fresh))
+
+    store.redis.transaction(mark, *keys)

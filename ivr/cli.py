@@ -10,12 +10,6 @@ import click
 from ivr.config import Settings
 
 
-def not_yet(what: str) -> None:
-    """A command whose capability has not landed yet says so and exits 2."""
-    click.echo(f"ivr: {what} is not available in this version yet", err=True)
-    sys.exit(2)
-
-
 class _Main(click.Group):
     """The command group: a broken business config or a missing redis-server is one clear
     message and exit 1 for every command, never a traceback."""
@@ -60,13 +54,13 @@ def serve(host: str, port: int, threads: int, workers: int) -> None:
 
 @main.command()
 @click.option("--burst", is_flag=True, help="exit when the queues are empty")
-def worker(burst: bool) -> None:
+@click.option("--fork", is_flag=True,
+              help="run each job in a forked work-horse (isolated, but each starts cold)")
+def worker(burst: bool, fork: bool) -> None:
     """Run the rq worker (with its scheduler) for background jobs."""
-    try:
-        from ivr.worker import run_worker
-    except ModuleNotFoundError:
-        not_yet("ivr worker")
-    run_worker(Settings.from_env(), burst=burst)
+    from ivr.worker import run_worker
+
+    run_worker(Settings.from_env(), burst=burst, fork=fork)
 
 
 @main.command(short_help="Everything on loopback, and you at the terminal.")
@@ -93,10 +87,8 @@ def simulate(role: str, business: str | None, from_: str) -> None:
     API there, so the server's texts and calls reach you. IVR_PUBLIC_URL is the server's URL
     (default http://127.0.0.1:5000).
     """
-    try:
-        from ivr.sim.terminal import run_terminal
-    except ModuleNotFoundError:
-        not_yet("ivr simulate")
+    from ivr.sim.terminal import run_terminal
+
     run_terminal(Settings.from_env(), role=role, business=business, caller=from_)
 
 
@@ -131,10 +123,8 @@ def models() -> None:
 @click.option("--dest", type=click.Path(path_type=Path), default=Path("models"), show_default=True)
 def models_install(source: str | None, dest: Path) -> None:
     """Install a Vosk model by NAME, URL or local PATH (progress bar, checksum)."""
-    try:
-        from ivr.speech.models import install_cli
-    except ModuleNotFoundError:
-        not_yet("ivr models install")
+    from ivr.speech.models import install_cli
+
     install_cli(source, dest)
 
 
@@ -146,10 +136,8 @@ def models_install(source: str | None, dest: Path) -> None:
 @click.option("--business", help="one business's key or name (default: all)")
 def report(since: str | None, until: str | None, fmt: str, business: str | None) -> None:
     """The monthly review: metrics, unanswered questions, stale content, routing suggestions."""
-    try:
-        from ivr.report import report_cli
-    except ModuleNotFoundError:
-        not_yet("ivr report")
+    from ivr.report import report_cli
+
     report_cli(Settings.from_env(), since=since, until=until, fmt=fmt, business=business)
 
 
@@ -157,10 +145,8 @@ def report(since: str | None, until: str | None, fmt: str, business: str | None)
 @click.option("--business", help="business name or key (default: all)")
 def oncall(business: str | None) -> None:
     """Who is on call right now, in hunt order."""
-    try:
-        from ivr.oncall import oncall_cli
-    except ModuleNotFoundError:
-        not_yet("ivr oncall")
+    from ivr.oncall import oncall_cli
+
     oncall_cli(Settings.from_env(), business=business)
 
 
@@ -171,10 +157,8 @@ def oncall(business: str | None) -> None:
               show_default=True)
 def export(since: str | None, until: str | None, fmt: str) -> None:
     """Export finished conversations as CSV or JSON lines to stdout."""
-    try:
-        from ivr.export import export_cli
-    except ModuleNotFoundError:
-        not_yet("ivr export")
+    from ivr.export import export_cli
+
     export_cli(Settings.from_env(), since=since, until=until, fmt=fmt)
 
 

@@ -14,7 +14,7 @@ from collections import defaultdict
 from datetime import datetime
 
 from ivr.business import Business, Staff
-from ivr.callbacks import Callback, list_callbacks, mark_digested, upsert_callback
+from ivr.callbacks import Callback, mark_digested, upsert_callback, waiting_for_digest
 from ivr.flow.actions import Action, QueueFollowUp
 from ivr.flow.clock import OpeningHours, describe_opening
 from ivr.jobs import DEFAULT, URGENT, enqueue, enqueue_text, job_id, job_runtime
@@ -140,8 +140,7 @@ def digest_job(business_key: str, opening: str, fresh: bool = False) -> int:
     if business is None:
         return 0
     now = runtime.clock()
-    waiting = [t for t in list_callbacks(runtime.store, business_key, "open")
-               if not t.get("digested_at")]
+    waiting = waiting_for_digest(runtime.store, business_key)
     groups: dict[str, list[Callback]] = defaultdict(list)
     for task in waiting:
         person = on_duty(business, task.get("skill") or "intake", now)

@@ -45,11 +45,21 @@ class _Recovering:
 
 
 class JobWorker(_Recovering, Worker):
-    """rq's forking worker: each job runs in a work-horse that a timeout can kill."""
+    """rq's forking worker (`ivr worker --fork`): each job runs in a fresh work-horse.
+
+    The isolation costs every job a fork and a cold process: a spoken summary starts a new
+    render process (pyttsx3 cannot live in a fork) and a voicemail loads the Vosk model again.
+    """
 
 
 class InlineWorker(_Recovering, SimpleWorker):
-    """Runs jobs in this process (tests, and `ivr demo`, which shares the app's runtime)."""
+    """Runs jobs in this process: `ivr worker`'s default, tests, and `ivr demo`.
+
+    The render process, the Vosk model and the Redis connections stay warm from one job to the
+    next (`bench.webhooks` measured the forking worker at ~130 ms of CPU per job, most of it
+    a render process started for each summary). A job past its timeout is still stopped: rq's
+    death penalty raises inside it (SIGALRM), the job fails and is retried like any other.
+    """
 
 
 def make_worker(runtime: Any, *, inline: bool = False, connection: redis.Redis | None = None,
@@ -62,8 +72,9 @@ def make_worker(runtime: Any, *, inline: bool = False, connection: redis.Redis |
                maintenance_interval=MAINTENANCE_INTERVAL_S)
 
 
-def run_worker(settings: Settings, burst: bool = False) -> bool:
-    """Run the worker until stopped (or, with `burst`, until the queues are empty)."""
+def run_worker(settings: Settings, burst: bool = False, fork: bool = False) -> bool:
+    """Run the worker until stopped (or, with `burst`, until the queues are empty); with
+    `fork`, each job in a work-horse of its own."""
     from ivr.embedded import ensure_redis
     from ivr.runtime import Runtime
 
@@ -71,6 +82,6 @@ def run_worker(settings: Settings, burst: bool = False) -> bool:
     settings = ensure_redis(settings)
     runtime = Runtime.build(settings)
     connection = redis.Redis.from_url(settings.redis_url)  # rq sets its own socket timeout
-    worker = make_worker(runtime, connection=connection)
-    event("worker.start", log, queues=",".join(QUEUE_NAMES), burst=burst)
+    worker = make_worker(runtime, inline=not fork, connection=connection)
+    event("worker.start", log, queues=",".join(QUEUE_NAMES), burst=burst, fork=fork)
     return worker.work(burst=burst, with_scheduler=True)

@@ -12,7 +12,7 @@ import pytest
 from jobs_support import business_dir, point_at, run_jobs
 
 from ivr.business import load_directory
-from ivr.callbacks import list_callbacks
+from ivr.callbacks import list_callbacks, mark_done
 from ivr.followups import queue_callback
 from ivr.jobs import DEFAULT, queue
 from ivr.records import new_conversation
@@ -82,6 +82,22 @@ def test_queueing_the_same_conversation_twice_keeps_one_callback(sim, clock):
     [task] = list_callbacks(sim.store, business.key)
     assert task["summary"] == "second" and task["reasons"] == ["follow_up", "transfer_missed"]
     assert sim.store.get(record["id"])["followup"]["callback"] == task["id"]
+
+
+def test_a_callback_closed_before_the_morning_digest_is_left_out_of_it(sim, carrier, clock):
+    clock.set(local(2026, 11, 21, 21, 0))
+    business = sim.directory.by_key("hartley-family-law")
+    handled = queue_callback(sim, business, lead(sim), summary="Custody question.")
+    queue_callback(sim, business, lead(sim, caller="+15125550177"), summary="Divorce question.")
+    clock.set(local(2026, 11, 22, 11, 0))  # Sunday: Dana returns one call from home
+    mark_done(sim.store, handled["id"], sim.clock(), by="Dana")
+
+    clock.set(local(2026, 11, 23, 8, 30))
+    run_jobs(sim)
+    [digest] = carrier.phone(DANA).texts
+    assert "1 callback waiting" in digest and "Divorce" in digest
+    assert "Custody" not in digest
+    assert [t["status"] for t in list_callbacks(sim.store, business.key, "done")] == ["done"]
 
 
 def test_callback_during_opening_hours_is_texted_to_on_duty_now(sim, carrier, clock):

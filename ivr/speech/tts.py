@@ -15,6 +15,7 @@ import atexit
 import contextlib
 import hashlib
 import json
+import logging
 import os
 import queue
 import subprocess
@@ -24,7 +25,10 @@ import threading
 from pathlib import Path
 from typing import Any
 
+from ivr.logs import event
 from ivr.speech.audio import read_wav, to_phone_ulaw, ulaw_wav_bytes
+
+log = logging.getLogger("ivr.tts")
 
 #: Seconds one render may take before the render process is replaced (espeak-ng needs ~13 ms
 #: for a 3-second summary; starting the process takes well under a second).
@@ -59,15 +63,20 @@ class Renderer:
         """espeak-ng's own WAV (22.05 kHz PCM) of `text` at `path`."""
         request = json.dumps({"text": text, "path": str(path), "voice": voice, "rate": rate})
         with self._lock:
-            proc = self._ensure()
             try:
+                proc = self._ensure()
                 assert proc.stdin is not None
                 proc.stdin.write(request + "\n")
                 proc.stdin.flush()
                 reply = self._reply()
-            except (OSError, RenderFailed) as exc:
+            except BaseException as exc:
+                # Whatever stopped us mid-request (a failure, or a job's timeout raised in
+                # this thread), the process still owes that reply: only a fresh process keeps
+                # the next render from reading it as its own.
                 self._kill()
-                raise RenderFailed(f"render process failed: {exc}") from exc
+                if isinstance(exc, (OSError, RenderFailed)):
+                    raise RenderFailed(f"render process failed: {exc}") from exc
+                raise
         if not reply.get("ok"):
             raise RenderFailed(str(reply.get("error", "unknown render error")))
         if not path.exists() or path.stat().st_size <= 44:
@@ -104,6 +113,7 @@ class Renderer:
         if not ready.get("ready"):
             self._kill()
             raise RenderFailed("render process did not start")
+        event("tts.started", log, pid=proc.pid)
         return proc
 
     def _reply(self) -> dict[str, Any]:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import signal
+
 import pytest
 
 from ivr.speech import tts
@@ -51,3 +53,27 @@ def test_a_dead_render_process_is_replaced_on_the_next_render(tmp_path):
     process.wait()
     path = tts.render("Still talking after a crash.", audio_dir=tmp_path)
     assert read_wav(path)[0].size > 2000
+
+
+class _Stopped(Exception):
+    """What rq's death penalty does to a job past its timeout: an exception raised in the
+    thread, by a signal, wherever the job happens to be."""
+
+
+def test_a_render_stopped_midway_does_not_hand_its_late_reply_to_the_next_render(tmp_path):
+    tts.render("Warm up.", audio_dir=tmp_path)  # the render process is running
+
+    def stop(_signum, _frame):
+        raise _Stopped
+
+    previous = signal.signal(signal.SIGALRM, stop)
+    signal.setitimer(signal.ITIMER_REAL, 0.05)  # well inside a minute-long summary's render
+    try:
+        with pytest.raises(_Stopped):
+            tts.render("A summary that goes on and on. " * 120, audio_dir=tmp_path)
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+    short = tts.render("Gas smell at the Ortiz house.", audio_dir=tmp_path)
+    samples, rate = read_wav(short)
+    assert 0.5 < samples.size / rate < 5  # this text's audio, not the long one's

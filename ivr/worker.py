@@ -68,8 +68,9 @@ def make_worker(runtime: Any, *, inline: bool = False, connection: redis.Redis |
     bind_runtime(runtime)
     conn = connection if connection is not None else runtime.redis
     cls = InlineWorker if inline else JobWorker
+    # rq would log each job's call with its arguments: phone numbers and the texts' bodies.
     return cls([queue(conn, n) for n in QUEUE_NAMES], connection=conn, name=name,
-               maintenance_interval=MAINTENANCE_INTERVAL_S)
+               maintenance_interval=MAINTENANCE_INTERVAL_S, log_job_description=False)
 
 
 def run_worker(settings: Settings, burst: bool = False, fork: bool = False) -> bool:

@@ -32,6 +32,7 @@ def test_one_render_process_speaks_every_summary_the_worker_renders(tmp_path, re
     assert [job.get_status(refresh=True) for job in jobs] == [JobStatus.FINISHED] * 3
     assert all(path.stat().st_size > 2000 for path in (job.return_value() for job in jobs))
     assert result.stderr.count("event=tts.started") == 1
+    assert "Ortiz" not in result.stderr and "baby" not in result.stderr  # no job arguments
 
 
 def test_with_fork_each_job_runs_in_a_work_horse_of_its_own(tmp_path, redis_server, redis_conn):

@@ -54,6 +54,7 @@ class Product:
     redis_pid: int
     proc: subprocess.Popen
     worker: subprocess.Popen | None = None
+    env: dict[str, str] | None = None  # what `ivr serve` runs with (a worker needs the same)
 
     @property
     def pids(self) -> list[int]:
@@ -96,7 +97,8 @@ def product_server(extra_env: dict[str, str] | None = None, worker: bool = False
         try:
             _wait_up(url + "/healthz")
             carrier.connect(app_url=url, public_url=url)
-            yield Product(url, carrier, redis_server.url, redis_server.process.pid, proc, jobs)
+            yield Product(url, carrier, redis_server.url, redis_server.process.pid, proc, jobs,
+                          env)
         finally:
             carrier.stop()  # first, so no agent leg calls back into a stopped app
             for running in (proc, jobs):

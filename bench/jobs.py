@@ -1,0 +1,103 @@
+"""Background jobs: what one costs in `ivr worker` (jobs in its own process) and `--fork`.
+
+Keypad callers fill the queues against `ivr serve` with no worker running (three calls in eight
+reach a warm transfer nobody answers, so the jobs are spoken summaries, staff and customer
+texts, and callback notices). Then `ivr worker --burst` works them off, once as shipped and once
+with `--fork`, on equal batches. CPU counts the worker and everything it starts: this process
+adopts orphans (PR_SET_CHILD_SUBREAPER), so a forked work-horse's render process counts too.
+The carrier simulator answers the REST calls in this process and is not counted.
+Run: `python -m bench.jobs [--seconds N]`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import ctypes
+import os
+import resource
+import subprocess
+import sys
+import time
+
+import redis
+
+from bench.loadgen import Target, run
+from bench.servers import AUTH_TOKEN, product_server
+from ivr.config import PROJECT_ROOT
+from ivr.jobs import QUEUE_NAMES
+
+BUSINESS = "+15125550200"  # Polar Bear HVAC (examples/)
+_PR_SET_CHILD_SUBREAPER = 36
+
+
+def adopt_orphans() -> None:
+    """Become the reaper of our descendants' orphans, so their CPU reaches RUSAGE_CHILDREN."""
+    libc = ctypes.CDLL(None, use_errno=True)
+    if libc.prctl(_PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0) != 0:
+        raise OSError(ctypes.get_errno(), "prctl(PR_SET_CHILD_SUBREAPER)")
+
+
+def reap_orphans() -> None:
+    """Wait for adopted orphans (a render process outliving its work-horse) to exit."""
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline:
+        try:
+            pid, _status = os.waitpid(-1, os.WNOHANG)
+        except ChildProcessError:
+            return
+        if pid == 0:
+            time.sleep(0.05)
+
+
+def queued(conn: redis.Redis) -> int:
+    return sum(conn.llen(f"rq:queue:{name}") for name in QUEUE_NAMES)
+
+
+def work_off(served, fork: bool) -> tuple[float, float, int]:
+    """(CPU seconds, wall seconds, exit code) of `ivr worker --burst [--fork]`."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    started = time.monotonic()
+    done = subprocess.run([sys.executable, "-m", "ivr.cli", "worker", "--burst",
+                           *(["--fork"] if fork else [])], env=served.env, cwd=PROJECT_ROOT,
+                          stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, timeout=600)
+    wall = time.monotonic() - started
+    reap_orphans()
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    return cpu, wall, done.returncode
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bench.jobs")
+    parser.add_argument("--seconds", type=float, default=3.0,
+                        help="seconds of callers filling the queues for each batch")
+    args = parser.parse_args(argv)
+    adopt_orphans()
+    rows, failed = [], False
+    with product_server() as served:
+        conn = redis.Redis.from_url(served.redis_url)
+        target = Target(served.url, served.url, AUTH_TOKEN, BUSINESS)
+        for seed, fork in ((1, False), (2, True)):
+            turns = run(target, "voice", 16, args.seconds, seed)["turns"]
+            jobs = queued(conn)
+            cpu, wall, code = work_off(served, fork)
+            left = queued(conn)
+            failed |= code != 0 or left > 0 or jobs == 0
+            rows.append((fork, turns, jobs, left, cpu, wall))
+    print("| worker | turns that queued them | jobs | CPU ms per job | wall ms per job "
+          "| left over |")
+    print("|---|---:|---:|---:|---:|---:|")
+    for fork, turns, jobs, left, cpu, wall in rows:
+        name = "`ivr worker --fork` (a work-horse per job)" if fork else \
+            "`ivr worker` (jobs in its own process)"
+        print(f"| {name} | {turns} | {jobs} | {cpu * 1000 / max(1, jobs):.1f} | "
+              f"{wall * 1000 / max(1, jobs):.1f} | {left} |")
+    print()
+    print("Each run includes the worker's start (imports, connecting, about a second of CPU) "
+          "spread over its batch; the jobs are spoken summaries, texts to callers and staff, "
+          "and callback notices, in the mix the calls queued.")
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

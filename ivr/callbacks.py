@@ -128,6 +128,18 @@ def mark_done(store: Store, cid: str, now: datetime, *, by: str | None = None,
     return task
 
 
+def delete_callback(store: Store, business: str, cid: str) -> bool:
+    """Forget a task everywhere (retention: it holds the caller's number and what they
+    wanted). True when there was one."""
+    pipe = store.redis.pipeline()
+    pipe.delete(_key(store, business, cid))
+    for status in STATUSES:
+        pipe.zrem(_index(store, business, status), cid)
+    pipe.zrem(_undigested(store, business), cid)
+    pipe.hdel(store.global_key("callback-business"), cid)
+    return bool(pipe.execute()[0])
+
+
 def waiting_for_digest(store: Store, business: str) -> list[Callback]:
     """The business's open tasks that no digest has listed yet, oldest first."""
     ids = [i.decode() for i in store.redis.zrange(_undigested(store, business), 0, -1)]

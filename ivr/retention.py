@@ -1,4 +1,5 @@
-"""Retention: transcripts, recordings and rendered audio expire after each business's N days.
+"""Retention: transcripts, recordings, callback tasks and rendered audio expire after each
+business's N days.
 
 Transcripts are personal data; a business sets `retention_days` in its config (default 90).
 `purge` runs daily from the worker's scheduler and from `ivr purge`.
@@ -11,6 +12,7 @@ import time
 from datetime import datetime, timedelta
 from pathlib import Path
 
+from ivr.callbacks import callback_id, delete_callback
 from ivr.logs import event
 from ivr.runtime import Runtime
 
@@ -25,7 +27,8 @@ def recordings_of(record: dict) -> list[str]:
 
 
 def purge_records(runtime: Runtime, now: datetime) -> int:
-    """Delete conversation records older than their business's retention; returns how many."""
+    """Delete conversation records older than their business's retention, with their
+    recordings at Twilio and their callback tasks (open or done); returns how many records."""
     removed = 0
     for business in runtime.directory:
         cutoff = now - timedelta(days=business.retention_days)
@@ -37,6 +40,7 @@ def purge_records(runtime: Runtime, now: datetime) -> int:
                     event("retention.recording_delete_failed", log, logging.WARNING,
                           recording=recording, error=type(exc).__name__)
             runtime.store.delete(record["id"])
+            delete_callback(runtime.store, business.key, callback_id(record["id"]))
             removed += 1
     if removed:
         event("retention.purged", log, records=removed)

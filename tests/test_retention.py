@@ -6,6 +6,8 @@ import os
 import time
 from datetime import timedelta
 
+from ivr.callbacks import list_callbacks, waiting_for_digest
+from ivr.followups import queue_callback
 from ivr.records import new_conversation
 from ivr.retention import purge, purge_audio, purge_if_due
 
@@ -26,6 +28,23 @@ def test_records_past_retention_are_deleted_and_recent_ones_kept(runtime, clock)
     assert runtime.store.get(old) is None
     assert runtime.store.get(recent) is not None
     assert [r["id"] for r in runtime.store.conversations(phone="+15125550199")] == []
+
+
+def test_a_callback_task_goes_with_its_conversation(runtime, clock):
+    business = runtime.directory.by_number("+15125550200")
+    now = clock()
+    ids = []
+    for started in (now - timedelta(days=business.retention_days + 1), now - timedelta(days=1)):
+        record = new_conversation(business=business.name, business_key=business.key,
+                                  channel="voice", caller="+15125550199", flow=business.flow_name,
+                                  now=started)
+        runtime.store.save(record)
+        queue_callback(runtime, business, record, summary="Gas smell, furnace out.")
+        ids.append(record["id"])
+    assert purge(runtime)["records"] == 1
+    [kept] = list_callbacks(runtime.store, business.key)
+    assert kept["conversation"] == ids[1]  # the old lead's number and summary are gone
+    assert waiting_for_digest(runtime.store, business.key) == [kept]
 
 
 def test_the_daily_purge_runs_once_however_many_workers_ask(runtime, clock):

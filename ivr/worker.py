@@ -56,9 +56,9 @@ class InlineWorker(_Recovering, SimpleWorker):
     """Runs jobs in this process: `ivr worker`'s default, tests, and `ivr demo`.
 
     The render process, the Vosk model and the Redis connections stay warm from one job to the
-    next (`bench.webhooks` measured the forking worker at ~130 ms of CPU per job, most of it
-    a render process started for each summary). A job past its timeout is still stopped: rq's
-    death penalty raises inside it (SIGALRM), the job fails and is retried like any other.
+    next (`bench.jobs`: ~10 ms of CPU a job here against ~190 ms in a forked work-horse, most
+    of that a render process started for each summary). A job past its timeout is still
+    stopped: rq's death penalty raises inside it (SIGALRM), the job fails and is retried.
     """
 
 

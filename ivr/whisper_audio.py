@@ -52,12 +52,14 @@ def render_whisper_job(business_key: str, hunt_id: str) -> str | None:
     """rq job: render the hunt's whisper, share the WAV, and name it on the hunt.
 
     Returns the file's name under the audio folder, or None when there is nothing to do (the
-    hunt is gone or already has audio) or rendering failed (logged; the agent hears <Say>).
+    hunt is gone, already has audio, or is over: someone took it or nobody could, so no agent
+    will hear it, and a busy worker spends nothing on it) or rendering failed (logged; the
+    agent hears <Say>).
     """
     runtime = job_runtime()
     hunts = Hunts(runtime.store)
     hunt = hunts.get(business_key, hunt_id)
-    if hunt is None or hunt.audio:
+    if hunt is None or hunt.audio or not hunt.open:
         return None
     path = render(runtime.settings, hunt.whisper)
     if path is None:

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from jobs_support import run_jobs
 
-from ivr.hunt import Hunt, Hunts
+from ivr.hunt import FAILED, Hunt, Hunts
 from ivr.whisper_audio import queue_render
 
 HVAC, ALEX, CALLER = "+15125550200", "+15125550211", "+15125550199"
@@ -41,6 +41,15 @@ def test_a_transfer_renders_its_summary_once_however_often_it_is_queued(runtime)
     queue_render(runtime, hunt)
     run_jobs(runtime)
     assert Hunts(runtime.store).get(hunt.business, hunt.id).audio == first
+
+
+def test_a_summary_nobody_will_hear_is_not_rendered(runtime):
+    hunt = _hunt(runtime)
+    queue_render(runtime, hunt)
+    Hunts(runtime.store).change(hunt.business, hunt.id, lambda h: setattr(h, "status", FAILED))
+    run_jobs(runtime)  # the worker was busy: by the time it gets there nobody is being rung
+    assert Hunts(runtime.store).get(hunt.business, hunt.id).audio is None
+    assert not list((runtime.settings.audio_dir).rglob("*.wav"))
 
 
 @pytest.mark.no_worker

@@ -158,8 +158,10 @@ def main(argv: list[str] | None = None) -> int:
           "Voice calls answer by keypad (each webhook, including the final status callback, "
           "is a turn); three calls in eight reach a warm transfer (an emergency repair, or a "
           "quote the caller wants to talk through) that nobody is seated to answer, so each "
-          "rings both on-call people, renders the spoken summary, offers voicemail, texts the "
-          "caller and tells the on-duty person of the callback.")
+          "rings both on-call people, offers voicemail, texts the caller and tells the on-duty "
+          "person of the callback. The simulated caller hangs up once transferred and the "
+          "phones ring 0.3 s, so most transfers are over before the worker reaches their "
+          "spoken summary, which is then not rendered (bench.transfer times a render).")
     return 1 if errored else 0
 
 

@@ -56,8 +56,8 @@ class InlineWorker(_Recovering, SimpleWorker):
     """Runs jobs in this process: `ivr worker`'s default, tests, and `ivr demo`.
 
     The render process, the Vosk model and the Redis connections stay warm from one job to the
-    next (`bench.jobs`: ~10 ms of CPU a job here against ~190 ms in a forked work-horse, most
-    of that a render process started for each summary). A job past its timeout is still
+    next (`bench.jobs`: a text ~4 ms of CPU here against ~90 ms in a forked work-horse, a
+    spoken summary ~20 ms against ~290 ms, which starts a render process each time). A job past its timeout is still
     stopped: rq's death penalty raises inside it (SIGALRM), the job fails and is retried.
     """
 

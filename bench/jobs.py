@@ -1,13 +1,14 @@
 """Background jobs: what one costs in `ivr worker` (jobs in its own process) and `--fork`.
 
-Keypad callers fill the queues against `ivr serve` with no worker running (three calls in eight
+Keypad callers fill the queues against `ivr serve` with no worker running: three calls in eight
 reach a warm transfer nobody answers, so the jobs are staff and customer texts and callback
-notices; their spoken summaries are skipped, the transfers being over by then). A second batch
+notices (their spoken summaries are skipped, the transfers being over by then). A second batch
 is the spoken summaries of transfers still ringing. `ivr worker --burst` works each batch off,
-once as shipped and once with `--fork`. CPU counts the worker and everything it starts: this process
-adopts orphans (PR_SET_CHILD_SUBREAPER), so a forked work-horse's render process counts too.
-The carrier simulator answers the REST calls in this process and is not counted.
-Run: `python -m bench.jobs [--seconds N]`.
+once as shipped and once with `--fork`, and an empty run of the same worker is subtracted.
+CPU counts the worker and everything it starts: this process adopts orphans
+(PR_SET_CHILD_SUBREAPER), so a forked work-horse's render process counts too. The carrier
+simulator answers the REST calls in this process and is not counted.
+Run: `python -m bench.jobs [--seconds N] [--summaries N]`.
 """
 
 from __future__ import annotations

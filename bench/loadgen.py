@@ -84,6 +84,22 @@ def pooled(runs: list[dict[str, Any]]) -> dict[str, Any]:
     return out
 
 
+class Pacer:
+    """Hands out evenly spaced send times so all workers together keep to `rate` per second."""
+
+    def __init__(self, rate: float) -> None:
+        self.interval = 1.0 / rate
+        self.next = time.monotonic()
+        self.lock = threading.Lock()
+
+    def wait(self) -> None:
+        with self.lock:
+            now = time.monotonic()
+            slot = self.next = max(self.next + self.interval, now - 1.0)
+        if slot > now:
+            time.sleep(slot - now)
+
+
 class Target:
     """One webhook server: its address, the URL Twilio signs, the token, the numbers."""
 
@@ -193,13 +209,17 @@ def worker(target: Target, conversation: Callable[[Post, random.Random, str], No
 
 
 def run(target: Target, kind: str, concurrency: int, seconds: float,
-        seed: int = 1) -> dict[str, Any]:
-    """Drive `concurrency` conversations of `kind` ("sms" or "voice") for `seconds`."""
+        seed: int = 1, rate: float | None = None) -> dict[str, Any]:
+    """Drive `concurrency` conversations of `kind` ("sms" or "voice") for `seconds`, each
+    sending its next turn as soon as the last is answered, or with `rate`, all of them
+    together paced to that many turns per second (an ordinary day rather than a flood)."""
     stats = Stats()
     conversation = sms_conversation if kind == "sms" else voice_call
     deadline = time.monotonic() + seconds
+    pace = Pacer(rate).wait if rate else None
     threads = [threading.Thread(target=worker, daemon=True,
-                                args=(target, conversation, deadline, stats, seed * 1000 + i))
+                                args=(target, conversation, deadline, stats, seed * 1000 + i,
+                                      pace))
                for i in range(concurrency)]
     started = time.monotonic()
     for thread in threads:

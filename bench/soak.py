@@ -28,7 +28,7 @@ from dataclasses import dataclass, field
 
 import redis
 
-from bench.loadgen import Stats, Target, sms_conversation, voice_call, worker
+from bench.loadgen import Pacer, Stats, Target, sms_conversation, voice_call, worker
 from bench.servers import AUTH_TOKEN, Product, product_server, rss_bytes
 
 BUSINESS = "+15125550200"  # Polar Bear HVAC (examples/)
@@ -37,22 +37,6 @@ LEAK_MB = 16.0
 #: Seconds between memory samples.
 SAMPLE_S = 5.0
 MB = 1024 * 1024
-
-
-class Pacer:
-    """Hands out evenly spaced send times so all workers together keep to `rate` per second."""
-
-    def __init__(self, rate: float) -> None:
-        self.interval = 1.0 / rate
-        self.next = time.monotonic()
-        self.lock = threading.Lock()
-
-    def wait(self) -> None:
-        with self.lock:
-            now = time.monotonic()
-            slot = self.next = max(self.next + self.interval, now - 1.0)
-        if slot > now:
-            time.sleep(slot - now)
 
 
 @dataclass

@@ -36,6 +36,8 @@ from bench.servers import (
 from ivr.jobs import QUEUE_NAMES
 
 BUSINESS = "+15125550200"  # Polar Bear HVAC (examples/)
+#: Conversations behind the paced row (enough that the pace, not they, sets the rate).
+PACED_CONVERSATIONS = 16
 
 
 @dataclass(frozen=True)
@@ -66,11 +68,12 @@ def drained(redis_url: str, timeout: float = 60.0) -> Callable[[], None]:
     return settle
 
 
-def measured(side: Side, kind: str, conc: int, seconds: float, seed: int) -> dict:
+def measured(side: Side, kind: str, conc: int, seconds: float, seed: int,
+             rate: float | None = None) -> dict:
     """One run: the load generator's figures plus the servers' CPU seconds, the queued work
     the turns left included."""
     side.meter.start()
-    result = run(side.target, kind, conc, seconds, seed)
+    result = run(side.target, kind, conc, seconds, seed, rate)
     caught_up = time.monotonic()
     side.settle()
     result["settle_s"] = time.monotonic() - caught_up
@@ -79,7 +82,7 @@ def measured(side: Side, kind: str, conc: int, seconds: float, seed: int) -> dic
 
 
 def row(floor: Side, ours: Side, kind: str, conc: int, seconds: float, rounds: int,
-        seeds: Iterator[int]) -> tuple[dict, dict]:
+        seeds: Iterator[int], rate: float | None = None) -> tuple[dict, dict]:
     """The floor and the product driven in alternating slices (floor first, then ours first,
     ...), `seconds` each in all, so a noisy neighbour or a slow minute lands on both alike.
     Returns (ours, floor), each pooled over its slices with CPU milliseconds per turn."""
@@ -88,7 +91,7 @@ def row(floor: Side, ours: Side, kind: str, conc: int, seconds: float, rounds: i
         order = (0, 1) if number % 2 == 0 else (1, 0)
         for side in order:
             slices[side].append(measured((floor, ours)[side], kind, conc, seconds / rounds,
-                                         next(seeds)))
+                                         next(seeds), rate))
     results = []
     for side in (1, 0):
         result = pooled(slices[side])
@@ -101,7 +104,7 @@ def row(floor: Side, ours: Side, kind: str, conc: int, seconds: float, rounds: i
     return results[0], results[1]
 
 
-def rate(result: dict) -> str:
+def rates(result: dict) -> str:
     """Pooled turns per second, with the slowest and fastest slice's."""
     return (f"{result['turns_per_s']:.0f} ({result['slowest_turns_per_s']:.0f}–"
             f"{result['fastest_turns_per_s']:.0f})")
@@ -113,6 +116,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--rounds", type=int, default=4,
                         help="alternating floor/ivr slices per row (the seconds are split)")
     parser.add_argument("--concurrency", type=int, nargs="*", default=[8, 32])
+    parser.add_argument("--paced", type=float, default=100.0,
+                        help="also a row at this many turns/s in all (0: none): the wait a "
+                             "caller hears on an ordinary day, not in a flood")
     parser.add_argument("--workers", type=int, default=WORKERS, help="gunicorn workers (both)")
     parser.add_argument("--threads", type=int, default=THREADS, help="threads per worker (both)")
     args = parser.parse_args(argv)
@@ -130,11 +136,16 @@ def main(argv: list[str] | None = None) -> int:
             run(floor, kind, 16, 1.0, next(seeds))
         ours_side.settle()
         for kind in ("sms", "voice"):
-            for conc in args.concurrency:
+            loads: list[tuple[str, int, float | None]] = [
+                (str(conc), conc, None) for conc in args.concurrency]
+            if args.paced:
+                loads.append((f"{PACED_CONVERSATIONS}, paced to {args.paced:g}/s",
+                               PACED_CONVERSATIONS, args.paced))
+            for label, conc, pace in loads:
                 ours, base = row(floor_side, ours_side, kind, conc, args.seconds, args.rounds,
-                                 seeds)
+                                 seeds, pace)
                 errored |= bool(ours["errors"] or base["errors"])
-                rows.append((kind, conc, ours, base))
+                rows.append((kind, label, ours, base))
     print("| channel | conversations | ivr p50 ms | ivr p99 ms | ivr turns/s (slices) "
           "| ivr sustained turns/s | ivr CPU ms/turn | floor p50 ms | floor p99 ms "
           "| floor turns/s (slices) | floor CPU ms/turn | p99 ratio | throughput ratio | errors |")
@@ -143,9 +154,9 @@ def main(argv: list[str] | None = None) -> int:
         p99_ratio = ours["p99_ms"] / base["p99_ms"] if base["p99_ms"] else float("nan")
         tput_ratio = ours["turns_per_s"] / base["turns_per_s"] if base["turns_per_s"] else 0
         print(f"| {kind} | {conc} | {ours['p50_ms']:.1f} | {ours['p99_ms']:.1f} | "
-              f"{rate(ours)} | {ours['sustained_turns_per_s']:.0f} | {ours['cpu_ms']:.2f} | "
+              f"{rates(ours)} | {ours['sustained_turns_per_s']:.0f} | {ours['cpu_ms']:.2f} | "
               f"{base['p50_ms']:.1f} | "
-              f"{base['p99_ms']:.1f} | {rate(base)} | {base['cpu_ms']:.2f} | "
+              f"{base['p99_ms']:.1f} | {rates(base)} | {base['cpu_ms']:.2f} | "
               f"{p99_ratio:.2f}x | {tput_ratio:.2f}x | {ours['errors'] + base['errors']} |")
     print()
     print(f"gunicorn gthread, {args.workers} workers x {args.threads} threads (access log on) "
@@ -153,7 +164,9 @@ def main(argv: list[str] | None = None) -> int:
           f"Each row drives the floor and ivr {args.seconds:g} s each, in {args.rounds} "
           "alternating slices (turns/s pooled; in brackets the slowest and fastest slice), so "
           "both meet the same noise; the load generator and the carrier simulator share the "
-          "same cores. After each ivr slice the worker finishes the jobs its turns queued; "
+          "same cores. In the paced rows all conversations together keep to that rate, "
+          "so latency there is what one turn takes when the machine is not saturated. "
+          "After each ivr slice the worker finishes the jobs its turns queued; "
           "sustained turns/s counts that time too, and CPU per turn includes that work. "
           "Voice calls answer by keypad (each webhook, including the final status callback, "
           "is a turn); three calls in eight reach a warm transfer (an emergency repair, or a "

@@ -2,7 +2,8 @@
 
 Builds the real app (real Redis, the carrier simulator for REST) and drives the same signed
 conversations as the load generator through Flask's test client, so no HTTP server or
-thread scheduling blurs the profile. Also counts Redis commands and round trips per turn
+thread scheduling blurs the turns' profile (the carrier's own callbacks, for transfers, reach
+the same app over loopback and are profiled too). Also counts Redis commands and round trips per turn
 (from Redis's own INFO commandstats), the figure that matters most once CPU is trimmed.
 Not part of `make bench`: a tool for finding hot spots.
 Run: `python -m bench.profile_webhooks [sms|voice] [--turns N] [--top N]`.
@@ -30,7 +31,7 @@ from bench.servers import ACCOUNT_SID, AUTH_TOKEN
 from ivr.config import PROJECT_ROOT, Settings
 from ivr.redis_server import EmbeddedRedis
 from ivr.runtime import Runtime
-from ivr.sim import Carrier
+from ivr.sim import Carrier, LiveServer
 
 PUBLIC = "http://ivr.bench"
 BUSINESS = "+15125550200"
@@ -103,6 +104,7 @@ def profile(kind: str, turns: int, top: int, show_trace: bool = False,
     with tempfile.TemporaryDirectory() as tmp:
         server = EmbeddedRedis(Path(tmp) / "redis", persist=False).start()
         carrier = Carrier(ACCOUNT_SID, AUTH_TOKEN).start()
+        live = None
         try:
             settings = Settings(account_sid=ACCOUNT_SID, auth_token=AUTH_TOKEN,
                                 api_base=carrier.api_base, public_url=PUBLIC,
@@ -114,6 +116,10 @@ def profile(kind: str, turns: int, top: int, show_trace: bool = False,
 
             runtime = Runtime.build(settings)
             app = create_app(runtime=runtime)
+            # The carrier's callbacks (agent legs, their status) reach this same app over
+            # loopback, signed for the public URL, so a transfer's whole cost is profiled.
+            live = LiveServer(app).start()
+            carrier.connect(app_url=live.url, public_url=PUBLIC)
             drive: Callable[[Driver, int, random.Random], None] = (
                 sms_turns if kind == "sms" else voice_turns)
             validator = RequestValidator(AUTH_TOKEN)
@@ -149,6 +155,8 @@ def profile(kind: str, turns: int, top: int, show_trace: bool = False,
                   "under cProfile")
         finally:
             carrier.stop()
+            if live is not None:
+                live.stop()
             server.stop()
     return 0
 

@@ -17,7 +17,7 @@ import itertools
 import sys
 import time
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import redis
 from rq import Queue
@@ -48,6 +48,7 @@ class Side:
     target: Target
     meter: CpuMeter
     settle: Callable[[], None] = lambda: None
+    parts: dict[str, CpuMeter] = field(default_factory=dict)  # the meter's share by process
 
 
 def drained(redis_url: str, timeout: float = 60.0) -> Callable[[], None]:
@@ -72,12 +73,14 @@ def measured(side: Side, kind: str, conc: int, seconds: float, seed: int,
              rate: float | None = None) -> dict:
     """One run: the load generator's figures plus the servers' CPU seconds, the queued work
     the turns left included."""
-    side.meter.start()
+    for meter in (side.meter, *side.parts.values()):
+        meter.start()
     result = run(side.target, kind, conc, seconds, seed, rate)
     caught_up = time.monotonic()
     side.settle()
     result["settle_s"] = time.monotonic() - caught_up
     result["cpu_s"] = side.meter.stop()
+    result["parts_s"] = {name: meter.stop() for name, meter in side.parts.items()}
     return result
 
 
@@ -97,6 +100,8 @@ def row(floor: Side, ours: Side, kind: str, conc: int, seconds: float, rounds: i
         result = pooled(slices[side])
         result["cpu_ms"] = (sum(r["cpu_s"] for r in slices[side]) * 1000
                             / max(1, result["turns"]))
+        result["parts_ms"] = {name: sum(r["parts_s"][name] for r in slices[side]) * 1000
+                              / max(1, result["turns"]) for name in slices[side][0]["parts_s"]}
         # What the machine sustains: the turns over the time until their queued work was done.
         busy = result["seconds"] + sum(r["settle_s"] for r in slices[side])
         result["sustained_turns_per_s"] = result["turns"] / busy if busy else 0.0
@@ -129,7 +134,11 @@ def main(argv: list[str] | None = None) -> int:
             product_server(worker=True, workers=args.workers, threads=args.threads) as served:
         floor = Target(floor_url, floor_url, AUTH_TOKEN, BUSINESS)
         product = Target(served.url, served.url, AUTH_TOKEN, BUSINESS)
-        ours_side = Side(product, CpuMeter(lambda: served.pids), drained(served.redis_url))
+        worker_pid = served.worker.pid if served.worker else 0
+        ours_side = Side(product, CpuMeter(lambda: served.pids), drained(served.redis_url), {
+            "web": CpuMeter(lambda: served.web_pids),
+            "redis": CpuMeter(lambda: [served.redis_pid]),
+            "worker": CpuMeter(lambda: process_tree(worker_pid))})
         floor_side = Side(floor, CpuMeter(lambda: process_tree(floor_pid)))
         for kind in ("sms", "voice"):  # warm every worker's imports and flow caches
             run(product, kind, 16, 2.0, next(seeds))
@@ -158,6 +167,16 @@ def main(argv: list[str] | None = None) -> int:
               f"{base['p50_ms']:.1f} | "
               f"{base['p99_ms']:.1f} | {rates(base)} | {base['cpu_ms']:.2f} | "
               f"{p99_ratio:.2f}x | {tput_ratio:.2f}x | {ours['errors'] + base['errors']} |")
+    print()
+    print("Where ivr's CPU per turn goes (ms):")
+    print()
+    print("| channel | conversations | gunicorn (web) | redis-server | `ivr worker` and its "
+          "render process | all |")
+    print("|---|---:|---:|---:|---:|---:|")
+    for kind, conc, ours, _base in rows:
+        parts = ours["parts_ms"]
+        print(f"| {kind} | {conc} | {parts['web']:.2f} | {parts['redis']:.2f} | "
+              f"{parts['worker']:.2f} | {ours['cpu_ms']:.2f} |")
     print()
     print(f"gunicorn gthread, {args.workers} workers x {args.threads} threads (access log on) "
           "for both, plus one `ivr worker` for the jobs the turns queue (its CPU counted). "

@@ -26,10 +26,9 @@ from pathlib import Path
 import redis
 
 from bench.loadgen import Target, run
-from bench.servers import AUTH_TOKEN, product_server
+from bench.servers import AUTH_TOKEN, product_server, queued_jobs
 from ivr.config import PROJECT_ROOT, Settings
 from ivr.hunt import Hunt, Hunts
-from ivr.jobs import QUEUE_NAMES
 from ivr.runtime import Runtime
 from ivr.whisper_audio import queue_render
 
@@ -62,10 +61,6 @@ def reap_orphans(ours: set[int]) -> None:
             with contextlib.suppress(ChildProcessError):
                 os.waitpid(pid, os.WNOHANG)
         time.sleep(0.02)
-
-
-def queued(conn: redis.Redis) -> int:
-    return sum(conn.llen(f"rq:queue:{name}") for name in QUEUE_NAMES)
 
 
 def work_off(served, fork: bool) -> tuple[float, float, int]:
@@ -115,13 +110,13 @@ def main(argv: list[str] | None = None) -> int:
             idle_cpu, idle_wall, code = work_off(served, fork)  # start and stop, no jobs
             failed |= code != 0
             turns = run(target, "voice", 16, args.seconds, batch)["turns"]
-            batches = ((f"texts and notices from {turns} turns", lambda: queued(conn)),
+            batches = ((f"texts and notices from {turns} turns", lambda: queued_jobs(conn)),
                        ("spoken summaries of ringing transfers",
                         lambda b=batch: open_transfers(served, args.summaries, b)))
             for what, fill in batches:  # each batch queued only once the last is done
                 jobs = fill()
                 cpu, wall, code = work_off(served, fork)
-                left = queued(conn)
+                left = queued_jobs(conn)
                 failed |= code != 0 or left > 0 or jobs == 0
                 rows.append((fork, what, jobs, left, cpu - idle_cpu, wall - idle_wall))
             rows.append((fork, "(starting and stopping the worker, no jobs)", 1, 0, idle_cpu,

@@ -17,7 +17,11 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
+import redis
+from rq import Queue
+
 from ivr.config import PROJECT_ROOT
+from ivr.jobs import QUEUE_NAMES
 from ivr.redis_server import EmbeddedRedis, free_port
 from ivr.sim import Carrier
 
@@ -55,13 +59,6 @@ class Product:
     proc: subprocess.Popen
     worker: subprocess.Popen | None = None
     env: dict[str, str] | None = None  # what `ivr serve` runs with (a worker needs the same)
-
-    @property
-    def pids(self) -> list[int]:
-        """Every process serving: gunicorn master and workers, their children, redis-server
-        (and the rq worker with its work-horses, when one runs)."""
-        return self.web_pids + [self.redis_pid] + (
-            process_tree(self.worker.pid) if self.worker else [])
 
     @property
     def web_pids(self) -> list[int]:
@@ -191,6 +188,11 @@ class CpuMeter:
 
     def stop(self) -> float:
         return sum(cpu_seconds([pid]) - self._before.get(pid, 0.0) for pid in self.pids())
+
+
+def queued_jobs(conn: redis.Redis) -> int:
+    """Jobs waiting in every ivr queue (not those scheduled for later)."""
+    return sum(Queue(name, connection=conn).count for name in QUEUE_NAMES)
 
 
 def rss_bytes(pids: list[int]) -> int:

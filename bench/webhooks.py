@@ -17,10 +17,9 @@ import itertools
 import sys
 import time
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import redis
-from rq import Queue
 from rq.registry import StartedJobRegistry
 
 from bench.loadgen import Target, pooled, run
@@ -32,6 +31,7 @@ from bench.servers import (
     floor_server,
     process_tree,
     product_server,
+    queued_jobs,
 )
 from ivr.jobs import QUEUE_NAMES
 
@@ -42,13 +42,13 @@ PACED_CONVERSATIONS = 16
 
 @dataclass(frozen=True)
 class Side:
-    """One server under test: where to send turns, how to meter its CPU, and how to wait for
-    the work its turns left queued (the floor queues none)."""
+    """One server under test: where to send turns, its CPU meters (one per group of its
+    processes; their sum is its CPU), and how to wait for the work its turns left queued (the
+    floor queues none)."""
 
     target: Target
-    meter: CpuMeter
+    parts: dict[str, CpuMeter]
     settle: Callable[[], None] = lambda: None
-    parts: dict[str, CpuMeter] = field(default_factory=dict)  # the meter's share by process
 
 
 def drained(redis_url: str, timeout: float = 60.0) -> Callable[[], None]:
@@ -59,9 +59,8 @@ def drained(redis_url: str, timeout: float = 60.0) -> Callable[[], None]:
     def settle() -> None:
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
-            if not any(Queue(name, connection=conn).count
-                       or StartedJobRegistry(name, connection=conn).count
-                       for name in QUEUE_NAMES):
+            if not queued_jobs(conn) and not any(
+                    StartedJobRegistry(name, connection=conn).count for name in QUEUE_NAMES):
                 return
             time.sleep(0.05)
         raise RuntimeError(f"the worker did not catch up within {timeout:g} s")
@@ -73,14 +72,14 @@ def measured(side: Side, kind: str, conc: int, seconds: float, seed: int,
              rate: float | None = None) -> dict:
     """One run: the load generator's figures plus the servers' CPU seconds, the queued work
     the turns left included."""
-    for meter in (side.meter, *side.parts.values()):
+    for meter in side.parts.values():
         meter.start()
     result = run(side.target, kind, conc, seconds, seed, rate)
     caught_up = time.monotonic()
     side.settle()
     result["settle_s"] = time.monotonic() - caught_up
-    result["cpu_s"] = side.meter.stop()
     result["parts_s"] = {name: meter.stop() for name, meter in side.parts.items()}
+    result["cpu_s"] = sum(result["parts_s"].values())
     return result
 
 
@@ -135,11 +134,11 @@ def main(argv: list[str] | None = None) -> int:
         floor = Target(floor_url, floor_url, AUTH_TOKEN, BUSINESS)
         product = Target(served.url, served.url, AUTH_TOKEN, BUSINESS)
         worker_pid = served.worker.pid if served.worker else 0
-        ours_side = Side(product, CpuMeter(lambda: served.pids), drained(served.redis_url), {
+        ours_side = Side(product, {
             "web": CpuMeter(lambda: served.web_pids),
             "redis": CpuMeter(lambda: [served.redis_pid]),
-            "worker": CpuMeter(lambda: process_tree(worker_pid))})
-        floor_side = Side(floor, CpuMeter(lambda: process_tree(floor_pid)))
+            "worker": CpuMeter(lambda: process_tree(worker_pid))}, drained(served.redis_url))
+        floor_side = Side(floor, {"web": CpuMeter(lambda: process_tree(floor_pid))})
         for kind in ("sms", "voice"):  # warm every worker's imports and flow caches
             run(product, kind, 16, 2.0, next(seeds))
             run(floor, kind, 16, 1.0, next(seeds))

@@ -162,11 +162,11 @@ def mark_digested(store: Store, tasks: list[Callback], now: datetime) -> None:
     def mark(pipe) -> None:
         raws = pipe.mget(keys)
         pipe.multi()
-        for raw in raws:
+        for task, raw in zip(tasks, raws, strict=True):
+            pipe.zrem(_undigested(store, business), task["id"])  # listed, or gone meanwhile
             fresh = json.loads(raw) if raw else None
             if fresh is None:
                 continue
-            pipe.zrem(_undigested(store, business), fresh["id"])
             if fresh["status"] == "open" and not fresh.get("digested_at"):
                 fresh["digested_at"] = iso(now)
                 pipe.set(_key(store, business, fresh["id"]), json.dumps(fresh))

@@ -169,7 +169,7 @@ def notify_staff_job(business_key: str, conversation_id: str, people: list[tuple
         else:
             fresh = sid is not None
             sid = sid or _sent_sid(runtime, business_key, effect)  # sent earlier, or on accepting
-            _note_sent(runtime, conversation_id, name, phone, sid, at)
+            _note_sent(runtime, business_key, conversation_id, name, phone, sid, at)
             event("notify.sent" if fresh else "notify.had_it", log, business=business_key,
                   conversation=conversation_id, staff=name, sid=sid)
             return sid
@@ -185,8 +185,8 @@ def _sent_sid(runtime: Runtime, business_key: str, effect: str) -> str:
     return state_of(runtime.redis, runtime.store.key(business_key, "sent", effect)) or ""
 
 
-def _note_sent(runtime: Runtime, conversation_id: str, name: str, phone: str, sid: str,
-               queued_at: str) -> None:
+def _note_sent(runtime: Runtime, business_key: str, conversation_id: str, name: str,
+               phone: str, sid: str, queued_at: str) -> None:
     """Append the text to `record["notified"]` atomically, once (a retried job finds it)."""
     sent_at = iso(job_now())
 
@@ -196,5 +196,5 @@ def _note_sent(runtime: Runtime, conversation_id: str, name: str, phone: str, si
             notified.append({"staff": name, "phone": phone, "sid": sid, "at": sent_at,
                              "queued_at": queued_at})
 
-    if runtime.store.update(conversation_id, add) is None:
+    if runtime.store.update(conversation_id, add, business=business_key) is None:
         event("notify.no_record", log, logging.WARNING, conversation=conversation_id, sid=sid)

@@ -239,8 +239,8 @@ class Conversations:
             effect(self.runtime, business, turn.record, actions, turn)
         return turn
 
-    def save(self, business: Business, channel: str, turn: Turn, version: str | None = None,
-             change: Callable[[Record], None] | None = None) -> None:
+    def save(self, business: Business, channel: str, turn: Turn, version: str | None,
+             change: Callable[[Record], None]) -> None:
         """Persist the record, and the live state unless the conversation ended.
 
         With the `version` the turn read, a record that changed meanwhile (a status callback,
@@ -255,7 +255,7 @@ class Conversations:
                                version=version):
                 return
             fresh = store.get_versioned(business.key, turn.record["id"])
-            if fresh is None or change is None:  # deleted meanwhile: write this turn's copy
+            if fresh is None:  # deleted meanwhile: write this turn's copy
                 version = None
                 continue
             turn.record, version = fresh

@@ -110,20 +110,22 @@ def staff_text(business: Business, record: Record, transcript: str,
             f"Conversation {record['id']}")
 
 
-def note_voicemail(runtime: Runtime, conversation_id: str, **fields) -> Record | None:
-    """Merge `fields` into the record's voicemail (atomically: other callbacks write too)."""
+def note_voicemail(runtime: Runtime, conversation_id: str, business: str | None = None,
+                   **fields) -> Record | None:
+    """Merge `fields` into the record's voicemail (atomically: other callbacks write too).
+    `business` is its key when the caller knows it (saves looking it up)."""
 
     def merge(record: Record) -> None:
         record["voicemail"] = {**(record.get("voicemail") or {}), **fields}
 
-    return runtime.store.update(conversation_id, merge)
+    return runtime.store.update(conversation_id, merge, business=business)
 
 
 def queue_voicemail(runtime: Runtime, business: Business, conversation_id: str, *,
                     recording_sid: str, url: str, duration_s: float | None = None):
     """Note a new recording on its conversation and queue its transcription (once per SID)."""
-    note_voicemail(runtime, conversation_id, recording_sid=recording_sid, url=url,
-            duration_s=duration_s, transcript=None, at=iso(runtime.clock()))
+    note_voicemail(runtime, conversation_id, business.key, recording_sid=recording_sid, url=url,
+                   duration_s=duration_s, transcript=None, at=iso(runtime.clock()))
     return enqueue_voicemail(runtime, business.key, conversation_id, recording_sid, url,
                              duration_s)
 
@@ -152,16 +154,17 @@ def transcribe_voicemail(business_key: str, conversation_id: str, recording_sid:
 
     runtime = job_runtime()
     business = runtime.directory.by_key(business_key)
-    record = runtime.store.get(conversation_id)
+    record = runtime.store.get_record(business_key, conversation_id)
     if business is None or record is None:
         return None
     stored = record.get("voicemail") or {}
     transcript = stored.get("transcript") if stored.get("recording_sid") == recording_sid else None
     if transcript is None:
         transcript = transcribe_wav(runtime.settings.vosk_model, fetch_recording(runtime, url))
-        record = note_voicemail(runtime, conversation_id, recording_sid=recording_sid, url=url,
-                         duration_s=duration_s, transcript=transcript,
-                         transcribed_at=iso(runtime.clock())) or record
+        record = note_voicemail(runtime, conversation_id, business_key,
+                                recording_sid=recording_sid, url=url, duration_s=duration_s,
+                                transcript=transcript,
+                                transcribed_at=iso(runtime.clock())) or record
     skill = (record.get("followup") or {}).get("skill") or "intake"
     person = on_duty(business, skill, runtime.clock())
     if person is not None:
@@ -173,7 +176,7 @@ def transcribe_voicemail(business_key: str, conversation_id: str, recording_sid:
             event("voicemail.text_refused", log, logging.WARNING, business=business_key)
     if business.delete_recordings and not (record.get("voicemail") or {}).get("deleted"):
         runtime.twilio.recordings(recording_sid).delete()
-        note_voicemail(runtime, conversation_id, deleted=True)
+        note_voicemail(runtime, conversation_id, business_key, deleted=True)
     event("voicemail.transcribed", log, business=business_key, conversation=conversation_id,
           recording=recording_sid, words=len(transcript.split()))
     return transcript

@@ -44,8 +44,8 @@ def take_voicemail(runtime: Runtime, hunt: Hunt, form: Mapping[str, str]) -> boo
         queue_voicemail(runtime, business, hunt.record_id, recording_sid=sid, url=recording_url,
                         duration_s=duration)
     except Exception as exc:  # the message is noted; its transcript can be retried later
-        note_voicemail(runtime, hunt.record_id, recording_sid=sid, url=recording_url,
-                       duration_s=duration, at=iso(runtime.clock()))
+        note_voicemail(runtime, hunt.record_id, hunt.business, recording_sid=sid,
+                       url=recording_url, duration_s=duration, at=iso(runtime.clock()))
         event("transfer.voicemail_enqueue_failed", log, logging.ERROR, business=hunt.business,
               recording=sid, error=type(exc).__name__)
     return True

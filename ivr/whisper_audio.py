@@ -15,6 +15,10 @@ import tempfile
 import time
 from pathlib import Path
 
+from rq import Worker
+from rq.exceptions import InvalidJobOperation
+from rq.job import Job, JobStatus
+
 from ivr.hunt import Hunt, Hunts
 from ivr.jobs import URGENT, enqueue, job_id, job_runtime
 from ivr.logs import event
@@ -92,13 +96,31 @@ def local_audio(runtime: Runtime, business_key: str, name: str) -> Path | None:
     return path
 
 
+def render_pending(runtime: Runtime, business_key: str, hunt_id: str) -> bool:
+    """Whether a worker may still name the hunt's audio: its render job is queued or running
+    and some worker is there to run it (no worker, or a render that finished without audio,
+    and there is nothing to wait for)."""
+    render = Job(job_id("whisper", business_key, hunt_id), connection=runtime.redis)
+    try:
+        status = render.get_status()
+    except InvalidJobOperation:  # never queued, or long gone
+        return False
+    return status in (JobStatus.QUEUED, JobStatus.STARTED) and \
+        Worker.count(connection=runtime.redis) > 0
+
+
 def wait_for_audio(runtime: Runtime, business_key: str, hunt_id: str,
                    timeout: float = AUDIO_WAIT_S) -> Hunt | None:
-    """The hunt once its whisper audio is named, or as it is when `timeout` runs out."""
+    """The hunt once its whisper audio is named, or as it is when `timeout` runs out or no
+    render is on its way (the agent then hears <Say> at once)."""
     hunts = Hunts(runtime.store)
     deadline = time.monotonic() + timeout
-    while True:
-        hunt = hunts.get(business_key, hunt_id)
-        if hunt is None or hunt.audio or time.monotonic() >= deadline:
-            return hunt
+    hunt = hunts.get(business_key, hunt_id)
+    if hunt is None or hunt.audio or not render_pending(runtime, business_key, hunt_id):
+        return hunt
+    while time.monotonic() < deadline:
         time.sleep(AUDIO_POLL_S)
+        hunt = hunts.get(business_key, hunt_id)
+        if hunt is None or hunt.audio:
+            break
+    return hunt

@@ -19,7 +19,7 @@ from twilio.base.exceptions import TwilioRestException
 from ivr.business import Business
 from ivr.hunt import Hunt, Hunts
 from ivr.idempotency import EffectPending
-from ivr.jobs import URGENT, carrier_said_no, enqueue, job_id, job_runtime
+from ivr.jobs import carrier_said_no, enqueue_urgent, job_runtime
 from ivr.logs import event
 from ivr.outbound import OutboundRefused, send_sms
 from ivr.records import iso
@@ -95,9 +95,9 @@ def accepted_text_job(business_key: str, hunt_id: str) -> None:
 
 def _queue(runtime: Runtime, hunt: Hunt, job: Any, name: str, what: str) -> None:
     try:
-        enqueue(runtime.redis, job, hunt.business, hunt.id, queue_name=URGENT,
-                unique_id=job_id(name, hunt.business, hunt.id),
-                meta={"business": hunt.business, "conversation": hunt.record_id, "what": what})
+        enqueue_urgent(runtime.redis, job, hunt.business, hunt.id, name=name,
+                       business=hunt.business, key=hunt.id, conversation=hunt.record_id,
+                       what=what)
     except Exception as exc:  # a text must never break the call it follows
         event(f"transfer.{name}_queue_failed", log, logging.ERROR, business=hunt.business,
               hunt=hunt.id, error=type(exc).__name__)

@@ -99,6 +99,27 @@ def enqueue(connection: redis.Redis, func: Callable[..., Any] | str, *args: Any,
                            unique_id=unique_id, timeout=timeout, meta=meta, **kwargs)
 
 
+def enqueue_urgent(connection: redis.Redis, func: Callable[..., Any] | str, *args: Any,
+                   name: str, business: str, key: str, conversation: str, what: str,
+                   retry: tuple[int, ...] = NOTIFY_BACKOFF_S) -> Job:
+    """Enqueue `func(*args)` on URGENT once per (`name`, `business`, `key`).
+
+    The work a person is waiting on now (a staff text, the call that bridges a texter, an
+    agent's summary audio or text, the customer's missed-transfer text) is queued from a
+    webhook that may be retried, and later looked up by its id (`job_id(name, business, key)`,
+    e.g. whether the whisper render is still on its way), so the id is one deterministic shape
+    for all of it; `conversation` and `what` go into the meta so a failure in `failed_jobs`
+    says what it was about. Raises what `enqueue` raises: whether Redis trouble is logged
+    and swallowed, or ends the caller's effect, is the caller's call.
+
+    Args:
+        retry: the backoff; `()` where a late retry is worthless (the agent has heard <Say>).
+    """
+    return enqueue(connection, func, *args, queue_name=URGENT, retry=retry,
+                   unique_id=job_id(name, business, key),
+                   meta={"business": business, "conversation": conversation, "what": what})
+
+
 def release_due(connection: redis.Redis, until: datetime) -> int:
     """Move scheduled jobs due by `until` (and retries waiting on backoff) into their queues.
 

@@ -20,7 +20,7 @@ from twilio.base.exceptions import TwilioRestException
 from ivr.business import Business, Staff
 from ivr.flow.actions import Action, NotifyStaff, Transfer
 from ivr.idempotency import state_of
-from ivr.jobs import URGENT, carrier_said_no, enqueue, give_up, job_id, job_runtime
+from ivr.jobs import carrier_said_no, enqueue_urgent, give_up, job_runtime
 from ivr.jobs import now as job_now
 from ivr.logs import event
 from ivr.oncall import on_call
@@ -126,11 +126,10 @@ def notify_staff_by_text(runtime: Runtime, business: Business, record: Record,
 def enqueue_staff_text(runtime: Runtime, business_key: str, conversation_id: str,
                        people: list[Staff], body: str, key: str, at: datetime):
     """Queue the staff text on URGENT, at most once per `key` (a retried webhook finds it)."""
-    return enqueue(runtime.redis, notify_staff_job, business_key, conversation_id,
-                   [(p.name, p.phone) for p in people], body, key, iso(at), queue_name=URGENT,
-                   unique_id=job_id("notify", business_key, key),
-                   meta={"business": business_key, "conversation": conversation_id,
-                         "what": "staff_text"})
+    return enqueue_urgent(runtime.redis, notify_staff_job, business_key, conversation_id,
+                          [(p.name, p.phone) for p in people], body, key, iso(at),
+                          name="notify", business=business_key, key=key,
+                          conversation=conversation_id, what="staff_text")
 
 
 def refused_number(exc: BaseException) -> bool:

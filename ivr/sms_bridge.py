@@ -23,7 +23,7 @@ from ivr.business import Business
 from ivr.flow.actions import Action, Transfer
 from ivr.hunt import Hunt, Hunts
 from ivr.idempotency import run_once
-from ivr.jobs import URGENT, enqueue, job_id, job_runtime, last_attempt
+from ivr.jobs import enqueue_urgent, job_runtime, last_attempt
 from ivr.logs import event
 from ivr.outbound import nothing_sent
 from ivr.records import Record
@@ -58,9 +58,9 @@ def queue_sms_bridge(runtime: Runtime, business: Business, record: Record,
         render_whisper(runtime, hunt)
     else:  # a retried webhook: the same hunt, and the same job if it has not run yet
         hunt = hunts.get(business.key, hunt.id) or hunt
-    enqueue(runtime.redis, sms_bridge_job, business.key, hunt.id, queue_name=URGENT,
-            unique_id=job_id("bridge", business.key, hunt.id),
-            meta={"business": business.key, "conversation": record["id"], "what": "sms_bridge"})
+    enqueue_urgent(runtime.redis, sms_bridge_job, business.key, hunt.id, name="bridge",
+                   business=business.key, key=hunt.id, conversation=record["id"],
+                   what="sms_bridge")
     return hunt
 
 

@@ -22,7 +22,7 @@ from twilio.base.exceptions import TwilioRestException
 from ivr.business import Business
 from ivr.flow.actions import Action, Transfer
 from ivr.hunt import FAILED, Hunt, Hunts
-from ivr.jobs import URGENT, carrier_said_no, enqueue, job_id, job_runtime
+from ivr.jobs import carrier_said_no, enqueue_urgent, job_runtime
 from ivr.logs import event
 from ivr.oncall import first_name, on_call
 from ivr.outbound import OutboundRefused, send_sms
@@ -165,10 +165,9 @@ def nobody_answered(runtime: Runtime, hunt: Hunt, redirect_caller: bool = True) 
     text = (f"Sorry we couldn't connect you with {business.name} just now. "
             f"We have your details and will call you back {when}.")
     try:  # the customer is not on a line waiting for it: the worker sends it, with retries
-        enqueue(runtime.redis, missed_text_job, business.key, hunt.id, hunt.customer, text,
-                queue_name=URGENT, unique_id=job_id("missed", business.key, hunt.id),
-                meta={"business": business.key, "conversation": hunt.record_id,
-                      "what": "missed_transfer_text"})
+        enqueue_urgent(runtime.redis, missed_text_job, business.key, hunt.id, hunt.customer,
+                       text, name="missed", business=business.key, key=hunt.id,
+                       conversation=hunt.record_id, what="missed_transfer_text")
     except Exception as exc:  # Redis trouble: the follow-up below still records the callback
         event("transfer.missed_text_failed", log, logging.ERROR, business=business.key,
               hunt=hunt.id, error=type(exc).__name__)

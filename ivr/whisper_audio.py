@@ -20,7 +20,7 @@ from rq.exceptions import InvalidJobOperation
 from rq.job import Job, JobStatus
 
 from ivr.hunt import Hunt, Hunts
-from ivr.jobs import URGENT, enqueue, job_id, job_runtime
+from ivr.jobs import enqueue_urgent, job_id, job_runtime
 from ivr.logs import event
 from ivr.runtime import Runtime
 from ivr.whisper import render
@@ -43,10 +43,9 @@ def _shared_key(runtime: Runtime, business_key: str, name: str) -> str:
 def queue_render(runtime: Runtime, hunt: Hunt) -> None:
     """Queue the rendering of the hunt's whisper (once per hunt, however often asked)."""
     try:
-        enqueue(runtime.redis, render_whisper_job, hunt.business, hunt.id, queue_name=URGENT,
-                retry=(), unique_id=job_id("whisper", hunt.business, hunt.id),
-                meta={"business": hunt.business, "conversation": hunt.record_id,
-                      "what": "whisper audio"})
+        enqueue_urgent(runtime.redis, render_whisper_job, hunt.business, hunt.id,
+                       name="whisper", business=hunt.business, key=hunt.id,
+                       conversation=hunt.record_id, what="whisper audio", retry=())
     except Exception as exc:  # the agent hears <Say> instead
         event("whisper.queue_failed", log, logging.WARNING, business=hunt.business,
               hunt=hunt.id, error=type(exc).__name__)

@@ -3,11 +3,16 @@ process, where the render process stays warm and a job past its timeout is still
 
 from __future__ import annotations
 
+import subprocess
+import sys
+
 from cli_env import clean_env, ivr
-from rq import Queue
+from rq import Queue, Worker
 from rq.job import Job, JobStatus
 
+from ivr.config import PROJECT_ROOT
 from ivr.jobs import DEFAULT
+from ivr.sim import wait_for
 
 
 def test_the_worker_without_redis_url_starts_the_embedded_redis(tmp_path):
@@ -55,3 +60,26 @@ def test_a_job_past_its_timeout_fails_and_the_worker_goes_on_to_the_next(tmp_pat
     assert stuck.get_status(refresh=True) == JobStatus.FAILED
     assert "JobTimeoutException" in (stuck.latest_result().exc_string or "")
     assert after.get_status(refresh=True) == JobStatus.FINISHED
+
+
+def test_after_a_run_of_jobs_the_waiting_worker_stays_registered(tmp_path, redis_server,
+                                                                 redis_conn):
+    """The registration must outlive the worker's wait for its next job: it is what tells the
+    agent's answer that a summary is still coming, and what keeps its jobs from being taken
+    for abandoned."""
+    queue = Queue(DEFAULT, connection=redis_conn)
+    jobs = [queue.enqueue("builtins.len", "abc") for _ in range(5)]
+    worker = subprocess.Popen([sys.executable, "-m", "ivr.cli", "worker"],
+                              env=clean_env(tmp_path / "var", REDIS_URL=redis_server.url),
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                              cwd=PROJECT_ROOT)
+    try:
+        wait_for(lambda: all(job.get_status(refresh=True) == JobStatus.FINISHED for job in jobs),
+                 timeout=30)
+        registered = wait_for(lambda: [w for w in Worker.all(connection=redis_conn)
+                                       if w.get_state() == "idle"], timeout=10)
+        assert len(registered) == 1
+        assert redis_conn.ttl(registered[0].key) > registered[0].dequeue_timeout
+    finally:
+        worker.terminate()
+        worker.wait(30)

@@ -10,8 +10,7 @@ import logging
 from datetime import UTC, datetime
 
 import phonenumbers
-import requests
-from urllib3.exceptions import NewConnectionError
+from urllib3.exceptions import ConnectTimeoutError
 
 from ivr.idempotency import run_once
 from ivr.logs import event
@@ -93,10 +92,9 @@ def nothing_sent(exc: BaseException) -> bool:
     status = getattr(exc, "status", None)
     if isinstance(status, int) and 400 <= status < 500:
         return True
-    if isinstance(exc, requests.ConnectTimeout):
-        return True
-    reason = getattr(exc.args[0], "reason", None) if exc.args else None
-    return isinstance(exc, requests.ConnectionError) and isinstance(reason, NewConnectionError)
+    # urllib3 (our REST client, ivr.twilio.rest): a refused or timed-out connection, or a name
+    # that does not resolve, are all ConnectTimeoutErrors; a ReadTimeoutError is not one.
+    return isinstance(exc, ConnectTimeoutError)
 
 
 def already_sent(runtime: Runtime, from_: str, to: str, body: str,

@@ -72,9 +72,8 @@ class Runtime:
     def close(self) -> None:
         """Release the REST client's pooled connections (tests and CLI commands call this)."""
         client = self.__dict__.pop("twilio", None)
-        session = getattr(getattr(client, "http_client", None), "session", None)
-        if session is not None:
-            session.close()
+        if client is not None:
+            client.http_client.close()
 
     @cached_property
     def conversations(self):  # -> ivr.service.Conversations

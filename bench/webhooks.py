@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import argparse
 import itertools
+import os
 import sys
 import time
 from collections.abc import Callable, Iterator
@@ -74,10 +75,12 @@ def measured(side: Side, kind: str, conc: int, seconds: float, seed: int,
     the turns left included."""
     for meter in side.parts.values():
         meter.start()
+    harness = time.process_time()  # this process: the load generator and carrier simulator
     result = run(side.target, kind, conc, seconds, seed, rate)
     caught_up = time.monotonic()
     side.settle()
     result["settle_s"] = time.monotonic() - caught_up
+    result["harness_s"] = time.process_time() - harness
     result["parts_s"] = {name: meter.stop() for name, meter in side.parts.items()}
     result["cpu_s"] = sum(result["parts_s"].values())
     return result
@@ -101,6 +104,8 @@ def row(floor: Side, ours: Side, kind: str, conc: int, seconds: float, rounds: i
                             / max(1, result["turns"]))
         result["parts_ms"] = {name: sum(r["parts_s"][name] for r in slices[side]) * 1000
                               / max(1, result["turns"]) for name in slices[side][0]["parts_s"]}
+        result["harness_ms"] = (sum(r["harness_s"] for r in slices[side]) * 1000
+                                / max(1, result["turns"]))
         # What the machine sustains: the turns over the time until their queued work was done.
         busy = result["seconds"] + sum(r["settle_s"] for r in slices[side])
         result["sustained_turns_per_s"] = result["turns"] / busy if busy else 0.0
@@ -169,13 +174,21 @@ def main(argv: list[str] | None = None) -> int:
     print()
     print("Where ivr's CPU per turn goes (ms):")
     print()
+    cores = os.cpu_count() or 1
     print("| channel | conversations | gunicorn (web) | redis-server | `ivr worker` and its "
-          "render process | all |")
-    print("|---|---:|---:|---:|---:|---:|")
+          f"render process | all | turns/s this CPU allows on {cores} cores | "
+          "load generator and carrier simulator (not ivr) |")
+    print("|---|---:|---:|---:|---:|---:|---:|---:|")
     for kind, conc, ours, _base in rows:
         parts = ours["parts_ms"]
         print(f"| {kind} | {conc} | {parts['web']:.2f} | {parts['redis']:.2f} | "
-              f"{parts['worker']:.2f} | {ours['cpu_ms']:.2f} |")
+              f"{parts['worker']:.2f} | {ours['cpu_ms']:.2f} | "
+              f"{cores * 1000 / ours['cpu_ms']:.0f} | {ours['harness_ms']:.2f} |")
+    print()
+    print("Turns/s this CPU allows: the cores' CPU seconds over ivr's CPU per turn, what the "
+          "machine would carry with nothing else on it. Here the load generator and the "
+          "carrier simulator (Twilio's part, elsewhere in production) take their share of the "
+          "same cores, so the measured rates are lower.")
     print()
     print(f"gunicorn gthread, {args.workers} workers x {args.threads} threads (access log on) "
           "for both, plus one `ivr worker` for the jobs the turns queue (its CPU counted). "

@@ -16,7 +16,7 @@ def default_effects() -> list[Effect]:
 
     effects: list[Effect] = []
     effects.append(notify_staff_by_text)
-    from ivr.transfer import sms_bridge_effect  # a Transfer on SMS: call the person, bridge
+    from ivr.sms_bridge import sms_bridge_effect  # a Transfer on SMS: call the person, bridge
 
     effects.append(sms_bridge_effect)
     from ivr.export import export_effect  # an End: queue the signed CRM export

@@ -16,7 +16,7 @@ from datetime import datetime
 from ivr.business import Business, Staff
 from ivr.callbacks import Callback, mark_digested, upsert_callback, waiting_for_digest
 from ivr.flow.actions import Action, QueueFollowUp
-from ivr.flow.clock import OpeningHours, describe_opening
+from ivr.flow.clock import describe_opening
 from ivr.jobs import DEFAULT, URGENT, enqueue, enqueue_text, job_id, job_runtime
 from ivr.logs import event
 from ivr.oncall import on_call
@@ -34,16 +34,12 @@ MAX_DIGEST_CHARS = 1400
 MAX_LINE_CHARS = 200
 
 
-def opening_hours(business: Business) -> OpeningHours:
-    return business.opening_hours
-
-
 def expected_reply(business: Business, now: datetime) -> tuple[datetime, str, bool]:
     """When the customer should expect a person: (moment, words, open now).
 
     While open: now, "within the hour". Otherwise the next opening, e.g. "Monday after 8:30 AM".
     """
-    hours = opening_hours(business)
+    hours = business.opening_hours
     if hours.is_open(now):
         return now, WHILE_OPEN, True
     opening = hours.next_opening(now)

@@ -17,6 +17,7 @@ from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field, fields
 from typing import Any, TypeVar
 
+from redis import Redis
 from redis.exceptions import LockError
 
 from ivr.store import Store
@@ -130,8 +131,12 @@ class Hunts:
         raw = self.store.redis.get(self._key(business, hunt_id))
         return Hunt.from_json(raw) if raw else None
 
-    def save(self, hunt: Hunt) -> None:
-        self.store.redis.set(self._key(hunt.business, hunt.id), hunt.to_json(), ex=HUNT_TTL_S)
+    def save(self, hunt: Hunt, conn: Redis | None = None) -> None:
+        """Write the hunt (its TTL restarted). `conn`: a pipeline to queue the write on, so it
+        goes with other commands (`locked` sends it with the lock's release); else sent now.
+        (`is None`, not `or`: a pipeline with nothing queued yet is falsy.)"""
+        target = self.store.redis if conn is None else conn
+        target.set(self._key(hunt.business, hunt.id), hunt.to_json(), ex=HUNT_TTL_S)
 
     @contextmanager
     def locked(self, business: str, hunt_id: str) -> Iterator[Hunt | None]:
@@ -161,7 +166,7 @@ class Hunts:
             raise
         pipe = self.store.redis.pipeline(transaction=False)
         if hunt is not None:
-            pipe.set(self._key(hunt.business, hunt.id), hunt.to_json(), ex=HUNT_TTL_S)
+            self.save(hunt, pipe)
         pipe.eval(_RELEASE, 1, lock, token)
         pipe.execute()
 

@@ -22,6 +22,7 @@ from markupsafe import Markup
 from ivr import charts, display
 from ivr.analytics import BadPeriod, Period, business_keys, period_metrics
 from ivr.config import Settings
+from ivr.jobs import failed_jobs
 from ivr.records import iso
 from ivr.runtime import Runtime
 from ivr.staleness import StaleItem, stale_content
@@ -47,7 +48,7 @@ class Review:
     businesses: list[tuple[str, dict[str, Any]]] = field(default_factory=list)
     stale: list[StaleItem] = field(default_factory=list)
     suggestions: list[str] = field(default_factory=list)
-    failed: list[dict[str, Any]] | None = None
+    failed: list[dict[str, Any]] = field(default_factory=list)
 
 
 def routing_suggestions(by_bucket: dict[str, dict[str, Any]]) -> list[str]:
@@ -64,13 +65,6 @@ def routing_suggestions(by_bucket: dict[str, dict[str, Any]]) -> list[str]:
     return out
 
 
-def failed_jobs(runtime: Runtime) -> list[dict[str, Any]] | None:
-    """Background jobs that ran out of retries (`ivr.jobs.failed_jobs`)."""
-    from ivr.jobs import failed_jobs as listing
-
-    return listing(runtime.redis)
-
-
 def build_review(runtime: Runtime, period: Period, business: str | None = None) -> Review:
     keys = business_keys(runtime, business)
     overall = period_metrics(runtime, period, keys)
@@ -83,7 +77,7 @@ def build_review(runtime: Runtime, period: Period, business: str | None = None) 
                   stale=stale_content(runtime.redis, configured, runtime.clock(),
                                       runtime.store.prefix),
                   suggestions=routing_suggestions(overall["by_bucket"]),
-                  failed=failed_jobs(runtime))
+                  failed=failed_jobs(runtime.redis))
 
 
 # -- renderers --------------------------------------------------------------------------------
@@ -137,12 +131,8 @@ def render_md(review: Review) -> str:
     lines += [f"- {s}" for s in review.suggestions] or ["No bucket's escalations were mostly "
                                                         "judged unnecessary."]
     lines += ["", "## Failed background jobs", ""]
-    if review.failed is None:
-        lines.append("Background jobs are not available in this installation.")
-    else:
-        lines += [f"- {j.get('failed_at') or '?'} `{j.get('function')}` ({j.get('queue')}): "
-                  f"{j.get('error') or 'no error text'}" for j in review.failed] or [
-            "No failed jobs."]
+    lines += [f"- {j.get('failed_at') or '?'} `{j.get('function')}` ({j.get('queue')}): "
+              f"{j.get('error') or 'no error text'}" for j in review.failed] or ["No failed jobs."]
     return "\n".join(lines) + "\n"
 
 
@@ -172,7 +162,7 @@ def render_csv(review: Review) -> str:
         writer.writerow(["stale", s.business, s.item, iso(s.unchanged_since), "", "", s.source])
     for text in review.suggestions:
         writer.writerow(["suggestion", "all", text.split(":")[0], "", "", "", text])
-    for j in review.failed or []:
+    for j in review.failed:
         writer.writerow(["failed_job", "", j.get("function"), j.get("failed_at"), "", "",
                          j.get("error") or ""])
     return out.getvalue()

@@ -33,10 +33,10 @@ from ivr.transfer import (
     nobody_answered,
     note_transfer,
     place_leg,
-    render_whisper,
     ring_next,
     transfer_action,
 )
+from ivr.whisper_audio import queue_render
 
 log = logging.getLogger("ivr.sms_bridge")
 
@@ -55,7 +55,7 @@ def queue_sms_bridge(runtime: Runtime, business: Business, record: Record,
     hunts = Hunts(runtime.store)
     hunt = new_hunt(runtime, business, record, action, hunt_id=hunt_id(record), channel="sms")
     if hunts.create(hunt):
-        render_whisper(runtime, hunt)
+        queue_render(runtime, hunt)
     else:  # a retried webhook: the same hunt, and the same job if it has not run yet
         hunt = hunts.get(business.key, hunt.id) or hunt
     enqueue_urgent(runtime.redis, sms_bridge_job, business.key, hunt.id, name="bridge",

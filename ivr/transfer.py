@@ -30,6 +30,7 @@ from ivr.records import Record, iso, parse_iso
 from ivr.runtime import Runtime
 from ivr.twilio import transfer as twiml
 from ivr.whisper import whisper_for
+from ivr.whisper_audio import queue_render
 
 log = logging.getLogger("ivr.transfer")
 
@@ -237,14 +238,6 @@ def new_hunt(runtime: Runtime, business: Business, record: Record, action: Trans
         urgent=action.urgent)
 
 
-def render_whisper(runtime: Runtime, hunt: Hunt) -> None:
-    """Queue the hunt's whisper audio (`ivr.whisper_audio`); the hunt names the file once it
-    is ready (until then the agent hears <Say>)."""
-    from ivr.whisper_audio import queue_render
-
-    queue_render(runtime, hunt)
-
-
 def start_call_transfer(runtime: Runtime, business: Business, turn: Any, call_sid: str) -> str:
     """The caller's TwiML for the `Transfer` in `turn.actions`, with the hunt started.
 
@@ -258,7 +251,7 @@ def start_call_transfer(runtime: Runtime, business: Business, turn: Any, call_si
     hunt = new_hunt(runtime, business, turn.record, action, hunt_id=f"conf-{call_sid}",
                     channel="voice", caller_sid=call_sid)
     if hunts.create(hunt):
-        render_whisper(runtime, hunt)
+        queue_render(runtime, hunt)  # the agent hears <Say> until the audio is ready
         with hunts.locked(business.key, hunt.id) as live:
             assert live is not None
             if not ring_next(runtime, live):
@@ -274,14 +267,6 @@ def start_call_transfer(runtime: Runtime, business: Business, turn: Any, call_si
     return twiml.caller_leg(first_name(person["name"]), hunt.conference,
                             wait_url=url(runtime, "hold", hunt),
                             status_url=url(runtime, "conference", hunt), voice=business.voice)
-
-
-def sms_bridge_effect(runtime: Runtime, business: Business, record: Record,
-                      actions: list[Action], turn: Any) -> None:
-    """Effect: a `Transfer` in a text conversation queues the call bridge (`ivr.sms_bridge`)."""
-    from ivr.sms_bridge import sms_bridge_effect as effect
-
-    effect(runtime, business, record, actions, turn)
 
 
 def feedback_reply(runtime: Runtime, business: Business, from_: str, body: str) -> str | None:

@@ -30,12 +30,6 @@ def next_key(call_sid: str, turn: int) -> str:
     return f"next:{call_sid}:{turn}"
 
 
-def settle(runtime: Runtime, business: Business, call_sid: str, turn: int) -> bool:
-    """Whether we are first to decide what follows question `turn`: the answer's step, or
-    giving up on a hold that lasted too long. The other must then leave the call alone."""
-    return runtime.store.settle_turn(business.key, call_sid, turn)
-
-
 def stored_next(runtime: Runtime, business: Business, call_sid: str, turn: int) -> str | None:
     """The TwiML stored by whoever answered question `turn`, once it is there."""
     return runtime.store.cached_reply(business.key, next_key(call_sid, turn))
@@ -51,7 +45,7 @@ def waiting(runtime: Runtime, business: Business, call_sid: str, turn: int, wait
     base = base_of(runtime, call)
     # Past the limit a person takes over, unless the answer's step is being stored right now
     # (then a little longer; twice the limit means whoever was storing it died).
-    if (wait >= HOLD_LIMIT and settle(runtime, business, call_sid, turn)) \
+    if (wait >= HOLD_LIMIT and runtime.store.settle_turn(business.key, call_sid, turn)) \
             or wait >= 2 * HOLD_LIMIT:
         event("voice.hold_gave_up", log, logging.WARNING, business=business.key, sid=call_sid,
               turn=turn)

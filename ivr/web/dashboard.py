@@ -7,7 +7,6 @@ and CSRF live in `dashboard_auth`, the conversations pages in `dashboard_convers
 
 from __future__ import annotations
 
-import importlib
 import logging
 from typing import Any
 
@@ -23,9 +22,10 @@ from flask import (
 )
 from markupsafe import Markup
 
-from ivr import charts
+from ivr import charts, jobs
 from ivr.analytics import Period, business_keys, period_metrics
 from ivr.logs import event
+from ivr.oncall import on_call
 from ivr.unanswered import HandledMarks
 from ivr.web import dashboard_auth, dashboard_conversations, dashboard_format
 from ivr.web.dashboard_auth import check_csrf, login_required, page_headers
@@ -74,17 +74,13 @@ def chosen_businesses(runtime: Any) -> tuple[str, list[str]]:
         return "", business_keys(runtime)
 
 
-def on_call_now(runtime: Any, keys: list[str]) -> list[dict[str, Any]] | None:
-    """Who each business would ring right now, or None when the on-call module is absent."""
-    try:
-        oncall = importlib.import_module("ivr.oncall")
-    except ModuleNotFoundError:
-        return None
+def on_call_now(runtime: Any, keys: list[str]) -> list[dict[str, Any]]:
+    """Who each business would ring right now."""
     now = runtime.clock()
     rows = []
     for business in runtime.directory:
         if business.key in keys:
-            people = oncall.on_call(business, now)
+            people = on_call(business, now)
             rows.append({"business": business.name,
                          "people": [{"name": p.staff.name, "phone": p.staff.phone,
                                      "skills": list(p.staff.skills)} for p in people]})
@@ -92,20 +88,13 @@ def on_call_now(runtime: Any, keys: list[str]) -> list[dict[str, Any]] | None:
 
 
 def failed_jobs(runtime: Any) -> list[dict[str, Any]] | None:
-    """Background jobs that failed (from `ivr.jobs.failed_jobs`), or None when unavailable."""
+    """Background jobs that failed (`ivr.jobs.failed_jobs`), or None when the queue cannot be
+    read: a broken queue must not take the dashboard down (the page says it is unavailable)."""
     try:
-        jobs = importlib.import_module("ivr.jobs")
-    except ModuleNotFoundError:
-        return None
-    lister = getattr(jobs, "failed_jobs", None)
-    if lister is None:
-        return None
-    try:
-        found = lister(runtime.redis)
-    except Exception as exc:  # a broken queue must not take the dashboard down
+        return jobs.failed_jobs(runtime.redis)
+    except Exception as exc:
         event("dashboard.failed_jobs_error", log, logging.WARNING, error=type(exc).__name__)
         return None
-    return [job if isinstance(job, dict) else {"id": str(job)} for job in found]
 
 
 def chart_set(body: dict[str, Any]) -> dict[str, Markup]:

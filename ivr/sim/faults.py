@@ -7,6 +7,7 @@ JSON (`code`, `message`, `more_info`, `status`) — so the app's twilio library 
 
     carrier.faults.refuse("+15125550111", code=21614)   # not a mobile: every text to it fails
     carrier.faults.fail_messages(1, status=500)          # the next text attempt gets a 500
+    carrier.faults.fail_messages(1, to="+15125550199")   # ... the next one to that number
     carrier.faults.refuse_calls("+15125550211")          # every call to it fails (21211)
 """
 
@@ -52,6 +53,7 @@ class Faults:
         self.refused: dict[str, int] = {}
         self.refused_calls: dict[str, int] = {}
         self._outages: deque[int] = deque()
+        self._outages_to: dict[str, deque[int]] = {}
 
     def refuse(self, number: str, code: int = 21614) -> None:
         """Refuse every text to `number` with Twilio error `code` (see REFUSALS)."""
@@ -67,17 +69,26 @@ class Faults:
         with self._lock:
             self.refused_calls[number] = code
 
-    def fail_messages(self, count: int = 1, status: int = 500) -> None:
-        """Fail the next `count` attempts to send a text with HTTP `status` (see OUTAGES)."""
+    def fail_messages(self, count: int = 1, status: int = 500, to: str | None = None) -> None:
+        """Fail the next `count` attempts to send a text with HTTP `status` (see OUTAGES); with
+        `to`, only attempts to that number (a test then need not know what else is sent first)."""
         if status not in OUTAGES:
             raise ValueError(f"unknown outage status {status}; one of {sorted(OUTAGES)}")
         with self._lock:
-            self._outages.extend([status] * count)
+            queue = self._outages if to is None else self._outages_to.setdefault(to, deque())
+            queue.extend([status] * count)
+
+    def outages_left(self, to: str | None = None) -> int:
+        """Failures still waiting for the next texts (to `to`, or to anyone)."""
+        with self._lock:
+            return len(self._outages if to is None else self._outages_to.get(to, ()))
 
     def check_message(self, to: str) -> None:
         """Raise the RestError Twilio would answer a text to `to` with now, if any."""
         with self._lock:
-            status = self._outages.popleft() if self._outages else None
+            mine = self._outages_to.get(to)
+            status = (mine.popleft() if mine else
+                      self._outages.popleft() if self._outages else None)
             refusal = self.refused.get(to)
         if status is not None:
             code, message = OUTAGES[status]

@@ -8,8 +8,9 @@ It is twilio's `HttpClient` interface on a urllib3 connection pool rather than t
 default (requests): a REST call is made inside a webhook whenever a transfer dials, and requests
 spent about 0.5 ms of CPU more per call on preparing and merging settings we never use
 (measured against the carrier simulator). Behaviour kept from the default: the environment's
-HTTPS_PROXY / HTTP_PROXY / NO_PROXY, REQUESTS_CA_BUNDLE (else certifi's CA bundle), no redirects, no retries (a job
-retries, with backoff, knowing whether anything was sent: see `ivr.outbound.nothing_sent`).
+HTTPS_PROXY / HTTP_PROXY / NO_PROXY, REQUESTS_CA_BUNDLE (else certifi's CA bundle), no
+redirects, no retries (a job retries, with backoff, knowing whether anything was sent: see
+`ivr.outbound.nothing_sent`). The environment is read when the client is built.
 """
 
 from __future__ import annotations
@@ -54,7 +55,7 @@ class PooledHttpClient(HttpClient):
         self.rewrite = self.api_base != DEFAULT_API_BASE
         self.direct = urllib3.PoolManager(maxsize=POOL_SIZE, ca_certs=ca_bundle())
         self.proxies = urllib.request.getproxies()  # read once: it scans the whole environment
-        self.proxied: dict[str, urllib3.ProxyManager] = {}
+        self.routes: dict[str, urllib3.PoolManager] = {}  # "scheme://host" → its pool
 
     def request(self, method: str, url: str, params: dict | None = None,
                 data: dict | None = None, headers: dict | None = None,
@@ -85,20 +86,23 @@ class PooledHttpClient(HttpClient):
         return self._test_only_last_response
 
     def _pool(self, url: str) -> urllib3.PoolManager:
-        """The direct pool, or the proxy's when the environment names one for this host."""
+        """The direct pool, or a proxy's when the environment names one for this host (decided
+        once per scheme and host: NO_PROXY is read from the environment at each decision)."""
         parts = urlsplit(url)
-        proxy = self.proxies.get(parts.scheme)
-        if not proxy or urllib.request.proxy_bypass(parts.hostname or ""):
-            return self.direct
-        if proxy not in self.proxied:
-            self.proxied[proxy] = urllib3.ProxyManager(proxy, maxsize=POOL_SIZE,
-                                                       ca_certs=ca_bundle())
-        return self.proxied[proxy]
+        route = f"{parts.scheme}://{parts.hostname}"
+        pool = self.routes.get(route)
+        if pool is None:
+            proxy = self.proxies.get(parts.scheme)
+            if not proxy or urllib.request.proxy_bypass(parts.hostname or ""):
+                pool = self.direct
+            else:
+                pool = urllib3.ProxyManager(proxy, maxsize=POOL_SIZE, ca_certs=ca_bundle())
+            self.routes[route] = pool
+        return pool
 
     def close(self) -> None:
         """Close the pooled connections (a runtime rebuilt for another API base, tests)."""
-        self.direct.clear()
-        for pool in self.proxied.values():
+        for pool in {id(p): p for p in (self.direct, *self.routes.values())}.values():
             pool.clear()
 
 

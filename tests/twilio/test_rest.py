@@ -5,6 +5,7 @@ outages in the shapes the jobs' retry rules read."""
 from __future__ import annotations
 
 import http.server
+import socket
 import threading
 import urllib.request
 from collections.abc import Iterator
@@ -12,12 +13,13 @@ from collections.abc import Iterator
 import pytest
 from sim_fixtures import ACCOUNT_SID, AUTH_TOKEN
 from twilio.base.exceptions import TwilioRestException
-from urllib3.exceptions import ConnectTimeoutError
+from twilio.rest import Client
+from urllib3.exceptions import ConnectTimeoutError, ReadTimeoutError
 
 from ivr.config import Settings
 from ivr.outbound import nothing_sent
 from ivr.redis_server import free_port
-from ivr.twilio.rest import make_client
+from ivr.twilio.rest import PooledHttpClient, make_client
 
 FIRM = "+15125550100"
 CALLER = "+15125550199"
@@ -105,3 +107,16 @@ def test_an_unreachable_carrier_is_known_to_have_received_nothing():
         _client(f"http://127.0.0.1:{free_port()}").messages.create(to=CALLER, from_=FIRM,
                                                                    body="x")
     assert nothing_sent(down.value)
+
+
+def test_a_carrier_that_took_the_request_but_never_answered_may_have_sent_it():
+    """A read timeout is not "nothing sent": a retry must ask the carrier first, or the
+    customer could get the text twice."""
+    with socket.socket() as silent:
+        silent.bind(("127.0.0.1", 0))
+        silent.listen()
+        client = PooledHttpClient(f"http://127.0.0.1:{silent.getsockname()[1]}", timeout=0.3)
+        with pytest.raises(ReadTimeoutError) as lost:
+            Client(ACCOUNT_SID, AUTH_TOKEN, http_client=client).messages.create(
+                to=CALLER, from_=FIRM, body="x")
+    assert not nothing_sent(lost.value)

@@ -103,7 +103,7 @@ class PooledHttpClient(HttpClient):
     def close(self) -> None:
         """Close the pooled connections (a runtime rebuilt for another API base, tests)."""
         self.direct.clear()
-        for pool in self.routes.values():  # the direct pool again among them: clearing is idempotent
+        for pool in self.routes.values():  # the direct pool may be among them: harmless
             pool.clear()
 
 

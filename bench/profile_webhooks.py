@@ -27,8 +27,8 @@ import redis
 from twilio.request_validator import RequestValidator
 
 from bench.loadgen import sms_conversation, voice_call
-from bench.servers import ACCOUNT_SID, AUTH_TOKEN
-from ivr.config import PROJECT_ROOT, Settings
+from bench.servers import ACCOUNT_SID, AUTH_TOKEN, examples_open_all_week
+from ivr.config import Settings
 from ivr.redis_server import EmbeddedRedis
 from ivr.runtime import Runtime
 from ivr.sim import Carrier, LiveServer
@@ -108,7 +108,7 @@ def profile(kind: str, turns: int, top: int, show_trace: bool = False,
         try:
             settings = Settings(account_sid=ACCOUNT_SID, auth_token=AUTH_TOKEN,
                                 api_base=carrier.api_base, public_url=PUBLIC,
-                                redis_url=server.url, config_path=PROJECT_ROOT / "examples",
+                                redis_url=server.url, config_path=examples_open_all_week(Path(tmp)),
                                 api_token="bench", var_dir=Path(tmp) / "var",
                                 audio_dir=Path(tmp) / "audio",
                                 vosk_model=Path(tmp) / "no-model")

@@ -128,6 +128,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--paced", type=float, default=100.0,
                         help="also a row at this many turns/s in all (0: none): the wait a "
                              "caller hears on an ordinary day, not in a flood")
+    parser.add_argument("--channels", nargs="*", choices=("sms", "voice"),
+                        default=["sms", "voice"])
     parser.add_argument("--workers", type=int, default=WORKERS, help="gunicorn workers (both)")
     parser.add_argument("--threads", type=int, default=THREADS, help="threads per worker (both)")
     args = parser.parse_args(argv)
@@ -148,7 +150,7 @@ def main(argv: list[str] | None = None) -> int:
             run(product, kind, 16, 2.0, next(seeds))
             run(floor, kind, 16, 1.0, next(seeds))
         ours_side.settle()
-        for kind in ("sms", "voice"):
+        for kind in args.channels:
             loads: list[tuple[str, int, float | None]] = [
                 (str(conc), conc, None) for conc in args.concurrency]
             if args.paced:

@@ -9,6 +9,7 @@ Emergencies never wait here: the flow transfers them to on-call staff now.
 
 from __future__ import annotations
 
+import hashlib
 import logging
 from collections import defaultdict
 from datetime import datetime
@@ -32,6 +33,8 @@ WHILE_OPEN = "within the hour"
 MAX_DIGEST_CHARS = 1400
 #: Longest summary line per callback in a digest.
 MAX_LINE_CHARS = 200
+#: Seconds the "a digest is queued" mark lives (`notify_now`).
+DIGEST_QUEUED_TTL_S = 60
 
 
 def expected_reply(business: Business, now: datetime) -> tuple[datetime, str, bool]:
@@ -67,15 +70,34 @@ def queue_callback(runtime: Runtime, business: Business, record: Record, *, summ
                           "at": iso(now)}
     runtime.store.save(record)
     if open_now:  # a person hears of it now, through the same job as the morning digest
-        enqueue(runtime.redis, digest_job, business.key, iso(now), True, queue_name=URGENT,
-                unique_id=job_id("callback-now", task["id"]),
-                meta={"business": business.key, "conversation": record["id"],
-                      "what": "callback"})
+        notify_now(runtime, business, record, task)
     else:
         schedule_digest(runtime, business, due)
     event("followup.queued", log, business=business.key, conversation=record["id"],
           callback=task["id"], due=iso(due), open=open_now)
     return task
+
+
+def notify_now(runtime: Runtime, business: Business, record: Record, task: Callback) -> None:
+    """Queue the digest that tells the on-duty person of `task` now, unless one is already
+    queued: that one has yet to read the waiting callbacks, so it lists this one too, and a
+    busy hour's callbacks reach a technician as one text, not a text per caller.
+
+    The digest job clears the mark before it reads (`digest_job`), so a callback stored after
+    that queues a job of its own. The mark expires, so a job lost between the mark and the
+    enqueue holds up later callbacks for a minute at most.
+    """
+    pending = runtime.store.key(business.key, "digest-queued")
+    if not runtime.redis.set(pending, task["id"], nx=True, ex=DIGEST_QUEUED_TTL_S):
+        return
+    try:
+        enqueue(runtime.redis, digest_job, business.key, iso(runtime.clock()), True,
+                queue_name=URGENT, unique_id=job_id("callback-now", task["id"]),
+                meta={"business": business.key, "conversation": record["id"],
+                      "what": "callback"})
+    except Exception:
+        runtime.redis.delete(pending)  # the next callback tries again
+        raise
 
 
 def schedule_digest(runtime: Runtime, business: Business, opening: datetime):
@@ -127,8 +149,9 @@ def digest_text(business: Business, tasks: list[Callback], now: datetime,
 def digest_job(business_key: str, opening: str, fresh: bool = False) -> int:
     """Job (at opening): text each on-duty person the callbacks waiting for their skill.
 
-    Only tasks not yet in a digest are listed; each text is sent once per opening and person,
-    so a retried or re-run digest never texts twice. `fresh` is a callback queued while open,
+    Only tasks not yet in a digest are listed; each text is sent once per person and set of
+    callbacks, so a retried or re-run digest never texts twice, and one that finds callbacks
+    stored since (in the same second, even) sends them. `fresh` is a callback queued while open,
     sent at once. Returns how many callbacks went out.
     """
     runtime = job_runtime()
@@ -136,6 +159,7 @@ def digest_job(business_key: str, opening: str, fresh: bool = False) -> int:
     if business is None:
         return 0
     now = runtime.clock()
+    runtime.redis.delete(runtime.store.key(business_key, "digest-queued"))  # see notify_now
     waiting = waiting_for_digest(runtime.store, business_key)
     groups: dict[str, list[Callback]] = defaultdict(list)
     for task in waiting:
@@ -145,9 +169,10 @@ def digest_job(business_key: str, opening: str, fresh: bool = False) -> int:
     stamp = int((parse_iso(opening) or now).timestamp())
     sent = 0
     for phone, tasks in groups.items():
+        batch = hashlib.sha1(" ".join(t["id"] for t in tasks).encode()).hexdigest()[:16]
         try:
             send_sms(runtime, business_key, phone, digest_text(business, tasks, now, fresh),
-                     idempotency_key=f"digest:{stamp}:{phone}")
+                     idempotency_key=f"digest:{stamp}:{phone}:{batch}")
         except OutboundRefused:
             event("followup.digest_refused", log, logging.WARNING, business=business_key)
             continue

@@ -141,6 +141,36 @@ def test_never_open_business_has_no_next_opening() -> None:
     assert OpeningHours({"mon-sun": "closed"}, "UTC").next_opening(local(2026, 1, 1)) is None
 
 
+def test_one_schedule_asked_through_a_weekend_answers_each_moment_afresh() -> None:
+    hours = hvac()  # the same object a running server asks on every turn
+    friday_night, saturday_open = local(2026, 11, 20, 20, 0), local(2026, 11, 21, 9, 0)
+    assert hours.next_opening(friday_night) == saturday_open
+    assert hours.next_opening(local(2026, 11, 21, 8, 59)) == saturday_open
+    assert hours.next_opening(saturday_open) == local(2026, 11, 23, 8, 30)
+    assert hours.next_opening(local(2026, 11, 21, 10, 0)) == local(2026, 11, 23, 8, 30)
+    assert hours.next_opening(friday_night) == saturday_open  # back in time: still right
+
+
+def test_a_business_open_around_the_clock_never_opens_again() -> None:
+    hours = OpeningHours({"mon-sun": "00:00-24:00"}, "America/Chicago")
+    assert hours.is_open(local(2026, 11, 25, 19, 0))
+    assert hours.next_opening(local(2026, 11, 25, 19, 0)) is None
+
+
+def test_around_the_clock_reopens_after_a_closure_months_ahead() -> None:
+    hours = OpeningHours({"mon-sun": "00:00-24:00"}, "America/Chicago",
+                         ("2026-12-25", "2027-07-04..2027-07-05"))
+    assert hours.next_opening(local(2026, 11, 25, 19, 0)) == local(2026, 12, 26, 0, 0)
+    assert hours.next_opening(local(2027, 1, 10, 9, 0)) == local(2027, 7, 6, 0, 0)
+
+
+def test_around_the_clock_on_weekdays_opens_again_on_monday() -> None:
+    hours = OpeningHours({"mon-fri": "00:00-24:00"}, "America/Chicago", ("US",))
+    # Thanksgiving (Thursday 26th) closes the doors; they open again on Friday at midnight.
+    assert hours.next_opening(local(2026, 11, 25, 19, 0)) == local(2026, 11, 27, 0, 0)
+    assert hours.next_opening(local(2026, 11, 27, 19, 0)) == local(2026, 11, 30, 0, 0)
+
+
 @pytest.mark.parametrize(("moment", "on_call"), [
     (local(2026, 11, 24, 12, 0), False),  # Tuesday noon: office staff, not the night rota
     (local(2026, 11, 24, 18, 0), True),   # Tuesday evening

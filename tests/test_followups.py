@@ -120,6 +120,39 @@ def test_callback_during_opening_hours_is_texted_to_on_duty_now(sim, carrier, cl
     assert "heat pump" not in morning  # already passed on yesterday
 
 
+def test_a_callback_in_the_same_second_as_the_last_text_still_reaches_on_duty(
+        sim, carrier, clock):
+    clock.set(local(2026, 11, 23, 10, 0))
+    business = sim.directory.by_key("polar-bear-hvac")
+    for caller, summary in (("+15125550171", "Heat pump quote."),
+                            ("+15125550172", "Duct cleaning quote.")):
+        queue_callback(sim, business, lead(sim, "polar-bear-hvac", caller=caller),
+                       summary=summary, skill="service")
+        run_jobs(sim)  # the worker texts the first before the second call ends, same second
+    assert ["Heat pump" in t for t in carrier.phone(JO).texts] == [True, False]
+    assert "Duct cleaning" in carrier.phone(JO).texts[1]
+    assert all(t["digested_at"] for t in list_callbacks(sim.store, business.key))
+
+
+def test_callbacks_waiting_for_the_worker_go_out_in_one_text(sim, carrier, clock):
+    clock.set(local(2026, 11, 23, 10, 0))
+    business = sim.directory.by_key("polar-bear-hvac")
+    for caller in ("+15125550171", "+15125550172", "+15125550173"):
+        queue_callback(sim, business, lead(sim, "polar-bear-hvac", caller=caller),
+                       summary="Furnace quote.", skill="service")
+    run_jobs(sim)
+    [text] = carrier.phone(JO).texts  # a flood of callbacks is one buzz, not one per caller
+    assert text.count("Furnace quote") == 3
+
+    clock.set(local(2026, 11, 23, 10, 5))  # the next callback after that text: a text of its own
+    queue_callback(sim, business, lead(sim, "polar-bear-hvac", caller="+15125550174"),
+                   summary="Thermostat install.", skill="service")
+    run_jobs(sim)
+    assert len(carrier.phone(JO).texts) == 2
+    assert "Thermostat install" in carrier.phone(JO).texts[1]
+    assert "Furnace" not in carrier.phone(JO).texts[1]
+
+
 def texted_after_hours(sim, carrier, clock, moment: datetime, message: str) -> list[str]:
     clock.set(moment)
     return carrier.phone(CUSTOMER).text(HVAC, message, settle_s=QUICK)

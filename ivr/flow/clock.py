@@ -25,6 +25,8 @@ DAY_LABELS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday"
 
 #: How far ahead `next_opening` looks before deciding the business never opens.
 HORIZON_DAYS = 400
+#: Days of open intervals an `OpeningHours` remembers (a few weeks of turns' questions).
+SPAN_MEMO_DAYS = 64
 
 _RANGE_SEP = re.compile(r"\s*(?:\.\.|/)\s*")
 _REGION = re.compile(r"^([A-Za-z]{2})(?:[-:]([A-Za-z0-9]{1,3}))?$")
@@ -201,10 +203,27 @@ class OpeningHours:
         """Whether the local calendar `day` is a holiday or closure."""
         return self._closed.closed_on(day)
 
-    def _spans(self, day: date) -> list[tuple[datetime, datetime]]:
-        """The open intervals that start on the local `day`, as instants (empty on holidays)."""
+    @cached_property
+    def _span_memo(self) -> dict[date, tuple[tuple[datetime, datetime], ...]]:
+        return {}
+
+    def _spans(self, day: date) -> tuple[tuple[datetime, datetime], ...]:
+        """The open intervals that start on the local `day`, as instants (none on holidays).
+
+        Remembered per day: every turn asks whether the business is open, for the same few
+        days, and working a day out (holidays, zone arithmetic) costs more than the question.
+        """
+        memo = self._span_memo
+        spans = memo.get(day)
+        if spans is None:
+            if len(memo) >= SPAN_MEMO_DAYS:
+                memo.clear()
+            spans = memo[day] = self._work_out_spans(day)
+        return spans
+
+    def _work_out_spans(self, day: date) -> tuple[tuple[datetime, datetime], ...]:
         if self.closed_on(day):
-            return []
+            return ()
         spans = []
         for start, end in self._by_day[day.weekday()]:
             begin = _instant(day, start, self.zone)
@@ -212,7 +231,7 @@ class OpeningHours:
             finish = _instant(day, None, self.zone) if end is None else _instant(
                 finish_day, end, self.zone)
             spans.append((begin, finish))
-        return sorted(spans)
+        return tuple(sorted(spans))
 
     def is_open(self, now: datetime) -> bool:
         """True when `now` falls inside a range (overnight ranges belong to their first day)."""
@@ -227,12 +246,40 @@ class OpeningHours:
         """The next moment after `now` the business opens (aware, business timezone), or None.
 
         While closed this is when the doors open; while open it is the next range's start.
+        A business open around the clock never opens, except after a holiday: once every
+        weekday has been seen to bring no opening, only the days after a closure are looked at
+        (otherwise a 24/7 business would work out a year of days on every turn).
         """
+        last = self._last_opening
+        if last:  # nothing opens between the last answer's moment and its opening
+            since, opening = last[0]
+            if since <= now and (now < opening if opening else now < since + timedelta(days=1)):
+                return opening
+        opening = self._next_opening(now)
+        last[:] = [(now, opening)]  # one item swapped whole: safe across threads
+        return opening
+
+    @cached_property
+    def _last_opening(self) -> list[tuple[datetime, datetime | None]]:
+        return []
+
+    def _next_opening(self, now: datetime) -> datetime | None:
         local = now.astimezone(self.zone)
+        quiet: set[int] = set()  # weekdays seen, after an ordinary day, to bring no opening
+        closed = self.closed_on(local.date() - timedelta(days=1))
         for offset in range(HORIZON_DAYS):
-            for begin, _finish in self._spans(local.date() + timedelta(days=offset)):
+            day = local.date() + timedelta(days=offset)
+            after_closure, closed = closed, self.closed_on(day)
+            if len(quiet) == 7:
+                if not self.holidays:
+                    return None
+                if not after_closure:
+                    continue
+            for begin, _finish in self._spans(day):
                 if begin > now and not self._continues(begin):
                     return begin
+            if offset and not after_closure and not closed:
+                quiet.add(day.weekday())
         return None
 
     def _continues(self, begin: datetime) -> bool:

@@ -16,13 +16,17 @@ SECRET_KEYS = frozenset({"auth_token", "token", "password", "secret", "body", "t
 
 def event(name: str, logger: logging.Logger | None = None, level: int = logging.INFO,
           **fields: object) -> None:
-    """Log one `event=NAME key=value ...` line."""
+    """Log one `event=NAME key=value ...` line (nothing is formatted when it would not be
+    written: events sit on every webhook's path)."""
+    logger = logger or logging.getLogger("ivr")
+    if not logger.isEnabledFor(level):
+        return
     parts = [f"event={name}"]
     for key, value in fields.items():
         if key in SECRET_KEYS:
             value = "[redacted]"
         parts.append(f"{key}={redact(str(value)).replace(' ', '_')}")
-    (logger or logging.getLogger("ivr")).log(level, " ".join(parts))
+    logger.log(level, " ".join(parts))
 
 
 def configure(level: str = "INFO") -> None:

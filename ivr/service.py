@@ -109,18 +109,29 @@ def place_of(phone: str) -> str | None:
         return None
 
 
-def customer_facts(business: Business, phone: str) -> tuple[CustomerFacts, dict[str, Order]]:
-    """What the business knows of `phone`: its orders, its name, the state its number is from."""
+def customer_facts(business: Business, phone: str, locate: bool = True
+                   ) -> tuple[CustomerFacts, dict[str, Order]]:
+    """What the business knows of `phone`: its orders, its name, and (with `locate`) the
+    state its number is from."""
     book = orders_for(business)
     mine = book.by_phone.get(phone, ())
     name = next((o.name for o in mine if o.name), None)
     return CustomerFacts(phone=phone, name=name, orders=mine,
-                         suggested_state=place_of(phone)), book.by_id
+                         suggested_state=place_of(phone) if locate else None), book.by_id
 
 
-def build_context(business: Business, channel: str, phone: str, now: datetime) -> Context:
+def asks_for_a_state(flow: Flow) -> bool:
+    """Whether the flow has a state slot, the one question a number's place is offered for."""
+    return any(slot.type == "state" for slot in flow.slots.values())
+
+
+def build_context(business: Business, channel: str, phone: str, now: datetime,
+                  flow: Flow | None = None) -> Context:
+    """The step's inputs. Given the `flow`, a number is located only when the flow could offer
+    the place (a new number's lookup costs more than the rest of a turn's facts)."""
     hours = business.opening_hours
-    facts, by_id = customer_facts(business, phone)
+    facts, by_id = customer_facts(business, phone,
+                                  locate=flow is None or asks_for_a_state(flow))
     return Context(now=now.astimezone(business.tz), channel=channel,  # type: ignore[arg-type]
                    business_name=business.name, params=business.params,
                    after_hours=not hours.is_open(now), next_opening=hours.next_opening(now),
@@ -216,7 +227,7 @@ class Conversations:
             record = new_conversation(business=business.name, business_key=business.key,
                                       channel=channel, caller=customer, flow=flow.name,
                                       now=now, sid=sid)
-        context = build_context(business, channel, customer, now)
+        context = build_context(business, channel, customer, now, flow)
         state, actions = step(flow, state, inp, context)
 
         def change(into: Record) -> None:

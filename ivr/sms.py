@@ -113,8 +113,9 @@ def converse(runtime: Runtime, business: Business, text: Text,
 
 def generic_handoff(runtime: Runtime, business: Business, sender: str, turn: Turn) -> str:
     """The flow's unnamed "someone from our team will contact you" line for this texter."""
-    context = build_context(business, CHANNEL, sender, runtime.clock())
-    return message(flow_for(business), turn.state, context, "connect_sms")
+    flow = flow_for(business)
+    context = build_context(business, CHANNEL, sender, runtime.clock(), flow)
+    return message(flow, turn.state, context, "connect_sms")
 
 
 def follow_up_confirmation(runtime: Runtime, business: Business, record: Record) -> str:

@@ -1,7 +1,9 @@
-"""A turn never overwrites what a callback or a job wrote to the conversation meanwhile."""
+"""A turn never overwrites what a callback or a job wrote to the conversation meanwhile, and
+starts from what the business knows of the customer."""
 
 from __future__ import annotations
 
+from ivr.flow.actions import Ask
 from ivr.flow.events import Input
 
 HVAC = "+15125550200"
@@ -38,3 +40,11 @@ def test_a_call_closed_while_its_last_answer_is_handled_stays_closed(runtime):
     saved = runtime.store.get(record_id)
     assert saved["call"] == {"status": "completed"}
     assert any(t["role"] == "caller" for t in saved["transcript"])
+
+
+def test_a_texter_from_an_austin_number_is_offered_texas_when_asked_the_state(runtime):
+    business = runtime.directory.by_number(LAW)
+    turn = runtime.conversations.handle(business, "sms", TEXTER,
+                                        Input.start("I need help with a divorce"))
+    [ask] = [a for a in turn.actions if isinstance(a, Ask)]
+    assert ask.slot == "jurisdiction" and ask.prompt.endswith("Is it Texas?")

@@ -201,13 +201,16 @@ def main(argv: list[str] | None = None) -> int:
           "so latency there is what one turn takes when the machine is not saturated. "
           "After each ivr slice the worker finishes the jobs its turns queued; "
           "sustained turns/s counts that time too, and CPU per turn includes that work. "
+          "The business (Polar Bear HVAC, examples/) is open around the clock for the run, "
+          "so every run meets the open-hours mix whatever the hour. "
           "Voice calls answer by keypad (each webhook, including the final status callback, "
           "is a turn); three calls in eight reach a warm transfer (an emergency repair, or a "
           "quote the caller wants to talk through) that nobody is seated to answer, so each "
           "rings both on-call people, offers voicemail, texts the caller and tells the on-duty "
-          "person of the callback. The simulated caller hangs up once transferred and the "
-          "phones ring 0.3 s, so most transfers are over before the worker reaches their "
-          "spoken summary, which is then not rendered (bench.transfer times a render).")
+          "person of the callbacks (one text for those waiting together). The simulated "
+          "caller hangs up once transferred and the phones ring 0.3 s, so most transfers are "
+          "over before the worker reaches their spoken summary, which is then not rendered "
+          "(bench.transfer times a render).")
     return 1 if errored else 0
 
 

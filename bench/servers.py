@@ -56,11 +56,11 @@ def _env(**extra: str) -> dict[str, str]:
 ALWAYS_OPEN = 'hours: {mon-sun: "00:00-24:00"}'
 
 
-def examples_open_all_week(into: Path) -> Path:
-    """A copy of examples/ whose businesses are open around the clock (they keep no holidays),
-    so what a run measures does not hang on the hour it runs."""
+def examples_open_all_week(into: Path, root: Path = PROJECT_ROOT) -> Path:
+    """A copy of `root`'s examples/ whose businesses are open around the clock (they keep no
+    holidays), so what a run measures does not hang on the hour it runs."""
     config = into / "config"
-    shutil.copytree(PROJECT_ROOT / "examples", config)
+    shutil.copytree(root / "examples", config)
     for file in config.glob("*.yaml"):
         text = file.read_text(encoding="utf-8")
         if not re.search(r"(?m)^hours:", text):
@@ -89,10 +89,13 @@ class Product:
 
 @contextmanager
 def product_server(extra_env: dict[str, str] | None = None, worker: bool = False,
-                   log: Path | None = None, workers: int = WORKERS, threads: int = THREADS):
+                   log: Path | None = None, workers: int = WORKERS, threads: int = THREADS,
+                   root: Path = PROJECT_ROOT, python: str = sys.executable):
     """Yields a `Product` (url, carrier, redis_url, redis_pid, proc) of a running `ivr serve`
     (and, with `worker`, an `ivr worker` beside it) and stops everything afterwards.
-    The servers' output goes to `log` when given (else nowhere)."""
+    The servers' output goes to `log` when given (else nowhere). `root` and `python` pick the
+    build that serves: a checkout (its ivr/ and examples/) and the interpreter that runs it
+    (bench.ab compares two)."""
     with tempfile.TemporaryDirectory() as tmp:
         redis_server = EmbeddedRedis(Path(tmp) / "redis", persist=False).start()
         carrier = Carrier(ACCOUNT_SID, AUTH_TOKEN).start()
@@ -101,18 +104,18 @@ def product_server(extra_env: dict[str, str] | None = None, worker: bool = False
         env = _env(TWILIO_ACCOUNT_SID=ACCOUNT_SID, TWILIO_AUTH_TOKEN=AUTH_TOKEN,
                    TWILIO_API_BASE=carrier.api_base, IVR_PUBLIC_URL=url,
                    REDIS_URL=redis_server.url, IVR_API_TOKEN="bench",
-                   IVR_CONFIG=str(examples_open_all_week(Path(tmp))),
+                   IVR_CONFIG=str(examples_open_all_week(Path(tmp), root)),
                    IVR_VAR_DIR=str(Path(tmp) / "var"),
                    IVR_AUDIO_DIR=str(Path(tmp) / "audio"), IVR_VOSK_MODEL=str(Path(tmp) / "none"))
         env.update(extra_env or {})
         out = open(log, "ab") if log else subprocess.DEVNULL  # noqa: SIM115 - closed below
         proc = subprocess.Popen(
-            [sys.executable, "-m", "ivr.cli", "serve", "--port", str(port),
+            [python, "-m", "ivr.cli", "serve", "--port", str(port),
              "--workers", str(workers), "--threads", str(threads)],
-            env=env, stdout=out, stderr=out, cwd=PROJECT_ROOT)
+            env=env, stdout=out, stderr=out, cwd=root)  # ivr is imported from `root`
         jobs = subprocess.Popen(
-            [sys.executable, "-m", "ivr.cli", "worker"], env=env, stdout=out, stderr=out,
-            cwd=PROJECT_ROOT) if worker else None
+            [python, "-m", "ivr.cli", "worker"], env=env, stdout=out, stderr=out,
+            cwd=root) if worker else None
         try:
             _wait_up(url + "/healthz")
             carrier.connect(app_url=url, public_url=url)

@@ -19,21 +19,16 @@ import sys
 from contextlib import ExitStack
 from pathlib import Path
 
-from bench import servers
-from bench.loadgen import Target, run
-from bench.servers import AUTH_TOKEN, CpuMeter, process_tree, product_server
-from bench.webhooks import BUSINESS, Side, drained, row
+from bench.loadgen import run
+from bench.servers import ALWAYS_OPEN, product_server
+from bench.webhooks import Side, product_side, row
 from ivr.config import PROJECT_ROOT
 
 
-def side(stack: ExitStack, root: Path, python: str) -> Side:
-    """One build served for the rest of `stack`, with its CPU meters."""
-    served = stack.enter_context(product_server(worker=True, root=root, python=python))
-    worker_pid = served.worker.pid if served.worker else 0
-    return Side(Target(served.url, served.url, AUTH_TOKEN, BUSINESS), {
-        "web": CpuMeter(lambda: served.web_pids),
-        "redis": CpuMeter(lambda: [served.redis_pid]),
-        "worker": CpuMeter(lambda: process_tree(worker_pid))}, drained(served.redis_url))
+def side(stack: ExitStack, root: Path, python: str, hours: str) -> Side:
+    """One build served for the rest of `stack`."""
+    return product_side(stack.enter_context(
+        product_server(worker=True, root=root, python=python, hours=hours)))
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -48,15 +43,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--hours", help="the business's hours instead of around the clock "
                                         "(YAML, as in a business file)")
     args = parser.parse_args(argv)
-    if args.hours:
-        servers.ALWAYS_OPEN = f"hours: {args.hours}"
+    hours = f"hours: {args.hours}" if args.hours else ALWAYS_OPEN
     errored = False
     print("| round | base CPU ms/turn | this CPU ms/turn | ratio | base turns/s | this turns/s "
           "| errors |")
     print("|---:|---:|---:|---:|---:|---:|---:|")
     with ExitStack() as stack:
-        base = side(stack, args.base.resolve(), args.base_python)
-        this = side(stack, PROJECT_ROOT, args.python)
+        base = side(stack, args.base.resolve(), args.base_python, hours)
+        this = side(stack, PROJECT_ROOT, args.python, hours)
         for built in (base, this):  # warm each build's imports and caches
             run(built.target, args.channel, 16, 2.0, 1)
             built.settle()

@@ -21,6 +21,7 @@ from ivr.flow.context import Context
 from ivr.flow.engine import step
 from ivr.flow.events import Input
 from ivr.flow.loader import load_flow
+from ivr.flow.model import Flow
 from ivr.flow.state import State
 from ivr.service import build_context
 
@@ -59,15 +60,15 @@ SCRIPTS: dict[str, list[tuple[str, str, datetime, list[Input]]]] = {
 }
 
 
-def _contexts(business: Business) -> dict[tuple[str, str, datetime], Context]:
-    return {(ch, ph, at): build_context(business, ch, ph, at)
+def _contexts(business: Business, flow: Flow) -> dict[tuple[str, str, datetime], Context]:
+    return {(ch, ph, at): build_context(business, ch, ph, at, flow)
             for ch, ph, at, _ in SCRIPTS[business.name]}
 
 
 def measure(business: Business, rounds: int) -> tuple[list[float], list[float]]:
     """(step times, floor times) in microseconds, over `rounds` replays of the mix."""
     flow = load_flow(business.flow_path)
-    contexts = _contexts(business)
+    contexts = _contexts(business, flow)
     steps: list[float] = []
     floor: list[float] = []
     for _ in range(rounds):

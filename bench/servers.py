@@ -56,16 +56,17 @@ def _env(**extra: str) -> dict[str, str]:
 ALWAYS_OPEN = 'hours: {mon-sun: "00:00-24:00"}'
 
 
-def examples_open_all_week(into: Path, root: Path = PROJECT_ROOT) -> Path:
+def examples_open_all_week(into: Path, root: Path = PROJECT_ROOT,
+                           hours: str = ALWAYS_OPEN) -> Path:
     """A copy of `root`'s examples/ whose businesses are open around the clock (they keep no
-    holidays), so what a run measures does not hang on the hour it runs."""
+    holidays), so what a run measures does not hang on the hour it runs; or keep `hours`."""
     config = into / "config"
     shutil.copytree(root / "examples", config)
     for file in config.glob("*.yaml"):
         text = file.read_text(encoding="utf-8")
         if not re.search(r"(?m)^hours:", text):
             continue  # a flow, not a business
-        file.write_text(re.sub(r"(?m)^hours:.*$", ALWAYS_OPEN, text), encoding="utf-8")
+        file.write_text(re.sub(r"(?m)^hours:.*$", hours, text), encoding="utf-8")
     return config
 
 
@@ -90,12 +91,13 @@ class Product:
 @contextmanager
 def product_server(extra_env: dict[str, str] | None = None, worker: bool = False,
                    log: Path | None = None, workers: int = WORKERS, threads: int = THREADS,
-                   root: Path = PROJECT_ROOT, python: str = sys.executable):
+                   root: Path = PROJECT_ROOT, python: str = sys.executable,
+                   hours: str = ALWAYS_OPEN):
     """Yields a `Product` (url, carrier, redis_url, redis_pid, proc) of a running `ivr serve`
     (and, with `worker`, an `ivr worker` beside it) and stops everything afterwards.
     The servers' output goes to `log` when given (else nowhere). `root` and `python` pick the
     build that serves: a checkout (its ivr/ and examples/) and the interpreter that runs it
-    (bench.ab compares two)."""
+    (bench.ab compares two); `hours` the business's `hours:` line."""
     with tempfile.TemporaryDirectory() as tmp:
         redis_server = EmbeddedRedis(Path(tmp) / "redis", persist=False).start()
         carrier = Carrier(ACCOUNT_SID, AUTH_TOKEN).start()
@@ -104,7 +106,7 @@ def product_server(extra_env: dict[str, str] | None = None, worker: bool = False
         env = _env(TWILIO_ACCOUNT_SID=ACCOUNT_SID, TWILIO_AUTH_TOKEN=AUTH_TOKEN,
                    TWILIO_API_BASE=carrier.api_base, IVR_PUBLIC_URL=url,
                    REDIS_URL=redis_server.url, IVR_API_TOKEN="bench",
-                   IVR_CONFIG=str(examples_open_all_week(Path(tmp), root)),
+                   IVR_CONFIG=str(examples_open_all_week(Path(tmp), root, hours)),
                    IVR_VAR_DIR=str(Path(tmp) / "var"),
                    IVR_AUDIO_DIR=str(Path(tmp) / "audio"), IVR_VOSK_MODEL=str(Path(tmp) / "none"))
         env.update(extra_env or {})

@@ -29,6 +29,7 @@ from bench.servers import (
     THREADS,
     WORKERS,
     CpuMeter,
+    Product,
     floor_server,
     process_tree,
     product_server,
@@ -67,6 +68,16 @@ def drained(redis_url: str, timeout: float = 60.0) -> Callable[[], None]:
         raise RuntimeError(f"the worker did not catch up within {timeout:g} s")
 
     return settle
+
+
+def product_side(served: Product) -> Side:
+    """A running `ivr serve` (with its `ivr worker`) as a side to drive: its CPU is its web
+    processes', its redis-server's and its worker's with the render process."""
+    worker_pid = served.worker.pid if served.worker else 0
+    return Side(Target(served.url, served.url, AUTH_TOKEN, BUSINESS), {
+        "web": CpuMeter(lambda: served.web_pids),
+        "redis": CpuMeter(lambda: [served.redis_pid]),
+        "worker": CpuMeter(lambda: process_tree(worker_pid))}, drained(served.redis_url))
 
 
 def measured(side: Side, kind: str, conc: int, seconds: float, seed: int,
@@ -139,12 +150,8 @@ def main(argv: list[str] | None = None) -> int:
     with floor_server(args.workers, args.threads) as (floor_url, floor_pid), \
             product_server(worker=True, workers=args.workers, threads=args.threads) as served:
         floor = Target(floor_url, floor_url, AUTH_TOKEN, BUSINESS)
-        product = Target(served.url, served.url, AUTH_TOKEN, BUSINESS)
-        worker_pid = served.worker.pid if served.worker else 0
-        ours_side = Side(product, {
-            "web": CpuMeter(lambda: served.web_pids),
-            "redis": CpuMeter(lambda: [served.redis_pid]),
-            "worker": CpuMeter(lambda: process_tree(worker_pid))}, drained(served.redis_url))
+        ours_side = product_side(served)
+        product = ours_side.target
         floor_side = Side(floor, {"web": CpuMeter(lambda: process_tree(floor_pid))})
         for kind in ("sms", "voice"):  # warm every worker's imports and flow caches
             run(product, kind, 16, 2.0, next(seeds))

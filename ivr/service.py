@@ -109,7 +109,7 @@ def place_of(phone: str) -> str | None:
         return None
 
 
-def customer_facts(business: Business, phone: str, locate: bool = True
+def customer_facts(business: Business, phone: str, locate: bool
                    ) -> tuple[CustomerFacts, dict[str, Order]]:
     """What the business knows of `phone`: its orders, its name, and (with `locate`) the
     state its number is from."""
@@ -126,12 +126,11 @@ def asks_for_a_state(flow: Flow) -> bool:
 
 
 def build_context(business: Business, channel: str, phone: str, now: datetime,
-                  flow: Flow | None = None) -> Context:
-    """The step's inputs. Given the `flow`, a number is located only when the flow could offer
-    the place (a new number's lookup costs more than the rest of a turn's facts)."""
+                  flow: Flow) -> Context:
+    """The step's inputs for `flow`. A number is located only when the flow could offer the
+    place (a new number's lookup costs more than the rest of a turn's facts)."""
     hours = business.opening_hours
-    facts, by_id = customer_facts(business, phone,
-                                  locate=flow is None or asks_for_a_state(flow))
+    facts, by_id = customer_facts(business, phone, locate=asks_for_a_state(flow))
     return Context(now=now.astimezone(business.tz), channel=channel,  # type: ignore[arg-type]
                    business_name=business.name, params=business.params,
                    after_hours=not hours.is_open(now), next_opening=hours.next_opening(now),

@@ -39,7 +39,7 @@ def chat(business: Callable[[str], Business]) -> Callable[..., Chat]:
               at: datetime = TUESDAY_MORNING) -> Chat:
         found = business(name)
         flow = flow_for(found)
-        return Chat(flow, build_context(found, channel, phone, at), State(flow=flow.name))
+        return Chat(flow, build_context(found, channel, phone, at, flow), State(flow=flow.name))
 
     return start
 

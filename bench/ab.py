@@ -22,7 +22,7 @@ from pathlib import Path
 from bench.loadgen import run
 from bench.servers import ALWAYS_OPEN, product_server
 from bench.webhooks import Side, product_side, row
-from ivr.config import PROJECT_ROOT
+from ivr.config.settings import PROJECT_ROOT
 
 
 def side(stack: ExitStack, root: Path, python: str, hours: str) -> Side:

@@ -2,7 +2,7 @@
 
 A month of synthetic conversations (a mix of bot answers, transfers with staff verdicts,
 repeat callers and unanswered questions in varied wording) is measured three ways: the pure
-metrics (`ivr.metrics.compute`), grouping the unanswered questions (rapidfuzz), and the whole
+metrics (`ivr.analytics.metrics.compute`), grouping the unanswered questions (rapidfuzz), and the whole
 `/api/metrics` body read from a real redis-server (both periods, handled marks). The floor is
 reading the records at all: decoding their JSON. Run: `python -m bench.analytics [--sizes ...]`.
 """
@@ -19,13 +19,13 @@ import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from ivr import metrics
-from ivr.analytics import Period, period_metrics
-from ivr.config import PROJECT_ROOT, Settings
-from ivr.records import Record, iso, new_conversation
-from ivr.redis_server import EmbeddedRedis
+from ivr.analytics import metrics
+from ivr.analytics.period import Period, period_metrics
+from ivr.config.settings import PROJECT_ROOT, Settings
 from ivr.runtime import Runtime
-from ivr.unanswered import group_questions
+from ivr.store.records import Record, iso, new_conversation
+from ivr.store.redis_server import EmbeddedRedis
+from ivr.store.unanswered import group_questions
 
 UNTIL = datetime(2026, 12, 1, tzinfo=UTC)
 SINCE = UNTIL - timedelta(days=30)

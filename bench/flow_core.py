@@ -15,15 +15,15 @@ import time
 from datetime import UTC, datetime
 from pathlib import Path
 
-from ivr.business import Business, load_directory
-from ivr.config import PROJECT_ROOT
+from ivr.config.business import Business, load_directory
+from ivr.config.settings import PROJECT_ROOT
+from ivr.conversation.service import build_context
 from ivr.flow.context import Context
 from ivr.flow.engine import step
 from ivr.flow.events import Input
 from ivr.flow.loader import load_flow
 from ivr.flow.model import Flow
 from ivr.flow.state import State
-from ivr.service import build_context
 
 OPEN = datetime(2026, 11, 24, 16, 0, tzinfo=UTC)
 CLOSED = datetime(2026, 11, 28, 4, 0, tzinfo=UTC)

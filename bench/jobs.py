@@ -27,10 +27,10 @@ import redis
 
 from bench.loadgen import Target, run
 from bench.servers import AUTH_TOKEN, product_server, queued_jobs
-from ivr.config import PROJECT_ROOT, Settings
-from ivr.hunt import Hunt, Hunts
+from ivr.config.settings import PROJECT_ROOT, Settings
+from ivr.handoff.summary_audio import queue_render
 from ivr.runtime import Runtime
-from ivr.whisper_audio import queue_render
+from ivr.store.hunts import Hunt, Hunts
 
 BUSINESS = "+15125550200"  # Polar Bear HVAC (examples/)
 _PR_SET_CHILD_SUBREAPER = 36
@@ -68,7 +68,7 @@ def work_off(served, fork: bool) -> tuple[float, float, int]:
     ours = children()  # the servers and the simulator's helpers: not the worker's doing
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     started = time.monotonic()
-    done = subprocess.run([sys.executable, "-m", "ivr.cli", "worker", "--burst",
+    done = subprocess.run([sys.executable, "-m", "ivr.app.cli", "worker", "--burst",
                            *(["--fork"] if fork else [])], env=served.env, cwd=PROJECT_ROOT,
                           stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, timeout=600)
     wall = time.monotonic() - started

@@ -28,10 +28,10 @@ from twilio.request_validator import RequestValidator
 
 from bench.loadgen import sms_conversation, voice_call
 from bench.servers import ACCOUNT_SID, AUTH_TOKEN, examples_open_all_week
-from ivr.config import Settings
-from ivr.redis_server import EmbeddedRedis
+from ivr.config.settings import Settings
 from ivr.runtime import Runtime
 from ivr.sim import Carrier, LiveServer
+from ivr.store.redis_server import EmbeddedRedis
 
 PUBLIC = "http://ivr.bench"
 BUSINESS = "+15125550200"

@@ -22,10 +22,10 @@ from pathlib import Path
 import redis
 from rq import Queue
 
-from ivr.config import PROJECT_ROOT
-from ivr.jobs import QUEUE_NAMES
-from ivr.redis_server import EmbeddedRedis, free_port
+from ivr.config.settings import PROJECT_ROOT
+from ivr.jobs.queues import QUEUE_NAMES
 from ivr.sim import Carrier
+from ivr.store.redis_server import EmbeddedRedis, free_port
 
 ACCOUNT_SID = "AC" + "b" * 32
 AUTH_TOKEN = "bench-auth-token"
@@ -112,11 +112,11 @@ def product_server(extra_env: dict[str, str] | None = None, worker: bool = False
         env.update(extra_env or {})
         out = open(log, "ab") if log else subprocess.DEVNULL  # noqa: SIM115 - closed below
         proc = subprocess.Popen(
-            [python, "-m", "ivr.cli", "serve", "--port", str(port),
+            [python, "-m", "ivr.app.cli", "serve", "--port", str(port),
              "--workers", str(workers), "--threads", str(threads)],
             env=env, stdout=out, stderr=out, cwd=root)  # ivr is imported from `root`
         jobs = subprocess.Popen(
-            [python, "-m", "ivr.cli", "worker"], env=env, stdout=out, stderr=out,
+            [python, "-m", "ivr.app.cli", "worker"], env=env, stdout=out, stderr=out,
             cwd=root) if worker else None
         try:
             _wait_up(url + "/healthz")

@@ -26,8 +26,7 @@ from pathlib import Path
 
 import numpy as np
 
-from ivr.config import PROJECT_ROOT, Settings
-from ivr.redis_server import EmbeddedRedis
+from ivr.config.settings import PROJECT_ROOT, Settings
 from ivr.runtime import Runtime
 from ivr.sim import LiveServer
 from ivr.sim.media_client import MediaClient
@@ -35,6 +34,7 @@ from ivr.speech.audio import FRAME_BYTES, dbfs, ulaw_decode
 from ivr.speech.call_stream import SpeechHooks
 from ivr.speech.tts import synthesize_ulaw
 from ivr.speech.vosk import Recognizer, shared_model
+from ivr.store.redis_server import EmbeddedRedis
 from ivr.twilio.twiml import stream_url
 from ivr.web import create_app
 from ivr.web.security import websocket_url

@@ -33,15 +33,15 @@ def ms(samples: list[float]) -> tuple[str, str]:
 
 
 def measure_transfers(tmp: Path) -> list[tuple[str, list[float]]]:
-    from ivr.config import PROJECT_ROOT, Settings
+    from ivr.config.settings import PROJECT_ROOT, Settings
+    from ivr.conversation.service import Turn
     from ivr.flow.actions import Transfer
     from ivr.flow.state import State
-    from ivr.records import new_conversation
-    from ivr.redis_server import EmbeddedRedis
+    from ivr.handoff.transfer import start_call_transfer
     from ivr.runtime import Runtime
-    from ivr.service import Turn
     from ivr.sim import Carrier, LiveServer
-    from ivr.transfer import start_call_transfer
+    from ivr.store.records import new_conversation
+    from ivr.store.redis_server import EmbeddedRedis
     from ivr.web import create_app
 
     account, token = "AC" + "0" * 31 + "9", "bench-auth-token"
@@ -89,8 +89,8 @@ def measure_transfers(tmp: Path) -> list[tuple[str, list[float]]]:
 
 
 def measure_rendering(tmp: Path) -> list[tuple[str, list[float]]]:
-    from ivr.config import Settings
-    from ivr.whisper import render
+    from ivr.config.settings import Settings
+    from ivr.handoff.summary import render
 
     settings = Settings(audio_dir=tmp / "render")
     started = time.perf_counter()

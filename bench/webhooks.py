@@ -35,7 +35,7 @@ from bench.servers import (
     product_server,
     queued_jobs,
 )
-from ivr.jobs import QUEUE_NAMES
+from ivr.jobs.queues import QUEUE_NAMES
 
 BUSINESS = "+15125550200"  # Polar Bear HVAC (examples/)
 #: Conversations behind the paced row (enough that the pace, not they, sets the rate).

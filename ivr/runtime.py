@@ -15,9 +15,9 @@ import redis
 from redis.backoff import ExponentialBackoff
 from redis.retry import Retry
 
-from ivr.business import Directory, load_directory
-from ivr.config import Settings
-from ivr.store import Store
+from ivr.config.business import Directory, load_directory
+from ivr.config.settings import Settings
+from ivr.store.conversations import Store
 
 Clock = Callable[[], datetime]
 
@@ -76,10 +76,10 @@ class Runtime:
             client.http_client.close()
 
     @cached_property
-    def conversations(self):  # -> ivr.service.Conversations
+    def conversations(self):  # -> ivr.conversation.service.Conversations
         """The conversation service with the default effects (transfers, texts, follow-ups)."""
-        from ivr.effects import default_effects
-        from ivr.service import Conversations
+        from ivr.app.effects import default_effects
+        from ivr.conversation.service import Conversations
 
         return Conversations(self, default_effects())
 

@@ -1,6 +1,6 @@
 """Conversation records with known answers, for the metrics, report and dashboard tests.
 
-Records are built with `ivr.records.new_conversation` (the real shape) and, where a test needs
+Records are built with `ivr.store.records.new_conversation` (the real shape) and, where a test needs
 Redis, saved with `Store.save` — the same path the service writes through.
 """
 
@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from ivr.records import Record, add_turn, iso, new_conversation
+from ivr.store.records import Record, add_turn, iso, new_conversation
 
 HVAC = ("polar-bear-hvac", "Polar Bear HVAC", "hvac")
 LAW = ("hartley-family-law", "Hartley Family Law", "law_firm")

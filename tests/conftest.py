@@ -13,9 +13,9 @@ from pathlib import Path
 import pytest
 import redis
 
-from ivr.config import PROJECT_ROOT, Settings
-from ivr.redis_server import EmbeddedRedis
+from ivr.config.settings import PROJECT_ROOT, Settings
 from ivr.runtime import Runtime
+from ivr.store.redis_server import EmbeddedRedis
 
 ACCOUNT_SID = "AC" + "0" * 31 + "1"
 AUTH_TOKEN = "test-auth-token-0123456789abcdef"

@@ -27,11 +27,11 @@ from typing import Any
 from rq.timeouts import TimerDeathPenalty
 from ruamel.yaml import YAML
 
-from ivr.config import PROJECT_ROOT
-from ivr.idempotency import run_once, state_of
-from ivr.jobs import QUEUE_NAMES, bind_runtime, job_runtime, queue, release_due
-from ivr.outbound import already_sent, send_sms
-from ivr.worker import MAINTENANCE_INTERVAL_S, InlineWorker, make_worker
+from ivr.config.settings import PROJECT_ROOT
+from ivr.handoff.outbound import already_sent, send_sms
+from ivr.jobs.queues import QUEUE_NAMES, bind_runtime, job_runtime, queue, release_due
+from ivr.jobs.worker import MAINTENANCE_INTERVAL_S, InlineWorker, make_worker
+from ivr.store.idempotency import run_once, state_of
 
 TESTS = Path(__file__).resolve().parent
 
@@ -215,7 +215,7 @@ def settle(runtime: Any, timeout: float = 20.0) -> None:
 
 
 def age_pending_claims(runtime: Any, seconds: float) -> int:
-    """Make every pending send claim (`ivr.idempotency`: `pending:<unix time>:<token>`) that much
+    """Make every pending send claim (`ivr.store.idempotency`: `pending:<unix time>:<token>`) that much
     older, as if the wall clock had moved on since an attempt whose outcome is unknown (a 5xx, a
     timeout): a retry then asks the carrier instead of waiting. Returns how many were aged."""
     aged = 0

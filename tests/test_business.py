@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from ivr.config import PROJECT_ROOT, Settings
-from ivr.directory import load_directory
+from ivr.config.directory import load_directory
+from ivr.config.settings import PROJECT_ROOT, Settings
 from ivr.flow.errors import ConfigError
 
 EXAMPLES = PROJECT_ROOT / "examples"

@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from ivr.flow.clock import OpeningHours, covers, describe_opening, holiday_problems
+from ivr.flow.hours import OpeningHours, covers, describe_opening, holiday_problems
 
 CHICAGO = ZoneInfo("America/Chicago")
 WEEKDAYS = {"mon-fri": "08:30-17:30", "sat": "09:00-12:00"}

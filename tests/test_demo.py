@@ -9,7 +9,7 @@ import sys
 
 from click.testing import CliRunner
 
-from ivr.cli import main
+from ivr.app.cli import main
 
 
 def test_ivr_help_lists_every_command():
@@ -24,7 +24,7 @@ def test_demo_starts_everything_and_a_texter_and_a_caller_get_answers(tmp_path):
     script.write_text("businesses\ntext hvac what are your hours?\ncall law\n1\n/hangup\nquit\n")
     env = {k: v for k, v in os.environ.items() if k not in ("REDIS_URL", "TWILIO_API_BASE")}
     env["IVR_VAR_DIR"] = str(tmp_path / "var")
-    result = subprocess.run([sys.executable, "-m", "ivr.cli", "demo", "--script", str(script)],
+    result = subprocess.run([sys.executable, "-m", "ivr.app.cli", "demo", "--script", str(script)],
                             env=env, capture_output=True, text=True, timeout=180)
     assert result.returncode == 0, result.stderr[-2000:]
     out = result.stdout

@@ -17,12 +17,12 @@ import pytest
 from click.testing import CliRunner
 from jobs_support import business_dir, later, run_jobs
 
-from ivr.business import load_directory
-from ivr.cli import main
-from ivr.export import export_effect, verify
+from ivr.app.cli import main
+from ivr.config.business import load_directory
 from ivr.flow.actions import End, Say
-from ivr.jobs import failed_jobs
-from ivr.records import add_turn, iso, new_conversation, public_view
+from ivr.handoff.export import export_effect, verify
+from ivr.jobs.queues import failed_jobs
+from ivr.store.records import add_turn, iso, new_conversation, public_view
 
 SECRET_ENV = "IVR_EXPORT_SECRET_HARTLEY"
 SECRET = "s3cret-for-the-crm"
@@ -124,7 +124,7 @@ def test_receiver_refusing_the_payload_fails_at_once_and_shows_in_failed_jobs(
     assert len(crm.requests) == 1  # no pointless retries of a refusal
     response = client.get("/api/jobs/failed", headers={"Authorization": "Bearer test-api-token"})
     [job] = response.get_json()["jobs"]
-    assert job["function"] == "ivr.export.export_job" and "422" in job["error"]
+    assert job["function"] == "ivr.handoff.export.export_job" and "422" in job["error"]
     assert job["meta"]["what"] == "export"
 
 
@@ -190,8 +190,8 @@ def test_ivr_export_rejects_a_bad_date_plainly(settings):
 
 def test_a_call_the_caller_hung_up_mid_flow_is_exported_as_abandoned(
         runtime, receiver, tmp_path, monkeypatch):
+    from ivr.conversation.voice_close import close_call
     from ivr.flow.events import Input
-    from ivr.voice_close import close_call
 
     receiver.statuses = [200]
     business = exporting(runtime, tmp_path, receiver.url, monkeypatch)

@@ -11,12 +11,12 @@ from zoneinfo import ZoneInfo
 import pytest
 from jobs_support import business_dir, point_at, run_jobs
 
-from ivr.business import load_directory
-from ivr.callbacks import list_callbacks, mark_done
-from ivr.followups import queue_callback
-from ivr.jobs import DEFAULT, queue
-from ivr.records import new_conversation
+from ivr.config.business import load_directory
+from ivr.handoff.followups import queue_callback
+from ivr.jobs.queues import DEFAULT, queue
 from ivr.runtime import Runtime
+from ivr.store.callbacks import list_callbacks, mark_done
+from ivr.store.records import new_conversation
 
 CHICAGO = ZoneInfo("America/Chicago")
 LAW, HVAC = "+15125550100", "+15125550200"

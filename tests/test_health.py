@@ -1,8 +1,8 @@
 """GET /healthz tells a load balancer whether this node can serve."""
 
-from ivr.config import PROJECT_ROOT
-from ivr.redis_server import EmbeddedRedis
+from ivr.config.settings import PROJECT_ROOT
 from ivr.runtime import Runtime
+from ivr.store.redis_server import EmbeddedRedis
 
 
 def test_healthz_is_ok_with_redis(client):

@@ -7,7 +7,7 @@ import threading
 
 import pytest
 
-from ivr.hunt import Hunt, Hunts
+from ivr.store.hunts import Hunt, Hunts
 
 
 def _hunt(runtime) -> Hunt:

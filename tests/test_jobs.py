@@ -14,9 +14,9 @@ import pytest
 from jobs_support import later, point_at, run_jobs, worker_env
 from rq.job import Job, JobStatus
 
-from ivr.idempotency import EffectPending
-from ivr.jobs import URGENT, enqueue, enqueue_text, failed_jobs, recover_abandoned
-from ivr.outbound import send_sms
+from ivr.handoff.outbound import send_sms
+from ivr.jobs.queues import URGENT, enqueue, enqueue_text, failed_jobs, recover_abandoned
+from ivr.store.idempotency import EffectPending
 
 VENV_BIN = Path(__file__).resolve().parent.parent / ".venv" / "bin"
 LAW = "hartley-family-law"
@@ -121,7 +121,7 @@ def test_text_another_attempt_is_sending_right_now_is_deferred_not_doubled(sim, 
 
 
 def test_job_that_keeps_failing_is_listed_with_its_error_and_no_transcript(sim) -> None:
-    job = enqueue(sim.redis, "ivr.export.export_job", "no-such-business", "CVmissing",
+    job = enqueue(sim.redis, "ivr.handoff.export.export_job", "no-such-business", "CVmissing",
                   retry=(), meta={"business": "x", "what": "export"})
     enqueue(sim.redis, "json.loads", "{not json", retry=(1, 1), meta={"what": "parse"})
     run_jobs(sim, until=later())

@@ -10,10 +10,10 @@ from zoneinfo import ZoneInfo
 
 from jobs_support import point_at, worker_env
 
-from ivr.callbacks import list_callbacks
-from ivr.followups import queue_callback
-from ivr.jobs import enqueue_text
-from ivr.records import new_conversation
+from ivr.handoff.followups import queue_callback
+from ivr.jobs.queues import enqueue_text
+from ivr.store.callbacks import list_callbacks
+from ivr.store.records import new_conversation
 
 AUTH = {"Authorization": "Bearer test-api-token"}
 CHICAGO = ZoneInfo("America/Chicago")

@@ -6,7 +6,7 @@ from datetime import timedelta
 
 from analytics_seed import SINCE, UNTIL, record, week
 
-from ivr import metrics
+from ivr.analytics import metrics
 
 
 def test_a_seeded_week_gives_the_known_answer_for_every_metric():

@@ -10,14 +10,14 @@ import pytest
 from jobs_support import age_pending_claims, later, run_jobs, settle
 from rq.job import Job
 
-from ivr.analytics import Period
+from ivr.analytics.period import Period
+from ivr.analytics.report import build_review, render_md
+from ivr.conversation.service import Turn
 from ivr.flow.actions import NotifyStaff
 from ivr.flow.state import State
-from ivr.jobs import URGENT, enqueue_text, failed_jobs, queue
-from ivr.notify import notify_staff_by_text
-from ivr.records import new_conversation
-from ivr.report import build_review, render_md
-from ivr.service import Turn
+from ivr.handoff.notify import notify_staff_by_text
+from ivr.jobs.queues import URGENT, enqueue_text, failed_jobs, queue
+from ivr.store.records import new_conversation
 
 LAW, HVAC = "+15125550100", "+15125550200"
 HVAC_ON_CALL = "+15125550211"  # Alex Kim
@@ -54,7 +54,7 @@ def notify_from_a_call(runtime) -> dict:
 
 def staff_jobs(runtime) -> list[Job]:
     return [j for j in queue(runtime.redis, URGENT).jobs
-            if j.func_name == "ivr.notify.notify_staff_job"]
+            if j.func_name == "ivr.handoff.notify.notify_staff_job"]
 
 
 @pytest.mark.no_worker
@@ -124,7 +124,7 @@ def test_when_every_on_call_number_is_refused_the_failure_is_listed_with_the_con
     assert "notified" not in runtime.store.get(record["id"])
     review = render_md(build_review(runtime, Period(runtime.clock() - timedelta(days=30),
                                                     runtime.clock())))
-    assert "`ivr.notify.notify_staff_job`" in review and record["id"] in review
+    assert "`ivr.handoff.notify.notify_staff_job`" in review and record["id"] in review
 
 
 @pytest.mark.no_worker

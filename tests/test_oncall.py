@@ -7,10 +7,10 @@ from pathlib import Path
 
 from click.testing import CliRunner
 
-from ivr.business import load_business, load_directory
-from ivr.cli import main
-from ivr.config import PROJECT_ROOT
-from ivr.oncall import on_call
+from ivr.app.cli import main
+from ivr.config.business import load_business, load_directory
+from ivr.config.oncall import on_call
+from ivr.config.settings import PROJECT_ROOT
 
 EXAMPLES = PROJECT_ROOT / "examples"
 TUESDAY_10AM = datetime(2026, 11, 24, 16, 0, tzinfo=UTC)  # 10:00 in Chicago

@@ -1,6 +1,6 @@
 """One number cannot flood a business; other numbers are unaffected."""
 
-from ivr.ratelimit import allow_inbound
+from ivr.store.ratelimit import allow_inbound
 
 
 def test_a_number_over_its_allowance_is_refused_while_others_pass(runtime):
@@ -12,7 +12,7 @@ def test_a_number_over_its_allowance_is_refused_while_others_pass(runtime):
 
 
 def test_a_flooding_texter_stops_getting_replies_while_a_neighbour_still_does(live_app, carrier):
-    from ivr.ratelimit import INBOUND_LIMIT
+    from ivr.store.ratelimit import INBOUND_LIMIT
 
     flooder = carrier.phone("+15125550197")
     for i in range(INBOUND_LIMIT):

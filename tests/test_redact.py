@@ -3,7 +3,7 @@
 from datetime import UTC, datetime
 
 from ivr.flow.redact import redact
-from ivr.records import add_turn, new_conversation
+from ivr.store.records import add_turn, new_conversation
 
 
 def test_typed_card_number_is_masked_but_order_and_phone_numbers_survive():

@@ -14,13 +14,19 @@ from analytics_seed import SINCE, UNTIL, record, week
 from click.testing import CliRunner
 from rq import SimpleWorker
 
-from ivr import jobs
-from ivr.analytics import Period
-from ivr.business import load_business
-from ivr.cli import main
-from ivr.config import PROJECT_ROOT
-from ivr.report import build_review, render_csv, render_html, render_md, routing_suggestions
-from ivr.staleness import stale_content
+from ivr.analytics.period import Period
+from ivr.analytics.report import (
+    build_review,
+    render_csv,
+    render_html,
+    render_md,
+    routing_suggestions,
+)
+from ivr.analytics.staleness import stale_content
+from ivr.app.cli import main
+from ivr.config.business import load_business
+from ivr.config.settings import PROJECT_ROOT
+from ivr.jobs import queues as jobs
 
 WEEK = Period(SINCE, UNTIL)
 
@@ -96,12 +102,12 @@ def test_csv_review_is_one_table_a_spreadsheet_can_read(runtime):
 
 
 def test_a_failed_background_job_shows_up_in_the_review(runtime):
-    jobs.enqueue(runtime.redis, "ivr.metrics.percentile", "no second argument", retry=())
+    jobs.enqueue(runtime.redis, "ivr.analytics.metrics.percentile", "no second argument", retry=())
     SimpleWorker([jobs.queue(runtime.redis)], connection=runtime.redis).work(burst=True)
 
     text = render_md(build_review(runtime, WEEK))
 
-    assert "`ivr.metrics.percentile`" in text and "TypeError" in text
+    assert "`ivr.analytics.metrics.percentile`" in text and "TypeError" in text
 
 
 def test_content_untouched_for_90_days_is_listed_and_a_change_resets_it(runtime, clock):

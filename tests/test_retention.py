@@ -6,10 +6,10 @@ import os
 import time
 from datetime import timedelta
 
-from ivr.callbacks import list_callbacks, waiting_for_digest
-from ivr.followups import queue_callback
-from ivr.records import new_conversation
-from ivr.retention import purge, purge_audio, purge_if_due
+from ivr.handoff.followups import queue_callback
+from ivr.jobs.retention import purge, purge_audio, purge_if_due
+from ivr.store.callbacks import list_callbacks, waiting_for_digest
+from ivr.store.records import new_conversation
 
 
 def seed(runtime, business, started, caller="+15125550199"):

@@ -1,6 +1,6 @@
 """Texts spooled while Redis is down are replayed once and only once, in order."""
 
-from ivr.spool import Spool
+from ivr.store.spool import Spool
 
 
 def test_spooled_items_replay_in_order_and_the_spool_empties(tmp_path):

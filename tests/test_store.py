@@ -6,8 +6,8 @@ import threading
 
 import redis
 
-from ivr.records import new_conversation
-from ivr.store import Store
+from ivr.store.conversations import Store
+from ivr.store.records import new_conversation
 
 
 def test_concurrent_updates_to_one_record_all_land(runtime, redis_server, clock):

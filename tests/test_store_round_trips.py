@@ -4,7 +4,7 @@ for the end of a request land only when sent (and never from a request that brok
 
 from __future__ import annotations
 
-from ivr.records import new_conversation
+from ivr.store.records import new_conversation
 
 BUSINESS = "b"
 CUSTOMER = "+15125550199"

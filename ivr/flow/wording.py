@@ -10,9 +10,9 @@ from datetime import datetime
 from typing import Any
 
 from ivr.flow.actions import Ask, Choice
-from ivr.flow.clock import describe_opening
 from ivr.flow.context import Context
 from ivr.flow.expr import render, spoken_list
+from ivr.flow.hours import describe_opening
 from ivr.flow.model import Flow
 from ivr.flow.places import state_name
 from ivr.flow.state import State

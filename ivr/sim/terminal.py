@@ -19,8 +19,8 @@ from urllib.parse import urlsplit
 
 import requests
 
-from ivr.config import Settings
-from ivr.directory import load_directory
+from ivr.config.directory import load_directory
+from ivr.config.settings import Settings
 from ivr.sim.call import Call
 from ivr.sim.carrier import Carrier
 from ivr.sim.phone import BEHAVIOURS

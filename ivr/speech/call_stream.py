@@ -55,8 +55,8 @@ class SpeechHooks:
 
 
 def voice_hooks() -> SpeechHooks:
-    """The voice turn logic's hooks (`ivr.voice.on_speech`, `ivr.voice.mark_speaking`)."""
-    from ivr import voice  # here: ivr.voice imports the speech package
+    """The voice turn logic's hooks (`ivr.conversation.voice.on_speech`, `ivr.conversation.voice.mark_speaking`)."""
+    from ivr.conversation import voice  # here: ivr.conversation.voice imports the speech package
 
     return SpeechHooks(on_speech=voice.on_speech, on_speaking=voice.mark_speaking)
 

@@ -15,8 +15,8 @@ from typing import Literal
 
 from twilio.twiml.messaging_response import MessagingResponse
 
+from ivr.config.oncall import first_name
 from ivr.flow.actions import Action, Ask, Choice, QueueFollowUp, Say, Transfer
-from ivr.oncall import first_name
 
 Keyword = Literal["stop", "start", "help"]
 

@@ -10,7 +10,7 @@ spent about 0.6 ms of CPU more per call on preparing and merging settings we nev
 (measured against the carrier simulator). Behaviour kept from the default: the environment's
 HTTPS_PROXY / HTTP_PROXY / NO_PROXY, REQUESTS_CA_BUNDLE (else certifi's CA bundle), no
 redirects, no retries (a job retries, with backoff, knowing whether anything was sent: see
-`ivr.outbound.nothing_sent`). The environment is read when the client is built.
+`ivr.handoff.outbound.nothing_sent`). The environment is read when the client is built.
 """
 
 from __future__ import annotations
@@ -28,7 +28,7 @@ from twilio.http import HttpClient
 from twilio.http.response import Response
 from twilio.rest import Client
 
-from ivr.config import DEFAULT_API_BASE, Settings
+from ivr.config.settings import DEFAULT_API_BASE, Settings
 
 #: Seconds before a REST request to Twilio gives up (a webhook must still answer in time).
 REST_TIMEOUT_S = 10.0

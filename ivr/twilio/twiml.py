@@ -1,6 +1,6 @@
 """Flow actions rendered as voice TwiML: pure functions from actions and URLs to XML strings.
 
-Nothing here reads Redis, Flask or the clock; the voice turn logic (`ivr.voice`) decides the
+Nothing here reads Redis, Flask or the clock; the voice turn logic (`ivr.conversation.voice`) decides the
 turn number and the callback URLs, and these functions only spell them in TwiML. Keeping the
 rendering pure lets tests parse the XML (Twilio's own warm-transfer sample does the same) and
 lets the web views, the speech stream and the record-mode job share one renderer.

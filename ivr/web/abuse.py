@@ -13,7 +13,7 @@ import logging
 from flask import Response, current_app, request
 from twilio.twiml.voice_response import VoiceResponse
 
-from ivr.business import Business
+from ivr.config.business import Business
 from ivr.logs import event
 from ivr.twilio.messaging import messaging_twiml
 from ivr.web.security import twilio_request_is_signed

@@ -12,9 +12,9 @@ from typing import Any
 
 from flask import Blueprint, current_app, request
 
-from ivr.business import e164
-from ivr.records import Record, parse_iso, public_view
+from ivr.config.business import e164
 from ivr.runtime import Runtime
+from ivr.store.records import Record, parse_iso, public_view
 from ivr.web.security import api_auth
 
 bp = Blueprint("api", __name__)

@@ -8,7 +8,7 @@ import logging
 from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from ivr.config import Settings
+from ivr.config.settings import Settings
 from ivr.runtime import Runtime
 
 log = logging.getLogger("ivr.web")
@@ -18,7 +18,7 @@ log = logging.getLogger("ivr.web")
 BLUEPRINTS = (
     "ivr.web.health", "ivr.web.degraded", "ivr.web.door", "ivr.web.voice", "ivr.web.sms",
     "ivr.web.stream", "ivr.web.transfer",
-    "ivr.web.api", "ivr.web.metrics", "ivr.web.followups", "ivr.web.dashboard",
+    "ivr.web.api", "ivr.web.metrics", "ivr.web.followups", "ivr.web.dashboard.overview",
 )
 
 

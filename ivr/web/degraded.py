@@ -19,7 +19,7 @@ from twilio.twiml.voice_response import VoiceResponse
 
 from ivr.logs import event
 from ivr.runtime import Runtime
-from ivr.spool import Spool
+from ivr.store.spool import Spool
 from ivr.twilio.messaging import messaging_twiml
 
 log = logging.getLogger("ivr.degraded")
@@ -36,8 +36,8 @@ def spool_of(runtime: Runtime) -> Spool:
 
 def replay_one(runtime: Runtime, item: dict[str, str]) -> None:
     """Handle one spooled text as if it had just arrived; reply by REST instead of TwiML."""
-    from ivr.outbound import OutboundRefused, send_sms
-    from ivr.sms import Text, answer
+    from ivr.conversation.sms import Text, answer
+    from ivr.handoff.outbound import OutboundRefused, send_sms
 
     business = runtime.directory.by_number(item.get("To", ""))
     sender, sid = item.get("From", ""), item.get("MessageSid", "")

@@ -17,7 +17,7 @@ import redis
 from flask import Flask, Response, current_app, request
 
 from ivr.logs import event
-from ivr.ratelimit import count_inbound, within_limit
+from ivr.store.ratelimit import count_inbound, within_limit
 from ivr.web import abuse, retries
 
 log = logging.getLogger("ivr.door")

@@ -11,8 +11,8 @@ from typing import Any
 
 from flask import Blueprint, current_app, request
 
-from ivr.callbacks import STATUSES, list_callbacks, mark_done
-from ivr.jobs import failed_jobs
+from ivr.jobs.queues import failed_jobs
+from ivr.store.callbacks import STATUSES, list_callbacks, mark_done
 from ivr.web.security import api_auth
 
 bp = Blueprint("followups", __name__)

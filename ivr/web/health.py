@@ -20,7 +20,7 @@ log = logging.getLogger("ivr.web.health")
 
 def urgent_jobs(runtime) -> int | None:
     """Jobs waiting on the URGENT queue (one LLEN), or None when it cannot be read."""
-    from ivr.jobs import URGENT, queue
+    from ivr.jobs.queues import URGENT, queue
 
     try:
         return queue(runtime.redis, URGENT).count

@@ -12,10 +12,10 @@ from typing import Any
 
 from flask import Blueprint, current_app, request
 
-from ivr.analytics import BadPeriod, Period, business_keys, period_metrics, records_for
+from ivr.analytics.metrics import in_period
+from ivr.analytics.period import BadPeriod, Period, business_keys, period_metrics, records_for
 from ivr.logs import event
-from ivr.metrics import in_period
-from ivr.unanswered import HandledMarks, normalize, unanswered_log
+from ivr.store.unanswered import HandledMarks, normalize, unanswered_log
 from ivr.web.security import api_auth
 
 bp = Blueprint("metrics", __name__)

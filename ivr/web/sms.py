@@ -1,6 +1,6 @@
 """POST /sms/incoming: a business number's Messaging URL.
 
-Checks Twilio's signature, parses its form into a `Text`, and renders the replies `ivr.sms`
+Checks Twilio's signature, parses its form into a `Text`, and renders the replies `ivr.conversation.sms`
 decides as `<Message>`s. A retried webhook (same MessageSid) acts once and gets the same reply;
 an unknown `To` gets an empty 200 (Twilio must not retry it); a form without From, To or
 MessageSid is a 400. Anything that breaks on our side still answers the texter politely.
@@ -14,13 +14,13 @@ from contextlib import suppress
 from flask import Blueprint, Response, current_app, request
 from redis import RedisError
 
+from ivr.conversation.sms import Text, answer, contact_number
 from ivr.logs import event
 from ivr.runtime import Runtime
-from ivr.sms import Text, answer, contact_number
 from ivr.twilio.messaging import clip, messaging_twiml
 from ivr.web.security import twilio_signed
 
-log = logging.getLogger("ivr.sms")
+log = logging.getLogger("ivr.conversation.sms")
 
 bp = Blueprint("sms", __name__)
 

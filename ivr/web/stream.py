@@ -57,7 +57,7 @@ def init_app(app: Flask, hooks: SpeechHooks | None = None) -> None:
 
 
 def use_hooks(app: Flask, hooks: SpeechHooks) -> None:
-    """Send this app's finished utterances somewhere other than `ivr.voice` (embedding, tests)."""
+    """Send this app's finished utterances somewhere other than `ivr.conversation.voice` (embedding, tests)."""
     app.extensions[HOOKS_KEY] = hooks
 
 

@@ -4,7 +4,7 @@ Twilio calls these while a transfer runs: the caller's hold music (the conferenc
 the agent's whisper and keypress, agent-leg and conference status callbacks, the voicemail
 offer when nobody takes the call, and the agent's feedback keypress. Each is signature-checked
 and answers valid TwiML on every path (a broken callback must never play Twilio's "application
-error" to a caller or an agent). The logic lives in `ivr.transfer` and `ivr.agent_leg`.
+error" to a caller or an agent). The logic lives in `ivr.handoff.transfer` and `ivr.handoff.agent_leg`.
 """
 
 from __future__ import annotations
@@ -17,18 +17,18 @@ from typing import Any
 from flask import Blueprint, Response, abort, current_app, request, send_from_directory
 from werkzeug.exceptions import HTTPException
 
-from ivr import agent_leg, feedback
-from ivr.business import Business
-from ivr.hold_audio import FILE_NAME, hold_file
-from ivr.hunt import Hunt, Hunts
+from ivr.config.business import Business
+from ivr.config.oncall import find_business, first_name, roster_view
+from ivr.handoff import agent_leg, feedback
+from ivr.handoff.summary_audio import local_audio
+from ivr.handoff.transfer import callback_when, url, voicemail_twiml
+from ivr.handoff.voicemail_intake import take_voicemail
 from ivr.logs import event
-from ivr.oncall import find_business, first_name, roster_view
 from ivr.runtime import Runtime
-from ivr.transfer import callback_when, url, voicemail_twiml
+from ivr.speech.hold_audio import FILE_NAME, hold_file
+from ivr.store.hunts import Hunt, Hunts
 from ivr.twilio import transfer as twiml
-from ivr.voicemail_intake import take_voicemail
 from ivr.web.security import api_auth, twilio_signed
-from ivr.whisper_audio import local_audio
 
 log = logging.getLogger("ivr.web.transfer")
 

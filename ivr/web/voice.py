@@ -3,7 +3,7 @@
 `POST /voice/incoming` (a business number's Voice URL) and `POST /voice/status` (its status
 callback) are the contract; `/voice/gather`, `/voice/timeout`, `/voice/next`, `/voice/listen`,
 `/voice/recorded` and `/voice/fallback` are the app's own callbacks, named in the TwiML it
-returns. Views only translate the carrier's form into calls on `ivr.voice`; every one is
+returns. Views only translate the carrier's form into calls on `ivr.conversation.voice`; every one is
 signature-checked, and every failure still answers TwiML that reaches a person or says a polite
 word — a caller never hears "an application error has occurred".
 """
@@ -19,15 +19,15 @@ from typing import Any
 from flask import Blueprint, Response, abort, current_app, request
 from werkzeug.exceptions import HTTPException
 
-from ivr import voice
-from ivr.business import Business
+from ivr.config.business import Business
+from ivr.conversation import voice
+from ivr.conversation.voice_close import close_call
+from ivr.conversation.voice_handoff import base_of, human_twiml, voice_of
+from ivr.conversation.voice_hold import listening, waiting
 from ivr.flow.events import Input
 from ivr.logs import event
 from ivr.runtime import Runtime
 from ivr.twilio.twiml import CONNECTING, SORRY, Voice, polite_goodbye
-from ivr.voice_close import close_call
-from ivr.voice_handoff import base_of, human_twiml, voice_of
-from ivr.voice_hold import listening, waiting
 from ivr.web.security import twilio_signed
 
 log = logging.getLogger("ivr.web.voice")
@@ -207,7 +207,7 @@ def listen():
 @voice_route("/voice/recorded")
 def recorded():
     """Record mode: the spoken answer was recorded; transcribe it in the background."""
-    from ivr.jobs_voice import enqueue_transcription
+    from ivr.conversation.recorded_answers import enqueue_transcription
 
     runtime, business, call_sid = _callback()
     turn = _int_arg("turn")

@@ -8,7 +8,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from ivr.config import PROJECT_ROOT
+from ivr.config.settings import PROJECT_ROOT
 
 #: Variables of ours that must not leak from the developer's shell into a test.
 OURS = ("REDIS_URL", "TWILIO_", "IVR_")
@@ -24,5 +24,5 @@ def clean_env(var_dir: Path, **extra: str) -> dict[str, str]:
 
 def ivr(*args: str, env: dict[str, str], timeout: float = 60) -> subprocess.CompletedProcess:
     """`ivr ARGS...` in a subprocess; returns its exit code and output."""
-    return subprocess.run([sys.executable, "-m", "ivr.cli", *args], env=env,
+    return subprocess.run([sys.executable, "-m", "ivr.app.cli", *args], env=env,
                           capture_output=True, text=True, timeout=timeout, cwd=PROJECT_ROOT)

@@ -6,8 +6,8 @@ from __future__ import annotations
 import pytest
 from click.testing import CliRunner
 
-from ivr.cli import main
-from ivr.config import PROJECT_ROOT
+from ivr.app.cli import main
+from ivr.config.settings import PROJECT_ROOT
 
 HARTLEY = (PROJECT_ROOT / "examples" / "hartley_family_law.yaml").read_text(encoding="utf-8")
 HVAC_FLOW = (PROJECT_ROOT / "flows" / "hvac.yaml").read_text(encoding="utf-8")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from click.testing import CliRunner
 
-from ivr.cli import main
+from ivr.app.cli import main
 
 COMMANDS = [["serve"], ["worker"], ["demo"], ["simulate"], ["flows", "check"],
             ["models", "install"], ["report"], ["oncall"], ["export"]]

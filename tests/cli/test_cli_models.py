@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from click.testing import CliRunner
 
-from ivr.cli import main
-from ivr.redis_server import free_port
+from ivr.app.cli import main
+from ivr.store.redis_server import free_port
 
 
 def install(*args: str) -> tuple[int, str]:

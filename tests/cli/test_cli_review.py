@@ -13,9 +13,9 @@ from analytics_seed import HVAC, LAW, SINCE, record
 from cli_env import clean_env, ivr
 from click.testing import CliRunner
 
-from ivr.cli import main
-from ivr.config import PROJECT_ROOT
-from ivr.store import Store
+from ivr.app.cli import main
+from ivr.config.settings import PROJECT_ROOT
+from ivr.store.conversations import Store
 
 
 def test_on_a_fresh_machine_report_export_and_oncall_start_their_own_redis(tmp_path):

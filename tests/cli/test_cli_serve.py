@@ -10,8 +10,8 @@ import time
 import requests
 from cli_env import clean_env, ivr
 
-from ivr.config import PROJECT_ROOT
-from ivr.redis_server import free_port
+from ivr.config.settings import PROJECT_ROOT
+from ivr.store.redis_server import free_port
 
 SECRETS = {"TWILIO_ACCOUNT_SID": "AC" + "0" * 32, "TWILIO_AUTH_TOKEN": "x",
            "IVR_API_TOKEN": "y"}
@@ -38,7 +38,7 @@ def test_serve_with_a_broken_business_config_names_file_line_and_key(tmp_path):
 def test_serve_with_its_settings_answers_healthz(tmp_path, redis_server):
     port = free_port()
     env = clean_env(tmp_path / "var", REDIS_URL=redis_server.url, **SECRETS)
-    server = subprocess.Popen([sys.executable, "-m", "ivr.cli", "serve", "--port", str(port),
+    server = subprocess.Popen([sys.executable, "-m", "ivr.app.cli", "serve", "--port", str(port),
                                "--threads", "4"], env=env, cwd=PROJECT_ROOT,
                               stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     try:

@@ -7,9 +7,9 @@ import io
 
 from jobs_support import Background
 
-from ivr.redis_server import free_port
 from ivr.sim import LiveServer
 from ivr.sim.terminal import AgentSession, DemoSession, run_terminal
+from ivr.store.redis_server import free_port
 
 POLAR = "+15125550200"
 ALEX = "+15125550211"

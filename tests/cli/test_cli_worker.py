@@ -10,8 +10,8 @@ from cli_env import clean_env, ivr
 from rq import Queue, Worker
 from rq.job import Job, JobStatus
 
-from ivr.config import PROJECT_ROOT
-from ivr.jobs import DEFAULT
+from ivr.config.settings import PROJECT_ROOT
+from ivr.jobs.queues import DEFAULT
 from ivr.sim import wait_for
 
 
@@ -69,7 +69,7 @@ def test_after_a_run_of_jobs_the_waiting_worker_stays_registered(tmp_path, redis
     for abandoned."""
     queue = Queue(DEFAULT, connection=redis_conn)
     jobs = [queue.enqueue("builtins.len", "abc") for _ in range(5)]
-    worker = subprocess.Popen([sys.executable, "-m", "ivr.cli", "worker"],
+    worker = subprocess.Popen([sys.executable, "-m", "ivr.app.cli", "worker"],
                               env=clean_env(tmp_path / "var", REDIS_URL=redis_server.url),
                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
                               cwd=PROJECT_ROOT)

@@ -12,10 +12,10 @@ from datetime import datetime
 import pytest
 from flowchat import CALLER, TUESDAY_MORNING, Chat
 
-from ivr.business import Business, Directory, load_directory
-from ivr.config import PROJECT_ROOT
+from ivr.config.business import Business, Directory, load_directory
+from ivr.config.settings import PROJECT_ROOT
+from ivr.conversation.service import build_context, flow_for
 from ivr.flow.state import State
-from ivr.service import build_context, flow_for
 
 
 @pytest.fixture(scope="session")

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from click.testing import CliRunner
 
-from ivr.checks import check_files
-from ivr.cli import main
-from ivr.config import PROJECT_ROOT
+from ivr.app.cli import main
+from ivr.config.checks import check_files
+from ivr.config.settings import PROJECT_ROOT
 
 SHIPPED = sorted(str(p) for p in [*PROJECT_ROOT.glob("flows/*.yaml"),
                                   *PROJECT_ROOT.glob("examples/*.yaml")])

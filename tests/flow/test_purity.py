@@ -5,7 +5,7 @@ from __future__ import annotations
 import subprocess
 import sys
 
-from ivr.config import PROJECT_ROOT
+from ivr.config.settings import PROJECT_ROOT
 
 FORBIDDEN = ("flask", "twilio", "redis", "rq", "vosk", "pyttsx3")
 

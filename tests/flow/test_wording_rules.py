@@ -152,7 +152,7 @@ def test_the_speller_leaves_real_and_short_words_alone(word):
 def test_flows_check_reports_a_wording_mistake_with_file_and_line(tmp_path):
     from click.testing import CliRunner
 
-    from ivr.cli import main
+    from ivr.app.cli import main
 
     bad = tmp_path / "bakery.yaml"
     bad.write_text(SHOP.replace("      - [cake, problem]", "      - [cake, problme]"))

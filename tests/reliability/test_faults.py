@@ -12,9 +12,9 @@ from dataclasses import dataclass
 import pytest
 import redis
 
-from ivr.redis_server import EmbeddedRedis
 from ivr.runtime import Runtime
 from ivr.sim import Carrier, LiveServer
+from ivr.store.redis_server import EmbeddedRedis
 
 LAW = "+15125550100"
 

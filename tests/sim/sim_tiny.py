@@ -36,7 +36,7 @@ def rest_client(carrier: object):
     """The app's own REST client (ivr.twilio.rest.make_client) pointed at `carrier`."""
     from sim_fixtures import ACCOUNT_SID
 
-    from ivr.config import Settings
+    from ivr.config.settings import Settings
     from ivr.twilio.rest import make_client
 
     return make_client(Settings(account_sid=ACCOUNT_SID, auth_token=AUTH_TOKEN,

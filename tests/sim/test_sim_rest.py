@@ -11,7 +11,7 @@ from sim_tiny import rest_client, tiny_app, twiml
 from twilio.base.exceptions import TwilioRestException
 from twilio.twiml.voice_response import VoiceResponse
 
-from ivr.config import Settings
+from ivr.config.settings import Settings
 from ivr.sim.recording import tone
 from ivr.twilio.rest import make_client
 

@@ -7,7 +7,7 @@ from sim_fixtures import ACCOUNT_SID, AUTH_TOKEN
 from sim_tiny import tiny_app
 from twilio.twiml.messaging_response import MessagingResponse
 
-from ivr.config import Settings
+from ivr.config.settings import Settings
 from ivr.twilio.rest import make_client
 
 SHOP = "+15125550300"

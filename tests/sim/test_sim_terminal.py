@@ -10,10 +10,10 @@ from sim_tiny import PUBLIC_URL, rest_client, tiny_app, twiml
 from twilio.twiml.messaging_response import MessagingResponse
 from twilio.twiml.voice_response import VoiceResponse
 
-from ivr.config import Settings
-from ivr.redis_server import free_port
+from ivr.config.settings import Settings
 from ivr.sim import LiveServer
 from ivr.sim.terminal import AgentSession, DemoSession, Session, run_terminal
+from ivr.store.redis_server import free_port
 
 FIRM = "+15125550100"
 

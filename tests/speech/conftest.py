@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from ivr.config import Settings
+from ivr.config.settings import Settings
 from ivr.speech.call_stream import SpeechHooks
 
 

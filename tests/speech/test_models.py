@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from ivr.cli import main
+from ivr.app.cli import main
 from ivr.speech.models import InstallError, install, resolve
 
 NAME = "vosk-model-tiny-test-0.1"

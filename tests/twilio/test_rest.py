@@ -16,9 +16,9 @@ from twilio.base.exceptions import TwilioRestException
 from twilio.rest import Client
 from urllib3.exceptions import ConnectTimeoutError, ReadTimeoutError
 
-from ivr.config import Settings
-from ivr.outbound import nothing_sent
-from ivr.redis_server import free_port
+from ivr.config.settings import Settings
+from ivr.handoff.outbound import nothing_sent
+from ivr.store.redis_server import free_port
 from ivr.twilio.rest import PooledHttpClient, make_client
 
 FIRM = "+15125550100"

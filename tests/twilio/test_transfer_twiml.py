@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import xml.etree.ElementTree as ET
 
+from ivr.handoff.summary import spoken_number, whisper_text
 from ivr.twilio import transfer as twiml
-from ivr.whisper import spoken_number, whisper_text
 
 
 def parse(text: str) -> ET.Element:

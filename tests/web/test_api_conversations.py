@@ -6,7 +6,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from ivr.records import add_turn, new_conversation
+from ivr.store.records import add_turn, new_conversation
 
 AUTH = {"Authorization": "Bearer test-api-token"}
 T0 = datetime(2026, 11, 2, 15, 0, tzinfo=UTC)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from signing import messages, signed_post, sms_form
 
-from ivr.outbound import OptedOut, send_sms
+from ivr.handoff.outbound import OptedOut, send_sms
 
 LAW = "+15125550100"
 TEXTER = "+15125550199"

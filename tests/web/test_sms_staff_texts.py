@@ -9,11 +9,11 @@ from datetime import UTC, datetime
 
 from jobs_support import settle
 
+from ivr.conversation.service import Turn
 from ivr.flow.actions import NotifyStaff, Say, Transfer
 from ivr.flow.state import State
-from ivr.notify import notify_staff_by_text
-from ivr.records import new_conversation
-from ivr.service import Turn
+from ivr.handoff.notify import notify_staff_by_text
+from ivr.store.records import new_conversation
 
 DANA, SAM = "+15125550111", "+15125550112"
 CALLER = "+15125550199"

@@ -11,9 +11,9 @@ from datetime import timedelta
 
 from latest_record import latest, wait_for_latest
 
-from ivr.callbacks import list_callbacks
-from ivr.hunt import Hunts
 from ivr.speech.tts import cache_path
+from ivr.store.callbacks import list_callbacks
+from ivr.store.hunts import Hunts
 
 HVAC, ALEX, JO = "+15125550200", "+15125550211", "+15125550212"
 CALLER = "+15125550199"

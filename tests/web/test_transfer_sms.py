@@ -9,8 +9,8 @@ from jobs_support import age_pending_claims, carrier_unreachable, later, run_job
 from latest_record import latest, wait_for_latest
 from rq.job import Job
 
-from ivr.callbacks import list_callbacks
-from ivr.jobs import URGENT, failed_jobs, queue
+from ivr.jobs.queues import URGENT, failed_jobs, queue
+from ivr.store.callbacks import list_callbacks
 
 HVAC, ALEX, JO = "+15125550200", "+15125550211", "+15125550212"
 TEXTER = "+15125550199"
@@ -71,7 +71,7 @@ def queued(runtime, function: str) -> list:
 
 
 def bridge_failed(runtime) -> bool:
-    return any(j["function"] == "ivr.sms_bridge.sms_bridge_job"
+    return any(j["function"] == "ivr.handoff.sms_bridge.sms_bridge_job"
                for j in failed_jobs(runtime.redis))
 
 
@@ -82,7 +82,7 @@ def test_a_texter_handoff_rings_the_on_call_person_from_the_worker(live_app, car
     replies = texter.text(HVAC, GAS, settle_s=0.05)
 
     assert any("passing this to Alex, who will call you in a minute" in r for r in replies)
-    [job] = queued(runtime, "ivr.sms_bridge.sms_bridge_job")
+    [job] = queued(runtime, "ivr.handoff.sms_bridge.sms_bridge_job")
     assert alex.calls == []  # nothing rings until the worker runs the job
     run_jobs(runtime)
     customer = texter.wait_for_call()
@@ -100,7 +100,7 @@ def test_the_on_call_person_is_rung_once_the_carrier_is_reachable_again(
     carrier.seat(TEXTER, "manual")
     carrier.phone(TEXTER).text(HVAC, GAS, settle_s=0.05)
 
-    [job] = queued(runtime, "ivr.sms_bridge.sms_bridge_job")
+    [job] = queued(runtime, "ivr.handoff.sms_bridge.sms_bridge_job")
     with carrier_unreachable(runtime):
         run_jobs(runtime)  # the dial fails: it waits for its retry
     assert job.get_status(refresh=True) == "scheduled" and alex.calls == []
@@ -142,7 +142,7 @@ def test_the_missed_transfer_text_is_retried_when_the_carrier_fails(live_app, ca
     texter = carrier.phone(TEXTER)
     texter.text(HVAC, GAS, settle_s=0.05)
     run_jobs(runtime)  # the staff text, and Alex is rung; the hunt moves on without the worker
-    carrier.wait_for(lambda: queued(runtime, "ivr.transfer.missed_text_job")
+    carrier.wait_for(lambda: queued(runtime, "ivr.handoff.transfer.missed_text_job")
                      or not carrier.faults.outages_left(TEXTER), 20, "nobody took it")
     run_jobs(runtime)  # the missed-transfer text meets the outage (unless it already has)
     assert not carrier.faults.outages_left(TEXTER)

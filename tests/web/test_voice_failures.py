@@ -21,9 +21,9 @@ from voice_calls import (
     voice_form,
 )
 
-from ivr.redis_server import free_port
 from ivr.runtime import Runtime
 from ivr.sim import LiveServer
+from ivr.store.redis_server import free_port
 from ivr.web import create_app
 
 

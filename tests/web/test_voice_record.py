@@ -22,14 +22,14 @@ from voice_calls import (
     korean_model,
 )
 
-from ivr.config import PROJECT_ROOT
-from ivr.jobs_voice import fetch_recording, media_url
-from ivr.retention import purge
+from ivr.config.settings import PROJECT_ROOT
+from ivr.conversation.recorded_answers import fetch_recording, media_url
+from ivr.jobs.retention import purge
+from ivr.jobs.worker import make_worker
 from ivr.sim.recording import Recording
 from ivr.sim.wait import wait_for
 from ivr.speech.audio import PHONE_RATE, ulaw_decode, wav_bytes
 from ivr.speech.tts import synthesize_ulaw
-from ivr.worker import make_worker
 
 HANGUL = re.compile(r"[\uac00-\ud7a3]")
 

@@ -16,9 +16,9 @@ from voice_calls import (
     voice_form,
 )
 
-from ivr import voice
+from ivr.conversation import voice
+from ivr.conversation.voice_hold import stored_next
 from ivr.sim.wait import wait_for
-from ivr.voice_hold import stored_next
 
 
 def test_typed_speech_answers_fill_the_law_firm_questions(live_app, carrier, runtime):

@@ -53,7 +53,7 @@ def test_the_call_streams_to_the_secure_websocket_of_the_public_url(with_model, 
 def test_without_a_model_no_stream_starts_and_the_keypad_carries_the_call(live_app, carrier,
                                                                          runtime, caplog):
     assert not runtime.settings.vosk_model.is_dir()
-    with caplog.at_level(logging.INFO, logger="ivr.voice"):
+    with caplog.at_level(logging.INFO, logger="ivr.conversation.voice"):
         call = carrier.phone(CALLER).call(HVAC)
         call.wait_for_gather()
     assert call.streams == []

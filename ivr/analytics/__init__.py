@@ -1,0 +1,1 @@
+"""What the owner reads: metrics, the monthly report, charts and stale content."""

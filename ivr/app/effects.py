@@ -1,0 +1,29 @@
+"""The side effects run after each flow step, in order. Each capability adds its hook here.
+
+An effect has the signature `(runtime, business, record, actions, turn) -> None` and acts on
+the actions it cares about (staff texts, warm transfers, follow-ups); it must be idempotent for a
+retried webhook and must never raise into a caller's call: failures are logged and queued.
+"""
+
+from __future__ import annotations
+
+from ivr.conversation.service import Effect
+
+
+def default_effects() -> list[Effect]:
+    """The effects a running ivr applies (listed explicitly, so the order is visible)."""
+    from ivr.handoff.notify import notify_staff_by_text
+
+    effects: list[Effect] = []
+    effects.append(notify_staff_by_text)
+    from ivr.handoff.sms_bridge import (
+        sms_bridge_effect,  # a Transfer on SMS: call the person, bridge
+    )
+
+    effects.append(sms_bridge_effect)
+    from ivr.handoff.export import export_effect  # an End: queue the signed CRM export
+    from ivr.handoff.followups import follow_up_effect  # QueueFollowUp: task, digest, confirmation
+
+    effects.append(follow_up_effect)
+    effects.append(export_effect)
+    return effects

@@ -1,0 +1,89 @@
+"""`ivr serve`: the web app under gunicorn with threads.
+
+Why gunicorn's threaded worker: Media Streams hold a WebSocket open for a whole call, and
+flask-sock (simple-websocket) runs a socket in the request's own thread, so each live call needs
+a thread, not a process; the vosk binding releases the GIL while decoding, so threads still use
+every core. Scale out with more web nodes behind a load balancer (the state is in Redis).
+"""
+
+from __future__ import annotations
+
+import sys
+import threading
+
+import click
+from gunicorn.app.base import BaseApplication
+
+from ivr.config.directory import load_directory
+from ivr.config.settings import Settings
+from ivr.flow.errors import ConfigError
+from ivr.logs import configure
+from ivr.store.embedded import ensure_redis
+
+
+class _Gunicorn(BaseApplication):
+    def __init__(self, app, options: dict[str, object]) -> None:
+        self.application = app
+        self.options = options
+        super().__init__()
+
+    def load_config(self) -> None:
+        for key, value in self.options.items():
+            if key in self.cfg.settings:  # newer gunicorns have more (control_socket_disable)
+                self.cfg.set(key, value)
+
+    def load(self):
+        return self.application
+
+
+def build_app(settings: Settings):
+    """The app for `settings`, or exit 1 with `file:line: problem` for a bad config."""
+    from ivr.web import create_app
+
+    try:
+        return create_app(settings)
+    except ConfigError as exc:
+        refuse(exc)
+
+
+def refuse(exc: ConfigError) -> None:
+    """Exit 1 naming every `file:line: problem` of a broken business config."""
+    click.echo(f"ivr serve: the business config has problems:\n{exc}", err=True)
+    sys.exit(1)
+
+
+def serve(settings: Settings, host: str, port: int, threads: int = 32, workers: int = 1) -> None:
+    configure()
+    missing = settings.missing_for_serve()
+    if missing:
+        click.echo(f"ivr serve: set {', '.join(missing)} in the environment", err=True)
+        sys.exit(1)
+    try:  # a broken business config is reported before anything starts
+        load_directory(settings.config_path)
+    except ConfigError as exc:
+        refuse(exc)
+    settings = ensure_redis(settings)
+    if not settings.public_url:
+        settings = settings.with_(public_url=f"http://{host}:{port}")
+    app = build_app(settings)
+    _Gunicorn(app, {"bind": f"{host}:{port}", "worker_class": "gthread", "threads": threads,
+                    "workers": workers, "timeout": 0, "accesslog": "-",
+                    "graceful_timeout": 10, "post_fork": warm_each_worker(app),
+                    # no gunicornc socket: two nodes on one host would fight over its path
+                    "control_socket_disable": True}).run()
+
+
+def warm_each_worker(app):
+    """A gunicorn `post_fork` hook: each worker loads (or keeps) the speech model and warms it
+    on a thread of its own, so no worker's first caller waits seconds for it."""
+    model = app.extensions["ivr"].settings.vosk_model
+
+    def post_fork(_server, _worker) -> None:
+        if not model.is_dir():
+            return
+        from ivr.speech.vosk import warm_up
+
+        threading.Thread(target=warm_up, args=(model,), name="ivr-vosk-warm-up",
+                         daemon=True).start()
+
+    return post_fork

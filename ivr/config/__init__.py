@@ -1,0 +1,1 @@
+"""Settings from the environment, businesses, staff and on-call, and config checks."""

@@ -1,0 +1,275 @@
+"""Business configs: who the business is, its numbers, hours, staff, on-call order and params.
+
+One file per business (or a directory of them); each business is reached by its own Twilio
+numbers (`To`). Validation names the file, line and key: `hartley.yaml:7: numbers: ...`.
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from functools import cached_property, lru_cache
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+import phonenumbers
+
+from ivr.flow.context import Order
+from ivr.flow.errors import ConfigError, Problem
+from ivr.flow.hours import OpeningHours, holiday_problems
+from ivr.flow.yamlsrc import line_of, parse, plain
+
+#: Keys a business file may carry (DESIGN.md's contract plus our extensions).
+KNOWN_KEYS = {
+    "name", "numbers", "timezone", "hours", "holidays", "flow", "staff", "on_call", "params",
+    "customers", "speech", "voice", "fallback_number", "export", "retention_days",
+    "sms_countries", "key", "language", "answers", "delete_recordings",
+}
+DAY_NAMES = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+_SLUG = re.compile(r"[^a-z0-9]+")
+
+
+@dataclass(frozen=True)
+class Staff:
+    name: str
+    phone: str
+    skills: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class OnCallEntry:
+    """One step of the hunt: a staff member, optionally only `when` (days/hours)."""
+
+    staff: str
+    when: Mapping[str, str] | None = None
+
+
+@dataclass(frozen=True)
+class Business:
+    """A validated business config."""
+
+    key: str
+    name: str
+    numbers: tuple[str, ...]
+    timezone: str
+    hours: Mapping[str, str]
+    flow_path: Path
+    staff: tuple[Staff, ...]
+    on_call: tuple[OnCallEntry, ...]
+    params: Mapping[str, Any] = field(default_factory=dict)
+    customers_path: Path | None = None
+    holidays: tuple[str, ...] = ()
+    speech: str = "stream"
+    voice: str = "Polly.Joanna"
+    fallback_number: str | None = None
+    export: Mapping[str, Any] | None = None
+    retention_days: int = 90
+    sms_countries: tuple[str, ...] = ("US", "CA")
+    language: str = "en-US"
+    delete_recordings: bool = False
+    source: Path | None = None
+
+    @property
+    def tz(self) -> ZoneInfo:
+        return ZoneInfo(self.timezone)
+
+    @cached_property
+    def opening_hours(self) -> OpeningHours:
+        """The business clock, built once (its parsed week and holidays are cached in it)."""
+        return OpeningHours(self.hours, self.timezone, self.holidays)
+
+    @property
+    def flow_name(self) -> str:
+        return self.flow_path.stem
+
+    def staff_named(self, name: str) -> Staff | None:
+        return next((s for s in self.staff if s.name == name), None)
+
+    def load_orders(self) -> tuple[Order, ...]:
+        """The shop's order export (`customers:` CSV), or () when none is configured."""
+        if self.customers_path is None or not self.customers_path.exists():
+            return ()
+        with self.customers_path.open(newline="", encoding="utf-8") as handle:
+            return tuple(
+                Order(order_id=row["order_id"].strip(), phone=e164(row["phone"]) or row["phone"],
+                      name=row.get("name", "").strip(), total=float(row.get("total") or 0),
+                      status=row.get("status", "").strip())
+                for row in csv.DictReader(handle)
+            )
+
+
+@lru_cache(maxsize=4096)
+def e164(number: str, region: str = "US") -> str | None:
+    """`number` in E.164, or None when it is not a possible phone number (cached: parsing
+    takes tens of microseconds and the same numbers come back all day)."""
+    try:
+        parsed = phonenumbers.parse(str(number), region)
+    except phonenumbers.NumberParseException:
+        return None
+    if not phonenumbers.is_possible_number(parsed):
+        return None
+    return phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164)
+
+
+def slug(name: str) -> str:
+    return _SLUG.sub("-", name.lower()).strip("-") or "business"
+
+
+def _hours_ok(spec: str) -> bool:
+    return bool(re.fullmatch(r"(closed|\d{2}:\d{2}-\d{2}:\d{2}(,\s*\d{2}:\d{2}-\d{2}:\d{2})*)",
+                             str(spec).strip()))
+
+
+def _days_ok(days: str) -> bool:
+    for part in str(days).split(","):
+        ends = part.strip().split("-")
+        if not 1 <= len(ends) <= 2 or any(d not in DAY_NAMES for d in ends):
+            return False
+    return True
+
+
+def load_business(path: Path) -> Business:
+    """Parse and validate one business file; raises ConfigError listing every problem."""
+    path = Path(path)
+    file = str(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigError([Problem(file, 1, f"cannot read: {exc}")]) from exc
+    node = parse(text, file)
+    problems: list[Problem] = []
+
+    def problem(key: Any, message: str, parent: Any = node) -> None:
+        problems.append(Problem(file, line_of(parent, key), message))
+
+    if not isinstance(node, dict):
+        raise ConfigError([Problem(file, 1, "a business file must be a mapping of keys")])
+    for key in node:
+        if key not in KNOWN_KEYS:
+            problem(key, f"unknown key '{key}' (known: {', '.join(sorted(KNOWN_KEYS))})")
+    for required in ("name", "numbers", "timezone", "hours", "flow", "staff", "on_call"):
+        if required not in node:
+            problems.append(Problem(file, 1, f"missing key '{required}'"))
+    if problems and any("missing" in p.message for p in problems):
+        raise ConfigError(problems)
+
+    numbers = []
+    if not isinstance(node["numbers"], list) or not node["numbers"]:
+        problem("numbers", "numbers: a list of at least one Twilio number in E.164")
+    else:
+        for i, raw in enumerate(node["numbers"]):
+            number = e164(str(raw))
+            if number is None:
+                problem(i, f"numbers: '{raw}' is not a phone number", node["numbers"])
+            else:
+                numbers.append(number)
+    try:
+        ZoneInfo(str(node["timezone"]))
+    except (ZoneInfoNotFoundError, ValueError):
+        problem("timezone", f"timezone: unknown time zone '{node['timezone']}'")
+    hours = node["hours"]
+    if not isinstance(hours, dict):
+        problem("hours", "hours: a mapping like {mon-fri: '08:30-17:30'}")
+        hours = {}
+    for days, spec in hours.items():
+        if not _days_ok(days):
+            problem(days, f"hours: '{days}' is not a day or day range (mon..sun)", hours)
+        if not _hours_ok(spec):
+            problem(days, f"hours: '{spec}' is not HH:MM-HH:MM or 'closed'", hours)
+
+    flow_path = (path.parent / str(node["flow"])).resolve()
+    if not flow_path.exists():
+        alt = (path.parent.parent / str(node["flow"])).resolve()
+        from ivr.config.settings import PROJECT_ROOT
+        shipped = (PROJECT_ROOT / str(node["flow"])).resolve()
+        flow_path = alt if alt.exists() else shipped
+        if not flow_path.exists():
+            problem("flow", f"flow: file '{node['flow']}' not found")
+
+    staff: list[Staff] = []
+    named: set[str] = set()  # every staff name, even one whose phone is wrong (reported once)
+    if not isinstance(node["staff"], list):
+        problem("staff", "staff: a list of {name, phone, skills}")
+    else:
+        for i, entry in enumerate(node["staff"]):
+            if not isinstance(entry, dict) or "name" not in entry or "phone" not in entry:
+                problem(i, "staff: each entry needs name and phone", node["staff"])
+                continue
+            named.add(str(entry["name"]))
+            phone = e164(str(entry["phone"]))
+            if phone is None:
+                problem(i, f"staff: '{entry['phone']}' is not a phone number", node["staff"])
+                continue
+            skills = entry.get("skills", [])
+            staff.append(Staff(str(entry["name"]), phone, tuple(str(s) for s in skills)))
+    names = named
+    on_call: list[OnCallEntry] = []
+    if not isinstance(node["on_call"], list):
+        problem("on_call", "on_call: a list of {staff: NAME, when: {...}}")
+    else:
+        for i, entry in enumerate(node["on_call"]):
+            who = entry.get("staff") if isinstance(entry, dict) else None
+            if who not in names:
+                problem(i, f"on_call: '{who}' is not one of the staff", node["on_call"])
+                continue
+            when = entry.get("when")
+            if when is not None and not isinstance(when, dict):
+                problem(i, "on_call: when: a mapping like {mon-fri: '17:30-08:30'}",
+                        node["on_call"])
+                when = None
+            for days, spec in (when or {}).items():
+                if not _days_ok(days) or not _hours_ok(spec):
+                    problem(i, f"on_call: when: '{days}: {spec}' is not days (mon..sun) with "
+                            "HH:MM-HH:MM", node["on_call"])
+            on_call.append(OnCallEntry(str(who), plain(when) if when else None))
+
+    holidays = node.get("holidays") or []
+    if not isinstance(holidays, list):
+        problem("holidays", "holidays: a list of dates (2026-12-25), ranges or country codes (US)")
+        holidays = []
+    for message in holiday_problems([str(h) for h in holidays]):
+        problem("holidays", message)
+    params = node.get("params") or {}
+    if not isinstance(params, dict):
+        problem("params", "params: a mapping of the facts this business's flow reads")
+        params = {}
+    customers = None
+    if node.get("customers"):
+        customers = (path.parent / str(node["customers"])).resolve()
+        if not customers.exists():
+            problem("customers", f"customers: file '{node['customers']}' not found")
+    speech = str(node.get("speech", "stream"))
+    if speech not in ("stream", "record"):
+        problem("speech", "speech: 'stream' (Media Streams) or 'record'")
+    fallback = node.get("fallback_number")
+    if fallback is not None and e164(str(fallback)) is None:
+        problem("fallback_number", f"fallback_number: '{fallback}' is not a phone number")
+    if problems:
+        raise ConfigError(problems)
+    return Business(
+        key=str(node.get("key") or slug(str(node["name"]))), name=str(node["name"]),
+        numbers=tuple(numbers), timezone=str(node["timezone"]),
+        hours={str(k): str(v) for k, v in hours.items()}, flow_path=flow_path,
+        staff=tuple(staff), on_call=tuple(on_call), params=plain(params),
+        customers_path=customers, holidays=tuple(str(h) for h in node.get("holidays") or ()),
+        speech=speech, voice=str(node.get("voice", "Polly.Joanna")),
+        fallback_number=e164(str(fallback)) if fallback else None,
+        export=plain(node.get("export")) if node.get("export") else None,
+        retention_days=int(node.get("retention_days", 90)),
+        sms_countries=tuple(node.get("sms_countries") or ("US", "CA")),
+        language=str(node.get("language", "en-US")),
+        delete_recordings=bool(node.get("delete_recordings", False)), source=path,
+    )
+
+
+def __getattr__(name: str) -> Any:
+    """`Directory`, `load_directory` and `business_files` live in ivr/config/directory.py; they stay
+    importable from here, where callers have always found them."""
+    if name in ("Directory", "load_directory", "business_files"):
+        from ivr.config import directory
+
+        return getattr(directory, name)
+    raise AttributeError(f"module 'ivr.config.business' has no attribute {name!r}")

@@ -1,0 +1,291 @@
+"""The conversation service: load state, advance the flow core, record, hand actions on.
+
+Both channels call `Conversations.handle`; it knows the store and the flow core, not Flask or
+TwiML. Side effects that reach people (staff texts, warm transfers, follow-ups) are passed to
+the `effects` hooks so each capability plugs in without this module growing.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from datetime import datetime
+from functools import lru_cache
+from pathlib import Path
+from typing import Any, TypeVar
+
+from phonenumbers import NumberParseException, geocoder, parse
+
+from ivr.config.business import Business
+from ivr.flow.actions import Action, Ask, End, Say, Unanswered
+from ivr.flow.context import Context, CustomerFacts, Order
+from ivr.flow.engine import step
+from ivr.flow.events import Input
+from ivr.flow.loader import load_flow
+from ivr.flow.model import Flow
+from ivr.flow.redact import redact
+from ivr.flow.state import State
+from ivr.logs import event
+from ivr.runtime import Runtime
+from ivr.store.conversations import Stored
+from ivr.store.records import Record, add_turn, iso, new_conversation
+
+log = logging.getLogger("ivr.conversation.service")
+
+T = TypeVar("T")
+
+#: A hook run for the actions of one step: (runtime, business, record, actions, channel_ref).
+Effect = Callable[["Runtime", Business, Record, list[Action], "Turn"], None]
+
+#: The latest version (mtime) of each file loaded, with what it loaded (or how it failed).
+_loaded: dict[Path, tuple[float, Any]] = {}
+_loading = threading.Lock()
+#: `handle(loaded=...)` not given: read the conversation from the store.
+_UNSET = object()
+
+
+def load_once(path: Path, load: Callable[[], T]) -> T:
+    """What `load()` made of `path`, loaded once per file version (a changed file reloads).
+
+    Under a lock, so the threads of a fresh web worker that all take their first call at once
+    load it once, not once each. A file that fails to load fails the same way until it
+    changes, without being loaded again on every request.
+    """
+    mtime = path.stat().st_mtime
+    found = _loaded.get(path)
+    if found is None or found[0] != mtime:
+        with _loading:
+            found = _loaded.get(path)
+            if found is None or found[0] != mtime:
+                try:
+                    value: Any = load()
+                except Exception as exc:  # noqa: BLE001 - kept and raised again below
+                    value = exc
+                found = _loaded[path] = (mtime, value)
+    if isinstance(found[1], Exception):
+        raise found[1].with_traceback(None)  # tracebacks must not pile up on the kept one
+    return found[1]
+
+
+def flow_for(business: Business) -> Flow:
+    """The business's flow, parsed once per file version (parsing takes tens of ms)."""
+    return load_once(business.flow_path, lambda: load_flow(business.flow_path))
+
+
+@dataclass(frozen=True)
+class OrderBook:
+    """A shop's orders, indexed once per file version (not scanned on every turn)."""
+
+    by_phone: dict[str, tuple[Order, ...]]
+    by_id: dict[str, Order]
+
+    @classmethod
+    def of(cls, orders: tuple[Order, ...]) -> OrderBook:
+        by_phone: dict[str, list[Order]] = {}
+        for order in orders:
+            by_phone.setdefault(order.phone, []).append(order)
+        return cls({k: tuple(v) for k, v in by_phone.items()}, {o.order_id: o for o in orders})
+
+
+_NO_ORDERS = OrderBook({}, {})
+
+
+def orders_for(business: Business) -> OrderBook:
+    """The shop's orders (`customers:` CSV), read and indexed once per file version."""
+    path = business.customers_path
+    if path is None or not path.exists():
+        return _NO_ORDERS
+    return load_once(path, lambda: OrderBook.of(business.load_orders()))
+
+
+@lru_cache(maxsize=4096)
+def place_of(phone: str) -> str | None:
+    """The state or city a number is from (phonenumbers' geocoder, ~0.3 ms: cached per number)."""
+    try:
+        return geocoder.description_for_number(parse(phone, None), "en") or None
+    except NumberParseException:
+        return None
+
+
+def customer_facts(business: Business, phone: str, locate: bool
+                   ) -> tuple[CustomerFacts, dict[str, Order]]:
+    """What the business knows of `phone`: its orders, its name, and (with `locate`) the
+    state its number is from."""
+    book = orders_for(business)
+    mine = book.by_phone.get(phone, ())
+    name = next((o.name for o in mine if o.name), None)
+    return CustomerFacts(phone=phone, name=name, orders=mine,
+                         suggested_state=place_of(phone) if locate else None), book.by_id
+
+
+def asks_for_a_state(flow: Flow) -> bool:
+    """Whether the flow has a state slot, the one question a number's place is offered for."""
+    return any(slot.type == "state" for slot in flow.slots.values())
+
+
+def build_context(business: Business, channel: str, phone: str, now: datetime,
+                  flow: Flow) -> Context:
+    """The step's inputs for `flow`. A number is located only when the flow could offer the
+    place (a new number's lookup costs more than the rest of a turn's facts)."""
+    hours = business.opening_hours
+    facts, by_id = customer_facts(business, phone, locate=asks_for_a_state(flow))
+    return Context(now=now.astimezone(business.tz), channel=channel,  # type: ignore[arg-type]
+                   business_name=business.name, params=business.params,
+                   after_hours=not hours.is_open(now), next_opening=hours.next_opening(now),
+                   customer=facts, orders_by_id=by_id)
+
+
+#: Times a turn re-applies itself to a record that others keep changing before giving up.
+SAVE_ATTEMPTS = 20
+
+
+@dataclass(frozen=True)
+class Live:
+    """A live conversation as a turn starts from it: flow state, record, the record's version.
+
+    Unpacks as `state, record` for readers that do not save.
+    """
+
+    state: State
+    record: Record
+    version: str | None = None
+
+    def __iter__(self) -> Iterator[Any]:
+        return iter((self.state, self.record))
+
+
+@dataclass
+class Turn:
+    """The result of one `handle` call, for the channel to render and the effects to act on.
+
+    Attributes:
+        actions: what the flow decided, in order.
+        record: the conversation record after this turn (already saved).
+        state: the flow state after this turn.
+        key: the conversation key (the customer's number for SMS, the CallSid for voice).
+        new: True when this turn began the conversation.
+        meta: channel-specific facts for effects (e.g. the CallSid of the live call).
+    """
+
+    actions: list[Action]
+    record: Record
+    state: State
+    key: str
+    new: bool = False
+    meta: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def ended(self) -> bool:
+        return self.state.done
+
+
+class Conversations:
+    """Drives conversations for every business of a runtime."""
+
+    def __init__(self, runtime: Runtime, effects: list[Effect] | None = None) -> None:
+        self.runtime = runtime
+        self.effects: list[Effect] = list(effects or [])
+
+    def _load(self, business: Business, channel: str, key: str) -> Live | None:
+        return self.live(self.runtime.store.load_live(business.key, channel, key))
+
+    @staticmethod
+    def live(stored: Stored | None) -> Live | None:
+        """A live conversation as the store read it (state dict, record, version), to step."""
+        if stored is None:
+            return None
+        state, record, version = stored
+        return Live(State.from_dict(state["flow_state"]), record, version)
+
+    def current(self, business: Business, channel: str, key: str) -> Live | None:
+        """The live conversation under `key`, if any."""
+        return self._load(business, channel, key)
+
+    def handle(self, business: Business, channel: str, customer: str, inp: Input, *,
+               key: str | None = None, sid: str | None = None,
+               meta: dict[str, Any] | None = None,
+               loaded: Live | None | object = _UNSET) -> Turn:
+        """Advance the conversation of `customer` (under `key`, default the customer's number)
+        with one input; records the transcript and runs the effects hooks.
+
+        `loaded` is what `current()` returned moments ago in the same request (so the state
+        is not read twice); by default it is read here.
+        """
+        key = key or customer
+        now = self.runtime.clock()
+        flow = flow_for(business)
+        if loaded is _UNSET:
+            loaded = self._load(business, channel, key)
+        new = loaded is None
+        if isinstance(loaded, Live):
+            state, record, version = loaded.state, loaded.record, loaded.version
+        else:
+            state, version = State(flow=flow.name), None
+            record = new_conversation(business=business.name, business_key=business.key,
+                                      channel=channel, caller=customer, flow=flow.name,
+                                      now=now, sid=sid)
+        context = build_context(business, channel, customer, now, flow)
+        state, actions = step(flow, state, inp, context)
+
+        def change(into: Record) -> None:
+            """This turn's part of the record: applied again on a fresh copy if need be."""
+            if sid and sid not in into["sids"]:
+                into["sids"].append(sid)
+            if inp.kind in ("text", "speech", "digits") or (inp.kind == "start" and inp.text):
+                add_turn(into, "caller", inp.text, now,
+                         inp.confidence if inp.kind == "speech" else None)
+            self._apply(into, state, actions, now)
+
+        change(record)
+        turn = Turn(actions=actions, record=record, state=state, key=key, new=new,
+                    meta=dict(meta or {}))
+        self.save(business, channel, turn, version, change)
+        event("flow.step", log, business=business.key, channel=channel,
+              conversation=turn.record["id"], sid=sid or "-", bucket=state.bucket or "-",
+              outcome=state.outcome or "-")
+        for effect in self.effects:
+            effect(self.runtime, business, turn.record, actions, turn)
+        return turn
+
+    def save(self, business: Business, channel: str, turn: Turn, version: str | None,
+             change: Callable[[Record], None]) -> None:
+        """Persist the record, and the live state unless the conversation ended.
+
+        With the `version` the turn read, a record that changed meanwhile (a status callback,
+        a staff-text job noting who was texted) is read again and `change` applied to it, so
+        neither write is lost.
+        """
+        store = self.runtime.store
+        live = None if turn.state.done else {"record_id": turn.record["id"],
+                                             "flow_state": turn.state.to_dict()}
+        for _ in range(SAVE_ATTEMPTS):
+            if store.save_turn(turn.record, channel, turn.key, live, index=turn.new,
+                               version=version):
+                return
+            fresh = store.get_versioned(business.key, turn.record["id"])
+            if fresh is None:  # deleted meanwhile: write this turn's copy
+                version = None
+                continue
+            turn.record, version = fresh
+            change(turn.record)
+        raise RuntimeError(f"conversation {turn.record['id']} kept changing; turn not saved")
+
+    @staticmethod
+    def _apply(record: Record, state: State, actions: list[Action], now: datetime) -> None:
+        """Copy the flow's decisions into the record and the bot's words into the transcript."""
+        for action in actions:
+            if isinstance(action, Say | Ask):
+                add_turn(record, "bot", action.text if isinstance(action, Say) else action.prompt,
+                         now)
+            elif isinstance(action, Unanswered):
+                record["unanswered"].append({"question": redact(action.question), "at": iso(now)})
+            elif isinstance(action, End):
+                record["ended_at"] = iso(now)
+        record["bucket"] = state.bucket
+        record["route"] = state.route
+        record["outcome"] = state.outcome or record.get("outcome")
+        record["slots"] = {name: redact(value) if isinstance(value, str) else value
+                           for name, value in state.slots.items()}
+        record["escalation"] = {"reasons": list(state.reasons), "confidence": state.confidence}

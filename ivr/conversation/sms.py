@@ -1,0 +1,156 @@
+"""SMS conversations: one incoming text in, the texts to reply with out.
+
+Carrier keywords come first (STOP silences us for good, START lifts it, HELP says who we are
+and how to reach a person), then a staff member's Y/N feedback answer (TRANSFER's); everything
+else is the customer's conversation with the flow. The web view (`ivr.web.sms`) only checks the
+signature, parses Twilio's form, keeps a retried webhook from acting twice and renders TwiML.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from dataclasses import dataclass
+
+from ivr.config.business import Business
+from ivr.conversation.service import Conversations, Live, Turn, build_context, flow_for
+from ivr.flow.actions import QueueFollowUp
+from ivr.flow.events import Input
+from ivr.flow.wording import message
+from ivr.logs import event
+from ivr.runtime import Runtime
+from ivr.store import optout
+from ivr.store.conversations import STATE_TTL_S, Arrival
+from ivr.store.records import Record
+from ivr.twilio.messaging import (
+    MMS_NOTICE,
+    MMS_ONLY,
+    disclose,
+    help_reply,
+    keyword,
+    menu_of,
+    opt_in_reply,
+    reply_texts,
+)
+
+log = logging.getLogger("ivr.conversation.sms")
+
+CHANNEL = "sms"
+
+
+@dataclass(frozen=True)
+class Text:
+    """One incoming text, as the carrier delivered it (already clipped to a safe length)."""
+
+    sender: str
+    sid: str
+    body: str
+    media: int = 0
+
+
+def contact_number(business: Business) -> str:
+    """The number a texter can call to reach a person: the fallback line, else the main one."""
+    return business.fallback_number or business.numbers[0]
+
+
+def answer(runtime: Runtime, business: Business, text: Text,
+           arrival: Arrival | None = None) -> list[str]:
+    """The texts to send back for one incoming text (after keywords, MMS and the flow).
+
+    `arrival` is what the web view read when it claimed the message (opt-out, live
+    conversation); without it (a replayed text) they are read here.
+    """
+    word = keyword(text.body)
+    if word == "stop":
+        optout.opt_out(runtime, business, text.sender, text.body, text.sid)
+        return []  # Twilio sends the carrier-required confirmation and blocks any reply
+    opted_out = (arrival.opted_out if arrival is not None
+                 else runtime.store.opted_out(business.key, text.sender))
+    if opted_out:
+        if word == "start":
+            optout.opt_in(runtime, business, text.sender, text.sid)
+            return [opt_in_reply(business.name)]
+        event("sms.ignored_opted_out", log, business=business.key, sid=text.sid)
+        return []
+    if word == "help":
+        return [help_reply(business.name, contact_number(business))]
+    from ivr.handoff.transfer import (
+        feedback_reply,  # TRANSFER: a staff Y/N to "Did this call need you?"
+    )
+
+    staff_reply = feedback_reply(runtime, business, text.sender, text.body)
+    if staff_reply is not None:
+        return [staff_reply]
+    notes = [MMS_NOTICE] if text.media else []
+    if notes and not text.body:
+        return [*notes, MMS_ONLY]
+    live = (Conversations.live(arrival.live) if arrival is not None
+            else runtime.conversations.current(business, CHANNEL, text.sender))
+    return notes + converse(runtime, business, text, live)
+
+
+def converse(runtime: Runtime, business: Business, text: Text,
+             live: Live | None) -> list[str]:
+    """One turn of the flow: the text in, the flow's words (and who takes over) out."""
+    conversations = runtime.conversations
+    if live is None:
+        inp = Input.start(text.body)
+    elif not text.body:
+        inp = Input.silence()
+    elif keyish(text.body) and text.body in menu(runtime, business, text.sender):
+        inp = Input.digits(text.body)
+    else:
+        inp = Input.sms(text.body)
+    turn = conversations.handle(business, CHANNEL, text.sender, inp, sid=text.sid,
+                                meta={"sid": text.sid, "channel": CHANNEL}, loaded=live)
+    remember_menu(runtime, business, text.sender, menu_of(turn.actions))
+    follow_up = (follow_up_confirmation(runtime, business, turn.record)
+                 if any(isinstance(a, QueueFollowUp) for a in turn.actions) else "")
+    handoff = turn.meta.get("handoff")
+    texts = reply_texts(turn.actions, handoff=handoff, follow_up=follow_up,
+                        generic_handoff=generic_handoff(runtime, business, text.sender, turn)
+                        if handoff else "")
+    return disclose(texts, business.name) if turn.new else texts
+
+
+def generic_handoff(runtime: Runtime, business: Business, sender: str, turn: Turn) -> str:
+    """The flow's unnamed "someone from our team will contact you" line for this texter."""
+    flow = flow_for(business)
+    context = build_context(business, CHANNEL, sender, runtime.clock(), flow)
+    return message(flow, turn.state, context, "connect_sms")
+
+
+def follow_up_confirmation(runtime: Runtime, business: Business, record: Record) -> str:
+    """The follow-up queue's confirmation, for a texter whose lead was queued (FOLLOWUPS)."""
+    from ivr.handoff.followups import confirmation_text, expected_reply
+
+    when = (record.get("followup") or {}).get("when") or expected_reply(
+        business, runtime.clock())[1]
+    return confirmation_text(business, when)
+
+
+def keyish(body: str) -> bool:
+    """Whether a text could pick a numbered option (menus are keyed by keypad keys): only
+    then is the last menu worth a look."""
+    return 0 < len(body) <= 3 and all(ch in "0123456789*#" for ch in body)
+
+
+def _menu_key(runtime: Runtime, business: Business, sender: str) -> str:
+    return runtime.store.key(business.key, "sms-menu", sender)
+
+
+def menu(runtime: Runtime, business: Business, sender: str) -> dict[str, str]:
+    """The numbered options our last text offered this texter (a reply "2" picks option 2)."""
+    raw = runtime.redis.get(_menu_key(runtime, business, sender))
+    return json.loads(raw) if raw else {}
+
+
+def remember_menu(runtime: Runtime, business: Business, sender: str,
+                  options: dict[str, str]) -> None:
+    """Kept with the request's closing writes: only the customer's next text reads it."""
+    key = _menu_key(runtime, business, sender)
+    if options:
+        value = json.dumps(options)
+        runtime.store.later(lambda conn: conn.set(key, value, ex=STATE_TTL_S))
+    else:
+        runtime.store.later(lambda conn: conn.delete(key))

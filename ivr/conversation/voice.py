@@ -1,0 +1,282 @@
+"""Voice turn-taking: one answer per question, whether it came by keypad, speech or recording.
+
+A call asks one question at a time. Each question gets a number (`turn`), stored with its slot
+and grammar so the Media Stream knows what it is listening for. The keypad answer arrives on
+the Gather's action, a spoken answer from the stream (`on_speech`), a recorded one from the
+record-mode job, and silence from the Gather's timeout redirect; every path first claims the
+turn in Redis, so exactly one of them advances the flow. The winner stores the TwiML of the
+next step under the turn, and anyone else (the loser, or the caller's leg held in a short
+pause loop) picks it up from `/voice/next?turn=N`. Speech and recordings arrive outside the
+call's own request, so their winner also redirects the live call by REST.
+
+Flask-free: the web views, the stream handler and the rq job all call these functions.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
+
+from ivr.config.business import Business
+from ivr.conversation.service import Conversations
+from ivr.conversation.voice_handoff import base_of, human_twiml, transfer_twiml, url, voice_of
+from ivr.conversation.voice_hold import next_key, waiting
+from ivr.flow.actions import Ask, End, Say, Transfer
+from ivr.flow.events import Input
+from ivr.logs import event
+from ivr.runtime import Runtime
+from ivr.store.conversations import TurnStart
+from ivr.twilio.twiml import (
+    CONNECTING,
+    Builder,
+    digits_needed,
+    merge,
+    polite_goodbye,
+    stream_url,
+)
+
+if TYPE_CHECKING:
+    from ivr.conversation.service import Turn
+
+log = logging.getLogger("ivr.conversation.voice")
+
+#: Pause rounds a silence timeout waits while the stream says the caller is mid-sentence.
+SPEAKING_LIMIT = 4
+
+#: Prepended to the first words when the flow's greeting does not say it is automated.
+DISCLOSURE = "You've reached {name}. I'm a virtual assistant."
+
+GOODBYE = "Thank you for calling. Goodbye."
+#: The call's facts an answer's step reads.
+CALL_FACTS = ("caller", "base", "turn")
+
+_warned: set[str] = set()
+
+
+# -- speech availability ----------------------------------------------------------------------
+def speech_mode(runtime: Runtime, business: Business) -> str:
+    """How this call listens: "stream" (audio to Vosk; the business wants it and a model is
+    installed), "record" (recorded answers), or keypad only ("keypad", or "keypad_no_model"
+    when the business wanted speech but this machine has no model — logged with the fix).
+    """
+    mode = listening_mode(runtime, business)
+    if mode != "keypad_no_model":
+        return mode
+    model = runtime.settings.vosk_model
+    level = logging.INFO if business.key in _warned else logging.WARNING
+    _warned.add(business.key)
+    event("voice.keypad_only", log, level, business=business.key, model=str(model),
+          hint="install_a_speech_model_with:_ivr_models_install")
+    return "keypad_no_model"
+
+
+def listening_mode(runtime: Runtime, business: Business) -> str:
+    """`speech_mode` without its log line, for asking on every turn."""
+    if business.speech == "record":
+        return "record"
+    if business.speech != "stream":
+        return "keypad"
+    return "stream" if runtime.settings.vosk_model.is_dir() else "keypad_no_model"
+
+
+# -- starting a call --------------------------------------------------------------------------
+def start_call(runtime: Runtime, business: Business, call_sid: str, caller: str,
+               host_url: str = "") -> str:
+    """Greet a new call: open the conversation, start the stream, ask the first question.
+
+    A retried webhook for the same CallSid gets the same TwiML back and changes nothing.
+    """
+    store = runtime.store
+    base = base_of(runtime, host_url=host_url)
+    cached, live = store.open_call(business.key, call_sid, f"incoming:{call_sid}",
+                                   caller=caller, base=base)
+    if cached is not None:
+        return cached
+    turn = runtime.conversations.handle(business, "voice", caller, Input.start(), key=call_sid,
+                                        sid=call_sid, meta={"call_sid": call_sid},
+                                        loaded=Conversations.live(live))
+    store.set_call(business.key, call_sid, record=turn.record["id"], later=True)
+    builder = Builder(voice_of(business))
+    mode = speech_mode(runtime, business)
+    if mode == "stream":
+        builder.start_stream(stream_url(base), business.key, call_sid)
+    lead = [] if _discloses(turn) else [DISCLOSURE.format(name=business.name)]
+    xml = render(runtime, business, call_sid, turn, builder, lead)
+    store.cache_reply(business.key, f"incoming:{call_sid}", xml)
+    event("voice.started", log, business=business.key, sid=call_sid, speech=mode)
+    return xml
+
+
+def _discloses(turn: Turn) -> bool:
+    """Whether the flow's first words already say the caller is talking to an assistant."""
+    words = " ".join(a.text if isinstance(a, Say) else a.prompt for a in turn.actions
+                     if isinstance(a, Say | Ask)).lower()
+    return "virtual" in words or "automated" in words
+
+
+# -- rendering one step -----------------------------------------------------------------------
+def render(runtime: Runtime, business: Business, call_sid: str, turn: Turn,
+           builder: Builder | None = None, lead: Sequence[str] = (),
+           call: dict[str, Any] | None = None) -> str:
+    """The TwiML for the actions of one step; a question is numbered and recorded for the stream.
+
+    What is said before a question (`lead`, then the flow's own words) is spoken inside its
+    Gather so keys work throughout. Never leaves the caller in silence: a step without a
+    question, transfer or end says goodbye and hangs up.
+    """
+    store = runtime.store
+    builder = builder or Builder(voice_of(business))
+    if call is None and not runtime.settings.public_url:  # else the call's facts are not needed
+        call = store.get_call(business.key, call_sid)
+    base = base_of(runtime, call)
+    said: list[str] = list(lead)
+    for action in turn.actions:
+        if isinstance(action, Say):
+            said.append(action.text)
+        elif isinstance(action, Ask):
+            # the grammar (kilobytes) is kept only for a listener: the stream or a transcriber
+            listener = listening_mode(runtime, business) in ("stream", "record")
+            number = store.number_question(
+                business.key, call_sid, (call or {}).get("turn"), slot=action.slot,
+                grammar=(list(action.grammar) or None) if listener else None, phase="ask",
+                digits=digits_needed(action))
+            gather = url(base, "/voice/gather", business, turn=number)
+            timeout = url(base, "/voice/timeout", business, turn=number)
+            if business.speech == "record":
+                record = url(base, "/voice/recorded", business, turn=number)
+                builder.recorded_question(action, gather, record, timeout, said)
+            else:
+                builder.question(action, gather, timeout, said)
+            return builder.xml()
+        elif isinstance(action, Transfer | End):
+            for text in said:
+                builder.say(text)
+            if isinstance(action, End):
+                builder.hangup()
+                return builder.xml()
+            store.set_call(business.key, call_sid, phase="transfer")
+            return merge(builder.xml(), transfer_twiml(runtime, business, turn, call_sid, base))
+    for text in said:
+        builder.say(text)
+    if not turn.ended:
+        builder.say(GOODBYE)
+    builder.hangup()
+    return builder.xml()
+
+
+# -- answers ----------------------------------------------------------------------------------
+def answer(runtime: Runtime, business: Business, call_sid: str, turn: int, inp: Input,
+           caller: str | None = None) -> str | None:
+    """Act on the answer to question `turn` if it is the first; None when another answer won.
+
+    The winner's next TwiML is stored under the turn for `/voice/next` to serve.
+    """
+    start = runtime.store.start_turn(business.key, call_sid, turn, CALL_FACTS)
+    if not start.claimed:
+        event("voice.turn_lost", log, business=business.key, sid=call_sid, turn=turn,
+              kind=inp.kind)
+        return None
+    return _step(runtime, business, call_sid, turn, inp, caller, start)
+
+
+def claim(runtime: Runtime, business: Business, call_sid: str, turn: int, kind: str) -> bool:
+    """Whether this answer (keypad, speech, recording, silence) is the first for `turn`."""
+    if runtime.store.claim_turn(business.key, call_sid, turn):
+        return True
+    event("voice.turn_lost", log, business=business.key, sid=call_sid, turn=turn, kind=kind)
+    return False
+
+
+def advance(runtime: Runtime, business: Business, call_sid: str, turn: int, inp: Input,
+            caller: str | None = None) -> str | None:
+    """Step the flow with the (already claimed) answer to `turn` and store the next TwiML;
+    None when the call was already moved on without it (a hold that lasted too long)."""
+    start = runtime.store.start_turn(business.key, call_sid, turn, CALL_FACTS, claim=False)
+    return _step(runtime, business, call_sid, turn, inp, caller, start)
+
+
+def _step(runtime: Runtime, business: Business, call_sid: str, turn: int, inp: Input,
+          caller: str | None, start: TurnStart) -> str | None:
+    if not start.call:
+        # The call already ended (or its facts expired): never open a new conversation.
+        return polite_goodbye(voice_of(business), GOODBYE)
+    if not start.settled:
+        return None  # the caller stopped holding for this answer and went to a person
+    call = start.call
+    try:
+        result = runtime.conversations.handle(
+            business, "voice", caller or call.get("caller", ""), inp, key=call_sid,
+            sid=call_sid, meta={"call_sid": call_sid, "turn": turn},
+            loaded=Conversations.live(start.live))
+        xml = render(runtime, business, call_sid, result, call=call)
+    except Exception as exc:  # noqa: BLE001 - the caller reaches a person instead
+        event("voice.step_failed", log, logging.ERROR, business=business.key, sid=call_sid,
+              turn=turn, error=type(exc).__name__)
+        xml = human_twiml(runtime, business, base_of(runtime, call), intro=CONNECTING)
+    runtime.store.cache_reply(business.key, next_key(call_sid, turn), xml)
+    event("voice.answered", log, business=business.key, sid=call_sid, turn=turn, kind=inp.kind)
+    return xml
+
+
+def on_silence(runtime: Runtime, business: Business, call_sid: str, turn: int,
+               wait: int = 0) -> str:
+    """The Gather timed out. If the stream says the caller is still talking, wait a little;
+    otherwise silence is the answer (the flow re-asks, then offers the keypad, then a human)."""
+    call = runtime.store.get_call(business.key, call_sid)
+    if call.get("speaking") == turn and wait < SPEAKING_LIMIT:
+        builder = Builder(voice_of(business))
+        builder.hold(url(base_of(runtime, call), "/voice/timeout", business, turn=turn,
+                         wait=wait + 1))
+        return builder.xml()
+    xml = answer(runtime, business, call_sid, turn, Input.silence())
+    return xml if xml is not None else waiting(runtime, business, call_sid, turn)
+
+
+def mark_speaking(runtime: Runtime, business_key: str, call_sid: str, turn: int,
+                  speaking: bool) -> None:
+    """For the stream: the caller started (or stopped) talking over question `turn`, so a
+    Gather timeout meanwhile waits for the words instead of counting silence; and, the first
+    time per question, the prompt stops talking over them (barge-in)."""
+    store = runtime.store
+    store.set_call(business_key, call_sid, speaking=turn if speaking else None)
+    if not speaking:
+        return
+    call = store.get_call(business_key, call_sid)
+    if call.get("turn") != turn or call.get("phase") != "ask":
+        return
+    business = runtime.directory.by_key(business_key)
+    if business is not None and store.once(business_key, f"barge:{call_sid}:{turn}"):
+        redirect_call(runtime, business, call_sid, turn, "/voice/listen")
+
+
+def on_speech(runtime: Runtime, business_key: str, call_sid: str, turn: int, text: str,
+              confidence: float) -> bool:
+    """A finished utterance for question `turn` (from the Media Stream): act on it if it is
+    the first answer, then move the live call to the next step. Returns whether it acted."""
+    business = runtime.directory.by_key(business_key)
+    if business is None:
+        return False
+    if runtime.store.get_call(business_key, call_sid).get("turn") != turn:
+        return False  # an utterance for a question no longer (or not yet) asked
+    inp = Input.speech(text, confidence) if text.strip() else Input("no_match")
+    if answer(runtime, business, call_sid, turn, inp) is None:
+        return False
+    redirect_call(runtime, business, call_sid, turn)
+    return True
+
+
+def redirect_call(runtime: Runtime, business: Business, call_sid: str, turn: int,
+                  path: str = "/voice/next") -> None:
+    """Move the live call to the stored next step of `turn` (REST through TWILIO_API_BASE).
+
+    A failed redirect is logged, not raised: the call's own Gather timeout still reaches
+    `/voice/timeout`, loses the claim and is served the same stored step.
+    """
+    base = base_of(runtime, runtime.store.get_call(business.key, call_sid))
+    try:
+        runtime.twilio.calls(call_sid).update(url=url(base, path, business, turn=turn),
+                                              method="POST")
+    except Exception as exc:  # noqa: BLE001 - the timeout path still carries the call
+        event("voice.redirect_failed", log, logging.WARNING, business=business.key,
+              sid=call_sid, turn=turn, error=type(exc).__name__)

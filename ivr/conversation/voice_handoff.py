@@ -1,0 +1,83 @@
+"""How a call reaches a person when the flow hands it over or the app cannot carry it.
+
+The flow's `Transfer` goes to the warm transfer (`ivr.handoff.transfer.start_call_transfer`). When that
+is missing or fails — and whenever a voice webhook itself fails — the caller is rung straight
+through to the people on call, one at a time, then the business's fallback line, then told
+politely that we will call back. None of this needs Redis, so it works with the store down.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import TYPE_CHECKING, Any
+
+from ivr.config.business import Business
+from ivr.config.oncall import on_call
+from ivr.logs import event
+from ivr.runtime import Runtime
+from ivr.twilio.twiml import (
+    CONNECTING,
+    SORRY,
+    Voice,
+    dial_person,
+    numbers_to_try,
+    polite_goodbye,
+    with_query,
+)
+
+if TYPE_CHECKING:
+    from ivr.conversation.service import Turn
+
+log = logging.getLogger("ivr.conversation.voice")
+
+
+def voice_of(business: Business) -> Voice:
+    """The `<Say>` voice and language the business configured."""
+    return Voice(voice=business.voice, language=business.language)
+
+
+def url(base: str, path: str, business: Business, **params: object) -> str:
+    """An absolute callback URL carrying the business key, so no lookup by number is needed."""
+    return with_query(base + path, business=business.key, **params)
+
+
+def base_of(runtime: Runtime, call: dict[str, Any] | None = None, host_url: str = "") -> str:
+    """The public base URL Twilio reaches us on (IVR_PUBLIC_URL, else what the call came in on)."""
+    base = runtime.settings.public_url or (call or {}).get("base") or host_url
+    return base.rstrip("/")
+
+
+def next_url(base: str, business: Business, turn: int, wait: int = 0) -> str:
+    """Where the step after question `turn` is served (`wait`: hold rounds so far)."""
+    return url(base, "/voice/next", business, turn=turn, wait=wait or None)
+
+
+def transfer_twiml(runtime: Runtime, business: Business, turn: Turn, call_sid: str,
+                   base: str) -> str:
+    """The caller's leg of a warm transfer; if that cannot start, ring a person directly."""
+    from ivr.handoff.transfer import (
+        start_call_transfer,  # here: ivr.handoff.transfer imports this module
+    )
+
+    try:
+        return start_call_transfer(runtime, business, turn, call_sid)
+    except Exception as exc:  # noqa: BLE001 - the caller must still reach a person
+        event("voice.transfer_failed", log, logging.ERROR, business=business.key,
+              sid=call_sid, error=type(exc).__name__)
+    return human_twiml(runtime, business, base, step=0, intro=CONNECTING)
+
+
+def human_twiml(runtime: Runtime, business: Business, base: str, step: int = 0,
+                intro: str | None = None) -> str:
+    """Ring person number `step` of the on-call list (then the fallback line); each Dial's
+    outcome comes back to `/voice/fallback`, which rings the next. Needs no Redis."""
+    try:
+        people = [p.staff.phone for p in on_call(business, runtime.clock())]
+    except Exception:  # noqa: BLE001 - a roster problem must not stop the fallback line
+        people = []
+    numbers = numbers_to_try(people, business.fallback_number)
+    voice = voice_of(business)
+    if step >= len(numbers):
+        return polite_goodbye(voice, SORRY)
+    after = url(base, "/voice/fallback", business, step=step + 1)
+    return dial_person(voice, numbers[step], after, intro=intro, caller_id=business.numbers[0])

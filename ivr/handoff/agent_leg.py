@@ -1,0 +1,173 @@
+"""What happens on an agent's leg of a warm transfer, and in the caller's conference.
+
+Each function takes what Twilio told us (which hunt, which leg, what happened) and returns the
+TwiML for that leg or acts on the hunt. Only the leg the hunt is ringing now may move it, so a
+late status callback from a passed leg can never skip the next person, and a keypress from a
+leg the caller no longer waits for gets a polite goodbye instead of an empty conference.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+
+from ivr.config.oncall import first_name
+from ivr.handoff.feedback import ask_by_text, text_accepted_agent
+from ivr.handoff.summary_audio import wait_for_audio
+from ivr.handoff.transfer import nobody_answered, note_transfer, ring_next, url
+from ivr.logs import event
+from ivr.runtime import Runtime
+from ivr.store.hunts import ABANDONED, ACCEPTED, CONNECTED, Hunt, Hunts
+from ivr.store.records import iso
+from ivr.twilio import transfer as twiml
+
+log = logging.getLogger("ivr.handoff.agent_leg")
+
+#: Call statuses after which a leg will never be answered.
+ENDED = frozenset({"completed", "busy", "no-answer", "failed", "canceled"})
+
+GONE = "Sorry, the caller is no longer waiting. Thank you."
+
+
+def _voice(runtime: Runtime, hunt: Hunt) -> str | None:
+    business = runtime.directory.by_key(hunt.business)
+    return business.voice if business else None
+
+
+def move_on(runtime: Runtime, hunt: Hunt, leg: str, why: str) -> None:
+    """The current person did not take it: ring the next, or fall back (lock held)."""
+    hunt.legs[leg] = why
+    event("transfer.moved_on", log, business=hunt.business, hunt=hunt.id, leg=leg, why=why)
+    if not ring_next(runtime, hunt):
+        nobody_answered(runtime, hunt)
+    else:
+        note_transfer(runtime, hunt, None)
+
+
+def answered(runtime: Runtime, business_key: str, hunt_id: str, leg: str,
+             answered_by: str = "") -> str:
+    """The agent picked up: play the summary and ask for 1 or 2 (a machine moves the hunt on)."""
+    hunts = Hunts(runtime.store)
+    with hunts.locked(business_key, hunt_id) as hunt:
+        if hunt is None or hunt.leg != leg or not hunt.open:
+            return twiml.say_then_hangup(GONE)
+        if answered_by.startswith("machine") or answered_by == "fax":
+            move_on(runtime, hunt, leg, "machine")
+            return twiml.say_then_hangup("")
+        hunt.legs[leg] = "answered"
+        hunt.answered_at = iso(runtime.clock())
+        text, voice = hunt.whisper, _voice(runtime, hunt)
+    fresh = wait_for_audio(runtime, business_key, hunt_id) or hunt
+    audio_url = url(runtime, f"audio/{fresh.audio}", fresh) if fresh.audio else None
+    return twiml.whisper(text, audio_url=audio_url, voice=voice,
+                         accept_url=url(runtime, "accept", fresh))
+
+
+def pressed(runtime: Runtime, business_key: str, hunt_id: str, leg: str, digits: str) -> str:
+    """1 takes the call (join the conference, or dial the texter); anything else passes."""
+    hunts = Hunts(runtime.store)
+    with hunts.locked(business_key, hunt_id) as hunt:
+        if hunt is None or hunt.leg != leg or not hunt.open:
+            return twiml.say_then_hangup(GONE)
+        voice = _voice(runtime, hunt)
+        if digits.strip()[:1] != "1":
+            move_on(runtime, hunt, leg, "passed" if digits else "no_key")
+            return twiml.say_then_hangup("No problem, we'll try someone else.", voice)
+        hunt.status = ACCEPTED
+        hunt.legs[leg] = "accepted"
+        hunt.agent = (hunt.current or {}).get("name")
+        note_transfer(runtime, hunt, True, outcome="transferred")
+        accepted = Hunt.from_json(hunt.to_json())
+    event("transfer.accepted", log, business=business_key, hunt=hunt_id, agent=accepted.agent)
+    text_accepted_agent(runtime, accepted)
+    feedback_url = url(runtime, "feedback", accepted)
+    if accepted.channel == "sms":
+        business = runtime.directory.by_key(business_key)
+        caller_id = business.numbers[0] if business else ""
+        return twiml.agent_bridge(accepted.customer, caller_id=caller_id, voice=voice,
+                                  answered_url=url(runtime, "bridge-answered", accepted),
+                                  feedback_url=feedback_url)
+    return twiml.agent_join(accepted.conference, voice=voice, feedback_url=feedback_url,
+                            status_url=url(runtime, "conference", accepted))
+
+
+def connected(runtime: Runtime, hunt: Hunt) -> None:
+    """The caller and the person are talking: time-to-human stops here (lock held)."""
+    if hunt.status != ACCEPTED:
+        return
+    hunt.status = CONNECTED
+    hunt.connected_at = iso(runtime.clock())
+    note_transfer(runtime, hunt, True, outcome="transferred")
+    event("transfer.connected", log, business=hunt.business, hunt=hunt.id, agent=hunt.agent)
+
+
+def leg_status(runtime: Runtime, business_key: str, hunt_id: str, leg: str, status: str) -> None:
+    """An agent leg's status callback: unanswered legs move the hunt on; an accepted leg that
+    ended without a feedback keypress gets the feedback question by text."""
+    hunts = Hunts(runtime.store)
+    ask = None
+    with hunts.locked(business_key, hunt_id) as hunt:
+        if hunt is None or leg not in hunt.legs:
+            return
+        if status not in ENDED:
+            if hunt.legs[leg] == "queued":
+                hunt.legs[leg] = status
+            return
+        if hunt.leg == leg and hunt.open:
+            move_on(runtime, hunt, leg, status)
+        elif hunt.leg == leg and hunt.status in (ACCEPTED, CONNECTED):
+            if hunt.channel == "voice" and hunt.status == ACCEPTED:
+                connected(runtime, hunt)  # the join event was lost; the call did happen
+            ask = Hunt.from_json(hunt.to_json())
+    if ask is not None:
+        ask_by_text(runtime, ask)
+
+
+def abandon(runtime: Runtime, hunt: Hunt) -> None:
+    """The caller hung up before anyone took the call: stop every agent leg (lock held)."""
+    hunt.status = ABANDONED
+    for leg, state in list(hunt.legs.items()):
+        if state in ENDED or state in ("passed", "no_key", "machine"):
+            continue
+        # a ringing leg is canceled; one already answered (hearing the summary) is completed
+        new = "completed" if state == "answered" else "canceled"
+        with contextlib.suppress(Exception):  # it may have ended on its own meanwhile
+            runtime.twilio.calls(leg).update(status=new)
+        hunt.legs[leg] = new
+    note_transfer(runtime, hunt, False, outcome="abandoned")
+    event("transfer.abandoned", log, business=hunt.business, hunt=hunt.id)
+
+
+def caller_gone(runtime: Runtime, business_key: str, call_sid: str) -> None:
+    """The caller's call ended (voice status callback or conference leave) while we hunted."""
+    hunts = Hunts(runtime.store)
+    with hunts.locked(business_key, f"conf-{call_sid}") as hunt:
+        if hunt is not None and hunt.open:
+            abandon(runtime, hunt)
+
+
+def conference_event(runtime: Runtime, business_key: str, hunt_id: str, kind: str,
+                     call_sid: str) -> None:
+    """Conference status callbacks: the agent joining connects; the caller leaving abandons."""
+    hunts = Hunts(runtime.store)
+    with hunts.locked(business_key, hunt_id) as hunt:
+        if hunt is None:
+            return
+        if kind == "participant-join" and call_sid and call_sid == hunt.leg:
+            connected(runtime, hunt)
+        elif hunt.open and (kind == "conference-end" or (
+                kind == "participant-leave" and call_sid == hunt.caller_sid)):
+            abandon(runtime, hunt)
+
+
+def bridge_answered(runtime: Runtime, business_key: str, hunt_id: str) -> str:
+    """The texter, dialled by the accepting agent, picked up: they are connected; greet them."""
+    hunts = Hunts(runtime.store)
+    with hunts.locked(business_key, hunt_id) as hunt:
+        if hunt is None:
+            return twiml.customer_greeting("someone", "our team")
+        connected(runtime, hunt)
+        agent = first_name(hunt.agent or "someone")
+    business = runtime.directory.by_key(business_key)
+    return twiml.customer_greeting(agent, business.name if business else "our team",
+                                   business.voice if business else None)

@@ -1,0 +1,112 @@
+"""Outbound texts through Twilio's REST API: one place, idempotent, guarded against pumping.
+
+Every text the product sends (replies outside TwiML, staff summaries, confirmations, digests)
+goes through `send_sms`, so retries never double-text and texts only go to allowed countries.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import UTC, datetime
+
+import phonenumbers
+from urllib3.exceptions import ConnectTimeoutError
+
+from ivr.logs import event
+from ivr.runtime import Runtime
+from ivr.store.idempotency import run_once
+
+log = logging.getLogger("ivr.handoff.outbound")
+
+
+class OutboundRefused(ValueError):
+    """The destination is not allowed (country, number type) or not a number at all."""
+
+
+class OptedOut(OutboundRefused):
+    """The destination texted STOP to this business and has not opted back in."""
+
+
+def sms_allowed(to: str, countries: tuple[str, ...]) -> bool:
+    """Whether `to` may receive our texts: a valid mobile-capable number in an allowed country."""
+    try:
+        parsed = phonenumbers.parse(to, None)
+    except phonenumbers.NumberParseException:
+        return False
+    if not phonenumbers.is_valid_number(parsed):
+        return False
+    if phonenumbers.region_code_for_number(parsed) not in countries:
+        return False
+    kind = phonenumbers.number_type(parsed)
+    return kind not in (phonenumbers.PhoneNumberType.PREMIUM_RATE,
+                        phonenumbers.PhoneNumberType.SHARED_COST,
+                        phonenumbers.PhoneNumberType.TOLL_FREE,
+                        phonenumbers.PhoneNumberType.VOIP)
+
+
+def send_sms(runtime: Runtime, business_key: str, to: str, body: str,
+             idempotency_key: str | None = None) -> str | None:
+    """Text `to` from the business's first number. Returns the Message SID, or None if this
+    `idempotency_key` was already sent (a retried job must never double-text).
+
+    Raises:
+        OutboundRefused: `to` is outside the business's allowed countries or not a real number.
+        OptedOut: `to` texted STOP to this business (carriers require that we stop).
+        ivr.store.idempotency.EffectPending: another attempt is sending this very text right now
+            (a job retries later; the retry then finds it sent).
+    """
+    business = runtime.directory.by_key(business_key)
+    if business is None:
+        raise OutboundRefused(f"unknown business {business_key}")
+    if not sms_allowed(to, business.sms_countries):
+        event("sms.refused", log, logging.WARNING, business=business_key, to=to)
+        raise OutboundRefused(f"texts to {to} are not allowed for {business.name}")
+    store = runtime.store
+    if store.opted_out(business_key, to):
+        event("sms.opted_out", log, logging.WARNING, business=business_key, to=to)
+        raise OptedOut(f"{to} opted out of texts from {business.name}")
+    from_ = business.numbers[0]
+
+    def perform() -> str:
+        return runtime.twilio.messages.create(to=to, from_=from_, body=body).sid
+
+    if idempotency_key:
+        # Claim before sending, mark after (ivr.store.idempotency): a retry after a crash between the
+        # two asks the carrier whether this text went out instead of sending it again.
+        outcome = run_once(store.redis, store.key(business_key, "sent", idempotency_key),
+                           perform, definite=nothing_sent,
+                           reconcile=lambda since: already_sent(runtime, from_, to, body, since))
+        if not outcome.performed:
+            return None
+        sid = outcome.result
+    else:
+        sid = perform()
+    event("sms.sent", log, business=business_key, sid=sid, to=to)
+    return sid
+
+
+def nothing_sent(exc: BaseException) -> bool:
+    """A failure that certainly sent nothing, so a retry may send after all: the carrier said
+    no (a 4xx), or the request never reached it (no connection could be made). A read timeout
+    is not one: the carrier may have accepted the text before the answer was lost."""
+    status = getattr(exc, "status", None)
+    if isinstance(status, int) and 400 <= status < 500:
+        return True
+    # urllib3 (our REST client, ivr.twilio.rest): a refused or timed-out connection, or a name
+    # that does not resolve, are all ConnectTimeoutErrors; a ReadTimeoutError is not one.
+    return isinstance(exc, ConnectTimeoutError)
+
+
+def already_sent(runtime: Runtime, from_: str, to: str, body: str,
+                  since: float) -> str | None:
+    """The SID of a text with this body sent from `from_` to `to` since `since` (unix time), as
+    the carrier's message log shows it; None when it shows none or cannot be read."""
+    after = datetime.fromtimestamp(since - 60, UTC)
+    try:
+        sent = runtime.twilio.messages.list(to=to, from_=from_, date_sent_after=after, limit=50)
+    except Exception as exc:  # unknown: send (a missed alert is worse than a repeated one)
+        event("sms.reconcile_failed", log, logging.WARNING, to=to, error=type(exc).__name__)
+        return None
+    # Twilio filters DateSent by day only: compare the exact creation time here.
+    return next((m.sid for m in sent if (m.body or "").strip() == body.strip()
+                 and (m.date_created is None or m.date_created >= after)), None)

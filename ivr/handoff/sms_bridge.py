@@ -1,0 +1,140 @@
+"""Calling the on-call person about a text conversation, from the worker.
+
+A texter who needs a person now is not on a line waiting, so the SMS webhook only decides: it
+creates the hunt (who is on call, in order, and the whisper: cheap and local, so the reply can
+say "I'm passing this to Alex, who will call you in a minute") and queues `sms_bridge_job` on
+the URGENT queue. The job dials the first person whose number the carrier takes; they hear the
+whisper and press 1 to be bridged to the texter (`ivr.handoff.agent_leg`). A carrier outage is retried
+with backoff; a refused number moves on through the hunt; nobody left (or the last retry
+failing) ends in the callback text and a follow-up, as for a call (`ivr.handoff.transfer`).
+
+The hunt id `sms-<record id>` makes it once per conversation: a retried webhook finds the
+hunt, a retried job finds it ringing, and each dial is claimed (`ivr.handoff.transfer.dial_once`).
+A caller's warm transfer dials inline instead: a caller is waiting on hold for it.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import UTC, datetime
+from typing import Any
+
+from ivr.config.business import Business
+from ivr.flow.actions import Action, Transfer
+from ivr.handoff.outbound import nothing_sent
+from ivr.handoff.summary_audio import queue_render
+from ivr.handoff.transfer import (
+    new_hunt,
+    nobody_answered,
+    note_transfer,
+    place_leg,
+    ring_next,
+    transfer_action,
+)
+from ivr.jobs.queues import enqueue_urgent, job_runtime, last_attempt
+from ivr.logs import event
+from ivr.runtime import Runtime
+from ivr.store.hunts import Hunt, Hunts
+from ivr.store.idempotency import run_once
+from ivr.store.records import Record
+
+log = logging.getLogger("ivr.handoff.sms_bridge")
+
+
+def hunt_id(record: Record) -> str:
+    """The one hunt of a text conversation."""
+    return f"sms-{record['id']}"
+
+
+def queue_sms_bridge(runtime: Runtime, business: Business, record: Record,
+                     action: Transfer) -> Hunt:
+    """Create the conversation's hunt (once) and queue the job that rings its first person.
+
+    Returns the hunt; its first candidate is the person the texter is told will call.
+    """
+    hunts = Hunts(runtime.store)
+    hunt = new_hunt(runtime, business, record, action, hunt_id=hunt_id(record), channel="sms")
+    if hunts.create(hunt):
+        queue_render(runtime, hunt)
+    else:  # a retried webhook: the same hunt, and the same job if it has not run yet
+        hunt = hunts.get(business.key, hunt.id) or hunt
+    enqueue_urgent(runtime.redis, sms_bridge_job, business.key, hunt.id, name="bridge",
+                   business=business.key, key=hunt.id, conversation=record["id"],
+                   what="sms_bridge")
+    return hunt
+
+
+def sms_bridge_effect(runtime: Runtime, business: Business, record: Record,
+                      actions: list[Action], turn: Any) -> None:
+    """Effect: a `Transfer` in a text conversation queues the call bridge. Never raises.
+
+    When the staff-text effect named nobody (no textable number), the reply names the first
+    person the bridge will ring (`turn.meta["handoff"]`).
+    """
+    action = transfer_action(actions)
+    if action is None or record.get("channel") != "sms":
+        return
+    try:
+        hunt = queue_sms_bridge(runtime, business, record, action)
+    except Exception as exc:  # Redis trouble: the staff text (its own job) still goes out
+        event("transfer.bridge_failed", log, logging.ERROR, business=business.key,
+              conversation=record["id"], error=type(exc).__name__)
+        return
+    if hunt.candidates:
+        turn.meta.setdefault("handoff", hunt.candidates[0]["name"])
+    event("transfer.bridge_queued", log, business=business.key, conversation=record["id"],
+          candidates=len(hunt.candidates))
+
+
+def dial_once(runtime: Runtime, business: Business, hunt: Hunt, index: int) -> str:
+    """`place_leg` for the hunt's `index`-th person at most once, even when the job doing it is
+    retried or its worker dies between dialling and saving the hunt (`ivr.store.idempotency`: a
+    stale claim asks the carrier whether that call was placed). Returns the leg's CallSid."""
+    person = hunt.candidates[index]
+    sender = business.numbers[0]
+    outcome = run_once(
+        runtime.redis, runtime.store.key(business.key, "sent", f"ring:{hunt.id}:{index}"),
+        lambda: place_leg(runtime, business, hunt, person), definite=nothing_sent,
+        reconcile=lambda since: already_called(runtime, sender, person["phone"], since))
+    return outcome.result or ""
+
+
+def already_called(runtime: Runtime, from_: str, to: str, since: float) -> str | None:
+    """The SID of a call placed from `from_` to `to` since `since` (unix time), as the carrier's
+    call log shows it; None when it shows none (or cannot be read: ringing twice beats never)."""
+    after = datetime.fromtimestamp(since - 60, UTC)
+    try:
+        calls = runtime.twilio.calls.list(to=to, from_=from_, start_time_after=after, limit=20)
+    except Exception as exc:
+        event("transfer.reconcile_failed", log, logging.WARNING, error=type(exc).__name__)
+        return None
+    return next((c.sid for c in calls if c.date_created is None or c.date_created >= after),
+                None)
+
+
+def sms_bridge_job(business_key: str, hunt_id: str) -> str | None:
+    """Job: ring the hunt's first person who can be called; nobody → callback text, follow-up.
+
+    Returns the leg's CallSid (None when nobody could be rung). A retried job finds the hunt
+    ringing (or over) and does nothing; a transient carrier failure is raised for rq to retry,
+    and on the last attempt the customer is told when we will call back before it fails.
+    """
+    runtime = job_runtime()
+    hunts = Hunts(runtime.store)
+    with hunts.locked(business_key, hunt_id) as hunt:
+        if hunt is None or hunt.leg is not None or not hunt.open:
+            return hunt.leg if hunt is not None else None
+        try:
+            rang = ring_next(runtime, hunt, dial=dial_once)
+        except Exception as exc:
+            if last_attempt():
+                event("transfer.bridge_gave_up", log, logging.ERROR, business=business_key,
+                      hunt=hunt_id, error=type(exc).__name__)
+                nobody_answered(runtime, hunt)
+            hunts.save(hunt)  # who refused so far, so the retry starts at the next person
+            raise
+        if not rang:
+            nobody_answered(runtime, hunt)
+            return None
+        note_transfer(runtime, hunt, None)
+        return hunt.leg

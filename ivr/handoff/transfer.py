@@ -1,0 +1,276 @@
+"""Starting warm transfers and walking the hunt: ring on-call people one at a time.
+
+A call: the caller is put in a conference named after their CallSid ("conf-CA…") and hears hold
+audio, while the first on-call person with the right skill is dialled by REST; their leg hears
+the spoken summary and presses 1 to join, or 2 to pass to the next person. A text conversation:
+the customer is told who will call, the worker rings them (`ivr.handoff.sms_bridge`), and the person
+who presses 1 is bridged to the customer. Nobody taking it ends in voicemail, a text with the
+expected callback time (sent by the worker) and a follow-up — never silence. The agent-leg
+callbacks live in `ivr.handoff.agent_leg`; feedback in `ivr.handoff.feedback`.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from datetime import datetime
+from typing import Any
+from urllib.parse import urlencode
+
+from twilio.base.exceptions import TwilioRestException
+
+from ivr.config.business import Business
+from ivr.config.oncall import first_name, on_call
+from ivr.flow.actions import Action, Transfer
+from ivr.handoff.outbound import OutboundRefused, send_sms
+from ivr.handoff.summary import whisper_for
+from ivr.handoff.summary_audio import queue_render
+from ivr.jobs.queues import carrier_said_no, enqueue_urgent, job_runtime
+from ivr.logs import event
+from ivr.runtime import Runtime
+from ivr.store.hunts import FAILED, Hunt, Hunts
+from ivr.store.records import Record, iso, parse_iso
+from ivr.twilio import transfer as twiml
+
+log = logging.getLogger("ivr.handoff.transfer")
+
+#: Seconds an agent's phone rings before Twilio gives up (then the next person is tried).
+RING_TIMEOUT_S = 20
+
+#: An agent leg's status callbacks: answered (an answered leg is completed, not canceled, when
+#: the caller leaves) and the end. "initiated" and "ringing" would change nothing the hunt does
+#: (a queued or ringing leg is treated alike) and cost two webhooks per leg.
+AGENT_EVENTS = ["answered", "completed"]
+
+#: A way to dial the hunt's person at an index, returning the leg's CallSid.
+Dial = Callable[[Runtime, Business, Hunt, int], str]
+
+
+# -- URLs -------------------------------------------------------------------------------------
+def public_base(runtime: Runtime) -> str:
+    """IVR_PUBLIC_URL, else the URL the current request arrived on (what Twilio reached)."""
+    if runtime.settings.public_url:
+        return runtime.settings.public_url.rstrip("/")
+    from flask import has_request_context, request
+
+    if has_request_context():
+        return request.host_url.rstrip("/")
+    return "http://127.0.0.1:5000"
+
+
+def url(runtime: Runtime, what: str, hunt: Hunt | None = None, **query: str) -> str:
+    """An absolute URL of one of our transfer callbacks, naming the business and hunt."""
+    params = {"b": hunt.business, "h": hunt.id, **query} if hunt else dict(query)
+    return f"{public_base(runtime)}/transfer/{what}" + (f"?{urlencode(params)}" if params else "")
+
+
+# -- records ----------------------------------------------------------------------------------
+def update_record(runtime: Runtime, record_id: str, change: Any,
+                  business: str | None = None) -> Record | None:
+    """Apply `change(record)` to the stored record atomically (callbacks race each other)."""
+    return runtime.store.update(record_id, change, business=business)
+
+
+def transfer_fields(hunt: Hunt, accepted: bool | None) -> dict[str, Any]:
+    """record["transfer"] per DESIGN.md, plus who was tried."""
+    person = hunt.current if accepted else None
+    decided, connected = parse_iso(hunt.decided_at), parse_iso(hunt.connected_at)
+    took = round((connected - decided).total_seconds(), 1) if decided and connected else None
+    return {"agent": person["name"] if person else None,
+            "phone": person["phone"] if person else None,
+            "dialed_at": hunt.dialed_at, "answered_at": hunt.answered_at,
+            "accepted": accepted, "time_to_human_s": took, "decided_at": hunt.decided_at,
+            "attempts": [dict(c) for c in hunt.candidates[:max(hunt.index + 1, 0)]]}
+
+
+def note_transfer(runtime: Runtime, hunt: Hunt, accepted: bool | None,
+                  outcome: str | None = None) -> None:
+    """Write the hunt's state into its conversation record."""
+    def change(record: Record) -> None:
+        record["transfer"] = transfer_fields(hunt, accepted)
+        if outcome:
+            record["outcome"] = outcome
+    update_record(runtime, hunt.record_id, change, hunt.business)
+
+
+# -- ringing ----------------------------------------------------------------------------------
+def place_leg(runtime: Runtime, business: Business, hunt: Hunt, person: dict[str, str]) -> str:
+    """Dial `person` by REST for `hunt`; their leg hears the whisper. Returns the leg's CallSid."""
+    return runtime.twilio.calls.create(
+        to=person["phone"], from_=business.numbers[0], url=url(runtime, "whisper", hunt),
+        method="POST", status_callback=url(runtime, "agent-status", hunt),
+        status_callback_method="POST", status_callback_event=AGENT_EVENTS,
+        timeout=RING_TIMEOUT_S, machine_detection="Enable").sid
+
+
+def ring_next(runtime: Runtime, hunt: Hunt, dial: Dial | None = None) -> bool:
+    """Dial the next person in the hunt (call with the lock held). False when nobody is left.
+
+    A REST failure for one person (a bad number, Twilio hiccup) moves on to the next. A job
+    passes its own `dial` (`ivr.handoff.sms_bridge.dial_once`: each dial at most once, however often
+    the job runs); then only a refusal of that number moves on, and a transient failure (a
+    5xx, a 429, the network) is raised for rq to retry with backoff.
+    """
+    business = runtime.directory.by_key(hunt.business)
+    while business is not None and hunt.index + 1 < len(hunt.candidates):
+        person = hunt.candidates[hunt.index + 1]
+        try:
+            sid = (dial(runtime, business, hunt, hunt.index + 1) if dial
+                   else place_leg(runtime, business, hunt, person))
+        except Exception as exc:
+            if dial and not carrier_said_no(exc):
+                raise
+            hunt.index += 1
+            event("transfer.dial_failed", log, logging.WARNING, business=hunt.business,
+                  hunt=hunt.id, agent=person["name"], error=type(exc).__name__)
+            continue
+        hunt.index += 1
+        hunt.leg = sid
+        hunt.legs[sid] = "queued"
+        hunt.dialed_at = iso(runtime.clock())
+        hunt.answered_at = None
+        event("transfer.ringing", log, business=hunt.business, hunt=hunt.id,
+              agent=person["name"], leg=sid)
+        return True
+    hunt.leg = None
+    return False
+
+
+def callback_when(business: Business, now: datetime) -> str:
+    """When a customer nobody could take should expect our call, in their words."""
+    from ivr.handoff.followups import expected_reply
+
+    return expected_reply(business, now)[1]
+
+
+def nobody_answered(runtime: Runtime, hunt: Hunt, redirect_caller: bool = True) -> None:
+    """Nobody took it: voicemail for a caller, a text with the callback time, a follow-up.
+
+    `redirect_caller` moves a waiting caller out of the conference to the voicemail offer;
+    it is False when the caller's own webhook is still answering (it returns the offer itself).
+    """
+    business = runtime.directory.by_key(hunt.business)
+    hunt.status = FAILED
+    note_transfer(runtime, hunt, False, outcome="escalated")
+    event("transfer.nobody", log, logging.WARNING, business=hunt.business, hunt=hunt.id)
+    if business is None:
+        return
+    if redirect_caller and hunt.channel == "voice" and hunt.caller_sid:
+        try:
+            runtime.twilio.calls(hunt.caller_sid).update(url=url(runtime, "voicemail", hunt),
+                                                         method="POST")
+        except Exception as exc:  # the caller may have just hung up
+            event("transfer.voicemail_redirect_failed", log, logging.WARNING,
+                  business=hunt.business, hunt=hunt.id, error=type(exc).__name__)
+    when = callback_when(business, runtime.clock())
+    text = (f"Sorry we couldn't connect you with {business.name} just now. "
+            f"We have your details and will call you back {when}.")
+    try:  # the customer is not on a line waiting for it: the worker sends it, with retries
+        enqueue_urgent(runtime.redis, missed_text_job, business.key, hunt.id, hunt.customer,
+                       text, name="missed", business=business.key, key=hunt.id,
+                       conversation=hunt.record_id, what="missed_transfer_text")
+    except Exception as exc:  # Redis trouble: the follow-up below still records the callback
+        event("transfer.missed_text_failed", log, logging.ERROR, business=business.key,
+              hunt=hunt.id, error=type(exc).__name__)
+    queue_follow_up(runtime, business, hunt, when)
+
+
+def missed_text_job(business_key: str, hunt_id: str, to: str, body: str) -> str | None:
+    """Job: text the customer nobody could take when to expect our call, once per hunt.
+
+    A carrier outage is retried with backoff; a number that cannot take texts (a landline, an
+    opt-out) is logged and not retried: the follow-up call happens either way.
+    """
+    try:
+        return send_sms(job_runtime(), business_key, to, body,
+                        idempotency_key=f"transfer-missed:{hunt_id}")
+    except (OutboundRefused, TwilioRestException) as exc:
+        if isinstance(exc, TwilioRestException) and not carrier_said_no(exc):
+            raise
+        event("transfer.missed_text_refused", log, logging.WARNING, business=business_key,
+              hunt=hunt_id, error=type(exc).__name__)
+        return None
+
+
+def queue_follow_up(runtime: Runtime, business: Business, hunt: Hunt, when: str) -> None:
+    """Hand the missed conversation to the follow-up queue: a callback task, and the on-duty
+    person told now (or in the digest at opening)."""
+    from ivr.handoff.followups import queue_callback
+
+    record = runtime.store.get_record(business.key, hunt.record_id)
+    if record is None:
+        return
+    try:
+        queue_callback(runtime, business, record, summary=hunt.summary or hunt.whisper,
+                       skill=hunt.skill or "intake", reason="transfer_missed")
+    except Exception as exc:  # the customer was texted; the record still says escalated
+        event("transfer.followup_failed", log, logging.ERROR, business=business.key,
+              hunt=hunt.id, error=type(exc).__name__)
+
+
+def voicemail_twiml(runtime: Runtime, business: Business, hunt: Hunt) -> str:
+    """The voicemail offer for a caller nobody could take."""
+    return twiml.voicemail_offer(callback_when(business, runtime.clock()),
+                                 record_url=url(runtime, "recorded", hunt),
+                                 recording_status_url=url(runtime, "recording-status", hunt),
+                                 voice=business.voice)
+
+
+# -- starting ---------------------------------------------------------------------------------
+def transfer_action(actions: list[Action]) -> Transfer | None:
+    return next((a for a in actions if isinstance(a, Transfer)), None)
+
+
+def new_hunt(runtime: Runtime, business: Business, record: Record, action: Transfer, *,
+             hunt_id: str, channel: str, caller_sid: str | None = None) -> Hunt:
+    """A hunt over who is on call now for the action's skill, with the whisper text."""
+    now = runtime.clock()
+    people = on_call(business, now, action.skill or None)
+    caller_name = (record.get("slots") or {}).get("name") or record.get("caller_name")
+    return Hunt(
+        id=hunt_id, business=business.key, record_id=record["id"], channel=channel,
+        customer=record["caller"], caller_sid=caller_sid, decided_at=iso(now) or "",
+        candidates=[{"name": p.staff.name, "phone": p.staff.phone} for p in people],
+        whisper=whisper_for(record, action.summary, business=business.name,
+                            caller_name=caller_name, urgent=action.urgent,
+                            reasons=action.reasons),
+        summary=action.summary, skill=action.skill, reasons=list(action.reasons),
+        urgent=action.urgent)
+
+
+def start_call_transfer(runtime: Runtime, business: Business, turn: Any, call_sid: str) -> str:
+    """The caller's TwiML for the `Transfer` in `turn.actions`, with the hunt started.
+
+    Called by the voice webhook in the same request the flow decided a human was needed, so
+    time-to-human starts now. A retried webhook finds the hunt already under way and gets the
+    same TwiML without a second dial. Nobody on call (or every dial failing) goes straight to
+    voicemail, the callback text and a follow-up.
+    """
+    action = transfer_action(turn.actions) or Transfer(skill="", reasons=(), summary="")
+    hunts = Hunts(runtime.store)
+    hunt = new_hunt(runtime, business, turn.record, action, hunt_id=f"conf-{call_sid}",
+                    channel="voice", caller_sid=call_sid)
+    if hunts.create(hunt):
+        queue_render(runtime, hunt)  # the agent hears <Say> until the audio is ready
+        with hunts.locked(business.key, hunt.id) as live:
+            assert live is not None
+            if not ring_next(runtime, live):
+                nobody_answered(runtime, live, redirect_caller=False)
+            else:
+                note_transfer(runtime, live, None)
+            hunt = live
+    else:
+        hunt = hunts.get(business.key, hunt.id) or hunt
+    if not hunt.open:
+        return voicemail_twiml(runtime, business, hunt)
+    person = hunt.current or {"name": "our team"}
+    return twiml.caller_leg(first_name(person["name"]), hunt.conference,
+                            wait_url=url(runtime, "hold", hunt),
+                            status_url=url(runtime, "conference", hunt), voice=business.voice)
+
+
+def feedback_reply(runtime: Runtime, business: Business, from_: str, body: str) -> str | None:
+    """A staff member's Y/N answer to "Did this call need you?" (see `ivr.handoff.feedback`)."""
+    from ivr.handoff.feedback import feedback_reply as reply
+
+    return reply(runtime, business, from_, body)

@@ -1,0 +1,1 @@
+"""Background work on rq: queues, enqueue helpers, the worker and retention."""

@@ -1,0 +1,481 @@
+"""Redis-backed storage: conversation state, records, idempotency keys. Connection passed in.
+
+Keys are namespaced per business (`ivr:{business}:...`) so one Redis serves many businesses and
+several web nodes share it. Nothing here knows about Twilio or Flask.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import threading
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+import redis
+
+from ivr.store.records import Record, parse_iso
+
+#: How long an unfinished conversation's state lives without activity.
+STATE_TTL_S = 24 * 3600
+
+#: How long an idempotency key (MessageSid, CallSid+turn) is remembered.
+ONCE_TTL_S = 7 * 24 * 3600
+
+#: How long a reply is kept for a retried webhook: Twilio retries within seconds or minutes,
+#: and a kept reply (kilobytes of TwiML) is most of what Redis holds per turn.
+REPLY_TTL_S = 24 * 3600
+
+PREFIX = "ivr"
+
+#: Read a live conversation in one round trip: its state, then the record the state names.
+#: (The record's key is derived inside the script, so this suits one Redis, not a cluster.)
+_LOAD_LIVE = """
+local state = redis.call('GET', KEYS[1])
+if not state then return {false, false} end
+local id = string.match(state, '"record_id": *"([^"]+)"')
+if not id then return {state, false} end
+return {state, redis.call('GET', ARGV[1] .. id)}
+"""
+
+#: The start of a voice answer's step: claim the answer (first of keypad, speech, silence wins),
+#: then settle what follows the question (the step, or a hold that gave up). Returns 0 when
+#: another answer won, 1 when claimed but the hold already gave up, 2 when both are ours.
+_TAKE_TURN = """
+if ARGV[3] == '1' and not redis.call('SET', KEYS[1], '1', 'NX', 'EX', ARGV[1]) then return 0 end
+if not redis.call('SET', KEYS[2], '1', 'NX', 'EX', ARGV[2]) then return 1 end
+return 2
+"""
+
+#: Save a turn only if the record is still the one the turn read (its SHA-1 is unchanged), so
+#: a callback's or job's write in the meantime is never overwritten. Returns 1 saved, 0 changed.
+_SAVE_TURN = """
+local current = redis.call('GET', KEYS[1])
+if not current or redis.sha1hex(current) ~= ARGV[1] then return 0 end
+redis.call('SET', KEYS[1], ARGV[2])
+if ARGV[3] == '' then redis.call('DEL', KEYS[2])
+else redis.call('SET', KEYS[2], ARGV[3], 'EX', ARGV[4]) end
+return 1
+"""
+
+#: A stored live conversation: its state dict, its record, and the record's version (SHA-1).
+Stored = tuple[dict[str, Any], Record, str]
+
+#: A write queued for later: it adds its commands to the pipeline (or client) it is given.
+Write = Callable[[Any], object]
+
+
+@dataclass(frozen=True)
+class Arrival:
+    """What an incoming message needs to know before any work, read in one round trip.
+
+    Attributes:
+        first: this message id was not seen before (False: a retried webhook).
+        opted_out: the sender texted STOP to this business.
+        live: the sender's live conversation as stored (state dict, record, version), or None.
+        call: the live call's facts, when asked for.
+    """
+
+    first: bool
+    opted_out: bool
+    live: Stored | None
+    call: dict[str, Any]
+
+
+@dataclass(frozen=True)
+class TurnStart:
+    """What answering a voice question starts with, read in one round trip.
+
+    Attributes:
+        claimed: this answer is the first for the question.
+        settled: and we decide what follows it (False: the caller stopped holding for it).
+        call: the live call's facts asked for ({} once the call has ended).
+        live: the call's live conversation as stored (state dict, record, version), or None.
+    """
+
+    claimed: bool
+    settled: bool
+    call: dict[str, Any]
+    live: Stored | None
+
+
+def version_of(raw: bytes) -> str:
+    """A stored record's version: the SHA-1 of its bytes (what Redis's `sha1hex` computes)."""
+    return hashlib.sha1(raw).hexdigest()  # noqa: S324 - a change detector, not security
+
+
+class Store:
+    """Reads and writes the product's data in one Redis.
+
+    Args:
+        connection: a `redis.Redis` (required; never global).
+        prefix: top-level key prefix, so tests or tenants can share a server.
+    """
+
+    def __init__(self, connection: redis.Redis, prefix: str = PREFIX) -> None:
+        if connection is None:
+            raise TypeError("Store needs a redis connection")
+        self.redis = connection
+        self.prefix = prefix
+        self._held = threading.local()
+
+    # -- keys ---------------------------------------------------------------------------------
+    def key(self, business: str, *parts: str) -> str:
+        """`ivr:{business}:part:part` — every key of a business starts so."""
+        return ":".join((self.prefix, business, *parts))
+
+    def global_key(self, *parts: str) -> str:
+        return ":".join((self.prefix, "_", *parts))
+
+    # -- health -------------------------------------------------------------------------------
+    def ping(self) -> bool:
+        try:
+            return bool(self.redis.ping())
+        except redis.RedisError:
+            return False
+
+    # -- a request's closing writes -----------------------------------------------------------
+    def hold_writes(self) -> None:
+        """Queue this thread's `later` writes until `flush_writes` sends them in one round trip.
+
+        A webhook ends with writes only a later request reads (its reply kept for a retried
+        webhook, the numbered menu the customer may answer): the web app holds them for the
+        request and sends them together just before the response leaves.
+        """
+        self._held.queue = []
+
+    def later(self, write: Write) -> None:
+        """Run `write` with the held writes of this thread, or now when none are held."""
+        queue: list[Write] | None = getattr(self._held, "queue", None)
+        if queue is None:
+            write(self.redis)
+        else:
+            queue.append(write)
+
+    def flush_writes(self) -> None:
+        """Send the held writes (one pipeline) and stop holding; raises what Redis raises."""
+        queue: list[Write] | None = getattr(self._held, "queue", None)
+        self._held.queue = None
+        if not queue:
+            return
+        pipe = self.redis.pipeline(transaction=False)
+        for write in queue:
+            write(pipe)
+        pipe.execute()
+
+    def drop_writes(self) -> None:
+        """Forget held writes (the request failed before they could be sent)."""
+        self._held.queue = None
+
+    # -- idempotency --------------------------------------------------------------------------
+    def once(self, business: str, token: str, ttl: int = ONCE_TTL_S) -> bool:
+        """True the first time `token` is seen for this business, False on every retry."""
+        return bool(self.redis.set(self.key(business, "once", token), "1", nx=True, ex=ttl))
+
+    def cache_reply(self, business: str, token: str, body: str, ttl: int = REPLY_TTL_S) -> None:
+        """Remember the reply given to `token` so a retried webhook gets the same answer
+        (with the request's closing writes when they are held)."""
+        key = self.key(business, "reply", token)
+        self.later(lambda conn: conn.set(key, body, ex=ttl))
+
+    def cached_reply(self, business: str, token: str) -> str | None:
+        value = self.redis.get(self.key(business, "reply", token))
+        return value.decode() if value is not None else None
+
+    def forget_once(self, business: str, token: str) -> None:
+        """Undo `once` when handling failed, so the carrier's retry may act after all."""
+        self.redis.delete(self.key(business, "once", token))
+
+    # -- SMS opt-outs -------------------------------------------------------------------------
+    def set_opted_out(self, business: str, phone: str, opted_out: bool = True) -> None:
+        """Record that `phone` texted STOP (or START again) to this business; never expires."""
+        key = self.key(business, "optout")
+        if opted_out:
+            self.redis.sadd(key, phone)
+        else:
+            self.redis.srem(key, phone)
+
+    def opted_out(self, business: str, phone: str) -> bool:
+        """Whether `phone` asked this business to stop texting it."""
+        return bool(self.redis.sismember(self.key(business, "optout"), phone))
+
+    def receive(self, business: str, token: str, channel: str, key: str, *,
+                sender: str | None = None, call_sid: str | None = None,
+                ttl: int = ONCE_TTL_S) -> Arrival:
+        """Claim an incoming webhook's id (`once`) and read what its work starts from, in one
+        round trip: the live conversation under `key`, whether `sender` opted out of texts,
+        and the facts of the live call `call_sid`."""
+        pipe = self.redis.pipeline(transaction=False)
+        pipe.set(self.key(business, "once", token), "1", nx=True, ex=ttl)
+        self._queue_load_live(pipe, business, channel, key)
+        if sender is not None:
+            pipe.sismember(self.key(business, "optout"), sender)
+        if call_sid is not None:
+            pipe.hgetall(self.key(business, "call", call_sid))
+        first, live, *rest = pipe.execute()
+        opted_out = bool(rest.pop(0)) if sender is not None else False
+        call = self._all_fields(rest.pop(0)) if call_sid is not None else {}
+        return Arrival(bool(first), opted_out, self._live(live), call)
+
+    # -- live conversation state --------------------------------------------------------------
+    def load_live(self, business: str, channel: str, key: str) -> Stored | None:
+        """The live conversation under `key` as stored (state dict, record, version), in one
+        round trip; None when there is none (or its record is gone)."""
+        return self._live(self._queue_load_live(self.redis, business, channel, key))
+
+    def _queue_load_live(self, conn: Any, business: str, channel: str, key: str) -> Any:
+        return conn.eval(_LOAD_LIVE, 1, self.key(business, "state", channel, key),
+                         self.key(business, "conv", ""))
+
+    @staticmethod
+    def _live(found: Any) -> Stored | None:
+        state, record = found
+        if not state or not record:
+            return None
+        return json.loads(state), json.loads(record), version_of(record)
+
+    def get_state(self, business: str, channel: str, customer: str) -> dict[str, Any] | None:
+        raw = self.redis.get(self.key(business, "state", channel, customer))
+        return json.loads(raw) if raw else None
+
+    def drop_state(self, business: str, channel: str, customer: str) -> None:
+        self.redis.delete(self.key(business, "state", channel, customer))
+
+    # -- records ------------------------------------------------------------------------------
+    def save(self, record: Record) -> None:
+        """Write a conversation record and index it by time, caller and id."""
+        pipe = self.redis.pipeline()
+        self._queue_save(pipe, record)
+        pipe.execute()
+
+    def _queue_save(self, pipe: Any, record: Record, index: bool = True) -> None:
+        business = record["business_key"]
+        pipe.set(self.key(business, "conv", record["id"]), json.dumps(record))
+        if not index:
+            return
+        started = parse_iso(record["started_at"])
+        score = started.timestamp() if started else 0.0
+        pipe.zadd(self.key(business, "convs"), {record["id"]: score})
+        pipe.zadd(self.key(business, "phone", record["caller"]), {record["id"]: score})
+        pipe.hset(self.global_key("conv-business"), record["id"], business)
+        pipe.sadd(self.global_key("businesses"), business)
+
+    def save_turn(self, record: Record, channel: str, customer: str,
+                  state: dict[str, Any] | None, ttl: int = STATE_TTL_S, *,
+                  index: bool = True, version: str | None = None) -> bool:
+        """Save the record and the live state (or drop it: None) in one round trip.
+
+        The hot path of every webhook turn: one pipelined transaction instead of two calls.
+        `index=False` skips the indexes (by time, caller, id), which never change after a
+        conversation's first save (its start time and caller are fixed). With `version` (the
+        record's as the turn read it) nothing is saved if the record changed meanwhile (a
+        callback or job wrote to it): returns False, and the turn re-reads and re-applies.
+        """
+        business = record["business_key"]
+        key = self.key(business, "state", channel, customer)
+        if version is not None:
+            return bool(self.redis.eval(
+                _SAVE_TURN, 2, self.key(business, "conv", record["id"]), key, version,
+                json.dumps(record), "" if state is None else json.dumps(state), ttl))
+        pipe = self.redis.pipeline()
+        self._queue_save(pipe, record, index)
+        if state is None:
+            pipe.delete(key)
+        else:
+            pipe.set(key, json.dumps(state), ex=ttl)
+        pipe.execute()
+        return True
+
+    def update(self, conversation_id: str, change: Callable[[Record], object],
+               attempts: int = 20, *, business: str | None = None) -> Record | None:
+        """Read a record, apply `change` to it and save it, as one optimistic transaction.
+
+        Callbacks about one conversation arrive concurrently (a call's status callback, the
+        voicemail's recording callback, conference events); a plain read-modify-write would let
+        the slower one overwrite what the faster one wrote. WATCH makes the loser re-read and
+        apply its change again. Returns the saved record, or None when it does not exist.
+        `business`, when the caller knows it, saves looking it up.
+        """
+        if business is None:
+            found = self.redis.hget(self.global_key("conv-business"), conversation_id)
+            if found is None:
+                return None
+            business = found.decode()
+        key = self.key(business, "conv", conversation_id)
+        for _ in range(attempts):
+            with self.redis.pipeline() as pipe:
+                try:
+                    pipe.watch(key)
+                    raw = pipe.get(key)
+                    if not raw:
+                        return None
+                    record = json.loads(raw)
+                    change(record)
+                    pipe.multi()
+                    self._queue_save(pipe, record, index=False)
+                    pipe.execute()
+                    return record
+                except redis.WatchError:
+                    continue
+        raise RuntimeError(f"conversation {conversation_id} kept changing; update not applied")
+
+    def get_record(self, business: str, conversation_id: str) -> Record | None:
+        """A record whose business is known (one round trip; `get` must look the business up)."""
+        found = self.get_versioned(business, conversation_id)
+        return found[0] if found else None
+
+    def get_versioned(self, business: str, conversation_id: str) -> tuple[Record, str] | None:
+        """A record and its version, for a `save_turn` that must not overwrite others' writes."""
+        raw = self.redis.get(self.key(business, "conv", conversation_id))
+        return (json.loads(raw), version_of(raw)) if raw else None
+
+    def get(self, conversation_id: str) -> Record | None:
+        business = self.redis.hget(self.global_key("conv-business"), conversation_id)
+        if business is None:
+            return None
+        raw = self.redis.get(self.key(business.decode(), "conv", conversation_id))
+        return json.loads(raw) if raw else None
+
+    def businesses(self) -> list[str]:
+        return sorted(b.decode() for b in self.redis.smembers(self.global_key("businesses")))
+
+    def conversations(self, businesses: Iterable[str] | None = None,
+                      since: datetime | None = None, until: datetime | None = None,
+                      phone: str | None = None) -> list[Record]:
+        """Records started in [since, until), oldest first, optionally for one caller."""
+        low = since.timestamp() if since else "-inf"
+        high = f"({until.timestamp()}" if until else "+inf"
+        records: list[Record] = []
+        for business in (businesses if businesses is not None else self.businesses()):
+            index = self.key(business, "phone", phone) if phone else self.key(business, "convs")
+            ids = self.redis.zrangebyscore(index, low, high)
+            if not ids:
+                continue
+            raws = self.redis.mget([self.key(business, "conv", i.decode()) for i in ids])
+            records.extend(json.loads(r) for r in raws if r)
+        records.sort(key=lambda r: r["started_at"])
+        return records
+
+    def delete(self, conversation_id: str) -> None:
+        record = self.get(conversation_id)
+        if record is None:
+            return
+        business = record["business_key"]
+        pipe = self.redis.pipeline()
+        pipe.delete(self.key(business, "conv", conversation_id))
+        pipe.zrem(self.key(business, "convs"), conversation_id)
+        pipe.zrem(self.key(business, "phone", record["caller"]), conversation_id)
+        pipe.hdel(self.global_key("conv-business"), conversation_id)
+        pipe.execute()
+
+    # -- live calls (voice turns) -------------------------------------------------------------
+    def set_call(self, business: str, call_sid: str, ttl: int = STATE_TTL_S, *,
+                 later: bool = False, **fields: Any) -> None:
+        """Facts about a live call the web nodes share: current turn, slot, grammar, ...
+        (`later`: with the request's closing writes, for facts only later requests read)."""
+        key = self.key(business, "call", call_sid)
+        mapping = {k: json.dumps(v) for k, v in fields.items()}
+
+        def write(conn: Any) -> None:
+            pipe = conn if later else conn.pipeline(transaction=False)
+            pipe.hset(key, mapping=mapping)
+            pipe.expire(key, ttl)
+            if not later:
+                pipe.execute()
+
+        if later:
+            self.later(write)
+        else:
+            write(self.redis)
+
+    def get_call(self, business: str, call_sid: str, *fields: str) -> dict[str, Any]:
+        """A live call's facts ({} once it has ended); only `fields` when named (a question's
+        grammar is kilobytes of JSON that most readers never look at)."""
+        key = self.key(business, "call", call_sid)
+        if fields:
+            return self._fields(fields, self.redis.hmget(key, fields))
+        return self._all_fields(self.redis.hgetall(key))
+
+    @staticmethod
+    def _all_fields(raw: dict[bytes, bytes]) -> dict[str, Any]:
+        return {k.decode(): json.loads(v) for k, v in raw.items()}
+
+    @staticmethod
+    def _fields(fields: Iterable[str], values: list[Any]) -> dict[str, Any]:
+        return {k: json.loads(v) for k, v in zip(fields, values, strict=True) if v is not None}
+
+    def claim_turn(self, business: str, call_sid: str, turn: int) -> bool:
+        """True for the first answer to question `turn` of a call (keypad or speech); one wins."""
+        return self.once(business, f"turn:{call_sid}:{turn}", ttl=STATE_TTL_S)
+
+    def settle_turn(self, business: str, call_sid: str, turn: int) -> bool:
+        """True for the first to decide what follows question `turn`: the answer's step, or
+        giving up on a hold that lasted too long (the other must leave the call alone)."""
+        return self.once(business, f"settle:{call_sid}:{turn}")
+
+    def start_turn(self, business: str, call_sid: str, turn: int, fields: tuple[str, ...], *,
+                   claim: bool = True) -> TurnStart:
+        """Claim an answer to question `turn` (unless already claimed: `claim=False`), settle
+        what follows it, and read the call's `fields` and live conversation: one round trip."""
+        pipe = self.redis.pipeline(transaction=False)
+        pipe.eval(_TAKE_TURN, 2, self.key(business, "once", f"turn:{call_sid}:{turn}"),
+                  self.key(business, "once", f"settle:{call_sid}:{turn}"), STATE_TTL_S,
+                  ONCE_TTL_S, "1" if claim else "0")
+        pipe.hmget(self.key(business, "call", call_sid), fields)
+        self._queue_load_live(pipe, business, "voice", call_sid)
+        taken, values, live = pipe.execute()
+        return TurnStart(claimed=int(taken) > 0, settled=int(taken) == 2,
+                         call=self._fields(fields, values), live=self._live(live))
+
+    def number_question(self, business: str, call_sid: str, after: int | None,
+                        **fields: Any) -> int:
+        """Number the next question of a live call and store its `fields` (slot, grammar...).
+
+        `after` is the call's current turn as read when this step's answer was claimed: a
+        claim lets one step at a time run per call, so `after + 1` is this step's to take,
+        and it is written with the request's closing writes (read only once the caller hears
+        the question). Unknown (a new call): numbered atomically now with `next_turn`.
+        """
+        if after is None:
+            return self.next_turn(business, call_sid, **fields)
+        self.set_call(business, call_sid, later=True, turn=after + 1, **fields)
+        return after + 1
+
+    def next_turn(self, business: str, call_sid: str, **fields: Any) -> int:
+        """Number the next question of a live call (1, 2, ...); atomic across web nodes.
+
+        `fields` (the question's slot, grammar, ...) are stored with it in the same round trip;
+        the number itself is stored as `turn` (an integer reads back the same as its JSON).
+        """
+        key = self.key(business, "call", call_sid)
+        pipe = self.redis.pipeline()
+        pipe.hincrby(key, "turn", 1)
+        if fields:
+            pipe.hset(key, mapping={k: json.dumps(v) for k, v in fields.items()})
+        pipe.expire(key, STATE_TTL_S)
+        return int(pipe.execute()[0])
+
+    def open_call(self, business: str, call_sid: str, token: str, **fields: Any
+                  ) -> tuple[str | None, Stored | None]:
+        """A new call's first round trip: note its `fields`, and read the reply kept under
+        `token` (a retried webhook) and any live conversation under the CallSid."""
+        pipe = self.redis.pipeline(transaction=False)
+        pipe.get(self.key(business, "reply", token))
+        key = self.key(business, "call", call_sid)
+        pipe.hset(key, mapping={k: json.dumps(v) for k, v in fields.items()})
+        pipe.expire(key, STATE_TTL_S)
+        self._queue_load_live(pipe, business, "voice", call_sid)
+        cached, _, _, live = pipe.execute()
+        return (cached.decode() if cached is not None else None), self._live(live)
+
+    def drop_call(self, business: str, call_sid: str) -> None:
+        """Forget a live call's facts once it has ended."""
+        self.redis.delete(self.key(business, "call", call_sid))
+
+    def end_call(self, business: str, call_sid: str) -> None:
+        """Forget a finished call's live state and facts (with the request's closing writes)."""
+        keys = (self.key(business, "state", "voice", call_sid),
+                self.key(business, "call", call_sid))
+        self.later(lambda conn: conn.delete(*keys))

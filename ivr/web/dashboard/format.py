@@ -1,0 +1,19 @@
+"""Registers the dashboard's Jinja filters (from `ivr.analytics.display`) and the timezone helper."""
+
+from __future__ import annotations
+
+from flask import Flask, current_app
+
+from ivr.analytics.display import delta, local, metric, pct, secs, words
+
+
+def tz_of(business_key: str | None) -> str | None:
+    """The timezone of a configured business, for `local`."""
+    business = current_app.extensions["ivr"].directory.by_key(business_key or "")
+    return business.timezone if business else None
+
+
+def register(app: Flask) -> None:
+    app.jinja_env.filters.update(pct=pct, secs=secs, metric=metric, delta=delta, local=local,
+                                 words=words)
+    app.jinja_env.globals["tz_of"] = tz_of

@@ -8,9 +8,10 @@ from collections.abc import Callable
 from functools import wraps
 from typing import Any
 
-from flask import abort, current_app, request, session
+from flask import abort, current_app, jsonify, request, session
 
 from ivr.twilio.signature import is_valid, signed_url
+from ivr.web import guessing
 
 log = logging.getLogger("ivr.security")
 
@@ -79,14 +80,27 @@ def token_ok(given: str | None) -> bool:
 
 
 def api_auth(view: Callable[..., Any]) -> Callable[..., Any]:
-    """Bearer IVR_API_TOKEN (or a logged-in dashboard session) or 401."""
+    """Bearer IVR_API_TOKEN (or a signed-in dashboard session) or 401.
+
+    A wrong bearer token counts against the caller's address (`guessing`); past the limit the
+    address gets 429 with Retry-After, whatever token it sends, until the window passes.
+    """
 
     @wraps(view)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
+        if session.get("ivr_auth"):
+            return view(*args, **kwargs)
         header = request.headers.get("Authorization", "")
         bearer = header[7:] if header.lower().startswith("bearer ") else None
-        if not (token_ok(bearer) or session.get("ivr_auth")):
-            return {"error": "unauthorized: send Authorization: Bearer <IVR_API_TOKEN>"}, 401
-        return view(*args, **kwargs)
+        wait_s = guessing.locked_for()
+        if wait_s:
+            return guessing.too_many(
+                jsonify(error="too many wrong tokens from this address: try again later"),
+                wait_s)
+        if token_ok(bearer):
+            return view(*args, **kwargs)
+        if bearer is not None:
+            guessing.record_failure("api")
+        return {"error": "unauthorized: send Authorization: Bearer <IVR_API_TOKEN>"}, 401
 
     return wrapper

@@ -9,7 +9,6 @@ Retry-After, while the owner can still sign in from anywhere else.
 
 from __future__ import annotations
 
-import hmac
 import secrets
 from collections.abc import Callable
 from functools import wraps
@@ -31,7 +30,7 @@ from flask import (
 
 from ivr.logs import event
 from ivr.web import guessing
-from ivr.web.security import token_ok
+from ivr.web.security import csrf_matches, token_ok
 
 bp = Blueprint("auth", __name__)
 
@@ -60,9 +59,7 @@ def csrf_token() -> str:
 
 def check_csrf() -> None:
     """Abort 400 unless the posted form carries this session's CSRF token."""
-    given = request.form.get("csrf_token", "")
-    expected = session.get("csrf", "")
-    if not expected or not hmac.compare_digest(given, expected):
+    if not csrf_matches(request.form.get("csrf_token")):
         abort(400, description="This form has expired. Reload the page and try again.")
 
 

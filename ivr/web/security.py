@@ -79,6 +79,25 @@ def token_ok(given: str | None) -> bool:
     return bool(expected) and bool(given) and hmac.compare_digest(given, expected)
 
 
+#: Methods a cross-site page can make a browser send with the owner's cookie and that change
+#: something: a session (not a bearer token) must show its CSRF token for these.
+UNSAFE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+
+
+def csrf_matches(given: str | None) -> bool:
+    """Whether `given` is this session's CSRF token (made by the dashboard's pages)."""
+    expected = session.get("csrf", "")
+    return bool(expected) and bool(given) and hmac.compare_digest(str(given), expected)
+
+
+def _session_may(method: str) -> bool:
+    """A signed-in session may read; to change anything it also shows its CSRF token
+    (`X-CSRF-Token` header or `csrf_token` form field), which another site cannot know."""
+    if method not in UNSAFE_METHODS:
+        return True
+    return csrf_matches(request.headers.get("X-CSRF-Token") or request.form.get("csrf_token"))
+
+
 def api_auth(view: Callable[..., Any]) -> Callable[..., Any]:
     """Bearer IVR_API_TOKEN (or a signed-in dashboard session) or 401.
 
@@ -88,10 +107,13 @@ def api_auth(view: Callable[..., Any]) -> Callable[..., Any]:
 
     @wraps(view)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
-        if session.get("ivr_auth"):
-            return view(*args, **kwargs)
         header = request.headers.get("Authorization", "")
         bearer = header[7:] if header.lower().startswith("bearer ") else None
+        if bearer is None and session.get("ivr_auth"):
+            if _session_may(request.method):
+                return view(*args, **kwargs)
+            return {"error": "forbidden: a signed-in session must send its CSRF token "
+                             "(X-CSRF-Token) to change anything"}, 403
         wait_s = guessing.locked_for()
         if wait_s:
             return guessing.too_many(

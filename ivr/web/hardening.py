@@ -58,7 +58,11 @@ def error_as_text(exc: HTTPException) -> Response:
     if exc.response is not None:
         exc.response.mimetype = "text/plain"
         return exc.response
-    return plain_text(exc.code or 500, f"{exc.code} {exc.name}: {exc.description}")
+    response = plain_text(exc.code or 500, f"{exc.code} {exc.name}: {exc.description}")
+    for name, value in exc.get_headers():  # e.g. Allow on a 405
+        if name.lower() != "content-type":
+            response.headers[name] = value
+    return response
 
 
 class EscapedJSONProvider(DefaultJSONProvider):

@@ -10,6 +10,7 @@ from typing import Any
 
 from flask import abort, current_app, jsonify, request, session
 
+from ivr.logs import event
 from ivr.twilio.signature import is_valid, signed_url
 from ivr.web import guessing
 
@@ -67,7 +68,7 @@ def twilio_signed(view: Callable[..., Any]) -> Callable[..., Any]:
     @wraps(view)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         if not twilio_request_is_signed():
-            log.warning("rejected unsigned request path=%s", request.path)
+            event("webhook.unsigned", log, logging.WARNING, path=request.path)
             abort(403)
         return view(*args, **kwargs)
 

@@ -1,4 +1,5 @@
-"""GET /healthz tells a load balancer whether this node can serve."""
+"""GET /healthz tells a load balancer whether this node can serve; GET /api/health tells the
+owner the figures behind it."""
 
 from ivr.config.settings import PROJECT_ROOT
 from ivr.runtime import Runtime
@@ -8,7 +9,15 @@ from ivr.store.redis_server import EmbeddedRedis
 def test_healthz_is_ok_with_redis(client):
     response = client.get("/healthz")
     assert response.status_code == 200
-    assert response.get_json()["redis"] == "ok"
+    assert response.get_json()["status"] == "ok"
+
+
+def test_api_health_shows_the_owner_the_figures(client):
+    response = client.get("/api/health", headers={"Authorization": "Bearer test-api-token"})
+    assert response.status_code == 200
+    body = response.get_json()
+    assert body["redis"] == "ok" and body["businesses"] >= 1
+    assert body["spooled_texts"] == 0 and body["urgent_jobs"] == 0
 
 
 def test_healthz_is_503_when_redis_is_unreachable(settings, tmp_path):

@@ -128,10 +128,11 @@ def test_when_every_on_call_number_is_refused_the_failure_is_listed_with_the_con
 
 
 @pytest.mark.no_worker
-def test_healthz_shows_urgent_texts_waiting_for_a_worker(live_app, runtime, client):
-    assert client.get("/healthz").get_json()["urgent_jobs"] == 0
+def test_api_health_shows_urgent_texts_waiting_for_a_worker(live_app, runtime, client):
+    owner = {"Authorization": "Bearer test-api-token"}
+    assert client.get("/api/health", headers=owner).get_json()["urgent_jobs"] == 0
     enqueue_text(runtime.redis, "hartley-family-law", DANA, "hello", "health-1")
-    health = client.get("/healthz")
+    health = client.get("/api/health", headers=owner)
     assert health.status_code == 200 and health.get_json()["urgent_jobs"] == 1
 
 

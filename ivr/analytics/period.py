@@ -27,20 +27,48 @@ class BadPeriod(ValueError):
     """A since/until the user gave that is not a date, or an empty/backwards period."""
 
 
-def parse_moment(text: str, *, end: bool = False) -> datetime:
-    """An ISO 8601 date or date-time (naive = UTC). A bare date as `end` means the end of
-    that day, so `--until 2026-11-30` includes the 30th."""
+#: The dates a period may name. Far enough back for any history and ahead for any plan; past
+#: them the arithmetic a period needs (the previous period, 48 h of look-ahead) leaves what a
+#: datetime can hold, so `since=0001-01-01` is refused here with a reason instead of a 500.
+EARLIEST = datetime(1970, 1, 1, tzinfo=UTC)
+LATEST = datetime(2100, 1, 1, tzinfo=UTC)
+
+
+def shown(text: str, limit: int = 40) -> str:
+    """User text quoted back in an error message, cut short (a 5,000-character date is not
+    worth echoing whole)."""
+    return repr(text if len(text) <= limit else text[:limit] + "…")
+
+
+def within_range(moment: datetime, text: str, name: str = "") -> datetime:
+    """`moment`, or BadPeriod saying that `name`'s date is outside [EARLIEST, LATEST]."""
+    if not EARLIEST <= moment <= LATEST:
+        raise BadPeriod(f"{name + ': ' if name else ''}{shown(text)} is out of range: use a date "
+                        f"from {EARLIEST:%Y-%m-%d} to {LATEST:%Y-%m-%d}")
+    return moment
+
+
+def parse_moment(text: str, *, end: bool = False, name: str = "") -> datetime:
+    """An ISO 8601 date or date-time (naive = UTC) within [EARLIEST, LATEST]. A bare date as
+    `end` means the end of that day, so `--until 2026-11-30` includes the 30th. `name` (the
+    parameter) starts the error message."""
     text = text.strip()
+    label = f"{name}: " if name else ""
     try:
         if _DATE_ONLY.match(text):
             day = datetime.combine(datetime.fromisoformat(text).date(), time(), tzinfo=UTC)
-            return day + timedelta(days=1) if end else day
-        moment = parse_iso(text)
+            moment = day + timedelta(days=1) if end else day
+        else:
+            moment = parse_iso(text)
+    except OverflowError:
+        raise BadPeriod(f"{label}{shown(text)} is out of range: use a date from "
+                        f"{EARLIEST:%Y-%m-%d} to {LATEST:%Y-%m-%d}") from None
     except ValueError:
         moment = None
     if moment is None:
-        raise BadPeriod(f"'{text}' is not an ISO 8601 date or date-time (e.g. 2026-11-01)")
-    return moment
+        raise BadPeriod(f"{label}{shown(text)} is not an ISO 8601 date or date-time "
+                        "(e.g. 2026-11-01)")
+    return within_range(moment, text, name)
 
 
 @dataclass(frozen=True)
@@ -66,10 +94,11 @@ class Period:
     def parse(cls, since: str | None, until: str | None, now: datetime,
               default_days: int = DEFAULT_DAYS) -> Period:
         """From optional user text; defaults to the last `default_days` days up to now."""
-        end = parse_moment(until, end=True) if until else now
-        begin = parse_moment(since) if since else end - timedelta(days=default_days)
+        end = parse_moment(until, end=True, name="until") if until else now
+        begin = (parse_moment(since, name="since") if since
+                 else max(end - timedelta(days=default_days), EARLIEST))
         if begin >= end:
-            raise BadPeriod("since must be before until")
+            raise BadPeriod("since: must be before until")
         return cls(begin, end)
 
 

@@ -155,11 +155,13 @@ def oncall(business: str | None) -> None:
 @click.option("--until", help="ISO date/time")
 @click.option("--format", "fmt", type=click.Choice(["csv", "jsonl"]), default="jsonl",
               show_default=True)
-def export(since: str | None, until: str | None, fmt: str) -> None:
-    """Export finished conversations as CSV or JSON lines to stdout."""
+@click.option("--out", type=click.Path(dir_okay=False),
+              help="write to this file (created readable by you only) instead of stdout")
+def export(since: str | None, until: str | None, fmt: str, out: str | None) -> None:
+    """Export finished conversations as CSV or JSON lines to stdout or a private file."""
     from ivr.handoff.export import export_cli
 
-    export_cli(Settings.from_env(), since=since, until=until, fmt=fmt)
+    export_cli(Settings.from_env(), since=since, until=until, fmt=fmt, out=out)
 
 
 if __name__ == "__main__":

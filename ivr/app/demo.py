@@ -18,6 +18,7 @@ from pathlib import Path
 
 from ivr.config.settings import Settings
 from ivr.store.embedded import ensure_redis
+from ivr.store.private import open_private
 from ivr.store.redis_server import free_port
 
 log = logging.getLogger("ivr.app.demo")
@@ -52,8 +53,7 @@ def demo_stack(settings: Settings | None = None, worker: bool = True):
                    IVR_PUBLIC_URL=public_url, REDIS_URL=settings.redis_url,
                    IVR_CONFIG=str(settings.config_path), IVR_API_TOKEN=settings.api_token,
                    IVR_VAR_DIR=str(settings.var_dir), IVR_AUDIO_DIR=str(settings.audio_dir))
-        settings.var_dir.mkdir(parents=True, exist_ok=True)
-        worker_log = open(settings.var_dir / "worker.log", "ab")  # noqa: SIM115 - lives with the proc
+        worker_log = open_private(settings.var_dir / "worker.log", "ab")  # noqa: SIM115 - lives with the proc
         worker_proc = subprocess.Popen([sys.executable, "-m", "ivr.app.cli", "worker"], env=env,
                                        stdout=worker_log, stderr=subprocess.STDOUT)
     try:
@@ -74,7 +74,7 @@ def run_demo(script: Path | None = None) -> None:
     from ivr.sim.terminal import DemoSession
 
     settings = Settings.from_env(demo=True)
-    settings.var_dir.mkdir(parents=True, exist_ok=True)
+    open_private(settings.var_dir / "demo.log", "a").close()  # logs name callers: ours only
     logging.basicConfig(filename=settings.var_dir / "demo.log", level=logging.INFO,
                         format="%(asctime)s %(levelname)s %(name)s %(message)s")
     with demo_stack(settings) as (settings, carrier, server):

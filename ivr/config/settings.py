@@ -39,6 +39,9 @@ class Settings:
     config_path: Path = field(default_factory=default_config_path)
     vosk_model: Path = Path(DEFAULT_VOSK_MODEL)
     api_token: str = ""
+    #: Signs the dashboard's session ids (IVR_SECRET_KEY). Its own secret, never another
+    #: token; when unset one is generated once and kept in Redis (`ivr.web.sessions`).
+    secret_key: str = ""
     trust_proxy: int = 0
     var_dir: Path = PROJECT_ROOT / "var"
     audio_dir: Path = PROJECT_ROOT / "audio"
@@ -55,6 +58,7 @@ class Settings:
             "public_url": env.get("IVR_PUBLIC_URL", "").rstrip("/"),
             "redis_url": env.get("REDIS_URL", ""),
             "api_token": env.get("IVR_API_TOKEN", ""),
+            "secret_key": env.get("IVR_SECRET_KEY", ""),
             "trust_proxy": int(env.get("IVR_TRUST_PROXY", "0") or 0),
         }
         if env.get("IVR_CONFIG"):

@@ -2,7 +2,8 @@
 
 Used for Transfer/QueueFollowUp/NotifyStaff `.summary`, the spoken whisper to the agent and the
 staff text. Who (name if known, and number), bucket, slots, urgency, reasons, the bot's confidence
-and a one-line gist of what they said.
+and a one-line gist of what they said. The customer's own words (the gist, free-text slots) are
+quoted through `ivr.flow.quote`, so what a texter types cannot forge a line in a staff text.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from typing import Any
 from ivr.flow.context import Context
 from ivr.flow.model import Flow
 from ivr.flow.places import state_name
-from ivr.flow.redact import redact
+from ivr.flow.quote import quoted, they_said
 from ivr.flow.state import State
 from ivr.flow.timeline import urgency
 
@@ -26,6 +27,10 @@ REASON_WORDS = {
 }
 
 
+#: Longest free-text slot value quoted in a summary.
+TEXT_SLOT_CHARS = 80
+
+
 def slot_text(flow: Flow, name: str, value: Any) -> str:
     """A slot value as a person would say it: "$5,000", "Texas", "child custody"."""
     slot = flow.slots.get(name)
@@ -37,6 +42,8 @@ def slot_text(flow: Flow, name: str, value: Any) -> str:
         return "another state" if value == "other" else state_name(value)
     if slot.type == "yesno":
         return "yes" if value == "yes" else "no"
+    if slot.type == "text":  # the customer's own words
+        return quoted(str(value), TEXT_SLOT_CHARS)
     for option in slot.options:
         if option.value == value:
             return option.label
@@ -70,7 +77,7 @@ def summarize(flow: Flow, state: State, ctx: Context, *, urgent: bool = False) -
                                          for r in state.reasons) + ".")
     if state.confidence is not None:
         parts.append(f"Bot confidence {round(state.confidence * 100)}%.")
-    said = state.extra.get("gist")
+    said = they_said(state.extra.get("gist") or "")
     if said:
-        parts.append(f'They said: "{redact(said)}"')
+        parts.append(said)
     return " ".join(parts)

@@ -10,7 +10,11 @@ conversation ends an effect enqueues one export job (never blocking the webhook)
 
 and retries with backoff on 5xx, 408, 429, timeouts and refused connections; any other 4xx is the
 receiver saying no, so it fails at once (visible in `failed_jobs`). `ivr export` writes the same
-records to stdout as CSV or JSON lines.
+records to stdout, or to a file created 0600 (`--out`), as CSV or JSON lines.
+
+An export leaves our hands (a CRM, a spreadsheet on someone's laptop), so every word in it is
+masked again on the way out (`export_view`), with the records' own masking (`ivr.flow.redact`):
+a record stored before a field was masked at its source still leaves without a card number.
 """
 
 from __future__ import annotations
@@ -28,6 +32,7 @@ import requests
 
 from ivr.config.business import Business
 from ivr.flow.actions import Action, End
+from ivr.flow.redact import redact
 from ivr.jobs.queues import BULK, EXPORT_BACKOFF_S, enqueue, give_up, job_id, job_runtime
 from ivr.logs import event
 from ivr.runtime import Runtime
@@ -52,9 +57,32 @@ class ReceiverDown(RuntimeError):
     """A 5xx, 408 or 429: worth retrying with backoff."""
 
 
+def _is_identifier(key: str) -> bool:
+    """Keys whose values are ids, SIDs, numbers or URLs: kept exactly (a SID's hex digits can
+    look like a card number to the mask, and the receiver matches on them)."""
+    key = key.lower()
+    return key in {"id", "caller", "phone", "hunt"} or key.endswith(("_id", "sid", "sids", "url"))
+
+
+def _masked(value: Any) -> Any:
+    if isinstance(value, str):
+        return redact(value)
+    if isinstance(value, list):
+        return [_masked(v) for v in value]
+    if isinstance(value, dict):
+        return {k: v if _is_identifier(str(k)) else _masked(v) for k, v in value.items()}
+    return value
+
+
+def export_view(record: Record) -> Record:
+    """The record as it leaves us: `public_view` with card numbers and SSNs masked in every
+    field that can carry words (transcript, voicemail, slots, notes...)."""
+    return _masked(public_view(record))
+
+
 def body_of(record: Record) -> bytes:
     """The exact bytes POSTed (and signed) for a record."""
-    return json.dumps(public_view(record), separators=(",", ":"), sort_keys=True).encode()
+    return json.dumps(export_view(record), separators=(",", ":"), sort_keys=True).encode()
 
 
 def signature(secret: str | bytes, body: bytes) -> str:
@@ -158,7 +186,8 @@ CSV_COLUMNS = ("id", "business", "channel", "caller", "started_at", "ended_at", 
 
 
 def csv_row(record: Record) -> dict[str, Any]:
-    """One record flattened for a spreadsheet or a CRM import."""
+    """One record flattened for a spreadsheet or a CRM import (masked: `export_view`)."""
+    record = export_view(record)
     escalation = record.get("escalation") or {}
     transfer = record.get("transfer") or {}
     voicemail = record.get("voicemail") or {}
@@ -193,7 +222,7 @@ def finished(store, since, until) -> list[Record]:
 
 
 def write_export(records: list[Record], fmt: str, out) -> None:
-    """Write records as `csv` (CSV_COLUMNS) or `jsonl` (one public_view per line)."""
+    """Write records as `csv` (CSV_COLUMNS) or `jsonl` (one export_view per line)."""
     import csv
 
     if fmt == "csv":
@@ -203,21 +232,29 @@ def write_export(records: list[Record], fmt: str, out) -> None:
             writer.writerow(csv_row(record))
         return
     for record in records:
-        out.write(json.dumps(public_view(record), sort_keys=True) + "\n")
+        out.write(json.dumps(export_view(record), sort_keys=True) + "\n")
 
 
-def export_cli(settings, since: str | None, until: str | None, fmt: str) -> None:
-    """`ivr export`: finished conversations in [since, until) to stdout, CSV or JSON lines."""
+def export_cli(settings, since: str | None, until: str | None, fmt: str,
+               out: str | None = None) -> None:
+    """`ivr export`: finished conversations in [since, until), CSV or JSON lines, to stdout
+    or to `out` (a file created 0600: it holds customers' numbers and words)."""
     import sys
 
     import click
 
     from ivr.runtime import Runtime
     from ivr.store.embedded import ensure_redis
+    from ivr.store.private import open_private
 
     try:
         low, high = _moment(since, "since"), _moment(until, "until")
     except ValueError as exc:
         raise click.BadParameter(str(exc)) from None
     runtime = Runtime.build(ensure_redis(settings))
-    write_export(finished(runtime.store, low, high), fmt, sys.stdout)
+    records = finished(runtime.store, low, high)
+    if out is None:
+        write_export(records, fmt, sys.stdout)
+        return
+    with open_private(out, "w", encoding="utf-8", newline="") as handle:
+        write_export(records, fmt, handle)

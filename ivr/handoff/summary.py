@@ -17,6 +17,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
+from ivr.flow.quote import they_said
 from ivr.logs import event
 
 log = logging.getLogger("ivr.handoff.summary")
@@ -88,9 +89,9 @@ def whisper_text(record: Mapping[str, Any], *, business: str, caller_name: str |
     confidence = (record.get("escalation") or {}).get("confidence")
     if confidence is not None:
         parts.append(f"Bot confidence {round(float(confidence) * 100)} percent.")
-    said = gist(record)
+    said = they_said(gist(record))
     if said:
-        parts.append(f"They said: {said}")
+        parts.append(said)
     return " ".join(parts)
 
 

@@ -19,6 +19,8 @@ from urllib.parse import urlsplit
 import requests
 
 from ivr.config.business import Business
+from ivr.flow.quote import quoted
+from ivr.flow.redact import redact
 from ivr.handoff.outbound import OutboundRefused, send_sms
 from ivr.jobs.queues import DEFAULT, FETCH_BACKOFF_S, enqueue, give_up, job_id, job_runtime
 from ivr.logs import event
@@ -102,9 +104,9 @@ def transcribe_wav(model_path: Path, wav: bytes) -> str:
 def staff_text(business: Business, record: Record, transcript: str,
                duration_s: float | None) -> str:
     """What the on-duty person reads: who called, how long, and what they said."""
-    said = " ".join(transcript.split()) or "(no words could be made out; listen on the dashboard)"
-    if len(said) > MAX_TEXT_CHARS:
-        said = said[:MAX_TEXT_CHARS].rstrip() + "…"
+    # the caller's words, quoted so they cannot pose as our lines (`ivr.flow.quote`)
+    said = (quoted(transcript, MAX_TEXT_CHARS)
+            or "(no words could be made out; listen on the dashboard)")
     length = f" ({int(duration_s)} s)" if duration_s else ""
     return (f"[{business.name}] Voicemail from {record['caller']}{length}: {said}\n"
             f"Conversation {record['id']}")
@@ -160,7 +162,9 @@ def transcribe_voicemail(business_key: str, conversation_id: str, recording_sid:
     stored = record.get("voicemail") or {}
     transcript = stored.get("transcript") if stored.get("recording_sid") == recording_sid else None
     if transcript is None:
-        transcript = transcribe_wav(runtime.settings.vosk_model, fetch_recording(runtime, url))
+        # masked like every transcript line before it is stored (the record reaches disk)
+        transcript = redact(transcribe_wav(runtime.settings.vosk_model,
+                                           fetch_recording(runtime, url)))
         record = note_voicemail(runtime, conversation_id, business_key,
                                 recording_sid=recording_sid, url=url, duration_s=duration_s,
                                 transcript=transcript,

@@ -14,6 +14,8 @@ from pathlib import Path
 
 import redis
 
+from ivr.store.private import private_dir
+
 
 class RedisServerError(RuntimeError):
     """redis-server is missing or would not start."""
@@ -52,7 +54,7 @@ class EmbeddedRedis:
                 "redis-server is not installed: run `sudo apt-get install redis-server`, "
                 "or set REDIS_URL to a Redis you already run"
             )
-        self.directory.mkdir(parents=True, exist_ok=True)
+        private_dir(self.directory)  # its data files hold every record: ours only
         args = [
             binary, "--port", str(self.port), "--bind", "127.0.0.1", "--save", "",
             "--dir", str(self.directory), "--logfile", str(self.directory / "redis.log"),

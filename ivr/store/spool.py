@@ -3,6 +3,10 @@
 Nothing is lost: each webhook is appended (and fsynced) as one JSON line; when Redis answers
 again the spool is replayed into the normal handling and emptied. An exclusive file lock keeps
 several threads or processes of one node from replaying the same line twice.
+
+The spool is on disk, so a text's words are masked before they are written (card numbers and
+SSNs, as in the records: `ivr.flow.redact`), and the spool, its lock and its temporary file are
+created 0600 in a 0700 folder (`ivr.store.private`): they hold phone numbers and customers' words.
 """
 
 from __future__ import annotations
@@ -15,6 +19,19 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
+from ivr.flow.redact import redact
+from ivr.store.private import open_private, private_dir
+
+#: Fields of an item that carry a person's own words (the rest are numbers and SIDs, which the
+#: replay needs exactly as Twilio sent them).
+WORD_FIELDS = ("Body",)
+
+
+def masked(item: dict[str, Any]) -> dict[str, Any]:
+    """`item` with its word fields' card numbers and SSNs masked."""
+    return {k: redact(v) if k in WORD_FIELDS and isinstance(v, str) else v
+            for k, v in item.items()}
+
 
 class Spool:
     """An append-only JSON-lines file with locked replay."""
@@ -24,8 +41,8 @@ class Spool:
 
     @contextmanager
     def _locked(self):
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        with open(self.path.with_suffix(".lock"), "a+") as lock:
+        private_dir(self.path.parent)
+        with open_private(self.path.with_suffix(".lock"), "a+") as lock:
             fcntl.flock(lock, fcntl.LOCK_EX)
             try:
                 yield
@@ -33,9 +50,9 @@ class Spool:
                 fcntl.flock(lock, fcntl.LOCK_UN)
 
     def append(self, item: dict[str, Any]) -> None:
-        """Write one item durably before the webhook is answered."""
-        line = json.dumps(item, separators=(",", ":")) + "\n"
-        with self._locked(), open(self.path, "a", encoding="utf-8") as handle:
+        """Write one item durably (its words masked) before the webhook is answered."""
+        line = json.dumps(masked(item), separators=(",", ":")) + "\n"
+        with self._locked(), open_private(self.path, "a", encoding="utf-8") as handle:
             handle.write(line)
             handle.flush()
             os.fsync(handle.fileno())
@@ -68,6 +85,7 @@ class Spool:
                     kept.extend(lines[i:])
                     break
             tmp = self.path.with_suffix(".tmp")
-            tmp.write_text("".join(f"{line}\n" for line in kept), encoding="utf-8")
+            with open_private(tmp, "w", encoding="utf-8") as handle:
+                handle.write("".join(f"{line}\n" for line in kept))
             os.replace(tmp, self.path)
             return done

@@ -12,6 +12,7 @@ from typing import Any
 
 from flask import Blueprint, current_app, request
 
+from ivr.analytics.period import BadPeriod, shown, within_range
 from ivr.config.business import e164
 from ivr.runtime import Runtime
 from ivr.store.records import Record, parse_iso, public_view
@@ -23,6 +24,8 @@ bp = Blueprint("api", __name__)
 DEFAULT_LIMIT = 100
 MAX_LIMIT = 1000
 CHANNELS = ("voice", "sms")
+#: Longer than any phone number written with spaces and dashes: not worth parsing.
+MAX_PHONE_CHARS = 40
 
 
 class BadFilter(ValueError):
@@ -34,19 +37,23 @@ def _moment(name: str) -> datetime | None:
     if not text:
         return None
     try:
-        return parse_iso(text)
+        moment = parse_iso(text)
     except ValueError:
-        raise BadFilter(f"{name}: not an ISO 8601 date or date-time: {text!r} "
+        raise BadFilter(f"{name}: not an ISO 8601 date or date-time: {shown(text)} "
                         f"(e.g. 2026-11-01 or 2026-11-01T09:00:00Z)") from None
+    try:
+        return within_range(moment, text, name)  # type: ignore[arg-type]
+    except BadPeriod as exc:
+        raise BadFilter(str(exc)) from None
 
 
 def _phone() -> str | None:
     text = request.args.get("phone", "").strip()
     if not text:
         return None
-    number = e164(text)
+    number = e164(text) if len(text) <= MAX_PHONE_CHARS else None
     if number is None:
-        raise BadFilter(f"phone: not a phone number: {text!r} (use E.164, e.g. +15125550199)")
+        raise BadFilter(f"phone: not a phone number: {shown(text)} (use E.164, e.g. +15125550199)")
     return number
 
 
@@ -54,8 +61,9 @@ def _limit() -> int:
     text = request.args.get("limit", "").strip()
     if not text:
         return DEFAULT_LIMIT
-    if not text.isdigit() or not 1 <= int(text) <= MAX_LIMIT:
-        raise BadFilter(f"limit: a whole number from 1 to {MAX_LIMIT}, not {text!r}")
+    # ASCII digits only: "²" and "١" pass str.isdigit() but int() refuses the first of them
+    if not (text.isascii() and text.isdigit()) or not 1 <= int(text) <= MAX_LIMIT:
+        raise BadFilter(f"limit: a whole number from 1 to {MAX_LIMIT}, not {shown(text)}")
     return int(text)
 
 
@@ -67,14 +75,14 @@ def _business_keys(runtime: Runtime) -> list[str] | None:
         (b for b in runtime.directory if b.name.lower() == text.lower()), None)
     if found is None:
         names = ", ".join(sorted(b.name for b in runtime.directory))
-        raise BadFilter(f"business: no business named {text!r} (known: {names})")
+        raise BadFilter(f"business: no business named {shown(text)} (known: {names})")
     return [found.key]
 
 
 def _channel() -> str | None:
     text = request.args.get("channel", "").strip().lower()
     if text and text not in CHANNELS:
-        raise BadFilter(f"channel: 'voice' or 'sms', not {text!r}")
+        raise BadFilter(f"channel: 'voice' or 'sms', not {shown(text)}")
     return text or None
 
 

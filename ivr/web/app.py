@@ -10,6 +10,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 from ivr.config.settings import Settings
 from ivr.runtime import Runtime
+from ivr.web import hardening, sessions
 
 log = logging.getLogger("ivr.web")
 
@@ -32,10 +33,12 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
     settings = settings or (runtime.settings if runtime else Settings.from_env())
     runtime = runtime or Runtime.build(settings)
     app = Flask(__name__)
-    app.config["SECRET_KEY"] = settings.api_token or settings.auth_token or "ivr-demo"
+    # No SECRET_KEY: sessions live in Redis (`sessions`), their ids signed with their own key.
     app.config["MAX_CONTENT_LENGTH"] = 256 * 1024
     app.extensions["ivr"] = runtime
-    if settings.trust_proxy:
+    hardening.init_app(app)
+    sessions.init_app(app, runtime)
+    if settings.trust_proxy:  # only then is X-Forwarded-For believed (remote_addr, https)
         n = settings.trust_proxy
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=n, x_proto=n, x_host=n, x_port=n)  # type: ignore[method-assign]
     for name in BLUEPRINTS:

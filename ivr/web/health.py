@@ -1,8 +1,12 @@
-"""GET /healthz: 200 when the app can serve (Redis answers), 503 when it cannot.
+"""GET /healthz: 200 when the app can serve (Redis answers), 503 when it cannot; and nothing
+else, because anyone on the internet can ask: `{"status": "ok"}` or `{"status": "degraded"}`.
 
-It also shows how many jobs wait on the URGENT queue (staff texts, confirmations): a number
-that only grows means no `ivr worker` is running. That is information, not a failure — the web
-node still serves — so it never turns the answer into a 503.
+The figures behind it are for the owner: `GET /api/health` (the API token or a dashboard login,
+like every /api route) answers with the same status code and also says whether Redis answers,
+how many businesses are served, how many texts wait in the outage spool, and how many jobs wait
+on the URGENT queue (staff texts, confirmations): a number that only grows means no
+`ivr worker` is running. That is information, not a failure — the web node still serves — so it
+never turns the answer into a 503.
 """
 
 from __future__ import annotations
@@ -13,6 +17,7 @@ import redis
 from flask import Blueprint, current_app
 
 from ivr.logs import event
+from ivr.web.security import api_auth
 
 bp = Blueprint("health", __name__)
 log = logging.getLogger("ivr.web.health")
@@ -31,6 +36,15 @@ def urgent_jobs(runtime) -> int | None:
 
 @bp.get("/healthz")
 def healthz():
+    """Healthy or not, for load balancers and container checks: no counts, no names."""
+    redis_ok = current_app.extensions["ivr"].store.ping()
+    return {"status": "ok" if redis_ok else "degraded"}, 200 if redis_ok else 503
+
+
+@bp.get("/api/health")
+@api_auth
+def api_health():
+    """The health check with its figures, for the owner."""
     from ivr.web.degraded import spool_of
 
     runtime = current_app.extensions["ivr"]

@@ -8,9 +8,11 @@ from collections.abc import Callable
 from functools import wraps
 from typing import Any
 
-from flask import abort, current_app, request, session
+from flask import abort, current_app, jsonify, request, session
 
+from ivr.logs import event
 from ivr.twilio.signature import is_valid, signed_url
+from ivr.web import guessing
 
 log = logging.getLogger("ivr.security")
 
@@ -66,7 +68,7 @@ def twilio_signed(view: Callable[..., Any]) -> Callable[..., Any]:
     @wraps(view)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         if not twilio_request_is_signed():
-            log.warning("rejected unsigned request path=%s", request.path)
+            event("webhook.unsigned", log, logging.WARNING, path=request.path)
             abort(403)
         return view(*args, **kwargs)
 
@@ -78,15 +80,50 @@ def token_ok(given: str | None) -> bool:
     return bool(expected) and bool(given) and hmac.compare_digest(given, expected)
 
 
+#: Methods a cross-site page can make a browser send with the owner's cookie and that change
+#: something: a session (not a bearer token) must show its CSRF token for these.
+UNSAFE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+
+
+def csrf_matches(given: str | None) -> bool:
+    """Whether `given` is this session's CSRF token (made by the dashboard's pages)."""
+    expected = session.get("csrf", "")
+    return bool(expected) and bool(given) and hmac.compare_digest(str(given), expected)
+
+
+def _session_may(method: str) -> bool:
+    """A signed-in session may read; to change anything it also shows its CSRF token
+    (`X-CSRF-Token` header or `csrf_token` form field), which another site cannot know."""
+    if method not in UNSAFE_METHODS:
+        return True
+    return csrf_matches(request.headers.get("X-CSRF-Token") or request.form.get("csrf_token"))
+
+
 def api_auth(view: Callable[..., Any]) -> Callable[..., Any]:
-    """Bearer IVR_API_TOKEN (or a logged-in dashboard session) or 401."""
+    """Bearer IVR_API_TOKEN (or a signed-in dashboard session) or 401.
+
+    A wrong bearer token counts against the caller's address (`guessing`); past the limit the
+    address gets 429 with Retry-After, whatever token it sends, until the window passes.
+    """
 
     @wraps(view)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         header = request.headers.get("Authorization", "")
         bearer = header[7:] if header.lower().startswith("bearer ") else None
-        if not (token_ok(bearer) or session.get("ivr_auth")):
-            return {"error": "unauthorized: send Authorization: Bearer <IVR_API_TOKEN>"}, 401
-        return view(*args, **kwargs)
+        if bearer is None and session.get("ivr_auth"):
+            if _session_may(request.method):
+                return view(*args, **kwargs)
+            return {"error": "forbidden: a signed-in session must send its CSRF token "
+                             "(X-CSRF-Token) to change anything"}, 403
+        wait_s = guessing.locked_for()
+        if wait_s:
+            return guessing.too_many(
+                jsonify(error="too many wrong tokens from this address: try again later"),
+                wait_s)
+        if token_ok(bearer):
+            return view(*args, **kwargs)
+        if bearer is not None:
+            guessing.record_failure("api")
+        return {"error": "unauthorized: send Authorization: Bearer <IVR_API_TOKEN>"}, 401
 
     return wrapper

@@ -28,6 +28,7 @@ from ivr.runtime import Runtime
 from ivr.speech.hold_audio import FILE_NAME, hold_file
 from ivr.store.hunts import Hunt, Hunts
 from ivr.twilio import transfer as twiml
+from ivr.web.hardening import fail
 from ivr.web.security import api_auth, twilio_signed
 
 log = logging.getLogger("ivr.web.transfer")
@@ -49,9 +50,9 @@ def hunt_params() -> tuple[str, str]:
     """The business key and hunt id from the callback URL; 400 when missing or unknown."""
     business, hunt = request.args.get("b", ""), request.args.get("h", "")
     if not business or not hunt:
-        abort(Response("missing b (business) or h (hunt) query parameter", 400))
+        fail(400, "missing b (business) or h (hunt) query parameter")
     if _runtime().directory.by_key(business) is None:
-        abort(Response(f"unknown business {business!r}", 400))
+        fail(400, "unknown business")  # not echoed: the query is the sender's, not ours
     return business, hunt
 
 
@@ -59,7 +60,7 @@ def load_hunt() -> Hunt:
     business, hunt_id = hunt_params()
     hunt = Hunts(_runtime().store).get(business, hunt_id)
     if hunt is None:
-        abort(Response("no such transfer", 404))
+        fail(404, "no such transfer")
     return hunt
 
 

@@ -51,7 +51,9 @@ def test_serve_with_its_settings_answers_healthz(tmp_path, redis_server):
                 assert server.poll() is None, server.stderr.read().decode()[-2000:]
                 time.sleep(0.1)
         assert health is not None and health.status_code == 200
-        assert health.json()["businesses"] == 3
+        figures = requests.get(f"http://127.0.0.1:{port}/api/health", timeout=2,
+                               headers={"Authorization": f"Bearer {SECRETS['IVR_API_TOKEN']}"})
+        assert figures.json()["businesses"] == 3
     finally:
         server.terminate()
         server.wait(20)

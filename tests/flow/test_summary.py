@@ -12,7 +12,7 @@ def test_summary_names_the_caller_bucket_slots_urgency_reasons_confidence_and_gi
     assert "Not urgent." in summary
     assert "Why: large order." in summary
     assert "Bot confidence 100%." in summary
-    assert 'They said: "Hi, when will my order get here?' in summary
+    assert "They said: “Hi, when will my order get here?" in summary
 
 
 def test_voice_summary_says_by_phone_and_marks_emergencies_urgent(hvac):

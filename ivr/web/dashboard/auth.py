@@ -1,14 +1,14 @@
 """Dashboard sign-in with IVR_API_TOKEN, the session cookie, and CSRF tokens for its forms.
 
-The owner pastes the same token the API uses; a signed session cookie (HttpOnly, SameSite=Lax)
-then carries `ivr_auth`, which `api_auth` also honours. Every form carries a per-session
-CSRF token checked on POST. Failed sign-ins are counted per address in Redis and slowed to a
-stop after `MAX_FAILURES`, so the token cannot be guessed by brute force.
+The owner pastes the same token the API uses; the server-side session (`ivr.web.sessions`:
+the cookie is only its id) then carries `ivr_auth`, which `api_auth` also honours. Every form
+carries a per-session CSRF token checked on POST. Failed sign-ins count against the address
+(`ivr.web.guessing`, shared with wrong API tokens): past the limit it is answered 429 with
+Retry-After, while the owner can still sign in from anywhere else.
 """
 
 from __future__ import annotations
 
-import hmac
 import secrets
 from collections.abc import Callable
 from functools import wraps
@@ -20,6 +20,7 @@ from flask import (
     Response,
     abort,
     current_app,
+    make_response,
     redirect,
     render_template,
     request,
@@ -28,16 +29,14 @@ from flask import (
 )
 
 from ivr.logs import event
-from ivr.web.security import token_ok
+from ivr.web import guessing
+from ivr.web.security import csrf_matches, token_ok
 
 bp = Blueprint("auth", __name__)
 
-#: Headers on every dashboard page: no third-party code or framing, no caching of personal data.
+#: Headers on every dashboard page: no caching of personal data. (The security headers every
+#: response carries are set app-wide by `ivr.web.hardening`.)
 PAGE_HEADERS = {
-    "Content-Security-Policy": "default-src 'self'; img-src 'self' data:; media-src 'self'; "
-                               "frame-ancestors 'none'; form-action 'self'; base-uri 'none'",
-    "X-Content-Type-Options": "nosniff",
-    "Referrer-Policy": "same-origin",
     "Cache-Control": "no-store",
 }
 
@@ -51,11 +50,6 @@ def page_headers(response: Response) -> Response:
 
 bp.after_request(page_headers)
 
-#: Failed sign-ins allowed per client address per `FAILURE_WINDOW_S`.
-MAX_FAILURES = 10
-FAILURE_WINDOW_S = 15 * 60
-
-
 def csrf_token() -> str:
     """This session's CSRF token (made on first use); templates call it as `csrf_token()`."""
     if "csrf" not in session:
@@ -65,9 +59,7 @@ def csrf_token() -> str:
 
 def check_csrf() -> None:
     """Abort 400 unless the posted form carries this session's CSRF token."""
-    given = request.form.get("csrf_token", "")
-    expected = session.get("csrf", "")
-    if not expected or not hmac.compare_digest(given, expected):
+    if not csrf_matches(request.form.get("csrf_token")):
         abort(400, description="This form has expired. Reload the page and try again.")
 
 
@@ -106,36 +98,30 @@ def _safe_next(target: str | None) -> str:
     return target if not parts.scheme and not parts.netloc else url_for("dashboard.overview")
 
 
-def _failures_key() -> str:
-    store = current_app.extensions["ivr"].store
-    return store.global_key("login-failures", request.remote_addr or "unknown")
-
-
 @bp.route("/login", methods=["GET", "POST"])
 def login():
     error = None
     status = 200
+    wait_s = 0
     if request.method == "POST":
         check_csrf()
-        redis = current_app.extensions["ivr"].redis
-        key = _failures_key()
-        failures = int(redis.get(key) or 0)
-        if failures >= MAX_FAILURES:
-            error, status = "Too many attempts. Wait a few minutes and try again.", 429
+        wait_s = guessing.locked_for()
+        if wait_s:
+            error, status = "Too many attempts from here. Wait a few minutes and try again.", 429
         elif token_ok(request.form.get("token", "").strip()) or open_demo():
-            redis.delete(key)
+            guessing.forgive()
             session.clear()
             session["ivr_auth"] = True
-            session.permanent = True
-            event("dashboard.login", remote=request.remote_addr or "-")
+            session.regenerate()  # type: ignore[attr-defined]  # a fresh id: no fixation
+            event("dashboard.login", remote=guessing.client_address())
             return redirect(_safe_next(request.form.get("next")))
         else:
-            redis.incr(key)
-            redis.expire(key, FAILURE_WINDOW_S)
-            event("dashboard.login_failed", remote=request.remote_addr or "-")
+            guessing.record_failure("login")
+            event("dashboard.login_failed", remote=guessing.client_address())
             error, status = "That token is not right.", 401
-    return render_template("login.html", error=error, next=request.values.get("next", ""),
-                           demo=open_demo()), status
+    response = make_response(render_template(
+        "login.html", error=error, next=request.values.get("next", ""), demo=open_demo()), status)
+    return guessing.too_many(response, wait_s) if wait_s else response
 
 
 @bp.post("/logout")

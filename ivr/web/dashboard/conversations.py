@@ -15,7 +15,7 @@ import requests
 from flask import Blueprint, Response, abort, current_app, render_template, request, send_file
 
 from ivr.analytics.metrics import REPEAT_WINDOW, UNCLASSIFIED, started
-from ivr.analytics.period import BadPeriod, business_keys
+from ivr.analytics.period import BadPeriod, business_keys, within_range
 from ivr.store.records import Record
 from ivr.web.dashboard.auth import login_required, page_headers
 
@@ -63,6 +63,7 @@ def day_bounds(runtime: Any, keys: list[str], text: str) -> tuple[datetime, date
         day = date.fromisoformat(text)
     except ValueError:
         raise BadPeriod(f"'{text}' is not an ISO 8601 date (e.g. 2026-11-01)") from None
+    within_range(datetime.combine(day, time(), tzinfo=UTC), text, "date")  # 9999-12-31: no 500
     return (datetime.combine(day, time(), tzinfo=zone),
             datetime.combine(day + timedelta(days=1), time(), tzinfo=zone))
 

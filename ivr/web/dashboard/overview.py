@@ -45,9 +45,8 @@ DEFAULT_DAYS = 30
 
 
 def init_app(app: Flask) -> None:
-    """Register the dashboard's blueprints, template helpers and cookie settings."""
-    app.config.setdefault("SESSION_COOKIE_SAMESITE", "Lax")
-    app.config["SESSION_COOKIE_HTTPONLY"] = True
+    """Register the dashboard's blueprints and template helpers (sessions and their cookie:
+    `ivr.web.sessions`)."""
     for blueprint in (bp, root, dashboard_auth.bp, dashboard_conversations.bp):
         app.register_blueprint(blueprint)
     app.jinja_env.globals["csrf_token"] = dashboard_auth.csrf_token

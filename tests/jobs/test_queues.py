@@ -18,7 +18,7 @@ from ivr.handoff.outbound import send_sms
 from ivr.jobs.queues import URGENT, enqueue, enqueue_text, failed_jobs, recover_abandoned
 from ivr.store.idempotency import EffectPending
 
-VENV_BIN = Path(__file__).resolve().parent.parent / ".venv" / "bin"
+VENV_BIN = Path(__file__).resolve().parents[2] / ".venv" / "bin"
 LAW = "hartley-family-law"
 CUSTOMER = "+15125550199"
 

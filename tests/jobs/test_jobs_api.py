@@ -17,7 +17,7 @@ from ivr.store.records import new_conversation
 
 AUTH = {"Authorization": "Bearer test-api-token"}
 CHICAGO = ZoneInfo("America/Chicago")
-VENV_BIN = Path(__file__).resolve().parent.parent / ".venv" / "bin"
+VENV_BIN = Path(__file__).resolve().parents[2] / ".venv" / "bin"
 
 
 def queued(runtime, business_key: str, caller: str, summary: str) -> dict:

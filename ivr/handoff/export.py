@@ -15,15 +15,18 @@ records to stdout as CSV or JSON lines.
 
 from __future__ import annotations
 
+import csv
 import hashlib
 import hmac
 import json
 import logging
 import os
+import sys
 import time
 from collections.abc import Mapping
 from typing import Any
 
+import click
 import requests
 
 from ivr.config.business import Business
@@ -31,7 +34,8 @@ from ivr.flow.actions import Action, End
 from ivr.jobs.queues import BULK, EXPORT_BACKOFF_S, enqueue, give_up, job_id, job_runtime
 from ivr.logs import event
 from ivr.runtime import Runtime
-from ivr.store.records import Record, iso, public_view
+from ivr.store.embedded import ensure_redis
+from ivr.store.records import Record, iso, parse_iso, public_view
 
 log = logging.getLogger("ivr.handoff.export")
 
@@ -176,8 +180,6 @@ def csv_row(record: Record) -> dict[str, Any]:
 
 
 def _moment(text: str | None, name: str):
-    from ivr.store.records import parse_iso
-
     if not text:
         return None
     try:
@@ -194,8 +196,6 @@ def finished(store, since, until) -> list[Record]:
 
 def write_export(records: list[Record], fmt: str, out) -> None:
     """Write records as `csv` (CSV_COLUMNS) or `jsonl` (one public_view per line)."""
-    import csv
-
     if fmt == "csv":
         writer = csv.DictWriter(out, fieldnames=list(CSV_COLUMNS))
         writer.writeheader()
@@ -208,13 +208,6 @@ def write_export(records: list[Record], fmt: str, out) -> None:
 
 def export_cli(settings, since: str | None, until: str | None, fmt: str) -> None:
     """`ivr export`: finished conversations in [since, until) to stdout, CSV or JSON lines."""
-    import sys
-
-    import click
-
-    from ivr.runtime import Runtime
-    from ivr.store.embedded import ensure_redis
-
     try:
         low, high = _moment(since, "since"), _moment(until, "until")
     except ValueError as exc:

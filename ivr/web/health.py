@@ -12,7 +12,9 @@ import logging
 import redis
 from flask import Blueprint, current_app
 
+from ivr.jobs.queues import URGENT, queue
 from ivr.logs import event
+from ivr.web.degraded import spool_of
 
 bp = Blueprint("health", __name__)
 log = logging.getLogger("ivr.web.health")
@@ -20,8 +22,6 @@ log = logging.getLogger("ivr.web.health")
 
 def urgent_jobs(runtime) -> int | None:
     """Jobs waiting on the URGENT queue (one LLEN), or None when it cannot be read."""
-    from ivr.jobs.queues import URGENT, queue
-
     try:
         return queue(runtime.redis, URGENT).count
     except redis.RedisError as exc:
@@ -31,8 +31,6 @@ def urgent_jobs(runtime) -> int | None:
 
 @bp.get("/healthz")
 def healthz():
-    from ivr.web.degraded import spool_of
-
     runtime = current_app.extensions["ivr"]
     redis_ok = runtime.store.ping()
     body = {"status": "ok" if redis_ok else "degraded", "redis": "ok" if redis_ok else "down",

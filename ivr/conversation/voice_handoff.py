@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 from ivr.config.business import Business
 from ivr.config.oncall import on_call
 from ivr.handoff.transfer import (
-    start_call_transfer,  # here: ivr.handoff.transfer imports this module
+    start_call_transfer,
 )
 from ivr.logs import event
 from ivr.runtime import Runtime

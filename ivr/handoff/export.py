@@ -33,7 +33,7 @@ from ivr.config.business import Business
 from ivr.flow.actions import Action, End
 from ivr.jobs.queues import BULK, EXPORT_BACKOFF_S, enqueue, give_up, job_id, job_runtime
 from ivr.logs import event
-from ivr.runtime import Runtime
+from ivr.runtime import ConversationTurn, Runtime
 from ivr.store.embedded import ensure_redis
 from ivr.store.records import Record, iso, parse_iso, public_view
 
@@ -144,7 +144,7 @@ def enqueue_export(runtime: Runtime, business: Business, record: Record):
 
 
 def export_effect(runtime: Runtime, business: Business, record: Record, actions: list[Action],
-                  turn: Any) -> None:
+                  turn: ConversationTurn) -> None:
     """Effect: when a conversation ends and its business exports, queue the export."""
     if not business.export or not any(isinstance(a, End) for a in actions):
         return

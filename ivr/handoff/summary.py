@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from ivr.logs import event
-from ivr.speech import tts  # here: loading the speech package is not free
+from ivr.speech import tts
 
 log = logging.getLogger("ivr.handoff.summary")
 

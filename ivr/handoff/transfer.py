@@ -30,7 +30,7 @@ from ivr.handoff.summary import whisper_for
 from ivr.handoff.summary_audio import queue_render
 from ivr.jobs.queues import carrier_said_no, enqueue_urgent, job_runtime
 from ivr.logs import event
-from ivr.runtime import Runtime
+from ivr.runtime import ConversationTurn, Runtime
 from ivr.store.hunts import FAILED, Hunt, Hunts
 from ivr.store.records import Record, iso, parse_iso
 from ivr.twilio import transfer as twiml
@@ -235,7 +235,7 @@ def new_hunt(runtime: Runtime, business: Business, record: Record, action: Trans
         urgent=action.urgent)
 
 
-def start_call_transfer(runtime: Runtime, business: Business, turn: Any, call_sid: str) -> str:
+def start_call_transfer(runtime: Runtime, business: Business, turn: ConversationTurn, call_sid: str) -> str:
     """The caller's TwiML for the `Transfer` in `turn.actions`, with the hunt started.
 
     Called by the voice webhook in the same request the flow decided a human was needed, so

@@ -21,8 +21,8 @@ from pathlib import Path
 
 from ivr.analytics import metrics
 from ivr.analytics.period import Period, period_metrics
+from ivr.app.wiring import build_runtime
 from ivr.config.settings import PROJECT_ROOT, Settings
-from ivr.runtime import Runtime
 from ivr.store.records import Record, iso, new_conversation
 from ivr.store.redis_server import EmbeddedRedis
 from ivr.store.unanswered import group_questions
@@ -84,7 +84,7 @@ def main(argv: list[str] | None = None) -> int:
     print("|---:|---:|---:|---:|---:|")
     with tempfile.TemporaryDirectory() as tmp, EmbeddedRedis(Path(tmp), persist=False) as server:
         settings = Settings(redis_url=server.url, config_path=PROJECT_ROOT / "examples")
-        runtime = Runtime.build(settings, clock=lambda: UNTIL)
+        runtime = build_runtime(settings, clock=lambda: UNTIL)
         for size in args.sizes:
             runtime.redis.flushdb()
             records = month(size)

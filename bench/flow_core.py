@@ -15,7 +15,8 @@ import time
 from datetime import UTC, datetime
 from pathlib import Path
 
-from ivr.config.business import Business, load_directory
+from ivr.config.business import Business
+from ivr.config.directory import load_directory
 from ivr.config.settings import PROJECT_ROOT
 from ivr.conversation.service import build_context
 from ivr.flow.context import Context

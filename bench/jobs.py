@@ -27,9 +27,9 @@ import redis
 
 from bench.loadgen import Target, run
 from bench.servers import AUTH_TOKEN, product_server, queued_jobs
+from ivr.app.wiring import build_runtime
 from ivr.config.settings import PROJECT_ROOT, Settings
 from ivr.handoff.summary_audio import queue_render
-from ivr.runtime import Runtime
 from ivr.store.hunts import Hunt, Hunts
 
 BUSINESS = "+15125550200"  # Polar Bear HVAC (examples/)
@@ -81,7 +81,7 @@ def work_off(served, fork: bool) -> tuple[float, float, int]:
 def open_transfers(served, count: int, batch: int) -> int:
     """Queue the spoken summaries of `count` transfers still ringing (each a new text, so each
     is a cold render): the job a worker must do while someone is being rung."""
-    runtime = Runtime.build(Settings.from_env(served.env))
+    runtime = build_runtime(Settings.from_env(served.env))
     hunts = Hunts(runtime.store)
     for number in range(count):
         hunt = Hunt(id=f"conf-CAbench{batch}x{number}", business="polar-bear-hvac",

@@ -28,8 +28,8 @@ from twilio.request_validator import RequestValidator
 
 from bench.loadgen import sms_conversation, voice_call
 from bench.servers import ACCOUNT_SID, AUTH_TOKEN, examples_open_all_week
+from ivr.app.wiring import build_runtime
 from ivr.config.settings import Settings
-from ivr.runtime import Runtime
 from ivr.sim import Carrier, LiveServer
 from ivr.store.redis_server import EmbeddedRedis
 
@@ -114,7 +114,7 @@ def profile(kind: str, turns: int, top: int, show_trace: bool = False,
                                 vosk_model=Path(tmp) / "no-model")
             from ivr.web import create_app
 
-            runtime = Runtime.build(settings)
+            runtime = build_runtime(settings)
             app = create_app(runtime=runtime)
             # The carrier's callbacks (agent legs, their status) reach this same app over
             # loopback, signed for the public URL, so a transfer's whole cost is profiled.

@@ -26,8 +26,8 @@ from pathlib import Path
 
 import numpy as np
 
+from ivr.app.wiring import build_runtime
 from ivr.config.settings import PROJECT_ROOT, Settings
-from ivr.runtime import Runtime
 from ivr.sim import LiveServer
 from ivr.sim.media_client import MediaClient
 from ivr.speech.audio import FRAME_BYTES, dbfs, ulaw_decode
@@ -126,7 +126,7 @@ def hook_latency(model: Path, audio: list[bytes], grammar: list[str] | None,
                                 config_path=PROJECT_ROOT / "examples", vosk_model=model,
                                 var_dir=Path(tmp) / "var", audio_dir=Path(tmp) / "audio",
                                 api_token="bench")
-            app = create_app(runtime=Runtime.build(settings))
+            app = create_app(runtime=build_runtime(settings))
             use_hooks(app, SpeechHooks(on_speech=on_speech))
             call_sid = "CA" + "c" * 32
             app.extensions["ivr"].store.set_call(BUSINESS, call_sid, turn=1, grammar=grammar)

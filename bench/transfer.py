@@ -33,12 +33,12 @@ def ms(samples: list[float]) -> tuple[str, str]:
 
 
 def measure_transfers(tmp: Path) -> list[tuple[str, list[float]]]:
+    from ivr.app.wiring import build_runtime
     from ivr.config.settings import PROJECT_ROOT, Settings
     from ivr.conversation.service import Turn
     from ivr.flow.actions import Transfer
     from ivr.flow.state import State
     from ivr.handoff.transfer import start_call_transfer
-    from ivr.runtime import Runtime
     from ivr.sim import Carrier, LiveServer
     from ivr.store.records import new_conversation
     from ivr.store.redis_server import EmbeddedRedis
@@ -53,7 +53,7 @@ def measure_transfers(tmp: Path) -> list[tuple[str, list[float]]]:
                             public_url="http://ivr.bench", redis_url=server.url,
                             config_path=PROJECT_ROOT / "examples", api_token="bench",
                             var_dir=tmp / "var", audio_dir=tmp / "audio")
-        runtime = Runtime.build(settings, connection=redis.Redis.from_url(server.url))
+        runtime = build_runtime(settings, connection=redis.Redis.from_url(server.url))
         live = LiveServer(create_app(runtime=runtime)).start()
         carrier.connect(app_url=live.url, public_url=settings.public_url)
         business = runtime.directory.by_number("+15125550200")

@@ -1,7 +1,13 @@
 """The objects every part of a running ivr shares, built once from Settings.
 
-The web app, the rq worker and the CLI each build one `Runtime`; nothing is created at import
+The web app, the rq worker and the CLI each get one `Runtime`; nothing is created at import
 time and the Redis connection is always explicit (rq's lesson).
+
+The conversation service sits above this layer (it uses the runtime), so the runtime does not
+build it: the wiring in `ivr.app.wiring` builds `Conversations(runtime, default_effects())` and
+hands it to `Runtime.wire`, and `runtime.conversations` is typed by the `ConversationService`
+protocol below, which names only types from the layers beneath (flow, config, store). A runtime
+that was never wired (a job, a CLI report) has no conversation service and says so if asked.
 """
 
 from __future__ import annotations
@@ -10,14 +16,22 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from functools import cached_property
+from typing import Protocol
 
 import redis
 from redis.backoff import ExponentialBackoff
 from redis.retry import Retry
+from twilio.rest import Client
 
-from ivr.config.business import Directory, load_directory
+from ivr.config.business import Business
+from ivr.config.directory import Directory, load_directory
 from ivr.config.settings import Settings
+from ivr.flow.actions import Action
+from ivr.flow.events import Input
+from ivr.flow.state import State
 from ivr.store.conversations import Store
+from ivr.store.records import Record
+from ivr.twilio.rest import make_client
 
 Clock = Callable[[], datetime]
 
@@ -39,6 +53,45 @@ def connect(url: str) -> redis.Redis:
         retry=Retry(ExponentialBackoff(cap=0.1, base=0.02), 1), health_check_interval=30)
 
 
+class LiveConversation(Protocol):
+    """A live conversation as a turn starts from it (`ivr.conversation.service.Live`)."""
+
+    @property
+    def state(self) -> State: ...
+    @property
+    def record(self) -> Record: ...
+    @property
+    def version(self) -> str | None: ...
+
+
+class ConversationTurn(Protocol):
+    """What one turn did, for the channel to render (`ivr.conversation.service.Turn`)."""
+
+    actions: list[Action]
+    record: Record
+    state: State
+    key: str
+    new: bool
+    meta: dict[str, object]
+
+    @property
+    def ended(self) -> bool: ...
+
+
+class ConversationService(Protocol):
+    """The conversation service as the runtime carries it (`ivr.conversation.service
+    .Conversations`, built and wired by `ivr.app.wiring`)."""
+
+    def current(self, business: Business, channel: str, key: str) -> LiveConversation | None:
+        ...
+
+    def handle(self, business: Business, channel: str, customer: str, inp: Input, *,
+               key: str | None = None, sid: str | None = None,
+               meta: dict[str, object] | None = None, loaded: object = ...
+               ) -> ConversationTurn:
+        ...
+
+
 @dataclass
 class Runtime:
     """Settings plus the live connections built from them.
@@ -48,12 +101,14 @@ class Runtime:
         redis: the connection (to REDIS_URL, or the embedded server the CLI started).
         directory: the businesses served.
         clock: injected so tests can stand at 23:00 on a Saturday.
+        conversations: the conversation service, once `wire` has been given it.
     """
 
     settings: Settings
     redis: redis.Redis
     directory: Directory
     clock: Clock = field(default=system_clock)
+    _conversations: ConversationService | None = field(default=None, init=False, repr=False)
 
     @classmethod
     def build(cls, settings: Settings, connection: redis.Redis | None = None,
@@ -75,17 +130,20 @@ class Runtime:
         if client is not None:
             client.http_client.close()
 
-    @cached_property
-    def conversations(self):  # -> ivr.conversation.service.Conversations
+    def wire(self, conversations: ConversationService) -> Runtime:
+        """Give this runtime its conversation service (the app's wiring calls this once)."""
+        self._conversations = conversations
+        return self
+
+    @property
+    def conversations(self) -> ConversationService:
         """The conversation service with the default effects (transfers, texts, follow-ups)."""
-        from ivr.app.effects import default_effects
-        from ivr.conversation.service import Conversations
-
-        return Conversations(self, default_effects())
+        if self._conversations is None:
+            raise RuntimeError("this Runtime has no conversation service: build it with "
+                               "ivr.app.wiring.build_runtime")
+        return self._conversations
 
     @cached_property
-    def twilio(self):  # -> twilio.rest.Client
+    def twilio(self) -> Client:
         """The REST client, honouring TWILIO_API_BASE."""
-        from ivr.twilio.rest import make_client
-
         return make_client(self.settings)

@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 import redis
 
+from ivr.app.wiring import build_runtime
 from ivr.config.settings import PROJECT_ROOT, Settings
 from ivr.runtime import Runtime
 from ivr.store.redis_server import EmbeddedRedis
@@ -71,7 +72,7 @@ def settings(redis_server: EmbeddedRedis, tmp_path: Path) -> Settings:
 
 @pytest.fixture
 def runtime(settings: Settings, redis_conn: redis.Redis, clock: FakeClock) -> Iterator[Runtime]:
-    built = Runtime.build(settings, connection=redis_conn, clock=clock)
+    built = build_runtime(settings, connection=redis_conn, clock=clock)
     yield built
     built.close()
 

@@ -29,7 +29,7 @@ from ruamel.yaml import YAML
 
 from ivr.config.settings import PROJECT_ROOT
 from ivr.handoff.outbound import already_sent, send_sms
-from ivr.jobs.queues import QUEUE_NAMES, bind_runtime, job_runtime, queue, release_due
+from ivr.jobs.queues import QUEUE_NAMES, job_runtime, queue, release_due
 from ivr.jobs.worker import MAINTENANCE_INTERVAL_S, InlineWorker, make_worker
 from ivr.store.idempotency import run_once, state_of
 
@@ -167,10 +167,10 @@ class Background:
     running: list[Background] = []
 
     def __init__(self, runtime: Any) -> None:
-        bind_runtime(runtime)  # as make_worker does: jobs use the test's clock and carrier
+        # as make_worker does: jobs use the test's clock and carrier
         self.worker = ThreadWorker([queue(runtime.redis, n) for n in QUEUE_NAMES],
                                    connection=runtime.redis,
-                                   maintenance_interval=MAINTENANCE_INTERVAL_S)
+                                   maintenance_interval=MAINTENANCE_INTERVAL_S, runtime=runtime)
         self.thread = threading.Thread(target=self._work, name="rq-background", daemon=True)
 
     def _work(self) -> None:

@@ -24,7 +24,8 @@ from ivr.analytics.period import BadPeriod, Period, business_keys, period_metric
 from ivr.analytics.staleness import StaleItem, stale_content
 from ivr.config.settings import Settings
 from ivr.jobs.queues import failed_jobs
-from ivr.runtime import Runtime
+from ivr.runtime import Runtime, system_clock
+from ivr.store.embedded import ensure_redis
 from ivr.store.records import iso
 
 #: A bucket is flagged when at least this many escalations were judged ...
@@ -196,9 +197,6 @@ RENDERERS = {"md": render_md, "html": render_html, "csv": render_csv}
 def report_cli(settings: Settings, since: str | None = None, until: str | None = None,
                fmt: str = "md", business: str | None = None) -> None:
     """`ivr report [--since] [--until] [--format md|html|csv]`: print the review to stdout."""
-    from ivr.runtime import system_clock
-    from ivr.store.embedded import ensure_redis
-
     try:
         period = Period.parse(since, until, system_clock())
     except BadPeriod as exc:

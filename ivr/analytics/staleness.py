@@ -20,6 +20,7 @@ from typing import Any
 import redis
 
 from ivr.config.business import Business
+from ivr.flow.loader import load_flow
 from ivr.flow.yamlsrc import parse, plain
 from ivr.store.records import iso, parse_iso
 
@@ -63,8 +64,6 @@ def _config_answers(business: Business) -> dict[str, Any]:
 def _flow_answers(business: Business) -> dict[str, str]:
     """Each bucket's answer in the business's flow (empty when the flow cannot be read)."""
     try:
-        from ivr.flow.loader import load_flow
-
         flow = load_flow(business.flow_path)
     except Exception:  # a broken flow is `ivr flows check`'s job to report, not the review's
         return {}

@@ -7,7 +7,23 @@ from pathlib import Path
 
 import click
 
+from ivr.analytics.report import report_cli
+from ivr.app.demo import run_demo
+from ivr.app.serve import serve as run_serve
+from ivr.app.wiring import build_runtime
+from ivr.config.checks import check_files
+from ivr.config.directory import load_directory
+from ivr.config.oncall import find_business, format_roster, roster_view
 from ivr.config.settings import Settings
+from ivr.flow.errors import ConfigError
+from ivr.handoff.export import export_cli
+from ivr.jobs.worker import run_worker
+from ivr.logs import configure
+from ivr.runtime import system_clock
+from ivr.sim.terminal import run_terminal
+from ivr.speech.models import install_cli
+from ivr.store.embedded import ensure_redis
+from ivr.store.redis_server import RedisServerError
 
 
 class _Main(click.Group):
@@ -15,9 +31,6 @@ class _Main(click.Group):
     message and exit 1 for every command, never a traceback."""
 
     def invoke(self, ctx: click.Context) -> object:
-        from ivr.flow.errors import ConfigError
-        from ivr.store.redis_server import RedisServerError
-
         try:
             return super().invoke(ctx)
         except ConfigError as exc:
@@ -47,9 +60,7 @@ def main() -> None:
 @click.option("--workers", default=1, show_default=True, type=int)
 def serve(host: str, port: int, threads: int, workers: int) -> None:
     """Run the web app: webhooks, media streams, API, dashboard (gunicorn, threaded)."""
-    from ivr.app.serve import serve as run
-
-    run(Settings.from_env(), host=host, port=port, threads=threads, workers=workers)
+    run_serve(Settings.from_env(), host=host, port=port, threads=threads, workers=workers)
 
 
 @main.command()
@@ -58,9 +69,9 @@ def serve(host: str, port: int, threads: int, workers: int) -> None:
               help="run each job in a forked work-horse (isolated, but each starts cold)")
 def worker(burst: bool, fork: bool) -> None:
     """Run the rq worker (with its scheduler) for background jobs."""
-    from ivr.jobs.worker import run_worker
-
-    run_worker(Settings.from_env(), burst=burst, fork=fork)
+    configure()
+    settings = ensure_redis(Settings.from_env())
+    run_worker(build_runtime(settings), burst=burst, fork=fork)
 
 
 @main.command(short_help="Everything on loopback, and you at the terminal.")
@@ -68,8 +79,6 @@ def worker(burst: bool, fork: bool) -> None:
               help="read the session from a file instead of the terminal")
 def demo(script: Path | None) -> None:
     """Start everything locally (Redis, web, worker, carrier simulator) and talk to it."""
-    from ivr.app.demo import run_demo
-
     run_demo(script=script)
 
 
@@ -87,8 +96,6 @@ def simulate(role: str, business: str | None, from_: str) -> None:
     API there, so the server's texts and calls reach you. IVR_PUBLIC_URL is the server's URL
     (default http://127.0.0.1:5000).
     """
-    from ivr.sim.terminal import run_terminal
-
     run_terminal(Settings.from_env(), role=role, business=business, caller=from_)
 
 
@@ -102,8 +109,6 @@ def flows() -> None:
                 type=click.Path(exists=True, path_type=Path))
 def flows_check(files: tuple[Path, ...]) -> None:
     """Validate flows and business configs; prints `file:line: problem`, exits 1 on any."""
-    from ivr.config.checks import check_files
-
     problems = check_files(list(files))
     for problem in problems:
         click.echo(str(problem))
@@ -123,8 +128,6 @@ def models() -> None:
 @click.option("--dest", type=click.Path(path_type=Path), default=Path("models"), show_default=True)
 def models_install(source: str | None, dest: Path) -> None:
     """Install a Vosk model by NAME, URL or local PATH (progress bar, checksum)."""
-    from ivr.speech.models import install_cli
-
     install_cli(source, dest)
 
 
@@ -136,8 +139,6 @@ def models_install(source: str | None, dest: Path) -> None:
 @click.option("--business", help="one business's key or name (default: all)")
 def report(since: str | None, until: str | None, fmt: str, business: str | None) -> None:
     """The monthly review: metrics, unanswered questions, stale content, routing suggestions."""
-    from ivr.analytics.report import report_cli
-
     report_cli(Settings.from_env(), since=since, until=until, fmt=fmt, business=business)
 
 
@@ -145,9 +146,17 @@ def report(since: str | None, until: str | None, fmt: str, business: str | None)
 @click.option("--business", help="business name or key (default: all)")
 def oncall(business: str | None) -> None:
     """Who is on call right now, in hunt order."""
-    from ivr.config.oncall import oncall_cli
-
-    oncall_cli(Settings.from_env(), business=business)
+    directory = load_directory(Settings.from_env().config_path)
+    if business:
+        chosen = find_business(directory, business) or directory.named_like(business)
+        if chosen is None:
+            raise click.ClickException(f"no business named {business!r}; known: "
+                                       + ", ".join(b.name for b in directory))
+        businesses = [chosen]
+    else:
+        businesses = list(directory)
+    now = system_clock()
+    click.echo("\n\n".join(format_roster(roster_view(b, now)) for b in businesses))
 
 
 @main.command(short_help="Finished conversations as CSV or JSON lines.")
@@ -159,8 +168,6 @@ def oncall(business: str | None) -> None:
               help="write to this file (created readable by you only) instead of stdout")
 def export(since: str | None, until: str | None, fmt: str, out: str | None) -> None:
     """Export finished conversations as CSV or JSON lines to stdout or a private file."""
-    from ivr.handoff.export import export_cli
-
     export_cli(Settings.from_env(), since=since, until=until, fmt=fmt, out=out)
 
 

@@ -16,10 +16,14 @@ import sys
 from contextlib import contextmanager
 from pathlib import Path
 
+from ivr.app.wiring import build_runtime
 from ivr.config.settings import Settings
+from ivr.sim import Carrier, LiveServer
+from ivr.sim.terminal import DemoSession
 from ivr.store.embedded import ensure_redis
 from ivr.store.private import open_private
 from ivr.store.redis_server import free_port
+from ivr.web import create_app
 
 log = logging.getLogger("ivr.app.demo")
 
@@ -27,9 +31,6 @@ log = logging.getLogger("ivr.app.demo")
 @contextmanager
 def demo_stack(settings: Settings | None = None, worker: bool = True):
     """Everything the demo runs, torn down on exit. Yields (settings, carrier, server)."""
-    from ivr.sim import Carrier, LiveServer
-    from ivr.web import create_app
-
     settings = settings or Settings.from_env(demo=True)
     settings = settings.with_(
         demo=True,
@@ -43,7 +44,7 @@ def demo_stack(settings: Settings | None = None, worker: bool = True):
     port = free_port()
     public_url = f"http://127.0.0.1:{port}"
     settings = settings.with_(api_base=carrier.api_base, public_url=public_url)
-    app = create_app(settings)
+    app = create_app(build_runtime(settings))
     server = LiveServer(app, port=port).start()
     carrier.connect(app_url=server.url, public_url=public_url)
     worker_proc = None
@@ -71,8 +72,6 @@ def demo_stack(settings: Settings | None = None, worker: bool = True):
 
 def run_demo(script: Path | None = None) -> None:
     """Start the stack and hand the terminal to the simulator's session."""
-    from ivr.sim.terminal import DemoSession
-
     settings = Settings.from_env(demo=True)
     open_private(settings.var_dir / "demo.log", "a").close()  # logs name callers: ours only
     logging.basicConfig(filename=settings.var_dir / "demo.log", level=logging.INFO,

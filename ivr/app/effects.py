@@ -8,22 +8,17 @@ retried webhook and must never raise into a caller's call: failures are logged a
 from __future__ import annotations
 
 from ivr.conversation.service import Effect
+from ivr.handoff.export import export_effect
+from ivr.handoff.followups import follow_up_effect
+from ivr.handoff.notify import notify_staff_by_text
+from ivr.handoff.sms_bridge import sms_bridge_effect
 
 
 def default_effects() -> list[Effect]:
     """The effects a running ivr applies (listed explicitly, so the order is visible)."""
-    from ivr.handoff.notify import notify_staff_by_text
-
-    effects: list[Effect] = []
-    effects.append(notify_staff_by_text)
-    from ivr.handoff.sms_bridge import (
+    return [
+        notify_staff_by_text,  # a handoff: text the staff
         sms_bridge_effect,  # a Transfer on SMS: call the person, bridge
-    )
-
-    effects.append(sms_bridge_effect)
-    from ivr.handoff.export import export_effect  # an End: queue the signed CRM export
-    from ivr.handoff.followups import follow_up_effect  # QueueFollowUp: task, digest, confirmation
-
-    effects.append(follow_up_effect)
-    effects.append(export_effect)
-    return effects
+        follow_up_effect,  # QueueFollowUp: task, digest, confirmation
+        export_effect,  # an End: queue the signed CRM export
+    ]

@@ -14,11 +14,14 @@ import threading
 import click
 from gunicorn.app.base import BaseApplication
 
+from ivr.app.wiring import build_runtime
 from ivr.config.directory import load_directory
 from ivr.config.settings import Settings
 from ivr.flow.errors import ConfigError
 from ivr.logs import configure
+from ivr.speech.vosk import warm_up
 from ivr.store.embedded import ensure_redis
+from ivr.web import create_app
 
 
 class _Gunicorn(BaseApplication):
@@ -38,10 +41,8 @@ class _Gunicorn(BaseApplication):
 
 def build_app(settings: Settings):
     """The app for `settings`, or exit 1 with `file:line: problem` for a bad config."""
-    from ivr.web import create_app
-
     try:
-        return create_app(settings)
+        return create_app(build_runtime(settings))
     except ConfigError as exc:
         refuse(exc)
 
@@ -81,8 +82,6 @@ def warm_each_worker(app):
     def post_fork(_server, _worker) -> None:
         if not model.is_dir():
             return
-        from ivr.speech.vosk import warm_up
-
         threading.Thread(target=warm_up, args=(model,), name="ivr-vosk-warm-up",
                          daemon=True).start()
 

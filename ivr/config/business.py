@@ -17,6 +17,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import phonenumbers
 
+from ivr.config.settings import PROJECT_ROOT
 from ivr.flow.context import Order
 from ivr.flow.errors import ConfigError, Problem
 from ivr.flow.hours import OpeningHours, holiday_problems
@@ -183,7 +184,6 @@ def load_business(path: Path) -> Business:
     flow_path = (path.parent / str(node["flow"])).resolve()
     if not flow_path.exists():
         alt = (path.parent.parent / str(node["flow"])).resolve()
-        from ivr.config.settings import PROJECT_ROOT
         shipped = (PROJECT_ROOT / str(node["flow"])).resolve()
         flow_path = alt if alt.exists() else shipped
         if not flow_path.exists():
@@ -264,12 +264,3 @@ def load_business(path: Path) -> Business:
         delete_recordings=bool(node.get("delete_recordings", False)), source=path,
     )
 
-
-def __getattr__(name: str) -> Any:
-    """`Directory`, `load_directory` and `business_files` live in ivr/config/directory.py; they stay
-    importable from here, where callers have always found them."""
-    if name in ("Directory", "load_directory", "business_files"):
-        from ivr.config import directory
-
-        return getattr(directory, name)
-    raise AttributeError(f"module 'ivr.config.business' has no attribute {name!r}")

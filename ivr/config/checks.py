@@ -11,6 +11,7 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
+from ivr.config.business import load_business
 from ivr.flow.errors import ConfigError, Problem
 from ivr.flow.expr import parse_predicate, template_fields
 from ivr.flow.loader import is_flow_document, load_flow, parse_flow
@@ -39,8 +40,6 @@ def _params_read(flow: Flow) -> set[str]:
 
 def check_business(path: Path) -> list[Problem]:
     """Problems in one business config, including params its flow needs but it lacks."""
-    from ivr.config.business import load_business
-
     try:
         business = load_business(path)
     except ConfigError as exc:

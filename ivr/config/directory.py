@@ -9,6 +9,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from ivr.config.business import Business, e164, load_business
+from ivr.config.checks import param_problems
 from ivr.flow.errors import ConfigError, Problem
 from ivr.flow.loader import is_flow_document
 from ivr.flow.yamlsrc import line_of, parse
@@ -70,8 +71,6 @@ def numbers_line(file: Path) -> int:
 
 def load_directory(path: Path) -> Directory:
     """Load one business file or a directory of them; every problem in every file is raised."""
-    from ivr.config.checks import param_problems  # checks reads business configs too
-
     problems: list[Problem] = []
     businesses: list[Business] = []
     seen: dict[str, str] = {}

@@ -14,6 +14,7 @@ from datetime import datetime
 from typing import Any
 
 from ivr.config.business import Business, Staff, e164
+from ivr.config.directory import Directory
 from ivr.flow.hours import covers
 
 
@@ -78,7 +79,7 @@ def roster_view(business: Business, now: datetime, skill: str | None = None) -> 
     }
 
 
-def find_business(directory: Any, name: str) -> Business | None:
+def find_business(directory: Directory, name: str) -> Business | None:
     """A business by key, exact name (any case) or one of its numbers."""
     wanted = name.strip().lower()
     number = e164(name.strip()) if any(c.isdigit() for c in name) else None
@@ -98,23 +99,3 @@ def format_roster(view: dict[str, Any]) -> str:
         lines.append(f"  {row['order']}. {row['name']:<16} {row['phone']:<14} "
                      f"{'/'.join(row['skills']) or '-':<20} {when}")
     return "\n".join(lines)
-
-
-def oncall_cli(settings: Any, business: str | None = None) -> None:
-    """`ivr oncall [--business NAME]`: print who is on call now, in hunt order."""
-    import click
-
-    from ivr.config.directory import load_directory
-    from ivr.runtime import system_clock
-
-    directory = load_directory(settings.config_path)
-    if business:
-        chosen = find_business(directory, business) or directory.named_like(business)
-        if chosen is None:
-            raise click.ClickException(f"no business named {business!r}; known: "
-                                       + ", ".join(b.name for b in directory))
-        businesses = [chosen]
-    else:
-        businesses = list(directory)
-    now = system_clock()
-    click.echo("\n\n".join(format_roster(roster_view(b, now)) for b in businesses))

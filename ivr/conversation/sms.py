@@ -13,13 +13,15 @@ import logging
 from dataclasses import dataclass
 
 from ivr.config.business import Business
+from ivr.conversation import optout
 from ivr.conversation.service import Conversations, Live, Turn, build_context, flow_for
 from ivr.flow.actions import QueueFollowUp
 from ivr.flow.events import Input
 from ivr.flow.wording import message
+from ivr.handoff.followups import confirmation_text, expected_reply
+from ivr.handoff.transfer import feedback_reply  # a staff Y/N to "Did this call need you?"
 from ivr.logs import event
 from ivr.runtime import Runtime
-from ivr.store import optout
 from ivr.store.conversations import STATE_TTL_S, Arrival
 from ivr.store.records import Record
 from ivr.twilio.messaging import (
@@ -74,10 +76,6 @@ def answer(runtime: Runtime, business: Business, text: Text,
         return []
     if word == "help":
         return [help_reply(business.name, contact_number(business))]
-    from ivr.handoff.transfer import (
-        feedback_reply,  # TRANSFER: a staff Y/N to "Did this call need you?"
-    )
-
     staff_reply = feedback_reply(runtime, business, text.sender, text.body)
     if staff_reply is not None:
         return [staff_reply]
@@ -122,8 +120,6 @@ def generic_handoff(runtime: Runtime, business: Business, sender: str, turn: Tur
 
 def follow_up_confirmation(runtime: Runtime, business: Business, record: Record) -> str:
     """The follow-up queue's confirmation, for a texter whose lead was queued (FOLLOWUPS)."""
-    from ivr.handoff.followups import confirmation_text, expected_reply
-
     when = (record.get("followup") or {}).get("when") or expected_reply(
         business, runtime.clock())[1]
     return confirmation_text(business, when)

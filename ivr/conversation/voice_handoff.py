@@ -13,6 +13,9 @@ from typing import TYPE_CHECKING, Any
 
 from ivr.config.business import Business
 from ivr.config.oncall import on_call
+from ivr.handoff.transfer import (
+    start_call_transfer,
+)
 from ivr.logs import event
 from ivr.runtime import Runtime
 from ivr.twilio.twiml import (
@@ -55,10 +58,6 @@ def next_url(base: str, business: Business, turn: int, wait: int = 0) -> str:
 def transfer_twiml(runtime: Runtime, business: Business, turn: Turn, call_sid: str,
                    base: str) -> str:
     """The caller's leg of a warm transfer; if that cannot start, ring a person directly."""
-    from ivr.handoff.transfer import (
-        start_call_transfer,  # here: ivr.handoff.transfer imports this module
-    )
-
     try:
         return start_call_transfer(runtime, business, turn, call_sid)
     except Exception as exc:  # noqa: BLE001 - the caller must still reach a person

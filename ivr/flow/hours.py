@@ -76,7 +76,7 @@ def parse_ranges(spec: str) -> Ranges:
 @cache
 def _country_days(country: str, subdiv: str | None, year: int) -> frozenset[date]:
     """The public holidays (observed days included) of a country or subdivision in one year."""
-    import holidays as holiday_sets
+    import holidays as holiday_sets  # lazy: its tables load slowly, and few businesses list holidays
 
     table = holiday_sets.country_holidays(country, subdiv=subdiv, years=year)
     return frozenset(table.keys())

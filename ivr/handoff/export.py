@@ -19,15 +19,18 @@ a record stored before a field was masked at its source still leaves without a c
 
 from __future__ import annotations
 
+import csv
 import hashlib
 import hmac
 import json
 import logging
 import os
+import sys
 import time
 from collections.abc import Mapping
 from typing import Any
 
+import click
 import requests
 
 from ivr.config.business import Business
@@ -35,8 +38,10 @@ from ivr.flow.actions import Action, End
 from ivr.flow.redact import redact
 from ivr.jobs.queues import BULK, EXPORT_BACKOFF_S, enqueue, give_up, job_id, job_runtime
 from ivr.logs import event
-from ivr.runtime import Runtime
-from ivr.store.records import Record, iso, public_view
+from ivr.runtime import ConversationTurn, Runtime
+from ivr.store.embedded import ensure_redis
+from ivr.store.private import open_private
+from ivr.store.records import Record, iso, parse_iso, public_view
 
 log = logging.getLogger("ivr.handoff.export")
 
@@ -168,7 +173,7 @@ def enqueue_export(runtime: Runtime, business: Business, record: Record):
 
 
 def export_effect(runtime: Runtime, business: Business, record: Record, actions: list[Action],
-                  turn: Any) -> None:
+                  turn: ConversationTurn) -> None:
     """Effect: when a conversation ends and its business exports, queue the export."""
     if not business.export or not any(isinstance(a, End) for a in actions):
         return
@@ -205,8 +210,6 @@ def csv_row(record: Record) -> dict[str, Any]:
 
 
 def _moment(text: str | None, name: str):
-    from ivr.store.records import parse_iso
-
     if not text:
         return None
     try:
@@ -223,8 +226,6 @@ def finished(store, since, until) -> list[Record]:
 
 def write_export(records: list[Record], fmt: str, out) -> None:
     """Write records as `csv` (CSV_COLUMNS) or `jsonl` (one export_view per line)."""
-    import csv
-
     if fmt == "csv":
         writer = csv.DictWriter(out, fieldnames=list(CSV_COLUMNS))
         writer.writeheader()
@@ -239,14 +240,6 @@ def export_cli(settings, since: str | None, until: str | None, fmt: str,
                out: str | None = None) -> None:
     """`ivr export`: finished conversations in [since, until), CSV or JSON lines, to stdout
     or to `out` (a file created 0600: it holds customers' numbers and words)."""
-    import sys
-
-    import click
-
-    from ivr.runtime import Runtime
-    from ivr.store.embedded import ensure_redis
-    from ivr.store.private import open_private
-
     try:
         low, high = _moment(since, "since"), _moment(until, "until")
     except ValueError as exc:

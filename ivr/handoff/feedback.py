@@ -17,7 +17,10 @@ from typing import Any
 from twilio.base.exceptions import TwilioRestException
 
 from ivr.config.business import Business
+from ivr.handoff import transfer
+from ivr.handoff.notify import summary_key
 from ivr.handoff.outbound import OutboundRefused, send_sms
+from ivr.handoff.summary import written_summary
 from ivr.jobs.queues import carrier_said_no, enqueue_urgent, job_runtime
 from ivr.logs import event
 from ivr.runtime import Runtime
@@ -54,9 +57,7 @@ def record_feedback(runtime: Runtime, record_id: str, needed: bool, by: str) -> 
 
 
 def conversation_link(runtime: Runtime, record_id: str) -> str:
-    from ivr.handoff.transfer import public_base
-
-    return f"{public_base(runtime)}/dashboard/conversations/{record_id}"
+    return f"{transfer.public_base(runtime)}/dashboard/conversations/{record_id}"
 
 
 def text_accepted_agent(runtime: Runtime, hunt: Hunt) -> None:
@@ -73,9 +74,6 @@ def accepted_text_job(business_key: str, hunt_id: str) -> None:
     nobody gets the same summary twice, whichever of the two happens first. A carrier outage is
     retried with backoff; a number that cannot take texts is logged.
     """
-    from ivr.handoff.notify import summary_key
-    from ivr.handoff.summary import written_summary
-
     runtime, hunt, record = _job_facts(business_key, hunt_id)
     if hunt is None or record is None or hunt.current is None:
         return

@@ -18,8 +18,8 @@ from ivr.config.business import Business, Staff
 from ivr.config.oncall import on_call
 from ivr.flow.actions import Action, QueueFollowUp
 from ivr.flow.hours import describe_opening
-from ivr.handoff.outbound import OutboundRefused, send_sms, sms_allowed
-from ivr.jobs.queues import DEFAULT, URGENT, enqueue, enqueue_text, job_id, job_runtime
+from ivr.handoff.outbound import OutboundRefused, enqueue_text, send_sms, sms_allowed
+from ivr.jobs.queues import DEFAULT, URGENT, enqueue, job_id, job_runtime
 from ivr.logs import event
 from ivr.runtime import Runtime
 from ivr.store.callbacks import Callback, mark_digested, upsert_callback, waiting_for_digest

@@ -2,16 +2,21 @@
 
 Every text the product sends (replies outside TwiML, staff summaries, confirmations, digests)
 goes through `send_sms`, so retries never double-text and texts only go to allowed countries.
+A text that needs no reply in the webhook is queued with `enqueue_text` (the job `send_text_job`).
 """
 
 from __future__ import annotations
 
 import logging
 from datetime import UTC, datetime
+from typing import Any
 
 import phonenumbers
+import redis
+from rq.job import Job
 from urllib3.exceptions import ConnectTimeoutError
 
+from ivr.jobs.queues import URGENT, enqueue, job_id, job_runtime
 from ivr.logs import event
 from ivr.runtime import Runtime
 from ivr.store.idempotency import run_once
@@ -110,3 +115,22 @@ def already_sent(runtime: Runtime, from_: str, to: str, body: str,
     # Twilio filters DateSent by day only: compare the exact creation time here.
     return next((m.sid for m in sent if (m.body or "").strip() == body.strip()
                  and (m.date_created is None or m.date_created >= after)), None)
+
+
+def send_text_job(business_key: str, to: str, body: str, key: str) -> str | None:
+    """Job: text `to` once under idempotency `key`; a refused destination is logged, not retried.
+
+    Returns the Message SID, or None when an earlier attempt already sent it or it was refused.
+    """
+    try:
+        return send_sms(job_runtime(), business_key, to, body, idempotency_key=key)
+    except OutboundRefused:
+        return None
+
+
+def enqueue_text(connection: redis.Redis, business_key: str, to: str, body: str, key: str, *,
+                 queue_name: str = URGENT, meta: dict[str, Any] | None = None) -> Job:
+    """Queue one text, at most once per `key` (retried with NOTIFY_BACKOFF_S)."""
+    return enqueue(connection, send_text_job, business_key, to, body, key, queue_name=queue_name,
+                   unique_id=job_id("text", business_key, key),
+                   meta={"business": business_key, "what": "text", **(meta or {})})

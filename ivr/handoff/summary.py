@@ -19,6 +19,7 @@ from typing import Any
 
 from ivr.flow.quote import they_said
 from ivr.logs import event
+from ivr.speech import tts
 
 log = logging.getLogger("ivr.handoff.summary")
 
@@ -104,8 +105,6 @@ def written_summary(record: Mapping[str, Any], flow_summary: str, link: str) -> 
 # -- rendering ---------------------------------------------------------------------------------
 def render(settings: Any, text: str) -> Path | None:
     """Render `text` to telephony WAV through the speech adapter; None when rendering fails."""
-    from ivr.speech import tts  # here: loading the speech package is not free
-
     try:
         path = Path(tts.render(text, settings=settings))
     except Exception as exc:  # RenderFailed, a hung espeak, a full disk: the agent hears <Say>

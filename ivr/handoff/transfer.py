@@ -17,17 +17,20 @@ from datetime import datetime
 from typing import Any
 from urllib.parse import urlencode
 
+from flask import has_request_context, request
 from twilio.base.exceptions import TwilioRestException
 
 from ivr.config.business import Business
 from ivr.config.oncall import first_name, on_call
 from ivr.flow.actions import Action, Transfer
+from ivr.handoff import feedback
+from ivr.handoff.followups import expected_reply, queue_callback
 from ivr.handoff.outbound import OutboundRefused, send_sms
 from ivr.handoff.summary import whisper_for
 from ivr.handoff.summary_audio import queue_render
 from ivr.jobs.queues import carrier_said_no, enqueue_urgent, job_runtime
 from ivr.logs import event
-from ivr.runtime import Runtime
+from ivr.runtime import ConversationTurn, Runtime
 from ivr.store.hunts import FAILED, Hunt, Hunts
 from ivr.store.records import Record, iso, parse_iso
 from ivr.twilio import transfer as twiml
@@ -51,8 +54,6 @@ def public_base(runtime: Runtime) -> str:
     """IVR_PUBLIC_URL, else the URL the current request arrived on (what Twilio reached)."""
     if runtime.settings.public_url:
         return runtime.settings.public_url.rstrip("/")
-    from flask import has_request_context, request
-
     if has_request_context():
         return request.host_url.rstrip("/")
     return "http://127.0.0.1:5000"
@@ -138,8 +139,6 @@ def ring_next(runtime: Runtime, hunt: Hunt, dial: Dial | None = None) -> bool:
 
 def callback_when(business: Business, now: datetime) -> str:
     """When a customer nobody could take should expect our call, in their words."""
-    from ivr.handoff.followups import expected_reply
-
     return expected_reply(business, now)[1]
 
 
@@ -195,8 +194,6 @@ def missed_text_job(business_key: str, hunt_id: str, to: str, body: str) -> str 
 def queue_follow_up(runtime: Runtime, business: Business, hunt: Hunt, when: str) -> None:
     """Hand the missed conversation to the follow-up queue: a callback task, and the on-duty
     person told now (or in the digest at opening)."""
-    from ivr.handoff.followups import queue_callback
-
     record = runtime.store.get_record(business.key, hunt.record_id)
     if record is None:
         return
@@ -238,7 +235,7 @@ def new_hunt(runtime: Runtime, business: Business, record: Record, action: Trans
         urgent=action.urgent)
 
 
-def start_call_transfer(runtime: Runtime, business: Business, turn: Any, call_sid: str) -> str:
+def start_call_transfer(runtime: Runtime, business: Business, turn: ConversationTurn, call_sid: str) -> str:
     """The caller's TwiML for the `Transfer` in `turn.actions`, with the hunt started.
 
     Called by the voice webhook in the same request the flow decided a human was needed, so
@@ -271,6 +268,4 @@ def start_call_transfer(runtime: Runtime, business: Business, turn: Any, call_si
 
 def feedback_reply(runtime: Runtime, business: Business, from_: str, body: str) -> str | None:
     """A staff member's Y/N answer to "Did this call need you?" (see `ivr.handoff.feedback`)."""
-    from ivr.handoff.feedback import feedback_reply as reply
-
-    return reply(runtime, business, from_, body)
+    return feedback.feedback_reply(runtime, business, from_, body)

@@ -21,10 +21,13 @@ import requests
 from ivr.config.business import Business
 from ivr.flow.quote import quoted
 from ivr.flow.redact import redact
+from ivr.handoff.followups import on_duty
 from ivr.handoff.outbound import OutboundRefused, send_sms
 from ivr.jobs.queues import DEFAULT, FETCH_BACKOFF_S, enqueue, give_up, job_id, job_runtime
 from ivr.logs import event
 from ivr.runtime import Runtime
+from ivr.speech.audio import read_wav, resample
+from ivr.speech.vosk import model_rate, shared_model
 from ivr.store.records import Record, iso
 
 log = logging.getLogger("ivr.handoff.voicemail")
@@ -80,10 +83,7 @@ def fetch_recording(runtime: Runtime, url: str) -> bytes:
 
 def transcribe_wav(model_path: Path, wav: bytes) -> str:
     """Batch-transcribe a whole WAV with Vosk: every utterance, joined (`[unk]` dropped)."""
-    import vosk
-
-    from ivr.speech.audio import read_wav, resample
-    from ivr.speech.vosk import model_rate, shared_model
+    import vosk  # lazy: the optional speech engine, loaded only to transcribe a voicemail
 
     with tempfile.NamedTemporaryFile(suffix=".wav") as handle:
         handle.write(wav)
@@ -152,8 +152,6 @@ def transcribe_voicemail(business_key: str, conversation_id: str, recording_sid:
                          url: str, duration_s: float | None = None) -> str | None:
     """Job: fetch, transcribe, record, text the on-duty person, optionally delete. Idempotent:
     a retry reuses a transcript already stored and never texts twice."""
-    from ivr.handoff.followups import on_duty
-
     runtime = job_runtime()
     business = runtime.directory.by_key(business_key)
     record = runtime.store.get_record(business_key, conversation_id)

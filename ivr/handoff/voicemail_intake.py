@@ -10,6 +10,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Mapping
 
+from ivr.handoff.voicemail import note_voicemail, queue_voicemail
 from ivr.logs import event
 from ivr.runtime import Runtime
 from ivr.store.hunts import Hunt
@@ -38,8 +39,6 @@ def take_voicemail(runtime: Runtime, hunt: Hunt, form: Mapping[str, str]) -> boo
         return False
     event("transfer.voicemail", log, business=hunt.business, conversation=hunt.record_id,
           recording=sid)
-    from ivr.handoff.voicemail import note_voicemail, queue_voicemail
-
     try:
         queue_voicemail(runtime, business, hunt.record_id, recording_sid=sid, url=recording_url,
                         duration_s=duration)

@@ -2,8 +2,9 @@
 
 Everything slow or external (staff texts, confirmations, digests, exports, voicemail
 transcription) runs here, never inside a webhook. The Redis connection is always passed in
-(rq's lesson). Jobs find the process's `Runtime` through `job_runtime()`: the worker binds
-the one it was built with, so an in-process test worker shares the test's clock and carrier.
+(rq's lesson). Jobs find their `Runtime` through `job_runtime()`: the worker it runs in binds
+the one it was given around each job (`running_with`), so an in-process test worker shares the
+test's clock and carrier, and no runtime is built here.
 
 A job may run twice (a retry after an error, or after its worker was killed): every effect that
 reaches a person goes through `ivr.store.idempotency.run_once` (via `ivr.handoff.outbound.send_sms`), so a
@@ -15,17 +16,20 @@ from __future__ import annotations
 import logging
 import os
 import socket
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from datetime import UTC, datetime
 from typing import Any
 
 import redis
-from rq import Queue, Retry
+from rq import Queue, Retry, get_current_job
 from rq.exceptions import DuplicateJobError, NoSuchJobError
 from rq.job import Job
 from rq.registry import FailedJobRegistry, StartedJobRegistry
 
 from ivr.logs import event
+from ivr.runtime import Runtime
 
 log = logging.getLogger("ivr.jobs.queues")
 
@@ -49,7 +53,8 @@ JOB_TIMEOUT_S = 180
 #: Seconds a failed job stays visible in `failed_jobs` (a month, for the monthly review).
 FAILURE_TTL_S = 31 * 24 * 3600
 
-_runtime: Any = None
+#: The runtime of the job being run, bound by the worker around each job (`running_with`).
+_runtime: ContextVar[Runtime | None] = ContextVar("ivr_job_runtime", default=None)
 
 
 def backoff(intervals: tuple[int, ...]) -> Retry:
@@ -222,33 +227,28 @@ def recover_abandoned(connection: redis.Redis, hostname: str | None = None) -> l
     return recovered
 
 
-def bind_runtime(runtime: Any) -> None:
-    """Make `runtime` the one jobs in this process use (the worker calls this once)."""
-    global _runtime
-    _runtime = runtime
+@contextmanager
+def running_with(runtime: Runtime) -> Iterator[None]:
+    """Jobs run meanwhile (in this thread or context) use `runtime`; the worker wraps each job
+    in this, so nothing in this module builds or keeps a runtime of its own."""
+    token = _runtime.set(runtime)
+    try:
+        yield
+    finally:
+        _runtime.reset(token)
 
 
-def job_runtime() -> Any:  # -> ivr.runtime.Runtime
-    """The Runtime for the job being run: the bound one, else one built from the environment
-    on the current job's connection (a plain `rq worker` started by hand)."""
-    global _runtime
-    if _runtime is None:
-        from rq import get_current_job
-
-        from ivr.config.settings import Settings
-        from ivr.runtime import Runtime
-
-        current = get_current_job()
-        _runtime = Runtime.build(Settings.from_env(),
-                                 connection=current.connection if current else None)
-    return _runtime
+def job_runtime() -> Runtime:
+    """The Runtime of the job being run: the one its worker (`ivr.jobs.worker`) was given."""
+    runtime = _runtime.get()
+    if runtime is None:
+        raise RuntimeError("no Runtime is bound: jobs run under ivr.jobs.worker (`ivr worker`)")
+    return runtime
 
 
 def give_up() -> None:
     """Tell rq the running job must not be retried: its failure is final (a refusal, a bad
     URL), so it goes straight to `failed_jobs` instead of waiting through the backoff."""
-    from rq import get_current_job
-
     job = get_current_job()
     if job is not None:
         job.retries_left = 0
@@ -257,8 +257,6 @@ def give_up() -> None:
 def last_attempt() -> bool:
     """Whether the running job has no retry left, so a failure now is final (a job then falls
     back to what a person can still do, e.g. the customer's callback text, before it fails)."""
-    from rq import get_current_job
-
     job = get_current_job()
     return job is None or not job.retries_left
 
@@ -274,24 +272,3 @@ def carrier_said_no(exc: BaseException) -> bool:
 def now() -> datetime:
     """The business clock of the bound runtime (a test's FakeClock in tests)."""
     return job_runtime().clock()
-
-
-def send_text_job(business_key: str, to: str, body: str, key: str) -> str | None:
-    """Job: text `to` once under idempotency `key`; a refused destination is logged, not retried.
-
-    Returns the Message SID, or None when an earlier attempt already sent it or it was refused.
-    """
-    from ivr.handoff.outbound import OutboundRefused, send_sms
-
-    try:
-        return send_sms(job_runtime(), business_key, to, body, idempotency_key=key)
-    except OutboundRefused:
-        return None
-
-
-def enqueue_text(connection: redis.Redis, business_key: str, to: str, body: str, key: str, *,
-                 queue_name: str = URGENT, meta: dict[str, Any] | None = None) -> Job:
-    """Queue one text, at most once per `key` (retried with NOTIFY_BACKOFF_S)."""
-    return enqueue(connection, send_text_job, business_key, to, body, key, queue_name=queue_name,
-                   unique_id=job_id("text", business_key, key),
-                   meta={"business": business_key, "what": "text", **(meta or {})})

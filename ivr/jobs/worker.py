@@ -3,7 +3,9 @@
 It serves the queues in priority order (urgent texts first, exports last), runs rq's scheduler
 so follow-up digests fire at opening and retries fire after their backoff, and on start hands
 the jobs of workers that died on this machine back to rq's abandoned-job handling at once.
-Like `ivr serve`, it starts the embedded Redis under var/ when REDIS_URL is unset.
+The worker is given the runtime its jobs use (`ivr worker` builds it, with the embedded Redis
+under var/ when REDIS_URL is unset, as `ivr serve` does) and binds it around each job it
+performs (`ivr.jobs.queues.running_with`): outside a job no runtime is bound.
 """
 
 from __future__ import annotations
@@ -13,12 +15,13 @@ import time
 from typing import Any
 
 import redis
-from rq import SimpleWorker, Worker
+from rq import Queue, SimpleWorker, Worker
+from rq.job import Job
 
-from ivr.config.settings import Settings
-from ivr.jobs.queues import QUEUE_NAMES, bind_runtime, job_runtime, queue, recover_abandoned
+from ivr.jobs.queues import QUEUE_NAMES, queue, recover_abandoned, running_with
 from ivr.jobs.retention import purge_if_due
-from ivr.logs import configure, event
+from ivr.logs import event
+from ivr.runtime import Runtime
 
 log = logging.getLogger("ivr.jobs.worker")
 
@@ -29,7 +32,20 @@ MAINTENANCE_INTERVAL_S = 60
 HEARTBEAT_SLACK_S = 5.0
 
 
-class _Recovering:
+class _Bound:
+    """Mixin: the worker's jobs use `runtime` (its clock, carrier and store), bound around each
+    job it performs (in a forking worker, inside the work-horse)."""
+
+    def __init__(self, *args: Any, runtime: Runtime, **kwargs: Any) -> None:
+        self.runtime = runtime
+        super().__init__(*args, **kwargs)
+
+    def perform_job(self, job: Job, queue: Queue, *args: Any, **kwargs: Any) -> bool:
+        with running_with(self.runtime):
+            return super().perform_job(job, queue, *args, **kwargs)  # type: ignore[misc]
+
+
+class _Recovering(_Bound):
     """Mixin: recover the jobs of dead workers on this host before working, and again at each
     registry maintenance (a sibling worker may crash while this one keeps running)."""
 
@@ -43,7 +59,7 @@ class _Recovering:
         recover_abandoned(self.connection)
         super().run_maintenance_tasks()  # type: ignore[misc]
         try:
-            purge_if_due(job_runtime())  # transcripts past each business's retention_days
+            purge_if_due(self.runtime)  # transcripts past each business's retention_days
         except Exception as exc:  # maintenance must never stop the worker
             event("retention.failed", log, logging.ERROR, error=type(exc).__name__)
 
@@ -98,27 +114,21 @@ class InlineWorker(_Recovering, _SparseHeartbeats, SimpleWorker):
     """
 
 
-def make_worker(runtime: Any, *, inline: bool = False, connection: redis.Redis | None = None,
-                name: str | None = None) -> Worker:
+def make_worker(runtime: Runtime, *, inline: bool = False,
+                connection: redis.Redis | None = None, name: str | None = None) -> Worker:
     """A worker on every ivr queue whose jobs use `runtime` (its clock, carrier and store)."""
-    bind_runtime(runtime)
     conn = connection if connection is not None else runtime.redis
     cls = InlineWorker if inline else JobWorker
     # rq would log each job's call with its arguments: phone numbers and the texts' bodies.
     return cls([queue(conn, n) for n in QUEUE_NAMES], connection=conn, name=name,
-               maintenance_interval=MAINTENANCE_INTERVAL_S, log_job_description=False)
+               maintenance_interval=MAINTENANCE_INTERVAL_S, log_job_description=False,
+               runtime=runtime)
 
 
-def run_worker(settings: Settings, burst: bool = False, fork: bool = False) -> bool:
-    """Run the worker until stopped (or, with `burst`, until the queues are empty); with
-    `fork`, each job in a work-horse of its own."""
-    from ivr.runtime import Runtime
-    from ivr.store.embedded import ensure_redis
-
-    configure()
-    settings = ensure_redis(settings)
-    runtime = Runtime.build(settings)
-    connection = redis.Redis.from_url(settings.redis_url)  # rq sets its own socket timeout
+def run_worker(runtime: Runtime, burst: bool = False, fork: bool = False) -> bool:
+    """Run the worker on `runtime` until stopped (or, with `burst`, until the queues are empty);
+    with `fork`, each job in a work-horse of its own."""
+    connection = redis.Redis.from_url(runtime.settings.redis_url)  # rq sets its own timeout
     worker = make_worker(runtime, inline=not fork, connection=connection)
     event("worker.start", log, queues=",".join(QUEUE_NAMES), burst=burst, fork=fork)
     return worker.work(burst=burst, with_scheduler=True)

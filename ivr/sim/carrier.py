@@ -13,6 +13,7 @@ import threading
 from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
+from ivr.sim import rest
 from ivr.sim.couriers import Couriers
 from ivr.sim.faults import Faults
 from ivr.sim.ids import API_VERSION
@@ -71,10 +72,8 @@ class Carrier:
     # --- lifecycle -------------------------------------------------------------------------
     def start(self, port: int = 0) -> Carrier:
         """Serve the REST API on loopback at `port` (0: a free one; see `api_base`)."""
-        from ivr.sim.rest import RestApi
-
         if self._server is None:
-            self._server = LiveServer(RestApi(self), port=port).start()
+            self._server = LiveServer(rest.RestApi(self), port=port).start()
         self._couriers.start()
         return self
 

@@ -6,15 +6,15 @@ from __future__ import annotations
 
 import xml.etree.ElementTree as ET
 
+from ivr.sim import executor, lifecycle
 from ivr.sim.call import Call, Document, HungUp, Interrupted
 from ivr.sim.conference import Participant, room_for, truthy
-from ivr.sim.executor import VERBS, load, resolve
 from ivr.sim.progress import call_params
 
 
 def dial(call: Call, el: ET.Element, url: str) -> Document | None:
     """Run one <Dial>; returns the action document (or None to go on with the next verb)."""
-    action = resolve(call, el.get("action"), url) if el.get("action") else None
+    action = executor.resolve(call, el.get("action"), url) if el.get("action") else None
     method = el.get("method", "POST")
     nouns = list(el)
     room = next((n for n in nouns if n.tag == "Conference"), None)
@@ -35,8 +35,6 @@ def dial(call: Call, el: ET.Element, url: str) -> Document | None:
 
 def dial_numbers(call: Call, el: ET.Element, nouns: list[ET.Element],
                  url: str) -> dict[str, str]:
-    from ivr.sim.lifecycle import start_dial_leg
-
     targets: list[tuple[str, Document | None]] = []
     for noun in nouns or [el]:
         if noun is not el and noun.tag != "Number":
@@ -45,11 +43,11 @@ def dial_numbers(call: Call, el: ET.Element, nouns: list[ET.Element],
         number = (noun.text or "").strip()
         whisper = None
         if noun is not el and noun.get("url"):
-            whisper = Document(resolve(call, noun.get("url"), url), noun.get("method", "POST"))
+            whisper = Document(executor.resolve(call, noun.get("url"), url), noun.get("method", "POST"))
         targets.append((number, whisper))
     caller_id = el.get("callerId") or call.from_
     timeout = float(el.get("timeout", 30))
-    legs = [start_dial_leg(call, number, caller_id, whisper, timeout)
+    legs = [lifecycle.start_dial_leg(call, number, caller_id, whisper, timeout)
             for number, whisper in targets]
     if not legs:
         return {"DialCallStatus": "failed"}
@@ -86,7 +84,7 @@ def join_conference(call: Call, noun: ET.Element, url: str) -> dict[str, str]:
         end_on_exit=truthy(noun.get("endConferenceOnExit"), False),
         muted=truthy(noun.get("muted"), False), coaching=truthy(noun.get("coach"), False),
         label=noun.get("participantLabel"), wait_url=noun.get("waitUrl"))
-    callback = resolve(call, noun.get("statusCallback"), url) \
+    callback = executor.resolve(call, noun.get("statusCallback"), url) \
         if noun.get("statusCallback") else None
     room.join(member, callback, noun.get("statusCallbackEvent", ""),
               noun.get("statusCallbackMethod", "POST"))
@@ -111,10 +109,10 @@ def wait_music(call: Call, noun: ET.Element, url: str) -> None:
         return
     if not wait_url.strip():
         return
-    root, doc_url = load(call, Document(resolve(call, wait_url, url),
+    root, doc_url = executor.load(call, Document(executor.resolve(call, wait_url, url),
                                         noun.get("waitMethod", "POST")))
     if root is None:
         return
     for element in root:
         if element.tag in ("Say", "Play"):
-            VERBS[element.tag](call, element, doc_url)
+            executor.VERBS[element.tag](call, element, doc_url)

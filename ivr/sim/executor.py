@@ -13,6 +13,7 @@ import xml.etree.ElementTree as ET
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from ivr.sim import dial
 from ivr.sim.call import Call, Document, HungUp, Input, Interrupted
 from ivr.sim.conference import truthy
 from ivr.sim.progress import call_params, progress
@@ -109,9 +110,7 @@ def execute(call: Call, element: ET.Element, url: str) -> Document | Finish | No
     verb = VERBS.get(element.tag)
     if verb is None:
         if element.tag == "Dial":
-            from ivr.sim.dial import dial
-
-            return dial(call, element, url)
+            return dial.dial(call, element, url)
         call.carrier.note_error(f"{call.sid}: <{element.tag}> is not simulated; skipped")
         return None
     return verb(call, element, url)

@@ -26,6 +26,7 @@ import websocket
 
 from ivr.sim.ids import new_sid
 from ivr.speech.audio import FRAME_MS, frames, read_wav, silence, silence_frame, to_phone_ulaw
+from ivr.speech.tts import synthesize_ulaw
 from ivr.twilio.media import (
     Dtmf,
     Media,
@@ -177,8 +178,6 @@ class MediaClient:
     def speak_text(self, text: str, voice: str = "ko", tail_ms: int = TAIL_MS,
                    wait: bool = True) -> None:
         """Say `text` in an espeak-ng voice ("ko" matches the Korean test model)."""
-        from ivr.speech.tts import synthesize_ulaw
-
         self.speak_ulaw(synthesize_ulaw(text, voice), tail_ms, wait)
 
     def silence(self, ms: int, wait: bool = True) -> None:

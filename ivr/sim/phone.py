@@ -11,6 +11,7 @@ import threading
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Literal
 
+from ivr.sim import lifecycle
 from ivr.sim.messaging import Message, text_app
 from ivr.sim.wait import settle, wait_for
 
@@ -91,9 +92,7 @@ class Phone:
     # --- voice ---------------------------------------------------------------------------
     def call(self, to: str, on_stream: Callable[..., object] | None = None) -> Call:
         """Call the app at `to`; the call runs in its own thread. Returns at once."""
-        from ivr.sim.lifecycle import start_inbound
-
-        return start_inbound(self.carrier, self, to, on_stream)
+        return lifecycle.start_inbound(self.carrier, self, to, on_stream)
 
     def add_call(self, call: Call) -> None:
         with self._lock:

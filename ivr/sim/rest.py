@@ -18,6 +18,7 @@ from werkzeug.exceptions import HTTPException, MethodNotAllowed, NotFound
 from werkzeug.routing import Map, Rule
 from werkzeug.wrappers import Request, Response
 
+from ivr.sim import lifecycle, messaging
 from ivr.sim.ids import API_VERSION
 
 if TYPE_CHECKING:
@@ -134,8 +135,6 @@ class RestApi:
 
     # --- Messages ----------------------------------------------------------------------------
     def on_messages(self, request: Request) -> object:
-        from ivr.sim.messaging import send_from_rest
-
         base = self.carrier.base_path
         if request.method == "GET":
             to, from_ = request.args.get("To"), request.args.get("From")
@@ -149,7 +148,7 @@ class RestApi:
         if not form.get("Body") and not form.get("MediaUrl"):
             raise RestError(400, 21602, "Message body is required.")
         self.carrier.faults.check_message(form["To"])
-        return send_from_rest(self.carrier, form["To"], form["From"], form.get("Body", ""),
+        return messaging.send_from_rest(self.carrier, form["To"], form["From"], form.get("Body", ""),
                               form.get("StatusCallback"), form.getlist("MediaUrl"))
 
     def on_message(self, request: Request, sid: str) -> object:
@@ -160,8 +159,6 @@ class RestApi:
 
     # --- Calls ---------------------------------------------------------------------------------
     def on_calls(self, request: Request) -> object:
-        from ivr.sim.lifecycle import create_rest_call
-
         if request.method == "GET":
             args = request.args
             items = [c.to_json() for c in reversed(list(self.carrier.calls))
@@ -175,16 +172,14 @@ class RestApi:
         if not form.get("Url") and not form.get("Twiml"):
             raise RestError(400, 21205, "Either a 'Url' or 'Twiml' parameter is required.")
         self.carrier.faults.check_call(form["To"])
-        return create_rest_call(self.carrier, form).to_json()
+        return lifecycle.create_rest_call(self.carrier, form).to_json()
 
     def on_call(self, request: Request, sid: str) -> object:
-        from ivr.sim.lifecycle import update_call
-
         call = self.carrier.find_call(sid)
         if call is None:
             raise not_found(request)
         if request.method == "POST":
-            problem = update_call(call, request.form)
+            problem = lifecycle.update_call(call, request.form)
             if problem:
                 raise RestError(400, 21220, problem)
         elif request.method != "GET":
@@ -220,15 +215,13 @@ class RestApi:
         return conference.to_json()
 
     def on_participants(self, request: Request, sid: str) -> object:
-        from ivr.sim.lifecycle import add_participant
-
         if request.method == "POST":
             required(request.form, "To", "From")
             with self.carrier.lock:
                 found = [c for c in self.carrier.conferences if sid in (c.sid, c.name)]
             if not found and sid.startswith("CF"):
                 raise not_found(request)
-            return add_participant(self.carrier, sid, request.form)
+            return lifecycle.add_participant(self.carrier, sid, request.form)
         conference = self.conference_or_404(request, sid)
         return page(request, "participants", [p.to_json() for p in conference.current()])
 

@@ -16,7 +16,7 @@ from collections.abc import Iterable, Iterator
 from typing import TextIO
 from urllib.parse import urlsplit
 
-from ivr.config.business import Directory
+from ivr.config.directory import Directory
 from ivr.sim.call import Call
 from ivr.sim.carrier import Carrier
 from ivr.sim.wait import WaitTimeout, settle

@@ -3,10 +3,10 @@
 The WebSocket endpoint hands each parsed message here. On `start` it reads the call's
 `business` and `call` parameters (put in `<Stream><Parameter>` by the voice turn logic) and the
 current question (`turn`, `slot`, `grammar`) from Redis; it re-reads that between utterances
-and rebuilds the recogniser when the turn moves on. A finished utterance goes to the voice
-hook `on_speech(runtime, business_key, call_sid, turn, text, confidence)`; speech starting and
-stopping goes to `on_speaking(runtime, business_key, call_sid, turn, speaking)` so a Gather
-timeout mid-sentence waits for the words. Hooks run on one helper thread per stream, in order,
+and rebuilds the recogniser when the turn moves on. The hooks are the voice turn logic's,
+injected by the web layer: a finished utterance goes to `on_speech(runtime, business_key,
+call_sid, turn, text, confidence)`; speech starting and stopping goes to `on_speaking(runtime,
+business_key, call_sid, turn, speaking)` so a Gather timeout mid-sentence waits for the words. Hooks run on one helper thread per stream, in order,
 so a slow REST redirect never stalls the audio. Without a model the stream is drained and the
 keypad carries the call. Flask-free, so the benchmark drives it without a socket.
 """
@@ -48,17 +48,11 @@ _warn_lock = threading.Lock()
 
 @dataclass
 class SpeechHooks:
-    """Where a stream reports to (the voice turn logic by default)."""
+    """Where a stream reports to: the web layer passes the voice turn logic's hooks
+    (`ivr.web.stream.voice_hooks`); speech knows nothing of the conversation."""
 
     on_speech: SpeechHook | None = None
     on_speaking: SpeakingHook | None = None
-
-
-def voice_hooks() -> SpeechHooks:
-    """The voice turn logic's hooks (`ivr.conversation.voice.on_speech`, `ivr.conversation.voice.mark_speaking`)."""
-    from ivr.conversation import voice  # here: ivr.conversation.voice imports the speech package
-
-    return SpeechHooks(on_speech=voice.on_speech, on_speaking=voice.mark_speaking)
 
 
 class CallStream:
@@ -66,7 +60,7 @@ class CallStream:
 
     Args:
         runtime: the process Runtime (settings.vosk_model, store).
-        hooks: where utterances go; `voice_hooks()` in production.
+        hooks: where utterances go; `ivr.web.stream.voice_hooks()` in production.
     """
 
     def __init__(self, runtime: Any, hooks: SpeechHooks) -> None:

@@ -18,6 +18,7 @@ first waits for espeak to go idle, and an empty result is rendered again (`ATTEM
 
 from __future__ import annotations
 
+import ctypes
 import json
 import os
 import sys
@@ -47,7 +48,7 @@ def _wait_for_file(path: Path) -> bool:
 
 
 def _wait_idle() -> None:
-    from pyttsx3.drivers import _espeak
+    from pyttsx3.drivers import _espeak  # lazy: loads libespeak; only the render process needs it
 
     deadline = time.monotonic() + IDLE_WAIT_S
     while _espeak.IsPlaying() and time.monotonic() < deadline:
@@ -66,13 +67,11 @@ def render_once(engine: object, text: str, path: Path) -> bool:
 
 def keep_last_chunk(engine: object) -> bool:
     """Make the espeak driver keep the final chunk of audio; False if the driver differs."""
-    import ctypes
-
     driver = getattr(getattr(engine, "proxy", None), "_driver", None)
     handler = getattr(driver, "_onSynth", None)
     if driver is None or handler is None or not hasattr(driver, "_data_buffer"):
         return False
-    from pyttsx3.drivers import _espeak
+    from pyttsx3.drivers import _espeak  # lazy: loads libespeak; only the render process needs it
 
     def on_synth(wav, numsamples, events):  # type: ignore[no-untyped-def]
         if numsamples > 0 and getattr(driver, "_speaking", False):
@@ -87,7 +86,7 @@ def main() -> None:
     replies = os.fdopen(os.dup(1), "w", buffering=1, encoding="utf-8")
     os.dup2(2, 1)
     sys.stdout = sys.stderr
-    import pyttsx3
+    import pyttsx3  # lazy: loads libespeak, after stdout is moved aside for the replies
 
     engine = pyttsx3.init()
     keep_last_chunk(engine)

@@ -21,7 +21,7 @@ from pathlib import Path
 
 import numpy as np
 
-from ivr.speech.audio import PHONE_RATE, StreamResampler
+from ivr.speech.audio import PHONE_RATE, StreamResampler, resample
 from ivr.speech.confidence import UNK, turn_confidence
 
 log = logging.getLogger("ivr.speech")
@@ -64,7 +64,7 @@ class ModelMissing(RuntimeError):
 
 
 def _vosk():
-    import vosk
+    import vosk  # lazy: the optional speech engine (a native library), loaded on first use
 
     vosk.SetLogLevel(-1)
     return vosk
@@ -223,8 +223,6 @@ class Recognizer:
 def transcribe(model_path: Path, samples: np.ndarray, rate: int,
                grammar: Sequence[str] | None = None) -> Utterance:
     """Batch: a whole recording (int16 mono at `rate`) → one `Utterance`."""
-    from ivr.speech.audio import resample
-
     recognizer = Recognizer(model_path, grammar)
     pcm = resample(samples, rate, recognizer.rate)
     data = np.asarray(pcm, dtype="<i2").tobytes()

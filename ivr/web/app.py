@@ -1,4 +1,8 @@
-"""Flask app factory: one blueprint per area, the Runtime kept in `app.extensions['ivr']`."""
+"""Flask app factory: one blueprint per area, the Runtime kept in `app.extensions['ivr']`.
+
+The app is given its runtime already wired with the conversation service (`ivr.app.wiring`):
+the web layer sits below the wiring and builds neither.
+"""
 
 from __future__ import annotations
 
@@ -8,7 +12,6 @@ import logging
 from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from ivr.config.settings import Settings
 from ivr.runtime import Runtime
 from ivr.web import hardening, sessions
 
@@ -23,15 +26,9 @@ BLUEPRINTS = (
 )
 
 
-def create_app(settings: Settings | None = None, runtime: Runtime | None = None) -> Flask:
-    """Build the web app.
-
-    Args:
-        settings: defaults to `Settings.from_env()`.
-        runtime: prebuilt connections (tests and `ivr demo` pass one with their own Redis).
-    """
-    settings = settings or (runtime.settings if runtime else Settings.from_env())
-    runtime = runtime or Runtime.build(settings)
+def create_app(runtime: Runtime) -> Flask:
+    """Build the web app on `runtime` (settings, connections and the conversation service)."""
+    settings = runtime.settings
     app = Flask(__name__)
     # No SECRET_KEY: sessions live in Redis (`sessions`), their ids signed with their own key.
     app.config["MAX_CONTENT_LENGTH"] = 256 * 1024

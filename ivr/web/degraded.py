@@ -17,6 +17,8 @@ import redis
 from flask import Flask, Response, current_app, request
 from twilio.twiml.voice_response import VoiceResponse
 
+from ivr.conversation.sms import Text, answer
+from ivr.handoff.outbound import OutboundRefused, send_sms
 from ivr.logs import event
 from ivr.runtime import Runtime
 from ivr.store.spool import Spool
@@ -36,9 +38,6 @@ def spool_of(runtime: Runtime) -> Spool:
 
 def replay_one(runtime: Runtime, item: dict[str, str]) -> None:
     """Handle one spooled text as if it had just arrived; reply by REST instead of TwiML."""
-    from ivr.conversation.sms import Text, answer
-    from ivr.handoff.outbound import OutboundRefused, send_sms
-
     business = runtime.directory.by_number(item.get("To", ""))
     sender, sid = item.get("From", ""), item.get("MessageSid", "")
     if business is None or not sender or not sid:

@@ -16,7 +16,9 @@ import logging
 import redis
 from flask import Blueprint, current_app
 
+from ivr.jobs.queues import URGENT, queue
 from ivr.logs import event
+from ivr.web.degraded import spool_of
 from ivr.web.security import api_auth
 
 bp = Blueprint("health", __name__)
@@ -25,8 +27,6 @@ log = logging.getLogger("ivr.web.health")
 
 def urgent_jobs(runtime) -> int | None:
     """Jobs waiting on the URGENT queue (one LLEN), or None when it cannot be read."""
-    from ivr.jobs.queues import URGENT, queue
-
     try:
         return queue(runtime.redis, URGENT).count
     except redis.RedisError as exc:
@@ -45,8 +45,6 @@ def healthz():
 @api_auth
 def api_health():
     """The health check with its figures, for the owner."""
-    from ivr.web.degraded import spool_of
-
     runtime = current_app.extensions["ivr"]
     redis_ok = runtime.store.ping()
     body = {"status": "ok" if redis_ok else "degraded", "redis": "ok" if redis_ok else "down",

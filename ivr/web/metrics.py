@@ -8,13 +8,12 @@ business are a 400/404 with a message, never a crash.
 
 from __future__ import annotations
 
-from typing import Any
-
 from flask import Blueprint, current_app, request
 
 from ivr.analytics.metrics import in_period
 from ivr.analytics.period import BadPeriod, Period, business_keys, period_metrics, records_for
 from ivr.logs import event
+from ivr.runtime import Runtime
 from ivr.store.unanswered import HandledMarks, normalize, unanswered_log
 from ivr.web.security import api_auth
 
@@ -25,7 +24,7 @@ class BadScope(Exception):
     """A period or business the request named that cannot be used: (body, status)."""
 
 
-def _scope(runtime: Any) -> tuple[Period, list[str]]:
+def _scope(runtime: Runtime) -> tuple[Period, list[str]]:
     try:
         period = Period.parse(request.args.get("since"), request.args.get("until"),
                               runtime.clock())

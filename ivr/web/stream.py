@@ -17,8 +17,9 @@ from flask import Blueprint, Flask, abort, current_app, request
 from flask_sock import Sock
 from simple_websocket import ConnectionClosed
 
+from ivr.conversation import voice
 from ivr.logs import event
-from ivr.speech.call_stream import CallStream, SpeechHooks, voice_hooks
+from ivr.speech.call_stream import CallStream, SpeechHooks
 from ivr.speech.vosk import warm_up
 from ivr.twilio.media import Media, MediaStreamError, Start, Stop, parse_message
 from ivr.web.security import twilio_stream_is_signed
@@ -40,6 +41,11 @@ MAX_BAD_MESSAGES = 50
 #: Largest WebSocket message accepted (a Twilio media message is about 300 bytes).
 MAX_MESSAGE_BYTES = 64 * 1024
 
+
+def voice_hooks() -> SpeechHooks:
+    """The voice turn logic's hooks (`ivr.conversation.voice.on_speech`, `.mark_speaking`),
+    injected here so the speech package never imports the conversation."""
+    return SpeechHooks(on_speech=voice.on_speech, on_speaking=voice.mark_speaking)
 
 def init_app(app: Flask, hooks: SpeechHooks | None = None) -> None:
     """Register the endpoint and start loading the speech model in the background.

@@ -21,6 +21,7 @@ from werkzeug.exceptions import HTTPException
 
 from ivr.config.business import Business
 from ivr.conversation import voice
+from ivr.conversation.recorded_answers import enqueue_transcription
 from ivr.conversation.voice_close import close_call
 from ivr.conversation.voice_handoff import base_of, human_twiml, voice_of
 from ivr.conversation.voice_hold import listening, waiting
@@ -207,8 +208,6 @@ def listen():
 @voice_route("/voice/recorded")
 def recorded():
     """Record mode: the spoken answer was recorded; transcribe it in the background."""
-    from ivr.conversation.recorded_answers import enqueue_transcription
-
     runtime, business, call_sid = _callback()
     turn = _int_arg("turn")
     recording = request.form.get("RecordingUrl", "").strip()

@@ -8,7 +8,8 @@ from pathlib import Path
 from click.testing import CliRunner
 
 from ivr.app.cli import main
-from ivr.config.business import load_business, load_directory
+from ivr.config.business import load_business
+from ivr.config.directory import load_directory
 from ivr.config.oncall import on_call
 from ivr.config.settings import PROJECT_ROOT
 

@@ -12,7 +12,8 @@ from datetime import datetime
 import pytest
 from flowchat import CALLER, TUESDAY_MORNING, Chat
 
-from ivr.config.business import Business, Directory, load_directory
+from ivr.config.business import Business
+from ivr.config.directory import Directory, load_directory
 from ivr.config.settings import PROJECT_ROOT
 from ivr.conversation.service import build_context, flow_for
 from ivr.flow.state import State

@@ -18,7 +18,7 @@ from click.testing import CliRunner
 from jobs_support import business_dir, later, run_jobs
 
 from ivr.app.cli import main
-from ivr.config.business import load_directory
+from ivr.config.directory import load_directory
 from ivr.flow.actions import End, Say
 from ivr.handoff.export import export_effect, verify
 from ivr.jobs.queues import failed_jobs

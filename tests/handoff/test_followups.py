@@ -11,7 +11,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from jobs_support import business_dir, point_at, run_jobs
 
-from ivr.config.business import load_directory
+from ivr.config.directory import load_directory
 from ivr.handoff.followups import queue_callback
 from ivr.jobs.queues import DEFAULT, queue
 from ivr.runtime import Runtime

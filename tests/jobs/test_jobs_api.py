@@ -11,7 +11,7 @@ from zoneinfo import ZoneInfo
 from jobs_support import point_at, worker_env
 
 from ivr.handoff.followups import queue_callback
-from ivr.jobs.queues import enqueue_text
+from ivr.handoff.outbound import enqueue_text
 from ivr.store.callbacks import list_callbacks
 from ivr.store.records import new_conversation
 

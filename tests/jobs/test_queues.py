@@ -14,8 +14,8 @@ import pytest
 from jobs_support import later, point_at, run_jobs, worker_env
 from rq.job import Job, JobStatus
 
-from ivr.handoff.outbound import send_sms
-from ivr.jobs.queues import URGENT, enqueue, enqueue_text, failed_jobs, recover_abandoned
+from ivr.handoff.outbound import enqueue_text, send_sms
+from ivr.jobs.queues import URGENT, enqueue, failed_jobs, recover_abandoned
 from ivr.store.idempotency import EffectPending
 
 VENV_BIN = Path(__file__).resolve().parents[2] / ".venv" / "bin"

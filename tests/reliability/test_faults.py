@@ -12,6 +12,7 @@ from dataclasses import dataclass
 import pytest
 import redis
 
+from ivr.app.wiring import build_runtime
 from ivr.runtime import Runtime
 from ivr.sim import Carrier, LiveServer
 from ivr.store.redis_server import EmbeddedRedis
@@ -37,7 +38,7 @@ def fragile(settings, clock, tmp_path) -> Iterator[Fragile]:
     server = EmbeddedRedis(tmp_path / "redis", persist=True).start()
     carrier = Carrier(settings.account_sid, settings.auth_token).start()
     conn = redis.Redis.from_url(server.url, socket_timeout=1, socket_connect_timeout=0.5)
-    runtime = Runtime.build(settings.with_(redis_url=server.url, api_base=carrier.api_base),
+    runtime = build_runtime(settings.with_(redis_url=server.url, api_base=carrier.api_base),
                             connection=conn, clock=clock)
     live = LiveServer(create_app(runtime=runtime)).start()
     carrier.connect(app_url=live.url, public_url=settings.public_url)

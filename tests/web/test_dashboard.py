@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 from analytics_seed import SINCE, record, week
 from dashboard_session import csrf, sign_in
 
-from ivr.runtime import Runtime
+from ivr.app.wiring import build_runtime
 from ivr.web import create_app
 
 
@@ -234,7 +234,7 @@ def test_a_late_evening_call_is_listed_on_the_owners_day_not_the_utc_day(client,
 
 
 def test_the_local_demo_without_a_token_opens_straight_away(runtime, redis_conn, clock):
-    demo = Runtime.build(runtime.settings.with_(demo=True, api_token=""),
+    demo = build_runtime(runtime.settings.with_(demo=True, api_token=""),
                          connection=redis_conn, clock=clock)
     client = create_app(runtime=demo).test_client()
 

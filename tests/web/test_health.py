@@ -1,8 +1,8 @@
 """GET /healthz tells a load balancer whether this node can serve; GET /api/health tells the
 owner the figures behind it."""
 
+from ivr.app.wiring import build_runtime
 from ivr.config.settings import PROJECT_ROOT
-from ivr.runtime import Runtime
 from ivr.store.redis_server import EmbeddedRedis
 
 
@@ -27,7 +27,7 @@ def test_healthz_is_503_when_redis_is_unreachable(settings, tmp_path):
 
     server = EmbeddedRedis(tmp_path / "r", persist=False).start()
     conn = redis.Redis.from_url(server.url, socket_timeout=0.5, socket_connect_timeout=0.5)
-    app = create_app(runtime=Runtime.build(settings.with_(config_path=PROJECT_ROOT / "examples"),
+    app = create_app(runtime=build_runtime(settings.with_(config_path=PROJECT_ROOT / "examples"),
                                            connection=conn))
     server.kill()
     response = app.test_client().get("/healthz")

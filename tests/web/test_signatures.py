@@ -13,7 +13,7 @@ import re
 import pytest
 from signing import AUTH_TOKEN, PUBLIC_URL, messages, signature, signed_post, sms_form
 
-from ivr.runtime import Runtime
+from ivr.app.wiring import build_runtime
 from ivr.web import create_app
 from ivr.web.security import twilio_signed
 
@@ -81,7 +81,7 @@ def test_signed_requests_are_accepted_on_every_endpoint(app, client):
 @pytest.fixture
 def proxied_client(settings, redis_conn, clock):
     """The app behind a TLS-terminating proxy: no IVR_PUBLIC_URL, one trusted proxy hop."""
-    runtime = Runtime.build(settings.with_(public_url="", trust_proxy=1), connection=redis_conn,
+    runtime = build_runtime(settings.with_(public_url="", trust_proxy=1), connection=redis_conn,
                             clock=clock)
     app = create_app(runtime=runtime)
     app.config["TESTING"] = True
@@ -109,7 +109,7 @@ def test_behind_a_proxy_a_signature_for_another_host_is_refused(proxied_client, 
 
 
 def test_forwarded_headers_are_ignored_unless_the_proxy_is_trusted(settings, redis_conn, clock):
-    runtime = Runtime.build(settings.with_(public_url=""), connection=redis_conn, clock=clock)
+    runtime = build_runtime(settings.with_(public_url=""), connection=redis_conn, clock=clock)
     client = create_app(runtime=runtime).test_client()
     response = signed_post(client, "/sms/incoming", sms_form("STOP"),
                            base="https://ivr.example.com", headers=PROXY_HEADERS)
@@ -173,7 +173,7 @@ def test_a_signed_media_stream_is_accepted(served):
 def test_a_signed_media_stream_is_accepted_behind_a_trusted_proxy(settings, redis_conn, clock):
     from ivr.sim import LiveServer
 
-    runtime = Runtime.build(settings.with_(public_url="", trust_proxy=1), connection=redis_conn,
+    runtime = build_runtime(settings.with_(public_url="", trust_proxy=1), connection=redis_conn,
                             clock=clock)
     with LiveServer(create_app(runtime=runtime)) as server:
         ws = open_stream(server.url, signature("wss://ivr.example.com" + STREAM, {}),

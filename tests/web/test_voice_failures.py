@@ -21,7 +21,7 @@ from voice_calls import (
     voice_form,
 )
 
-from ivr.runtime import Runtime
+from ivr.app.wiring import build_runtime
 from ivr.sim import LiveServer
 from ivr.store.redis_server import free_port
 from ivr.web import create_app
@@ -86,7 +86,7 @@ def broken_app(settings, clock) -> Iterator[LiveServer]:
     test does not sit through redis-py's backoff (about 5 s per command)."""
     dead = redis.Redis(port=free_port(), socket_connect_timeout=0.2, socket_timeout=0.2,
                        retry=Retry(NoBackoff(), 0))
-    runtime = Runtime.build(settings, connection=dead, clock=clock)
+    runtime = build_runtime(settings, connection=dead, clock=clock)
     with LiveServer(create_app(runtime=runtime)) as server:
         yield server
     dead.close()

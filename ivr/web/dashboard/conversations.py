@@ -16,6 +16,7 @@ from flask import Blueprint, Response, abort, current_app, render_template, requ
 
 from ivr.analytics.metrics import REPEAT_WINDOW, UNCLASSIFIED, started
 from ivr.analytics.period import BadPeriod, business_keys, within_range
+from ivr.runtime import Runtime
 from ivr.store.records import Record
 from ivr.web.dashboard.auth import login_required, page_headers
 
@@ -51,7 +52,7 @@ def read_filters() -> dict[str, str]:
             for name in ("channel", "bucket", "outcome", "date", "number", "business")}
 
 
-def day_bounds(runtime: Any, keys: list[str], text: str) -> tuple[datetime, datetime]:
+def day_bounds(runtime: Runtime, keys: list[str], text: str) -> tuple[datetime, datetime]:
     """A calendar day in the businesses' own timezone (UTC when they differ), as [start, end).
 
     "Tuesday" means the owner's Tuesday: a call at 9 pm in Austin is on Tuesday's list even
@@ -93,7 +94,7 @@ def listing():
         businesses=list(runtime.directory)), 400 if error else 200
 
 
-def related(runtime: Any, record: Record) -> list[dict[str, Any]]:
+def related(runtime: Runtime, record: Record) -> list[dict[str, Any]]:
     """Other conversations of the same number with this business, marking 48 h returns."""
     begin = started(record)
     others = runtime.store.conversations([record["business_key"]], phone=record["caller"])
@@ -139,7 +140,7 @@ def detail(conversation_id: str):
                            has_voicemail=voicemail_source(runtime, record) is not None)
 
 
-def voicemail_source(runtime: Any, record: Record) -> tuple[str, str] | None:
+def voicemail_source(runtime: Runtime, record: Record) -> tuple[str, str] | None:
     """Where a conversation's voicemail can be fetched: ("file", path) or ("url", url).
 
     Only files under the app's own audio/var directories and URLs on the configured Twilio

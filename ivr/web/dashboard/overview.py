@@ -27,6 +27,7 @@ from ivr.analytics.period import Period, business_keys, period_metrics
 from ivr.config.oncall import on_call
 from ivr.jobs import queues as jobs
 from ivr.logs import event
+from ivr.runtime import Runtime
 from ivr.store.unanswered import HandledMarks
 from ivr.web.dashboard import auth as dashboard_auth
 from ivr.web.dashboard import conversations as dashboard_conversations
@@ -67,7 +68,7 @@ def chosen_days() -> int:
     return days if days in PERIODS else DEFAULT_DAYS
 
 
-def chosen_businesses(runtime: Any) -> tuple[str, list[str]]:
+def chosen_businesses(runtime: Runtime) -> tuple[str, list[str]]:
     """The `business` filter (a key, '' for all) and the keys it covers."""
     wanted = request.args.get("business", "")
     try:
@@ -76,7 +77,7 @@ def chosen_businesses(runtime: Any) -> tuple[str, list[str]]:
         return "", business_keys(runtime)
 
 
-def on_call_now(runtime: Any, keys: list[str]) -> list[dict[str, Any]]:
+def on_call_now(runtime: Runtime, keys: list[str]) -> list[dict[str, Any]]:
     """Who each business would ring right now."""
     now = runtime.clock()
     rows = []
@@ -89,7 +90,7 @@ def on_call_now(runtime: Any, keys: list[str]) -> list[dict[str, Any]]:
     return rows
 
 
-def failed_jobs(runtime: Any) -> list[dict[str, Any]] | None:
+def failed_jobs(runtime: Runtime) -> list[dict[str, Any]] | None:
     """Background jobs that failed (`ivr.jobs.queues.failed_jobs`), or None when the queue cannot be
     read: a broken queue must not take the dashboard down (the page says it is unavailable)."""
     try:

@@ -1,0 +1,184 @@
+"""Imports point one way, down the layers, and none hides inside a function.
+
+The layers, top first (a module may import its own package and anything lower):
+
+    ivr.app → ivr.web → ivr.conversation → ivr.handoff | ivr.analytics (peers: neither imports
+    the other) → ivr.jobs → ivr.runtime → ivr.speech → ivr.twilio → ivr.store → ivr.config
+    → ivr.logs → ivr.flow (pure: see tests/flow/test_purity.py) → ivr (the version)
+
+Speech sits above twilio because a call's Media Stream speaks Twilio's message format
+(`ivr.speech.call_stream` reads `ivr.twilio.media`); neither needs the store, so the store sits
+below both. `ivr.sim`, the carrier simulator, stands beside the product: it imports only
+`ivr.twilio`, `ivr.speech` and `ivr.config`, and only `ivr.app` (the demo, `ivr simulate`)
+imports it.
+
+The check reads the source (no module is imported), so a cycle cannot hide from it. An import
+inside a function hides a dependency from a reader; one that loads an optional heavy library
+on purpose (Vosk, pyttsx3, the holiday tables) says why on its line with `# lazy:`.
+"""
+
+from __future__ import annotations
+
+import ast
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from ivr.config.settings import PROJECT_ROOT
+
+PACKAGE = PROJECT_ROOT / "ivr"
+
+#: Each layer's rank (higher imports lower); peers share a rank and may not import each other.
+LAYERS = {
+    "ivr.app": 13,
+    "ivr.web": 12,
+    "ivr.conversation": 11,
+    "ivr.handoff": 10,
+    "ivr.analytics": 10,
+    "ivr.jobs": 9,
+    "ivr.runtime": 8,
+    "ivr.speech": 7,
+    "ivr.twilio": 6,
+    "ivr.store": 5,
+    "ivr.config": 4,
+    "ivr.logs": 3,
+    "ivr.flow": 2,
+    "ivr": 1,
+}
+#: The simulator's whole world besides itself.
+SIM_MAY_IMPORT = {"ivr.sim", "ivr.twilio", "ivr.speech", "ivr.config"}
+#: The only layer that may import the simulator.
+SIM_IMPORTED_BY = {"ivr.app"}
+
+
+@dataclass(frozen=True)
+class Import:
+    module: str  # the importing module, e.g. ivr.web.sms
+    target: str  # what it imports, e.g. ivr.conversation.sms
+    line: int
+    local: bool  # inside a function
+    text: str  # the source line
+
+    def __str__(self) -> str:
+        return f"{self.module} -> {self.target} ({self.line})"
+
+
+def module_name(path: Path) -> str:
+    parts = path.relative_to(PROJECT_ROOT).with_suffix("").parts
+    return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
+
+
+def targets(node: ast.Import | ast.ImportFrom, module: str, path: Path) -> list[str]:
+    """The modules an import statement names (`from ivr.x import y` names ivr.x and, when y
+    is a module, ivr.x.y; the layer is the same either way)."""
+    if isinstance(node, ast.Import):
+        return [alias.name for alias in node.names]
+    if node.level:  # relative: resolve against this module's package
+        package = module.split(".")
+        if path.name != "__init__.py":
+            package = package[:-1]
+        base = package[: len(package) - node.level + 1]
+        return [".".join(base + ([node.module] if node.module else []))]
+    return [node.module or ""]
+
+
+def imports() -> Iterator[Import]:
+    """Every import statement under ivr/, read from the source."""
+    for path in sorted(PACKAGE.rglob("*.py")):
+        source = path.read_text(encoding="utf-8")
+        yield from walk(ast.parse(source, str(path)), False, path, source.splitlines())
+
+
+def walk(node: ast.AST, local: bool, path: Path, lines: list[str]) -> Iterator[Import]:
+    module = module_name(path)
+    for child in ast.iter_child_nodes(node):
+        if isinstance(child, ast.Import | ast.ImportFrom):
+            for target in targets(child, module, path):
+                yield Import(module, target, child.lineno, local, lines[child.lineno - 1])
+        inner = isinstance(child, ast.FunctionDef | ast.AsyncFunctionDef | ast.Lambda)
+        yield from walk(child, local or inner, path, lines)
+
+
+def layer_of(module: str) -> str:
+    """The layer a module belongs to: its longest listed prefix (ivr.sim is its own)."""
+    if module == "ivr.sim" or module.startswith("ivr.sim."):
+        return "ivr.sim"
+    parts = module.split(".")
+    for n in range(len(parts), 0, -1):
+        prefix = ".".join(parts[:n])
+        if prefix in LAYERS:
+            return prefix
+    raise AssertionError(f"{module} is in no layer: add its package to LAYERS")
+
+
+def is_ivr(target: str) -> bool:
+    return target == "ivr" or target.startswith("ivr.")
+
+
+def crossings(found: list[Import]) -> list[str]:
+    """Every import that points up a layer, across peers, or out of the simulator's bounds."""
+    bad = []
+    for imp in found:
+        if not is_ivr(imp.target):
+            continue
+        mine, theirs = layer_of(imp.module), layer_of(imp.target)
+        if mine == theirs:
+            continue
+        if mine == "ivr.sim":
+            ok = theirs in SIM_MAY_IMPORT
+        elif theirs == "ivr.sim":
+            ok = mine in SIM_IMPORTED_BY
+        else:
+            ok = LAYERS[theirs] < LAYERS[mine]
+        if not ok:
+            bad.append(str(imp))
+    return bad
+
+
+def hidden(found: list[Import]) -> list[str]:
+    """Imports inside a function: any of ivr's own, or another without a `# lazy:` reason."""
+    return [str(imp) for imp in found
+            if imp.local and (is_ivr(imp.target) or "# lazy:" not in imp.text)]
+
+
+def test_every_module_has_a_layer():
+    for imp in imports():
+        layer_of(imp.module)
+
+
+def test_imports_point_down_the_layers():
+    assert crossings(list(imports())) == []
+
+
+def test_the_simulator_stays_beside_the_product():
+    found = list(imports())
+    sim = [imp for imp in found if layer_of(imp.module) == "ivr.sim" and is_ivr(imp.target)]
+    assert sim, "the scan sees the simulator's imports"
+    assert {layer_of(imp.target) for imp in sim} <= SIM_MAY_IMPORT
+    users = {layer_of(imp.module) for imp in found
+             if is_ivr(imp.target) and layer_of(imp.target) == "ivr.sim"}
+    assert users - {"ivr.sim"} <= SIM_IMPORTED_BY
+
+
+def test_no_import_hides_inside_a_function():
+    assert hidden(list(imports())) == []
+
+
+def test_the_checks_catch_what_they_forbid():
+    """Upward, across peers, out of the simulator's bounds, and hidden: each is reported."""
+    up = Import("ivr.runtime", "ivr.conversation.service", 7, False, "")
+    across = Import("ivr.handoff.notify", "ivr.analytics.metrics", 3, False, "")
+    sim_out = Import("ivr.sim.rest", "ivr.store.records", 4, False, "")
+    into_sim = Import("ivr.web.voice", "ivr.sim", 5, False, "")
+    down = Import("ivr.web.sms", "ivr.conversation.sms", 9, False, "")
+    assert crossings([up, across, sim_out, into_sim, down]) == [
+        "ivr.runtime -> ivr.conversation.service (7)", "ivr.handoff.notify -> "
+        "ivr.analytics.metrics (3)", "ivr.sim.rest -> ivr.store.records (4)",
+        "ivr.web.voice -> ivr.sim (5)"]
+    local = Import("ivr.web.sms", "ivr.conversation.sms", 9, True, "    from ... import x")
+    lazy = Import("ivr.speech.vosk", "vosk", 60, True, "    import vosk  # lazy: 1 s to load")
+    bare = Import("ivr.speech.vosk", "vosk", 60, True, "    import vosk")
+    lazy_ivr = Import("ivr.web.sms", "ivr.flow", 9, True, "    import ivr.flow  # lazy: no")
+    assert hidden([local, lazy, bare, lazy_ivr]) == [
+        "ivr.web.sms -> ivr.conversation.sms (9)", "ivr.speech.vosk -> vosk (60)",
+        "ivr.web.sms -> ivr.flow (9)"]

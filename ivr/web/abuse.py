@@ -10,12 +10,13 @@ from __future__ import annotations
 
 import logging
 
-from flask import Response, current_app, request
+from flask import Response, request
 from twilio.twiml.voice_response import VoiceResponse
 
 from ivr.config.business import Business
 from ivr.logs import event
 from ivr.twilio.messaging import messaging_twiml
+from ivr.web.context import current_runtime
 from ivr.web.security import twilio_request_is_signed
 
 log = logging.getLogger("ivr.abuse")
@@ -28,7 +29,7 @@ def counted() -> tuple[Business, str] | None:
     """(business, sender) when this request is a new contact that counts against the limit."""
     if request.method != "POST" or request.path not in GUARDED:
         return None
-    business = current_app.extensions["ivr"].directory.by_number(request.form.get("To", ""))
+    business = current_runtime().directory.by_number(request.form.get("To", ""))
     sender = request.form.get("From", "")
     if business is None or not sender or not twilio_request_is_signed():
         return None  # the view answers these (unknown number, 400, 403)

@@ -10,12 +10,13 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from flask import Blueprint, current_app, request
+from flask import Blueprint, request
 
 from ivr.analytics.period import BadPeriod, shown, within_range
 from ivr.config.business import e164
 from ivr.runtime import Runtime
 from ivr.store.records import Record, parse_iso, public_view
+from ivr.web.context import current_runtime
 from ivr.web.security import api_auth
 
 bp = Blueprint("api", __name__)
@@ -108,7 +109,7 @@ def find(runtime: Runtime) -> list[Record]:
 @bp.get("/api/conversations")
 @api_auth
 def conversations() -> tuple[dict[str, Any], int]:
-    runtime: Runtime = current_app.extensions["ivr"]
+    runtime: Runtime = current_runtime()
     try:
         records = find(runtime)
     except BadFilter as exc:
@@ -119,7 +120,7 @@ def conversations() -> tuple[dict[str, Any], int]:
 @bp.get("/api/conversations/<conversation_id>")
 @api_auth
 def conversation(conversation_id: str) -> tuple[dict[str, Any], int]:
-    runtime: Runtime = current_app.extensions["ivr"]
+    runtime: Runtime = current_runtime()
     record = runtime.store.get(conversation_id)
     if record is None:
         return {"error": f"no conversation {conversation_id!r}"}, 404

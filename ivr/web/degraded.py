@@ -14,7 +14,7 @@ import threading
 from pathlib import Path
 
 import redis
-from flask import Flask, Response, current_app, request
+from flask import Flask, Response, request
 from twilio.twiml.voice_response import VoiceResponse
 
 from ivr.conversation.sms import Text, answer
@@ -23,6 +23,7 @@ from ivr.logs import event
 from ivr.runtime import Runtime
 from ivr.store.spool import Spool
 from ivr.twilio.messaging import messaging_twiml
+from ivr.web.context import current_runtime, runtime_of
 
 log = logging.getLogger("ivr.degraded")
 
@@ -70,7 +71,7 @@ def replay(runtime: Runtime) -> int:
 
 
 def _on_redis_error(exc: redis.RedisError):
-    runtime: Runtime = current_app.extensions["ivr"]
+    runtime: Runtime = current_runtime()
     event("redis.down", log, logging.ERROR, path=request.path, error=type(exc).__name__)
     if request.path == "/sms/incoming" and request.form.get("MessageSid"):
         spool_of(runtime).append(request.form.to_dict())
@@ -100,7 +101,7 @@ def reach_a_person(runtime: Runtime) -> str:
 
 def init_app(app: Flask) -> None:
     app.register_error_handler(redis.RedisError, _on_redis_error)
-    spool_path = spool_of(app.extensions["ivr"]).path
+    spool_path = spool_of(runtime_of(app)).path
 
     @app.before_request
     def _maybe_replay() -> None:
@@ -109,5 +110,5 @@ def init_app(app: Flask) -> None:
                 return
         except FileNotFoundError:
             return
-        runtime = current_app.extensions["ivr"]
+        runtime = current_runtime()
         threading.Thread(target=replay, args=(runtime,), daemon=True, name="spool-replay").start()

@@ -14,11 +14,12 @@ from __future__ import annotations
 import logging
 
 import redis
-from flask import Flask, Response, current_app, request
+from flask import Flask, Response, request
 
 from ivr.logs import event
 from ivr.store.ratelimit import count_inbound, within_limit
 from ivr.web import abuse, retries
+from ivr.web.context import current_runtime
 
 log = logging.getLogger("ivr.door")
 
@@ -26,7 +27,7 @@ log = logging.getLogger("ivr.door")
 def _enter() -> Response | None:
     if request.method != "POST":
         return None  # the Media Streams upgrade (a GET) must never hold writes for a whole call
-    store = current_app.extensions["ivr"].store
+    store = current_runtime().store
     store.hold_writes()
     token = retries.token()
     contact = abuse.counted()
@@ -52,7 +53,7 @@ def _enter() -> Response | None:
 
 
 def _leave(response: Response) -> Response:
-    store = current_app.extensions["ivr"].store
+    store = current_runtime().store
     try:
         store.flush_writes()
     except redis.RedisError as exc:
@@ -62,7 +63,7 @@ def _leave(response: Response) -> Response:
 
 
 def _forget(_exc: BaseException | None) -> None:
-    current_app.extensions["ivr"].store.drop_writes()
+    current_runtime().store.drop_writes()
 
 
 def init_app(app: Flask) -> None:

@@ -9,10 +9,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, current_app, request
+from flask import Blueprint, request
 
 from ivr.jobs.queues import failed_jobs
 from ivr.store.callbacks import STATUSES, list_callbacks, mark_done
+from ivr.web.context import current_runtime
 from ivr.web.security import api_auth
 
 bp = Blueprint("followups", __name__)
@@ -20,9 +21,6 @@ bp = Blueprint("followups", __name__)
 #: Longest `by` / `note` kept on a task.
 MAX_NOTE_CHARS = 500
 
-
-def _runtime():
-    return current_app.extensions["ivr"]
 
 
 def _business_key(runtime, text: str) -> str | None:
@@ -35,7 +33,7 @@ def _business_key(runtime, text: str) -> str | None:
 @api_auth
 def callbacks() -> tuple[dict[str, Any], int]:
     """Callback tasks, oldest first; `business` (name or key) and `status` filter them."""
-    runtime = _runtime()
+    runtime = current_runtime()
     status = request.args.get("status", "open").strip().lower() or "open"
     if status not in STATUSES:
         return {"error": f"status: 'open' or 'done', not {status!r}"}, 400
@@ -61,7 +59,7 @@ def _field(payload: dict[str, Any], name: str) -> str | None:
 @api_auth
 def done(callback_id: str) -> tuple[dict[str, Any], int]:
     """Mark a callback done (again is fine: the first marking is kept)."""
-    runtime = _runtime()
+    runtime = current_runtime()
     payload = request.get_json(silent=True) if request.is_json else request.form.to_dict()
     if not isinstance(payload, dict):
         return {"error": "send a JSON object like {\"by\": \"Dana\", \"note\": \"...\"}"}, 400
@@ -76,4 +74,4 @@ def done(callback_id: str) -> tuple[dict[str, Any], int]:
 @api_auth
 def jobs_failed() -> tuple[dict[str, Any], int]:
     """Background jobs that ran out of retries (newest first)."""
-    return {"jobs": failed_jobs(_runtime().redis)}, 200
+    return {"jobs": failed_jobs(current_runtime().redis)}, 200

@@ -17,10 +17,11 @@ from __future__ import annotations
 
 import logging
 
-from flask import Response, current_app, request
+from flask import Response, request
 
 from ivr.logs import event
 from ivr.runtime import Runtime
+from ivr.web.context import current_runtime
 
 log = logging.getLogger("ivr.web.guessing")
 
@@ -31,9 +32,6 @@ MAX_FAILURES = 10
 #: good token hopeless (40 guesses an hour), short enough that a mistyping owner waits little.
 WINDOW_S = 15 * 60
 
-
-def _runtime() -> Runtime:
-    return current_app.extensions["ivr"]
 
 
 def client_address() -> str:
@@ -46,7 +44,7 @@ def _key(runtime: Runtime, address: str) -> str:
 
 def locked_for() -> int:
     """Seconds this request's address must still wait, or 0 when it may try."""
-    runtime = _runtime()
+    runtime = current_runtime()
     key = _key(runtime, client_address())
     pipe = runtime.redis.pipeline(transaction=False)
     pipe.get(key)
@@ -59,7 +57,7 @@ def locked_for() -> int:
 
 def record_failure(kind: str) -> None:
     """Count one failed attempt from this request's address; log the lockout it may start."""
-    runtime = _runtime()
+    runtime = current_runtime()
     address = client_address()
     key = _key(runtime, address)
     pipe = runtime.redis.pipeline(transaction=False)
@@ -73,7 +71,7 @@ def record_failure(kind: str) -> None:
 
 def forgive() -> None:
     """Forget this address's failures (a successful sign-in)."""
-    runtime = _runtime()
+    runtime = current_runtime()
     runtime.redis.delete(_key(runtime, client_address()))
 
 

@@ -14,10 +14,11 @@ from __future__ import annotations
 import logging
 
 import redis
-from flask import Blueprint, current_app
+from flask import Blueprint
 
 from ivr.jobs.queues import URGENT, queue
 from ivr.logs import event
+from ivr.web.context import current_runtime
 from ivr.web.degraded import spool_of
 from ivr.web.security import api_auth
 
@@ -37,7 +38,7 @@ def urgent_jobs(runtime) -> int | None:
 @bp.get("/healthz")
 def healthz():
     """Healthy or not, for load balancers and container checks: no counts, no names."""
-    redis_ok = current_app.extensions["ivr"].store.ping()
+    redis_ok = current_runtime().store.ping()
     return {"status": "ok" if redis_ok else "degraded"}, 200 if redis_ok else 503
 
 
@@ -45,7 +46,7 @@ def healthz():
 @api_auth
 def api_health():
     """The health check with its figures, for the owner."""
-    runtime = current_app.extensions["ivr"]
+    runtime = current_runtime()
     redis_ok = runtime.store.ping()
     body = {"status": "ok" if redis_ok else "degraded", "redis": "ok" if redis_ok else "down",
             "businesses": len(runtime.directory), "spooled_texts": spool_of(runtime).pending(),

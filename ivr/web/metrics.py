@@ -8,13 +8,14 @@ business are a 400/404 with a message, never a crash.
 
 from __future__ import annotations
 
-from flask import Blueprint, current_app, request
+from flask import Blueprint, request
 
 from ivr.analytics.metrics import in_period
 from ivr.analytics.period import BadPeriod, Period, business_keys, period_metrics, records_for
 from ivr.logs import event
 from ivr.runtime import Runtime
 from ivr.store.unanswered import HandledMarks, normalize, unanswered_log
+from ivr.web.context import current_runtime
 from ivr.web.security import api_auth
 
 bp = Blueprint("metrics", __name__)
@@ -44,7 +45,7 @@ def bad_scope(exc: BadScope):
 @bp.get("/api/metrics")
 @api_auth
 def api_metrics():
-    runtime = current_app.extensions["ivr"]
+    runtime = current_runtime()
     period, businesses = _scope(runtime)
     return period_metrics(runtime, period, businesses)
 
@@ -53,7 +54,7 @@ def api_metrics():
 @api_auth
 def api_unanswered():
     """The grouped log for a period: question, count, examples, handled."""
-    runtime = current_app.extensions["ivr"]
+    runtime = current_runtime()
     period, businesses = _scope(runtime)
     records = in_period(records_for(runtime, businesses, period), period.since, period.until)
     groups = unanswered_log(runtime.redis, records, runtime.store.prefix)
@@ -65,7 +66,7 @@ def api_unanswered():
 @api_auth
 def api_mark_handled():
     """`{"question": "...", "business": "key or name"}`: the answer has been added."""
-    runtime = current_app.extensions["ivr"]
+    runtime = current_runtime()
     body = request.get_json(silent=True)
     if not isinstance(body, dict) or not normalize(str(body.get("question") or "")):
         return {"error": 'send JSON {"question": "...", "business": "..."}'}, 400

@@ -14,8 +14,9 @@ import time
 from typing import Any
 
 import redis
-from flask import Response, current_app, request
+from flask import Response, request
 
+from ivr.web.context import current_runtime
 from ivr.web.security import twilio_request_is_signed
 
 HEADER = "I-Twilio-Idempotency-Token"
@@ -29,7 +30,7 @@ _CLAIMED = "ivr.retry_token"
 
 
 def _key(token: str) -> str:
-    return current_app.extensions["ivr"].store.global_key("webhook", token[:128])
+    return current_runtime().store.global_key("webhook", token[:128])
 
 
 def token() -> str | None:
@@ -51,7 +52,7 @@ def replay(value: str, claimed: bool) -> Response | None:
     if claimed:
         request.environ[_CLAIMED] = value
         return None
-    conn = current_app.extensions["ivr"].redis
+    conn = current_runtime().redis
     try:
         deadline = time.monotonic() + WAIT_S
         while time.monotonic() < deadline:
@@ -75,7 +76,7 @@ def keep(response: Response) -> Response:
     if response.status_code < 500 and not response.direct_passthrough:
         kept = json.dumps([response.status_code, response.mimetype,
                            response.get_data(as_text=True)])
-        current_app.extensions["ivr"].store.later(lambda conn: conn.set(key, kept, ex=KEEP_S))
+        current_runtime().store.later(lambda conn: conn.set(key, kept, ex=KEEP_S))
     else:
-        current_app.extensions["ivr"].store.later(lambda conn: conn.delete(key))
+        current_runtime().store.later(lambda conn: conn.delete(key))
     return response

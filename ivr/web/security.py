@@ -8,20 +8,18 @@ from collections.abc import Callable
 from functools import wraps
 from typing import Any
 
-from flask import abort, current_app, jsonify, request, session
+from flask import abort, jsonify, request, session
 
 from ivr.logs import event
 from ivr.twilio.signature import is_valid, signed_url
 from ivr.web import guessing
+from ivr.web.context import current_runtime
 
 log = logging.getLogger("ivr.security")
 
 #: WSGI environ key holding this request's signature verdict.
 _SIGNED = "ivr.twilio_signed"
 
-
-def _runtime():
-    return current_app.extensions["ivr"]
 
 
 def twilio_request_is_signed() -> bool:
@@ -33,7 +31,7 @@ def twilio_request_is_signed() -> bool:
     cached = request.environ.get(_SIGNED)
     if cached is not None:
         return cached
-    settings = _runtime().settings
+    settings = current_runtime().settings
     # host_url is only needed without IVR_PUBLIC_URL (and werkzeug builds it at some cost)
     url = signed_url(settings.public_url, "" if settings.public_url else request.host_url,
                      request.full_path)
@@ -57,7 +55,7 @@ def twilio_stream_is_signed() -> bool:
     Twilio signs the wss:// URL from the <Stream> (IVR_PUBLIC_URL with http→ws, https→wss,
     plus any query string) with no parameters.
     """
-    settings = _runtime().settings
+    settings = current_runtime().settings
     url = websocket_url(signed_url(settings.public_url, request.host_url, request.full_path))
     return is_valid(settings.auth_token, url, {}, request.headers.get("X-Twilio-Signature"))
 
@@ -76,7 +74,7 @@ def twilio_signed(view: Callable[..., Any]) -> Callable[..., Any]:
 
 
 def token_ok(given: str | None) -> bool:
-    expected = _runtime().settings.api_token
+    expected = current_runtime().settings.api_token
     return bool(expected) and bool(given) and hmac.compare_digest(given, expected)
 
 

@@ -11,13 +11,14 @@ from __future__ import annotations
 import logging
 from contextlib import suppress
 
-from flask import Blueprint, Response, current_app, request
+from flask import Blueprint, Response, request
 from redis import RedisError
 
 from ivr.conversation.sms import Text, answer, contact_number
 from ivr.logs import event
 from ivr.runtime import Runtime
 from ivr.twilio.messaging import clip, messaging_twiml
+from ivr.web.context import current_runtime
 from ivr.web.security import twilio_signed
 
 log = logging.getLogger("ivr.conversation.sms")
@@ -51,7 +52,7 @@ def incoming() -> Response | tuple[dict[str, str], int]:
                if not value]
     if missing:
         return {"error": f"missing form field(s): {', '.join(missing)}"}, 400
-    runtime: Runtime = current_app.extensions["ivr"]
+    runtime: Runtime = current_runtime()
     business = runtime.directory.by_number(to)
     if business is None:
         event("sms.unknown_number", log, logging.WARNING, to=to, sid=sid)

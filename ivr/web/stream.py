@@ -22,6 +22,7 @@ from ivr.logs import event
 from ivr.speech.call_stream import CallStream, SpeechHooks
 from ivr.speech.vosk import warm_up
 from ivr.twilio.media import Media, MediaStreamError, Start, Stop, parse_message
+from ivr.web.context import current_runtime, runtime_of
 from ivr.web.security import twilio_stream_is_signed
 
 log = logging.getLogger("ivr.web.stream")
@@ -56,7 +57,7 @@ def init_app(app: Flask, hooks: SpeechHooks | None = None) -> None:
     app.config.setdefault("SOCK_SERVER_OPTIONS", {"max_message_size": MAX_MESSAGE_BYTES})
     if hooks is not None:
         use_hooks(app, hooks)
-    model = app.extensions["ivr"].settings.vosk_model
+    model = runtime_of(app).settings.vosk_model
     if model.is_dir():
         threading.Thread(target=warm_up, args=(model,), name="ivr-vosk-warm-up",
                          daemon=True).start()
@@ -77,7 +78,7 @@ def _require_twilio_signature() -> None:
 
 @_sock.route("/voice/stream", bp=bp)
 def voice_stream(ws: Any) -> None:
-    runtime = current_app.extensions["ivr"]
+    runtime = current_runtime()
     hooks = current_app.extensions.get(HOOKS_KEY) or voice_hooks()
     serve(ws, CallStream(runtime, hooks))
 

@@ -14,7 +14,7 @@ from collections.abc import Callable
 from functools import wraps
 from typing import Any
 
-from flask import Blueprint, Response, abort, current_app, request, send_from_directory
+from flask import Blueprint, Response, abort, request, send_from_directory
 from werkzeug.exceptions import HTTPException
 
 from ivr.config.business import Business
@@ -28,6 +28,7 @@ from ivr.runtime import Runtime
 from ivr.speech.hold_audio import FILE_NAME, hold_file
 from ivr.store.hunts import Hunt, Hunts
 from ivr.twilio import transfer as twiml
+from ivr.web.context import current_runtime
 from ivr.web.hardening import fail
 from ivr.web.security import api_auth, twilio_signed
 
@@ -37,9 +38,6 @@ bp = Blueprint("transfer", __name__)
 
 SORRY = "Sorry, something went wrong connecting this call. Goodbye."
 
-
-def _runtime() -> Runtime:
-    return current_app.extensions["ivr"]
 
 
 def xml(body: str) -> Response:
@@ -51,21 +49,21 @@ def hunt_params() -> tuple[str, str]:
     business, hunt = request.args.get("b", ""), request.args.get("h", "")
     if not business or not hunt:
         fail(400, "missing b (business) or h (hunt) query parameter")
-    if _runtime().directory.by_key(business) is None:
+    if current_runtime().directory.by_key(business) is None:
         fail(400, "unknown business")  # not echoed: the query is the sender's, not ours
     return business, hunt
 
 
 def load_hunt() -> Hunt:
     business, hunt_id = hunt_params()
-    hunt = Hunts(_runtime().store).get(business, hunt_id)
+    hunt = Hunts(current_runtime().store).get(business, hunt_id)
     if hunt is None:
         fail(404, "no such transfer")
     return hunt
 
 
 def hunt_and_business() -> tuple[Runtime, Hunt, Business]:
-    runtime = _runtime()
+    runtime = current_runtime()
     hunt = load_hunt()
     business = runtime.directory.by_key(hunt.business)
     assert business is not None  # hunt_params checked the key
@@ -115,7 +113,7 @@ def hold() -> Response:
 @twilio_signed
 def conference() -> tuple[str, int]:
     business, hunt_id = hunt_params()
-    agent_leg.conference_event(_runtime(), business, hunt_id, form("StatusCallbackEvent"),
+    agent_leg.conference_event(current_runtime(), business, hunt_id, form("StatusCallbackEvent"),
                                form("CallSid"))
     return "", 204
 
@@ -143,14 +141,14 @@ def recorded() -> Response:
 def recording_status() -> tuple[str, int]:
     hunt = load_hunt()
     if form("RecordingStatus") in ("", "completed"):
-        take_voicemail(_runtime(), hunt, request.form)
+        take_voicemail(current_runtime(), hunt, request.form)
     return "", 204
 
 
 @bp.get("/transfer/hold-audio")
 def hold_audio() -> Response:
     """The hold loop (generated locally; public like any hold music)."""
-    path = hold_file(_runtime().settings.audio_dir)
+    path = hold_file(current_runtime().settings.audio_dir)
     return send_from_directory(path.parent, FILE_NAME, mimetype="audio/wav")
 
 
@@ -160,7 +158,7 @@ def hold_audio() -> Response:
 @polite(agent_leg.GONE)
 def whisper() -> Response:
     business, hunt_id = hunt_params()
-    return xml(agent_leg.answered(_runtime(), business, hunt_id, form("CallSid"),
+    return xml(agent_leg.answered(current_runtime(), business, hunt_id, form("CallSid"),
                                   form("AnsweredBy")))
 
 
@@ -169,14 +167,14 @@ def whisper() -> Response:
 @polite(agent_leg.GONE)
 def accept() -> Response:
     business, hunt_id = hunt_params()
-    return xml(agent_leg.pressed(_runtime(), business, hunt_id, form("CallSid"), form("Digits")))
+    return xml(agent_leg.pressed(current_runtime(), business, hunt_id, form("CallSid"), form("Digits")))
 
 
 @bp.post("/transfer/agent-status")
 @twilio_signed
 def agent_status() -> tuple[str, int]:
     business, hunt_id = hunt_params()
-    agent_leg.leg_status(_runtime(), business, hunt_id, form("CallSid"), form("CallStatus"))
+    agent_leg.leg_status(current_runtime(), business, hunt_id, form("CallSid"), form("CallStatus"))
     return "", 204
 
 
@@ -185,7 +183,7 @@ def agent_status() -> tuple[str, int]:
 @polite(twiml.empty)
 def bridge_answered() -> Response:
     business, hunt_id = hunt_params()
-    return xml(agent_leg.bridge_answered(_runtime(), business, hunt_id))
+    return xml(agent_leg.bridge_answered(current_runtime(), business, hunt_id))
 
 
 @bp.post("/transfer/feedback")
@@ -193,7 +191,7 @@ def bridge_answered() -> Response:
 @polite("Thank you. Goodbye.")
 def agent_feedback() -> Response:
     business, hunt_id = hunt_params()
-    needed = feedback.keyed(_runtime(), business, hunt_id, form("Digits"))
+    needed = feedback.keyed(current_runtime(), business, hunt_id, form("Digits"))
     text = "Thanks, noted. Goodbye." if needed is not None else "Thank you. Goodbye."
     return xml(twiml.say_then_hangup(text))
 
@@ -205,10 +203,10 @@ def audio(name: str) -> Response:
     hunt = load_hunt()
     if hunt.audio != name:
         abort(404)
-    path = local_audio(_runtime(), hunt.business, name)  # rendered here or on another node
+    path = local_audio(current_runtime(), hunt.business, name)  # rendered here or on another node
     if path is None:
         abort(404)
-    return send_from_directory(_runtime().settings.audio_dir, name, mimetype="audio/wav")
+    return send_from_directory(current_runtime().settings.audio_dir, name, mimetype="audio/wav")
 
 
 # -- API --------------------------------------------------------------------------------------
@@ -217,7 +215,7 @@ def audio(name: str) -> Response:
 def api_oncall() -> tuple[dict[str, Any], int]:
     """Who is on call now, in hunt order with skills: `?business=` (key, name or number) and
     optional `?skill=` to see the order a transfer needing that skill would ring."""
-    runtime = _runtime()
+    runtime = current_runtime()
     now = runtime.clock()
     skill = request.args.get("skill") or None
     wanted = request.args.get("business", "").strip()

@@ -16,7 +16,7 @@ from collections.abc import Callable
 from functools import wraps
 from typing import Any
 
-from flask import Blueprint, Response, abort, current_app, request
+from flask import Blueprint, Response, abort, request
 from werkzeug.exceptions import HTTPException
 
 from ivr.config.business import Business
@@ -29,6 +29,7 @@ from ivr.flow.events import Input
 from ivr.logs import event
 from ivr.runtime import Runtime
 from ivr.twilio.twiml import CONNECTING, SORRY, Voice, polite_goodbye
+from ivr.web.context import current_runtime
 from ivr.web.security import twilio_signed
 
 log = logging.getLogger("ivr.web.voice")
@@ -49,9 +50,6 @@ _KEYS = set("0123456789*#")
 #: Longest keypad entry taken (a budget, an order number); the rest is noise.
 MAX_DIGITS = 32
 
-
-def _runtime() -> Runtime:
-    return current_app.extensions["ivr"]
 
 
 def twiml(xml: str) -> Response:
@@ -106,7 +104,7 @@ def caller_safe(view: Callable[..., Any]) -> Callable[..., Any]:
             event("voice.failed", log, logging.ERROR, path=request.path,
                   sid=request.form.get("CallSid", "-"), error=type(exc).__name__)
             try:
-                runtime = _runtime()
+                runtime = current_runtime()
                 business = _business(runtime)
                 if business is None:
                     return twiml(LAST_RESORT)
@@ -121,7 +119,7 @@ def caller_safe(view: Callable[..., Any]) -> Callable[..., Any]:
 def _callback() -> tuple[Runtime, Business, str]:
     """Runtime, business and CallSid of one of our own callbacks; an unknown business is a
     bad request (the URLs we hand Twilio always carry it)."""
-    runtime = _runtime()
+    runtime = current_runtime()
     call_sid = _call_sid()
     business = _business(runtime)
     if business is None:
@@ -142,7 +140,7 @@ def voice_route(path: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]
 def incoming():
     """A call rings in: greet it and ask the first question (a number we don't serve hears a
     polite message)."""
-    runtime = _runtime()
+    runtime = current_runtime()
     call_sid = _call_sid()
     business = _business(runtime)
     if business is None:
@@ -232,7 +230,7 @@ def fallback():
 @twilio_signed
 def status():
     """Call status callback: a finished call closes its conversation (once per status)."""
-    runtime = _runtime()
+    runtime = current_runtime()
     call_sid = _call_sid()
     raw = request.form.get("CallDuration", "").strip()
     try:

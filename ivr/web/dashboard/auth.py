@@ -19,7 +19,6 @@ from flask import (
     Blueprint,
     Response,
     abort,
-    current_app,
     make_response,
     redirect,
     render_template,
@@ -30,6 +29,7 @@ from flask import (
 
 from ivr.logs import event
 from ivr.web import guessing
+from ivr.web.context import current_runtime
 from ivr.web.security import csrf_matches, token_ok
 
 bp = Blueprint("auth", __name__)
@@ -74,7 +74,7 @@ def may_view() -> bool:
 
 def open_demo() -> bool:
     """The local demo without a token: anyone on this machine may look."""
-    settings = current_app.extensions["ivr"].settings
+    settings = current_runtime().settings
     return settings.demo and not settings.api_token
 
 

@@ -12,12 +12,13 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 import requests
-from flask import Blueprint, Response, abort, current_app, render_template, request, send_file
+from flask import Blueprint, Response, abort, render_template, request, send_file
 
 from ivr.analytics.metrics import REPEAT_WINDOW, UNCLASSIFIED, started
 from ivr.analytics.period import BadPeriod, business_keys, within_range
 from ivr.runtime import Runtime
 from ivr.store.records import Record
+from ivr.web.context import current_runtime
 from ivr.web.dashboard.auth import login_required, page_headers
 
 bp = Blueprint("conversations", __name__, url_prefix="/dashboard/conversations")
@@ -72,7 +73,7 @@ def day_bounds(runtime: Runtime, keys: list[str], text: str) -> tuple[datetime, 
 @bp.get("/")
 @login_required
 def listing():
-    runtime = current_app.extensions["ivr"]
+    runtime = current_runtime()
     filters = read_filters()
     error = None
     since = until = None
@@ -124,7 +125,7 @@ def timeline(record: Record) -> list[tuple[str, str | None]]:
 
 def record_or_404(conversation_id: str) -> tuple[Any, Record]:
     """The runtime and the conversation, or a 404 page."""
-    runtime = current_app.extensions["ivr"]
+    runtime = current_runtime()
     record = runtime.store.get(conversation_id)
     if record is None:
         abort(404, description="No conversation with that id.")

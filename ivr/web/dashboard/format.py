@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-from flask import Flask, current_app
+from flask import Flask
 
 from ivr.analytics.display import delta, local, metric, pct, secs, words
+from ivr.web.context import current_runtime
 
 
 def tz_of(business_key: str | None) -> str | None:
     """The timezone of a configured business, for `local`."""
-    business = current_app.extensions["ivr"].directory.by_key(business_key or "")
+    business = current_runtime().directory.by_key(business_key or "")
     return business.timezone if business else None
 
 

@@ -13,7 +13,6 @@ from typing import Any
 from flask import (
     Blueprint,
     Flask,
-    current_app,
     flash,
     redirect,
     render_template,
@@ -29,6 +28,7 @@ from ivr.jobs import queues as jobs
 from ivr.logs import event
 from ivr.runtime import Runtime
 from ivr.store.unanswered import HandledMarks
+from ivr.web.context import current_runtime
 from ivr.web.dashboard import auth as dashboard_auth
 from ivr.web.dashboard import conversations as dashboard_conversations
 from ivr.web.dashboard import format as dashboard_format
@@ -120,7 +120,7 @@ def chart_set(body: dict[str, Any]) -> dict[str, Markup]:
 @bp.get("/")
 @login_required
 def overview():
-    runtime = current_app.extensions["ivr"]
+    runtime = current_runtime()
     days = chosen_days()
     business, keys = chosen_businesses(runtime)
     period = Period.last_days(runtime.clock(), days)
@@ -136,7 +136,7 @@ def overview():
 def mark_handled():
     """Mark an unanswered-questions group handled for the businesses it was asked of."""
     check_csrf()
-    runtime = current_app.extensions["ivr"]
+    runtime = current_runtime()
     question = request.form.get("question", "").strip()
     known = set(business_keys(runtime))
     targets = [b for b in request.form.getlist("business") if b in known]

@@ -1,6 +1,6 @@
 """The numbers that say whether the front desk works, computed from conversation records. Pure.
 
-Definitions (DESIGN.md, "Metric definitions"; every rate is null when its denominator is 0):
+Definitions (docs/contracts.md, "Metric definitions"; every rate is null when its denominator is 0):
 
 - resolution rate: conversations whose issue was solved / all conversations. Solved = a human
   took it (`transfer.accepted`), or the bot answered (`outcome == "resolved"`) and the customer
@@ -169,7 +169,7 @@ def _tally(rows: dict[str, dict[str, Any]], name: str, record: Record, solved: b
 
 def compute(records: Iterable[Record], since: datetime | None = None,
             until: datetime | None = None) -> dict[str, Any]:
-    """Every metric of DESIGN.md for the records started in [since, until).
+    """Every metric of docs/contracts.md for the records started in [since, until).
 
     Args:
         records: the period's records and any started up to 48 h after it (for look-ahead).

@@ -1,6 +1,6 @@
 """Did the call need a person? The accepting agent's answer, by keypress or text reply.
 
-Escalation accuracy (DESIGN.md metrics) is "escalations the accepting staff member confirmed
+Escalation accuracy (docs/contracts.md, Metric definitions) is "escalations the accepting staff member confirmed
 as needed / escalations with feedback". The agent is asked on the phone when the conversation
 ends (press 1 or 2) and, when they hung up before answering, by text ("Reply Y or N"); a Y/N
 text from a staff number with a question outstanding is taken here before the SMS flow sees it.

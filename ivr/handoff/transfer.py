@@ -73,7 +73,7 @@ def update_record(runtime: Runtime, record_id: str, change: Any,
 
 
 def transfer_fields(hunt: Hunt, accepted: bool | None) -> dict[str, Any]:
-    """record["transfer"] per DESIGN.md, plus who was tried."""
+    """record["transfer"] per docs/contracts.md, plus who was tried."""
     person = hunt.current if accepted else None
     decided, connected = parse_iso(hunt.decided_at), parse_iso(hunt.connected_at)
     took = round((connected - decided).total_seconds(), 1) if decided and connected else None

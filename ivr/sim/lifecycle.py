@@ -25,7 +25,7 @@ if TYPE_CHECKING:
     from ivr.sim.carrier import Carrier
     from ivr.sim.phone import Phone
 
-#: A business number's Voice URL and call status callback (DESIGN.md contract).
+#: A business number's Voice URL and call status callback (docs/contracts.md).
 VOICE_PATH = "/voice/incoming"
 STATUS_PATH = "/voice/status"
 

@@ -14,7 +14,7 @@ from ivr.sim.ids import API_VERSION, new_sid, now, rfc2822
 if TYPE_CHECKING:
     from ivr.sim.carrier import Carrier
 
-#: Path of a business number's Messaging URL (DESIGN.md contract).
+#: Path of a business number's Messaging URL (docs/contracts.md).
 SMS_PATH = "/sms/incoming"
 
 

@@ -28,7 +28,7 @@ from ivr.speech.vosk import ModelMissing, check_model_dir
 #: Where Vosk publishes its models.
 MODELS_URL = "https://alphacephei.com/vosk/models/"
 
-#: The model `ivr models install` fetches when given no name (DESIGN.md's IVR_VOSK_MODEL default).
+#: The model `ivr models install` fetches when given no name (IVR_VOSK_MODEL's default, docs/contracts.md).
 DEFAULT_MODEL = "vosk-model-small-en-us-0.15"
 
 #: Known models: name → sha256 of the zip when pinned ("" = not pinned; the digest is printed

@@ -1,4 +1,4 @@
-"""Conversation records: the JSON shape of DESIGN.md's Conversation API, built and updated here.
+"""Conversation records: the JSON shape of the Conversation API (docs/contracts.md), built and updated here.
 
 A record is a plain dict so that the store, the API, the dashboard, exports and metrics all read
 one shape. These helpers keep its fields consistent (ISO timestamps, roles, transfer timing).

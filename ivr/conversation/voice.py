@@ -94,8 +94,7 @@ def start_call(runtime: Runtime, business: Business, call_sid: str, caller: str,
     if cached is not None:
         return cached
     turn = runtime.conversations.handle(business, "voice", caller, Input.start(), key=call_sid,
-                                        sid=call_sid, meta={"call_sid": call_sid},
-                                        loaded=Conversations.live(live))
+                                        sid=call_sid, loaded=Conversations.live(live))
     store.set_call(business.key, call_sid, record=turn.record["id"], later=True)
     builder = Builder(voice_of(business))
     mode = speech_mode(runtime, business)
@@ -207,8 +206,7 @@ def _step(runtime: Runtime, business: Business, call_sid: str, turn: int, inp: I
     try:
         result = runtime.conversations.handle(
             business, "voice", caller or call.get("caller", ""), inp, key=call_sid,
-            sid=call_sid, meta={"call_sid": call_sid, "turn": turn},
-            loaded=Conversations.live(start.live))
+            sid=call_sid, loaded=Conversations.live(start.live))
         xml = render(runtime, business, call_sid, result, call=call)
     except Exception as exc:  # noqa: BLE001 - the caller reaches a person instead
         event("voice.step_failed", log, logging.ERROR, business=business.key, sid=call_sid,

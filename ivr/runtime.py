@@ -71,8 +71,11 @@ class ConversationTurn(Protocol):
     record: Record
     state: State
     key: str
+    channel: str
+    sid: str | None
     new: bool
-    meta: dict[str, object]
+    outcomes: tuple[object, ...]
+    said: tuple[str, ...]
 
     @property
     def ended(self) -> bool: ...
@@ -86,8 +89,8 @@ class ConversationService(Protocol):
         ...
 
     def handle(self, business: Business, channel: str, customer: str, inp: Input, *,
-               key: str | None = None, sid: str | None = None,
-               meta: dict[str, object] | None = None, loaded: object = ...
+               loaded: LiveConversation | None, key: str | None = None,
+               sid: str | None = None, words: Callable[..., object] = ...
                ) -> ConversationTurn:
         ...
 

@@ -1,8 +1,11 @@
 """The side effects run after each flow step, in order. Each capability adds its hook here.
 
-An effect has the signature `(runtime, business, record, actions, turn) -> None` and acts on
-the actions it cares about (staff texts, warm transfers, follow-ups); it must be idempotent for a
-retried webhook and must never raise into a caller's call: failures are logged and queued.
+An effect has the signature `(runtime, business, record, actions) -> Outcome | None`: it acts on
+the actions it cares about (staff texts, warm transfers, follow-ups, exports) and returns what
+it did (`ivr.handoff.outcomes`: a `Handoff` naming who will call, a `FollowUp`, an `Exported`),
+which `Conversations.handle` collects into the turn for the channel to word its reply from. It
+must be idempotent for a retried webhook and must never raise into a caller's call: failures
+are logged and queued.
 """
 
 from __future__ import annotations

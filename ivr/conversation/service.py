@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import logging
 import threading
-from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import datetime
 from functools import lru_cache
 from pathlib import Path
@@ -27,23 +27,24 @@ from ivr.flow.loader import load_flow
 from ivr.flow.model import Flow
 from ivr.flow.redact import redact
 from ivr.flow.state import State
+from ivr.handoff.outcomes import Handoff, Outcome
 from ivr.logs import event
 from ivr.runtime import Runtime
 from ivr.store.conversations import Stored
-from ivr.store.records import Record, add_turn, iso, new_conversation
+from ivr.store.records import Record, Said, add_turn, iso, new_conversation
 
 log = logging.getLogger("ivr.conversation.service")
 
 T = TypeVar("T")
 
-#: A hook run for the actions of one step: (runtime, business, record, actions, channel_ref).
-Effect = Callable[["Runtime", Business, Record, list[Action], "Turn"], None]
+#: A hook run after each saved step: (runtime, business, record, actions) -> what it did, or
+#: None when the actions were none of its business. It must be idempotent (a retried webhook
+#: runs it again) and never raise.
+Effect = Callable[[Runtime, Business, Record, list[Action]], Outcome | None]
 
 #: The latest version (mtime) of each file loaded, with what it loaded (or how it failed).
 _loaded: dict[Path, tuple[float, Any]] = {}
 _loading = threading.Lock()
-#: `handle(loaded=...)` not given: read the conversation from the store.
-_UNSET = object()
 
 
 def load_once(path: Path, load: Callable[[], T]) -> T:
@@ -143,42 +144,61 @@ SAVE_ATTEMPTS = 20
 
 @dataclass(frozen=True)
 class Live:
-    """A live conversation as a turn starts from it: flow state, record, the record's version.
-
-    Unpacks as `state, record` for readers that do not save.
-    """
+    """A live conversation as a turn starts from it: flow state, record, the record's version."""
 
     state: State
     record: Record
     version: str | None = None
 
-    def __iter__(self) -> Iterator[Any]:
-        return iter((self.state, self.record))
-
 
 @dataclass
 class Turn:
-    """The result of one `handle` call, for the channel to render and the effects to act on.
+    """The result of one `handle` call, for the channel to render.
 
     Attributes:
         actions: what the flow decided, in order.
         record: the conversation record after this turn (already saved).
         state: the flow state after this turn.
         key: the conversation key (the customer's number for SMS, the CallSid for voice).
+        channel: "sms" or "voice".
+        sid: the carrier's id of what started the turn (MessageSid or CallSid), if any.
         new: True when this turn began the conversation.
-        meta: channel-specific facts for effects (e.g. the CallSid of the live call).
+        outcomes: what the effects did, in the order they ran (`ivr.handoff.outcomes`).
+        said: the bot's words of this turn as recorded in the transcript (`Words`).
     """
 
     actions: list[Action]
     record: Record
     state: State
     key: str
+    channel: str = "sms"
+    sid: str | None = None
     new: bool = False
-    meta: dict[str, Any] = field(default_factory=dict)
+    outcomes: tuple[Outcome, ...] = ()
+    said: tuple[str, ...] = ()
 
     @property
     def ended(self) -> bool:
         return self.state.done
+
+    @property
+    def handoff(self) -> str | None:
+        """Full name of the person the effects named to take over, if any (the staff text's
+        first, else the call bridge's)."""
+        return next((o.person for o in self.outcomes if isinstance(o, Handoff) and o.person),
+                    None)
+
+
+#: How a channel words one turn for the customer: the texts or prompts, in order, exactly as
+#: they will be sent. Called before the effects (to record them with the turn) and again with
+#: their outcomes; it must be pure (the same turn, the same words).
+Words = Callable[[Turn], list[str]]
+
+
+def flow_words(turn: Turn) -> list[str]:
+    """The flow's own words: each `Say` and each question's prompt."""
+    return [a.text if isinstance(a, Say) else a.prompt for a in turn.actions
+            if isinstance(a, Say | Ask)]
 
 
 class Conversations:
@@ -204,22 +224,23 @@ class Conversations:
         return self._load(business, channel, key)
 
     def handle(self, business: Business, channel: str, customer: str, inp: Input, *,
-               key: str | None = None, sid: str | None = None,
-               meta: dict[str, Any] | None = None,
-               loaded: Live | None | object = _UNSET) -> Turn:
+               loaded: Live | None, key: str | None = None, sid: str | None = None,
+               words: Words = flow_words) -> Turn:
         """Advance the conversation of `customer` (under `key`, default the customer's number)
         with one input; records the transcript and runs the effects hooks.
 
-        `loaded` is what `current()` returned moments ago in the same request (so the state
-        is not read twice); by default it is read here.
+        `loaded` is what `current()` returned moments ago in the same request (None: no live
+        conversation, this input starts one), so the state is not read twice. `words` is the
+        channel's wording of the turn: what it records as the bot's lines is what it sends.
+        The record is saved once, before the effects (their jobs read it); only when their
+        outcomes change the words (a handoff that names the person) are the recorded lines
+        replaced, in one more versioned write (`resay`).
         """
         key = key or customer
         now = self.runtime.clock()
         flow = flow_for(business)
-        if loaded is _UNSET:
-            loaded = self._load(business, channel, key)
         new = loaded is None
-        if isinstance(loaded, Live):
+        if loaded is not None:
             state, record, version = loaded.state, loaded.record, loaded.version
         else:
             state, version = State(flow=flow.name), None
@@ -228,6 +249,9 @@ class Conversations:
                                       now=now, sid=sid)
         context = build_context(business, channel, customer, now, flow)
         state, actions = step(flow, state, inp, context)
+        turn = Turn(actions=actions, record=record, state=state, key=key, channel=channel,
+                    sid=sid, new=new)
+        turn.said = said = tuple(words(turn))
 
         def change(into: Record) -> None:
             """This turn's part of the record: applied again on a fresh copy if need be."""
@@ -236,18 +260,41 @@ class Conversations:
             if inp.kind in ("text", "speech", "digits") or (inp.kind == "start" and inp.text):
                 add_turn(into, "caller", inp.text, now,
                          inp.confidence if inp.kind == "speech" else None)
+            for text in said:
+                add_turn(into, "bot", text, now)
             self._apply(into, state, actions, now)
 
         change(record)
-        turn = Turn(actions=actions, record=record, state=state, key=key, new=new,
-                    meta=dict(meta or {}))
         self.save(business, channel, turn, version, change)
         event("flow.step", log, business=business.key, channel=channel,
               conversation=turn.record["id"], sid=sid or "-", bucket=state.bucket or "-",
               outcome=state.outcome or "-")
-        for effect in self.effects:
-            effect(self.runtime, business, turn.record, actions, turn)
+        outcomes = [effect(self.runtime, business, turn.record, actions)
+                    for effect in self.effects]
+        turn.outcomes = tuple(o for o in outcomes if o is not None)
+        final = tuple(words(turn))
+        if final != said:
+            self.resay(business, turn, final)
         return turn
+
+    def resay(self, business: Business, turn: Turn, final: tuple[str, ...]) -> None:
+        """Replace the bot's lines this turn recorded with `final` (what is actually sent)."""
+        before = [redact(text) for text in turn.said]
+
+        def fix(record: Record) -> None:
+            transcript = record["transcript"]
+            for start in range(len(transcript) - len(before), -1, -1):
+                lines = transcript[start:start + len(before)]
+                if [(t["role"], t["text"]) for t in lines] == [("bot", b) for b in before]:
+                    at = lines[0]["at"] if lines else iso(self.runtime.clock())
+                    transcript[start:start + len(before)] = [
+                        Said(role="bot", text=redact(text), at=at) for text in final]
+                    return
+
+        updated = self.runtime.store.update(turn.record["id"], fix, business=business.key)
+        if updated is not None:
+            turn.record = updated
+        turn.said = final
 
     def save(self, business: Business, channel: str, turn: Turn, version: str | None,
              change: Callable[[Record], None]) -> None:
@@ -274,12 +321,9 @@ class Conversations:
 
     @staticmethod
     def _apply(record: Record, state: State, actions: list[Action], now: datetime) -> None:
-        """Copy the flow's decisions into the record and the bot's words into the transcript."""
+        """Copy the flow's decisions into the record (the bot's words are the channel's)."""
         for action in actions:
-            if isinstance(action, Say | Ask):
-                add_turn(record, "bot", action.text if isinstance(action, Say) else action.prompt,
-                         now)
-            elif isinstance(action, Unanswered):
+            if isinstance(action, Unanswered):
                 record["unanswered"].append({"question": redact(action.question), "at": iso(now)})
             elif isinstance(action, End):
                 record["ended_at"] = iso(now)

@@ -10,20 +10,20 @@ from __future__ import annotations
 
 import json
 import logging
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from ivr.config.business import Business
 from ivr.conversation import optout
-from ivr.conversation.service import Conversations, Live, Turn, build_context, flow_for
+from ivr.conversation.service import Conversations, Live, Turn, Words
 from ivr.flow.actions import QueueFollowUp
 from ivr.flow.events import Input
-from ivr.flow.wording import message
 from ivr.handoff.followups import confirmation_text, expected_reply
+from ivr.handoff.outcomes import FollowUp
 from ivr.handoff.transfer import feedback_reply  # a staff Y/N to "Did this call need you?"
 from ivr.logs import event
 from ivr.runtime import Runtime
 from ivr.store.conversations import STATE_TTL_S, Arrival
-from ivr.store.records import Record
 from ivr.twilio.messaging import (
     MMS_NOTICE,
     MMS_ONLY,
@@ -84,12 +84,13 @@ def answer(runtime: Runtime, business: Business, text: Text,
         return [*notes, MMS_ONLY]
     live = (Conversations.live(arrival.live) if arrival is not None
             else runtime.conversations.current(business, CHANNEL, text.sender))
-    return notes + converse(runtime, business, text, live)
+    return converse(runtime, business, text, live, notes)
 
 
-def converse(runtime: Runtime, business: Business, text: Text,
-             live: Live | None) -> list[str]:
-    """One turn of the flow: the text in, the flow's words (and who takes over) out."""
+def converse(runtime: Runtime, business: Business, text: Text, live: Live | None,
+             notes: Sequence[str] = ()) -> list[str]:
+    """One turn of the flow: the text in, the texts to send out (`notes` first), exactly as
+    the transcript records them."""
     conversations = runtime.conversations
     if live is None:
         inp = Input.start(text.body)
@@ -100,27 +101,28 @@ def converse(runtime: Runtime, business: Business, text: Text,
     else:
         inp = Input.sms(text.body)
     turn = conversations.handle(business, CHANNEL, text.sender, inp, sid=text.sid,
-                                meta={"sid": text.sid, "channel": CHANNEL}, loaded=live)
+                                loaded=live, words=wording(runtime, business, notes))
     remember_menu(runtime, business, text.sender, menu_of(turn.actions))
-    follow_up = (follow_up_confirmation(runtime, business, turn.record)
-                 if any(isinstance(a, QueueFollowUp) for a in turn.actions) else "")
-    handoff = turn.meta.get("handoff")
-    texts = reply_texts(turn.actions, handoff=handoff, follow_up=follow_up,
-                        generic_handoff=generic_handoff(runtime, business, text.sender, turn)
-                        if handoff else "")
-    return disclose(texts, business.name) if turn.new else texts
+    return list(turn.said)
 
 
-def generic_handoff(runtime: Runtime, business: Business, sender: str, turn: Turn) -> str:
-    """The flow's unnamed "someone from our team will contact you" line for this texter."""
-    flow = flow_for(business)
-    context = build_context(business, CHANNEL, sender, runtime.clock(), flow)
-    return message(flow, turn.state, context, "connect_sms")
+def wording(runtime: Runtime, business: Business, notes: Sequence[str] = ()) -> Words:
+    """How a text turn is worded: `notes`, the disclosure on a first text, then the flow's
+    words with the effects' results (the person named, when to expect a reply). Pure: the same
+    turn gives the same texts, so the transcript records exactly what is sent."""
+    def words(turn: Turn) -> list[str]:
+        follow_up = (follow_up_confirmation(runtime, business, turn)
+                     if any(isinstance(a, QueueFollowUp) for a in turn.actions) else "")
+        texts = reply_texts(turn.actions, handoff=turn.handoff, follow_up=follow_up)
+        return [*notes, *(disclose(texts, business.name) if turn.new else texts)]
+    return words
 
 
-def follow_up_confirmation(runtime: Runtime, business: Business, record: Record) -> str:
-    """The follow-up queue's confirmation, for a texter whose lead was queued (FOLLOWUPS)."""
-    when = (record.get("followup") or {}).get("when") or expected_reply(
+def follow_up_confirmation(runtime: Runtime, business: Business, turn: Turn) -> str:
+    """The follow-up queue's confirmation, for a texter whose lead was queued (FOLLOWUPS):
+    when the effect said to expect a reply, else (before it ran) when it will say."""
+    when = next((o.when for o in turn.outcomes if isinstance(o, FollowUp)), None)
+    when = when or (turn.record.get("followup") or {}).get("when") or expected_reply(
         business, runtime.clock())[1]
     return confirmation_text(business, when)
 

@@ -15,11 +15,10 @@ Flask-free: the web views, the stream handler and the rq job all call these func
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 from ivr.config.business import Business
-from ivr.conversation.service import Conversations
+from ivr.conversation.service import Conversations, Words
 from ivr.conversation.voice_handoff import base_of, human_twiml, transfer_twiml, url, voice_of
 from ivr.conversation.voice_hold import next_key, waiting
 from ivr.flow.actions import Ask, End, Say, Transfer
@@ -33,6 +32,7 @@ from ivr.twilio.twiml import (
     digits_needed,
     merge,
     polite_goodbye,
+    spoken_prompt,
     stream_url,
 )
 
@@ -94,15 +94,14 @@ def start_call(runtime: Runtime, business: Business, call_sid: str, caller: str,
     if cached is not None:
         return cached
     turn = runtime.conversations.handle(business, "voice", caller, Input.start(), key=call_sid,
-                                        sid=call_sid, meta={"call_sid": call_sid},
-                                        loaded=Conversations.live(live))
+                                        sid=call_sid, loaded=Conversations.live(live),
+                                        words=wording(business, greeting=True))
     store.set_call(business.key, call_sid, record=turn.record["id"], later=True)
     builder = Builder(voice_of(business))
     mode = speech_mode(runtime, business)
     if mode == "stream":
         builder.start_stream(stream_url(base), business.key, call_sid)
-    lead = [] if _discloses(turn) else [DISCLOSURE.format(name=business.name)]
-    xml = render(runtime, business, call_sid, turn, builder, lead)
+    xml = render(runtime, business, call_sid, turn, builder)
     store.cache_reply(business.key, f"incoming:{call_sid}", xml)
     event("voice.started", log, business=business.key, sid=call_sid, speech=mode)
     return xml
@@ -115,26 +114,44 @@ def _discloses(turn: Turn) -> bool:
     return "virtual" in words or "automated" in words
 
 
+# -- wording one step -------------------------------------------------------------------------
+def wording(business: Business, greeting: bool = False) -> Words:
+    """How a voice step is worded: the disclosure on the greeting (unless the flow's first
+    words say it), the flow's words up to the first question, transfer or end, the question's
+    prompt with its keypad choices, and a goodbye when the step leaves the caller nothing to
+    answer. Pure; `render` speaks exactly these lines, and the transcript records them."""
+    def words(turn: Turn) -> list[str]:
+        said = [] if not greeting or _discloses(turn) else [DISCLOSURE.format(name=business.name)]
+        for action in turn.actions:
+            if isinstance(action, Say):
+                said.append(action.text)
+            elif isinstance(action, Ask):
+                return [*said, spoken_prompt(action)]
+            elif isinstance(action, Transfer | End):
+                return said
+        return said if turn.ended else [*said, GOODBYE]
+    return words
+
+
 # -- rendering one step -----------------------------------------------------------------------
 def render(runtime: Runtime, business: Business, call_sid: str, turn: Turn,
-           builder: Builder | None = None, lead: Sequence[str] = (),
-           call: dict[str, Any] | None = None) -> str:
-    """The TwiML for the actions of one step; a question is numbered and recorded for the stream.
+           builder: Builder | None = None, call: dict[str, Any] | None = None) -> str:
+    """The TwiML for one step, speaking the lines the turn recorded (`turn.said`, worded by
+    `wording`); a question is numbered and recorded for the stream.
 
-    What is said before a question (`lead`, then the flow's own words) is spoken inside its
-    Gather so keys work throughout. Never leaves the caller in silence: a step without a
-    question, transfer or end says goodbye and hangs up.
+    What is said before a question is spoken inside its Gather so keys work throughout. Never
+    leaves the caller in silence: a step without a question, transfer or end says goodbye and
+    hangs up.
     """
     store = runtime.store
     builder = builder or Builder(voice_of(business))
     if call is None and not runtime.settings.public_url:  # else the call's facts are not needed
         call = store.get_call(business.key, call_sid)
     base = base_of(runtime, call)
-    said: list[str] = list(lead)
+    said = list(turn.said)
     for action in turn.actions:
-        if isinstance(action, Say):
-            said.append(action.text)
-        elif isinstance(action, Ask):
+        if isinstance(action, Ask):
+            said = said[:-1]  # the prompt itself, said by the Gather (`spoken_prompt`)
             # the grammar (kilobytes) is kept only for a listener: the stream or a transcriber
             listener = listening_mode(runtime, business) in ("stream", "record")
             number = store.number_question(
@@ -157,10 +174,8 @@ def render(runtime: Runtime, business: Business, call_sid: str, turn: Turn,
                 return builder.xml()
             store.set_call(business.key, call_sid, phase="transfer")
             return merge(builder.xml(), transfer_twiml(runtime, business, turn, call_sid, base))
-    for text in said:
+    for text in said:  # the goodbye included (`wording`)
         builder.say(text)
-    if not turn.ended:
-        builder.say(GOODBYE)
     builder.hangup()
     return builder.xml()
 
@@ -207,8 +222,7 @@ def _step(runtime: Runtime, business: Business, call_sid: str, turn: int, inp: I
     try:
         result = runtime.conversations.handle(
             business, "voice", caller or call.get("caller", ""), inp, key=call_sid,
-            sid=call_sid, meta={"call_sid": call_sid, "turn": turn},
-            loaded=Conversations.live(start.live))
+            sid=call_sid, loaded=Conversations.live(start.live), words=wording(business))
         xml = render(runtime, business, call_sid, result, call=call)
     except Exception as exc:  # noqa: BLE001 - the caller reaches a person instead
         event("voice.step_failed", log, logging.ERROR, business=business.key, sid=call_sid,

@@ -41,8 +41,8 @@ def close_call(runtime: Runtime, business: Business, call_sid: str, status: str,
     call = arrival.call
     current = Conversations.live(arrival.live)
     if current is not None:
-        state, record = current
-        open_flow = not state.done
+        record = current.record
+        open_flow = not current.state.done
     else:
         record = store.get_record(business.key, call["record"]) if call.get("record") else None
         open_flow = False

@@ -28,9 +28,16 @@ class Choice:
 
 @dataclass(frozen=True)
 class Say:
-    """Tell the customer something (spoken on a call, texted by SMS)."""
+    """Tell the customer something (spoken on a call, texted by SMS).
+
+    Attributes:
+        text: the words.
+        handoff: True for the flow's unnamed promise that a person will take over (said just
+            before a `Transfer`); a channel that can name the person says that instead.
+    """
 
     text: str
+    handoff: bool = False
 
 
 @dataclass(frozen=True)

@@ -108,7 +108,7 @@ class Handoff:
         if self.ctx.after_hours and not urgent and not (bucket and bucket.after_hours == "transfer"):
             return self.follow_up("queued", outcome="after_hours_queued", skill=skill)
         key = "connect_sms" if self.ctx.channel == "sms" else "connect"
-        self.out(Say(self.msg(key)))
+        self.out(Say(self.msg(key), handoff=True))
         self.out(Transfer(skill=skill, reasons=tuple(self.state.reasons) or ("asked_for_human",),
                           summary=summarize(self.flow, self.state, self.ctx, urgent=urgent),
                           urgent=urgent))

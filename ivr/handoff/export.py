@@ -36,9 +36,10 @@ import requests
 from ivr.config.business import Business
 from ivr.flow.actions import Action, End
 from ivr.flow.redact import redact
+from ivr.handoff.outcomes import Exported
 from ivr.jobs.queues import BULK, EXPORT_BACKOFF_S, enqueue, give_up, job_id, job_runtime
 from ivr.logs import event
-from ivr.runtime import ConversationTurn, Runtime
+from ivr.runtime import Runtime
 from ivr.store.embedded import ensure_redis
 from ivr.store.private import open_private
 from ivr.store.records import Record, iso, parse_iso, public_view
@@ -172,16 +173,20 @@ def enqueue_export(runtime: Runtime, business: Business, record: Record):
                          "what": "export"})
 
 
-def export_effect(runtime: Runtime, business: Business, record: Record, actions: list[Action],
-                  turn: ConversationTurn) -> None:
-    """Effect: when a conversation ends and its business exports, queue the export."""
+def export_effect(runtime: Runtime, business: Business, record: Record,
+                  actions: list[Action]) -> Exported | None:
+    """Effect: when a conversation ends and its business exports, queue the export.
+
+    Returns `Exported` once queued, None otherwise; never raises."""
     if not business.export or not any(isinstance(a, End) for a in actions):
-        return
+        return None
     try:
         enqueue_export(runtime, business, record)
     except Exception as exc:  # never into a caller's call
         event("export.enqueue_failed", log, logging.ERROR, business=business.key,
               conversation=record["id"], error=type(exc).__name__)
+        return None
+    return Exported(conversation=record["id"])
 
 
 #: Columns of `ivr export --format csv` (nested fields flattened, the transcript as lines).

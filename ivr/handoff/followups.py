@@ -19,6 +19,7 @@ from ivr.config.oncall import on_call
 from ivr.flow.actions import Action, QueueFollowUp
 from ivr.flow.hours import describe_opening
 from ivr.handoff.outbound import OutboundRefused, enqueue_text, send_sms, sms_allowed
+from ivr.handoff.outcomes import FollowUp
 from ivr.jobs.queues import DEFAULT, URGENT, enqueue, job_id, job_runtime
 from ivr.logs import event
 from ivr.runtime import Runtime
@@ -183,20 +184,27 @@ def digest_job(business_key: str, opening: str, fresh: bool = False) -> int:
 
 
 def follow_up_effect(runtime: Runtime, business: Business, record: Record,
-                     actions: list[Action], turn) -> None:
+                     actions: list[Action]) -> FollowUp | None:
     """Effect for `QueueFollowUp`: the callback task, the digest at opening, and for callers a
-    confirmation text with the expected reply time (texters get it as the reply). Never raises.
+    confirmation text with the expected reply time (texters get it as the reply).
+
+    Returns when the customer should expect a reply (None when nothing was queued); never
+    raises.
     """
+    queued: FollowUp | None = None
     for action in actions:
         if not isinstance(action, QueueFollowUp):
             continue
         try:
-            queue_callback(runtime, business, record, summary=action.summary, skill=action.skill)
+            task = queue_callback(runtime, business, record, summary=action.summary,
+                                  skill=action.skill)
+            queued = FollowUp(when=task["due_text"], callback=task["id"])
             if record.get("channel") == "voice":
                 confirm_by_text(runtime, business, record, action)
         except Exception as exc:  # the caller's call must go on; the failure is logged
             event("followup.failed", log, logging.ERROR, business=business.key,
                   conversation=record["id"], error=type(exc).__name__)
+    return queued
 
 
 def confirm_by_text(runtime: Runtime, business: Business, record: Record,

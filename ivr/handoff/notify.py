@@ -21,6 +21,7 @@ from ivr.config.business import Business, Staff
 from ivr.config.oncall import on_call
 from ivr.flow.actions import Action, NotifyStaff, Transfer
 from ivr.handoff.outbound import OutboundRefused, send_sms, sms_allowed
+from ivr.handoff.outcomes import Handoff
 from ivr.jobs.queues import carrier_said_no, enqueue_urgent, give_up, job_runtime
 from ivr.jobs.queues import now as job_now
 from ivr.logs import event
@@ -88,19 +89,20 @@ def _needs_text(action: Action, channel: str) -> bool:
 
 
 def notify_staff_by_text(runtime: Runtime, business: Business, record: Record,
-                         actions: list[Action], turn) -> None:
+                         actions: list[Action]) -> Handoff | None:
     """Effect: queue a text to the on-call person for each `NotifyStaff` (and each `Transfer`
     on SMS); the worker sends it (`notify_staff_job`).
 
-    Tells the channel who will be texted through `turn.meta["handoff"]` (the first candidate's
-    name) and never raises: when nobody can be texted it is logged and the customer is
+    Returns who will be texted (the first candidate of the last text queued), None when no
+    text was queued; never raises: when nobody can be texted it is logged and the customer is
     promised "our team" instead of a name. The record is not touched here: the job notes the
     text in `record["notified"]` once it went out.
     """
     channel = record.get("channel", "sms")
     wanted = [a for a in actions if _needs_text(a, channel)]
     if not wanted:
-        return
+        return None
+    named: Handoff | None = None
     now = runtime.clock()
     step = len(record["transcript"])
     for index, action in enumerate(wanted):
@@ -118,9 +120,10 @@ def notify_staff_by_text(runtime: Runtime, business: Business, record: Record,
             event("notify.nobody", log, logging.ERROR, business=business.key,
                   conversation=record["id"])
             continue
-        turn.meta["handoff"] = people[0].name
+        named = Handoff(person=people[0].name, via="text")
         event("notify.queued", log, business=business.key, conversation=record["id"],
               staff=people[0].name, candidates=len(people))
+    return named
 
 
 def enqueue_staff_text(runtime: Runtime, business_key: str, conversation_id: str,

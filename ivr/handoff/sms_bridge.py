@@ -17,11 +17,11 @@ from __future__ import annotations
 
 import logging
 from datetime import UTC, datetime
-from typing import Any
 
 from ivr.config.business import Business
 from ivr.flow.actions import Action, Transfer
 from ivr.handoff.outbound import nothing_sent
+from ivr.handoff.outcomes import Handoff
 from ivr.handoff.summary_audio import queue_render
 from ivr.handoff.transfer import (
     new_hunt,
@@ -65,25 +65,25 @@ def queue_sms_bridge(runtime: Runtime, business: Business, record: Record,
 
 
 def sms_bridge_effect(runtime: Runtime, business: Business, record: Record,
-                      actions: list[Action], turn: Any) -> None:
+                      actions: list[Action]) -> Handoff | None:
     """Effect: a `Transfer` in a text conversation queues the call bridge. Never raises.
 
-    When the staff-text effect named nobody (no textable number), the reply names the first
-    person the bridge will ring (`turn.meta["handoff"]`).
+    Returns the first person the bridge will ring (None as person when nobody is on call), so
+    a reply can name them when the staff text named nobody (no textable number); None when
+    no bridge was queued.
     """
     action = transfer_action(actions)
     if action is None or record.get("channel") != "sms":
-        return
+        return None
     try:
         hunt = queue_sms_bridge(runtime, business, record, action)
     except Exception as exc:  # Redis trouble: the staff text (its own job) still goes out
         event("transfer.bridge_failed", log, logging.ERROR, business=business.key,
               conversation=record["id"], error=type(exc).__name__)
-        return
-    if hunt.candidates:
-        turn.meta.setdefault("handoff", hunt.candidates[0]["name"])
+        return None
     event("transfer.bridge_queued", log, business=business.key, conversation=record["id"],
           candidates=len(hunt.candidates))
+    return Handoff(person=hunt.candidates[0]["name"] if hunt.candidates else None, via="call")
 
 
 def dial_once(runtime: Runtime, business: Business, hunt: Hunt, index: int) -> str:

@@ -32,7 +32,7 @@ from ivr.jobs.queues import carrier_said_no, enqueue_urgent, job_runtime
 from ivr.logs import event
 from ivr.runtime import ConversationTurn, Runtime
 from ivr.store.hunts import FAILED, Hunt, Hunts
-from ivr.store.records import Record, iso, parse_iso
+from ivr.store.records import Record, TransferFields, iso, parse_iso
 from ivr.twilio import transfer as twiml
 
 log = logging.getLogger("ivr.handoff.transfer")
@@ -72,8 +72,8 @@ def update_record(runtime: Runtime, record_id: str, change: Any,
     return runtime.store.update(record_id, change, business=business)
 
 
-def transfer_fields(hunt: Hunt, accepted: bool | None) -> dict[str, Any]:
-    """record["transfer"] per docs/contracts.md, plus who was tried."""
+def transfer_fields(hunt: Hunt, accepted: bool | None) -> TransferFields:
+    """record["transfer"] per docs/contracts.md (the conversation API), plus who was tried."""
     person = hunt.current if accepted else None
     decided, connected = parse_iso(hunt.decided_at), parse_iso(hunt.connected_at)
     took = round((connected - decided).total_seconds(), 1) if decided and connected else None

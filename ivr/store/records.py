@@ -1,18 +1,82 @@
-"""Conversation records: the JSON shape of the Conversation API (docs/contracts.md), built and updated here.
+"""Conversation records: the JSON shape of the conversation API (docs/contracts.md), built and
+updated here.
 
-A record is a plain dict so that the store, the API, the dashboard, exports and metrics all read
-one shape. These helpers keep its fields consistent (ISO timestamps, roles, transfer timing).
+A record is a plain dict (typed below as `Record`) so that the store, the API, the dashboard,
+exports and metrics all read one shape as JSON. These helpers keep its fields consistent (ISO
+timestamps, roles, transfer timing).
 """
 
 from __future__ import annotations
 
 import uuid
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, Literal, NotRequired, TypedDict
 
 from ivr.flow.redact import redact
 
-Record = dict[str, Any]
+
+class Said(TypedDict):
+    """One transcript line: who said it, the words (card numbers and SSNs masked), when, and
+    the recogniser's confidence for a spoken answer."""
+
+    role: Literal["caller", "bot", "agent"]
+    text: str
+    at: str | None
+    confidence: NotRequired[float]
+
+
+class Escalation(TypedDict):
+    """Why the conversation went to a person, and how sure the bot was of the bucket."""
+
+    reasons: list[str]
+    confidence: float | None
+
+
+class TransferFields(TypedDict):
+    """The warm transfer or call bridge: who took it and how long the customer waited."""
+
+    agent: str | None
+    phone: str | None
+    dialed_at: str | None
+    answered_at: str | None
+    accepted: bool | None
+    time_to_human_s: float | None
+    decided_at: NotRequired[str | None]
+    attempts: NotRequired[list[dict[str, Any]]]
+
+
+class Record(TypedDict):
+    """A conversation as the API serves it, plus internal bookkeeping.
+
+    Public (the conversation API): id, business, channel, caller, started_at, ended_at, flow,
+    bucket, route, outcome, slots, escalation, transcript, transfer, feedback, voicemail,
+    unanswered, and once they happen followup (the callback task), notified (staff texts
+    sent) and call (a call's final status and duration). Internal (`public_view` drops them):
+    business_key and sids (the carrier ids of the messages and calls that made it).
+    """
+
+    id: str
+    business: str
+    business_key: str
+    channel: str
+    caller: str
+    started_at: str | None
+    ended_at: str | None
+    flow: str
+    bucket: str | None
+    route: str | None
+    outcome: str | None
+    slots: dict[str, Any]
+    escalation: Escalation
+    transcript: list[Said]
+    transfer: TransferFields | None
+    sids: list[str]
+    feedback: dict[str, Any] | None
+    voicemail: dict[str, Any] | None
+    unanswered: list[dict[str, Any]]
+    followup: NotRequired[dict[str, Any]]
+    notified: NotRequired[list[dict[str, Any]]]
+    call: NotRequired[dict[str, Any]]
 
 
 def iso(moment: datetime | None) -> str | None:
@@ -64,12 +128,12 @@ def new_conversation(*, business: str, business_key: str, channel: str, caller: 
 def add_turn(record: Record, role: str, text: str, now: datetime,
              confidence: float | None = None) -> None:
     """Append one line to the transcript (caller, bot or agent), card numbers and SSNs masked."""
-    turn: dict[str, Any] = {"role": role, "text": redact(text), "at": iso(now)}
+    turn: Said = {"role": role, "text": redact(text), "at": iso(now)}  # type: ignore[typeddict-item]
     if confidence is not None:
         turn["confidence"] = round(float(confidence), 3)
     record["transcript"].append(turn)
 
 
-def public_view(record: Record) -> Record:
+def public_view(record: Record) -> dict[str, Any]:
     """The record as the API shows it (internal bookkeeping keys dropped)."""
     return {k: v for k, v in record.items() if k not in {"business_key", "sids"}}

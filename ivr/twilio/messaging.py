@@ -91,20 +91,19 @@ def question_text(ask: Ask) -> str:
 
 
 def reply_texts(actions: Iterable[Action], handoff: str | None = None,
-                follow_up: str = "", generic_handoff: str = "") -> list[str]:
+                follow_up: str = "") -> list[str]:
     """The texts the customer should receive for one step's actions.
 
     Args:
         actions: the flow's decisions for this step.
-        handoff: full name of the staff member taking over (from the notify effect), if any.
+        handoff: full name of the staff member taking over (the effects' `Handoff`), if any;
+            when given, the named line replaces the flow's unnamed promise (`Say.handoff`).
         follow_up: the confirmation for a `QueueFollowUp` whose flow gave none.
-        generic_handoff: the flow's own "someone will contact you" wording; when we can name
-            the person, the named line replaces it instead of repeating it.
     """
     texts: list[str] = []
     for action in actions:
         if isinstance(action, Say) and action.text.strip():
-            if handoff and generic_handoff and action.text.strip() == generic_handoff.strip():
+            if handoff and action.handoff:
                 continue
             texts.append(action.text.strip())
         elif isinstance(action, Ask):

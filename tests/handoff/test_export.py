@@ -89,7 +89,7 @@ def finished_conversation(runtime, business, caller: str = "+15125550199",
 
 
 def end(runtime, business, record) -> None:
-    export_effect(runtime, business, record, [Say("Goodbye."), End("qualified")], None)
+    export_effect(runtime, business, record, [Say("Goodbye."), End("qualified")])
 
 
 def test_finished_conversation_is_posted_signed_and_retried_after_a_500(
@@ -197,7 +197,7 @@ def test_a_call_the_caller_hung_up_mid_flow_is_exported_as_abandoned(
     business = exporting(runtime, tmp_path, receiver.url, monkeypatch)
     call_sid = "CA" + "7" * 32
     runtime.conversations.handle(business, "voice", "+15125550199", Input.start(),
-                                 key=call_sid, sid=call_sid)
+                                 key=call_sid, sid=call_sid, loaded=None)
     assert close_call(runtime, business, call_sid, "completed", 12.0)
     run_jobs(runtime, until=later())
 

@@ -12,9 +12,7 @@ from rq.job import Job
 
 from ivr.analytics.period import Period
 from ivr.analytics.report import build_review, render_md
-from ivr.conversation.service import Turn
 from ivr.flow.actions import NotifyStaff
-from ivr.flow.state import State
 from ivr.handoff.notify import notify_staff_by_text
 from ivr.handoff.outbound import enqueue_text
 from ivr.jobs.queues import URGENT, failed_jobs, queue
@@ -48,8 +46,7 @@ def notify_from_a_call(runtime) -> dict:
                               now=runtime.clock())
     runtime.store.save(record)
     actions = [NotifyStaff(SUMMARY, skill="intake")]
-    turn = Turn(actions=actions, record=record, state=State(flow="law_firm"), key=TEXTER)
-    notify_staff_by_text(runtime, business, record, actions, turn)
+    notify_staff_by_text(runtime, business, record, actions)
     return record
 
 

@@ -111,9 +111,9 @@ def test_a_menu_the_prompt_already_lists_is_not_listed_twice():
 
 def test_the_named_handoff_replaces_the_flows_unnamed_one():
     generic = "Thanks. Someone from our team will call you in a moment."
-    actions = [Say("Call 911 if you are in danger."), Say(generic),
+    actions = [Say("Call 911 if you are in danger."), Say(generic, handoff=True),
                Transfer("emergency", (), "s")]
-    assert reply_texts(actions, handoff="Dana Ortiz", generic_handoff=generic) == [
+    assert reply_texts(actions, handoff="Dana Ortiz") == [
         "Call 911 if you are in danger.",
         "Thanks — I'm passing this to Dana, who will call you in a minute."]
-    assert generic in reply_texts(actions, handoff=None, generic_handoff=generic)
+    assert generic in reply_texts(actions, handoff=None)

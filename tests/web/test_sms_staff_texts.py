@@ -9,10 +9,9 @@ from datetime import UTC, datetime
 
 from jobs_support import settle
 
-from ivr.conversation.service import Turn
 from ivr.flow.actions import NotifyStaff, Say, Transfer
-from ivr.flow.state import State
 from ivr.handoff.notify import notify_staff_by_text
+from ivr.handoff.outcomes import Handoff
 from ivr.store.records import new_conversation
 
 DANA, SAM = "+15125550111", "+15125550112"
@@ -29,20 +28,19 @@ def conversation(runtime, channel: str):
     return business, record
 
 
-def run(runtime, business, record, actions):
-    turn = Turn(actions=actions, record=record, state=State(flow="law_firm"), key=CALLER)
-    notify_staff_by_text(runtime, business, record, actions, turn)
+def run(runtime, business, record, actions) -> Handoff | None:
+    handoff = notify_staff_by_text(runtime, business, record, actions)
     settle(runtime)
-    return turn
+    return handoff
 
 
 def test_a_texter_handed_to_intake_puts_the_summary_on_danas_phone(live_app, carrier, runtime):
     business, record = conversation(runtime, "sms")
-    turn = run(runtime, business, record, [Transfer("intake", ("qualified",), SUMMARY)])
+    handoff = run(runtime, business, record, [Transfer("intake", ("qualified",), SUMMARY)])
     [text] = carrier.agent(DANA).texts
     assert SUMMARY in text and CALLER in text and record["id"] in text
     assert "Hartley Family Law" in text
-    assert turn.meta["handoff"] == "Dana Ortiz"
+    assert handoff == Handoff(person="Dana Ortiz", via="text")
     assert runtime.store.get(record["id"])["notified"][0]["staff"] == "Dana Ortiz"
     assert carrier.agent(SAM).texts == []
 
@@ -71,10 +69,10 @@ def test_the_same_step_retried_texts_staff_once(live_app, carrier, runtime):
 def test_when_dana_cannot_be_texted_the_next_person_on_call_is(live_app, carrier, runtime):
     business, record = conversation(runtime, "sms")
     runtime.store.set_opted_out(business.key, DANA)  # Dana's phone refuses our texts
-    turn = run(runtime, business, record, [Transfer("intake", (), SUMMARY)])
+    handoff = run(runtime, business, record, [Transfer("intake", (), SUMMARY)])
     assert carrier.agent(DANA).texts == []
     assert len(carrier.agent(SAM).texts) == 1
-    assert turn.meta["handoff"] == "Sam Lee"
+    assert handoff == Handoff(person="Sam Lee", via="text")
 
 
 def test_when_nobody_can_be_texted_the_customer_is_promised_the_team(live_app, carrier,
@@ -82,6 +80,6 @@ def test_when_nobody_can_be_texted_the_customer_is_promised_the_team(live_app, c
     business, record = conversation(runtime, "sms")
     for phone in (DANA, SAM):
         runtime.store.set_opted_out(business.key, phone)
-    turn = run(runtime, business, record, [Transfer("intake", (), SUMMARY)])
-    assert "handoff" not in turn.meta
+    handoff = run(runtime, business, record, [Transfer("intake", (), SUMMARY)])
+    assert handoff is None
     assert "notified" not in runtime.store.get(record["id"])

@@ -30,3 +30,16 @@ def handoff_texts(runtime, carrier, staff: str, record: dict) -> list[str]:
     that is not a summary, and when it arrives depends on the ringing.)"""
     settle(runtime)
     return [t for t in carrier.agent(staff).texts if f"Conversation {record['id']}" in t]
+
+
+def bot_lines(runtime, phone: str) -> list[list[str]]:
+    """The bot's lines in each of `phone`'s conversations (in no set order: the tests' clock
+    may start two in the same millisecond)."""
+    return [[t["text"] for t in r["transcript"] if t["role"] == "bot"]
+            for r in runtime.store.conversations(phone=phone)]
+
+
+def as_lines(messages: list[str]) -> list[str]:
+    """The texts a phone received, one line each (a reply's texts share a message, a line
+    apiece), to compare with the transcript's lines."""
+    return [line for message in messages for line in message.split("\n")]

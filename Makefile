@@ -7,7 +7,7 @@ STAMP  := $(VENV)/.installed
 SYSPKGS_DEMO := python3-venv espeak-ng redis-server libgomp1
 SYSPKGS_TEST := $(SYSPKGS_DEMO) chromium sox
 
-.PHONY: demo test bench lint sysdeps sysdeps-test venv clean serve
+.PHONY: demo test bench eval lint sysdeps sysdeps-test venv clean serve
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -32,6 +32,10 @@ test: sysdeps-test venv
 
 bench: sysdeps-test venv
 	$(BIN)/python -m bench
+
+# Issue 16: how the flows understand the held-out and dev corpus (tests/understanding/).
+eval: venv
+	$(BIN)/python -m ivr.analytics.understanding
 
 serve: venv
 	$(BIN)/ivr serve

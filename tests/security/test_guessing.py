@@ -6,7 +6,7 @@ from __future__ import annotations
 import logging
 import time
 
-from ivr.runtime import Runtime
+from ivr.app.wiring import build_runtime
 from ivr.web import create_app, guessing
 
 from .attacker import API_TOKEN, sign_in
@@ -73,7 +73,7 @@ def test_forged_x_forwarded_for_does_not_dodge_the_count(from_address):
 
 def test_behind_a_trusted_proxy_each_forwarded_client_is_counted_apart(runtime, redis_conn,
                                                                       clock):
-    proxied = Runtime.build(runtime.settings.with_(trust_proxy=1), connection=redis_conn,
+    proxied = build_runtime(runtime.settings.with_(trust_proxy=1), connection=redis_conn,
                             clock=clock)
     proxy = create_app(runtime=proxied).test_client()
     proxy.environ_base["REMOTE_ADDR"] = "127.0.0.1"  # every request arrives from the proxy

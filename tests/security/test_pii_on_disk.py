@@ -17,6 +17,7 @@ import redis
 from click.testing import CliRunner
 
 from ivr.app.cli import main
+from ivr.app.wiring import build_runtime
 from ivr.logs import event
 from ivr.runtime import Runtime
 from ivr.sim import Carrier, LiveServer
@@ -56,7 +57,7 @@ def outage(settings, clock, tmp_path) -> Iterator[Outage]:
     server = EmbeddedRedis(tmp_path / "redis", persist=True).start()
     carrier = Carrier(settings.account_sid, settings.auth_token).start()
     conn = redis.Redis.from_url(server.url, socket_timeout=1, socket_connect_timeout=0.5)
-    runtime = Runtime.build(settings.with_(redis_url=server.url, api_base=carrier.api_base),
+    runtime = build_runtime(settings.with_(redis_url=server.url, api_base=carrier.api_base),
                             connection=conn, clock=clock)
     live = LiveServer(create_app(runtime=runtime)).start()
     carrier.connect(app_url=live.url, public_url=settings.public_url)

@@ -7,8 +7,8 @@ import pytest
 from flask.sessions import SecureCookieSessionInterface
 from itsdangerous import BadSignature
 
+from ivr.app.wiring import build_runtime
 from ivr.handoff.followups import queue_callback
-from ivr.runtime import Runtime
 from ivr.store.callbacks import list_callbacks
 from ivr.store.records import new_conversation
 from ivr.web import create_app, sessions
@@ -96,7 +96,7 @@ def test_a_stolen_cookie_stops_working_after_the_idle_and_absolute_lifetimes(
 def test_session_cookie_is_samesite_lax_httponly_and_secure_on_https(runtime, redis_conn,
                                                                     clock):
     for public_url, secure in (("https://desk.example.com", True), ("http://ivr.test", False)):
-        served = Runtime.build(runtime.settings.with_(public_url=public_url),
+        served = build_runtime(runtime.settings.with_(public_url=public_url),
                                connection=redis_conn, clock=clock)
         client = create_app(runtime=served).test_client()
 
@@ -141,7 +141,7 @@ def test_cross_site_form_post_without_csrf_is_refused(app, client, runtime):
 
 def test_the_generated_session_key_is_shared_by_every_node_and_is_no_other_secret(
         runtime, redis_conn, clock):
-    nodes = [create_app(runtime=Runtime.build(runtime.settings, connection=redis_conn,
+    nodes = [create_app(runtime=build_runtime(runtime.settings, connection=redis_conn,
                                               clock=clock)) for _ in range(2)]
     first, second = (node.test_client() for node in nodes)
     sign_in(first)
@@ -160,7 +160,7 @@ def test_ivr_secret_key_from_the_environment_is_used_and_never_stored(runtime, r
 
     env = Settings.from_env({"IVR_SECRET_KEY": "k" * 48, "IVR_API_TOKEN": API_TOKEN})
     assert env.secret_key == "k" * 48
-    served = Runtime.build(runtime.settings.with_(secret_key=env.secret_key),
+    served = build_runtime(runtime.settings.with_(secret_key=env.secret_key),
                            connection=redis_conn, clock=clock)
     client = create_app(runtime=served).test_client()
 

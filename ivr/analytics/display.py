@@ -7,7 +7,7 @@ was wrong".
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
 from ivr.analytics.metrics import RATES
@@ -54,15 +54,24 @@ def delta(change: dict[str, object] | None, name: str) -> str:
     return f"{arrow} {abs(value) * 100:.1f} pts"
 
 
-def local(text: str | None, timezone: str | None = None, seconds: bool = False) -> str:
-    """An ISO time as the business reads it: '24 Nov 2026 10:00' in its timezone (with
-    seconds for transfer timelines, where every second counts)."""
+def local(text: str | datetime | None, timezone: str | None = None,
+          seconds: bool = False) -> str:
+    """An ISO time as the business reads it, always with its zone: '24 Nov 2026 10:00 CST' in
+    the business's timezone, or '24 Nov 2026 16:00 UTC' when no business is in question (a
+    period across businesses, a failed job). With seconds for transfer timelines, where every
+    second counts.
+
+    The zone is part of every time shown: the overview, the conversation list and the review
+    once mixed UTC and local times that looked alike, and an owner cannot tell them apart.
+    """
     moment = parse_iso(text) if isinstance(text, str) else text
     if not isinstance(moment, datetime):
         return NONE
-    if timezone:
-        moment = moment.astimezone(ZoneInfo(timezone))
-    return moment.strftime("%d %b %Y %H:%M:%S" if seconds else "%d %b %Y %H:%M")
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    moment = moment.astimezone(ZoneInfo(timezone) if timezone else UTC)
+    shown = moment.strftime("%d %b %Y %H:%M:%S" if seconds else "%d %b %Y %H:%M")
+    return f"{shown} {moment.tzname() or 'UTC'}"
 
 
 def words(name: str | None) -> str:

@@ -93,9 +93,9 @@ def _metric_rows(body: dict[str, Any]) -> list[tuple[str, str, str, str]]:
 def render_md(review: Review) -> str:
     o = review.overall
     lines = [f"# Monthly review: {display.local(review.period.since)} – "
-             f"{display.local(review.period.until)} UTC", "",
+             f"{display.local(review.period.until)}", "",
              f"Compared with the previous {review.period.length.days} days. "
-             f"Generated {display.local(review.generated_at)} UTC.", "",
+             f"Generated {display.local(review.generated_at)}.", "",
              "## Metrics", "", "| Metric | This period | Previous | Change |",
              "|---|---:|---:|---:|"]
     lines += [f"| {a} | {b} | {c} | {d} |" for a, b, c, d in _metric_rows(o)]
@@ -132,7 +132,8 @@ def render_md(review: Review) -> str:
     lines += [f"- {s}" for s in review.suggestions] or ["No bucket's escalations were mostly "
                                                         "judged unnecessary."]
     lines += ["", "## Failed background jobs", ""]
-    lines += [f"- {j.get('failed_at') or '?'} `{j.get('function')}` ({j.get('queue')}): "
+    lines += [f"- {display.local(j['failed_at']) if j.get('failed_at') else '?'} "
+              f"`{j.get('function')}` ({j.get('queue')}): "
               f"{j.get('error') or 'no error text'}" for j in review.failed] or ["No failed jobs."]
     return "\n".join(lines) + "\n"
 

@@ -332,4 +332,5 @@ class Conversations:
         record["outcome"] = state.outcome or record.get("outcome")
         record["slots"] = {name: redact(value) if isinstance(value, str) else value
                            for name, value in state.slots.items()}
-        record["escalation"] = {"reasons": list(state.reasons), "confidence": state.confidence}
+        record["escalation"] = {"reasons": list(state.reasons), "confidence": state.confidence,
+                                "urgent": state.urgent}

@@ -12,7 +12,7 @@ import re
 from ivr.flow.actions import Say, Unanswered
 from ivr.flow.context import Order
 from ivr.flow.expr import missing_fields, spoken_list
-from ivr.flow.handoff import Handoff
+from ivr.flow.handoff import HUMAN_AFTER, Handoff
 from ivr.flow.intent import courtesy, faq_answer
 from ivr.flow.model import Bucket, Rule
 from ivr.flow.places import state_name, suggested_state
@@ -161,11 +161,32 @@ class Decide(Handoff):
             return self.finish("resolved" if answered else "abandoned")
         if kind is not None and self.chat(kind):
             return None
-        if looks_like_question(text) and kind is None and len(normalize(text).split()) >= 3:
-            self.unanswered(text)
         if self.low:
             self.state.low_confidence_turns += 1
+        if looks_like_question(text) and kind is None and len(normalize(text).split()) >= 3:
+            return self.unknown_question(text)
         return self.failed()
+
+    def unknown_question(self, text: str) -> None:
+        """A real question we have no answer to: one courteous reply, never two.
+
+        "I don't have an answer to that yet, I've noted your question" followed by "Sorry, I
+        didn't catch that" told the customer two contradicting things (we understood it; we did
+        not). The question is logged for the monthly review (`Unanswered`) and the one reply
+        says so and offers a person, the same offer a bucket without an answer makes. The turn
+        still counts towards the failure ladder, so someone who only ever asks what we cannot
+        answer is handed to a person rather than asked again and again.
+        """
+        state = self.state
+        self.out(Unanswered(question=self.original or text))
+        state.attempts += 1
+        if state.attempts >= HUMAN_AFTER:
+            self.reason("low_confidence")
+            state.route = "human"
+            self.out(Say(self.msg("unanswered")))
+            return self.hand_over(self.flow.skill_for(state.bucket), False, "escalated")
+        state.confirming = None
+        self.out(ask(self.flow, state, self.ctx, "offer", prefix=self.msg("unanswered")))
 
 
     def chat(self, kind: Kind) -> bool:

@@ -81,6 +81,8 @@ class _Turn(Decide):
         if inp.kind != "digits" and (not state.extra.get("gist") or len(text.split()) >= 4
                                      and len(state.extra["gist"].split()) < 4):
             state.extra["gist"] = gist(text)
+        if inp.kind != "digits" and not text.isdigit():
+            self.heard(text)
         digits = inp.kind == "digits" or (text.isdigit() and len(text) == 1 and state.asking)
         if digits:
             return self.digits(text)
@@ -119,6 +121,8 @@ class _Turn(Decide):
             if found is not None and found[0] != state.bucket:
                 bucket, score = found
                 confidence = round(min(score, self.confidence), 2)
+                if not self.escalating:
+                    self.note_trigger()
                 if self.low and state.asking == "intent" and not self.escalating:
                     self.pending = self.confirm("intent", bucket,
                                                 flow.buckets[bucket].label or bucket)

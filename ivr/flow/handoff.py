@@ -15,11 +15,14 @@ from ivr.flow.model import Flow
 from ivr.flow.rules import Fired
 from ivr.flow.state import State
 from ivr.flow.summary import summarize
+from ivr.flow.text import gist
 from ivr.flow.wording import ask, confirm, message, say
 
 #: Failed turns on one question before the keypad menu, and before a person takes over.
 MENU_AFTER = 2
 HUMAN_AFTER = 3
+#: The customer's recent messages kept for the summary (the trigger and what came before it).
+KEPT_MESSAGES = 3
 
 
 class Handoff:
@@ -84,10 +87,30 @@ class Handoff:
         if name not in self.state.reasons:
             self.state.reasons.append(name)
 
+    def heard(self, text: str) -> None:
+        """Keep the customer's latest messages (bounded), so the summary can quote what came
+        before the message that needed a person."""
+        said = [*self.state.extra.get("said", []), gist(text)]
+        self.state.extra["said"] = said[-KEPT_MESSAGES:]
+
+    def note_trigger(self) -> None:
+        """This message decided where the conversation goes (it chose the bucket or fired an
+        escalation): the summary quotes it, not an earlier unrelated question, and quotes
+        what came before it as context."""
+        words = self.original.strip()
+        if not words or words.isdigit():
+            return
+        said = self.state.extra.get("said") or []
+        earlier = said[:-1] if said and said[-1] == gist(words) else said
+        self.state.extra["trigger"] = gist(words)
+        self.state.extra["before"] = [s for s in earlier if s != gist(words)][-2:]
+
     # -- leaving the bot -----------------------------------------------------------------
     def escalate(self, *fired: Fired, outcome: Outcome = "escalated") -> None:
         """Triggers fired: move to their bucket, tell the customer, and hand over."""
         first = fired[0]
+        if self.escalating:  # fired by what they just said (not "now" to our offer)
+            self.note_trigger()
         if first.bucket and first.bucket in self.flow.buckets:
             self.set_bucket(first.bucket, self.confidence)
         for item in fired:
@@ -109,9 +132,10 @@ class Handoff:
             return self.follow_up("queued", outcome="after_hours_queued", skill=skill)
         key = "connect_sms" if self.ctx.channel == "sms" else "connect"
         self.out(Say(self.msg(key), handoff=True))
+        self.state.urgent = self.state.urgent or urgent  # the one decision everyone is told
         self.out(Transfer(skill=skill, reasons=tuple(self.state.reasons) or ("asked_for_human",),
-                          summary=summarize(self.flow, self.state, self.ctx, urgent=urgent),
-                          urgent=urgent))
+                          summary=summarize(self.flow, self.state, self.ctx, now=True),
+                          urgent=self.state.urgent))
         self.state.outcome = outcome
         self.state.asking = None
 

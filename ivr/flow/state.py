@@ -24,6 +24,8 @@ class State:
         low_confidence_turns: low-confidence turns across the conversation.
         turn: increases by one per question asked; voice uses it to let one answer win.
         reasons: escalation reasons recorded so far.
+        urgent: whether the handover was decided as urgent (it rang on-call now, even after
+            hours); the staff text, the whisper and the record all read this one decision.
         confidence: the bot's overall confidence in its latest decision.
         outcome: set when the conversation ends.
         last_text: the customer's previous message (repeats signal frustration).
@@ -42,6 +44,7 @@ class State:
     low_confidence_turns: int = 0
     turn: int = 0
     reasons: list[str] = field(default_factory=list)
+    urgent: bool = False
     confidence: float | None = None
     outcome: str | None = None
     last_text: str = ""

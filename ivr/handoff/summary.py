@@ -17,7 +17,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from ivr.flow.quote import they_said
+from ivr.flow.summary import URGENT, their_words, urgency_words
 from ivr.logs import event
 from ivr.speech import tts
 
@@ -60,14 +60,24 @@ def whisper_for(record: Mapping[str, Any], summary: str, *, business: str,
                         reasons=reasons)
 
 
-def gist(record: Mapping[str, Any]) -> str:
-    """The caller's longest line, cut to a few words: what it is about, in their words."""
-    lines = [t["text"] for t in record.get("transcript", ()) if t.get("role") == "caller"
+def _cut(line: str) -> str:
+    words = line.split()
+    return " ".join(words[:GIST_WORDS]) + ("…" if len(words) > GIST_WORDS else "")
+
+
+def gist(record: Mapping[str, Any]) -> tuple[str, list[str]]:
+    """The caller's words that needed a person and the lines before them, cut to a few words.
+
+    The latest line with some substance (not a keypad digit, not a bare "yes" or "now"): an
+    earlier unrelated question is context, not the reason the agent is being rung.
+    """
+    lines = [str(t["text"]) for t in record.get("transcript", ()) if t.get("role") == "caller"
              and t.get("text") and not str(t["text"]).strip().isdigit()]
     if not lines:
-        return ""
-    words = max(lines, key=len).split()
-    return " ".join(words[:GIST_WORDS]) + ("…" if len(words) > GIST_WORDS else "")
+        return "", []
+    substantive = [i for i, line in enumerate(lines) if len(line.split()) >= 3]
+    at = substantive[-1] if substantive else len(lines) - 1
+    return _cut(lines[at]), [_cut(line) for line in lines[:at]]
 
 
 def whisper_text(record: Mapping[str, Any], *, business: str, caller_name: str | None = None,
@@ -76,7 +86,10 @@ def whisper_text(record: Mapping[str, Any], *, business: str, caller_name: str |
     who = caller_name or "a caller"
     caller = record.get("caller") or ""
     kind = "Call" if record.get("channel", "voice") == "voice" else "Text conversation"
-    opening = f"{'Urgent. ' if urgent else ''}{kind} for {business} from {who}"
+    escalation = record.get("escalation") or {}
+    pressing = urgency_words(record.get("route"), urgent or bool(escalation.get("urgent")),
+                             now=True)
+    opening = f"{'Urgent. ' if pressing == URGENT else ''}{kind} for {business} from {who}"
     parts = [f"{opening}, {spoken_number(caller)}." if caller else f"{opening}."]
     if record.get("bucket"):
         parts.append(f"About: {_words(record['bucket'])}.")
@@ -84,13 +97,15 @@ def whisper_text(record: Mapping[str, Any], *, business: str, caller_name: str |
     if slots:
         parts.append("Details: " + "; ".join(f"{_words(k)}: {_words(str(v))}"
                                               for k, v in slots.items()) + ".")
-    why = list(reasons) or list((record.get("escalation") or {}).get("reasons") or ())
+    if pressing != URGENT:
+        parts.append(pressing)
+    why = list(reasons) or list(escalation.get("reasons") or ())
     if why:
         parts.append("Reasons: " + ", ".join(_words(r) for r in why) + ".")
-    confidence = (record.get("escalation") or {}).get("confidence")
+    confidence = escalation.get("confidence")
     if confidence is not None:
         parts.append(f"Bot confidence {round(float(confidence) * 100)} percent.")
-    said = they_said(gist(record))
+    said = their_words(*gist(record))
     if said:
         parts.append(said)
     return " ".join(parts)

@@ -14,6 +14,7 @@ from ivr.analytics.metrics import in_period
 from ivr.analytics.period import BadPeriod, Period, business_keys, period_metrics, records_for
 from ivr.logs import event
 from ivr.runtime import Runtime
+from ivr.store.records import iso
 from ivr.store.unanswered import HandledMarks, normalize, unanswered_log
 from ivr.web.context import current_runtime
 from ivr.web.security import api_auth
@@ -58,7 +59,7 @@ def api_unanswered():
     period, businesses = _scope(runtime)
     records = in_period(records_for(runtime, businesses, period), period.since, period.until)
     groups = unanswered_log(runtime.redis, records, runtime.store.prefix)
-    return {"since": period.since.isoformat(), "until": period.until.isoformat(),
+    return {"since": iso(period.since), "until": iso(period.until),
             "unanswered": [g.as_dict() for g in groups]}
 
 

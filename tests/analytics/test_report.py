@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import os
+import re
 import shutil
 import time
 from datetime import timedelta
@@ -66,7 +67,7 @@ def test_markdown_review_has_metrics_with_trends_and_the_open_questions(runtime)
 
     text = render_md(build_review(runtime, WEEK))
 
-    assert "# Monthly review: 01 Nov 2026 00:00 – 08 Nov 2026 00:00 UTC" in text
+    assert "# Monthly review: 01 Nov 2026 00:00 UTC – 08 Nov 2026 00:00 UTC" in text
     assert "| Resolution rate | 45.5% | 0% | ▲ 45.5 pts |" in text
     assert "| Time to a human (p50) | 30 s | — | — |" in text
     assert "## By business" in text and "| Polar Bear HVAC |" in text
@@ -108,6 +109,17 @@ def test_a_failed_background_job_shows_up_in_the_review(runtime):
     text = render_md(build_review(runtime, WEEK))
 
     assert "`ivr.analytics.metrics.percentile`" in text and "TypeError" in text
+
+
+def test_every_time_in_the_review_says_its_zone(runtime):
+    jobs.enqueue(runtime.redis, "ivr.analytics.metrics.percentile", "no second argument", retry=())
+    SimpleWorker([jobs.queue(runtime.redis)], connection=runtime.redis).work(burst=True)
+
+    text = render_md(build_review(runtime, WEEK))
+
+    assert "Generated 24 Nov 2026 16:00 UTC." in text
+    [failed] = [line for line in text.splitlines() if "percentile" in line]
+    assert re.match(r"- \d\d \w{3} \d{4} \d\d:\d\d UTC `", failed), failed
 
 
 def test_content_untouched_for_90_days_is_listed_and_a_change_resets_it(runtime, clock):

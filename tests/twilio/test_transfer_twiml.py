@@ -87,3 +87,18 @@ def test_whisper_summary_names_the_caller_bucket_slots_reasons_confidence_and_gi
     assert "emergency, health safety" in text
     assert "82 percent" in text
     assert "I smell gas near the furnace" in text
+
+
+def test_agent_hears_the_words_that_needed_them_and_the_urgency_the_record_stores():
+    record = {
+        "caller": "+15125550199", "channel": "voice", "bucket": "emergency_repair",
+        "route": "human", "escalation": {"reasons": ["emergency"], "urgent": True},
+        "transcript": [
+            {"role": "caller", "text": "do you sell heaters for an above ground pool in the yard"},
+            {"role": "caller", "text": "I smell gas near the furnace"},
+            {"role": "caller", "text": "1"}],
+    }
+    text = whisper_text(record, business="Polar Bear HVAC")
+    assert text.startswith("Urgent. Call for Polar Bear HVAC")
+    assert ("They said: “I smell gas near the furnace”. Before that: “do you sell heaters for "
+            "an above ground pool in the yard”.") in text

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, datetime, timedelta
 
 from analytics_seed import SINCE, record, week
@@ -241,3 +242,39 @@ def test_the_local_demo_without_a_token_opens_straight_away(runtime, redis_conn,
     page = client.get("/dashboard/")
 
     assert page.status_code == 200 and "Sign out" in page.get_data(as_text=True)
+
+
+def test_conversation_list_times_carry_the_business_zone(client, runtime):
+    seed(runtime, [record(SINCE, "+15125550190", bucket="hours", route="bot_only",
+                          outcome="resolved")])
+    sign_in(client)
+
+    page = client.get("/dashboard/conversations/").get_data(as_text=True)
+
+    # 1 Nov 2026 00:00 UTC is 31 Oct 19:00 in Austin (daylight time until 1 Nov 02:00)
+    assert "31 Oct 2026 19:00 CDT" in page
+
+
+def test_a_conversation_page_says_the_zone_of_every_time(client, runtime):
+    rec = record(SINCE + timedelta(days=10), "+15125550190", bucket="hours", route="bot_only",
+                 outcome="resolved")
+    seed(runtime, [rec])
+    sign_in(client)
+
+    page = client.get(f"/dashboard/conversations/{rec['id']}").get_data(as_text=True)
+
+    assert "<dd>10 Nov 2026 18:00 CST</dd>" in page  # started
+    assert "<dd>10 Nov 2026 18:03 CST</dd>" in page  # ended
+
+
+def test_overview_times_say_they_are_utc(client, runtime):
+    asked = runtime.clock() - timedelta(days=1)
+    seed(runtime, [record(asked, "+15125550211", unanswered=("Do you service boilers?",))])
+    sign_in(client)
+
+    page = client.get("/dashboard/?days=7").get_data(as_text=True)
+
+    period = re.search(r'class="muted period">([^<]*)<', page).group(1)
+    assert re.fullmatch(r"\d\d \w{3} \d{4} \d\d:\d\d UTC – \d\d \w{3} \d{4} \d\d:\d\d UTC, "
+                        r"compared with the 7 days before\.", period), period
+    assert asked.astimezone(UTC).strftime("%d %b %Y %H:%M UTC") in page  # last asked

@@ -22,7 +22,7 @@ from ivr.flow.errors import ConfigError, Problem
 from ivr.flow.hours import OpeningHours, holiday_problems
 from ivr.flow.yamlsrc import line_of, parse, plain
 
-#: Keys a business file may carry (DESIGN.md's contract plus our extensions).
+#: Keys a business file may carry (docs/contracts.md's Business config plus our extensions).
 KNOWN_KEYS = {
     "name", "numbers", "timezone", "hours", "holidays", "flow", "staff", "on_call", "params",
     "customers", "speech", "voice", "fallback_number", "export", "retention_days",

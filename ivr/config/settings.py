@@ -1,6 +1,6 @@
 """Process settings, read once from the environment (never at import time).
 
-Everything the contract in DESIGN.md names lives here so that the app factory, the worker and
+Everything the contract in docs/contracts.md (Environment) names lives here so that the app factory, the worker and
 the CLI agree on one frozen view of the environment.
 """
 
@@ -29,7 +29,7 @@ def default_config_path() -> Path:
 
 @dataclass(frozen=True)
 class Settings:
-    """One frozen view of the environment contract (DESIGN.md, Environment)."""
+    """One frozen view of the environment contract (docs/contracts.md, Environment)."""
 
     account_sid: str = ""
     auth_token: str = ""

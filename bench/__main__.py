@@ -19,6 +19,8 @@ from importlib import metadata
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
+#: Where the hand-written reading of the figures starts in results.md: kept on every rewrite.
+NARRATION = "<!-- narration: everything below is kept when `python -m bench` rewrites the tables above -->"
 #: In the order they run; soak is long and runs only when asked (`--soak`).
 BENCHMARKS = ("flow_core", "webhooks", "speech", "speech_e2e", "transfer", "jobs", "analytics")
 
@@ -45,6 +47,16 @@ def versions() -> str:
     server = next((w[2:] for w in redis_v.stdout.split() if w.startswith("v=")), "?")
     return f"Python {platform.python_version()}, " + ", ".join(found) + \
         f", redis-server {server}"
+
+
+def kept_narration(path: Path) -> str:
+    """The reading of the figures written under the tables, so a new run does not erase it."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError:
+        return ""
+    at = text.find(NARRATION)
+    return "" if at < 0 else "\n" + text[at:]
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -78,7 +90,7 @@ def main(argv: list[str] | None = None) -> int:
         took = time.monotonic() - started
         sections += [f"## {name}", "", proc.stdout.strip() or "_no output_", "",
                      f"_exit {proc.returncode}, {took:.0f} s_", ""]
-    args.out.write_text("\n".join(sections) + "\n", encoding="utf-8")
+    args.out.write_text("\n".join(sections) + "\n" + kept_narration(args.out), encoding="utf-8")
     print(f"wrote {args.out}")
     if failed:
         print(f"errored: {', '.join(failed)}", file=sys.stderr)

@@ -48,7 +48,7 @@ def main() -> None:
 
     New here? `ivr demo` runs everything on this machine with the example businesses.
     Settings come from the environment (TWILIO_ACCOUNT_SID, TWILIO_AUTH_TOKEN, IVR_API_TOKEN,
-    IVR_PUBLIC_URL, REDIS_URL, IVR_CONFIG, ...): see the README's Configuration table.
+    IVR_PUBLIC_URL, REDIS_URL, IVR_CONFIG, ...): see docs/configuration.md.
     """
 
 

@@ -53,16 +53,27 @@ def refuse(exc: ConfigError) -> None:
     sys.exit(1)
 
 
-def serve(settings: Settings, host: str, port: int, threads: int = 32, workers: int = 1) -> None:
-    configure()
+def start_problems(settings: Settings) -> list[str]:
+    """Every reason `ivr serve` cannot start: missing environment and the business config's
+    `file:line: problem`s together, so one run shows the whole list to fix (a broken config
+    used to hide behind missing credentials until they were set)."""
+    problems = []
     missing = settings.missing_for_serve()
     if missing:
-        click.echo(f"ivr serve: set {', '.join(missing)} in the environment", err=True)
-        sys.exit(1)
-    try:  # a broken business config is reported before anything starts
+        problems.append(f"ivr serve: set {', '.join(missing)} in the environment")
+    try:
         load_directory(settings.config_path)
     except ConfigError as exc:
-        refuse(exc)
+        problems.append(f"ivr serve: the business config has problems:\n{exc}")
+    return problems
+
+
+def serve(settings: Settings, host: str, port: int, threads: int = 32, workers: int = 1) -> None:
+    configure()
+    problems = start_problems(settings)
+    if problems:  # everything that stops the start, at once, before anything starts
+        click.echo("\n".join(problems), err=True)
+        sys.exit(1)
     settings = ensure_redis(settings)
     if not settings.public_url:
         settings = settings.with_(public_url=f"http://{host}:{port}")

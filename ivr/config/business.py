@@ -23,7 +23,7 @@ from ivr.flow.errors import ConfigError, Problem
 from ivr.flow.hours import OpeningHours, holiday_problems
 from ivr.flow.yamlsrc import line_of, parse, plain
 
-#: Keys a business file may carry (the contract in docs/contracts.md plus our extensions).
+#: Keys a business file may carry (docs/contracts.md's Business config plus our extensions).
 KNOWN_KEYS = {
     "name", "numbers", "timezone", "hours", "holidays", "flow", "staff", "on_call", "params",
     "customers", "speech", "voice", "fallback_number", "export", "retention_days",
@@ -115,8 +115,60 @@ def e164(number: str, region: str = "US") -> str | None:
     return phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164)
 
 
+def dialable(number: str, region: str = "US") -> str | None:
+    """`number` in E.164 when `phonenumbers` calls it a valid number, else None.
+
+    Stricter than `e164` on purpose: "555-0400" is a *possible* number (so `e164` makes it
+    +15550400), but no carrier will ever send to or ring it, and a business config must not
+    promise it. Numbers written without a country code are read in the business's `region`.
+    The 555-01xx numbers the examples and docs use are valid to `phonenumbers` (they have a real
+    area code), so no exception is needed for them.
+    """
+    try:
+        parsed = phonenumbers.parse(str(number), region)
+    except phonenumbers.NumberParseException:
+        return None
+    if not phonenumbers.is_valid_number(parsed):
+        return None
+    return phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164)
+
+
+@lru_cache(maxsize=1)
+def _zone_countries() -> dict[str, str]:
+    """Time zone -> ISO country, from the system's zone.tab (empty where there is none)."""
+    for table in (Path("/usr/share/zoneinfo/zone.tab"), Path("/usr/share/zoneinfo/zone1970.tab")):
+        try:
+            rows = table.read_text(encoding="utf-8").splitlines()
+        except OSError:
+            continue
+        return {cols[2]: cols[0].split(",")[0] for cols in
+                (row.split("\t") for row in rows if row and not row.startswith("#"))
+                if len(cols) >= 3}
+    return {}
+
+
+def business_region(numbers: Any, timezone: Any) -> str:
+    """The region a business's local numbers are read in: the country of its first number
+    written with a country code, else its time zone's country, else US."""
+    for raw in numbers if isinstance(numbers, list) else ():
+        if str(raw).strip().startswith("+"):
+            try:
+                region = phonenumbers.region_code_for_number(phonenumbers.parse(str(raw)))
+            except phonenumbers.NumberParseException:
+                continue
+            if region and region != "ZZ":
+                return region
+    return _zone_countries().get(str(timezone), "US")
+
+
 def slug(name: str) -> str:
     return _SLUG.sub("-", name.lower()).strip("-") or "business"
+
+
+def _read_as(region: str) -> str:
+    """How a rejected number was read, so the fix is obvious ("write it with +1 …")."""
+    code = phonenumbers.country_code_for_region(region)
+    return f"(read as a {region} number: write it in full, +{code} then the number)"
 
 
 def _hours_ok(spec: str) -> bool:
@@ -157,14 +209,16 @@ def load_business(path: Path) -> Business:
     if problems and any("missing" in p.message for p in problems):
         raise ConfigError(problems)
 
+    region = business_region(node["numbers"], node["timezone"])
     numbers = []
     if not isinstance(node["numbers"], list) or not node["numbers"]:
         problem("numbers", "numbers: a list of at least one Twilio number in E.164")
     else:
         for i, raw in enumerate(node["numbers"]):
-            number = e164(str(raw))
+            number = dialable(str(raw), region)
             if number is None:
-                problem(i, f"numbers: '{raw}' is not a phone number", node["numbers"])
+                problem(i, f"numbers: '{raw}' is not a phone number {_read_as(region)}",
+                        node["numbers"])
             else:
                 numbers.append(number)
     try:
@@ -199,9 +253,10 @@ def load_business(path: Path) -> Business:
                 problem(i, "staff: each entry needs name and phone", node["staff"])
                 continue
             named.add(str(entry["name"]))
-            phone = e164(str(entry["phone"]))
+            phone = dialable(str(entry["phone"]), region)
             if phone is None:
-                problem(i, f"staff: '{entry['phone']}' is not a phone number", node["staff"])
+                problem(i, f"staff: '{entry['phone']}' is not a phone number {_read_as(region)}",
+                        node["staff"])
                 continue
             skills = entry.get("skills", [])
             staff.append(Staff(str(entry["name"]), phone, tuple(str(s) for s in skills)))
@@ -245,8 +300,9 @@ def load_business(path: Path) -> Business:
     if speech not in ("stream", "record"):
         problem("speech", "speech: 'stream' (Media Streams) or 'record'")
     fallback = node.get("fallback_number")
-    if fallback is not None and e164(str(fallback)) is None:
-        problem("fallback_number", f"fallback_number: '{fallback}' is not a phone number")
+    if fallback is not None and dialable(str(fallback), region) is None:
+        problem("fallback_number",
+                f"fallback_number: '{fallback}' is not a phone number {_read_as(region)}")
     if problems:
         raise ConfigError(problems)
     return Business(
@@ -256,7 +312,7 @@ def load_business(path: Path) -> Business:
         staff=tuple(staff), on_call=tuple(on_call), params=plain(params),
         customers_path=customers, holidays=tuple(str(h) for h in node.get("holidays") or ()),
         speech=speech, voice=str(node.get("voice", "Polly.Joanna")),
-        fallback_number=e164(str(fallback)) if fallback else None,
+        fallback_number=dialable(str(fallback), region) if fallback else None,
         export=plain(node.get("export")) if node.get("export") else None,
         retention_days=int(node.get("retention_days", 90)),
         sms_countries=tuple(node.get("sms_countries") or ("US", "CA")),

@@ -1,6 +1,6 @@
 """Process settings, read once from the environment (never at import time).
 
-Everything the contract in docs/contracts.md names lives here so that the app factory, the worker and
+Everything the contract in docs/contracts.md (Environment) names lives here so that the app factory, the worker and
 the CLI agree on one frozen view of the environment.
 """
 

@@ -4,8 +4,9 @@
 a human at a keyboard drive it the same way (see terminal.py for `ivr simulate`/`ivr demo`).
 Lines during a call: digits (e.g. `1`, `12#`) press keys; any other words are typed speech;
 `/silence` lets a prompt time out; `/message` leaves a recording; `/hangup` hangs up.
+A line starting with `/` is always the terminal's own command and never reaches the business;
+`quit`, `/quit` and Ctrl-D leave (hanging up a live call first).
 """
-
 
 from __future__ import annotations
 
@@ -32,8 +33,17 @@ HELP = """commands:
                                   no_answer busy voicemail manual
   agent STAFF                     answer that staff phone yourself (its calls wait for you)
   wait [SECONDS]                  wait for texts and calls to arrive
-  quit
-during a call: digits press keys, other words are speech, /silence, /message, /hangup"""
+  help, /help                     this list
+  quit, /quit, Ctrl-D             leave
+during a call: digits press keys, other words are speech, /silence, /message,
+  /hangup ends the call, /quit leaves"""
+
+#: What is typed during a call, for `/help` in a call.
+CALL_HELP = """during a call: digits (1, 12#) press keys, other words are speech, /silence lets the
+  prompt time out, /message leaves a recording, /hangup ends the call, /quit (or Ctrl-D) leaves"""
+
+#: Words that leave the terminal wherever they are typed.
+QUIT = ("quit", "exit", "/quit")
 
 
 def shown(heard: str) -> str:
@@ -55,16 +65,20 @@ def indented(text: str, indent: str = "    ") -> str:
 
 
 def stdin_lines(prompt: str = "> ") -> Iterator[str]:
-    """Lines typed at the terminal until EOF."""
+    """Lines typed at the terminal until Ctrl-D (EOF) or Ctrl-C, both of which leave."""
     while True:
         try:
             yield input(prompt)
-        except EOFError:
+        except (EOFError, KeyboardInterrupt):
+            print()  # the shell's prompt starts on a line of its own
             return
 
 
 class Session:
     """One person at the terminal (see the module docstring for the line language)."""
+
+    #: Printed when the session opens, so nobody meets a bare prompt (None: say nothing).
+    banner: str | None = None
 
     def __init__(self, carrier: Carrier, directory: Directory | None = None,
                  out: TextIO | None = None, person: str = DEFAULT_PERSON,
@@ -78,6 +92,7 @@ class Session:
         self._shown_heard: dict[str, int] = {}
         self._shown_texts: dict[str, int] = {}
         self._shown_peers: dict[str, tuple[str, ...]] = {}
+        self._shown_ends: set[str] = set()
 
     # --- output ----------------------------------------------------------------------------
     def emit(self, text: str) -> None:
@@ -116,10 +131,20 @@ class Session:
         self._shown_heard[call.sid] = len(call.heard)
         peers = peer_numbers(call)
         if number == self.person and peers and peers != self._shown_peers.get(call.sid):
-            self.emit(f"  (you are now talking to {', '.join(map(self.label, peers))})")
+            names = ", ".join(map(self.label, peers))
+            self.emit(f"  (you are now talking to {names})")
             if self.call is None or self.call.ended:
                 self.call = call  # a call back (after a text): what you type goes here
+                self.emit(live_call_notice(self.label(call.from_), names))
         self._shown_peers[call.sid] = peers
+        if call is self.call and call.ended:
+            self.note_end(call)
+
+    def note_end(self, call: Call) -> None:
+        """Say once that the call is over, and so what is typed next is a command again."""
+        if call.sid not in self._shown_ends:
+            self._shown_ends.add(call.sid)
+            self.emit(f"  (call ended: {call.status})")
 
     # --- input -----------------------------------------------------------------------------
     def resolve(self, name: str | None) -> str:
@@ -137,6 +162,7 @@ class Session:
     def run(self, lines: Iterable[str] | None = None, echo: bool | None = None) -> None:
         """Handle `lines` (default: the keyboard) until they end or `quit`."""
         echo = lines is not None if echo is None else echo
+        self.open()
         for raw in (stdin_lines() if lines is None else lines):
             line = raw.strip()
             if not line or line.startswith("#!"):
@@ -153,6 +179,11 @@ class Session:
             self.call.hangup()
         self.settle()
 
+    def open(self) -> None:
+        """What happens as the session opens: the banner naming the commands."""
+        if self.banner:
+            self.emit(self.banner)
+
     def settle(self) -> None:
         settle(lambda: sum(len(p.inbox) for p in list(self.carrier.phones.values())),
                self.carrier.settle_s)
@@ -163,9 +194,11 @@ class Session:
         if self.call is not None and not self.call.ended:
             return self.in_call(line)
         word, _, rest = line.partition(" ")
-        if word in ("quit", "exit", "/quit"):
+        if word in QUIT:
             return False
-        if word == "call":
+        if word in ("help", "/help"):
+            self.emit(HELP)
+        elif word == "call":
             self.dial(self.resolve(rest.strip() or None))
         elif word == "text":
             self.text(rest)
@@ -197,10 +230,13 @@ class Session:
     def in_call(self, line: str) -> bool:
         call = self.call
         assert call is not None
-        if line in ("quit", "exit", "/quit"):  # leave the terminal: hang up first
+        if line in QUIT:  # leave the terminal: hang up first
             call.hangup()
             self.after_action()
             return False
+        if line == "/help":
+            self.emit(CALL_HELP)
+            return True
         if line in ("/hangup", "hangup"):
             call.hangup()
         elif line == "/silence":
@@ -209,6 +245,9 @@ class Session:
             call.leave_message(timeout=self.timeout)
         elif KEYS.match(line):
             call.press(line, timeout=self.timeout)
+        elif line.startswith("/"):  # the terminal's, never said to the business
+            self.emit(f"  (unknown command {line.split()[0]}: /help lists them)")
+            return True
         elif call.peers:
             # Talking to a person, not the bot: nothing listens for a Gather, so don't wait.
             names = ", ".join(self.label(n) if n != self.person else f"the caller {n}"
@@ -228,7 +267,15 @@ class Session:
             call.settle(self.timeout)
         self.report()
         if call.ended:
-            self.emit(f"  (call ended: {call.status})")
+            self.note_end(call)
+
+
+def live_call_notice(caller: str, names: str) -> str:
+    """What the terminal says when a text turns into a live call: from now on what is typed is
+    said to a person, not texted, until the call ends."""
+    return (f"  ** live call: {caller} called you back and put you through to {names}. What you "
+            "type now is said to them, not texted.\n     /hangup ends the call; /quit or Ctrl-D "
+            "leaves the terminal.")
 
 
 def peer_numbers(call: Call) -> tuple[str, ...]:

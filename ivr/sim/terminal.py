@@ -8,6 +8,8 @@ a small command language on top of the demo's own carrier.
 
 Lines during a call: digits (e.g. `1`, `12#`) press keys; any other words are typed speech;
 `/silence` lets a prompt time out; `/message` leaves a recording; `/hangup` hangs up.
+Every seat opens with a banner naming its commands; `/help`, `/hangup` and `/quit` are the
+terminal's and never reach the business; `quit`, `/quit` and Ctrl-D leave.
 """
 
 from __future__ import annotations
@@ -24,10 +26,11 @@ from ivr.config.settings import Settings
 from ivr.sim.call import Call
 from ivr.sim.carrier import Carrier
 from ivr.sim.phone import BEHAVIOURS
-from ivr.sim.session import DEFAULT_PERSON, HELP, Session, stdin_lines, take_call
+from ivr.sim.session import CALL_HELP, DEFAULT_PERSON, HELP, QUIT, Session, take_call
 from ivr.sim.wait import settle
 
-__all__ = ["AgentSession", "DemoSession", "Session", "run_terminal"]
+__all__ = ["AgentSession", "CallerSession", "DemoSession", "Session", "TexterSession",
+           "run_terminal"]
 
 #: What `seat NUMBER BEHAVIOUR` promises, in words.
 SEATED = {
@@ -43,8 +46,16 @@ AGENT_HELP = """you are on call: the app's calls to your phone are yours to answ
   answer [SECONDS]                wait for the next call to your phone and answer it
   text [BUSINESS] MESSAGE         a customer ({customer}) texts the business, e.g.
                                   `text I smell gas`; escalations ring you
-  quit
-during a call: digits press keys (1 takes it), other words are speech, /hangup"""
+  help, /help                     this list
+  quit, /quit, Ctrl-D             leave
+during a call: digits press keys (1 takes it), other words are speech, /hangup ends it"""
+
+TEXTER_HELP = """each line you type is a text to {business}; the replies are printed under it.
+  /text MESSAGE                   text MESSAGE exactly (e.g. `/text help` sends the word HELP)
+  /help                           this list
+  /quit, quit, Ctrl-D             leave
+if the business calls you back (a person takes your text), you are in a live call: what you
+  type is said to them, /hangup ends the call and you are texting again"""
 
 
 class AgentSession(Session):
@@ -58,15 +69,15 @@ class AgentSession(Session):
         self.customer = customer if customer != self.person else "+15125550198"
         answers_callbacks(carrier, self.customer)
 
-    def run(self, lines: Iterable[str] | None = None, echo: bool | None = None) -> None:
-        if lines is None:
-            self.emit(f"You are on call at {self.label(self.person)}. Type `help` for commands.")
-        super().run(lines, echo)
+    @property
+    def banner(self) -> str:  # type: ignore[override]
+        return (f"ivr: you are on call at {self.label(self.person)}.\n"
+                + AGENT_HELP.format(customer=self.customer))
 
     def handle(self, line: str) -> bool:
         if self.call is None or self.call.ended:
             word, _, rest = line.partition(" ")
-            if word in ("quit", "exit", "/quit"):
+            if word in QUIT:
                 return False
             if word in ("wait", "/wait", "answer"):
                 self.call = self.take_call(float(rest or 60))
@@ -96,9 +107,11 @@ class DemoSession(Session):
                 if carrier.phone(staff.phone).behaviour is None:
                     carrier.seat(staff.phone, "accept")
 
+    @property
+    def banner(self) -> str:  # type: ignore[override]
+        return f"ivr demo: you are {self.person}, a customer.\n{HELP}"
+
     def run(self, lines: Iterable[str] | None = None, echo: bool | None = None) -> None:
-        if lines is None and self.lines is None:
-            self.emit(f"You are {self.person}. Type `help` for commands.")
         super().run(lines if lines is not None else self.lines, echo)
 
     def handle(self, line: str) -> bool:
@@ -135,8 +148,6 @@ class DemoSession(Session):
             settle(lambda: sum(len(p.inbox) + len(p.calls)
                                for p in list(self.carrier.phones.values())),
                    float(args[0]) if args else 2.0, limit=60)
-        elif word == "help":
-            self.emit(HELP)
         else:
             return super().handle(line)
         return True
@@ -151,6 +162,57 @@ class DemoSession(Session):
                 if who and who.lower() in staff.name.lower():
                     return staff.phone
         raise ValueError(f"no staff member called {who!r} (try `businesses`)")
+
+
+class TexterSession(Session):
+    """`ivr simulate --as texter`: each line is a text to one business, except the terminal's
+    own commands, which never reach it (a texted `/quit` once opted the texter out)."""
+
+    def __init__(self, carrier: Carrier, business: str, **kwargs: object) -> None:
+        super().__init__(carrier, **kwargs)  # type: ignore[arg-type]
+        self.business = business
+
+    @property
+    def banner(self) -> str:  # type: ignore[override]
+        return (f"ivr simulate: you are {self.person}, texting {self.label(self.business)}.\n"
+                + TEXTER_HELP.format(business=self.label(self.business)))
+
+    def handle(self, line: str) -> bool:
+        if self.call is not None and not self.call.ended:
+            return self.in_call(line)
+        word, _, rest = line.partition(" ")
+        if word in QUIT:
+            return False
+        if word in ("/help", "help"):
+            self.emit(TEXTER_HELP.format(business=self.label(self.business)))
+        elif word == "/text":
+            if not rest.strip():
+                raise ValueError("nothing to text: /text MESSAGE")
+            self.carrier.phone(self.person).text(self.business, rest.strip())
+        elif word == "/hangup":
+            self.emit("  (no call in progress: each line you type is a text)")
+        elif word.startswith("/"):
+            self.emit(f"  (unknown command {word}: /help lists them)")
+        else:
+            self.carrier.phone(self.person).text(self.business, line)
+        return True
+
+
+class CallerSession(Session):
+    """`ivr simulate` (as caller): the call to one business is placed as the session opens."""
+
+    def __init__(self, carrier: Carrier, business: str, **kwargs: object) -> None:
+        super().__init__(carrier, **kwargs)  # type: ignore[arg-type]
+        self.business = business
+
+    @property
+    def banner(self) -> str:  # type: ignore[override]
+        return (f"ivr simulate: you are {self.person}, calling {self.label(self.business)}.\n"
+                f"{CALL_HELP}\nafter the call: `call`, `text`, `help`, `quit`")
+
+    def open(self) -> None:
+        super().open()
+        self.dial(self.business)
 
 
 def answers_callbacks(carrier: Carrier, number: str) -> None:
@@ -200,22 +262,16 @@ def run_terminal(settings: Settings, role: str = "caller", business: str | None 
                 caller = first.phone if first else caller
             AgentSession(carrier, directory=directory, out=out, person=caller).run(lines)
             return
-        session = Session(carrier, directory, out, person=caller)
         answers_callbacks(carrier, caller)
         for each in directory:
             for staff in each.staff:
                 carrier.seat(staff.phone, "accept")
-        number = session.resolve(business)
+        number = Session(carrier, directory).resolve(business)
         if role == "texter":
-            typed = stdin_lines() if lines is None else lines
-            # Each line is a text, unless the business has called you back: then it is speech.
-            session.run((line if session.call is not None and not session.call.ended
-                         else f"text {number} {line}"
-                         for line in typed if line.strip() not in ("quit", "exit")),
-                        echo=lines is not None)
+            TexterSession(carrier, number, directory=directory, out=out, person=caller).run(lines)
         else:
-            session.dial(number)
-            session.run(lines)
+            CallerSession(carrier, number, directory=directory, out=out,
+                          person=caller).run(lines)
     finally:
         carrier.stop()
 

@@ -76,3 +76,35 @@ def test_a_malformed_flow_is_reported_on_its_line(tmp_path):
 def test_a_missing_file_is_a_usage_error_not_a_traceback(tmp_path):
     code, output = check(tmp_path / "nope.yaml")
     assert code == 2 and "does not exist" in output
+
+
+def test_a_business_number_that_is_not_a_number_is_a_file_line_problem(tmp_path):
+    """"555-0400" is a possible number to a parser but no carrier will ever ring it."""
+    bad = tmp_path / "hartley.yaml"
+    bad.write_text(HARTLEY.replace('"+15125550100"', '"555-0400"', 1), encoding="utf-8")
+    code, output = check(bad)
+    assert code == 1
+    assert output.startswith(f"{bad}:{line_of(HARTLEY, 'numbers:')}: numbers: '555-0400' is "
+                             "not a phone number (read as a US number")
+
+
+def test_a_staff_phone_that_is_not_a_number_is_a_file_line_problem(tmp_path):
+    """On-call people are staff: a phone the hunt could never ring is caught before a caller
+    waits on it."""
+    bad = tmp_path / "hartley.yaml"
+    bad.write_text(HARTLEY.replace('"+15125550112"', '"5550411"', 1), encoding="utf-8")
+    code, output = check(bad)
+    assert code == 1
+    assert output == (f"{bad}:{line_of(HARTLEY, '  - {name: Sam Lee')}: staff: '5550411' is not "
+                      "a phone number (read as a US number: write it in full, +1 then the "
+                      "number)\n")
+
+
+def test_local_numbers_are_read_in_the_business_country(tmp_path):
+    """A London business may write its staff's numbers as Londoners do."""
+    london = (HARTLEY.replace("America/Chicago", "Europe/London")
+              .replace('"+15125550100"', '"020 7946 0000"')
+              .replace('"+15125550112"', '"020 7946 0112"'))
+    good = tmp_path / "hartley.yaml"
+    good.write_text(london, encoding="utf-8")
+    assert check(good) == (0, "ok: 1 file(s)\n")

@@ -58,3 +58,16 @@ def test_serve_with_its_settings_answers_healthz(tmp_path, redis_server):
         server.terminate()
         server.wait(20)
         server.stderr.close()
+
+
+def test_serve_reports_config_and_missing_credentials_together(tmp_path):
+    """One run shows everything to fix: a broken config no longer hides behind missing
+    credentials."""
+    source = (PROJECT_ROOT / "examples" / "polar_bear_hvac.yaml").read_text(encoding="utf-8")
+    bad = tmp_path / "polar.yaml"
+    bad.write_text(source.replace('"+15125550200"', '"555-0400"', 1), encoding="utf-8")
+    result = ivr("serve", env=clean_env(tmp_path / "var", IVR_CONFIG=str(bad)))
+    assert result.returncode == 1
+    assert "ivr serve: set TWILIO_ACCOUNT_SID, TWILIO_AUTH_TOKEN, IVR_API_TOKEN" in result.stderr
+    assert f"{bad}:4: numbers: '555-0400' is not a phone number" in result.stderr
+    assert not (tmp_path / "var" / "redis").exists()  # nothing was started

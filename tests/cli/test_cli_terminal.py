@@ -4,9 +4,13 @@ an emergency reaches on-call staff, from either side of the call."""
 from __future__ import annotations
 
 import io
+import subprocess
+import sys
 
+from cli_env import clean_env
 from jobs_support import Background
 
+from ivr.config.settings import PROJECT_ROOT
 from ivr.sim import LiveServer
 from ivr.sim.terminal import AgentSession, DemoSession, run_terminal
 from ivr.store.redis_server import free_port
@@ -69,7 +73,9 @@ def test_quit_during_a_call_hangs_up_and_leaves(live_app, carrier, runtime):
     assert "Dana Ortiz +15125550111" not in seen  # `businesses` was never read
 
 
-def test_simulate_as_texter_lines_after_the_call_back_are_said_to_the_agent(app, runtime):
+def simulate(app, runtime, lines: list[str], role: str = "texter") -> str:
+    """`ivr simulate --as ROLE --business hvac` against a served app and worker, typing
+    `lines`; returns what the terminal showed."""
     api_port, web_port = free_port(), free_port()
     runtime.settings = runtime.settings.with_(api_base=f"http://127.0.0.1:{api_port}",
                                               public_url=f"http://127.0.0.1:{web_port}")
@@ -78,12 +84,65 @@ def test_simulate_as_texter_lines_after_the_call_back_are_said_to_the_agent(app,
     worker = Background(runtime).start()  # `ivr worker` next to `ivr serve`: it rings Alex
     out = io.StringIO()
     try:
-        run_terminal(runtime.settings, role="texter", business="hvac",
-                     lines=["I smell gas", "hello Alex"], out=out)
+        run_terminal(runtime.settings, role=role, business="hvac", lines=lines, out=out)
     finally:
         worker.stop()
         server.stop()
         runtime.close()
-    seen = out.getvalue()
+    return out.getvalue()
+
+
+def test_simulate_as_texter_lines_after_the_call_back_are_said_to_the_agent(app, runtime):
+    seen = simulate(app, runtime, ["I smell gas", "hello Alex"])
     assert f"[Alex Kim {ALEX}] sms from Polar Bear HVAC {POLAR}:" in seen  # the handoff
     assert f"(you say to Alex Kim {ALEX}: hello Alex)" in seen
+
+
+def test_slash_quit_leaves_without_texting_the_business(app, runtime):
+    """`/quit` texted to the business opted the texter out and then greeted them."""
+    seen = simulate(app, runtime, ["/help", "/hangup", "/quit", "what are your hours?"])
+    assert "sms from" not in seen  # the business never heard from us
+    assert "/text MESSAGE" in seen  # /help was answered by the terminal
+    assert "no call in progress" in seen
+
+
+def test_quit_leaves_the_texter_seat(app, runtime):
+    """`quit` used to be skipped and the next line texted anyway."""
+    seen = simulate(app, runtime, ["help", "quit", "what are your hours?"])
+    assert "sms from" not in seen
+
+
+def test_simulate_opens_with_a_banner_naming_the_commands(app, runtime):
+    """Nobody meets a bare prompt: the seat says who you are and what you can type."""
+    seen = simulate(app, runtime, ["/quit"])
+    assert seen.startswith(f"ivr simulate: you are {CUSTOMER}, texting Polar Bear HVAC {POLAR}")
+    assert "/help" in seen and "/quit, quit, Ctrl-D" in seen
+
+
+def test_a_text_handed_to_a_person_announces_the_live_call(live_app, carrier, runtime):
+    """After a text is handed to a person the terminal is in a live call, so the next line is
+    spoken to them: that moment is announced, with how to leave it."""
+    out = io.StringIO()
+    DemoSession(runtime.settings, carrier, out=out).run(
+        ["seat Alex accept", "text hvac I smell gas in the kitchen", "wait 5", "/hangup",
+         "businesses"])
+    seen = out.getvalue()
+    announced = seen.index("** live call: Polar Bear HVAC")
+    assert f"put you through to Alex Kim {ALEX}" in seen[announced:]
+    assert "/hangup ends the call" in seen[announced:]
+    assert "(call ended: completed)" in seen[announced:]
+    assert "Dana Ortiz +15125550111" in seen  # after /hangup, commands are commands again
+
+
+def test_the_demo_opens_with_its_commands_and_ctrl_d_leaves(tmp_path):
+    """`ivr demo` on a terminal: the banner names the commands; end of input (Ctrl-D) leaves
+    cleanly."""
+    env = clean_env(tmp_path / "var")
+    demo = subprocess.run([sys.executable, "-m", "ivr.app.cli", "demo"], input="businesses\n",
+                          env=env, capture_output=True, text=True, timeout=180,
+                          cwd=PROJECT_ROOT)
+    assert demo.returncode == 0, demo.stderr[-2000:]
+    assert f"ivr demo: you are {CUSTOMER}, a customer." in demo.stdout
+    for command in ("call [BUSINESS]", "text [BUSINESS] MESSAGE", "/hangup", "quit, /quit, Ctrl-D"):
+        assert command in demo.stdout
+    assert "Polar Bear HVAC" in demo.stdout  # `businesses` ran before the input ended

@@ -38,7 +38,8 @@ def broken(tmp_path: Path, old: str, new: str, source: str = HARTLEY) -> Path:
 def test_a_number_that_is_not_a_phone_number_is_named_on_its_line(tmp_path):
     file = broken(tmp_path, '"+15125550100"', '"+1512555"')
     assert problems_in(file) == [
-        f"{file}:{line_number(HARTLEY, 'numbers:')}: numbers: '+1512555' is not a phone number"]
+        f"{file}:{line_number(HARTLEY, 'numbers:')}: numbers: '+1512555' is not a phone number"
+        " (read as a US number: write it in full, +1 then the number)"]
 
 
 def test_an_unknown_key_is_named_on_its_line(tmp_path):
@@ -62,7 +63,8 @@ def test_on_call_naming_someone_not_on_the_staff_is_named_on_its_line(tmp_path):
 def test_a_staff_phone_typo_is_reported_once_not_again_under_on_call(tmp_path):
     file = broken(tmp_path, 'phone: "+15125550112"', 'phone: "12"')
     assert problems_in(file) == [f"{file}:{line_number(HARTLEY, '  - {name: Sam Lee')}: "
-                                 "staff: '12' is not a phone number"]
+                                 "staff: '12' is not a phone number (read as a US number: "
+                                 "write it in full, +1 then the number)"]
 
 
 def test_a_yaml_syntax_error_names_the_file_and_a_line_near_it(tmp_path):

@@ -33,7 +33,8 @@ def test_a_business_with_a_bad_number_is_reported(tmp_path):
     bad.write_text(source.replace('numbers: ["+15125550200"]', 'numbers: ["call us"]')
                    .replace("flow: flows/hvac.yaml", f"flow: {PROJECT_ROOT / 'flows/hvac.yaml'}"))
     problems = [str(p) for p in check_files([bad])]
-    assert problems == [f"{bad}:4: numbers: 'call us' is not a phone number"]
+    assert problems == [f"{bad}:4: numbers: 'call us' is not a phone number (read as a US "
+                        "number: write it in full, +1 then the number)"]
 
 
 def test_a_business_missing_a_param_its_flow_reads_is_reported(tmp_path):

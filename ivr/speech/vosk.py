@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
+import vosk
 
 from ivr.speech.audio import PHONE_RATE, StreamResampler, resample
 from ivr.speech.confidence import UNK, turn_confidence
@@ -64,8 +65,9 @@ class ModelMissing(RuntimeError):
 
 
 def _vosk():
-    import vosk  # lazy: the optional speech engine (a native library), loaded on first use
-
+    """The vosk module, quiet. Imported at the top of this module, not here: a process that
+    forks while a thread is still inside `import vosk` (gunicorn forking its workers while the
+    model warms up) leaves the child waiting forever on that import's lock."""
     vosk.SetLogLevel(-1)
     return vosk
 

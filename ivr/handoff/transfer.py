@@ -32,7 +32,7 @@ from ivr.jobs.queues import carrier_said_no, enqueue_urgent, job_runtime
 from ivr.logs import event
 from ivr.runtime import ConversationTurn, Runtime
 from ivr.store.hunts import FAILED, Hunt, Hunts
-from ivr.store.records import Record, TransferFields, iso, parse_iso
+from ivr.store.records import Record, TransferFields, add_turn, iso, parse_iso
 from ivr.twilio import transfer as twiml
 
 log = logging.getLogger("ivr.handoff.transfer")
@@ -180,15 +180,22 @@ def missed_text_job(business_key: str, hunt_id: str, to: str, body: str) -> str 
     A carrier outage is retried with backoff; a number that cannot take texts (a landline, an
     opt-out) is logged and not retried: the follow-up call happens either way.
     """
+    runtime = job_runtime()
     try:
-        return send_sms(job_runtime(), business_key, to, body,
-                        idempotency_key=f"transfer-missed:{hunt_id}")
+        sid = send_sms(runtime, business_key, to, body,
+                       idempotency_key=f"transfer-missed:{hunt_id}")
     except (OutboundRefused, TwilioRestException) as exc:
         if isinstance(exc, TwilioRestException) and not carrier_said_no(exc):
             raise
         event("transfer.missed_text_refused", log, logging.WARNING, business=business_key,
               hunt=hunt_id, error=type(exc).__name__)
         return None
+    hunt = Hunts(runtime.store).get(business_key, hunt_id)
+    if sid is not None and hunt is not None:  # what the customer got is in the transcript
+        now = runtime.clock()
+        runtime.store.update(hunt.record_id, lambda r: add_turn(r, "bot", body, now),
+                             business=business_key)
+    return sid
 
 
 def queue_follow_up(runtime: Runtime, business: Business, hunt: Hunt, when: str) -> None:

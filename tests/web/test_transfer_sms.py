@@ -66,6 +66,19 @@ def test_texted_emergency_nobody_answers_so_the_texter_gets_the_callback_time(
     assert record["outcome"] == "escalated"
 
 
+def test_the_callback_text_nobody_could_take_is_in_the_transcript_as_sent(
+        live_app, carrier, runtime):
+    carrier.seat(ALEX, "no_answer")
+    carrier.seat(JO, "pass")
+    texter = carrier.phone(TEXTER)
+    texter.text(HVAC, GAS)
+    text = texter.wait_for_text("call you back", timeout=10)
+    record = wait_for_record(carrier, runtime, lambda r: any(
+        t["text"] == text.body for t in r["transcript"] if t["role"] == "bot"),
+        "the callback text recorded")
+    assert record["transcript"][-1]["text"] == text.body
+
+
 def queued(runtime, function: str) -> list:
     return [j for j in queue(runtime.redis, URGENT).jobs if j.func_name == function]
 

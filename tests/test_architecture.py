@@ -15,6 +15,11 @@ imports it.
 The check reads the source (no module is imported), so a cycle cannot hide from it. An import
 inside a function hides a dependency from a reader; one that loads an optional heavy library
 on purpose (Vosk, pyttsx3, the holiday tables) says why on its line with `# lazy:`.
+
+And Redis stays in the store: outside ivr.store (ivr.jobs for rq's queues, ivr.runtime and
+ivr.app for the connection) no module builds a key, batches raw commands, holds the connection
+for anything but rq, or imports redis for more than its exception types
+(`test_only_the_store_speaks_redis` states the rule exactly).
 """
 
 from __future__ import annotations
@@ -23,6 +28,9 @@ import ast
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+
+import redis
+import redis.exceptions
 
 from ivr.config.settings import PROJECT_ROOT
 
@@ -182,3 +190,157 @@ def test_the_checks_catch_what_they_forbid():
     assert hidden([local, lazy, bare, lazy_ivr]) == [
         "ivr.web.sms -> ivr.conversation.sms (9)", "ivr.speech.vosk -> vosk (60)",
         "ivr.web.sms -> ivr.flow (9)"]
+
+
+# -- Redis stays in the store -------------------------------------------------------------------
+#: Layers that may hold the Redis connection and speak to it: the store (every key and command),
+#: the jobs (rq's queues and registries: rq owns its keys), the runtime (builds the connection)
+#: and the app (wires it).
+REDIS_LAYERS = {"ivr.store", "ivr.jobs", "ivr.runtime", "ivr.app"}
+#: Calls that build a key, open a batch of raw commands, or queue a raw closing write.
+STORE_ONLY_CALLS = {"key", "global_key", "pipeline", "later"}
+#: Where the connection may go from the other layers: rq's side.
+RQ_MODULES = ("ivr.jobs", "rq")
+
+
+@dataclass(frozen=True)
+class Touch:
+    module: str
+    line: int
+    what: str
+
+    def __str__(self) -> str:
+        return f"{self.module} ({self.line}): {self.what}"
+
+
+def _is_exception(name: str) -> bool:
+    """Whether `redis.<name>` (or `redis.exceptions.<name>`) is an exception class."""
+    found = getattr(redis, name, None) or getattr(redis.exceptions, name, None)
+    return isinstance(found, type) and issubclass(found, BaseException)
+
+
+def _receiver(node: ast.expr) -> str:
+    """The last name of a call's receiver: `store` for `runtime.store.key(...)`."""
+    if isinstance(node, ast.Attribute):
+        return node.attr
+    return node.id if isinstance(node, ast.Name) else ""
+
+
+def _callee(node: ast.Call) -> str:
+    return node.func.attr if isinstance(node.func, ast.Attribute) else getattr(node.func, "id", "")
+
+
+def connection_takers(trees: dict[str, ast.Module]) -> set[str]:
+    """Functions of ivr that take rq's connection (a parameter annotated `Connection`, the
+    alias `ivr.jobs.queues` gives rq's connection type): e.g. `enqueue_text`."""
+    names = set()
+    for tree in trees.values():
+        for node in ast.walk(tree):
+            if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
+                params = node.args.posonlyargs + node.args.args + node.args.kwonlyargs
+                if any(isinstance(p.annotation, ast.Name) and p.annotation.id == "Connection"
+                       for p in params):
+                    names.add(node.name)
+    return names
+
+
+def redis_touches(module: str, tree: ast.Module, takers: set[str]) -> list[Touch]:
+    """What `module` does with Redis that only the store should (see the test's docstring)."""
+    rq_names = set(takers)
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ImportFrom) and (node.module or "").startswith(RQ_MODULES):
+            rq_names |= {alias.asname or alias.name for alias in node.names}
+        elif isinstance(node, ast.Import):
+            rq_names |= {alias.asname or alias.name for alias in node.names
+                         if alias.name.startswith(RQ_MODULES)}
+    handed = set()  # `.redis` nodes given to rq's side as an argument
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Call):
+            callee = node.func
+            while isinstance(callee, ast.Attribute):  # `jobs.failed_jobs`, `Worker.count`
+                callee = callee.value
+            names = {_callee(node), getattr(callee, "id", "")}
+            if names & rq_names:
+                handed |= {id(arg) for arg in node.args + [k.value for k in node.keywords]}
+    found = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            found += [Touch(module, node.lineno, f"import {a.name}") for a in node.names
+                      if a.name.split(".")[0] == "redis" and a.name != "redis"]
+        elif isinstance(node, ast.ImportFrom) and (node.module or "").split(".")[0] == "redis":
+            found += [Touch(module, node.lineno, f"from {node.module} import {a.name}")
+                      for a in node.names if not _is_exception(a.name)]
+        elif isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name) \
+                and node.value.id == "redis" and not _is_exception(node.attr):
+            found.append(Touch(module, node.lineno, f"redis.{node.attr}"))
+        elif isinstance(node, ast.Attribute) and node.attr == "redis" and id(node) not in handed:
+            found.append(Touch(module, node.lineno, f"{ast.unparse(node)} not given to rq"))
+        elif isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) \
+                and node.func.attr in STORE_ONLY_CALLS:
+            if node.func.attr in ("key", "global_key") \
+                    and not _receiver(node.func.value).endswith("store"):
+                continue  # not the store's: e.g. a YAML node's `lc.key(...)` (a position)
+            found.append(Touch(module, node.lineno, f".{node.func.attr}(...)"))
+    return sorted(found, key=lambda t: t.line)
+
+
+def test_only_the_store_speaks_redis():
+    """Outside ivr.store (and ivr.jobs for rq's queues, ivr.runtime that builds the
+    connection, ivr.app that wires it), no module spells a Redis key or command:
+
+    - no call of `.key(...)` or `.global_key(...)` on the store (a receiver named `store`,
+      `x.store` or `x_store`: how the code names a `Store`), and no `.pipeline(...)` or
+      `.later(...)` on anything (a batch of raw commands, a raw closing write); one round
+      trip is asked for with `Store.batch()` and filled by the store modules' `queue_*`;
+    - the connection (`x.redis`) is read only as an argument of a call to rq's side: a name
+      imported from ivr.jobs or rq, or a function of ivr taking the jobs' `Connection`;
+    - `redis` is imported only for its exception types (`redis.RedisError`,
+      `from redis import RedisError`): catching Redis trouble is everyone's business.
+
+    The store's modules name their families (`ivr.store.sessions`, `ivr.store.menus`, ...);
+    docs/architecture.md's "Redis keys" table names the module of each.
+    """
+    trees = {module_name(path): ast.parse(path.read_text(encoding="utf-8"), str(path))
+             for path in sorted(PACKAGE.rglob("*.py"))}
+    takers = connection_takers(trees)
+    assert "enqueue_text" in takers, "the scan sees functions taking rq's connection"
+    touches = [str(touch) for module, tree in trees.items()
+               if layer_of(module) not in REDIS_LAYERS
+               for touch in redis_touches(module, tree, takers)]
+    assert touches == []
+
+
+def test_the_redis_check_catches_what_it_forbids():
+    source = '''
+import redis
+from redis import RedisError, Redis
+from rq.job import Job
+from ivr.jobs.queues import enqueue
+
+def f(runtime, lc):
+    runtime.store.key("b", "sms-menu", "+1")
+    runtime.store.global_key("webhook", "t")
+    runtime.redis.pipeline()
+    runtime.store.later(lambda conn: conn.delete("k"))
+    runtime.redis.get("k")
+    enqueue(runtime.redis, f)
+    Job("id", connection=runtime.redis)
+    enqueue_text(runtime.redis, "b")
+    lc.key(3)
+    conn = redis.Redis()
+    try:
+        pass
+    except redis.RedisError:
+        pass
+'''
+    found = [f"{t.line}: {t.what}" for t in
+             redis_touches("ivr.web.x", ast.parse(source), {"enqueue_text"})]
+    assert found == [
+        "3: from redis import Redis",
+        "8: .key(...)",
+        "9: .global_key(...)",
+        "10: .pipeline(...)",
+        "10: runtime.redis not given to rq",
+        "11: .later(...)",
+        "12: runtime.redis not given to rq",
+        "17: redis.Redis"]

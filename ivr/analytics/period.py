@@ -15,7 +15,7 @@ from typing import Any
 from ivr.analytics import metrics
 from ivr.runtime import Runtime
 from ivr.store.records import Record, parse_iso
-from ivr.store.unanswered import unanswered_log
+from ivr.store.unanswered import unanswered_in
 
 #: The period used when none is given.
 DEFAULT_DAYS = 30
@@ -136,7 +136,7 @@ def period_metrics(runtime: Runtime, period: Period, businesses: list[str]) -> d
     records = records_for(runtime, businesses, Period(before.since, period.until))  # one read
     body = metrics.compute(records, period.since, period.until)
     inside = metrics.in_period(records, period.since, period.until)
-    groups = unanswered_log(runtime.redis, inside, runtime.store.prefix)
+    groups = unanswered_in(runtime.store, inside)
     body["unanswered"] = [g.as_dict() for g in groups]
     body["unanswered_total"] = sum(g.count for g in groups)
     body["unanswered_open"] = sum(1 for g in groups if not g.handled)

@@ -75,8 +75,7 @@ def build_review(runtime: Runtime, period: Period, business: str | None = None) 
     configured = [b for b in runtime.directory if b.key in keys]
     return Review(period=period, generated_at=runtime.clock(), overall=overall,
                   businesses=per_business,
-                  stale=stale_content(runtime.redis, configured, runtime.clock(),
-                                      runtime.store.prefix),
+                  stale=stale_content(runtime.store, configured, runtime.clock()),
                   suggestions=routing_suggestions(overall["by_bucket"]),
                   failed=failed_jobs(runtime.redis))
 

@@ -2,7 +2,7 @@
 
 Prices, service areas and canned answers drift out of date quietly. Each piece of content a
 business's callers hear — every `params:` and `answers:` entry of its config and every bucket
-answer of its flow — is fingerprinted (a hash of its value) and remembered in Redis with the
+answer of its flow — is fingerprinted (a hash of its value) and remembered (`ivr.store.content`) with the
 date it was first seen with that value. File modification times alone are unreliable (a git
 checkout resets them), so they only backdate the first sighting: content seen for the first
 time in a file untouched for months counts from the file's date.
@@ -17,11 +17,11 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-import redis
-
 from ivr.config.business import Business
 from ivr.flow.loader import load_flow
 from ivr.flow.yamlsrc import parse, plain
+from ivr.store.content import content_seen, remember_content
+from ivr.store.conversations import Store
 from ivr.store.records import iso, parse_iso
 
 #: Content unchanged this long is listed for review.
@@ -91,13 +91,11 @@ def _file_date(path: Path | None, now: datetime) -> datetime:
         return now
 
 
-def track(connection: redis.Redis, business: Business, now: datetime,
-          prefix: str = "ivr") -> dict[str, datetime]:
-    """Update the fingerprints in Redis; return each item's unchanged-since date."""
-    key = f"{prefix}:{business.key}:content"
-    known = {k.decode(): json.loads(v) for k, v in connection.hgetall(key).items()}
+def track(store: Store, business: Business, now: datetime) -> dict[str, datetime]:
+    """Update the remembered fingerprints; return each item's unchanged-since date."""
+    known = content_seen(store, business.key)
     since: dict[str, datetime] = {}
-    updates: dict[str, str] = {}
+    updates: dict[str, dict[str, Any]] = {}
     for content in contents(business):
         seen = known.get(content.item)
         if seen and seen.get("digest") == content.digest and parse_iso(seen.get("since")):
@@ -105,22 +103,18 @@ def track(connection: redis.Redis, business: Business, now: datetime,
             continue
         first = _file_date(content.source, now) if seen is None else now
         since[content.item] = first
-        updates[content.item] = json.dumps({"digest": content.digest, "since": iso(first)})
-    if updates:
-        connection.hset(key, mapping=updates)
-    gone = set(known) - set(since)
-    if gone:
-        connection.hdel(key, *gone)
+        updates[content.item] = {"digest": content.digest, "since": iso(first)}
+    remember_content(store, business.key, updates, set(known) - set(since))
     return since
 
 
-def stale_content(connection: redis.Redis, businesses: list[Business], now: datetime,
-                  prefix: str = "ivr", after: timedelta = STALE_AFTER) -> list[StaleItem]:
+def stale_content(store: Store, businesses: list[Business], now: datetime,
+                  after: timedelta = STALE_AFTER) -> list[StaleItem]:
     """Content unchanged for `after` (default 90 days), oldest first."""
     items = []
     for business in businesses:
         sources = {c.item: c.source for c in contents(business)}
-        for item, since in track(connection, business, now, prefix).items():
+        for item, since in track(store, business, now).items():
             if now - since >= after:
                 source = sources.get(item)
                 items.append(StaleItem(business.name, item, since,

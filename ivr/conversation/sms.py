@@ -8,7 +8,6 @@ signature, parses Twilio's form, keeps a retried webhook from acting twice and r
 
 from __future__ import annotations
 
-import json
 import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -23,7 +22,8 @@ from ivr.handoff.outcomes import FollowUp
 from ivr.handoff.transfer import feedback_reply  # a staff Y/N to "Did this call need you?"
 from ivr.logs import event
 from ivr.runtime import Runtime
-from ivr.store.conversations import STATE_TTL_S, Arrival
+from ivr.store import menus
+from ivr.store.conversations import Arrival
 from ivr.twilio.messaging import (
     MMS_NOTICE,
     MMS_ONLY,
@@ -133,22 +133,12 @@ def keyish(body: str) -> bool:
     return 0 < len(body) <= 3 and all(ch in "0123456789*#" for ch in body)
 
 
-def _menu_key(runtime: Runtime, business: Business, sender: str) -> str:
-    return runtime.store.key(business.key, "sms-menu", sender)
-
-
 def menu(runtime: Runtime, business: Business, sender: str) -> dict[str, str]:
     """The numbered options our last text offered this texter (a reply "2" picks option 2)."""
-    raw = runtime.redis.get(_menu_key(runtime, business, sender))
-    return json.loads(raw) if raw else {}
+    return menus.menu(runtime.store, business.key, sender)
 
 
 def remember_menu(runtime: Runtime, business: Business, sender: str,
                   options: dict[str, str]) -> None:
     """Kept with the request's closing writes: only the customer's next text reads it."""
-    key = _menu_key(runtime, business, sender)
-    if options:
-        value = json.dumps(options)
-        runtime.store.later(lambda conn: conn.set(key, value, ex=STATE_TTL_S))
-    else:
-        runtime.store.later(lambda conn: conn.delete(key))
+    menus.remember_menu(runtime.store, business.key, sender, options)

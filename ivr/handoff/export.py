@@ -41,6 +41,7 @@ from ivr.jobs.queues import BULK, EXPORT_BACKOFF_S, enqueue, give_up, job_id, jo
 from ivr.logs import event
 from ivr.runtime import Runtime
 from ivr.store.embedded import ensure_redis
+from ivr.store.exports import exported, mark_exported
 from ivr.store.private import open_private
 from ivr.store.records import Record, iso, parse_iso, public_view
 
@@ -150,8 +151,7 @@ def export_job(business_key: str, conversation_id: str) -> int | None:
     record = runtime.store.get(conversation_id)
     if business is None or record is None:
         return None
-    marker = runtime.store.key(business_key, "exported", conversation_id)
-    if runtime.redis.exists(marker):
+    if exported(runtime.store, business_key, conversation_id):
         return None
     try:
         url, secret = target(business)
@@ -159,7 +159,7 @@ def export_job(business_key: str, conversation_id: str) -> int | None:
     except ExportError:
         give_up()
         raise
-    runtime.redis.set(marker, iso(runtime.clock()) or "", ex=90 * 24 * 3600)
+    mark_exported(runtime.store, business_key, conversation_id, iso(runtime.clock()) or "")
     event("export.delivered", log, business=business_key, conversation=conversation_id,
           status=status)
     return status

@@ -23,7 +23,14 @@ from ivr.handoff.outcomes import FollowUp
 from ivr.jobs.queues import DEFAULT, URGENT, enqueue, job_id, job_runtime
 from ivr.logs import event
 from ivr.runtime import Runtime
-from ivr.store.callbacks import Callback, mark_digested, upsert_callback, waiting_for_digest
+from ivr.store.callbacks import (
+    Callback,
+    clear_digest_queued,
+    mark_digest_queued,
+    mark_digested,
+    upsert_callback,
+    waiting_for_digest,
+)
 from ivr.store.records import Record, iso, parse_iso
 
 log = logging.getLogger("ivr.handoff.followups")
@@ -88,8 +95,7 @@ def notify_now(runtime: Runtime, business: Business, record: Record, task: Callb
     that queues a job of its own. The mark expires, so a job lost between the mark and the
     enqueue holds up later callbacks for a minute at most.
     """
-    pending = runtime.store.key(business.key, "digest-queued")
-    if not runtime.redis.set(pending, task["id"], nx=True, ex=DIGEST_QUEUED_TTL_S):
+    if not mark_digest_queued(runtime.store, business.key, task["id"], DIGEST_QUEUED_TTL_S):
         return
     try:
         enqueue(runtime.redis, digest_job, business.key, iso(runtime.clock()), True,
@@ -97,7 +103,7 @@ def notify_now(runtime: Runtime, business: Business, record: Record, task: Callb
                 meta={"business": business.key, "conversation": record["id"],
                       "what": "callback"})
     except Exception:
-        runtime.redis.delete(pending)  # the next callback tries again
+        clear_digest_queued(runtime.store, business.key)  # the next callback tries again
         raise
 
 
@@ -160,7 +166,7 @@ def digest_job(business_key: str, opening: str, fresh: bool = False) -> int:
     if business is None:
         return 0
     now = runtime.clock()
-    runtime.redis.delete(runtime.store.key(business_key, "digest-queued"))  # see notify_now
+    clear_digest_queued(runtime.store, business_key)  # see notify_now
     waiting = waiting_for_digest(runtime.store, business_key)
     groups: dict[str, list[Callback]] = defaultdict(list)
     for task in waiting:

@@ -26,7 +26,7 @@ from ivr.jobs.queues import carrier_said_no, enqueue_urgent, give_up, job_runtim
 from ivr.jobs.queues import now as job_now
 from ivr.logs import event
 from ivr.runtime import Runtime
-from ivr.store.idempotency import state_of
+from ivr.store.idempotency import effect_state
 from ivr.store.records import Record, iso
 
 log = logging.getLogger("ivr.handoff.notify")
@@ -184,7 +184,7 @@ def notify_staff_job(business_key: str, conversation_id: str, people: list[tuple
 
 def _sent_sid(runtime: Runtime, business_key: str, effect: str) -> str:
     """The SID an earlier attempt recorded for this text (send_sms returns None then)."""
-    return state_of(runtime.redis, runtime.store.key(business_key, "sent", effect)) or ""
+    return effect_state(runtime.store, business_key, effect) or ""
 
 
 def _note_sent(runtime: Runtime, business_key: str, conversation_id: str, name: str,

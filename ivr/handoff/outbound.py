@@ -12,14 +12,13 @@ from datetime import UTC, datetime
 from typing import Any
 
 import phonenumbers
-import redis
 from rq.job import Job
 from urllib3.exceptions import ConnectTimeoutError
 
-from ivr.jobs.queues import URGENT, enqueue, job_id, job_runtime
+from ivr.jobs.queues import URGENT, Connection, enqueue, job_id, job_runtime
 from ivr.logs import event
 from ivr.runtime import Runtime
-from ivr.store.idempotency import run_once
+from ivr.store.idempotency import run_effect_once
 
 log = logging.getLogger("ivr.handoff.outbound")
 
@@ -78,9 +77,10 @@ def send_sms(runtime: Runtime, business_key: str, to: str, body: str,
     if idempotency_key:
         # Claim before sending, mark after (ivr.store.idempotency): a retry after a crash between the
         # two asks the carrier whether this text went out instead of sending it again.
-        outcome = run_once(store.redis, store.key(business_key, "sent", idempotency_key),
-                           perform, definite=nothing_sent,
-                           reconcile=lambda since: already_sent(runtime, from_, to, body, since))
+        outcome = run_effect_once(store, business_key, idempotency_key, perform,
+                                  definite=nothing_sent,
+                                  reconcile=lambda since: already_sent(runtime, from_, to, body,
+                                                                       since))
         if not outcome.performed:
             return None
         sid = outcome.result
@@ -128,7 +128,7 @@ def send_text_job(business_key: str, to: str, body: str, key: str) -> str | None
         return None
 
 
-def enqueue_text(connection: redis.Redis, business_key: str, to: str, body: str, key: str, *,
+def enqueue_text(connection: Connection, business_key: str, to: str, body: str, key: str, *,
                  queue_name: str = URGENT, meta: dict[str, Any] | None = None) -> Job:
     """Queue one text, at most once per `key` (retried with NOTIFY_BACKOFF_S)."""
     return enqueue(connection, send_text_job, business_key, to, body, key, queue_name=queue_name,

@@ -35,7 +35,7 @@ from ivr.jobs.queues import enqueue_urgent, job_runtime, last_attempt
 from ivr.logs import event
 from ivr.runtime import Runtime
 from ivr.store.hunts import Hunt, Hunts
-from ivr.store.idempotency import run_once
+from ivr.store.idempotency import run_effect_once
 from ivr.store.records import Record
 
 log = logging.getLogger("ivr.handoff.sms_bridge")
@@ -92,8 +92,8 @@ def dial_once(runtime: Runtime, business: Business, hunt: Hunt, index: int) -> s
     stale claim asks the carrier whether that call was placed). Returns the leg's CallSid."""
     person = hunt.candidates[index]
     sender = business.numbers[0]
-    outcome = run_once(
-        runtime.redis, runtime.store.key(business.key, "sent", f"ring:{hunt.id}:{index}"),
+    outcome = run_effect_once(
+        runtime.store, business.key, f"ring:{hunt.id}:{index}",
         lambda: place_leg(runtime, business, hunt, person), definite=nothing_sent,
         reconcile=lambda since: already_called(runtime, sender, person["phone"], since))
     return outcome.result or ""

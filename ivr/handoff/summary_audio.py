@@ -23,6 +23,7 @@ from ivr.handoff.summary import render
 from ivr.jobs.queues import enqueue_urgent, job_id, job_runtime
 from ivr.logs import event
 from ivr.runtime import Runtime
+from ivr.store.audio import share_audio, shared_audio
 from ivr.store.hunts import Hunt, Hunts
 
 log = logging.getLogger("ivr.handoff.summary")
@@ -34,10 +35,6 @@ SHARED_TTL_S = 3600
 AUDIO_WAIT_S = 0.8
 #: Seconds between looks while it waits.
 AUDIO_POLL_S = 0.05
-
-
-def _shared_key(runtime: Runtime, business_key: str, name: str) -> str:
-    return runtime.store.key(business_key, "audio", name)
 
 
 def queue_render(runtime: Runtime, hunt: Hunt) -> None:
@@ -71,8 +68,7 @@ def render_whisper_job(business_key: str, hunt_id: str) -> str | None:
         name = path.relative_to(runtime.settings.audio_dir).as_posix()
     except ValueError:  # rendered outside the served folder
         return None
-    runtime.redis.set(_shared_key(runtime, business_key, name), path.read_bytes(),
-                      ex=SHARED_TTL_S)
+    share_audio(runtime.store, business_key, name, path.read_bytes(), SHARED_TTL_S)
     hunts.change(business_key, hunt_id, lambda h: setattr(h, "audio", name))
     event("whisper.rendered", log, business=business_key, hunt=hunt_id)
     return name
@@ -84,7 +80,7 @@ def local_audio(runtime: Runtime, business_key: str, name: str) -> Path | None:
     path = runtime.settings.audio_dir / name
     if path.is_file():
         return path
-    data = runtime.redis.get(_shared_key(runtime, business_key, name))
+    data = shared_audio(runtime.store, business_key, name)
     if not data:
         return None
     path.parent.mkdir(parents=True, exist_ok=True)

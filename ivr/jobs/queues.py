@@ -33,6 +33,10 @@ from ivr.runtime import Runtime
 
 log = logging.getLogger("ivr.jobs.queues")
 
+#: The connection rq's queues take (the runtime's `redis`): callers above name it by this, so
+#: only the store, the runtime and rq's side here import redis itself.
+Connection = redis.Redis
+
 #: Queue for what a person is waiting on now (staff alerts, confirmation texts).
 URGENT = "ivr-urgent"
 #: Queue for the rest of the product's work (digests, voicemail transcription).

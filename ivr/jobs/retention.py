@@ -15,6 +15,7 @@ from pathlib import Path
 from ivr.logs import event
 from ivr.runtime import Runtime
 from ivr.store.callbacks import callback_id, delete_callback
+from ivr.store.retention import claim_purge
 
 log = logging.getLogger("ivr.jobs.retention")
 
@@ -65,9 +66,8 @@ PURGE_EVERY_S = 24 * 3600
 
 
 def purge_if_due(runtime: Runtime) -> dict[str, int] | None:
-    """Purge once a day across all workers (a Redis key with a TTL elects who does it)."""
-    claim = runtime.store.global_key("retention", "last-run")
-    if not runtime.redis.set(claim, runtime.clock().isoformat(), nx=True, ex=PURGE_EVERY_S):
+    """Purge once a day across all workers (a claim with a TTL elects who does it)."""
+    if not claim_purge(runtime.store, runtime.clock().isoformat(), PURGE_EVERY_S):
         return None
     return purge(runtime)
 

@@ -172,3 +172,19 @@ def mark_digested(store: Store, tasks: list[Callback], now: datetime) -> None:
                 pipe.set(_key(store, business, fresh["id"]), json.dumps(fresh))
 
     store.redis.transaction(mark, *keys)
+
+
+# -- the mark of a digest queued at once (`ivr.handoff.followups.notify_now`) -------------------
+def _digest_queued(store: Store, business: str) -> str:
+    return store.key(business, "digest-queued")
+
+
+def mark_digest_queued(store: Store, business: str, cid: str, ttl_s: int) -> bool:
+    """Mark that a digest is queued for the business because of task `cid`; False when one
+    was marked already (and the mark has not expired: `ttl_s` bounds a lost job's delay)."""
+    return bool(store.redis.set(_digest_queued(store, business), cid, nx=True, ex=ttl_s))
+
+
+def clear_digest_queued(store: Store, business: str) -> None:
+    """Clear the mark: the digest is reading the waiting tasks (or was never queued)."""
+    store.redis.delete(_digest_queued(store, business))

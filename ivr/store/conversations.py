@@ -136,6 +136,13 @@ class Store:
         except redis.RedisError:
             return False
 
+    # -- one round trip -----------------------------------------------------------------------
+    def batch(self) -> Any:
+        """Commands to send together in one round trip (no MULTI/EXEC: nothing here needs the
+        commands isolated, only sent at once). The store modules' `queue_*` functions add to
+        it; `execute()` sends it and returns their results in order."""
+        return self.redis.pipeline(transaction=False)
+
     # -- a request's closing writes -----------------------------------------------------------
     def hold_writes(self) -> None:
         """Queue this thread's `later` writes until `flush_writes` sends them in one round trip.

@@ -26,6 +26,8 @@ from dataclasses import dataclass
 
 import redis
 
+from ivr.store.conversations import Store
+
 #: Seconds a pending claim is trusted to belong to an attempt that is still running.
 PENDING_GRACE_S = 60.0
 
@@ -127,3 +129,22 @@ def run_once(connection: redis.Redis, key: str, perform: Callable[[], str], *,
         raise
     connection.set(key, result, ex=ttl)
     return Outcome(True, result)
+
+
+# -- a business's effects: `ivr:{business}:sent:<effect>` ---------------------------------------
+def _sent_key(store: Store, business: str, effect: str) -> str:
+    return store.key(business, "sent", effect)
+
+
+def effect_state(store: Store, business: str, effect: str) -> str | None:
+    """`state_of` the business's effect named `effect` (a text, a ring)."""
+    return state_of(store.redis, _sent_key(store, business, effect))
+
+
+def run_effect_once(store: Store, business: str, effect: str, perform: Callable[[], str], *,
+                    reconcile: Callable[[float], str | None] | None = None,
+                    definite: Callable[[BaseException], bool] = lambda exc: False) -> Outcome:
+    """`run_once` for the business's effect named `effect` (e.g. a text's idempotency key,
+    `ring:<hunt>:<index>`), with the default grace and lifetime."""
+    return run_once(store.redis, _sent_key(store, business, effect), perform,
+                    reconcile=reconcile, definite=definite)

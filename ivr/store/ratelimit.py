@@ -1,6 +1,9 @@
-"""Per-number inbound rate limits, so one number (or a script) cannot flood a business.
+"""Rate limits: per-number inbound contacts, and failed sign-ins per client address.
 
-A fixed window counter in Redis per (business, number): cheap, shared by every web node.
+A fixed window counter in Redis per (business, number) (`ivr:{business}:rate:<number>`), so one
+number (or a script) cannot flood a business; and one per client address
+(`ivr:_:auth-failures:<address>`) for guessed passwords and API tokens. Cheap, shared by every
+web node.
 """
 
 from __future__ import annotations
@@ -16,13 +19,13 @@ INBOUND_LIMIT = 30
 WINDOW_S = 60
 
 
-def count_inbound(pipe: Any, store: Store, business: str, number: str,
+def count_inbound(batch: Any, store: Store, business: str, number: str,
                   window_s: int = WINDOW_S) -> None:
-    """Queue the count of one inbound contact on `pipe`; its first result is the new count
-    (the web door sends it in the same round trip as the retry-token claim)."""
+    """Queue the count of one inbound contact on `batch` (`Store.batch`); its first result is
+    the new count (the web door sends it in the same round trip as the retry-token claim)."""
     key = store.key(business, "rate", number or "unknown")
-    pipe.incr(key)
-    pipe.expire(key, window_s, nx=True)
+    batch.incr(key)
+    batch.expire(key, window_s, nx=True)
 
 
 def within_limit(count: Any, limit: int = INBOUND_LIMIT) -> bool:
@@ -33,7 +36,38 @@ def within_limit(count: Any, limit: int = INBOUND_LIMIT) -> bool:
 def allow_inbound(store: Store, business: str, number: str, limit: int = INBOUND_LIMIT,
                   window_s: int = WINDOW_S) -> bool:
     """Count one inbound contact now; True while `number` is within its allowance."""
-    pipe = store.redis.pipeline(transaction=False)  # one round trip; no MULTI/EXEC needed
-    count_inbound(pipe, store, business, number, window_s)
-    count, _ = pipe.execute()
+    batch = store.batch()
+    count_inbound(batch, store, business, number, window_s)
+    count, _ = batch.execute()
     return within_limit(count, limit)
+
+
+# -- failed sign-ins and API tokens, per client address (`ivr.web.guessing`) ---------------------
+def _failures_key(store: Store, address: str) -> str:
+    return store.global_key("auth-failures", address)
+
+
+def auth_failures(store: Store, address: str) -> tuple[int, int]:
+    """The failures counted for `address` in its window, and the window's seconds left
+    (negative when there is no window), in one round trip."""
+    key = _failures_key(store, address)
+    batch = store.batch()
+    batch.get(key)
+    batch.ttl(key)
+    count, ttl = batch.execute()
+    return int(count or 0), int(ttl)
+
+
+def count_auth_failure(store: Store, address: str, window_s: int) -> int:
+    """Count one failure from `address` (the window starts at the first); the new count."""
+    key = _failures_key(store, address)
+    batch = store.batch()
+    batch.incr(key)
+    batch.expire(key, window_s, nx=True)
+    count, _ = batch.execute()
+    return int(count)
+
+
+def forgive_auth_failures(store: Store, address: str) -> None:
+    """Forget `address`'s failures (it signed in)."""
+    store.redis.delete(_failures_key(store, address))

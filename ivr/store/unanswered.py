@@ -18,6 +18,7 @@ from datetime import datetime
 import redis
 from rapidfuzz import fuzz, process
 
+from ivr.store.conversations import Store
 from ivr.store.records import Record, iso, parse_iso
 
 #: Two questions whose token-set similarity (0..100) reaches this are the same question.
@@ -152,6 +153,11 @@ class HandledMarks:
         self.redis = connection
         self.prefix = prefix
 
+    @classmethod
+    def of(cls, store: Store) -> HandledMarks:
+        """The marks kept in `store`'s Redis under its prefix."""
+        return cls(store.redis, store.prefix)
+
     def _key(self, business: str) -> str:
         return f"{self.prefix}:{business}:unanswered:handled"
 
@@ -181,3 +187,8 @@ def unanswered_log(connection: redis.Redis, records: list[Record],
     """The grouped log for these records, with the handled marks from Redis applied."""
     businesses = {r.get("business_key") or r.get("business", "") for r in records}
     return group_questions(records, HandledMarks(connection, prefix).all_marks(businesses))
+
+
+def unanswered_in(store: Store, records: list[Record]) -> list[Group]:
+    """`unanswered_log` with the marks kept in `store`."""
+    return unanswered_log(store.redis, records, store.prefix)

@@ -33,13 +33,13 @@ def _enter() -> Response | None:
     contact = abuse.counted()
     if token is None and contact is None:
         return None
-    pipe = store.redis.pipeline(transaction=False)
+    batch = store.batch()  # one round trip for both
     if token is not None:
-        retries.queue_claim(pipe, token)
+        retries.queue_claim(batch, token)
     if contact is not None:
-        count_inbound(pipe, store, contact[0].key, contact[1])
+        count_inbound(batch, store, contact[0].key, contact[1])
     try:
-        results = pipe.execute()
+        results = batch.execute()
     except redis.RedisError:
         return None  # Redis is down: the views' own fail-open paths take over
     if token is not None:

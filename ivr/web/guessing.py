@@ -1,6 +1,6 @@
 """Failed sign-ins and wrong API tokens, counted per client address, answered 429 past a limit.
 
-One fixed-window counter per address in Redis (`ivr:auth-failures:<address>`), shared by the
+One fixed-window counter per address in Redis (`ivr.store.ratelimit`), shared by the
 dashboard's sign-in form and the API's bearer token, so guessing through either spends the
 same allowance, on every web node alike. Past `MAX_FAILURES` within `WINDOW_S` that address
 is answered 429 with `Retry-After` until the window ends, even with the right token (else
@@ -20,7 +20,7 @@ import logging
 from flask import Response, request
 
 from ivr.logs import event
-from ivr.runtime import Runtime
+from ivr.store.ratelimit import auth_failures, count_auth_failure, forgive_auth_failures
 from ivr.web.context import current_runtime
 
 log = logging.getLogger("ivr.web.guessing")
@@ -38,32 +38,18 @@ def client_address() -> str:
     return request.remote_addr or "unknown"
 
 
-def _key(runtime: Runtime, address: str) -> str:
-    return runtime.store.global_key("auth-failures", address)
-
-
 def locked_for() -> int:
     """Seconds this request's address must still wait, or 0 when it may try."""
-    runtime = current_runtime()
-    key = _key(runtime, client_address())
-    pipe = runtime.redis.pipeline(transaction=False)
-    pipe.get(key)
-    pipe.ttl(key)
-    count, ttl = pipe.execute()
-    if int(count or 0) < MAX_FAILURES:
+    count, ttl = auth_failures(current_runtime().store, client_address())
+    if count < MAX_FAILURES:
         return 0
     return ttl if ttl > 0 else WINDOW_S
 
 
 def record_failure(kind: str) -> None:
     """Count one failed attempt from this request's address; log the lockout it may start."""
-    runtime = current_runtime()
     address = client_address()
-    key = _key(runtime, address)
-    pipe = runtime.redis.pipeline(transaction=False)
-    pipe.incr(key)
-    pipe.expire(key, WINDOW_S, nx=True)
-    count, _ = pipe.execute()
+    count = count_auth_failure(current_runtime().store, address, WINDOW_S)
     if count == MAX_FAILURES:
         event("auth.locked_out", log, logging.WARNING, remote=address, via=kind,
               failures=count, retry_after_s=WINDOW_S)
@@ -71,8 +57,7 @@ def record_failure(kind: str) -> None:
 
 def forgive() -> None:
     """Forget this address's failures (a successful sign-in)."""
-    runtime = current_runtime()
-    runtime.redis.delete(_key(runtime, client_address()))
+    forgive_auth_failures(current_runtime().store, client_address())
 
 
 def too_many(response: Response, wait_s: int) -> Response:

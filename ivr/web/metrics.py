@@ -15,7 +15,7 @@ from ivr.analytics.period import BadPeriod, Period, business_keys, period_metric
 from ivr.logs import event
 from ivr.runtime import Runtime
 from ivr.store.records import iso
-from ivr.store.unanswered import HandledMarks, normalize, unanswered_log
+from ivr.store.unanswered import HandledMarks, normalize, unanswered_in
 from ivr.web.context import current_runtime
 from ivr.web.security import api_auth
 
@@ -58,7 +58,7 @@ def api_unanswered():
     runtime = current_runtime()
     period, businesses = _scope(runtime)
     records = in_period(records_for(runtime, businesses, period), period.since, period.until)
-    groups = unanswered_log(runtime.redis, records, runtime.store.prefix)
+    groups = unanswered_in(runtime.store, records)
     return {"since": iso(period.since), "until": iso(period.until),
             "unanswered": [g.as_dict() for g in groups]}
 
@@ -75,7 +75,7 @@ def api_mark_handled():
         keys = business_keys(runtime, str(body.get("business") or "") or None)
     except LookupError as exc:
         return {"error": str(exc)}, 404
-    marks = HandledMarks(runtime.redis, runtime.store.prefix)
+    marks = HandledMarks.of(runtime.store)
     text = ""
     for key in keys:
         text = marks.mark(key, str(body["question"]), runtime.clock())

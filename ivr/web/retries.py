@@ -2,35 +2,28 @@
 
 Twilio sends the same token when it retries a webhook (after a timeout or a connection error).
 The first request with a token claims it; its response is kept for a day; a retry gets that same
-response without running the view again. A retry racing the first attempt waits for it briefly.
+response without running the view again (kept by `ivr.store.webhooks`). A retry racing the first attempt waits for it briefly.
 MessageSid and CallSid+turn checks in the views stay as a second line of defence.
 The claim is sent by the door (`ivr.web.door`) with its other start-of-request work.
 """
 
 from __future__ import annotations
 
-import json
 import time
 from typing import Any
 
 import redis
 from flask import Response, request
 
+from ivr.store import webhooks
 from ivr.web.context import current_runtime
 from ivr.web.security import twilio_request_is_signed
 
 HEADER = "I-Twilio-Idempotency-Token"
-#: How long a response is kept for retries.
-KEEP_S = 24 * 3600
 #: How long a retry waits for the first attempt to finish.
 WAIT_S = 5.0
-_PENDING = b"pending"
 #: WSGI environ key: the token this request claimed (its response is kept under it).
 _CLAIMED = "ivr.retry_token"
-
-
-def _key(token: str) -> str:
-    return current_runtime().store.global_key("webhook", token[:128])
 
 
 def token() -> str | None:
@@ -41,9 +34,10 @@ def token() -> str | None:
     return value
 
 
-def queue_claim(pipe: Any, value: str) -> None:
-    """Queue the claim of `value` on `pipe`; its result is truthy for the first attempt."""
-    pipe.set(_key(value), _PENDING, nx=True, ex=KEEP_S)
+def queue_claim(batch: Any, value: str) -> None:
+    """Queue the claim of `value` on `batch` (`Store.batch`); its result is truthy for the
+    first attempt."""
+    webhooks.queue_claim(batch, current_runtime().store, value)
 
 
 def replay(value: str, claimed: bool) -> Response | None:
@@ -52,13 +46,13 @@ def replay(value: str, claimed: bool) -> Response | None:
     if claimed:
         request.environ[_CLAIMED] = value
         return None
-    conn = current_runtime().redis
+    store = current_runtime().store
     try:
         deadline = time.monotonic() + WAIT_S
         while time.monotonic() < deadline:
-            kept = conn.get(_key(value))
-            if kept and kept != _PENDING:
-                status, mimetype, body = json.loads(kept)
+            kept = webhooks.kept_reply(store, value)
+            if kept is not None:
+                status, mimetype, body = kept
                 return Response(body, status=status, mimetype=mimetype)
             time.sleep(0.05)
     except redis.RedisError:
@@ -72,11 +66,10 @@ def keep(response: Response) -> Response:
     value = request.environ.get(_CLAIMED)
     if not value:
         return response
-    key = _key(value)
+    store = current_runtime().store
     if response.status_code < 500 and not response.direct_passthrough:
-        kept = json.dumps([response.status_code, response.mimetype,
-                           response.get_data(as_text=True)])
-        current_runtime().store.later(lambda conn: conn.set(key, kept, ex=KEEP_S))
+        webhooks.keep_reply(store, value, response.status_code, response.mimetype,
+                            response.get_data(as_text=True))
     else:
-        current_runtime().store.later(lambda conn: conn.delete(key))
+        webhooks.release(store, value)
     return response

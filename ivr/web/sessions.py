@@ -2,8 +2,7 @@
 
 Flask's default session is the data itself, signed, in the cookie: nothing on the server can
 end it, so logout and a changed IVR_API_TOKEN left old cookies working, and the signature was
-an offline oracle for the key. Here the data lives under `ivr:session:<id>` (through
-`Store.global_key`), so:
+an offline oracle for the key. Here the data lives in Redis (`ivr.store.sessions`), so:
 
 - logout deletes it, and a replayed cookie finds nothing;
 - each session remembers a fingerprint of the IVR_API_TOKEN it was opened under, and is
@@ -33,6 +32,7 @@ from itsdangerous import BadSignature, Signer
 from werkzeug.datastructures import CallbackDict
 
 from ivr.runtime import Runtime
+from ivr.store import sessions as kept
 
 log = logging.getLogger("ivr.web.sessions")
 
@@ -65,9 +65,7 @@ def secret_key(runtime: Runtime) -> str:
     """
     if runtime.settings.secret_key:
         return runtime.settings.secret_key
-    key = runtime.store.global_key("secret-key")
-    runtime.redis.set(key, secrets.token_urlsafe(ID_BYTES), nx=True)
-    return runtime.redis.get(key).decode()
+    return kept.secret_key(runtime.store, secrets.token_urlsafe(ID_BYTES))
 
 
 def token_fingerprint(runtime: Runtime, session_key: str) -> str:
@@ -95,7 +93,7 @@ class RedisSession(CallbackDict, SessionMixin):  # type: ignore[type-arg]
 
 
 class RedisSessionInterface(SessionInterface):
-    """Flask's session interface over `Store` keys in the runtime's Redis."""
+    """Flask's session interface over the sessions kept in the runtime's store."""
 
     def __init__(self, runtime: Runtime) -> None:
         self.runtime = runtime
@@ -109,9 +107,6 @@ class RedisSessionInterface(SessionInterface):
 
     def _signer(self) -> Signer:
         return Signer(self._session_key(), salt=_SALT)
-
-    def _redis_key(self, sid: str) -> str:
-        return self.runtime.store.global_key("session", sid)
 
     def _valid(self, data: dict[str, Any]) -> bool:
         """Within both lifetimes and opened under today's API token."""
@@ -131,7 +126,7 @@ class RedisSessionInterface(SessionInterface):
             return RedisSession()
         try:
             sid = self._signer().unsign(cookie).decode()
-            raw = self.runtime.redis.get(self._redis_key(sid))
+            raw = kept.load_session(self.runtime.store, sid)
         except (BadSignature, UnicodeDecodeError):
             return RedisSession()
         except redis.RedisError:
@@ -180,14 +175,13 @@ class RedisSessionInterface(SessionInterface):
             session[_TOKEN] = token_fingerprint(self.runtime, self._session_key())
             session.renew = False
         session[_SEEN] = now  # sliding idle lifetime
-        self.runtime.redis.set(self._redis_key(session.sid), json.dumps(dict(session)),
-                               ex=IDLE_S)
+        kept.save_session(self.runtime.store, session.sid, json.dumps(dict(session)), IDLE_S)
         left = int(float(session[_CREATED]) + ABSOLUTE_S - now)
         return self._signer().sign(session.sid).decode(), max(left, 1)
 
     def _forget(self, sid: str) -> None:
         try:
-            self.runtime.redis.delete(self._redis_key(sid))
+            kept.drop_session(self.runtime.store, sid)
         except redis.RedisError:
             log.warning("session store unavailable: session %s... not deleted", sid[:6])
 

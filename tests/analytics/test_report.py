@@ -124,10 +124,10 @@ def test_every_time_in_the_review_says_its_zone(runtime):
 
 def test_content_untouched_for_90_days_is_listed_and_a_change_resets_it(runtime, clock):
     businesses = list(runtime.directory)
-    assert stale_content(runtime.redis, businesses, clock()) == []
+    assert stale_content(runtime.store, businesses, clock()) == []
 
     clock.set(clock() + timedelta(days=91))
-    stale = stale_content(runtime.redis, businesses, clock())
+    stale = stale_content(runtime.store, businesses, clock())
 
     items = {(s.business, s.item) for s in stale}
     assert ("Hartley Family Law", "params.min_budget") in items
@@ -141,13 +141,13 @@ def test_a_changed_param_is_no_longer_stale(runtime, clock, tmp_path):
     old = time.time() - 200 * 86400
     os.utime(copy, (old, old))
     business = load_business(copy)
-    before = {s.item for s in stale_content(runtime.redis, [business], clock())}
+    before = {s.item for s in stale_content(runtime.store, [business], clock())}
     assert "params.service_area" in before  # the file itself is 200 days old
 
     key = next(iter(business.params))
     text = copy.read_text().replace(f"{key}:", f"{key}: 1\n  old_{key}:", 1)
     copy.write_text(text)
-    after = {s.item for s in stale_content(runtime.redis, [load_business(copy)], clock())}
+    after = {s.item for s in stale_content(runtime.store, [load_business(copy)], clock())}
 
     assert f"params.{key}" not in after
 

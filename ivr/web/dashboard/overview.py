@@ -143,7 +143,7 @@ def mark_handled():
     if not question or not targets:
         flash("Choose a question to mark handled.", "error")
     else:
-        marks = HandledMarks(runtime.redis, runtime.store.prefix)
+        marks = HandledMarks.of(runtime.store)
         for key in targets:
             marks.mark(key, question, runtime.clock())
         event("unanswered.handled", log, businesses=",".join(targets))

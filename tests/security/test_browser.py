@@ -3,21 +3,16 @@ must not run (it would rename the page and send the conversations to another hos
 
 from __future__ import annotations
 
-import shutil
 from collections.abc import Iterator
 from urllib.parse import quote
 
 import pytest
-from playwright.sync_api import Browser, Page, expect, sync_playwright
+from browsing import launched, needs_chromium
+from playwright.sync_api import Browser, Page, expect
 
 from ivr.sim import LiveServer
 
-CHROMIUM = "/usr/bin/chromium"
-ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-        "--disable-background-networking", "--disable-component-update", "--disable-sync"]
-
-pytestmark = pytest.mark.skipif(shutil.which(CHROMIUM) is None,
-                                reason="Debian chromium is not installed (make sysdeps-test)")
+pytestmark = needs_chromium
 
 #: What the link's script would do: mark the page, then read the API with the owner's cookie
 #: and post what it read to the attacker (here a path on the app, so it is seen if sent).
@@ -41,10 +36,8 @@ LINKS = [
 
 @pytest.fixture
 def browser() -> Iterator[Browser]:
-    with sync_playwright() as play:
-        chromium = play.chromium.launch(executable_path=CHROMIUM, args=ARGS, headless=True)
+    with launched() as chromium:
         yield chromium
-        chromium.close()
 
 
 @pytest.fixture

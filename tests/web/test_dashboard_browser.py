@@ -4,30 +4,23 @@ filter by bucket, mark an unanswered question handled. Screenshots land in the t
 
 from __future__ import annotations
 
-import shutil
 from collections.abc import Iterator
 from datetime import timedelta
 
 import pytest
 from analytics_seed import record, week
-from playwright.sync_api import Browser, Page, expect, sync_playwright
+from browsing import launched, needs_chromium
+from playwright.sync_api import Browser, Page, expect
 
 from ivr.sim import LiveServer
 
-CHROMIUM = "/usr/bin/chromium"
-ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-        "--disable-background-networking", "--disable-component-update", "--disable-sync"]
-
-pytestmark = pytest.mark.skipif(shutil.which(CHROMIUM) is None,
-                                reason="Debian chromium is not installed (make sysdeps-test)")
+pytestmark = needs_chromium
 
 
 @pytest.fixture
 def browser() -> Iterator[Browser]:
-    with sync_playwright() as play:
-        chromium = play.chromium.launch(executable_path=CHROMIUM, args=ARGS, headless=True)
+    with launched() as chromium:
         yield chromium
-        chromium.close()
 
 
 @pytest.fixture

@@ -53,7 +53,7 @@ def test_texted_emergency_staff_get_the_summary_once_and_a_link(live_app, carrie
     assert sum("gas" in t.lower() for t in alex.texts) <= 1
 
 
-def test_texted_emergency_nobody_answers_so_the_texter_gets_the_callback_time(
+def test_texted_emergency_nobody_answers_so_the_texter_gets_the_callback_time_as_recorded(
         live_app, carrier, runtime):
     carrier.seat(ALEX, "no_answer")
     carrier.seat(JO, "pass")
@@ -62,21 +62,9 @@ def test_texted_emergency_nobody_answers_so_the_texter_gets_the_callback_time(
     text = texter.wait_for_text("call you back", timeout=10)
     assert "within the hour" in text.body
     record = wait_for_record(carrier, runtime, lambda r: r["transfer"] and r["transfer"].get(
-        "accepted") is False, "escalated")
+        "accepted") is False and r["transcript"][-1]["text"] == text.body,
+        "escalated, the callback text recorded as sent")
     assert record["outcome"] == "escalated"
-
-
-def test_the_callback_text_nobody_could_take_is_in_the_transcript_as_sent(
-        live_app, carrier, runtime):
-    carrier.seat(ALEX, "no_answer")
-    carrier.seat(JO, "pass")
-    texter = carrier.phone(TEXTER)
-    texter.text(HVAC, GAS)
-    text = texter.wait_for_text("call you back", timeout=10)
-    record = wait_for_record(carrier, runtime, lambda r: any(
-        t["text"] == text.body for t in r["transcript"] if t["role"] == "bot"),
-        "the callback text recorded")
-    assert record["transcript"][-1]["text"] == text.body
 
 
 def queued(runtime, function: str) -> list:

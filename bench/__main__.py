@@ -20,7 +20,8 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 #: In the order they run; soak is long and runs only when asked (`--soak`).
-BENCHMARKS = ("flow_core", "webhooks", "speech", "speech_e2e", "transfer", "jobs", "analytics")
+BENCHMARKS = ("flow_core", "webhooks", "speech", "speech_e2e", "transfer", "jobs", "analytics",
+              "understanding")
 
 
 def machine() -> str:

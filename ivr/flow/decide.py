@@ -164,7 +164,7 @@ class Decide(Handoff):
             return None
         why = distress_cue(self.flow, self.original or text, self.scores)
         if why is not None:  # the safety net: never "I didn't catch that" to someone in trouble
-            self.reason(why)
+            self.state.extra["distress_cue"] = why  # for the person taking over
             return self.escalate(Fired("distress", urgent=True))
         if looks_like_question(text) and kind is None and len(normalize(text).split()) >= 3:
             self.unanswered(text)

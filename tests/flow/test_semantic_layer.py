@@ -91,7 +91,8 @@ def test_after_hours_a_distress_cue_still_rings_on_call(shop):
 def test_a_near_trigger_score_is_a_cue(shop):
     chat = with_scores(shop(), {"health_safety": 0.4, "returns": 0.2})
     chat.send("the kitty has been acting odd since the new bottle came")
-    assert any(r.startswith("near:health_safety") for r in chat.state.reasons)
+    assert chat.state.extra["distress_cue"] == "near:health_safety"
+    assert chat.state.reasons == ["distress"]
     assert isinstance(chat.last[-1], Transfer) or chat.transfer is not None
 
 

@@ -21,6 +21,7 @@ from ivr.flow.semantic import (
     asks_for_person,
     combined,
     enough_words,
+    needs_a_person,
     semantic_bucket,
     semantic_triggers,
 )
@@ -139,6 +140,8 @@ class _Turn(Decide):
             if found is None:  # the rules are blind here: the semantic layer, when it is clear
                 near = semantic_bucket(flow, self.scores)
                 found = (near[0], combined(None, near[1])) if near else None
+            elif (person := needs_a_person(flow, found[0], self.scores)) is not None:
+                found = person  # the rules chose a bot's bucket; the layer hears a person's
             elif found[0] in self.scores:  # both layers speak: the combined confidence
                 found = (found[0], combined(found[1], self.scores[found[0]]))
             if found is not None and found[0] != state.bucket:

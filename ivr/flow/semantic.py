@@ -37,6 +37,8 @@ HUMAN_MIN = 0.5
 BUCKET_MIN = 0.4
 BUCKET_MARGIN = 0.0
 CUE_MIN = 0.35
+PERSON_MIN = 0.5
+PERSON_LEAD = 0.1
 MIN_WORDS = 3
 
 #: How every flow's customers ask for a person; a flow's `asked_for_human: examples:` add to
@@ -115,6 +117,23 @@ def semantic_bucket(flow: Flow, scores: Mapping[str, float]) -> tuple[str, float
     if ranked[0][0] - runner_up < BUCKET_MARGIN:
         return None
     return ranked[0][1], ranked[0][0]
+
+
+def needs_a_person(flow: Flow, chosen: str, scores: Mapping[str, float]
+                   ) -> tuple[str, float] | None:
+    """A `human`-route bucket the message is clearly closer to than to the bucket the rules
+    chose (an existing client's "update on my divorce" is not a new divorce; a complaint that
+    names the new unit is not an installation), with its score; else None. Only ever towards a
+    person: the layer never overrules the rules towards the bot."""
+    rules = flow.buckets.get(chosen)
+    if rules is None or rules.route == "human" and rules.name != flow.default_bucket:
+        return None
+    theirs = float(scores.get(chosen, 0.0))
+    best = _best(scores, {n for n, b in flow.buckets.items()
+                          if b.route == "human" and n != chosen and n != flow.default_bucket})
+    if best is None or best[1] < PERSON_MIN or best[1] - theirs < PERSON_LEAD:
+        return None
+    return best[0], combined(None, best[1])
 
 
 def distress_cue(flow: Flow, text: str, scores: Mapping[str, float]) -> str | None:

@@ -141,3 +141,14 @@ def test_examples_are_validated_with_their_line():
 def test_examples_alone_make_a_bucket_reachable():
     flow = parse_flow(TINY.replace("      - refund\n", ""), "tiny.yaml")
     assert flow.buckets["order"].examples == ("where has my parcel got to",)
+
+
+def test_the_layer_may_move_a_bots_bucket_to_a_person_never_the_reverse(law):
+    """"Checking on my child support case" reads as a new matter by its words; the layer hears
+    an existing client (a person's bucket) and the rules' choice gives way, only that way."""
+    chat = with_scores(law(), {"existing_client": 0.66, "intake": 0.5})
+    chat.send("hey it's Dee, checking how my child support case is going")
+    assert chat.state.bucket == "existing_client" and chat.transfer is not None
+    chat = with_scores(law(), {"hours": 0.9, "intake": 0.5})
+    chat.send("I need help with my divorce please")
+    assert chat.state.bucket == "intake"

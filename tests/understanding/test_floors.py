@@ -38,9 +38,9 @@ FLOORS: dict[tuple[str, str], tuple[float, float, float]] = {
 #: recall is still below the 100% target: these are floors, not the goal.
 FLOORS_ON: dict[tuple[str, str], tuple[float, float, float]] = {
     ("law_firm", "heldout"): (86, 76, 5),
-    ("law_firm", "dev"): (80, 83, 9),
-    ("hvac", "heldout"): (88, 88, 5),
-    ("hvac", "dev"): (82, 87, 6),
+    ("law_firm", "dev"): (81, 86, 12),
+    ("hvac", "heldout"): (90, 92, 5),
+    ("hvac", "dev"): (84, 89, 6),
     ("ecommerce", "heldout"): (76, 73, 5),
     ("ecommerce", "dev"): (85, 85, 6),
 }

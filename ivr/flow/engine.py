@@ -107,7 +107,9 @@ class _Turn(Decide):
         if state.asking != "offer":
             if asked_for_human(text):
                 fired.append(Fired("asked_for_human"))
-            elif asks_for_person(self.scores) is not None:
+            elif state.asking not in flow.slots and asks_for_person(self.scores) is not None:
+                # (an answer to a question, "no, I don't have a lawyer", is not a request for
+                # one: there the rules' phrases and keypad 0 still reach a person)
                 fired.append(Fired("asked_for_human"))
                 self.semantic_score = max(self.semantic_score or 0.0, self.scores[HUMAN])
         if frustrated(text, previous):

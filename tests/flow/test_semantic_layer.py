@@ -152,3 +152,12 @@ def test_the_layer_may_move_a_bots_bucket_to_a_person_never_the_reverse(law):
     chat = with_scores(law(), {"hours": 0.9, "intake": 0.5})
     chat.send("I need help with my divorce please")
     assert chat.state.bucket == "intake"
+
+
+def test_an_answer_to_a_question_is_not_a_request_for_a_person(law):
+    chat = law()
+    chat.send("I need help with a divorce")
+    asked = chat.ask.slot if chat.ask else None
+    with_scores(chat, {"asked_for_human": 0.6})
+    chat.send("No, I don't have a lawyer")
+    assert chat.transfer is None and asked is not None

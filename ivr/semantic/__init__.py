@@ -186,7 +186,12 @@ class Semantic:
             return None
 
         def similar(text: str) -> Mapping[str, float]:
-            return self.scores(flow, text)
+            try:
+                return self.scores(flow, text)
+            except Exception as exc:  # a broken model costs this turn its scores, not the turn
+                event("semantic.failed", log, level=logging.WARNING, flow=flow.name,
+                      error=f"{type(exc).__name__}: {exc}")
+                return {}
 
         similar.__name__ = "semantic"
         return similar

@@ -48,3 +48,14 @@ def test_clauses_split_a_mixed_message():
     assert clauses("I don't want a bot, I need a lawyer to call me") == [
         "I don't want a bot", "I need a lawyer to call me"]
     assert clauses("where is my order") == []
+
+
+def test_a_model_failing_mid_turn_costs_the_scores_not_the_turn(caplog):
+    class Flaky:
+        def encode(self, texts: list[str]) -> object:
+            raise RuntimeError("out of memory")
+
+    layer = Semantic(loader=Flaky)
+    similar = layer.for_flow(next(iter(example_businesses().values()))[1])
+    assert similar is not None and similar("where is my order please") == {}
+    assert "semantic.failed" in caplog.text

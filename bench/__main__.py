@@ -22,7 +22,8 @@ HERE = Path(__file__).resolve().parent
 #: Where the hand-written reading of the figures starts in results.md: kept on every rewrite.
 NARRATION = "<!-- narration: everything below is kept when `python -m bench` rewrites the tables above -->"
 #: In the order they run; soak is long and runs only when asked (`--soak`).
-BENCHMARKS = ("flow_core", "webhooks", "speech", "speech_e2e", "transfer", "jobs", "analytics")
+BENCHMARKS = ("flow_core", "webhooks", "speech", "speech_e2e", "transfer", "jobs", "analytics",
+              "understanding")
 
 
 def machine() -> str:

@@ -29,6 +29,7 @@ from ivr.config.settings import Settings
 from ivr.flow.actions import Action
 from ivr.flow.events import Input
 from ivr.flow.state import State
+from ivr.semantic import Semantic, shared
 from ivr.store.conversations import Store
 from ivr.store.records import Record
 from ivr.twilio.rest import make_client
@@ -122,6 +123,12 @@ class Runtime:
             connection = connect(settings.redis_url)
         return cls(settings=settings, redis=connection,
                    directory=load_directory(settings.config_path), clock=clock or system_clock)
+
+    @property
+    def semantic(self) -> Semantic:
+        """The process's semantic layer (one model, loaded lazily, shared by every runtime of
+        the process: the web app's and the worker's)."""
+        return shared()
 
     @cached_property
     def store(self) -> Store:

@@ -3,7 +3,7 @@
 The layers, top first (a module may import its own package and anything lower):
 
     ivr.app → ivr.web → ivr.conversation → ivr.handoff | ivr.analytics (peers: neither imports
-    the other) → ivr.jobs → ivr.runtime → ivr.speech → ivr.twilio → ivr.store → ivr.config
+    the other) → ivr.jobs → ivr.runtime → ivr.speech | ivr.semantic (peers) → ivr.twilio → ivr.store → ivr.config
     → ivr.logs → ivr.flow (pure: see tests/flow/test_purity.py) → ivr (the version)
 
 Speech sits above twilio because a call's Media Stream speaks Twilio's message format
@@ -14,7 +14,7 @@ imports it.
 
 The check reads the source (no module is imported), so a cycle cannot hide from it. An import
 inside a function hides a dependency from a reader; one that loads an optional heavy library
-on purpose (Vosk, pyttsx3, the holiday tables) says why on its line with `# lazy:`.
+on purpose (Vosk, pyttsx3, the holiday tables, the sentence encoder) says why on its line with `# lazy:`.
 
 And Redis stays in the store: outside ivr.store (ivr.jobs for rq's queues, ivr.runtime and
 ivr.app for the connection) no module builds a key, batches raw commands, holds the connection
@@ -46,6 +46,7 @@ LAYERS = {
     "ivr.jobs": 9,
     "ivr.runtime": 8,
     "ivr.speech": 7,
+    "ivr.semantic": 7,
     "ivr.twilio": 6,
     "ivr.store": 5,
     "ivr.config": 4,

@@ -30,14 +30,12 @@ the customer still has to ask. A `human` route with none of these actions is not
 "Disturbed staff" is the same set of actions, counted over the messages that did not need a
 person.
 
-The semantic layer (issue 16, Deliver 1) is not in the flow core yet. `evaluate(similar=...)`
-takes it as a function `similar(text) -> {label: score}` (labels: the flow's bucket and
-trigger names, or `asked_for_human`) and, until the engine consults it itself, combines it
-with the rules as the engine is meant to: the rules decide first; when they chose no bucket,
-the best label that is a bucket scoring at least `SEMANTIC_MIN` is the bucket; when the rules
-reached no person, a best label that is a trigger, `asked_for_human` or a `human`-route bucket
-(at least `SEMANTIC_MIN`) counts as reaching one. Without it (the default, `similar=None`)
-the rules alone are measured and the output says "semantic layer: off".
+The semantic layer (issue 16, Deliver 1): `evaluate(similar=...)` takes a function
+`similar(flow) -> Context.similar` (None for a flow: rules only) and passes it to the engine in
+the step's Context, exactly as `ivr.conversation.service.build_context` does, so what is
+measured is the engine's own path (rules first, then the semantic scores, then the safety net).
+`make eval` prints every flow and split twice: with the semantic layer (`ivr.semantic`, the
+bundled model) and without it (rules only), so its worth is visible.
 """
 
 from __future__ import annotations
@@ -57,15 +55,16 @@ from phonenumbers import NumberParseException, geocoder, parse
 from ivr.config.business import Business, load_business
 from ivr.config.settings import PROJECT_ROOT, default_config_path
 from ivr.flow.actions import Action, NotifyStaff, QueueFollowUp, Transfer
-from ivr.flow.context import Context, CustomerFacts
+from ivr.flow.context import Context, CustomerFacts, Similar
 from ivr.flow.engine import step
 from ivr.flow.events import Input
 from ivr.flow.loader import load_flow
 from ivr.flow.model import Flow
 from ivr.flow.state import State
+from ivr.semantic import shared
 
-#: The future semantic layer: scores per label (bucket, trigger or "asked_for_human") 0..1.
-Similar = Callable[[str], Mapping[str, float]]
+#: The semantic layer for a flow (`ivr.semantic.Semantic.for_flow`): None means rules only.
+SimilarFor = Callable[[Flow], Similar | None]
 
 CORPUS = PROJECT_ROOT / "tests" / "understanding"
 SPLITS = ("heldout", "dev")
@@ -74,8 +73,6 @@ FLOWS = ("law_firm", "hvac", "ecommerce")
 CLOCK = (2025, 3, 12, 11, 0)
 #: A number no example business has orders for.
 NEW_CUSTOMER = "+15125550999"
-#: The score a semantic label needs before the harness lets it decide (see the docstring).
-SEMANTIC_MIN = 0.5
 #: The actions that put a person in front of the customer (or disturb staff).
 PERSON_ACTIONS = (Transfer, NotifyStaff, QueueFollowUp)
 NO_BUCKET = "(none)"
@@ -225,7 +222,8 @@ def _place_of(phone: str) -> str | None:
         return None
 
 
-def context(business: Business, flow: Flow, row: Row) -> Context:
+def context(business: Business, flow: Flow, row: Row,
+            similar: Similar | None = None) -> Context:
     """The step's inputs, with the fields `ivr.conversation.service.build_context` fills."""
     now = clock(business)
     facts, by_id = _customer(business, row)
@@ -233,7 +231,7 @@ def context(business: Business, flow: Flow, row: Row) -> Context:
         facts = CustomerFacts(facts.phone, facts.name, facts.orders, _place_of(facts.phone))
     return Context(now=now, channel="sms", business_name=business.name, params=business.params,
                    after_hours=False, next_opening=business.opening_hours.next_opening(now),
-                   customer=facts, orders_by_id=by_id)
+                   customer=facts, orders_by_id=by_id, similar=similar)
 
 
 def reached_person(actions: Iterable[Action]) -> str:
@@ -251,26 +249,17 @@ def reached_person(actions: Iterable[Action]) -> str:
 
 def replay(row: Row, business: Business, flow: Flow, similar: Similar | None = None) -> Replay:
     """The first text of a new SMS conversation: what the flow chose and whether a person
-    was reached (with `similar`, combined as the module docstring says)."""
-    state, actions = step(flow, State(), Input.start(row.text), context(business, flow, row))
-    bucket, route, how = state.bucket or "", state.route or "", reached_person(actions)
-    reasons = tuple(state.reasons)
-    if similar is not None:
-        scores = similar(row.text) or {}
-        best = max(scores, key=lambda k: scores[k], default=None)
-        if best is not None and scores[best] >= SEMANTIC_MIN:
-            if not bucket and best in flow.buckets:
-                bucket, route = best, flow.buckets[best].route
-            person = ({t.name for t in flow.triggers} | {"asked_for_human"}
-                      | {b.name for b in flow.buckets.values() if b.route == "human"})
-            if not how and best in person:
-                how, reasons = "semantic", (*reasons, f"semantic:{best}")
-    return Replay(row, bucket, route, bool(how), how, reasons)
+    was reached (`similar`: the semantic layer the engine consults, None for rules only)."""
+    state, actions = step(flow, State(), Input.start(row.text),
+                          context(business, flow, row, similar))
+    return Replay(row, state.bucket or "", state.route or "", bool(how := reached_person(actions)),
+                  how, tuple(state.reasons))
 
 
-def evaluate(rows: Sequence[Row] | None = None, similar: Similar | None = None,
+def evaluate(rows: Sequence[Row] | None = None, similar: SimilarFor | None = None,
              config_dir: Path | None = None) -> dict[tuple[str, str], Figures]:
-    """Replay every row; figures by (flow, split), in FLOWS and SPLITS order."""
+    """Replay every row; figures by (flow, split), in FLOWS and SPLITS order (`similar`: the
+    semantic layer per flow, None for rules only)."""
     rows = load_corpus() if rows is None else rows
     shops = example_businesses(config_dir)
     figures: dict[tuple[str, str], Figures] = {}
@@ -282,7 +271,7 @@ def evaluate(rows: Sequence[Row] | None = None, similar: Similar | None = None,
         business, flow = shops[row.flow]
         key = (row.flow, row.split)
         figures.setdefault(key, Figures(row.flow, row.split)).replays.append(
-            replay(row, business, flow, similar))
+            replay(row, business, flow, similar(flow) if similar else None))
     return figures
 
 
@@ -322,7 +311,7 @@ def detail(fig: Figures, *, show_needless: bool = True) -> list[str]:
     return lines
 
 
-def render(figures: Mapping[tuple[str, str], Figures], similar: Similar | None) -> str:
+def render(figures: Mapping[tuple[str, str], Figures], similar: SimilarFor | None) -> str:
     name = getattr(similar, "__name__", type(similar).__name__)
     lines = ["semantic layer: " + ("off (rules only)" if similar is None else f"on ({name})"),
              f"clock: {datetime(*CLOCK):%a %Y-%m-%d %H:%M} business-local, open; SMS, first "
@@ -341,11 +330,42 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--split", choices=(*SPLITS, "all"), default="all")
     parser.add_argument("--flow", choices=FLOWS)
     parser.add_argument("--corpus", type=Path, default=CORPUS, help="corpus directory")
+    parser.add_argument("--semantic", choices=("both", "on", "off"), default="both",
+                        help="with the semantic layer, without it, or both (the default)")
     args = parser.parse_args(argv)
     splits = SPLITS if args.split == "all" else (args.split,)
     rows = [r for r in load_corpus(args.corpus, splits) if args.flow in (None, r.flow)]
-    print(render(evaluate(rows), None))
+    layer = shared()
+    modes: list[SimilarFor | None] = []
+    if args.semantic in ("both", "on"):
+        if not layer.available:
+            print("semantic layer: unavailable (no model); measuring the rules only")
+        else:
+            modes.append(layer.for_flow)
+    if args.semantic in ("both", "off") or not modes:
+        modes.append(None)
+    results = [(mode, evaluate(rows, mode)) for mode in modes]
+    for mode, figures in results:
+        print(render(figures, mode))
+        print()
+    if len(results) == 2:
+        print("side by side (on | off):")
+        print("\n".join(compare(results[0][1], results[1][1])))
     return 0
+
+
+def compare(on: Mapping[tuple[str, str], Figures],
+            off: Mapping[tuple[str, str], Figures]) -> list[str]:
+    """One line per flow and split: each measure with the semantic layer on, then off."""
+    lines = [f"{'flow':<10} {'split':<8} {'bucket accuracy':>17}  {'must-reach-a-person':>19}  "
+             f"{'needless pages':>15}"]
+    for key, fig in on.items():
+        other = off[key]
+        lines.append(f"{fig.flow:<10} {fig.split:<8} "
+                     f"{_pct(fig.accuracy)} | {_pct(other.accuracy)}  "
+                     f"{_pct(fig.recall)} | {_pct(other.recall)}    "
+                     f"{_pct(fig.needless_rate)} | {_pct(other.needless_rate)}")
+    return lines
 
 
 if __name__ == "__main__":

@@ -19,6 +19,7 @@ from ivr.config.directory import load_directory
 from ivr.config.settings import Settings
 from ivr.flow.errors import ConfigError
 from ivr.logs import configure
+from ivr.semantic import shared
 from ivr.speech.vosk import warm_up
 from ivr.store.embedded import ensure_redis
 from ivr.web import create_app
@@ -86,11 +87,15 @@ def serve(settings: Settings, host: str, port: int, threads: int = 32, workers: 
 
 
 def warm_each_worker(app):
-    """A gunicorn `post_fork` hook: each worker loads (or keeps) the speech model and warms it
-    on a thread of its own, so no worker's first caller waits seconds for it."""
+    """A gunicorn `post_fork` hook: each worker loads (or keeps) the speech model and the
+    semantic layer's model and warms them on threads of their own, so no worker's first caller
+    waits seconds for them."""
     model = app.extensions["ivr"].settings.vosk_model
 
     def post_fork(_server, _worker) -> None:
+        # The semantic layer's model too (one per process, ~1 s): not on a texter's first turn.
+        threading.Thread(target=lambda: shared().available, name="ivr-semantic-warm-up",
+                         daemon=True).start()
         if not model.is_dir():
             return
         threading.Thread(target=warm_up, args=(model,), name="ivr-vosk-warm-up",

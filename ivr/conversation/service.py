@@ -20,7 +20,7 @@ from phonenumbers import NumberParseException, geocoder, parse
 
 from ivr.config.business import Business
 from ivr.flow.actions import Action, Ask, End, Say, Unanswered
-from ivr.flow.context import Context, CustomerFacts, Order
+from ivr.flow.context import Context, CustomerFacts, Order, Similar
 from ivr.flow.engine import step
 from ivr.flow.events import Input
 from ivr.flow.loader import load_flow
@@ -127,15 +127,16 @@ def asks_for_a_state(flow: Flow) -> bool:
 
 
 def build_context(business: Business, channel: str, phone: str, now: datetime,
-                  flow: Flow) -> Context:
+                  flow: Flow, similar: Similar | None = None) -> Context:
     """The step's inputs for `flow`. A number is located only when the flow could offer the
-    place (a new number's lookup costs more than the rest of a turn's facts)."""
+    place (a new number's lookup costs more than the rest of a turn's facts). `similar` is the
+    semantic layer for this flow (None: rules only)."""
     hours = business.opening_hours
     facts, by_id = customer_facts(business, phone, locate=asks_for_a_state(flow))
     return Context(now=now.astimezone(business.tz), channel=channel,  # type: ignore[arg-type]
                    business_name=business.name, params=business.params,
                    after_hours=not hours.is_open(now), next_opening=hours.next_opening(now),
-                   customer=facts, orders_by_id=by_id)
+                   customer=facts, orders_by_id=by_id, similar=similar)
 
 
 #: Times a turn re-applies itself to a record that others keep changing before giving up.
@@ -247,7 +248,8 @@ class Conversations:
             record = new_conversation(business=business.name, business_key=business.key,
                                       channel=channel, caller=customer, flow=flow.name,
                                       now=now, sid=sid)
-        context = build_context(business, channel, customer, now, flow)
+        context = build_context(business, channel, customer, now, flow,
+                                self.runtime.semantic.for_flow(flow))
         state, actions = step(flow, state, inp, context)
         turn = Turn(actions=actions, record=record, state=state, key=key, channel=channel,
                     sid=sid, new=new)

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Literal
 
 Channel = Literal["voice", "sms"]
+#: The semantic layer as the core sees it: a text's similarity to each label's examples, 0..1
+#: (labels: the flow's bucket and trigger names, and "asked_for_human"). Supplied by the edge
+#: (`ivr.semantic`) like the clock, so the core stays free of any model.
+Similar = Callable[[str], Mapping[str, float]]
 
 
 @dataclass(frozen=True)
@@ -48,6 +52,8 @@ class Context:
         next_opening: when the business next opens (for "we'll call you back ..."), or None.
         customer: facts about the customer (orders, name, suggested state).
         orders_by_id: the shop's orders by order number, for lookups by number.
+        similar: the semantic layer for this flow, or None (rules only: no model, or a test).
+            Not compared: two contexts of the same moment and customer are the same inputs.
     """
 
     now: datetime
@@ -58,3 +64,4 @@ class Context:
     next_opening: datetime | None = None
     customer: CustomerFacts = field(default_factory=lambda: CustomerFacts(phone=""))
     orders_by_id: Mapping[str, Order] = field(default_factory=dict)
+    similar: Similar | None = field(default=None, compare=False, repr=False)

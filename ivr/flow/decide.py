@@ -12,11 +12,12 @@ import re
 from ivr.flow.actions import Say, Unanswered
 from ivr.flow.context import Order
 from ivr.flow.expr import missing_fields, spoken_list
-from ivr.flow.handoff import HUMAN_AFTER, Handoff
+from ivr.flow.handoff import HUMAN_AFTER, MENU_AFTER, Handoff
 from ivr.flow.intent import courtesy, faq_answer
 from ivr.flow.model import Bucket, Rule
 from ivr.flow.places import state_name, suggested_state
-from ivr.flow.rules import failed_rule, predicate_triggers, urgent_reason
+from ivr.flow.rules import Fired, failed_rule, predicate_triggers, urgent_reason
+from ivr.flow.semantic import distress_cue
 from ivr.flow.smalltalk import Kind, small_talk
 from ivr.flow.text import looks_like_question, normalize
 from ivr.flow.towns import named_town
@@ -161,10 +162,17 @@ class Decide(Handoff):
             return self.finish("resolved" if answered else "abandoned")
         if kind is not None and self.chat(kind):
             return None
+        why = distress_cue(self.flow, self.original or text, self.scores)
+        if why is not None:  # the safety net: never "I didn't catch that" to someone in trouble
+            self.state.extra["distress_cue"] = why  # for the person taking over
+            return self.escalate(Fired("distress", urgent=True))
         if self.low:
             self.state.low_confidence_turns += 1
+        self.state.extra["misunderstood"] = self.misunderstood + 1
         if looks_like_question(text) and kind is None and len(normalize(text).split()) >= 3:
             return self.unknown_question(text)
+        if self.misunderstood >= 1:  # the second in a row: the menu, which offers a person
+            self.state.attempts = max(self.state.attempts, MENU_AFTER - 1)
         return self.failed()
 
     def unknown_question(self, text: str) -> None:

@@ -16,6 +16,15 @@ from ivr.flow.extract import extract, from_digits, match_option, yes_or_no
 from ivr.flow.intent import classify, courtesy
 from ivr.flow.model import Flow, Option
 from ivr.flow.rules import Fired, asked_for_human, frustrated, opted_out, phrase_triggers
+from ivr.flow.semantic import (
+    HUMAN,
+    asks_for_person,
+    combined,
+    enough_words,
+    needs_a_person,
+    semantic_bucket,
+    semantic_triggers,
+)
 from ivr.flow.smalltalk import small_talk
 from ivr.flow.state import State
 from ivr.flow.summary import slot_text
@@ -78,6 +87,7 @@ class _Turn(Decide):
         previous, state.last_text = state.last_text, text
         self.original = text
         self.small_talk_streak = state.extra.pop("small_talk", 0)
+        self.misunderstood = state.extra.pop("misunderstood", 0)
         if inp.kind != "digits" and (not state.extra.get("gist") or len(text.split()) >= 4
                                      and len(state.extra["gist"].split()) < 4):
             state.extra["gist"] = gist(text)
@@ -87,10 +97,23 @@ class _Turn(Decide):
         if digits:
             return self.digits(text)
         text = flow.heard(text)  # typos and mis-hearings of the flow's own words repaired
+        self.scores = self.similarity(self.original)
         # Escalation comes first, whatever was asked: "no, I smell gas" is not just a "no".
+        # The rules' triggers, then the semantic layer's (in every state, on every turn).
         fired = phrase_triggers(flow, text)
-        if asked_for_human(text) and state.asking != "offer":
-            fired.append(Fired("asked_for_human"))
+        if not fired:
+            for trigger in semantic_triggers(flow, self.scores):
+                fired.append(Fired(trigger.name, trigger.bucket, trigger.skill,
+                                   trigger.urgent, trigger.say))
+                self.semantic_score = max(self.semantic_score or 0.0, self.scores[trigger.name])
+        if state.asking != "offer":
+            if asked_for_human(text):
+                fired.append(Fired("asked_for_human"))
+            elif state.asking not in flow.slots and asks_for_person(self.scores) is not None:
+                # (an answer to a question, "no, I don't have a lawyer", is not a request for
+                # one: there the rules' phrases and keypad 0 still reach a person)
+                fired.append(Fired("asked_for_human"))
+                self.semantic_score = max(self.semantic_score or 0.0, self.scores[HUMAN])
         if frustrated(text, previous):
             fired.append(Fired("frustration"))
         if fired:
@@ -118,6 +141,13 @@ class _Turn(Decide):
         understood = False
         if state.bucket is None or state.asking not in flow.slots:
             found = classify(flow, text, self.ctx.params)
+            if found is None:  # the rules are blind here: the semantic layer, when it is clear
+                near = semantic_bucket(flow, self.scores)
+                found = (near[0], combined(None, near[1])) if near else None
+            elif (person := needs_a_person(flow, found[0], self.scores)) is not None:
+                found = person  # the rules chose a bot's bucket; the layer hears a person's
+            elif found[0] in self.scores:  # both layers speak: the combined confidence
+                found = (found[0], combined(found[1], self.scores[found[0]]))
             if found is not None and found[0] != state.bucket:
                 bucket, score = found
                 confidence = round(min(score, self.confidence), 2)
@@ -147,6 +177,14 @@ class _Turn(Decide):
             self.fill(name, value, score * self.confidence)
             understood = True
         return understood
+
+    def similarity(self, text: str) -> dict[str, float]:
+        """The semantic layer's scores for this message, or {} (no layer, keypad digits, a short
+        answer, small talk or thanks: the rules and the question asked decide those)."""
+        similar = self.ctx.similar
+        if similar is None or not enough_words(text) or courtesy(text) or small_talk(text):
+            return {}
+        return {label: float(score) for label, score in similar(text).items()}
 
     def digits(self, text: str) -> None:
         state, flow = self.state, self.flow

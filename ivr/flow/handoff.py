@@ -13,6 +13,7 @@ from ivr.flow.actions import Action, Ask, End, Outcome, QueueFollowUp, Say, Tran
 from ivr.flow.context import Context
 from ivr.flow.model import Flow
 from ivr.flow.rules import Fired
+from ivr.flow.semantic import combined
 from ivr.flow.state import State
 from ivr.flow.summary import summarize
 from ivr.flow.text import gist
@@ -39,6 +40,9 @@ class Handoff:
         self.original = ""  # the message as sent (what is logged), before typo repair
         self.greeted = False  # the opening greeting was given in this very step
         self.small_talk_streak = 0  # small-talk messages in a row before this one
+        self.misunderstood = 0  # messages in a row not understood before this one
+        self.scores: dict[str, float] = {}  # the semantic layer's, for this message
+        self.semantic_score: float | None = None  # set when the semantic layer escalated
 
     # -- bookkeeping ---------------------------------------------------------------------
     def out(self, action: Action) -> None:
@@ -113,6 +117,10 @@ class Handoff:
             self.note_trigger()
         if first.bucket and first.bucket in self.flow.buckets:
             self.set_bucket(first.bucket, self.confidence)
+        if self.semantic_score is not None:  # what staff hear: how sure the layer was
+            self.state.extra["intent_confidence"] = round(
+                min(combined(None, self.semantic_score), self.confidence), 2)
+            self._update_confidence()
         for item in fired:
             self.reason(item.reason)
         self.state.route = "human"

@@ -37,16 +37,20 @@ from ivr.flow.model import (
 from ivr.flow.yamlsrc import line_of, parse, plain
 
 FLOW_KEYS = {"name", "description", "greeting", "ask", "reprompt", "skill", "default_bucket",
-             "min_confidence", "messages", "slots", "buckets", "triggers", "vocabulary"}
+             "min_confidence", "messages", "slots", "buckets", "triggers", "vocabulary",
+             "asked_for_human"}
 SLOT_KEYS = {"type", "prompt", "reprompt", "label", "options", "pattern", "yes_phrases",
              "no_phrases", "unprompted", "description"}
 OPTION_KEYS = {"value", "label", "digit", "synonyms"}
 BUCKET_KEYS = {"route", "skill", "phrases", "digit", "label", "slots", "answer", "qualify",
                "after_hours", "urgent", "reason", "lookup", "faq", "description", "pairs",
-               "ignore", "places", "urgent_if"}
+               "ignore", "places", "urgent_if", "examples"}
 RULE_KEYS = {"name", "when", "decline"}
 TRIGGER_KEYS = {"name", "phrases", "patterns", "when", "bucket", "skill", "urgent", "say",
-                "pairs", "ignore"}
+                "pairs", "ignore", "examples"}
+HUMAN_KEYS = {"examples"}
+#: An example is a sentence, not a keyword: the semantic layer compares whole messages.
+EXAMPLE_MIN_WORDS = 3
 #: Template names the engine provides besides the scopes (see engine.scopes).
 TEMPLATE_NAMES = {"business", "next_opening", "jurisdiction_names", "state", "value", "place",
                   "places"}
@@ -84,6 +88,27 @@ class _Checker:
                     self.add(node, key, f"{what}: names unknown slot '{rest}'")
                 continue
             self.add(node, key, f"{what}: unknown template name '{{{name}}}'")
+
+
+def _examples(check: _Checker, node: Any, what: str) -> tuple[str, ...]:
+    """`examples:`: a list of distinct sentences of at least EXAMPLE_MIN_WORDS words each."""
+    if "examples" not in node:
+        return ()
+    entries = node["examples"]
+    if not isinstance(entries, list) or not entries:
+        check.add(node, "examples", f"{what}: examples is a list of sentences")
+        return ()
+    found: list[str] = []
+    for i, entry in enumerate(entries):
+        text = str(entry).strip() if isinstance(entry, str | int | float) else ""
+        if len(text.split()) < EXAMPLE_MIN_WORDS:
+            check.add(entries, i, f"{what}: example {i + 1} is not a sentence of at least "
+                                  f"{EXAMPLE_MIN_WORDS} words (a keyword belongs in phrases)")
+        elif text.lower() in (f.lower() for f in found):
+            check.add(entries, i, f"{what}: example {i + 1} repeats an earlier one")
+        else:
+            found.append(text)
+    return tuple(found)
 
 
 def _slot(check: _Checker, name: str, node: Any, parent: Any) -> Slot | None:
@@ -193,7 +218,8 @@ def _bucket(check: _Checker, name: str, node: Any, slots: dict[str, Slot], skill
                   keys=normalized(strings(node.get("phrases"))),
                   places=str(places) if isinstance(places, str) else "",
                   urgent_if=parse_urgent_if(check, node, vocabulary, what)
-                  if "urgent_if" in node else None)
+                  if "urgent_if" in node else None,
+                  examples=_examples(check, node, what))
 
 
 
@@ -205,8 +231,11 @@ def _trigger(check: _Checker, i: int, node: Any, slots: dict[str, Slot],
     what = f"trigger '{node['name']}'"
     check.keys(node, TRIGGER_KEYS, what)
     if not (node.get("phrases") or node.get("patterns") or node.get("when")
-            or node.get("pairs")):
-        check.add(node, None, f"{what}: needs phrases, pairs, patterns or when")
+            or node.get("pairs") or node.get("examples")):
+        check.add(node, None, f"{what}: needs phrases, pairs, patterns, examples or when")
+    if node.get("when") and node.get("examples"):
+        check.add(node, "examples", f"{what}: a `when:` trigger reads facts, not words; "
+                                    f"examples belong to a trigger on the customer's words")
     patterns = []
     for j, text in enumerate(node.get("patterns") or []):
         compiled = check.regex(node["patterns"], j, text, what)
@@ -226,7 +255,20 @@ def _trigger(check: _Checker, i: int, node: Any, slots: dict[str, Slot],
                    urgent=bool(node.get("urgent", False)), say=str(node.get("say", "")),
                    pairs=parse_pairs(check, node, vocabulary, what),
                    ignore=parse_ignore(check, node, what),
-                   keys=normalized(strings(node.get("phrases"))))
+                   keys=normalized(strings(node.get("phrases"))),
+                   examples=_examples(check, node, what))
+
+
+def _human_examples(check: _Checker, node: Any) -> tuple[str, ...]:
+    """`asked_for_human: {examples: [...]}`: the flow's own wordings of asking for a person."""
+    found = node.get("asked_for_human")
+    if found is None:
+        return ()
+    if not isinstance(found, dict):
+        check.add(node, "asked_for_human", "asked_for_human: a mapping with examples")
+        return ()
+    check.keys(found, HUMAN_KEYS, "asked_for_human")
+    return _examples(check, found, "asked_for_human")
 
 
 def parse_flow(text: str, file: str) -> Flow:
@@ -268,9 +310,9 @@ def parse_flow(text: str, file: str) -> Flow:
                                                    f"already used by '{digits[bucket.digit]}'")
         digits.setdefault(bucket.digit, name)
         named = name == default or any(t.bucket == name for t in triggers)
-        if not (bucket.phrases or bucket.pairs or bucket.digit or named):
+        if not (bucket.phrases or bucket.pairs or bucket.digit or bucket.examples or named):
             check.add(bucket_nodes, name, f"bucket '{name}' is unreachable: no phrases, digit, "
-                                          f"default_bucket or trigger leads to it")
+                                          f"examples, default_bucket or trigger leads to it")
     messages = plain(node.get("messages") or {})
     for key, value in (node.get("messages") or {}).items():
         check.refs(node["messages"], key, str(value), slots, f"message '{key}'")
@@ -279,6 +321,7 @@ def parse_flow(text: str, file: str) -> Flow:
     except (TypeError, ValueError):
         check.add(node, "min_confidence", "flow: min_confidence is a number between 0 and 1")
         min_confidence = 0.6
+    human_examples = _human_examples(check, node)
     if check.problems:
         raise ConfigError(sorted(check.problems, key=lambda p: p.line))
     flow = Flow(name=str(node.get("name") or Path(file).stem), greeting=str(node["greeting"]),
@@ -287,7 +330,8 @@ def parse_flow(text: str, file: str) -> Flow:
                 messages={str(k): str(v) for k, v in messages.items()},
                 default_bucket=str(default) if default else None, skill=skill,
                 min_confidence=min_confidence, source=file, vocabulary=vocabulary,
-                speller=speller_for(vocabulary, buckets, slots, triggers))
+                speller=speller_for(vocabulary, buckets, slots, triggers),
+                human_examples=human_examples)
     flow.fuzzy.update(fuzzy_index(flow))
     return flow
 

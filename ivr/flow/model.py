@@ -110,6 +110,7 @@ class Trigger:
         pairs: word-pair rules (see `ivr.flow.phrasing`): "no heat" + "newborn".
         ignore: phrases that must not fire it ("sick of waiting", "burnt orange").
         keys: `phrases` normalised once at load, for matching.
+        examples: natural sentences that mean this trigger, for the semantic layer.
     """
 
     name: str
@@ -123,6 +124,7 @@ class Trigger:
     pairs: tuple[Pair, ...] = ()
     ignore: tuple[str, ...] = ()
     keys: tuple[str, ...] = ()
+    examples: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -147,6 +149,7 @@ class Bucket:
         places: a params key listing towns served; a named town gets a yes or a kind no.
         urgent_if: words that make this bucket urgent for this message (its `name` is the
             reason recorded): "furnace" + "stopped working" is urgent, "loud noise" is not.
+        examples: natural sentences that belong in this bucket, for the semantic layer.
     """
 
     name: str
@@ -168,6 +171,7 @@ class Bucket:
     keys: tuple[str, ...] = ()
     places: str = ""
     urgent_if: Trigger | None = None
+    examples: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -184,6 +188,8 @@ class Flow:
         min_confidence: speech below this is confirmed before it is used.
         vocabulary: named phrase sets that `pairs:` combine.
         speller: repairs typos towards the flow's own words (None: no repair).
+        human_examples: the flow's own wordings of asking for a person (`asked_for_human:`),
+            added to the built-in ones every flow has (`ivr.flow.semantic`).
     """
 
     name: str
@@ -202,6 +208,7 @@ class Flow:
     speller: Speller | None = field(default=None, compare=False, repr=False)
     fuzzy: dict[int, tuple[tuple[str, ...], tuple[str, ...]]] = field(
         default_factory=dict, compare=False, repr=False)  # see intent.fuzzy_index
+    human_examples: tuple[str, ...] = ()
 
     @cached_property
     def intent_grammar(self) -> tuple[str, ...]:

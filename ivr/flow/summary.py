@@ -28,6 +28,7 @@ REASON_WORDS = {
     "order_over_threshold": "large order", "repeat_customer": "repeat customer",
     "complaint": "complaint", "insurance_claim": "insurance claim",
     "existing_client": "existing client",
+    "distress": "sounded urgent or in distress (not understood)",
 }
 
 

@@ -53,8 +53,9 @@ def message(flow: Flow, state: State, ctx: Context, key: str, /, **extra: Any) -
 
 def menu_prompt(choices: tuple[Choice, ...], channel: str, intro: str) -> str:
     """A keypad menu read out ("For divorce, press 1.") or texted ("1 divorce")."""
-    if channel == "sms":
-        return intro + " " + ", ".join(f"{c.digit} for {c.label}" for c in choices) + "."
+    if channel == "sms":  # a person is always on offer too (issue 16: two misses, a person)
+        return (intro + " " + ", ".join(f"{c.digit} for {c.label}" for c in choices)
+                + ", or 0 to talk to a person.")
     spoken = " ".join(f"For {c.label}, press {c.digit}." for c in choices)
     return f"{intro} {spoken} To reach a person, press 0."
 

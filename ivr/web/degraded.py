@@ -46,7 +46,8 @@ def replay_one(runtime: Runtime, item: dict[str, str]) -> None:
     if not runtime.store.once(business.key, f"sms:{sid}"):
         return  # handled already (a replay that crashed after acting)
     text = Text(sender=sender, sid=sid, body=item.get("Body", ""),
-                media=int(item.get("NumMedia", "0") or 0))
+                media=int(item.get("NumMedia", "0") or 0),
+                opt_out_type=item.get("OptOutType", "").strip()[:16])
     for i, body in enumerate(answer(runtime, business, text)):
         try:
             send_sms(runtime, business.key, sender, body, idempotency_key=f"replay:{sid}:{i}")

@@ -96,7 +96,7 @@ PROXY_HEADERS = {"X-Forwarded-Proto": "https", "X-Forwarded-Host": "ivr.example.
 
 def test_behind_a_trusted_proxy_the_public_url_is_rebuilt_from_forwarded_headers(
         proxied_client):
-    response = signed_post(proxied_client, "/sms/incoming", sms_form("HELP"),
+    response = signed_post(proxied_client, "/sms/incoming", sms_form("I need a divorce lawyer"),
                            base="https://ivr.example.com", headers=PROXY_HEADERS)
     assert response.status_code == 200
     [reply] = messages(response.data)

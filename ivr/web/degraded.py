@@ -93,10 +93,11 @@ def reach_a_person(runtime: Runtime) -> str:
     first = business.staff_named(business.on_call[0].staff) if business.on_call else None
     number = business.fallback_number or (first.phone if first else None)
     response.say("Sorry, our assistant is having trouble. Connecting you with a person now.",
-                 voice=business.voice)
+                 voice=business.voice, language=business.language)
     if number:
         response.dial(number, caller_id=business.numbers[0])
-    response.say("Please call back in a few minutes. Goodbye.", voice=business.voice)
+    response.say("Please call back in a few minutes. Goodbye.", voice=business.voice,
+                 language=business.language)
     return str(response)
 
 

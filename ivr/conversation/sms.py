@@ -25,6 +25,7 @@ from ivr.handoff.transfer import feedback_reply  # a staff Y/N to "Did this call
 from ivr.logs import event
 from ivr.runtime import Runtime
 from ivr.store.conversations import STATE_TTL_S, Arrival
+from ivr.twilio.gsm import gsm_safe
 from ivr.twilio.messaging import (
     MMS_NOTICE,
     MMS_ONLY,
@@ -132,7 +133,9 @@ def wording(runtime: Runtime, business: Business, notes: Sequence[str] = ()) -> 
         follow_up = (follow_up_confirmation(runtime, business, turn)
                      if any(isinstance(a, QueueFollowUp) for a in turn.actions) else "")
         texts = reply_texts(turn.actions, handoff=turn.handoff, follow_up=follow_up)
-        return [*notes, *(disclose(texts, business.name) if turn.new else texts)]
+        said = [*notes, *(disclose(texts, business.name) if turn.new else texts)]
+        # GSM-safe as sent (and so as recorded): our dashes and curly quotes cost UCS-2
+        return [gsm_safe(t) for t in said]
     return words
 
 

@@ -27,8 +27,10 @@ from ivr.flow.yamlsrc import line_of, parse, plain
 KNOWN_KEYS = {
     "name", "numbers", "timezone", "hours", "holidays", "flow", "staff", "on_call", "params",
     "customers", "speech", "voice", "fallback_number", "export", "retention_days",
-    "sms_countries", "key", "language", "answers", "delete_recordings",
+    "sms_countries", "key", "language", "answers", "delete_recordings", "sms",
 }
+#: Keys of `sms:` (how carrier keywords are answered; docs/contracts.md, Business config).
+SMS_KEYS = {"help_reply", "start_reply", "carrier_handles_keywords"}
 DAY_NAMES = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 _SLUG = re.compile(r"[^a-z0-9]+")
 
@@ -38,6 +40,23 @@ class Staff:
     name: str
     phone: str
     skills: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class SmsKeywords:
+    """How HELP and START are answered (`sms:` in a business file).
+
+    By default the carrier answers them: on a long code Twilio itself replies to STOP, START
+    and HELP (and with Advanced Opt-Out, to the keywords and replies configured there), so a
+    reply of ours would be the texter's second. Set `carrier_handles_keywords: false` where
+    Twilio's keyword replies are turned off; then `help_reply` and `start_reply` (or ours by
+    default) are sent. `{name}` and `{contact}` in them become the business's name and the
+    number to call for a person.
+    """
+
+    carrier_handles_keywords: bool = True
+    help_reply: str = ""
+    start_reply: str = ""
 
 
 @dataclass(frozen=True)
@@ -71,6 +90,7 @@ class Business:
     sms_countries: tuple[str, ...] = ("US", "CA")
     language: str = "en-US"
     delete_recordings: bool = False
+    sms: SmsKeywords = SmsKeywords()
     source: Path | None = None
 
     @property
@@ -303,6 +323,7 @@ def load_business(path: Path) -> Business:
     if fallback is not None and dialable(str(fallback), region) is None:
         problem("fallback_number",
                 f"fallback_number: '{fallback}' is not a phone number {_read_as(region)}")
+    sms = _sms_keywords(node.get("sms"), problem)
     if problems:
         raise ConfigError(problems)
     return Business(
@@ -317,6 +338,30 @@ def load_business(path: Path) -> Business:
         retention_days=int(node.get("retention_days", 90)),
         sms_countries=tuple(node.get("sms_countries") or ("US", "CA")),
         language=str(node.get("language", "en-US")),
-        delete_recordings=bool(node.get("delete_recordings", False)), source=path,
+        delete_recordings=bool(node.get("delete_recordings", False)), sms=sms, source=path,
     )
+
+
+def _sms_keywords(node: Any, problem: Any) -> SmsKeywords:
+    """The `sms:` mapping, its problems reported through `problem(key, message, parent)`."""
+    if node is None:
+        return SmsKeywords()
+    if not isinstance(node, dict):
+        problem("sms", "sms: a mapping like {carrier_handles_keywords: true, help_reply: ...}")
+        return SmsKeywords()
+    for key in node:
+        if key not in SMS_KEYS:
+            problem(key, f"sms: unknown key '{key}' (known: {', '.join(sorted(SMS_KEYS))})", node)
+    handles = node.get("carrier_handles_keywords", True)
+    if not isinstance(handles, bool):
+        problem("carrier_handles_keywords", "sms: carrier_handles_keywords: true or false", node)
+        handles = True
+    replies = {}
+    for key in ("help_reply", "start_reply"):
+        value = node.get(key, "")
+        if not isinstance(value, str):
+            problem(key, f"sms: {key}: the text to send", node)
+            value = ""
+        replies[key] = value.strip()
+    return SmsKeywords(carrier_handles_keywords=handles, **replies)
 

@@ -33,6 +33,10 @@ class Settings:
 
     account_sid: str = ""
     auth_token: str = ""
+    #: The secret of a webhook shared key (TWILIO_SIGNING_KEY): checks requests Twilio signs
+    #: with it (HMAC-SHA256, named in X-Twilio-Webhooks-Signature-Settings). Unset: such
+    #: requests are refused; Auth-Token signatures are checked either way.
+    signing_key: str = ""
     api_base: str = DEFAULT_API_BASE
     public_url: str = ""
     redis_url: str = ""
@@ -54,6 +58,7 @@ class Settings:
         values: dict[str, object] = {
             "account_sid": env.get("TWILIO_ACCOUNT_SID", ""),
             "auth_token": env.get("TWILIO_AUTH_TOKEN", ""),
+            "signing_key": env.get("TWILIO_SIGNING_KEY", ""),
             "api_base": env.get("TWILIO_API_BASE", DEFAULT_API_BASE).rstrip("/"),
             "public_url": env.get("IVR_PUBLIC_URL", "").rstrip("/"),
             "redis_url": env.get("REDIS_URL", ""),

@@ -1,7 +1,8 @@
 """SMS conversations: one incoming text in, the texts to reply with out.
 
 Carrier keywords come first (STOP silences us for good, START lifts it, HELP says who we are
-and how to reach a person), then a staff member's Y/N feedback answer (TRANSFER's); everything
+and how to reach a person — unless the carrier answers those itself, the default), as Twilio
+reports them (`OptOutType`) or, without that, as its default keywords, then a staff member's Y/N feedback answer (TRANSFER's); everything
 else is the customer's conversation with the flow. The web view (`ivr.web.sms`) only checks the
 signature, parses Twilio's form, keeps a retried webhook from acting twice and renders TwiML.
 """
@@ -24,9 +25,11 @@ from ivr.logs import event
 from ivr.runtime import Runtime
 from ivr.store import menus
 from ivr.store.conversations import Arrival
+from ivr.twilio.gsm import gsm_safe
 from ivr.twilio.messaging import (
     MMS_NOTICE,
     MMS_ONLY,
+    Keyword,
     disclose,
     help_reply,
     keyword,
@@ -48,6 +51,9 @@ class Text:
     sid: str
     body: str
     media: int = 0
+    #: Twilio's `OptOutType` (STOP, START or HELP) when it took the text as a keyword, custom
+    #: or localised ones included (Advanced Opt-Out); "" otherwise.
+    opt_out_type: str = ""
 
 
 def contact_number(business: Business) -> str:
@@ -62,7 +68,7 @@ def answer(runtime: Runtime, business: Business, text: Text,
     `arrival` is what the web view read when it claimed the message (opt-out, live
     conversation); without it (a replayed text) they are read here.
     """
-    word = keyword(text.body)
+    word = keyword(text.body, text.opt_out_type)
     if word == "stop":
         optout.opt_out(runtime, business, text.sender, text.body, text.sid)
         return []  # Twilio sends the carrier-required confirmation and blocks any reply
@@ -71,11 +77,12 @@ def answer(runtime: Runtime, business: Business, text: Text,
     if opted_out:
         if word == "start":
             optout.opt_in(runtime, business, text.sender, text.sid)
-            return [opt_in_reply(business.name)]
+            return keyword_reply(business, word)
         event("sms.ignored_opted_out", log, business=business.key, sid=text.sid)
         return []
+    # START/YES from a texter who never opted out goes on to the flow: "yes" answers questions
     if word == "help":
-        return [help_reply(business.name, contact_number(business))]
+        return keyword_reply(business, word)
     staff_reply = feedback_reply(runtime, business, text.sender, text.body)
     if staff_reply is not None:
         return [staff_reply]
@@ -85,6 +92,18 @@ def answer(runtime: Runtime, business: Business, text: Text,
     live = (Conversations.live(arrival.live) if arrival is not None
             else runtime.conversations.current(business, CHANNEL, text.sender))
     return converse(runtime, business, text, live, notes)
+
+
+def keyword_reply(business: Business, word: Keyword) -> list[str]:
+    """What we answer to START or HELP: nothing where the carrier answers them itself (a long
+    code's default, so the texter gets one reply, not two), else the business's wording or
+    ours (`sms:` in the business file)."""
+    keywords = business.sms
+    if keywords.carrier_handles_keywords:
+        return []
+    if word == "help":
+        return [help_reply(business.name, contact_number(business), keywords.help_reply)]
+    return [opt_in_reply(business.name, contact_number(business), keywords.start_reply)]
 
 
 def converse(runtime: Runtime, business: Business, text: Text, live: Live | None,
@@ -114,7 +133,9 @@ def wording(runtime: Runtime, business: Business, notes: Sequence[str] = ()) -> 
         follow_up = (follow_up_confirmation(runtime, business, turn)
                      if any(isinstance(a, QueueFollowUp) for a in turn.actions) else "")
         texts = reply_texts(turn.actions, handoff=turn.handoff, follow_up=follow_up)
-        return [*notes, *(disclose(texts, business.name) if turn.new else texts)]
+        said = [*notes, *(disclose(texts, business.name) if turn.new else texts)]
+        # GSM-safe as sent (and so as recorded): our dashes and curly quotes cost UCS-2
+        return [gsm_safe(t) for t in said]
     return words
 
 

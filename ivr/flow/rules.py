@@ -104,8 +104,12 @@ def frustrated(text: str, previous: str) -> bool:
 
 
 def opted_out(text: str) -> bool:
-    """An SMS STOP (carriers handle the block; the conversation just ends)."""
-    return normalize(text) in STOP_WORDS
+    """An SMS STOP (carriers handle the block; the conversation just ends).
+
+    Only the words alone, any case, surrounding whitespace ignored — as Twilio matches them:
+    "STOP!" is not blocked by the carrier, so it must not end the conversation here either.
+    """
+    return text.strip().lower() in STOP_WORDS
 
 
 def failed_rule(rules: tuple[Rule, ...], scopes: Mapping[str, Mapping[str, Any]]) -> Rule | None:

@@ -29,9 +29,14 @@ ENDED = frozenset({"completed", "busy", "no-answer", "failed", "canceled"})
 GONE = "Sorry, the caller is no longer waiting. Thank you."
 
 
-def _voice(runtime: Runtime, hunt: Hunt) -> str | None:
-    business = runtime.directory.by_key(hunt.business)
-    return business.voice if business else None
+def _voice(runtime: Runtime, hunt: Hunt) -> twiml.Voice | None:
+    """The business's voice and language, for every <Say> of an agent's or texter's leg."""
+    return twiml.voice_of(runtime.directory.by_key(hunt.business))
+
+
+def _spoken(runtime: Runtime, business_key: str) -> twiml.Voice | None:
+    """The business's voice when no hunt is left to name it (the caller already gone)."""
+    return twiml.voice_of(runtime.directory.by_key(business_key))
 
 
 def move_on(runtime: Runtime, hunt: Hunt, leg: str, why: str) -> None:
@@ -50,7 +55,7 @@ def answered(runtime: Runtime, business_key: str, hunt_id: str, leg: str,
     hunts = Hunts(runtime.store)
     with hunts.locked(business_key, hunt_id) as hunt:
         if hunt is None or hunt.leg != leg or not hunt.open:
-            return twiml.say_then_hangup(GONE)
+            return twiml.say_then_hangup(GONE, _spoken(runtime, business_key))
         if answered_by.startswith("machine") or answered_by == "fax":
             move_on(runtime, hunt, leg, "machine")
             return twiml.say_then_hangup("")
@@ -68,7 +73,7 @@ def pressed(runtime: Runtime, business_key: str, hunt_id: str, leg: str, digits:
     hunts = Hunts(runtime.store)
     with hunts.locked(business_key, hunt_id) as hunt:
         if hunt is None or hunt.leg != leg or not hunt.open:
-            return twiml.say_then_hangup(GONE)
+            return twiml.say_then_hangup(GONE, _spoken(runtime, business_key))
         voice = _voice(runtime, hunt)
         if digits.strip()[:1] != "1":
             move_on(runtime, hunt, leg, "passed" if digits else "no_key")
@@ -165,9 +170,9 @@ def bridge_answered(runtime: Runtime, business_key: str, hunt_id: str) -> str:
     hunts = Hunts(runtime.store)
     with hunts.locked(business_key, hunt_id) as hunt:
         if hunt is None:
-            return twiml.customer_greeting("someone", "our team")
+            return twiml.customer_greeting("someone", "our team", _spoken(runtime, business_key))
         connected(runtime, hunt)
         agent = first_name(hunt.agent or "someone")
     business = runtime.directory.by_key(business_key)
     return twiml.customer_greeting(agent, business.name if business else "our team",
-                                   business.voice if business else None)
+                                   twiml.voice_of(business))

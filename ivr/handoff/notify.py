@@ -28,6 +28,7 @@ from ivr.logs import event
 from ivr.runtime import Runtime
 from ivr.store.idempotency import effect_state
 from ivr.store.records import Record, iso
+from ivr.twilio.gsm import gsm_safe, segments
 
 log = logging.getLogger("ivr.handoff.notify")
 
@@ -171,7 +172,8 @@ def notify_staff_job(business_key: str, conversation_id: str, people: list[tuple
         else:
             fresh = sid is not None
             sid = sid or _sent_sid(runtime, business_key, effect)  # sent earlier, or on accepting
-            _note_sent(runtime, business_key, conversation_id, name, phone, sid, at)
+            _note_sent(runtime, business_key, conversation_id, name, phone, sid, at,
+                       segments(gsm_safe(body)))
             event("notify.sent" if fresh else "notify.had_it", log, business=business_key,
                   conversation=conversation_id, staff=name, sid=sid)
             return sid
@@ -188,15 +190,16 @@ def _sent_sid(runtime: Runtime, business_key: str, effect: str) -> str:
 
 
 def _note_sent(runtime: Runtime, business_key: str, conversation_id: str, name: str,
-               phone: str, sid: str, queued_at: str) -> None:
-    """Append the text to `record["notified"]` atomically, once (a retried job finds it)."""
+               phone: str, sid: str, queued_at: str, parts: int) -> None:
+    """Append the text to `record["notified"]` atomically, once (a retried job finds it),
+    with the `segments` it cost (as sent: GSM-safe, see `ivr.twilio.gsm`)."""
     sent_at = iso(job_now())
 
     def add(record: Record) -> None:
         notified = record.setdefault("notified", [])
         if not any(n.get("sid") == sid and n.get("phone") == phone for n in notified):
             notified.append({"staff": name, "phone": phone, "sid": sid, "at": sent_at,
-                             "queued_at": queued_at})
+                             "queued_at": queued_at, "segments": parts})
 
     if runtime.store.update(conversation_id, add, business=business_key) is None:
         event("notify.no_record", log, logging.WARNING, conversation=conversation_id, sid=sid)

@@ -19,6 +19,7 @@ from ivr.jobs.queues import URGENT, Connection, enqueue, job_id, job_runtime
 from ivr.logs import event
 from ivr.runtime import Runtime
 from ivr.store.idempotency import run_effect_once
+from ivr.twilio.gsm import gsm_safe
 
 log = logging.getLogger("ivr.handoff.outbound")
 
@@ -65,6 +66,7 @@ def send_sms(runtime: Runtime, business_key: str, to: str, body: str,
     if not sms_allowed(to, business.sms_countries):
         event("sms.refused", log, logging.WARNING, business=business_key, to=to)
         raise OutboundRefused(f"texts to {to} are not allowed for {business.name}")
+    body = gsm_safe(body)  # our typographic punctuation would make it UCS-2 (70 per segment)
     store = runtime.store
     if store.opted_out(business_key, to):
         event("sms.opted_out", log, logging.WARNING, business=business_key, to=to)

@@ -217,7 +217,7 @@ def voicemail_twiml(runtime: Runtime, business: Business, hunt: Hunt) -> str:
     return twiml.voicemail_offer(callback_when(business, runtime.clock()),
                                  record_url=url(runtime, "recorded", hunt),
                                  recording_status_url=url(runtime, "recording-status", hunt),
-                                 voice=business.voice)
+                                 voice=twiml.voice_of(business))
 
 
 # -- starting ---------------------------------------------------------------------------------
@@ -270,7 +270,8 @@ def start_call_transfer(runtime: Runtime, business: Business, turn: Conversation
     person = hunt.current or {"name": "our team"}
     return twiml.caller_leg(first_name(person["name"]), hunt.conference,
                             wait_url=url(runtime, "hold", hunt),
-                            status_url=url(runtime, "conference", hunt), voice=business.voice)
+                            status_url=url(runtime, "conference", hunt),
+                            voice=twiml.voice_of(business))
 
 
 def feedback_reply(runtime: Runtime, business: Business, from_: str, body: str) -> str | None:

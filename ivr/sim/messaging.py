@@ -5,6 +5,7 @@ texts the app sends by REST — each a Message resource delivered to the recipie
 from __future__ import annotations
 
 import xml.etree.ElementTree as ET
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING
@@ -31,6 +32,8 @@ class Message:
     status: str = "queued"
     media: list[str] = field(default_factory=list)
     status_callback: str | None = None
+    #: Further webhook fields of an incoming text (OptOutType, a repeated field, …).
+    extra: dict[str, str | list[str]] = field(default_factory=dict)
     date_created: datetime = field(default_factory=now)
     date_sent: datetime | None = None
 
@@ -49,9 +52,10 @@ class Message:
         }
 
 
-def inbound_params(message: Message) -> dict[str, str]:
-    """The form Twilio posts to a Messaging URL for an incoming text."""
-    params = {
+def inbound_params(message: Message) -> dict[str, str | list[str]]:
+    """The form Twilio posts to a Messaging URL for an incoming text, plus the message's
+    `extra` fields (a list value is a field Twilio sends more than once)."""
+    params: dict[str, str | list[str]] = {
         "MessageSid": message.sid, "SmsSid": message.sid, "SmsMessageSid": message.sid,
         "AccountSid": message.account_sid, "From": message.from_, "To": message.to,
         "Body": message.body, "NumMedia": str(len(message.media)), "NumSegments": "1",
@@ -62,6 +66,7 @@ def inbound_params(message: Message) -> dict[str, str]:
     for i, url in enumerate(message.media):
         params[f"MediaUrl{i}"] = url
         params[f"MediaContentType{i}"] = "image/jpeg"
+    params.update(message.extra)
     return params
 
 
@@ -113,10 +118,15 @@ def deliver(carrier: Carrier, message: Message) -> None:
 
 
 def text_app(carrier: Carrier, from_: str, to: str, body: str, media: list[str] | None = None,
-             sid: str | None = None, signing: str = "valid") -> Message:
-    """A handset texts `to` (a number the app serves): post the webhook, deliver the replies."""
+             sid: str | None = None, signing: str = "valid",
+             extra: Mapping[str, str | list[str]] | None = None) -> Message:
+    """A handset texts `to` (a number the app serves): post the webhook, deliver the replies.
+
+    `extra`: further form fields Twilio would add (e.g. OptOutType); a list is a repeated field.
+    """
     message = Message(sid or new_sid("SM"), carrier.account_sid, from_, to, body,
-                      direction="inbound", status="received", media=list(media or []))
+                      direction="inbound", status="received", media=list(media or []),
+                      extra=dict(extra or {}))
     carrier.record_message(message)
     url = carrier.webhooks.absolute(SMS_PATH)
     for _hop in range(10):

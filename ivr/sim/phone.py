@@ -8,7 +8,7 @@ manual (the test drives the answered call itself).
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING, Literal
 
 from ivr.sim import lifecycle
@@ -59,7 +59,8 @@ class Phone:
 
     def text(self, to: str, body: str, media: Sequence[str] | None = None,
              sid: str | None = None, *, expect: int = 0, settle_s: float | None = None,
-             timeout: float = 10.0, signing: str = "valid") -> list[str]:
+             timeout: float = 10.0, signing: str = "valid",
+             extra: Mapping[str, str | list[str]] | None = None) -> list[str]:
         """Text the app at `to`; return the bodies that reached this phone in reply.
 
         Replies are the TwiML <Message>s plus texts the app sends by REST while handling it,
@@ -69,9 +70,10 @@ class Phone:
         Args:
             sid: reuse a MessageSid to replay a retried webhook.
             signing: "valid", "missing" or "wrong" (to check forged requests are refused).
+            extra: further webhook fields (OptOutType; a list value is a repeated field).
         """
         before = len(self.inbox)
-        text_app(self.carrier, self.number, to, body, list(media or []), sid, signing)
+        text_app(self.carrier, self.number, to, body, list(media or []), sid, signing, extra)
         if expect:
             wait_for(lambda: len(self.inbox) - before >= expect, timeout,
                      f"{expect} text(s) to {self.number}")

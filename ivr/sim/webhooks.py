@@ -18,7 +18,11 @@ from urllib.parse import urlencode, urljoin, urlsplit
 
 import requests
 
-from ivr.twilio.signature import sign
+from ivr.twilio.signature import SIGNATURE_SETTINGS_HEADER, sign
+
+#: What a webhook's form may hold: one value per field, or a list for a field sent repeatedly
+#: (Twilio signs every value, sorted, so a repeated field must reach the app as sent).
+Params = Mapping[str, str | list[str] | None]
 
 log = logging.getLogger("ivr.sim")
 
@@ -34,7 +38,7 @@ class Exchange:
 
     method: str
     url: str
-    params: dict[str, str]
+    params: dict[str, str | list[str]]
     status: int = 0
     body: str = ""
     content_type: str = ""
@@ -51,6 +55,9 @@ class Webhooks:
 
     Attributes:
         auth_token: the account's token; the HMAC key of X-Twilio-Signature.
+        signing_key: a webhook shared key's secret; when set, webhooks are signed with it
+            (HMAC-SHA256) and say so in X-Twilio-Webhooks-Signature-Settings, as Twilio does
+            for an account whose webhooks a shared key signs.
         app_url: where requests are really sent (the live server), no trailing slash.
         public_url: the base the app believes Twilio sees (IVR_PUBLIC_URL); signed URLs use it.
         log: every exchange, in order.
@@ -59,6 +66,8 @@ class Webhooks:
     auth_token: str
     app_url: str = ""
     public_url: str = ""
+    signing_key: str = ""
+    signing_key_sid: str = "webhooks_sharedkey_sim"
     log: list[Exchange] = field(default_factory=list)
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
@@ -88,24 +97,28 @@ class Webhooks:
             as_http = self.app_url + parts.path + (f"?{parts.query}" if parts.query else "")
         return as_http.replace("https://", "wss://", 1).replace("http://", "ws://", 1)
 
-    def request(self, url: str, params: Mapping[str, str], method: str = "POST",
+    def request(self, url: str, params: Params, method: str = "POST",
                 signing: Signing = "valid", timeout: float = WEBHOOK_TIMEOUT_S,
                 idempotency: str | None = None) -> Exchange:
         """Send one signed webhook to the (absolute, public) `url`; never raises for HTTP trouble.
 
         Args:
             url: absolute public URL (resolve relative ones with `absolute` first).
-            params: form parameters (query parameters for GET).
+            params: form parameters (query parameters for GET); a list value is sent as the
+                same field repeated, once per value, and signed so.
             method: "POST" or "GET", as the TwiML/REST `method` attribute says.
             signing: "valid", or "missing"/"wrong" to check the app refuses forged requests.
             idempotency: what makes this delivery unique (a replayed retry repeats it, so it
                 carries the same I-Twilio-Idempotency-Token); default: a fresh token.
         """
         method = (method or "POST").upper()
-        form = {k: str(v) for k, v in params.items() if v is not None}
+        form: dict[str, str | list[str]] = {
+            k: [str(x) for x in v] if isinstance(v, list) else str(v)
+            for k, v in params.items() if v is not None}
         signed_url, data = url, form
         if method == "GET":
-            signed_url = url + ("&" if "?" in url else "?") + urlencode(form) if form else url
+            signed_url = (url + ("&" if "?" in url else "?") + urlencode(form, doseq=True)
+                          if form else url)
             data = {}
         headers = {
             "User-Agent": "TwilioProxy/1.1",
@@ -115,10 +128,15 @@ class Webhooks:
             "X-Home-Region": "us1",
             "Content-Type": "application/x-www-form-urlencoded; charset=UTF-8",
         }
+        secret, algorithm = self.auth_token, "HMAC_SHA1"
+        if self.signing_key:
+            secret, algorithm = self.signing_key, "HMAC_SHA256"
+            headers[SIGNATURE_SETTINGS_HEADER] = (f"key={self.signing_key_sid},"
+                                                  f"algorithm={algorithm}")
         if signing == "valid":
-            headers["X-Twilio-Signature"] = sign(self.auth_token, signed_url, data)
+            headers["X-Twilio-Signature"] = sign(secret, signed_url, data, algorithm)
         elif signing == "wrong":
-            headers["X-Twilio-Signature"] = sign(self.auth_token + "x", signed_url, data)
+            headers["X-Twilio-Signature"] = sign(secret + "x", signed_url, data, algorithm)
         exchange = Exchange(method, signed_url, form)
         try:
             response = requests.request(method, self.target(signed_url), data=data or None,

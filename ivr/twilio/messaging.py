@@ -4,12 +4,11 @@ Like the voice TwiML, this is a set of pure functions (TwilioDevEd's habit): act
 bodies out, then `MessagingResponse` XML. A keypad menu becomes numbered SMS options ("Reply 1
 for ..."), a transfer becomes a promise naming the person who will reach out, and the carrier
 keywords (STOP, START, HELP) are recognised exactly as Twilio recognises them: the whole message,
-any case, surrounding spaces ignored.
+any case, surrounding spaces ignored, or Twilio's own verdict (`OptOutType`) when it sends one.
 """
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable, Sequence
 from typing import Literal
 
@@ -20,13 +19,29 @@ from ivr.flow.actions import Action, Ask, Choice, QueueFollowUp, Say, Transfer
 
 Keyword = Literal["stop", "start", "help"]
 
-#: Twilio's default opt-out keywords (long codes); any of them alone opts the sender out.
+# Twilio's default keyword handling on long codes and toll-free numbers (Twilio's support
+# article "Twilio support for opt-out keywords (SMS STOP filtering)" and the Messaging docs'
+# "Advanced Opt-Out" page), which these sets and `keyword` follow:
+# - a keyword counts only when it is the whole message: any case, surrounding whitespace
+#   ignored; "STOP!" or "stop please" is not one, Twilio neither blocks nor answers it, so
+#   neither do we;
+# - Twilio itself answers STOP, START and HELP on a long code with its default replies, blocks
+#   every later text to a number that sent STOP (error 21610) until it sends START;
+# - with Advanced Opt-Out (a Messaging Service's custom or localised keywords), Twilio adds
+#   `OptOutType` (STOP, START or HELP) to the incoming-message webhook of a text it took as a
+#   keyword, so that field, when present, decides — our own word lists are only the fallback.
+
+#: Twilio's default opt-out keywords; any of them alone opts the sender out. REVOKE and OPTOUT
+#: joined Twilio's list in 2025 (the FCC's revocation rule); honouring them locally only ever
+#: errs toward not texting someone who asked us to stop.
 OPT_OUT_WORDS = frozenset({"STOP", "STOPALL", "UNSUBSCRIBE", "CANCEL", "END", "QUIT", "REVOKE",
                            "OPTOUT"})
 #: Twilio's default opt-in keywords: they undo an opt-out.
 OPT_IN_WORDS = frozenset({"START", "UNSTOP", "YES"})
 #: Twilio's default help keywords.
 HELP_WORDS = frozenset({"HELP", "INFO"})
+#: `OptOutType` values (Advanced Opt-Out) and the keyword each means.
+OPT_OUT_TYPES: dict[str, Keyword] = {"STOP": "stop", "START": "start", "HELP": "help"}
 
 #: Longest body Twilio accepts for one message (it splits it into segments on the way).
 MAX_MESSAGE_CHARS = 1600
@@ -44,15 +59,17 @@ HELP_REPLY = ("{name}: you're texting an automated assistant. To reach a person,
 HANDOFF_NAMED = "Thanks — I'm passing this to {name}, who will call you in a minute."
 HANDOFF_TEAM = "Thanks — I'm passing this to our team, who will contact you shortly."
 
-_TRAILING = re.compile(r"[\s.!]+$")
+def keyword(body: str, opt_out_type: str | None = None) -> Keyword | None:
+    """The carrier keyword a text is, if it is one.
 
-
-def keyword(body: str) -> Keyword | None:
-    """The carrier keyword `body` is, if it is one: the whole message, case-insensitive.
-
-    "Stop texting me" is not a keyword; "stop" and " STOP! " are.
+    `opt_out_type` (Twilio's `OptOutType`, sent for a text it took as a keyword, custom or
+    localised ones included) decides when present; otherwise `body` must be one of Twilio's
+    default keywords alone: any case, surrounding whitespace ignored. "Stop texting me" and
+    "STOP!" are not keywords (Twilio does not act on them either).
     """
-    word = _TRAILING.sub("", body.strip()).upper()
+    if opt_out_type and opt_out_type.strip():
+        return OPT_OUT_TYPES.get(opt_out_type.strip().upper())
+    word = body.strip().upper()
     if word in OPT_OUT_WORDS:
         return "stop"
     if word in OPT_IN_WORDS:
@@ -166,9 +183,16 @@ def messaging_twiml(texts: Sequence[str]) -> str:
     return str(response)
 
 
-def help_reply(business_name: str, contact: str) -> str:
-    return HELP_REPLY.format(name=business_name, contact=contact)
+def help_reply(business_name: str, contact: str, wording: str = "") -> str:
+    """Our answer to HELP: the business's own `wording` ({name}, {contact} filled) or ours."""
+    return _fill(wording or HELP_REPLY, business_name, contact)
 
 
-def opt_in_reply(business_name: str) -> str:
-    return OPT_IN_REPLY.format(name=business_name)
+def opt_in_reply(business_name: str, contact: str = "", wording: str = "") -> str:
+    """Our answer to START: the business's own `wording` ({name}, {contact} filled) or ours."""
+    return _fill(wording or OPT_IN_REPLY, business_name, contact)
+
+
+def _fill(wording: str, name: str, contact: str) -> str:
+    """`{name}` and `{contact}` filled in; any other brace left as written (an owner's text)."""
+    return wording.replace("{name}", name).replace("{contact}", contact)

@@ -11,6 +11,14 @@ from __future__ import annotations
 
 from twilio.twiml.voice_response import Dial, Gather, VoiceResponse
 
+from ivr.config.business import Business
+from ivr.twilio.twiml import Voice
+
+#: How a leg speaks: the business's `Voice` (voice and language), a bare voice name, or Twilio's
+#: default. Every <Say> of a business's call carries its language, or a Spanish business's
+#: caller hears the goodbye read with an English voice's rules.
+Speaker = Voice | str | None
+
 #: Seconds an agent has to press 1 or 2 after the summary before we treat it as a pass.
 ACCEPT_TIMEOUT_S = 6
 
@@ -24,12 +32,19 @@ ACCEPT_PROMPT = "Press 1 to take this call, or 2 to pass."
 FEEDBACK_PROMPT = "Did this call need you? Press 1 for yes, 2 for no."
 
 
-def _voice(voice: str | None) -> dict[str, str]:
+def voice_of(business: Business | None) -> Voice | None:
+    """The business's `<Say>` voice and language (None: Twilio's default, no business)."""
+    return Voice(voice=business.voice, language=business.language) if business else None
+
+
+def _voice(voice: Speaker) -> dict[str, str]:
+    if isinstance(voice, Voice):
+        return {"voice": voice.voice, "language": voice.language}
     return {"voice": voice} if voice else {}
 
 
 def caller_leg(agent: str, conference: str, *, wait_url: str, status_url: str,
-               voice: str | None = None) -> str:
+               voice: Speaker = None) -> str:
     """The caller's TwiML: told who is coming, then held in the conference until they join.
 
     `startConferenceOnEnter=false` keeps the caller on hold (hearing `wait_url`) until the
@@ -46,7 +61,7 @@ def caller_leg(agent: str, conference: str, *, wait_url: str, status_url: str,
     return str(response)
 
 
-def hold(agent: str | None, *, music_url: str | None, voice: str | None = None) -> str:
+def hold(agent: str | None, *, music_url: str | None, voice: Speaker = None) -> str:
     """Hold for the waiting caller: a reassurance naming who is being rung, then music.
 
     Twilio plays a waitUrl document in a loop, so the reassurance repeats between stretches
@@ -65,7 +80,7 @@ def hold(agent: str | None, *, music_url: str | None, voice: str | None = None) 
 
 
 def whisper(text: str, *, audio_url: str | None, accept_url: str,
-            voice: str | None = None) -> str:
+            voice: Speaker = None) -> str:
     """The agent's first words: the spoken summary, then "press 1 to take this call".
 
     The summary is played from locally rendered audio when it is ready, else said. No key
@@ -84,7 +99,7 @@ def whisper(text: str, *, audio_url: str | None, accept_url: str,
     return str(response)
 
 
-def _feedback(response: VoiceResponse, feedback_url: str, voice: str | None) -> None:
+def _feedback(response: VoiceResponse, feedback_url: str, voice: Speaker) -> None:
     gather = Gather(num_digits=1, action=feedback_url, method="POST", timeout=ACCEPT_TIMEOUT_S)
     gather.say(FEEDBACK_PROMPT, **_voice(voice))
     response.append(gather)
@@ -92,7 +107,7 @@ def _feedback(response: VoiceResponse, feedback_url: str, voice: str | None) -> 
 
 
 def agent_join(conference: str, *, status_url: str, feedback_url: str,
-               voice: str | None = None) -> str:
+               voice: Speaker = None) -> str:
     """The accepting agent joins the caller's conference; afterwards, asked for feedback."""
     response = VoiceResponse()
     response.say("Connecting you now.", **_voice(voice))
@@ -106,7 +121,7 @@ def agent_join(conference: str, *, status_url: str, feedback_url: str,
 
 
 def agent_bridge(customer: str, *, caller_id: str, answered_url: str, feedback_url: str,
-                 voice: str | None = None) -> str:
+                 voice: Speaker = None) -> str:
     """Click-to-call for an SMS conversation: the accepting agent's leg dials the customer.
 
     `answered_url` runs on the customer's leg when they pick up, before the two are bridged:
@@ -126,7 +141,7 @@ def empty() -> str:
     return str(VoiceResponse())
 
 
-def customer_greeting(agent: str, business: str, voice: str | None = None) -> str:
+def customer_greeting(agent: str, business: str, voice: Speaker = None) -> str:
     """What a texter hears on picking up the bridged call, before the agent is connected."""
     response = VoiceResponse()
     response.say(f"Hi, this is {agent} from {business} about your text. Connecting you now.",
@@ -134,7 +149,7 @@ def customer_greeting(agent: str, business: str, voice: str | None = None) -> st
     return str(response)
 
 
-def say_then_hangup(text: str, voice: str | None = None) -> str:
+def say_then_hangup(text: str, voice: Speaker = None) -> str:
     """A polite last word (a pass acknowledged, a caller already gone, thanks for feedback)."""
     response = VoiceResponse()
     if text:
@@ -144,7 +159,7 @@ def say_then_hangup(text: str, voice: str | None = None) -> str:
 
 
 def voicemail_offer(callback_when: str, *, record_url: str, recording_status_url: str,
-                    voice: str | None = None) -> str:
+                    voice: Speaker = None) -> str:
     """Nobody could take the call: apologise, say when we'll call back, take a message."""
     response = VoiceResponse()
     response.say("Sorry, nobody could take your call right now. Please leave a message after "
@@ -160,7 +175,7 @@ def voicemail_offer(callback_when: str, *, record_url: str, recording_status_url
     return str(response)
 
 
-def voicemail_thanks(callback_when: str, voice: str | None = None) -> str:
+def voicemail_thanks(callback_when: str, voice: Speaker = None) -> str:
     """After the message: confirm it was taken and when to expect the call."""
     return say_then_hangup(f"Thanks, we've got your message. We'll call you back "
                            f"{callback_when}. Goodbye.", voice)

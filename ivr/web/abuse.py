@@ -43,6 +43,6 @@ def refuse(business: Business) -> Response:
     if request.path == "/sms/incoming":
         return Response(messaging_twiml([]), mimetype="application/xml")
     response = VoiceResponse()
-    response.say(BUSY, voice=business.voice)
+    response.say(BUSY, voice=business.voice, language=business.language)
     response.hangup()
     return Response(str(response), mimetype="application/xml")

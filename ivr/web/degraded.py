@@ -46,7 +46,8 @@ def replay_one(runtime: Runtime, item: dict[str, str]) -> None:
     if not runtime.store.once(business.key, f"sms:{sid}"):
         return  # handled already (a replay that crashed after acting)
     text = Text(sender=sender, sid=sid, body=item.get("Body", ""),
-                media=int(item.get("NumMedia", "0") or 0))
+                media=int(item.get("NumMedia", "0") or 0),
+                opt_out_type=item.get("OptOutType", "").strip()[:16])
     for i, body in enumerate(answer(runtime, business, text)):
         try:
             send_sms(runtime, business.key, sender, body, idempotency_key=f"replay:{sid}:{i}")
@@ -92,10 +93,11 @@ def reach_a_person(runtime: Runtime) -> str:
     first = business.staff_named(business.on_call[0].staff) if business.on_call else None
     number = business.fallback_number or (first.phone if first else None)
     response.say("Sorry, our assistant is having trouble. Connecting you with a person now.",
-                 voice=business.voice)
+                 voice=business.voice, language=business.language)
     if number:
         response.dial(number, caller_id=business.numbers[0])
-    response.say("Please call back in a few minutes. Goodbye.", voice=business.voice)
+    response.say("Please call back in a few minutes. Goodbye.", voice=business.voice,
+                 language=business.language)
     return str(response)
 
 

@@ -11,7 +11,7 @@ from typing import Any
 from flask import abort, jsonify, request, session
 
 from ivr.logs import event
-from ivr.twilio.signature import is_valid, signed_url
+from ivr.twilio.signature import SIGNATURE_SETTINGS_HEADER, is_valid, key_for, signed_url
 from ivr.web import guessing
 from ivr.web.context import current_runtime
 
@@ -26,7 +26,9 @@ def twilio_request_is_signed() -> bool:
     """Whether the current request carries a valid X-Twilio-Signature.
 
     Checked once per request: the retry, abuse and view guards all ask, and the HMAC over the
-    URL and every form field is the largest fixed cost of a webhook.
+    URL and every form field is the largest fixed cost of a webhook. Every value of a repeated
+    field is signed (the whole MultiDict goes in); a JSON body is checked against the URL's
+    `bodySHA256`; a request naming a shared key is checked with TWILIO_SIGNING_KEY.
     """
     cached = request.environ.get(_SIGNED)
     if cached is not None:
@@ -35,8 +37,13 @@ def twilio_request_is_signed() -> bool:
     # host_url is only needed without IVR_PUBLIC_URL (and werkzeug builds it at some cost)
     url = signed_url(settings.public_url, "" if settings.public_url else request.host_url,
                      request.full_path)
-    params = request.form.to_dict() if request.method == "POST" else {}
-    valid = is_valid(settings.auth_token, url, params, request.headers.get("X-Twilio-Signature"))
+    key = key_for(settings.auth_token, settings.signing_key,
+                  request.headers.get(SIGNATURE_SETTINGS_HEADER))
+    signature = request.headers.get("X-Twilio-Signature")
+    if request.method == "POST" and request.is_json:
+        valid = is_valid(key, url, {}, signature, body=request.get_data(as_text=True))
+    else:
+        valid = is_valid(key, url, request.form if request.method == "POST" else {}, signature)
     request.environ[_SIGNED] = valid
     return valid
 
@@ -57,7 +64,9 @@ def twilio_stream_is_signed() -> bool:
     """
     settings = current_runtime().settings
     url = websocket_url(signed_url(settings.public_url, request.host_url, request.full_path))
-    return is_valid(settings.auth_token, url, {}, request.headers.get("X-Twilio-Signature"))
+    key = key_for(settings.auth_token, settings.signing_key,
+                  request.headers.get(SIGNATURE_SETTINGS_HEADER))
+    return is_valid(key, url, {}, request.headers.get("X-Twilio-Signature"))
 
 
 def twilio_signed(view: Callable[..., Any]) -> Callable[..., Any]:

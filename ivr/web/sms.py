@@ -65,7 +65,8 @@ def incoming() -> Response | tuple[dict[str, str], int]:
         event("sms.retry", log, business=business.key, sid=sid)
         return xml(store.cached_reply(business.key, token) or messaging_twiml([]))
     event("sms.received", log, business=business.key, sid=sid)
-    text = Text(sender=sender, sid=sid, body=clip(form.get("Body", "")), media=media_count())
+    text = Text(sender=sender, sid=sid, body=clip(form.get("Body", "")), media=media_count(),
+                opt_out_type=form.get("OptOutType", "").strip()[:16])
     try:
         reply = messaging_twiml(answer(runtime, business, text, arrival))
     except RedisError:  # degraded mode (ivr.web.degraded) spools the text to replay later

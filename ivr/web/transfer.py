@@ -83,14 +83,20 @@ def polite(fallback: Callable[[], str] | str = SORRY) -> Callable[..., Any]:
                 event("transfer.callback_failed", log, logging.ERROR, path=request.path,
                       error=type(exc).__name__)
                 log.exception("transfer callback failed")
-                text = fallback() if callable(fallback) else twiml.say_then_hangup(fallback)
+                text = (fallback() if callable(fallback)
+                        else twiml.say_then_hangup(fallback, _callback_voice()))
                 return xml(text)
         return wrapper
     return decorate
 
 
+def _callback_voice() -> twiml.Voice | None:
+    """The voice of the business a callback URL names (`b`), for words said without a hunt."""
+    return twiml.voice_of(current_runtime().directory.by_key(request.args.get("b", "")))
+
+
 def _hold_fallback() -> str:
-    return twiml.hold(None, music_url=None)
+    return twiml.hold(None, music_url=None, voice=_callback_voice())
 
 
 def form(name: str) -> str:
@@ -106,7 +112,8 @@ def hold() -> Response:
     runtime, hunt, business = hunt_and_business()
     person = hunt.current if hunt.open else None
     name = first_name(person["name"]) if person else None
-    return xml(twiml.hold(name, music_url=url(runtime, "hold-audio"), voice=business.voice))
+    return xml(twiml.hold(name, music_url=url(runtime, "hold-audio"),
+                          voice=twiml.voice_of(business)))
 
 
 @bp.post("/transfer/conference")
@@ -133,7 +140,8 @@ def voicemail() -> Response:
 def recorded() -> Response:
     runtime, hunt, business = hunt_and_business()
     take_voicemail(runtime, hunt, request.form)
-    return xml(twiml.voicemail_thanks(callback_when(business, runtime.clock()), business.voice))
+    return xml(twiml.voicemail_thanks(callback_when(business, runtime.clock()),
+                                      twiml.voice_of(business)))
 
 
 @bp.post("/transfer/recording-status")
@@ -193,7 +201,7 @@ def agent_feedback() -> Response:
     business, hunt_id = hunt_params()
     needed = feedback.keyed(current_runtime(), business, hunt_id, form("Digits"))
     text = "Thanks, noted. Goodbye." if needed is not None else "Thank you. Goodbye."
-    return xml(twiml.say_then_hangup(text))
+    return xml(twiml.say_then_hangup(text, _callback_voice()))
 
 
 @bp.get("/transfer/audio/<path:name>")

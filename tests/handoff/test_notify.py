@@ -17,6 +17,7 @@ from ivr.handoff.notify import notify_staff_by_text
 from ivr.handoff.outbound import enqueue_text
 from ivr.jobs.queues import URGENT, failed_jobs, queue
 from ivr.store.records import new_conversation
+from ivr.twilio.gsm import is_gsm7, segments
 
 LAW, HVAC = "+15125550100", "+15125550200"
 HVAC_ON_CALL = "+15125550211"  # Alex Kim
@@ -179,3 +180,15 @@ def test_the_agent_who_accepts_while_the_staff_text_is_being_retried_gets_it_onc
     run_jobs(runtime, until=later())
     assert len(gas_texts(alex)) == 1
     assert sum("/dashboard/conversations/" in t for t in alex.texts) == 1
+
+
+def test_staff_text_is_gsm7_and_counts_its_segments(live_app, carrier, runtime):
+    """An em-dash or curly quote of ours made the on-call person's text UCS-2: 70 characters
+    a segment instead of 160, so a summary arrived in more pieces and cost more."""
+    replies, record = texted_emergency(carrier, runtime)
+    settle(runtime)
+    [text] = summaries(carrier, DANA, record)
+    assert is_gsm7(text), [ch for ch in text if not is_gsm7(ch)]
+    assert all(is_gsm7(reply) for reply in replies)
+    [noted] = runtime.store.get(record["id"])["notified"]
+    assert noted["segments"] == segments(text) >= 1

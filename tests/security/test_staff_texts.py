@@ -33,9 +33,11 @@ def test_texter_newlines_cannot_forge_lines_in_staff_text(live_app, carrier, run
     [text] = handoff_texts(runtime, carrier, ALEX, record)
     lines = text.split("\n")
     assert len(lines) == 2 and lines[1] == f"Conversation {record['id']}", text
-    said = lines[0][lines[0].index("They said: “"):]
-    assert said.endswith("”") and said.count("“") == 1 and said.count("”") == 1, said
-    assert '"' not in said and "CVfake" in said  # inside the customer's quote, not a line
+    # sent GSM-safe: our curly quotes go out straight; the customer's own double quotes were
+    # made single (ivr.flow.quote), so exactly our two remain and theirs cannot close ours
+    said = lines[0][lines[0].index('They said: "'):]
+    assert said.endswith('"') and said.count('"') == 2, said
+    assert "CVfake" in said  # inside the customer's quote, not a line
 
 
 def test_the_quote_is_bounded_masked_and_marked(live_app, carrier, runtime):
@@ -44,8 +46,9 @@ def test_the_quote_is_bounded_masked_and_marked(live_app, carrier, runtime):
     record = latest(runtime)
     [text] = handoff_texts(runtime, carrier, ALEX, record)
     said = text.split("\n")[0].split("They said: ", 1)[1]
-    assert said.startswith("“") and said.endswith("”")
-    assert len(said) <= MAX_QUOTE_CHARS + 2 and "4111" not in text
+    assert said.startswith('"') and said.endswith('"')  # GSM-safe quotes, as sent
+    # the quotes, and the ellipsis sent as three dots
+    assert len(said) <= MAX_QUOTE_CHARS + 4 and "4111" not in text
 
 
 def test_every_place_that_quotes_a_customer_to_staff_uses_the_same_quote():

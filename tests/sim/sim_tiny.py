@@ -20,7 +20,7 @@ def tiny_app(name: str = "tiny", public_url: str = PUBLIC_URL) -> Flask:
     @app.before_request
     def check_signature() -> None:
         url = app.config["PUBLIC_URL"] + request.full_path.rstrip("?")
-        params = request.form.to_dict() if request.method == "POST" else {}
+        params = request.form if request.method == "POST" else {}
         if not is_valid(AUTH_TOKEN, url, params, request.headers.get("X-Twilio-Signature")):
             abort(403)
 

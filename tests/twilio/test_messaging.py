@@ -31,13 +31,23 @@ MENU = (Choice("1", "a heating problem", "heating"), Choice("2", "a cooling prob
 
 
 @pytest.mark.parametrize(("body", "expected"), [
-    ("STOP", "stop"), (" stop ", "stop"), ("Stop!", "stop"), ("unsubscribe", "stop"),
+    ("STOP", "stop"), (" stop ", "stop"), ("\tStopAll\n", "stop"), ("unsubscribe", "stop"),
+    ("Stop!", None), ("STOP.", None), ("help?", None),
     ("START", "start"), ("unstop", "start"), ("Yes", "start"),
     ("HELP", "help"), ("info", "help"),
     ("stop texting me", None), ("please help", None), ("", None), ("startle", None),
 ])
 def test_only_a_keyword_alone_counts(body, expected):
     assert keyword(body) == expected
+
+
+@pytest.mark.parametrize(("body", "opt_out_type", "expected"), [
+    ("ARRETEZ", "STOP", "stop"), ("Stop!", "stop", "stop"), ("ALTO", "START", "start"),
+    ("AYUDA", "HELP", "help"), ("STOP", "", "stop"),
+])
+def test_twilios_opt_out_type_decides_when_present(body, opt_out_type, expected):
+    """Advanced Opt-Out's custom or localised keywords reach us only as OptOutType."""
+    assert keyword(body, opt_out_type) == expected
 
 
 def test_a_menu_question_lists_numbered_replies():

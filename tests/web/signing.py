@@ -11,6 +11,7 @@ import xml.etree.ElementTree as ET
 from collections.abc import Mapping
 
 from twilio.request_validator import RequestValidator
+from werkzeug.datastructures import MultiDict
 
 #: The auth token and public URL of the `settings` fixture in tests/conftest.py.
 AUTH_TOKEN = "test-auth-token-0123456789abcdef"
@@ -18,15 +19,20 @@ PUBLIC_URL = "http://ivr.test"
 _sids = itertools.count(1)
 
 
-def signature(url: str, params: Mapping[str, str], token: str = AUTH_TOKEN) -> str:
-    return RequestValidator(token).compute_signature(url, dict(params))
+def signature(url: str, params: Mapping[str, str] | MultiDict, token: str = AUTH_TOKEN,
+              algorithm: str | None = None) -> str:
+    """What Twilio sends: a MultiDict keeps every value of a repeated field (all are signed)."""
+    form = params if isinstance(params, MultiDict) else dict(params)
+    return RequestValidator(token).compute_signature(url, form, algorithm)
 
 
-def signed_post(client, path: str, params: Mapping[str, str], *, base: str = PUBLIC_URL,
-                token: str = AUTH_TOKEN, headers: Mapping[str, str] | None = None):
+def signed_post(client, path: str, params: Mapping[str, str] | MultiDict, *,
+                base: str = PUBLIC_URL, token: str = AUTH_TOKEN,
+                headers: Mapping[str, str] | None = None):
     """POST `params` to `path` with the X-Twilio-Signature Twilio would send for `base`+`path`."""
     sig = signature(base + path, params, token)
-    return client.post(path, data=dict(params),
+    data = params if isinstance(params, MultiDict) else dict(params)
+    return client.post(path, data=data,
                        headers={"X-Twilio-Signature": sig, **dict(headers or {})})
 
 

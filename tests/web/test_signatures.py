@@ -8,12 +8,15 @@ callback added later without a signature check fails here.
 
 from __future__ import annotations
 
+import json
 import re
 
 import pytest
 from signing import AUTH_TOKEN, PUBLIC_URL, messages, signature, signed_post, sms_form
+from werkzeug.datastructures import MultiDict
 
 from ivr.app.wiring import build_runtime
+from ivr.twilio.signature import body_sha256
 from ivr.web import create_app
 from ivr.web.security import twilio_signed
 
@@ -93,7 +96,7 @@ PROXY_HEADERS = {"X-Forwarded-Proto": "https", "X-Forwarded-Host": "ivr.example.
 
 def test_behind_a_trusted_proxy_the_public_url_is_rebuilt_from_forwarded_headers(
         proxied_client):
-    response = signed_post(proxied_client, "/sms/incoming", sms_form("HELP"),
+    response = signed_post(proxied_client, "/sms/incoming", sms_form("I need a divorce lawyer"),
                            base="https://ivr.example.com", headers=PROXY_HEADERS)
     assert response.status_code == 200
     [reply] = messages(response.data)
@@ -182,3 +185,98 @@ def test_a_signed_media_stream_is_accepted_behind_a_trusted_proxy(settings, redi
         ws.close()
         assert refused_status(server.url, signature("wss://ivr.example.com" + STREAM, {}),
                               headers={**PROXY_HEADERS, "X-Forwarded-Host": "evil.test"}) == 403
+
+
+# -- what Twilio signs beyond one value per field ------------------------------------------------
+def test_a_webhook_with_repeated_fields_signed_by_twilio_is_accepted(live_app, carrier):
+    """Twilio signs every value of a repeated field; keeping only the first refused a genuine
+    text (403) and the texter heard nothing."""
+    replies = carrier.phone("+15125550199").text(
+        "+15125550100", "I need a divorce lawyer",
+        extra={"ToCountry": ["US", "CA"], "AddOns": ['{"status":"successful"}', "{}"]})
+    assert not carrier.errors
+    assert replies and "Hartley Family Law" in " ".join(replies)
+
+
+def test_a_repeated_field_changed_on_the_way_is_refused(client, redis_conn):
+    form = MultiDict([*sms_form("HELP").items(), ("Extra", "a"), ("Extra", "b")])
+    sig = signature(PUBLIC_URL + "/sms/incoming", form)
+    tampered = MultiDict([*sms_form("HELP").items(), ("Extra", "a"), ("Extra", "STOP")])
+    tampered["MessageSid"] = form["MessageSid"]
+    assert signed_post(client, "/sms/incoming", form).status_code == 200
+    response = client.post("/sms/incoming", data=tampered, headers={"X-Twilio-Signature": sig})
+    assert response.status_code == 403
+
+
+def json_post(client, path: str, body: str, claimed_for: str, token: str = AUTH_TOKEN):
+    """A JSON webhook the way Twilio sends one: the body's SHA-256 in the signed URL."""
+    query = f"?bodySHA256={body_sha256(claimed_for)}"
+    sig = signature(PUBLIC_URL + path + query, {}, token)
+    return client.post(path + query, data=body, content_type="application/json",
+                       headers={"X-Twilio-Signature": sig})
+
+
+def test_a_json_body_whose_sha256_does_not_match_is_refused(app, client, redis_conn):
+    """Only the URL is signed for a JSON body; without checking bodySHA256 anybody could swap
+    the body of a signed request."""
+    genuine = json.dumps({"CallSid": "CA" + "1" * 32, "CallStatus": "completed"})
+    swapped = json.dumps({"CallSid": "CA" + "2" * 32, "CallStatus": "completed"})
+    for path in twilio_facing(app):
+        assert json_post(client, path, swapped, claimed_for=genuine).status_code == 403, path
+        assert json_post(client, path, genuine, claimed_for=genuine).status_code != 403, path
+    assert redis_conn.keys("ivr:*:conv*") == []
+
+
+def test_a_json_body_without_its_sha256_is_refused(client):
+    sig = signature(PUBLIC_URL + "/voice/status", {})
+    response = client.post("/voice/status", data="{}", content_type="application/json",
+                           headers={"X-Twilio-Signature": sig})
+    assert response.status_code == 403
+
+
+SHARED_KEY = "shared-key-secret-for-webhooks-0123"
+SHARED = {"X-Twilio-Webhooks-Signature-Settings": "key=webhooks_sharedkey_1,algorithm=HMAC_SHA256"}
+
+
+@pytest.fixture
+def keyed_client(settings, redis_conn, clock):
+    """The app with a webhook shared key configured (TWILIO_SIGNING_KEY)."""
+    runtime = build_runtime(settings.with_(signing_key=SHARED_KEY), connection=redis_conn,
+                            clock=clock)
+    app = create_app(runtime=runtime)
+    app.config["TESTING"] = True
+    return app.test_client()
+
+
+def shared_key_post(client, form, key: str = SHARED_KEY, algorithm: str = "HMAC_SHA256"):
+    sig = signature(PUBLIC_URL + "/sms/incoming", form, key, algorithm)
+    return client.post("/sms/incoming", data=form, headers={"X-Twilio-Signature": sig, **SHARED})
+
+
+def test_a_text_signed_with_the_shared_sha256_key_gets_its_reply(keyed_client):
+    """With webhook shared keys on, Twilio signs with HMAC-SHA256; every text got 403."""
+    response = shared_key_post(keyed_client, sms_form("HELP"))
+    assert response.status_code == 200
+    assert signed_post(keyed_client, "/sms/incoming", sms_form("HELP")).status_code == 200
+
+
+@pytest.mark.parametrize("forgery", ["auth token as the key", "sha1 under the header",
+                                     "another key"])
+def test_a_shared_key_signature_that_does_not_hold_is_refused(keyed_client, redis_conn, forgery):
+    key, algorithm = {"auth token as the key": (AUTH_TOKEN, "HMAC_SHA256"),
+                      "sha1 under the header": (SHARED_KEY, "HMAC_SHA1"),
+                      "another key": ("not-the-key", "HMAC_SHA256")}[forgery]
+    assert shared_key_post(keyed_client, sms_form("STOP"), key, algorithm).status_code == 403
+    assert redis_conn.keys("*") == []
+
+
+def test_a_shared_key_signature_is_refused_when_no_key_is_configured(client, redis_conn):
+    assert shared_key_post(client, sms_form("STOP")).status_code == 403
+    assert redis_conn.keys("*") == []
+
+
+def test_the_simulator_signing_with_a_shared_key_reaches_the_app(live_app, runtime, carrier):
+    runtime.settings = runtime.settings.with_(signing_key=SHARED_KEY)
+    carrier.webhooks.signing_key = SHARED_KEY
+    replies = carrier.phone("+15125550199").text("+15125550100", "I need a divorce lawyer")
+    assert not carrier.errors and replies

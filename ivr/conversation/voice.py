@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 
 from ivr.config.business import Business
 from ivr.conversation.service import Conversations, Words
-from ivr.conversation.voice_handoff import base_of, human_twiml, transfer_twiml, url, voice_of
+from ivr.conversation.voice_handoff import base_of, human_twiml, transfer_twiml, voice_of
 from ivr.conversation.voice_hold import next_key, waiting
 from ivr.flow.actions import Ask, End, Say, Transfer
 from ivr.flow.events import Input
@@ -33,7 +33,15 @@ from ivr.twilio.twiml import (
     merge,
     polite_goodbye,
     spoken_prompt,
+)
+from ivr.twilio.urls import (
+    VOICE_GATHER,
+    VOICE_LISTEN,
+    VOICE_NEXT,
+    VOICE_RECORDED,
+    VOICE_TIMEOUT,
     stream_url,
+    voice_url,
 )
 
 if TYPE_CHECKING:
@@ -81,14 +89,13 @@ def listening_mode(runtime: Runtime, business: Business) -> str:
 
 
 # -- starting a call --------------------------------------------------------------------------
-def start_call(runtime: Runtime, business: Business, call_sid: str, caller: str,
-               host_url: str = "") -> str:
+def start_call(runtime: Runtime, business: Business, call_sid: str, caller: str) -> str:
     """Greet a new call: open the conversation, start the stream, ask the first question.
 
     A retried webhook for the same CallSid gets the same TwiML back and changes nothing.
     """
     store = runtime.store
-    base = base_of(runtime, host_url=host_url)
+    base = base_of(runtime)
     cached, live = store.open_call(business.key, call_sid, f"incoming:{call_sid}",
                                    caller=caller, base=base)
     if cached is not None:
@@ -158,10 +165,10 @@ def render(runtime: Runtime, business: Business, call_sid: str, turn: Turn,
                 business.key, call_sid, (call or {}).get("turn"), slot=action.slot,
                 grammar=(list(action.grammar) or None) if listener else None, phase="ask",
                 digits=digits_needed(action))
-            gather = url(base, "/voice/gather", business, turn=number)
-            timeout = url(base, "/voice/timeout", business, turn=number)
+            gather = voice_url(base, VOICE_GATHER, business.key, turn=number)
+            timeout = voice_url(base, VOICE_TIMEOUT, business.key, turn=number)
             if business.speech == "record":
-                record = url(base, "/voice/recorded", business, turn=number)
+                record = voice_url(base, VOICE_RECORDED, business.key, turn=number)
                 builder.recorded_question(action, gather, record, timeout, said)
             else:
                 builder.question(action, gather, timeout, said)
@@ -240,8 +247,8 @@ def on_silence(runtime: Runtime, business: Business, call_sid: str, turn: int,
     call = runtime.store.get_call(business.key, call_sid)
     if call.get("speaking") == turn and wait < SPEAKING_LIMIT:
         builder = Builder(voice_of(business))
-        builder.hold(url(base_of(runtime, call), "/voice/timeout", business, turn=turn,
-                         wait=wait + 1))
+        builder.hold(voice_url(base_of(runtime, call), VOICE_TIMEOUT, business.key, turn=turn,
+                               wait=wait + 1))
         return builder.xml()
     xml = answer(runtime, business, call_sid, turn, Input.silence())
     return xml if xml is not None else waiting(runtime, business, call_sid, turn)
@@ -261,7 +268,7 @@ def mark_speaking(runtime: Runtime, business_key: str, call_sid: str, turn: int,
         return
     business = runtime.directory.by_key(business_key)
     if business is not None and store.once(business_key, f"barge:{call_sid}:{turn}"):
-        redirect_call(runtime, business, call_sid, turn, "/voice/listen")
+        redirect_call(runtime, business, call_sid, turn, VOICE_LISTEN)
 
 
 def on_speech(runtime: Runtime, business_key: str, call_sid: str, turn: int, text: str,
@@ -281,7 +288,7 @@ def on_speech(runtime: Runtime, business_key: str, call_sid: str, turn: int, tex
 
 
 def redirect_call(runtime: Runtime, business: Business, call_sid: str, turn: int,
-                  path: str = "/voice/next") -> None:
+                  path: str = VOICE_NEXT) -> None:
     """Move the live call to the stored next step of `turn` (REST through TWILIO_API_BASE).
 
     A failed redirect is logged, not raised: the call's own Gather timeout still reaches
@@ -289,7 +296,7 @@ def redirect_call(runtime: Runtime, business: Business, call_sid: str, turn: int
     """
     base = base_of(runtime, runtime.store.get_call(business.key, call_sid))
     try:
-        runtime.twilio.calls(call_sid).update(url=url(base, path, business, turn=turn),
+        runtime.twilio.calls(call_sid).update(url=voice_url(base, path, business.key, turn=turn),
                                               method="POST")
     except Exception as exc:  # noqa: BLE001 - the timeout path still carries the call
         event("voice.redirect_failed", log, logging.WARNING, business=business.key,

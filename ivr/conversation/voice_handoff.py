@@ -25,8 +25,8 @@ from ivr.twilio.twiml import (
     dial_person,
     numbers_to_try,
     polite_goodbye,
-    with_query,
 )
+from ivr.twilio.urls import VOICE_FALLBACK, public_base, voice_url
 
 if TYPE_CHECKING:
     from ivr.conversation.service import Turn
@@ -39,20 +39,10 @@ def voice_of(business: Business) -> Voice:
     return Voice(voice=business.voice, language=business.language)
 
 
-def url(base: str, path: str, business: Business, **params: object) -> str:
-    """An absolute callback URL carrying the business key, so no lookup by number is needed."""
-    return with_query(base + path, business=business.key, **params)
-
-
-def base_of(runtime: Runtime, call: dict[str, Any] | None = None, host_url: str = "") -> str:
-    """The public base URL Twilio reaches us on (IVR_PUBLIC_URL, else what the call came in on)."""
-    base = runtime.settings.public_url or (call or {}).get("base") or host_url
-    return base.rstrip("/")
-
-
-def next_url(base: str, business: Business, turn: int, wait: int = 0) -> str:
-    """Where the step after question `turn` is served (`wait`: hold rounds so far)."""
-    return url(base, "/voice/next", business, turn=turn, wait=wait or None)
+def base_of(runtime: Runtime, call: dict[str, Any] | None = None) -> str:
+    """The public base URL Twilio reaches this call on: IVR_PUBLIC_URL, else what the call
+    came in on (its facts), else the current request's (`ivr.twilio.urls.public_base`)."""
+    return public_base(runtime.settings.public_url, (call or {}).get("base") or "")
 
 
 def transfer_twiml(runtime: Runtime, business: Business, turn: Turn, call_sid: str,
@@ -78,5 +68,5 @@ def human_twiml(runtime: Runtime, business: Business, base: str, step: int = 0,
     voice = voice_of(business)
     if step >= len(numbers):
         return polite_goodbye(voice, SORRY)
-    after = url(base, "/voice/fallback", business, step=step + 1)
+    after = voice_url(base, VOICE_FALLBACK, business.key, step=step + 1)
     return dial_person(voice, numbers[step], after, intro=intro, caller_id=business.numbers[0])

@@ -15,9 +15,7 @@ import logging
 from collections.abc import Callable
 from datetime import datetime
 from typing import Any
-from urllib.parse import urlencode
 
-from flask import has_request_context, request
 from twilio.base.exceptions import TwilioRestException
 
 from ivr.config.business import Business
@@ -34,6 +32,17 @@ from ivr.runtime import ConversationTurn, Runtime
 from ivr.store.hunts import FAILED, Hunt, Hunts
 from ivr.store.records import Record, TransferFields, iso, parse_iso
 from ivr.twilio import transfer as twiml
+from ivr.twilio.urls import (
+    TRANSFER_AGENT_STATUS,
+    TRANSFER_CONFERENCE,
+    TRANSFER_HOLD,
+    TRANSFER_RECORDED,
+    TRANSFER_RECORDING_STATUS,
+    TRANSFER_VOICEMAIL,
+    TRANSFER_WHISPER,
+    public_base,
+    transfer_url,
+)
 
 log = logging.getLogger("ivr.handoff.transfer")
 
@@ -47,22 +56,6 @@ AGENT_EVENTS = ["answered", "completed"]
 
 #: A way to dial the hunt's person at an index, returning the leg's CallSid.
 Dial = Callable[[Runtime, Business, Hunt, int], str]
-
-
-# -- URLs -------------------------------------------------------------------------------------
-def public_base(runtime: Runtime) -> str:
-    """IVR_PUBLIC_URL, else the URL the current request arrived on (what Twilio reached)."""
-    if runtime.settings.public_url:
-        return runtime.settings.public_url.rstrip("/")
-    if has_request_context():
-        return request.host_url.rstrip("/")
-    return "http://127.0.0.1:5000"
-
-
-def url(runtime: Runtime, what: str, hunt: Hunt | None = None, **query: str) -> str:
-    """An absolute URL of one of our transfer callbacks, naming the business and hunt."""
-    params = {"b": hunt.business, "h": hunt.id, **query} if hunt else dict(query)
-    return f"{public_base(runtime)}/transfer/{what}" + (f"?{urlencode(params)}" if params else "")
 
 
 # -- records ----------------------------------------------------------------------------------
@@ -97,9 +90,11 @@ def note_transfer(runtime: Runtime, hunt: Hunt, accepted: bool | None,
 # -- ringing ----------------------------------------------------------------------------------
 def place_leg(runtime: Runtime, business: Business, hunt: Hunt, person: dict[str, str]) -> str:
     """Dial `person` by REST for `hunt`; their leg hears the whisper. Returns the leg's CallSid."""
+    base = public_base(runtime.settings.public_url)
     return runtime.twilio.calls.create(
-        to=person["phone"], from_=business.numbers[0], url=url(runtime, "whisper", hunt),
-        method="POST", status_callback=url(runtime, "agent-status", hunt),
+        to=person["phone"], from_=business.numbers[0],
+        url=transfer_url(base, TRANSFER_WHISPER, hunt.business, hunt.id), method="POST",
+        status_callback=transfer_url(base, TRANSFER_AGENT_STATUS, hunt.business, hunt.id),
         status_callback_method="POST", status_callback_event=AGENT_EVENTS,
         timeout=RING_TIMEOUT_S, machine_detection="Enable").sid
 
@@ -156,8 +151,9 @@ def nobody_answered(runtime: Runtime, hunt: Hunt, redirect_caller: bool = True) 
         return
     if redirect_caller and hunt.channel == "voice" and hunt.caller_sid:
         try:
-            runtime.twilio.calls(hunt.caller_sid).update(url=url(runtime, "voicemail", hunt),
-                                                         method="POST")
+            there = transfer_url(public_base(runtime.settings.public_url), TRANSFER_VOICEMAIL,
+                                 hunt.business, hunt.id)
+            runtime.twilio.calls(hunt.caller_sid).update(url=there, method="POST")
         except Exception as exc:  # the caller may have just hung up
             event("transfer.voicemail_redirect_failed", log, logging.WARNING,
                   business=hunt.business, hunt=hunt.id, error=type(exc).__name__)
@@ -207,10 +203,13 @@ def queue_follow_up(runtime: Runtime, business: Business, hunt: Hunt, when: str)
 
 def voicemail_twiml(runtime: Runtime, business: Business, hunt: Hunt) -> str:
     """The voicemail offer for a caller nobody could take."""
-    return twiml.voicemail_offer(callback_when(business, runtime.clock()),
-                                 record_url=url(runtime, "recorded", hunt),
-                                 recording_status_url=url(runtime, "recording-status", hunt),
-                                 voice=business.voice)
+    base = public_base(runtime.settings.public_url)
+    return twiml.voicemail_offer(
+        callback_when(business, runtime.clock()),
+        record_url=transfer_url(base, TRANSFER_RECORDED, hunt.business, hunt.id),
+        recording_status_url=transfer_url(base, TRANSFER_RECORDING_STATUS, hunt.business,
+                                          hunt.id),
+        voice=business.voice)
 
 
 # -- starting ---------------------------------------------------------------------------------
@@ -261,9 +260,12 @@ def start_call_transfer(runtime: Runtime, business: Business, turn: Conversation
     if not hunt.open:
         return voicemail_twiml(runtime, business, hunt)
     person = hunt.current or {"name": "our team"}
+    base = public_base(runtime.settings.public_url)
     return twiml.caller_leg(first_name(person["name"]), hunt.conference,
-                            wait_url=url(runtime, "hold", hunt),
-                            status_url=url(runtime, "conference", hunt), voice=business.voice)
+                            wait_url=transfer_url(base, TRANSFER_HOLD, hunt.business, hunt.id),
+                            status_url=transfer_url(base, TRANSFER_CONFERENCE, hunt.business,
+                                                    hunt.id),
+                            voice=business.voice)
 
 
 def feedback_reply(runtime: Runtime, business: Business, from_: str, body: str) -> str | None:

@@ -12,7 +12,6 @@ import re
 import xml.etree.ElementTree as ET
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from urllib.parse import urlencode, urlsplit, urlunsplit
 
 from twilio.twiml.voice_response import Start, VoiceResponse
 
@@ -49,21 +48,6 @@ class Voice:
 
     voice: str = "Polly.Joanna"
     language: str = "en-US"
-
-
-def with_query(url: str, **params: object) -> str:
-    """`url` with `params` added to its query string (values stringified, None skipped)."""
-    parts = urlsplit(url)
-    extra = urlencode({k: str(v) for k, v in params.items() if v is not None})
-    query = "&".join(q for q in (parts.query, extra) if q)
-    return urlunsplit((parts.scheme, parts.netloc, parts.path, query, parts.fragment))
-
-
-def stream_url(public_base: str) -> str:
-    """The Media Streams URL for a public base: https → wss, http → ws, path /voice/stream."""
-    parts = urlsplit(public_base.rstrip("/"))
-    scheme = "wss" if parts.scheme == "https" else "ws"
-    return urlunsplit((scheme, parts.netloc, parts.path + "/voice/stream", "", ""))
 
 
 def choices_text(choices: Sequence[Choice]) -> str:

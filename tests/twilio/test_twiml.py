@@ -13,8 +13,6 @@ from ivr.twilio.twiml import (
     numbers_to_try,
     polite_goodbye,
     spoken_prompt,
-    stream_url,
-    with_query,
 )
 
 MATTER = Ask(slot="matter_type", prompt="What is your legal matter about?",
@@ -23,12 +21,6 @@ MATTER = Ask(slot="matter_type", prompt="What is your legal matter about?",
 
 def parse(xml: str) -> ET.Element:
     return ET.fromstring(xml)
-
-
-def test_stream_url_is_secure_websocket_of_an_https_public_url():
-    assert stream_url("https://ivr.example.com") == "wss://ivr.example.com/voice/stream"
-    assert stream_url("https://ivr.example.com/front/") == "wss://ivr.example.com/front/voice/stream"
-    assert stream_url("http://127.0.0.1:5000") == "ws://127.0.0.1:5000/voice/stream"
 
 
 def test_a_menu_question_names_its_keypad_choices_inside_a_one_digit_gather():
@@ -98,10 +90,6 @@ def test_the_last_resort_is_spoken_then_hangs_up():
 def test_people_are_tried_once_each_in_order_then_the_fallback_line():
     assert numbers_to_try(["+1", "+2", "+1"], "+3") == ["+1", "+2", "+3"]
     assert numbers_to_try([], None) == []
-
-
-def test_query_parameters_are_added_to_existing_ones():
-    assert with_query("https://x/a?b=1", turn=2, wait=None) == "https://x/a?b=1&turn=2"
 
 
 def test_words_before_a_question_are_inside_its_gather_so_keys_work_during_them():

@@ -32,6 +32,7 @@ from ivr.runtime import ConversationTurn, Runtime
 from ivr.store.hunts import FAILED, Hunt, Hunts
 from ivr.store.records import Record, TransferFields, iso, parse_iso
 from ivr.twilio import transfer as twiml
+from ivr.twilio.twiml import Verbs, document
 from ivr.twilio.urls import (
     TRANSFER_AGENT_STATUS,
     TRANSFER_CONFERENCE,
@@ -201,15 +202,20 @@ def queue_follow_up(runtime: Runtime, business: Business, hunt: Hunt, when: str)
               hunt=hunt.id, error=type(exc).__name__)
 
 
-def voicemail_twiml(runtime: Runtime, business: Business, hunt: Hunt) -> str:
-    """The voicemail offer for a caller nobody could take."""
-    base = public_base(runtime.settings.public_url)
-    return twiml.voicemail_offer(
-        callback_when(business, runtime.clock()),
+def voicemail_verbs(business: Business, hunt: Hunt, base: str, now: datetime) -> Verbs:
+    """The voicemail offer for a caller nobody could take (pure: the callback time at `now`)."""
+    return twiml.voicemail_offer_verbs(
+        callback_when(business, now),
         record_url=transfer_url(base, TRANSFER_RECORDED, hunt.business, hunt.id),
         recording_status_url=transfer_url(base, TRANSFER_RECORDING_STATUS, hunt.business,
                                           hunt.id),
         voice=business.voice)
+
+
+def voicemail_twiml(runtime: Runtime, business: Business, hunt: Hunt) -> str:
+    """The voicemail offer as a document (where a caller nobody took is redirected)."""
+    return document(voicemail_verbs(business, hunt, public_base(runtime.settings.public_url),
+                                    runtime.clock()))
 
 
 # -- starting ---------------------------------------------------------------------------------
@@ -234,38 +240,43 @@ def new_hunt(runtime: Runtime, business: Business, record: Record, action: Trans
         urgent=action.urgent)
 
 
-def start_call_transfer(runtime: Runtime, business: Business, turn: ConversationTurn, call_sid: str) -> str:
-    """The caller's TwiML for the `Transfer` in `turn.actions`, with the hunt started.
+def start_call_transfer(runtime: Runtime, business: Business, turn: ConversationTurn,
+                        call_sid: str) -> Hunt:
+    """Start the warm transfer for the `Transfer` in `turn.actions`: the hunt stored and its
+    first person rung. Returns the hunt as it stands, for `caller_verbs` to render.
 
-    Called by the voice webhook in the same request the flow decided a human was needed, so
-    time-to-human starts now. A retried webhook finds the hunt already under way and gets the
-    same TwiML without a second dial. Nobody on call (or every dial failing) goes straight to
-    voicemail, the callback text and a follow-up.
+    Called by the voice turn in the same request the flow decided a human was needed, so
+    time-to-human starts now. A retried webhook finds the hunt already under way and gets it
+    back without a second dial. Nobody on call (or every dial failing) goes straight to
+    voicemail, the callback text and a follow-up (the hunt comes back closed).
     """
     action = transfer_action(turn.actions) or Transfer(skill="", reasons=(), summary="")
     hunts = Hunts(runtime.store)
     hunt = new_hunt(runtime, business, turn.record, action, hunt_id=f"conf-{call_sid}",
                     channel="voice", caller_sid=call_sid)
-    if hunts.create(hunt):
-        queue_render(runtime, hunt)  # the agent hears <Say> until the audio is ready
-        with hunts.locked(business.key, hunt.id) as live:
-            assert live is not None
-            if not ring_next(runtime, live):
-                nobody_answered(runtime, live, redirect_caller=False)
-            else:
-                note_transfer(runtime, live, None)
-            hunt = live
-    else:
-        hunt = hunts.get(business.key, hunt.id) or hunt
+    if not hunts.create(hunt):
+        return hunts.get(business.key, hunt.id) or hunt
+    queue_render(runtime, hunt)  # the agent hears <Say> until the audio is ready
+    with hunts.locked(business.key, hunt.id) as live:
+        assert live is not None
+        if not ring_next(runtime, live):
+            nobody_answered(runtime, live, redirect_caller=False)
+        else:
+            note_transfer(runtime, live, None)
+    return live
+
+
+def caller_verbs(business: Business, hunt: Hunt, base: str, now: datetime) -> Verbs:
+    """What the caller hears once the transfer is started (pure): who is being rung and the
+    conference to wait in, or, when nobody could be rung, the voicemail offer."""
     if not hunt.open:
-        return voicemail_twiml(runtime, business, hunt)
+        return voicemail_verbs(business, hunt, base, now)
     person = hunt.current or {"name": "our team"}
-    base = public_base(runtime.settings.public_url)
-    return twiml.caller_leg(first_name(person["name"]), hunt.conference,
-                            wait_url=transfer_url(base, TRANSFER_HOLD, hunt.business, hunt.id),
-                            status_url=transfer_url(base, TRANSFER_CONFERENCE, hunt.business,
-                                                    hunt.id),
-                            voice=business.voice)
+    return twiml.caller_leg_verbs(
+        first_name(person["name"]), hunt.conference,
+        wait_url=transfer_url(base, TRANSFER_HOLD, hunt.business, hunt.id),
+        status_url=transfer_url(base, TRANSFER_CONFERENCE, hunt.business, hunt.id),
+        voice=business.voice)
 
 
 def feedback_reply(runtime: Runtime, business: Business, from_: str, body: str) -> str | None:

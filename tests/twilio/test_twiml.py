@@ -8,8 +8,7 @@ from ivr.flow.actions import Ask, Choice
 from ivr.twilio.twiml import (
     Builder,
     Voice,
-    dial_person,
-    merge,
+    dial_verbs,
     numbers_to_try,
     polite_goodbye,
     spoken_prompt,
@@ -72,10 +71,11 @@ def test_the_stream_is_tagged_with_business_and_call():
     assert params == {"business": "hartley-family-law", "call": "CA1"}
 
 
-def test_merge_keeps_what_was_said_before_the_transfer_verbs():
+def test_the_transfer_verbs_follow_what_was_said_before_them():
     builder = Builder(Voice())
     builder.say("Thanks, I have what I need.")
-    joined = parse(merge(builder.xml(), dial_person(Voice(), "+15125550111", "https://x/f")))
+    builder.extend(dial_verbs(Voice(), "+15125550111", "https://x/f"))
+    joined = parse(builder.xml())
     assert [child.tag for child in joined] == ["Say", "Dial"]
     dial = joined.find("Dial")
     assert dial is not None and dial.text == "+15125550111"

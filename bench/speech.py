@@ -35,7 +35,7 @@ from ivr.speech.call_stream import SpeechHooks
 from ivr.speech.tts import synthesize_ulaw
 from ivr.speech.vosk import Recognizer, shared_model
 from ivr.store.redis_server import EmbeddedRedis
-from ivr.twilio.twiml import stream_url
+from ivr.twilio.urls import stream_url
 from ivr.web import create_app
 from ivr.web.security import websocket_url
 from ivr.web.stream import use_hooks

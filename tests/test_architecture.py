@@ -12,6 +12,9 @@ below both. `ivr.sim`, the carrier simulator, stands beside the product: it impo
 `ivr.twilio`, `ivr.speech` and `ivr.config`, and only `ivr.app` (the demo, `ivr simulate`)
 imports it.
 
+Flask (and its extensions) is imported only under `ivr.web`: code below the web layer learns
+what it needs of a request (where it arrived: `ivr.twilio.urls.arrived_on`) as plain values.
+
 The check reads the source (no module is imported), so a cycle cannot hide from it. An import
 inside a function hides a dependency from a reader; one that loads an optional heavy library
 on purpose (Vosk, pyttsx3, the holiday tables, the sentence encoder) says why on its line with `# lazy:`.
@@ -150,6 +153,12 @@ def hidden(found: list[Import]) -> list[str]:
             if imp.local and (is_ivr(imp.target) or "# lazy:" not in imp.text)]
 
 
+def flask_outside_web(found: list[Import]) -> list[str]:
+    """Every import of Flask or a Flask extension (flask_sock, ...) outside `ivr.web`."""
+    return [str(imp) for imp in found
+            if imp.target.split(".")[0].startswith("flask") and layer_of(imp.module) != "ivr.web"]
+
+
 def test_every_module_has_a_layer():
     for imp in imports():
         layer_of(imp.module)
@@ -167,6 +176,12 @@ def test_the_simulator_stays_beside_the_product():
     users = {layer_of(imp.module) for imp in found
              if is_ivr(imp.target) and layer_of(imp.target) == "ivr.sim"}
     assert users - {"ivr.sim"} <= SIM_IMPORTED_BY
+
+
+def test_flask_is_imported_only_by_the_web_layer():
+    found = list(imports())
+    assert any(imp.target == "flask" for imp in found), "the scan sees the web layer's Flask"
+    assert flask_outside_web(found) == []
 
 
 def test_no_import_hides_inside_a_function():
@@ -188,6 +203,11 @@ def test_the_checks_catch_what_they_forbid():
     lazy = Import("ivr.speech.vosk", "vosk", 60, True, "    import vosk  # lazy: 1 s to load")
     bare = Import("ivr.speech.vosk", "vosk", 60, True, "    import vosk")
     lazy_ivr = Import("ivr.web.sms", "ivr.flow", 9, True, "    import ivr.flow  # lazy: no")
+    flask_below = Import("ivr.handoff.transfer", "flask", 20, False, "")
+    sock_below = Import("ivr.conversation.voice", "flask_sock", 21, False, "")
+    flask_in_web = Import("ivr.web.voice", "flask", 19, False, "")
+    assert flask_outside_web([flask_below, sock_below, flask_in_web]) == [
+        "ivr.handoff.transfer -> flask (20)", "ivr.conversation.voice -> flask_sock (21)"]
     assert hidden([local, lazy, bare, lazy_ivr]) == [
         "ivr.web.sms -> ivr.conversation.sms (9)", "ivr.speech.vosk -> vosk (60)",
         "ivr.web.sms -> ivr.flow (9)"]

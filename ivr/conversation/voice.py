@@ -4,8 +4,10 @@ A call asks one question at a time. Each question gets a number (`turn`), stored
 and grammar so the Media Stream knows what it is listening for. The keypad answer arrives on
 the Gather's action, a spoken answer from the stream (`on_speech`), a recorded one from the
 record-mode job, and silence from the Gather's timeout redirect; every path first claims the
-turn in Redis, so exactly one of them advances the flow. The winner stores the TwiML of the
-next step under the turn, and anyone else (the loser, or the caller's leg held in a short
+turn in Redis, so exactly one of them advances the flow. The winner settles the step first
+(`settle`: the next question numbered, a transfer's hunt started and its first person rung),
+then renders it with a pure function of what was settled (`render`), and stores that TwiML
+under the turn, and anyone else (the loser, or the caller's leg held in a short
 pause loop) picks it up from `/voice/next?turn=N`. Speech and recordings arrive outside the
 call's own request, so their winner also redirects the live call by REST.
 
@@ -15,11 +17,12 @@ Flask-free: the web views, the stream handler and the rq job all call these func
 from __future__ import annotations
 
 import logging
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from ivr.config.business import Business
 from ivr.conversation.service import Conversations, Words
-from ivr.conversation.voice_handoff import base_of, human_twiml, transfer_twiml, url, voice_of
+from ivr.conversation.voice_handoff import base_of, human_twiml, transfer_verbs, voice_of
 from ivr.conversation.voice_hold import next_key, waiting
 from ivr.flow.actions import Ask, End, Say, Transfer
 from ivr.flow.events import Input
@@ -29,11 +32,19 @@ from ivr.store.conversations import TurnStart
 from ivr.twilio.twiml import (
     CONNECTING,
     Builder,
+    Verbs,
     digits_needed,
-    merge,
     polite_goodbye,
     spoken_prompt,
+)
+from ivr.twilio.urls import (
+    VOICE_GATHER,
+    VOICE_LISTEN,
+    VOICE_NEXT,
+    VOICE_RECORDED,
+    VOICE_TIMEOUT,
     stream_url,
+    voice_url,
 )
 
 if TYPE_CHECKING:
@@ -81,14 +92,13 @@ def listening_mode(runtime: Runtime, business: Business) -> str:
 
 
 # -- starting a call --------------------------------------------------------------------------
-def start_call(runtime: Runtime, business: Business, call_sid: str, caller: str,
-               host_url: str = "") -> str:
+def start_call(runtime: Runtime, business: Business, call_sid: str, caller: str) -> str:
     """Greet a new call: open the conversation, start the stream, ask the first question.
 
     A retried webhook for the same CallSid gets the same TwiML back and changes nothing.
     """
     store = runtime.store
-    base = base_of(runtime, host_url=host_url)
+    base = base_of(runtime)
     cached, live = store.open_call(business.key, call_sid, f"incoming:{call_sid}",
                                    caller=caller, base=base)
     if cached is not None:
@@ -97,11 +107,12 @@ def start_call(runtime: Runtime, business: Business, call_sid: str, caller: str,
                                         sid=call_sid, loaded=Conversations.live(live),
                                         words=wording(business, greeting=True))
     store.set_call(business.key, call_sid, record=turn.record["id"], later=True)
+    step = settle(runtime, business, call_sid, turn, {}, base)
     builder = Builder(voice_of(business))
     mode = speech_mode(runtime, business)
     if mode == "stream":
         builder.start_stream(stream_url(base), business.key, call_sid)
-    xml = render(runtime, business, call_sid, turn, builder)
+    xml = render(business, step, base, builder)
     store.cache_reply(business.key, f"incoming:{call_sid}", xml)
     event("voice.started", log, business=business.key, sid=call_sid, speech=mode)
     return xml
@@ -133,50 +144,70 @@ def wording(business: Business, greeting: bool = False) -> Words:
     return words
 
 
-# -- rendering one step -----------------------------------------------------------------------
-def render(runtime: Runtime, business: Business, call_sid: str, turn: Turn,
-           builder: Builder | None = None, call: dict[str, Any] | None = None) -> str:
-    """The TwiML for one step, speaking the lines the turn recorded (`turn.said`, worded by
-    `wording`); a question is numbered and recorded for the stream.
+# -- settling, then rendering one step --------------------------------------------------------
+@dataclass(frozen=True)
+class Step:
+    """One voice step with everything it had to store already stored: what `render` spells.
 
-    What is said before a question is spoken inside its Gather so keys work throughout. Never
-    leaves the caller in silence: a step without a question, transfer or end says goodbye and
-    hangs up.
+    `said` is spoken first (inside the question's Gather, so keys work throughout); then the
+    question numbered `number`, or the `handover` verbs (a started transfer, or a direct dial),
+    or, with neither, a hangup.
     """
+
+    said: tuple[str, ...]
+    ask: Ask | None = None
+    number: int = 0
+    handover: Verbs = ()
+
+
+def settle(runtime: Runtime, business: Business, call_sid: str, turn: Turn,
+           call: dict[str, Any], base: str) -> Step:
+    """Store what the step needs before the caller hears it: a question is numbered and
+    recorded for the stream; a transfer marks the call and starts the hunt (its first person
+    rung). `call` holds the call's facts as read when its answer was claimed ({} for a new
+    call, which is numbered atomically)."""
     store = runtime.store
-    builder = builder or Builder(voice_of(business))
-    if call is None and not runtime.settings.public_url:  # else the call's facts are not needed
-        call = store.get_call(business.key, call_sid)
-    base = base_of(runtime, call)
-    said = list(turn.said)
+    said = tuple(turn.said)
     for action in turn.actions:
         if isinstance(action, Ask):
-            said = said[:-1]  # the prompt itself, said by the Gather (`spoken_prompt`)
             # the grammar (kilobytes) is kept only for a listener: the stream or a transcriber
             listener = listening_mode(runtime, business) in ("stream", "record")
             number = store.number_question(
-                business.key, call_sid, (call or {}).get("turn"), slot=action.slot,
+                business.key, call_sid, call.get("turn"), slot=action.slot,
                 grammar=(list(action.grammar) or None) if listener else None, phase="ask",
                 digits=digits_needed(action))
-            gather = url(base, "/voice/gather", business, turn=number)
-            timeout = url(base, "/voice/timeout", business, turn=number)
-            if business.speech == "record":
-                record = url(base, "/voice/recorded", business, turn=number)
-                builder.recorded_question(action, gather, record, timeout, said)
-            else:
-                builder.question(action, gather, timeout, said)
-            return builder.xml()
-        elif isinstance(action, Transfer | End):
-            for text in said:
-                builder.say(text)
-            if isinstance(action, End):
-                builder.hangup()
-                return builder.xml()
+            return Step(said[:-1], action, number)  # the prompt is said by the Gather
+        if isinstance(action, End):
+            return Step(said)
+        if isinstance(action, Transfer):
             store.set_call(business.key, call_sid, phase="transfer")
-            return merge(builder.xml(), transfer_twiml(runtime, business, turn, call_sid, base))
-    for text in said:  # the goodbye included (`wording`)
+            return Step(said, handover=transfer_verbs(runtime, business, turn, call_sid, base))
+    return Step(said)  # the goodbye included (`wording`)
+
+
+def render(business: Business, step: Step, base: str, builder: Builder | None = None) -> str:
+    """The TwiML for a settled step, speaking the lines the turn recorded (`turn.said`, worded
+    by `wording`). Pure: reads and writes nothing.
+
+    Never leaves the caller in silence: a step without a question or a handover hangs up
+    after its words, which then end with a goodbye (`wording`).
+    """
+    builder = builder or Builder(voice_of(business))
+    if step.ask is not None:
+        gather = voice_url(base, VOICE_GATHER, business.key, turn=step.number)
+        timeout = voice_url(base, VOICE_TIMEOUT, business.key, turn=step.number)
+        if business.speech == "record":
+            record = voice_url(base, VOICE_RECORDED, business.key, turn=step.number)
+            builder.recorded_question(step.ask, gather, record, timeout, step.said)
+        else:
+            builder.question(step.ask, gather, timeout, step.said)
+        return builder.xml()
+    for text in step.said:
         builder.say(text)
-    builder.hangup()
+    if step.handover:
+        builder.extend(step.handover)
+    else:
+        builder.hangup()
     return builder.xml()
 
 
@@ -223,7 +254,8 @@ def _step(runtime: Runtime, business: Business, call_sid: str, turn: int, inp: I
         result = runtime.conversations.handle(
             business, "voice", caller or call.get("caller", ""), inp, key=call_sid,
             sid=call_sid, loaded=Conversations.live(start.live), words=wording(business))
-        xml = render(runtime, business, call_sid, result, call=call)
+        base = base_of(runtime, call)
+        xml = render(business, settle(runtime, business, call_sid, result, call, base), base)
     except Exception as exc:  # noqa: BLE001 - the caller reaches a person instead
         event("voice.step_failed", log, logging.ERROR, business=business.key, sid=call_sid,
               turn=turn, error=type(exc).__name__)
@@ -240,8 +272,8 @@ def on_silence(runtime: Runtime, business: Business, call_sid: str, turn: int,
     call = runtime.store.get_call(business.key, call_sid)
     if call.get("speaking") == turn and wait < SPEAKING_LIMIT:
         builder = Builder(voice_of(business))
-        builder.hold(url(base_of(runtime, call), "/voice/timeout", business, turn=turn,
-                         wait=wait + 1))
+        builder.hold(voice_url(base_of(runtime, call), VOICE_TIMEOUT, business.key, turn=turn,
+                               wait=wait + 1))
         return builder.xml()
     xml = answer(runtime, business, call_sid, turn, Input.silence())
     return xml if xml is not None else waiting(runtime, business, call_sid, turn)
@@ -261,7 +293,7 @@ def mark_speaking(runtime: Runtime, business_key: str, call_sid: str, turn: int,
         return
     business = runtime.directory.by_key(business_key)
     if business is not None and store.once(business_key, f"barge:{call_sid}:{turn}"):
-        redirect_call(runtime, business, call_sid, turn, "/voice/listen")
+        redirect_call(runtime, business, call_sid, turn, VOICE_LISTEN)
 
 
 def on_speech(runtime: Runtime, business_key: str, call_sid: str, turn: int, text: str,
@@ -281,7 +313,7 @@ def on_speech(runtime: Runtime, business_key: str, call_sid: str, turn: int, tex
 
 
 def redirect_call(runtime: Runtime, business: Business, call_sid: str, turn: int,
-                  path: str = "/voice/next") -> None:
+                  path: str = VOICE_NEXT) -> None:
     """Move the live call to the stored next step of `turn` (REST through TWILIO_API_BASE).
 
     A failed redirect is logged, not raised: the call's own Gather timeout still reaches
@@ -289,7 +321,7 @@ def redirect_call(runtime: Runtime, business: Business, call_sid: str, turn: int
     """
     base = base_of(runtime, runtime.store.get_call(business.key, call_sid))
     try:
-        runtime.twilio.calls(call_sid).update(url=url(base, path, business, turn=turn),
+        runtime.twilio.calls(call_sid).update(url=voice_url(base, path, business.key, turn=turn),
                                               method="POST")
     except Exception as exc:  # noqa: BLE001 - the timeout path still carries the call
         event("voice.redirect_failed", log, logging.WARNING, business=business.key,

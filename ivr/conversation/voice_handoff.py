@@ -1,9 +1,10 @@
 """How a call reaches a person when the flow hands it over or the app cannot carry it.
 
-The flow's `Transfer` goes to the warm transfer (`ivr.handoff.transfer.start_call_transfer`). When that
-is missing or fails — and whenever a voice webhook itself fails — the caller is rung straight
-through to the people on call, one at a time, then the business's fallback line, then told
-politely that we will call back. None of this needs Redis, so it works with the store down.
+The flow's `Transfer` goes to the warm transfer (`ivr.handoff.transfer.start_call_transfer`),
+whose caller side comes back as TwiML verbs for the voice turn to append. When that is missing
+or fails — and whenever a voice webhook itself fails — the caller is rung straight through to
+the people on call, one at a time, then the business's fallback line, then told politely that
+we will call back. That direct line needs no Redis, so it works with the store down.
 """
 
 from __future__ import annotations
@@ -13,20 +14,20 @@ from typing import TYPE_CHECKING, Any
 
 from ivr.config.business import Business
 from ivr.config.oncall import on_call
-from ivr.handoff.transfer import (
-    start_call_transfer,
-)
+from ivr.handoff.transfer import caller_verbs, start_call_transfer
 from ivr.logs import event
 from ivr.runtime import Runtime
 from ivr.twilio.twiml import (
     CONNECTING,
     SORRY,
+    Verbs,
     Voice,
-    dial_person,
+    dial_verbs,
+    document,
+    goodbye_verbs,
     numbers_to_try,
-    polite_goodbye,
-    with_query,
 )
+from ivr.twilio.urls import VOICE_FALLBACK, public_base, voice_url
 
 if TYPE_CHECKING:
     from ivr.conversation.service import Turn
@@ -39,35 +40,28 @@ def voice_of(business: Business) -> Voice:
     return Voice(voice=business.voice, language=business.language)
 
 
-def url(base: str, path: str, business: Business, **params: object) -> str:
-    """An absolute callback URL carrying the business key, so no lookup by number is needed."""
-    return with_query(base + path, business=business.key, **params)
+def base_of(runtime: Runtime, call: dict[str, Any] | None = None) -> str:
+    """The public base URL Twilio reaches this call on: IVR_PUBLIC_URL, else what the call
+    came in on (its facts), else the current request's (`ivr.twilio.urls.public_base`)."""
+    return public_base(runtime.settings.public_url, (call or {}).get("base") or "")
 
 
-def base_of(runtime: Runtime, call: dict[str, Any] | None = None, host_url: str = "") -> str:
-    """The public base URL Twilio reaches us on (IVR_PUBLIC_URL, else what the call came in on)."""
-    base = runtime.settings.public_url or (call or {}).get("base") or host_url
-    return base.rstrip("/")
-
-
-def next_url(base: str, business: Business, turn: int, wait: int = 0) -> str:
-    """Where the step after question `turn` is served (`wait`: hold rounds so far)."""
-    return url(base, "/voice/next", business, turn=turn, wait=wait or None)
-
-
-def transfer_twiml(runtime: Runtime, business: Business, turn: Turn, call_sid: str,
-                   base: str) -> str:
-    """The caller's leg of a warm transfer; if that cannot start, ring a person directly."""
+def transfer_verbs(runtime: Runtime, business: Business, turn: Turn, call_sid: str,
+                   base: str) -> Verbs:
+    """Start the warm transfer and return what the caller hears of it; if it cannot start,
+    ring a person directly. Stores the hunt (and rings its first person) before returning,
+    so the verbs only name what is already under way."""
     try:
-        return start_call_transfer(runtime, business, turn, call_sid)
+        hunt = start_call_transfer(runtime, business, turn, call_sid)
+        return caller_verbs(business, hunt, base, runtime.clock())
     except Exception as exc:  # noqa: BLE001 - the caller must still reach a person
         event("voice.transfer_failed", log, logging.ERROR, business=business.key,
               sid=call_sid, error=type(exc).__name__)
-    return human_twiml(runtime, business, base, step=0, intro=CONNECTING)
+    return human_verbs(runtime, business, base, step=0, intro=CONNECTING)
 
 
-def human_twiml(runtime: Runtime, business: Business, base: str, step: int = 0,
-                intro: str | None = None) -> str:
+def human_verbs(runtime: Runtime, business: Business, base: str, step: int = 0,
+                intro: str | None = None) -> Verbs:
     """Ring person number `step` of the on-call list (then the fallback line); each Dial's
     outcome comes back to `/voice/fallback`, which rings the next. Needs no Redis."""
     try:
@@ -77,6 +71,12 @@ def human_twiml(runtime: Runtime, business: Business, base: str, step: int = 0,
     numbers = numbers_to_try(people, business.fallback_number)
     voice = voice_of(business)
     if step >= len(numbers):
-        return polite_goodbye(voice, SORRY)
-    after = url(base, "/voice/fallback", business, step=step + 1)
-    return dial_person(voice, numbers[step], after, intro=intro, caller_id=business.numbers[0])
+        return goodbye_verbs(voice, SORRY)
+    after = voice_url(base, VOICE_FALLBACK, business.key, step=step + 1)
+    return dial_verbs(voice, numbers[step], after, intro=intro, caller_id=business.numbers[0])
+
+
+def human_twiml(runtime: Runtime, business: Business, base: str, step: int = 0,
+                intro: str | None = None) -> str:
+    """`human_verbs` as a document: the answer of a webhook that could not carry the call."""
+    return document(human_verbs(runtime, business, base, step, intro))

@@ -11,10 +11,11 @@ from __future__ import annotations
 import logging
 
 from ivr.config.business import Business
-from ivr.conversation.voice_handoff import base_of, human_twiml, next_url, url, voice_of
+from ivr.conversation.voice_handoff import base_of, human_twiml, voice_of
 from ivr.logs import event
 from ivr.runtime import Runtime
 from ivr.twilio.twiml import CONNECTING, Builder
+from ivr.twilio.urls import VOICE_GATHER, VOICE_NEXT, VOICE_TIMEOUT, voice_url
 
 log = logging.getLogger("ivr.conversation.voice")
 
@@ -55,7 +56,7 @@ def waiting(runtime: Runtime, business: Business, call_sid: str, turn: int, wait
     builder = Builder(voice_of(business))
     if wait == 0:
         builder.say(ONE_MOMENT)
-    builder.hold(next_url(base, business, turn, wait + 1))
+    builder.hold(voice_url(base, VOICE_NEXT, business.key, turn=turn, wait=wait + 1))
     return builder.xml()
 
 
@@ -68,6 +69,6 @@ def listening(runtime: Runtime, business: Business, call_sid: str, turn: int) ->
     call = runtime.store.get_call(business.key, call_sid)
     base = base_of(runtime, call)
     builder = Builder(voice_of(business))
-    builder.listen(url(base, "/voice/gather", business, turn=turn),
-                   url(base, "/voice/timeout", business, turn=turn), call.get("digits"))
+    builder.listen(voice_url(base, VOICE_GATHER, business.key, turn=turn),
+                   voice_url(base, VOICE_TIMEOUT, business.key, turn=turn), call.get("digits"))
     return builder.xml()

@@ -14,12 +14,21 @@ import logging
 from ivr.config.oncall import first_name
 from ivr.handoff.feedback import ask_by_text, text_accepted_agent
 from ivr.handoff.summary_audio import wait_for_audio
-from ivr.handoff.transfer import nobody_answered, note_transfer, ring_next, url
+from ivr.handoff.transfer import nobody_answered, note_transfer, ring_next
 from ivr.logs import event
 from ivr.runtime import Runtime
 from ivr.store.hunts import ABANDONED, ACCEPTED, CONNECTED, Hunt, Hunts
 from ivr.store.records import iso
 from ivr.twilio import transfer as twiml
+from ivr.twilio.urls import (
+    TRANSFER_ACCEPT,
+    TRANSFER_AUDIO,
+    TRANSFER_BRIDGE_ANSWERED,
+    TRANSFER_CONFERENCE,
+    TRANSFER_FEEDBACK,
+    public_base,
+    transfer_url,
+)
 
 log = logging.getLogger("ivr.handoff.agent_leg")
 
@@ -63,9 +72,11 @@ def answered(runtime: Runtime, business_key: str, hunt_id: str, leg: str,
         hunt.answered_at = iso(runtime.clock())
         text, voice = hunt.whisper, _voice(runtime, hunt)
     fresh = wait_for_audio(runtime, business_key, hunt_id) or hunt
-    audio_url = url(runtime, f"audio/{fresh.audio}", fresh) if fresh.audio else None
+    base = public_base(runtime.settings.public_url)
+    audio_url = (transfer_url(base, f"{TRANSFER_AUDIO}/{fresh.audio}", fresh.business, fresh.id)
+                 if fresh.audio else None)
     return twiml.whisper(text, audio_url=audio_url, voice=voice,
-                         accept_url=url(runtime, "accept", fresh))
+                         accept_url=transfer_url(base, TRANSFER_ACCEPT, fresh.business, fresh.id))
 
 
 def pressed(runtime: Runtime, business_key: str, hunt_id: str, leg: str, digits: str) -> str:
@@ -85,15 +96,18 @@ def pressed(runtime: Runtime, business_key: str, hunt_id: str, leg: str, digits:
         accepted = Hunt.from_json(hunt.to_json())
     event("transfer.accepted", log, business=business_key, hunt=hunt_id, agent=accepted.agent)
     text_accepted_agent(runtime, accepted)
-    feedback_url = url(runtime, "feedback", accepted)
+    base = public_base(runtime.settings.public_url)
+    feedback_url = transfer_url(base, TRANSFER_FEEDBACK, accepted.business, accepted.id)
     if accepted.channel == "sms":
         business = runtime.directory.by_key(business_key)
         caller_id = business.numbers[0] if business else ""
         return twiml.agent_bridge(accepted.customer, caller_id=caller_id, voice=voice,
-                                  answered_url=url(runtime, "bridge-answered", accepted),
+                                  answered_url=transfer_url(base, TRANSFER_BRIDGE_ANSWERED,
+                                                            accepted.business, accepted.id),
                                   feedback_url=feedback_url)
     return twiml.agent_join(accepted.conference, voice=voice, feedback_url=feedback_url,
-                            status_url=url(runtime, "conference", accepted))
+                            status_url=transfer_url(base, TRANSFER_CONFERENCE, accepted.business,
+                                                    accepted.id))
 
 
 def connected(runtime: Runtime, hunt: Hunt) -> None:

@@ -17,7 +17,6 @@ from typing import Any
 from twilio.base.exceptions import TwilioRestException
 
 from ivr.config.business import Business
-from ivr.handoff import transfer
 from ivr.handoff.notify import summary_key
 from ivr.handoff.outbound import OutboundRefused, send_sms
 from ivr.handoff.summary import written_summary
@@ -27,6 +26,7 @@ from ivr.runtime import Runtime
 from ivr.store.hunts import Hunt, Hunts
 from ivr.store.idempotency import EffectPending
 from ivr.store.records import iso
+from ivr.twilio.urls import conversation_url, public_base
 
 log = logging.getLogger("ivr.handoff.feedback")
 
@@ -57,7 +57,7 @@ def record_feedback(runtime: Runtime, record_id: str, needed: bool, by: str) -> 
 
 
 def conversation_link(runtime: Runtime, record_id: str) -> str:
-    return f"{transfer.public_base(runtime)}/dashboard/conversations/{record_id}"
+    return conversation_url(public_base(runtime.settings.public_url), record_id)
 
 
 def text_accepted_agent(runtime: Runtime, hunt: Hunt) -> None:

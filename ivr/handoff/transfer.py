@@ -15,9 +15,7 @@ import logging
 from collections.abc import Callable
 from datetime import datetime
 from typing import Any
-from urllib.parse import urlencode
 
-from flask import has_request_context, request
 from twilio.base.exceptions import TwilioRestException
 
 from ivr.config.business import Business
@@ -34,6 +32,18 @@ from ivr.runtime import ConversationTurn, Runtime
 from ivr.store.hunts import FAILED, Hunt, Hunts
 from ivr.store.records import Record, TransferFields, add_turn, iso, parse_iso
 from ivr.twilio import transfer as twiml
+from ivr.twilio.twiml import Verbs, document
+from ivr.twilio.urls import (
+    TRANSFER_AGENT_STATUS,
+    TRANSFER_CONFERENCE,
+    TRANSFER_HOLD,
+    TRANSFER_RECORDED,
+    TRANSFER_RECORDING_STATUS,
+    TRANSFER_VOICEMAIL,
+    TRANSFER_WHISPER,
+    public_base,
+    transfer_url,
+)
 
 log = logging.getLogger("ivr.handoff.transfer")
 
@@ -47,22 +57,6 @@ AGENT_EVENTS = ["answered", "completed"]
 
 #: A way to dial the hunt's person at an index, returning the leg's CallSid.
 Dial = Callable[[Runtime, Business, Hunt, int], str]
-
-
-# -- URLs -------------------------------------------------------------------------------------
-def public_base(runtime: Runtime) -> str:
-    """IVR_PUBLIC_URL, else the URL the current request arrived on (what Twilio reached)."""
-    if runtime.settings.public_url:
-        return runtime.settings.public_url.rstrip("/")
-    if has_request_context():
-        return request.host_url.rstrip("/")
-    return "http://127.0.0.1:5000"
-
-
-def url(runtime: Runtime, what: str, hunt: Hunt | None = None, **query: str) -> str:
-    """An absolute URL of one of our transfer callbacks, naming the business and hunt."""
-    params = {"b": hunt.business, "h": hunt.id, **query} if hunt else dict(query)
-    return f"{public_base(runtime)}/transfer/{what}" + (f"?{urlencode(params)}" if params else "")
 
 
 # -- records ----------------------------------------------------------------------------------
@@ -97,9 +91,11 @@ def note_transfer(runtime: Runtime, hunt: Hunt, accepted: bool | None,
 # -- ringing ----------------------------------------------------------------------------------
 def place_leg(runtime: Runtime, business: Business, hunt: Hunt, person: dict[str, str]) -> str:
     """Dial `person` by REST for `hunt`; their leg hears the whisper. Returns the leg's CallSid."""
+    base = public_base(runtime.settings.public_url)
     return runtime.twilio.calls.create(
-        to=person["phone"], from_=business.numbers[0], url=url(runtime, "whisper", hunt),
-        method="POST", status_callback=url(runtime, "agent-status", hunt),
+        to=person["phone"], from_=business.numbers[0],
+        url=transfer_url(base, TRANSFER_WHISPER, hunt.business, hunt.id), method="POST",
+        status_callback=transfer_url(base, TRANSFER_AGENT_STATUS, hunt.business, hunt.id),
         status_callback_method="POST", status_callback_event=AGENT_EVENTS,
         timeout=RING_TIMEOUT_S, machine_detection="Enable").sid
 
@@ -156,8 +152,9 @@ def nobody_answered(runtime: Runtime, hunt: Hunt, redirect_caller: bool = True) 
         return
     if redirect_caller and hunt.channel == "voice" and hunt.caller_sid:
         try:
-            runtime.twilio.calls(hunt.caller_sid).update(url=url(runtime, "voicemail", hunt),
-                                                         method="POST")
+            there = transfer_url(public_base(runtime.settings.public_url), TRANSFER_VOICEMAIL,
+                                 hunt.business, hunt.id)
+            runtime.twilio.calls(hunt.caller_sid).update(url=there, method="POST")
         except Exception as exc:  # the caller may have just hung up
             event("transfer.voicemail_redirect_failed", log, logging.WARNING,
                   business=hunt.business, hunt=hunt.id, error=type(exc).__name__)
@@ -212,12 +209,20 @@ def queue_follow_up(runtime: Runtime, business: Business, hunt: Hunt, when: str)
               hunt=hunt.id, error=type(exc).__name__)
 
 
+def voicemail_verbs(business: Business, hunt: Hunt, base: str, now: datetime) -> Verbs:
+    """The voicemail offer for a caller nobody could take (pure: the callback time at `now`)."""
+    return twiml.voicemail_offer_verbs(
+        callback_when(business, now),
+        record_url=transfer_url(base, TRANSFER_RECORDED, hunt.business, hunt.id),
+        recording_status_url=transfer_url(base, TRANSFER_RECORDING_STATUS, hunt.business,
+                                          hunt.id),
+        voice=twiml.voice_of(business))
+
+
 def voicemail_twiml(runtime: Runtime, business: Business, hunt: Hunt) -> str:
-    """The voicemail offer for a caller nobody could take."""
-    return twiml.voicemail_offer(callback_when(business, runtime.clock()),
-                                 record_url=url(runtime, "recorded", hunt),
-                                 recording_status_url=url(runtime, "recording-status", hunt),
-                                 voice=twiml.voice_of(business))
+    """The voicemail offer as a document (where a caller nobody took is redirected)."""
+    return document(voicemail_verbs(business, hunt, public_base(runtime.settings.public_url),
+                                    runtime.clock()))
 
 
 # -- starting ---------------------------------------------------------------------------------
@@ -242,36 +247,43 @@ def new_hunt(runtime: Runtime, business: Business, record: Record, action: Trans
         urgent=action.urgent)
 
 
-def start_call_transfer(runtime: Runtime, business: Business, turn: ConversationTurn, call_sid: str) -> str:
-    """The caller's TwiML for the `Transfer` in `turn.actions`, with the hunt started.
+def start_call_transfer(runtime: Runtime, business: Business, turn: ConversationTurn,
+                        call_sid: str) -> Hunt:
+    """Start the warm transfer for the `Transfer` in `turn.actions`: the hunt stored and its
+    first person rung. Returns the hunt as it stands, for `caller_verbs` to render.
 
-    Called by the voice webhook in the same request the flow decided a human was needed, so
-    time-to-human starts now. A retried webhook finds the hunt already under way and gets the
-    same TwiML without a second dial. Nobody on call (or every dial failing) goes straight to
-    voicemail, the callback text and a follow-up.
+    Called by the voice turn in the same request the flow decided a human was needed, so
+    time-to-human starts now. A retried webhook finds the hunt already under way and gets it
+    back without a second dial. Nobody on call (or every dial failing) goes straight to
+    voicemail, the callback text and a follow-up (the hunt comes back closed).
     """
     action = transfer_action(turn.actions) or Transfer(skill="", reasons=(), summary="")
     hunts = Hunts(runtime.store)
     hunt = new_hunt(runtime, business, turn.record, action, hunt_id=f"conf-{call_sid}",
                     channel="voice", caller_sid=call_sid)
-    if hunts.create(hunt):
-        queue_render(runtime, hunt)  # the agent hears <Say> until the audio is ready
-        with hunts.locked(business.key, hunt.id) as live:
-            assert live is not None
-            if not ring_next(runtime, live):
-                nobody_answered(runtime, live, redirect_caller=False)
-            else:
-                note_transfer(runtime, live, None)
-            hunt = live
-    else:
-        hunt = hunts.get(business.key, hunt.id) or hunt
+    if not hunts.create(hunt):
+        return hunts.get(business.key, hunt.id) or hunt
+    queue_render(runtime, hunt)  # the agent hears <Say> until the audio is ready
+    with hunts.locked(business.key, hunt.id) as live:
+        assert live is not None
+        if not ring_next(runtime, live):
+            nobody_answered(runtime, live, redirect_caller=False)
+        else:
+            note_transfer(runtime, live, None)
+    return live
+
+
+def caller_verbs(business: Business, hunt: Hunt, base: str, now: datetime) -> Verbs:
+    """What the caller hears once the transfer is started (pure): who is being rung and the
+    conference to wait in, or, when nobody could be rung, the voicemail offer."""
     if not hunt.open:
-        return voicemail_twiml(runtime, business, hunt)
+        return voicemail_verbs(business, hunt, base, now)
     person = hunt.current or {"name": "our team"}
-    return twiml.caller_leg(first_name(person["name"]), hunt.conference,
-                            wait_url=url(runtime, "hold", hunt),
-                            status_url=url(runtime, "conference", hunt),
-                            voice=twiml.voice_of(business))
+    return twiml.caller_leg_verbs(
+        first_name(person["name"]), hunt.conference,
+        wait_url=transfer_url(base, TRANSFER_HOLD, hunt.business, hunt.id),
+        status_url=transfer_url(base, TRANSFER_CONFERENCE, hunt.business, hunt.id),
+        voice=twiml.voice_of(business))
 
 
 def feedback_reply(runtime: Runtime, business: Business, from_: str, body: str) -> str | None:

@@ -4,15 +4,17 @@ The skeleton is TwilioDevEd's warm transfer — the caller waits in a conference
 their CallSid while the agent is dialled by REST with a URL that joins the same conference —
 plus what makes it warm: the agent first hears a spoken summary and accepts with a keypress,
 and a caller nobody takes is offered voicemail instead of silence. Every function returns a
-TwiML string; URLs are passed in so nothing here knows about Flask or Redis.
+TwiML string, except the caller's side, which is also offered as `Verbs` (`caller_leg_verbs`,
+`voicemail_offer_verbs`) so the voice turn appends it after what the flow said; URLs are
+passed in so nothing here knows about Flask or Redis.
 """
 
 from __future__ import annotations
 
-from twilio.twiml.voice_response import Dial, Gather, VoiceResponse
+from twilio.twiml.voice_response import Dial, Gather, Hangup, Record, Say, VoiceResponse
 
 from ivr.config.business import Business
-from ivr.twilio.twiml import Voice
+from ivr.twilio.twiml import Verbs, Voice, document
 
 #: How a leg speaks: the business's `Voice` (voice and language), a bare voice name, or Twilio's
 #: default. Every <Say> of a business's call carries its language, or a Spanish business's
@@ -43,22 +45,26 @@ def _voice(voice: Speaker) -> dict[str, str]:
     return {"voice": voice} if voice else {}
 
 
-def caller_leg(agent: str, conference: str, *, wait_url: str, status_url: str,
-               voice: Speaker = None) -> str:
-    """The caller's TwiML: told who is coming, then held in the conference until they join.
+def caller_leg_verbs(agent: str, conference: str, *, wait_url: str, status_url: str,
+                     voice: Speaker = None) -> Verbs:
+    """The caller's side: told who is coming, then held in the conference until they join.
 
     `startConferenceOnEnter=false` keeps the caller on hold (hearing `wait_url`) until the
     agent arrives; `endConferenceOnExit=true` ends it for everyone when the caller hangs up.
     """
-    response = VoiceResponse()
-    response.say(f"Connecting you with {agent}, who has your details.", **_voice(voice))
     dial = Dial()
     dial.conference(conference, wait_url=wait_url, wait_method="POST",
                     start_conference_on_enter=False, end_conference_on_exit=True,
                     status_callback=status_url, status_callback_method="POST",
                     status_callback_event="start join leave end")
-    response.append(dial)
-    return str(response)
+    return Say(f"Connecting you with {agent}, who has your details.", **_voice(voice)), dial
+
+
+def caller_leg(agent: str, conference: str, *, wait_url: str, status_url: str,
+               voice: Speaker = None) -> str:
+    """`caller_leg_verbs` as a document."""
+    return document(caller_leg_verbs(agent, conference, wait_url=wait_url,
+                                     status_url=status_url, voice=voice))
 
 
 def hold(agent: str | None, *, music_url: str | None, voice: Speaker = None) -> str:
@@ -158,21 +164,27 @@ def say_then_hangup(text: str, voice: Speaker = None) -> str:
     return str(response)
 
 
+def voicemail_offer_verbs(callback_when: str, *, record_url: str, recording_status_url: str,
+                          voice: Speaker = None) -> Verbs:
+    """Nobody could take the call: apologise, say when we'll call back, take a message."""
+    return (
+        Say("Sorry, nobody could take your call right now. Please leave a message after "
+            f"the tone and we'll call you back {callback_when}. "
+            "We'll also text you to confirm.", **_voice(voice)),
+        Record(action=record_url, method="POST", max_length=VOICEMAIL_MAX_S, timeout=5,
+               play_beep=True, finish_on_key="#", recording_status_callback=recording_status_url,
+               recording_status_callback_method="POST"),
+        Say(f"We didn't get a message, but we have your number and will call you back "
+            f"{callback_when}. Goodbye.", **_voice(voice)),
+        Hangup())
+
+
 def voicemail_offer(callback_when: str, *, record_url: str, recording_status_url: str,
                     voice: Speaker = None) -> str:
-    """Nobody could take the call: apologise, say when we'll call back, take a message."""
-    response = VoiceResponse()
-    response.say("Sorry, nobody could take your call right now. Please leave a message after "
-                 f"the tone and we'll call you back {callback_when}. "
-                 "We'll also text you to confirm.", **_voice(voice))
-    response.record(action=record_url, method="POST", max_length=VOICEMAIL_MAX_S, timeout=5,
-                    play_beep=True, finish_on_key="#",
-                    recording_status_callback=recording_status_url,
-                    recording_status_callback_method="POST")
-    response.say(f"We didn't get a message, but we have your number and will call you back "
-                 f"{callback_when}. Goodbye.", **_voice(voice))
-    response.hangup()
-    return str(response)
+    """`voicemail_offer_verbs` as a document."""
+    return document(voicemail_offer_verbs(callback_when, record_url=record_url,
+                                          recording_status_url=recording_status_url,
+                                          voice=voice))
 
 
 def voicemail_thanks(callback_when: str, voice: Speaker = None) -> str:

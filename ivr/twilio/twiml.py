@@ -1,20 +1,23 @@
 """Flow actions rendered as voice TwiML: pure functions from actions and URLs to XML strings.
 
-Nothing here reads Redis, Flask or the clock; the voice turn logic (`ivr.conversation.voice`) decides the
-turn number and the callback URLs, and these functions only spell them in TwiML. Keeping the
-rendering pure lets tests parse the XML (Twilio's own warm-transfer sample does the same) and
-lets the web views, the speech stream and the record-mode job share one renderer.
+Nothing here reads Redis, Flask or the clock; the voice turn logic (`ivr.conversation.voice`)
+decides the turn number and the callback URLs, and these functions only spell them in TwiML.
+Keeping the rendering pure lets tests parse the XML (Twilio's own warm-transfer sample does the
+same) and lets the web views, the speech stream and the record-mode job share one renderer.
+
+What another module decides the caller hears next (a warm transfer's conference, a direct
+dial, a goodbye) comes back as `Verbs`, twilio's verb objects, which a `Builder` appends after
+what the flow said: one document is built once, never re-parsed and spliced.
 """
 
 from __future__ import annotations
 
 import re
-import xml.etree.ElementTree as ET
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from urllib.parse import urlencode, urlsplit, urlunsplit
 
-from twilio.twiml.voice_response import Start, VoiceResponse
+from twilio.twiml import TwiML
+from twilio.twiml.voice_response import Dial, Hangup, Say, Start, VoiceResponse
 
 from ivr.flow.actions import Ask, Choice
 
@@ -42,6 +45,9 @@ SORRY = ("I'm sorry, we can't connect your call right now. We have your number a
 
 _PRESS = re.compile(r"\bpress\s+\d", re.IGNORECASE)
 
+#: TwiML verbs in the order the caller hears them, for a `Builder` (or `document`) to append.
+Verbs = tuple[TwiML, ...]
+
 
 @dataclass(frozen=True)
 class Voice:
@@ -49,21 +55,6 @@ class Voice:
 
     voice: str = "Polly.Joanna"
     language: str = "en-US"
-
-
-def with_query(url: str, **params: object) -> str:
-    """`url` with `params` added to its query string (values stringified, None skipped)."""
-    parts = urlsplit(url)
-    extra = urlencode({k: str(v) for k, v in params.items() if v is not None})
-    query = "&".join(q for q in (parts.query, extra) if q)
-    return urlunsplit((parts.scheme, parts.netloc, parts.path, query, parts.fragment))
-
-
-def stream_url(public_base: str) -> str:
-    """The Media Streams URL for a public base: https → wss, http → ws, path /voice/stream."""
-    parts = urlsplit(public_base.rstrip("/"))
-    scheme = "wss" if parts.scheme == "https" else "ws"
-    return urlunsplit((scheme, parts.netloc, parts.path + "/voice/stream", "", ""))
 
 
 def choices_text(choices: Sequence[Choice]) -> str:
@@ -159,44 +150,52 @@ class Builder:
     def redirect(self, url: str) -> None:
         self.response.redirect(url, method="POST")
 
-    def dial(self, number: str, action: str, caller_id: str | None = None) -> None:
-        self.response.dial(number, action=action, method="POST", timeout=DIAL_TIMEOUT_S,
-                           caller_id=caller_id)
-
     def hangup(self) -> None:
         self.response.hangup()
+
+    def extend(self, verbs: Verbs) -> None:
+        """Append verbs another module built (a transfer's conference, a direct dial)."""
+        for verb in verbs:
+            self.response.append(verb)
 
     def xml(self) -> str:
         return str(self.response)
 
 
-def merge(first: str, second: str) -> str:
-    """One TwiML document: the verbs of `first` followed by the verbs of `second`.
+def document(verbs: Verbs) -> str:
+    """A whole TwiML document of `verbs` (for a webhook that answers with nothing else)."""
+    response = VoiceResponse()
+    for verb in verbs:
+        response.append(verb)
+    return str(response)
 
-    Used when the flow says something before a transfer whose TwiML another module builds.
-    """
-    head = ET.fromstring(first)
-    for child in ET.fromstring(second):
-        head.append(child)
-    return '<?xml version="1.0" encoding="UTF-8"?>' + ET.tostring(head, encoding="unicode")
+
+def _say(voice: Voice, text: str) -> Say:
+    return Say(text, voice=voice.voice, language=voice.language)
+
+
+def goodbye_verbs(voice: Voice, text: str = SORRY) -> Verbs:
+    """Say a polite message and hang up: the last resort when nobody can be reached."""
+    return (_say(voice, text), Hangup()) if text else (Hangup(),)
 
 
 def polite_goodbye(voice: Voice, text: str = SORRY) -> str:
-    """Say a polite message and hang up: the last resort when nobody can be reached."""
-    builder = Builder(voice)
-    builder.say(text)
-    builder.hangup()
-    return builder.xml()
+    """`goodbye_verbs` as a document."""
+    return document(goodbye_verbs(voice, text))
+
+
+def dial_verbs(voice: Voice, number: str, next_url: str, intro: str | None = None,
+               caller_id: str | None = None) -> Verbs:
+    """Ring one person; Twilio posts the Dial outcome to `next_url`, which tries the next."""
+    dial = Dial(number, action=next_url, method="POST", timeout=DIAL_TIMEOUT_S,
+                caller_id=caller_id)
+    return (_say(voice, intro), dial) if intro else (dial,)
 
 
 def dial_person(voice: Voice, number: str, next_url: str, intro: str | None = None,
                 caller_id: str | None = None) -> str:
-    """Ring one person; Twilio posts the Dial outcome to `next_url`, which tries the next."""
-    builder = Builder(voice)
-    if intro:
-        builder.say(intro)
-    builder.dial(number, next_url, caller_id)
-    return builder.xml()
+    """`dial_verbs` as a document."""
+    return document(dial_verbs(voice, number, next_url, intro, caller_id))
 
 
 def numbers_to_try(on_call: Iterable[str], fallback: str | None) -> list[str]:

@@ -15,13 +15,14 @@ from twilio.twiml.voice_response import VoiceResponse
 
 from ivr.config.business import Business
 from ivr.logs import event
+from ivr.twilio import urls
 from ivr.twilio.messaging import messaging_twiml
 from ivr.web.context import current_runtime
 from ivr.web.security import twilio_request_is_signed
 
 log = logging.getLogger("ivr.abuse")
 
-GUARDED = ("/sms/incoming", "/voice/incoming")
+GUARDED = (urls.SMS_INCOMING, urls.VOICE_INCOMING)
 BUSY = "We're receiving a lot of contact from this number. Please try again a little later."
 
 
@@ -40,7 +41,7 @@ def refuse(business: Business) -> Response:
     """What an over-the-limit contact gets: silence for a text, one sentence for a call."""
     event("abuse.rate_limited", log, logging.WARNING, business=business.key, path=request.path,
           sid=request.form.get("MessageSid") or request.form.get("CallSid", "-"))
-    if request.path == "/sms/incoming":
+    if request.path == urls.SMS_INCOMING:
         return Response(messaging_twiml([]), mimetype="application/xml")
     response = VoiceResponse()
     response.say(BUSY, voice=business.voice, language=business.language)

@@ -15,6 +15,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from ivr.runtime import Runtime
 from ivr.web import (
     api,
+    context,
     degraded,
     door,
     followups,
@@ -46,6 +47,7 @@ def create_app(runtime: Runtime) -> Flask:
     # No SECRET_KEY: sessions live in Redis (`sessions`), their ids signed with their own key.
     app.config["MAX_CONTENT_LENGTH"] = 256 * 1024
     app.extensions[EXTENSION] = runtime
+    context.init_app(app)
     hardening.init_app(app)
     sessions.init_app(app, runtime)
     if settings.trust_proxy:  # only then is X-Forwarded-For believed (remote_addr, https)

@@ -22,6 +22,7 @@ from ivr.handoff.outbound import OutboundRefused, send_sms
 from ivr.logs import event
 from ivr.runtime import Runtime
 from ivr.store.spool import Spool
+from ivr.twilio import urls
 from ivr.twilio.messaging import messaging_twiml
 from ivr.web.context import current_runtime, runtime_of
 
@@ -74,7 +75,7 @@ def replay(runtime: Runtime) -> int:
 def _on_redis_error(exc: redis.RedisError):
     runtime: Runtime = current_runtime()
     event("redis.down", log, logging.ERROR, path=request.path, error=type(exc).__name__)
-    if request.path == "/sms/incoming" and request.form.get("MessageSid"):
+    if request.path == urls.SMS_INCOMING and request.form.get("MessageSid"):
         spool_of(runtime).append(request.form.to_dict())
         return Response(messaging_twiml([RECEIVED]), mimetype="application/xml")
     if request.path.startswith("/voice") and request.method == "POST":

@@ -17,6 +17,7 @@ from redis import RedisError
 from ivr.conversation.sms import Text, answer, contact_number
 from ivr.logs import event
 from ivr.runtime import Runtime
+from ivr.twilio import urls
 from ivr.twilio.messaging import clip, messaging_twiml
 from ivr.web.context import current_runtime
 from ivr.web.security import twilio_signed
@@ -41,7 +42,7 @@ def media_count() -> int:
         return 0
 
 
-@bp.post("/sms/incoming")
+@bp.post(urls.SMS_INCOMING)
 @twilio_signed
 def incoming() -> Response | tuple[dict[str, str], int]:
     form = request.form

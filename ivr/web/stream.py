@@ -21,6 +21,7 @@ from ivr.conversation import voice
 from ivr.logs import event
 from ivr.speech.call_stream import CallStream, SpeechHooks
 from ivr.speech.vosk import warm_up
+from ivr.twilio import urls
 from ivr.twilio.media import Media, MediaStreamError, Start, Stop, parse_message
 from ivr.web.context import current_runtime, runtime_of
 from ivr.web.security import twilio_stream_is_signed
@@ -76,7 +77,7 @@ def _require_twilio_signature() -> None:
         abort(403)
 
 
-@_sock.route("/voice/stream", bp=bp)
+@_sock.route(urls.VOICE_STREAM, bp=bp)
 def voice_stream(ws: Any) -> None:
     runtime = current_runtime()
     hooks = current_app.extensions.get(HOOKS_KEY) or voice_hooks()

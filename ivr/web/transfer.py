@@ -21,13 +21,14 @@ from ivr.config.business import Business
 from ivr.config.oncall import find_business, first_name, roster_view
 from ivr.handoff import agent_leg, feedback
 from ivr.handoff.summary_audio import local_audio
-from ivr.handoff.transfer import callback_when, url, voicemail_twiml
+from ivr.handoff.transfer import callback_when, voicemail_twiml
 from ivr.handoff.voicemail_intake import take_voicemail
 from ivr.logs import event
 from ivr.runtime import Runtime
 from ivr.speech.hold_audio import FILE_NAME, hold_file
 from ivr.store.hunts import Hunt, Hunts
 from ivr.twilio import transfer as twiml
+from ivr.twilio import urls
 from ivr.web.context import current_runtime
 from ivr.web.hardening import fail
 from ivr.web.security import api_auth, twilio_signed
@@ -104,7 +105,7 @@ def form(name: str) -> str:
 
 
 # -- the caller's side ------------------------------------------------------------------------
-@bp.post("/transfer/hold")
+@bp.post(urls.TRANSFER_HOLD)
 @twilio_signed
 @polite(_hold_fallback)
 def hold() -> Response:
@@ -112,11 +113,12 @@ def hold() -> Response:
     runtime, hunt, business = hunt_and_business()
     person = hunt.current if hunt.open else None
     name = first_name(person["name"]) if person else None
-    return xml(twiml.hold(name, music_url=url(runtime, "hold-audio"),
-                          voice=twiml.voice_of(business)))
+    music = urls.transfer_url(urls.public_base(runtime.settings.public_url),
+                              urls.TRANSFER_HOLD_AUDIO)
+    return xml(twiml.hold(name, music_url=music, voice=twiml.voice_of(business)))
 
 
-@bp.post("/transfer/conference")
+@bp.post(urls.TRANSFER_CONFERENCE)
 @twilio_signed
 def conference() -> tuple[str, int]:
     business, hunt_id = hunt_params()
@@ -125,7 +127,7 @@ def conference() -> tuple[str, int]:
     return "", 204
 
 
-@bp.post("/transfer/voicemail")
+@bp.post(urls.TRANSFER_VOICEMAIL)
 @twilio_signed
 @polite("Sorry, we couldn't take a message right now. We'll call you back. Goodbye.")
 def voicemail() -> Response:
@@ -134,7 +136,7 @@ def voicemail() -> Response:
     return xml(voicemail_twiml(runtime, business, hunt))
 
 
-@bp.post("/transfer/recorded")
+@bp.post(urls.TRANSFER_RECORDED)
 @twilio_signed
 @polite("Thanks, we've got your message. Goodbye.")
 def recorded() -> Response:
@@ -144,7 +146,7 @@ def recorded() -> Response:
                                       twiml.voice_of(business)))
 
 
-@bp.post("/transfer/recording-status")
+@bp.post(urls.TRANSFER_RECORDING_STATUS)
 @twilio_signed
 def recording_status() -> tuple[str, int]:
     hunt = load_hunt()
@@ -153,7 +155,7 @@ def recording_status() -> tuple[str, int]:
     return "", 204
 
 
-@bp.get("/transfer/hold-audio")
+@bp.get(urls.TRANSFER_HOLD_AUDIO)
 def hold_audio() -> Response:
     """The hold loop (generated locally; public like any hold music)."""
     path = hold_file(current_runtime().settings.audio_dir)
@@ -161,7 +163,7 @@ def hold_audio() -> Response:
 
 
 # -- the agent's side -------------------------------------------------------------------------
-@bp.post("/transfer/whisper")
+@bp.post(urls.TRANSFER_WHISPER)
 @twilio_signed
 @polite(agent_leg.GONE)
 def whisper() -> Response:
@@ -170,7 +172,7 @@ def whisper() -> Response:
                                   form("AnsweredBy")))
 
 
-@bp.post("/transfer/accept")
+@bp.post(urls.TRANSFER_ACCEPT)
 @twilio_signed
 @polite(agent_leg.GONE)
 def accept() -> Response:
@@ -178,7 +180,7 @@ def accept() -> Response:
     return xml(agent_leg.pressed(current_runtime(), business, hunt_id, form("CallSid"), form("Digits")))
 
 
-@bp.post("/transfer/agent-status")
+@bp.post(urls.TRANSFER_AGENT_STATUS)
 @twilio_signed
 def agent_status() -> tuple[str, int]:
     business, hunt_id = hunt_params()
@@ -186,7 +188,7 @@ def agent_status() -> tuple[str, int]:
     return "", 204
 
 
-@bp.post("/transfer/bridge-answered")
+@bp.post(urls.TRANSFER_BRIDGE_ANSWERED)
 @twilio_signed
 @polite(twiml.empty)
 def bridge_answered() -> Response:
@@ -194,7 +196,7 @@ def bridge_answered() -> Response:
     return xml(agent_leg.bridge_answered(current_runtime(), business, hunt_id))
 
 
-@bp.post("/transfer/feedback")
+@bp.post(urls.TRANSFER_FEEDBACK)
 @twilio_signed
 @polite("Thank you. Goodbye.")
 def agent_feedback() -> Response:
@@ -204,7 +206,7 @@ def agent_feedback() -> Response:
     return xml(twiml.say_then_hangup(text, _callback_voice()))
 
 
-@bp.get("/transfer/audio/<path:name>")
+@bp.get(f"{urls.TRANSFER_AUDIO}/<path:name>")
 def audio(name: str) -> Response:
     """A transfer's rendered whisper. <Play> fetches carry no signature, so only the audio of
     the named transfer is served, under its content-hash name: nothing else under audio/."""

@@ -28,6 +28,7 @@ from ivr.conversation.voice_hold import listening, waiting
 from ivr.flow.events import Input
 from ivr.logs import event
 from ivr.runtime import Runtime
+from ivr.twilio import urls
 from ivr.twilio.twiml import CONNECTING, SORRY, Voice, polite_goodbye
 from ivr.web.context import current_runtime
 from ivr.web.security import twilio_signed
@@ -108,8 +109,8 @@ def caller_safe(view: Callable[..., Any]) -> Callable[..., Any]:
                 business = _business(runtime)
                 if business is None:
                     return twiml(LAST_RESORT)
-                base = base_of(runtime, host_url=request.host_url)
-                return twiml(human_twiml(runtime, business, base, intro=CONNECTING))
+                return twiml(human_twiml(runtime, business, base_of(runtime),
+                                         intro=CONNECTING))
             except Exception:  # noqa: BLE001 - even the fallback failed: say goodbye politely
                 return twiml(LAST_RESORT)
 
@@ -136,7 +137,7 @@ def voice_route(path: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]
     return register
 
 
-@voice_route("/voice/incoming")
+@voice_route(urls.VOICE_INCOMING)
 def incoming():
     """A call rings in: greet it and ask the first question (a number we don't serve hears a
     polite message)."""
@@ -148,10 +149,10 @@ def incoming():
               to=request.form.get("To", "-"))
         return twiml(polite_goodbye(Voice(), NOT_IN_SERVICE))
     caller = request.form.get("From", "").strip() or "anonymous"
-    return twiml(voice.start_call(runtime, business, call_sid, caller, request.host_url))
+    return twiml(voice.start_call(runtime, business, call_sid, caller))
 
 
-@voice_route("/voice/gather")
+@voice_route(urls.VOICE_GATHER)
 def gather():
     """A Gather's answer: keypad digits, or typed/recognised speech (SpeechResult)."""
     runtime, business, call_sid = _callback()
@@ -181,7 +182,7 @@ def _input_from_form() -> Input | None:
     return None
 
 
-@voice_route("/voice/timeout")
+@voice_route(urls.VOICE_TIMEOUT)
 def timeout():
     """The Gather heard nothing: silence is this turn's answer (unless speech beat it)."""
     runtime, business, call_sid = _callback()
@@ -189,21 +190,21 @@ def timeout():
                                   _int_arg("wait", 0)))
 
 
-@voice_route("/voice/next")
+@voice_route(urls.VOICE_NEXT)
 def next_step():
     """The step after turn N, once whoever answered it has stored it; else a short hold."""
     runtime, business, call_sid = _callback()
     return twiml(waiting(runtime, business, call_sid, _int_arg("turn"), _int_arg("wait", 0)))
 
 
-@voice_route("/voice/listen")
+@voice_route(urls.VOICE_LISTEN)
 def listen():
     """Barge-in: the caller is talking over the prompt; keep listening without it."""
     runtime, business, call_sid = _callback()
     return twiml(listening(runtime, business, call_sid, _int_arg("turn")))
 
 
-@voice_route("/voice/recorded")
+@voice_route(urls.VOICE_RECORDED)
 def recorded():
     """Record mode: the spoken answer was recorded; transcribe it in the background."""
     runtime, business, call_sid = _callback()
@@ -216,17 +217,16 @@ def recorded():
     return twiml(waiting(runtime, business, call_sid, turn))
 
 
-@voice_route("/voice/fallback")
+@voice_route(urls.VOICE_FALLBACK)
 def fallback():
     """The outcome of a direct Dial to a person: done if they talked, else ring the next."""
     runtime, business, _sid = _callback()
     if request.form.get("DialCallStatus") == "completed":
         return twiml(polite_goodbye(voice_of(business), "Goodbye."))
-    base = base_of(runtime, host_url=request.host_url)
-    return twiml(human_twiml(runtime, business, base, step=_int_arg("step", 0)))
+    return twiml(human_twiml(runtime, business, base_of(runtime), step=_int_arg("step", 0)))
 
 
-@bp.post("/voice/status")
+@bp.post(urls.VOICE_STATUS)
 @twilio_signed
 def status():
     """Call status callback: a finished call closes its conversation (once per status)."""

@@ -11,7 +11,7 @@ import pytest
 from ivr.sim import LiveServer
 from ivr.sim.media_client import MediaClient, MediaStreamRejected
 from ivr.speech.audio import ulaw_encode
-from ivr.twilio.twiml import stream_url
+from ivr.twilio.urls import stream_url
 from ivr.web.security import websocket_url
 from ivr.web.stream import use_hooks
 

@@ -8,13 +8,10 @@ from ivr.flow.actions import Ask, Choice
 from ivr.twilio.twiml import (
     Builder,
     Voice,
-    dial_person,
-    merge,
+    dial_verbs,
     numbers_to_try,
     polite_goodbye,
     spoken_prompt,
-    stream_url,
-    with_query,
 )
 
 MATTER = Ask(slot="matter_type", prompt="What is your legal matter about?",
@@ -23,12 +20,6 @@ MATTER = Ask(slot="matter_type", prompt="What is your legal matter about?",
 
 def parse(xml: str) -> ET.Element:
     return ET.fromstring(xml)
-
-
-def test_stream_url_is_secure_websocket_of_an_https_public_url():
-    assert stream_url("https://ivr.example.com") == "wss://ivr.example.com/voice/stream"
-    assert stream_url("https://ivr.example.com/front/") == "wss://ivr.example.com/front/voice/stream"
-    assert stream_url("http://127.0.0.1:5000") == "ws://127.0.0.1:5000/voice/stream"
 
 
 def test_a_menu_question_names_its_keypad_choices_inside_a_one_digit_gather():
@@ -80,10 +71,11 @@ def test_the_stream_is_tagged_with_business_and_call():
     assert params == {"business": "hartley-family-law", "call": "CA1"}
 
 
-def test_merge_keeps_what_was_said_before_the_transfer_verbs():
+def test_the_transfer_verbs_follow_what_was_said_before_them():
     builder = Builder(Voice())
     builder.say("Thanks, I have what I need.")
-    joined = parse(merge(builder.xml(), dial_person(Voice(), "+15125550111", "https://x/f")))
+    builder.extend(dial_verbs(Voice(), "+15125550111", "https://x/f"))
+    joined = parse(builder.xml())
     assert [child.tag for child in joined] == ["Say", "Dial"]
     dial = joined.find("Dial")
     assert dial is not None and dial.text == "+15125550111"
@@ -98,10 +90,6 @@ def test_the_last_resort_is_spoken_then_hangs_up():
 def test_people_are_tried_once_each_in_order_then_the_fallback_line():
     assert numbers_to_try(["+1", "+2", "+1"], "+3") == ["+1", "+2", "+3"]
     assert numbers_to_try([], None) == []
-
-
-def test_query_parameters_are_added_to_existing_ones():
-    assert with_query("https://x/a?b=1", turn=2, wait=None) == "https://x/a?b=1&turn=2"
 
 
 def test_words_before_a_question_are_inside_its_gather_so_keys_work_during_them():

@@ -18,10 +18,11 @@ from ivr.analytics.metrics import REPEAT_WINDOW, UNCLASSIFIED, started
 from ivr.analytics.period import BadPeriod, business_keys, within_range
 from ivr.runtime import Runtime
 from ivr.store.records import Record
+from ivr.twilio import urls
 from ivr.web.context import current_runtime
 from ivr.web.dashboard.auth import login_required, page_headers
 
-bp = Blueprint("conversations", __name__, url_prefix="/dashboard/conversations")
+bp = Blueprint("conversations", __name__, url_prefix=urls.DASHBOARD_CONVERSATIONS)
 bp.after_request(page_headers)
 
 #: Rows shown on one list page (newest first).

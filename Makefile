@@ -33,9 +33,11 @@ test: sysdeps-test venv
 bench: sysdeps-test venv
 	$(BIN)/python -m bench
 
-# Issue 16: how the flows understand the held-out and dev corpus (tests/understanding/).
+# Issue 16: how the flows understand the held-out and dev corpus (tests/understanding/);
+# issue 20: then how they read slot answers, and qualified customers declined.
 eval: venv
 	$(BIN)/python -m ivr.analytics.understanding
+	$(BIN)/python -m ivr.analytics.slots
 
 serve: venv
 	$(BIN)/ivr serve

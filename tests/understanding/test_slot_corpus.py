@@ -1,0 +1,69 @@
+"""The slot corpus is well formed (issue 20, Deliver 2): known flows and slots, enough rows, a
+real held-out set, no duplicates, and nothing copied from the flows' own phrase lists."""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+
+from ivr.analytics.slots import SLOTS, load_customers, load_slots
+from ivr.config.settings import PROJECT_ROOT
+from ivr.flow.loader import load_flow
+from ivr.flow.places import STATES
+
+
+def _flat(text: str) -> str:
+    return " ".join(re.sub(r"[^a-z0-9$]+", " ", text.lower()).split())
+
+
+def test_rows_name_known_flows_and_slots_with_values_the_slot_can_hold():
+    for row in load_slots():
+        assert (row.flow, row.slot) in SLOTS, row
+        slot = load_flow(PROJECT_ROOT / "flows" / f"{row.flow}.yaml").slots[row.slot]
+        if slot.type == "choice":
+            assert row.expected in {o.value for o in slot.options}, row
+        elif slot.type == "state":
+            assert row.expected in STATES or row.expected == "other", row
+        elif slot.type == "yesno":
+            assert row.expected in ("yes", "no"), row
+        elif slot.type == "money":
+            assert row.expected.isdigit(), row
+        elif slot.type == "timeline":
+            assert row.expected in {o.value for o in slot.options} | {"unknown"}, row
+        elif slot.type == "order_number":
+            assert re.fullmatch(r"FG-\d{5}", row.expected), row
+
+
+def test_enough_rows_per_slot_and_a_real_held_out_set():
+    rows = load_slots()
+    assert len(rows) >= 200
+    assert sum(r.split == "heldout" for r in rows) >= 80
+    per_slot = Counter((r.flow, r.slot) for r in rows)
+    for flow, slot in SLOTS:
+        assert per_slot[flow, slot] >= (30 if flow == "law_firm" else 10), (flow, slot)
+        assert any(r.split == "heldout" and (r.flow, r.slot) == (flow, slot) for r in rows)
+
+
+def test_no_duplicates_across_or_within_splits():
+    rows = load_slots()
+    keys = Counter((r.flow, r.slot, _flat(r.text)) for r in rows)
+    assert [k for k, n in keys.items() if n > 1] == []
+
+
+def test_no_answer_is_copied_from_a_flow():
+    flows = {p.stem: _flat(p.read_text(encoding="utf-8"))
+             for p in (PROJECT_ROOT / "flows").glob("*.yaml")}
+    copied = [r.text for r in load_slots()
+              if re.search(rf"(^| ){re.escape(_flat(r.text))}( |$)", flows[r.flow])]
+    assert copied == []
+
+
+def test_customers_answer_all_five_law_firm_slots_in_both_splits():
+    customers = load_customers()
+    assert len(customers) >= 15
+    for split in ("heldout", "dev"):
+        mine = [c for c in customers if c.split == split]
+        assert any(c.qualified for c in mine) and any(not c.qualified for c in mine)
+    for c in customers:
+        assert all(text.strip() for text in c.answers.values()), c.name
+    assert len({(c.split, c.name) for c in customers}) == len(customers)

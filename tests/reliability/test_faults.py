@@ -7,46 +7,18 @@ would) and bring it back on the same port.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
 
 import pytest
-import redis
-
-from ivr.app.wiring import build_runtime
-from ivr.runtime import Runtime
-from ivr.sim import Carrier, LiveServer
-from ivr.store.redis_server import EmbeddedRedis
+from own_redis import OwnRedisApp, app_on_own_redis
 
 LAW = "+15125550100"
 
 
-@dataclass
-class Fragile:
-    server: EmbeddedRedis
-    runtime: Runtime
-    carrier: Carrier
-    live: LiveServer
-
-    def restart_redis(self) -> None:
-        self.server.start()
-
-
 @pytest.fixture
-def fragile(settings, clock, tmp_path) -> Iterator[Fragile]:
-    from ivr.web import create_app
-
-    server = EmbeddedRedis(tmp_path / "redis", persist=True).start()
-    carrier = Carrier(settings.account_sid, settings.auth_token).start()
-    conn = redis.Redis.from_url(server.url, socket_timeout=1, socket_connect_timeout=0.5)
-    runtime = build_runtime(settings.with_(redis_url=server.url, api_base=carrier.api_base),
-                            connection=conn, clock=clock)
-    live = LiveServer(create_app(runtime=runtime)).start()
-    carrier.connect(app_url=live.url, public_url=settings.public_url)
-    yield Fragile(server, runtime, carrier, live)
-    carrier.stop()
-    live.stop()
-    conn.close()
-    server.stop()
+def fragile(settings, clock, tmp_path) -> Iterator[OwnRedisApp]:
+    """The real app on a Redis of its own that the test can kill and bring back."""
+    with app_on_own_redis(settings, clock, tmp_path) as app:
+        yield app
 
 
 def test_redis_dying_mid_call_still_puts_the_caller_through_to_a_person(fragile):

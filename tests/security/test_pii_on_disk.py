@@ -8,21 +8,16 @@ import logging
 import stat
 import urllib.request
 from collections.abc import Iterator
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
-import redis
 from click.testing import CliRunner
+from own_redis import OwnRedisApp, app_on_own_redis
 
 from ivr.app.cli import main
-from ivr.app.wiring import build_runtime
 from ivr.logs import event
-from ivr.runtime import Runtime
-from ivr.sim import Carrier, LiveServer
 from ivr.store.records import add_turn, iso, new_conversation
-from ivr.store.redis_server import EmbeddedRedis
 from ivr.web.degraded import spool_of
 
 LAW = "+15125550100"
@@ -41,31 +36,11 @@ def no_pii(text: str) -> bool:
     return "4111111111111111" not in digits and "123456789" not in digits
 
 
-@dataclass
-class Outage:
-    server: EmbeddedRedis
-    runtime: Runtime
-    carrier: Carrier
-    live: LiveServer
-
-
 @pytest.fixture
-def outage(settings, clock, tmp_path) -> Iterator[Outage]:
+def outage(settings, clock, tmp_path) -> Iterator[OwnRedisApp]:
     """The real app on a Redis of its own that the test can kill and bring back."""
-    from ivr.web import create_app
-
-    server = EmbeddedRedis(tmp_path / "redis", persist=True).start()
-    carrier = Carrier(settings.account_sid, settings.auth_token).start()
-    conn = redis.Redis.from_url(server.url, socket_timeout=1, socket_connect_timeout=0.5)
-    runtime = build_runtime(settings.with_(redis_url=server.url, api_base=carrier.api_base),
-                            connection=conn, clock=clock)
-    live = LiveServer(create_app(runtime=runtime)).start()
-    carrier.connect(app_url=live.url, public_url=settings.public_url)
-    yield Outage(server, runtime, carrier, live)
-    carrier.stop()
-    live.stop()
-    conn.close()
-    server.stop()
+    with app_on_own_redis(settings, clock, tmp_path) as app:
+        yield app
 
 
 def test_card_number_texted_during_redis_outage_is_masked_on_disk(outage, caplog):

@@ -20,7 +20,7 @@ from phonenumbers import NumberParseException, geocoder, parse
 
 from ivr.config.business import Business
 from ivr.flow.actions import Action, Ask, End, Say, Unanswered
-from ivr.flow.context import Context, CustomerFacts, Order, Similar
+from ivr.flow.context import Context, CustomerFacts, Order, OrderIndex, Similar
 from ivr.flow.engine import step
 from ivr.flow.events import Input
 from ivr.flow.loader import load_flow
@@ -81,16 +81,18 @@ class OrderBook:
 
     by_phone: dict[str, tuple[Order, ...]]
     by_id: dict[str, Order]
+    index: OrderIndex
 
     @classmethod
     def of(cls, orders: tuple[Order, ...]) -> OrderBook:
         by_phone: dict[str, list[Order]] = {}
         for order in orders:
             by_phone.setdefault(order.phone, []).append(order)
-        return cls({k: tuple(v) for k, v in by_phone.items()}, {o.order_id: o for o in orders})
+        return cls({k: tuple(v) for k, v in by_phone.items()}, {o.order_id: o for o in orders},
+                   OrderIndex.of(orders))
 
 
-_NO_ORDERS = OrderBook({}, {})
+_NO_ORDERS = OrderBook({}, {}, OrderIndex.of(()))
 
 
 def orders_for(business: Business) -> OrderBook:
@@ -136,7 +138,9 @@ def build_context(business: Business, channel: str, phone: str, now: datetime,
     return Context(now=now.astimezone(business.tz), channel=channel,  # type: ignore[arg-type]
                    business_name=business.name, params=business.params,
                    after_hours=not hours.is_open(now), next_opening=hours.next_opening(now),
-                   customer=facts, orders_by_id=by_id, similar=similar)
+                   customer=facts, orders_by_id=by_id,
+                   order_index=orders_for(business).index, hours_text=business.hours_text,
+                   similar=similar)
 
 
 #: Times a turn re-applies itself to a record that others keep changing before giving up.

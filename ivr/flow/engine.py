@@ -15,6 +15,7 @@ from ivr.flow.events import Input
 from ivr.flow.extract import extract, from_digits, match_option, yes_or_no
 from ivr.flow.intent import classify, courtesy
 from ivr.flow.model import Flow, Option
+from ivr.flow.orders import named_order
 from ivr.flow.rules import Fired, asked_for_human, frustrated, opted_out, phrase_triggers
 from ivr.flow.semantic import (
     HUMAN,
@@ -165,7 +166,8 @@ class _Turn(Decide):
                 continue
             if self.low and not asked:
                 continue
-            found = extract(slot, text, asked=asked)
+            found = self.known_order(text, asked) if slot.type == "order_number" else None
+            found = found or extract(slot, text, asked=asked)
             if found is None:
                 continue
             value, score = found
@@ -177,6 +179,12 @@ class _Turn(Decide):
             self.fill(name, value, score * self.confidence)
             understood = True
         return understood
+
+    def known_order(self, text: str, asked: bool) -> tuple[str, float] | None:
+        """An id from the business's own customers file, as the file writes it: whatever its
+        shape, so a shop whose ids are four digits is understood as well as "FG-10231"."""
+        order = named_order(self.original or text, self.ctx.orders(), asked)
+        return (order.order_id, 1.0) if order is not None else None
 
     def similarity(self, text: str) -> dict[str, float]:
         """The semantic layer's scores for this message, or {} (no layer, keypad digits, a short

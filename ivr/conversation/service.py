@@ -10,7 +10,7 @@ from __future__ import annotations
 import logging
 import threading
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from functools import lru_cache
 from pathlib import Path
@@ -18,9 +18,10 @@ from typing import Any, TypeVar
 
 from phonenumbers import NumberParseException, geocoder, parse
 
+from ivr.analytics.metrics import REPEAT_WINDOW
 from ivr.config.business import Business
 from ivr.flow.actions import Action, Ask, End, Say, Unanswered
-from ivr.flow.context import Context, CustomerFacts, Order, OrderIndex, Similar
+from ivr.flow.context import Context, CustomerFacts, Order, OrderIndex, Recent, Similar
 from ivr.flow.engine import step
 from ivr.flow.events import Input
 from ivr.flow.loader import load_flow
@@ -254,6 +255,8 @@ class Conversations:
                                       now=now, sid=sid)
         context = build_context(business, channel, customer, now, flow,
                                 self.runtime.semantic.for_flow(flow))
+        if new and channel == "sms":
+            context = replace(context, recent=self.recent(business, customer, now))
         state, actions = step(flow, state, inp, context)
         turn = Turn(actions=actions, record=record, state=state, key=key, channel=channel,
                     sid=sid, new=new)
@@ -282,6 +285,21 @@ class Conversations:
         if final != said:
             self.resay(business, turn, final)
         return turn
+
+    def recent(self, business: Business, customer: str, now: datetime) -> Recent | None:
+        """The number's last conversation when it ended within the repeat window (48 h), so
+        a new text from it continues without a second greeting and disclosure. (Texts only: a
+        call always opens with the greeting, the caller hears a new call.)"""
+        records = self.runtime.store.conversations([business.key], since=now - REPEAT_WINDOW,
+                                                   phone=customer)
+        ended = [r for r in records if r.get("ended_at")]
+        if not ended:
+            return None
+        last = max(ended, key=lambda r: r["ended_at"])
+        at = datetime.fromisoformat(last["ended_at"])
+        if now - at > REPEAT_WINDOW:
+            return None
+        return Recent(ended_at=at, outcome=last.get("outcome"))
 
     def resay(self, business: Business, turn: Turn, final: tuple[str, ...]) -> None:
         """Replace the bot's lines this turn recorded with `final` (what is actually sent)."""

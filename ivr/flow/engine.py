@@ -50,6 +50,13 @@ def step(flow: Flow, state: State, inp: Input, ctx: Context) -> tuple[State, lis
     if state.done:
         return state, []
     turn = _Turn(flow, state, ctx)
+    if not state.started and ctx.recent is not None and inp.text.strip() and inp.kind not in (
+            "silence", "no_match"):
+        state.started = True
+        state.extra["continued"] = True  # the channel does not disclose a second time either
+        if not turn.after_the_end(inp.text):
+            turn.handle(inp)  # a new question: answered as one, without the greeting again
+        return state, turn.actions
     if not state.started:
         state.started = True
         opening = turn.greeting()
@@ -73,6 +80,20 @@ class _Turn(Decide):
         if self.ctx.after_hours:
             text += " " + self.msg("after_hours")
         return text
+
+    def after_the_end(self, text: str) -> bool:
+        """A short reply to a conversation that just closed ("thanks", "ok", "no"): a short
+        "You're welcome!" to thanks, nothing to the rest, never the greeting again. False when
+        the message says more (a new question, which the conversation goes on to answer)."""
+        kind = small_talk(text)
+        closing = kind in ("thanks", "ack") or courtesy(text) or (
+            yes_or_no(text) is False and len(text.split()) <= 4)
+        if not closing:
+            return False
+        if kind == "thanks" or (kind is None and courtesy(text) and yes_or_no(text) is None):
+            self.out(Say(self.msg("after_end")))
+        self.finish("resolved")
+        return True
 
     # -- understanding -------------------------------------------------------------------
     def handle(self, inp: Input) -> None:

@@ -231,7 +231,8 @@ def context(business: Business, flow: Flow, row: Row,
         facts = CustomerFacts(facts.phone, facts.name, facts.orders, _place_of(facts.phone))
     return Context(now=now, channel="sms", business_name=business.name, params=business.params,
                    after_hours=False, next_opening=business.opening_hours.next_opening(now),
-                   customer=facts, orders_by_id=by_id, similar=similar)
+                   customer=facts, orders_by_id=by_id, hours_text=business.hours_text,
+                   similar=similar)
 
 
 def reached_person(actions: Iterable[Action]) -> str:

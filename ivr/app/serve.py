@@ -10,11 +10,13 @@ from __future__ import annotations
 
 import sys
 import threading
+from pathlib import Path
 
 import click
 from gunicorn.app.base import BaseApplication
 
 from ivr.app.wiring import build_runtime
+from ivr.config.checks import text_param_problems
 from ivr.config.directory import load_directory
 from ivr.config.settings import Settings
 from ivr.flow.errors import ConfigError
@@ -69,12 +71,27 @@ def start_problems(settings: Settings) -> list[str]:
     return problems
 
 
+def start_warnings(config_path: Path) -> list[str]:
+    """What `ivr serve` reports but starts anyway: each flow text naming a param a business
+    does not set (`file:line: problem`). Such an answer is logged as unanswered rather than
+    said by halves, so it is no reason to refuse calls, but the owner should know at once."""
+    try:
+        directory = load_directory(config_path)
+    except ConfigError:
+        return []  # start_problems reports these
+    return [f"ivr serve: warning: {problem}" for business in directory
+            for problem in text_param_problems(business.flow_path, business.params,
+                                               business.name, business.source or config_path)]
+
+
 def serve(settings: Settings, host: str, port: int, threads: int = 32, workers: int = 1) -> None:
     configure()
     problems = start_problems(settings)
     if problems:  # everything that stops the start, at once, before anything starts
         click.echo("\n".join(problems), err=True)
         sys.exit(1)
+    for warning in start_warnings(settings.config_path):
+        click.echo(warning, err=True)
     settings = ensure_redis(settings)
     if not settings.public_url:
         settings = settings.with_(public_url=f"http://{host}:{port}")

@@ -20,7 +20,7 @@ import phonenumbers
 from ivr.config.settings import PROJECT_ROOT
 from ivr.flow.context import Order
 from ivr.flow.errors import ConfigError, Problem
-from ivr.flow.hours import OpeningHours, holiday_problems
+from ivr.flow.hours import OpeningHours, describe_week, holiday_problems
 from ivr.flow.yamlsrc import line_of, parse, plain
 
 #: Keys a business file may carry (docs/contracts.md's Business config plus our extensions).
@@ -101,6 +101,12 @@ class Business:
     def opening_hours(self) -> OpeningHours:
         """The business clock, built once (its parsed week and holidays are cached in it)."""
         return OpeningHours(self.hours, self.timezone, self.holidays)
+
+    @cached_property
+    def hours_text(self) -> str:
+        """The opening hours in words, local to the business ("Monday to Friday 8:30 AM to
+        5:30 PM, Saturday 9 AM to noon"): what the flow says when no `hours_text` param is set."""
+        return describe_week(self.hours)
 
     @property
     def flow_name(self) -> str:

@@ -7,13 +7,13 @@ forgot a param its flow reads is caught before a caller hears an empty answer.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
 from ivr.config.business import load_business
 from ivr.flow.errors import ConfigError, Problem
-from ivr.flow.expr import parse_predicate, template_fields
+from ivr.flow.expr import parse_predicate, required_fields
 from ivr.flow.loader import is_flow_document, load_flow, parse_flow
 from ivr.flow.model import Flow
 from ivr.flow.places import STATES
@@ -23,19 +23,57 @@ from ivr.flow.yamlsrc import line_of, parse
 NUMERIC_PARAMS = ("min_budget", "order_threshold")
 
 
+#: Params the product fills itself when the business leaves them out: the hours in words come
+#: from the business's `hours:` (see `ivr.flow.wording.scopes`).
+DERIVED_PARAMS = ("hours_text",)
+
+
 def _params_read(flow: Flow) -> set[str]:
-    """The `params.*` names a flow's answers, rules and triggers read."""
-    texts = [b.answer for b in flow.buckets.values()]
-    texts += [r.decline for b in flow.buckets.values() for r in b.qualify]
-    texts += [t.say for t in flow.triggers]
-    names = {f.split(".", 1)[1] for text in texts for f in template_fields(text)
-             if f.startswith("params.")}
+    """The `params.*` names a flow's rules, triggers and FAQ answers read (its texts are checked
+    line by line in `text_param_problems`)."""
     predicates = [r.when for b in flow.buckets.values() for r in b.qualify]
     predicates += [t.when for t in flow.triggers if t.when]
-    names |= {name for when in predicates for scope, name in parse_predicate(when).refs()
-              if scope == "params"}
+    names = {name for when in predicates for scope, name in parse_predicate(when).refs()
+             if scope == "params"}
     names |= {b.faq for b in flow.buckets.values() if b.faq}
     return names
+
+
+def _texts(node: Any) -> Iterator[tuple[str, int]]:
+    """Every string in a parsed YAML tree, with its 1-based line."""
+    items = (node.items() if isinstance(node, dict)
+             else enumerate(node) if isinstance(node, list) else ())
+    for key, value in items:
+        if isinstance(value, str):
+            yield value, line_of(node, key)
+        else:
+            yield from _texts(value)
+
+
+def text_param_problems(flow_path: Path, values: Mapping[str, Any], business: str,
+                        business_path: Path) -> list[Problem]:
+    """Each text of the flow naming a param `business` does not set, without a default, as
+    `flow-file:line: problem`: the customer would otherwise hear half a sentence.
+
+    Names inside an optional `[...]` part or with a `{params.NAME|default}` are fine: the part
+    is left out, or the default said. Params the product derives (the hours) are fine too.
+    """
+    file = str(flow_path)
+    try:
+        node = parse(Path(flow_path).read_text(encoding="utf-8"), file)
+    except (ConfigError, OSError, UnicodeDecodeError):
+        return []  # the flow's own check reports it
+    problems: list[Problem] = []
+    for text, line in _texts(node):
+        for name in dict.fromkeys(required_fields(text)):
+            scope, _, key = name.partition(".")
+            if scope != "params" or key in values or key in DERIVED_PARAMS:
+                continue
+            problems.append(Problem(file, line, (
+                f"'{{{name}}}' is not set by business '{business}' ({business_path}): set "
+                f"params: {key} there, or give the flow a default, {{{name}|...}}, or make "
+                "the part optional, [... {" + name + "}]")))
+    return problems
 
 
 def check_business(path: Path) -> list[Problem]:
@@ -48,13 +86,15 @@ def check_business(path: Path) -> list[Problem]:
         flow = load_flow(business.flow_path)
     except ConfigError as exc:
         return list(exc.problems)
-    return param_problems(path, business.params, flow)
+    return [*param_problems(path, business.params, flow),
+            *text_param_problems(business.flow_path, business.params, business.name, path)]
 
 
-def param_problems(path: Path, values: dict[str, Any], flow: Flow | None = None
+def param_problems(path: Path, values: Mapping[str, Any], flow: Flow | None = None
                    ) -> list[Problem]:
-    """Params of the wrong kind, each on its line; given `flow`, also params it reads but the
-    business lacks. (`ivr serve` refuses the first kind at start; `flows check` reports both.)"""
+    """Params of the wrong kind, each on its line; given `flow`, also params its rules read but
+    the business lacks. (`ivr serve` refuses the first kind at start; `flows check` reports
+    both.)"""
     node = parse(Path(path).read_text(encoding="utf-8"), str(path))
     params = node.get("params") if isinstance(node.get("params"), dict) else {}
     line = line_of(node, "params") if "params" in node else 1

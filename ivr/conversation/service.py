@@ -10,7 +10,7 @@ from __future__ import annotations
 import logging
 import threading
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from functools import lru_cache
 from pathlib import Path
@@ -18,9 +18,10 @@ from typing import Any, TypeVar
 
 from phonenumbers import NumberParseException, geocoder, parse
 
+from ivr.analytics.metrics import REPEAT_WINDOW
 from ivr.config.business import Business
 from ivr.flow.actions import Action, Ask, End, Say, Unanswered
-from ivr.flow.context import Context, CustomerFacts, Order, Similar
+from ivr.flow.context import Context, CustomerFacts, Order, OrderIndex, Recent, Similar
 from ivr.flow.engine import step
 from ivr.flow.events import Input
 from ivr.flow.loader import load_flow
@@ -81,16 +82,18 @@ class OrderBook:
 
     by_phone: dict[str, tuple[Order, ...]]
     by_id: dict[str, Order]
+    index: OrderIndex
 
     @classmethod
     def of(cls, orders: tuple[Order, ...]) -> OrderBook:
         by_phone: dict[str, list[Order]] = {}
         for order in orders:
             by_phone.setdefault(order.phone, []).append(order)
-        return cls({k: tuple(v) for k, v in by_phone.items()}, {o.order_id: o for o in orders})
+        return cls({k: tuple(v) for k, v in by_phone.items()}, {o.order_id: o for o in orders},
+                   OrderIndex.of(orders))
 
 
-_NO_ORDERS = OrderBook({}, {})
+_NO_ORDERS = OrderBook({}, {}, OrderIndex.of(()))
 
 
 def orders_for(business: Business) -> OrderBook:
@@ -136,7 +139,9 @@ def build_context(business: Business, channel: str, phone: str, now: datetime,
     return Context(now=now.astimezone(business.tz), channel=channel,  # type: ignore[arg-type]
                    business_name=business.name, params=business.params,
                    after_hours=not hours.is_open(now), next_opening=hours.next_opening(now),
-                   customer=facts, orders_by_id=by_id, similar=similar)
+                   customer=facts, orders_by_id=by_id,
+                   order_index=orders_for(business).index, hours_text=business.hours_text,
+                   similar=similar)
 
 
 #: Times a turn re-applies itself to a record that others keep changing before giving up.
@@ -250,6 +255,8 @@ class Conversations:
                                       now=now, sid=sid)
         context = build_context(business, channel, customer, now, flow,
                                 self.runtime.semantic.for_flow(flow))
+        if new and channel == "sms":
+            context = replace(context, recent=self.recent(business, customer, now))
         state, actions = step(flow, state, inp, context)
         turn = Turn(actions=actions, record=record, state=state, key=key, channel=channel,
                     sid=sid, new=new)
@@ -278,6 +285,21 @@ class Conversations:
         if final != said:
             self.resay(business, turn, final)
         return turn
+
+    def recent(self, business: Business, customer: str, now: datetime) -> Recent | None:
+        """The number's last conversation when it ended within the repeat window (48 h), so
+        a new text from it continues without a second greeting and disclosure. (Texts only: a
+        call always opens with the greeting, the caller hears a new call.)"""
+        records = self.runtime.store.conversations([business.key], since=now - REPEAT_WINDOW,
+                                                   phone=customer)
+        ended = [r for r in records if r.get("ended_at")]
+        if not ended:
+            return None
+        last = max(ended, key=lambda r: r["ended_at"])
+        at = datetime.fromisoformat(last["ended_at"])
+        if now - at > REPEAT_WINDOW:
+            return None
+        return Recent(ended_at=at, outcome=last.get("outcome"))
 
     def resay(self, business: Business, turn: Turn, final: tuple[str, ...]) -> None:
         """Replace the bot's lines this turn recorded with `final` (what is actually sent)."""

@@ -133,7 +133,9 @@ def wording(runtime: Runtime, business: Business, notes: Sequence[str] = ()) -> 
         follow_up = (follow_up_confirmation(runtime, business, turn)
                      if any(isinstance(a, QueueFollowUp) for a in turn.actions) else "")
         texts = reply_texts(turn.actions, handoff=turn.handoff, follow_up=follow_up)
-        said = [*notes, *(disclose(texts, business.name) if turn.new else texts)]
+        # disclosed once: not again to the same number continuing within the repeat window
+        first = turn.new and not turn.state.extra.get("continued")
+        said = [*notes, *(disclose(texts, business.name) if first else texts)]
         # GSM-safe as sent (and so as recorded): our dashes and curly quotes cost UCS-2
         return [gsm_safe(t) for t in said]
     return words

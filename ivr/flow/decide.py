@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 
 from ivr.flow.actions import Say, Unanswered
-from ivr.flow.context import Order
+from ivr.flow.context import Order, OrderIndex, compact_id
 from ivr.flow.expr import missing_fields, spoken_list
 from ivr.flow.handoff import HUMAN_AFTER, MENU_AFTER, Handoff
 from ivr.flow.intent import courtesy, faq_answer
@@ -40,6 +40,7 @@ class Decide(Handoff):
         bucket = flow.buckets[state.bucket or ""]
         if bucket.lookup == "order" and not self.lookup_order():
             return None
+        self.attach_order()
         fired = predicate_triggers(flow, scopes(state, ctx))
         if fired:
             return self.escalate(*fired)
@@ -129,18 +130,21 @@ class Decide(Handoff):
         self.out(ask(self.flow, state, self.ctx, name))
 
     def lookup_order(self) -> bool:
-        """Find the order (by number, else the customer's latest); False when we asked again."""
+        """Find the order (by number, else the customer's only one); False when we asked again.
+
+        A customer known by phone with one order needs no number. With several, the number is
+        asked (True: the missing slot asks it): the latest is not necessarily the one meant.
+        """
         state, ctx = self.state, self.ctx
         if "order" in state.extra:
             return True
         number = state.slots.get("order_number")
-        if number is None and ctx.customer.orders:
-            latest = ctx.customer.orders[-1]
-            self.fill("order_number", latest.order_id, 1.0)
-            number = latest.order_id
+        if number is None and len(ctx.customer.orders) == 1:
+            number = ctx.customer.orders[0].order_id
+            self.fill("order_number", number, 1.0)
         if number is None:
             return True
-        order = find_order(ctx.orders_by_id, ctx.customer.orders, str(number))
+        order = find_order(ctx.orders(), ctx.customer.orders, str(number))
         if order is None:
             state.slots.pop("order_number", None)
             state.slot_confidence.pop("order_number", None)
@@ -148,9 +152,24 @@ class Decide(Handoff):
             state.asking = "order_number"
             self.failed()
             return False
-        state.extra["order"] = {"order_id": order.order_id, "total": order.total,
-                                "status": order.status, "name": order.name}
+        state.extra["order"] = order_facts(order)
         return True
+
+    def attach_order(self) -> None:
+        """Make `order.*` known in every bucket, not only where the order is looked up: the
+        order the customer named, else their only one. So "I want to return FG-10250" (a $129
+        order) meets the order-over-threshold rule as "where is FG-10250" does."""
+        state, ctx = self.state, self.ctx
+        if "order" in state.extra:
+            return
+        number = state.slots.get("order_number")
+        order = find_order(ctx.orders(), ctx.customer.orders, str(number)) if number else None
+        if order is None and number is None and len(ctx.customer.orders) == 1:
+            order = ctx.customer.orders[0]
+            if "order_number" in self.flow.slots:
+                self.fill("order_number", order.order_id, 1.0)
+        if order is not None:
+            state.extra["order"] = order_facts(order)
 
     def not_understood(self, text: str) -> None:
         """Nothing usable in the message: say goodbye to thanks, log questions, then the ladder."""
@@ -220,16 +239,18 @@ def _digits(text: str) -> str:
     return re.sub(r"\D", "", text)
 
 
-def find_order(by_id: dict[str, Order] | object, mine: tuple[Order, ...],
-               number: str) -> Order | None:
-    """An order by its number as written, or by its digits ("10231" finds FG-10231)."""
-    table = by_id if isinstance(by_id, dict) else dict(by_id)  # type: ignore[call-overload]
-    if number in table:
-        return table[number]
+def order_facts(order: Order) -> dict[str, object]:
+    """What templates and predicates read as `order.*`."""
+    return {"order_id": order.order_id, "total": order.total, "status": order.status,
+            "name": order.name}
+
+
+def find_order(index: OrderIndex, mine: tuple[Order, ...], number: str) -> Order | None:
+    """An order by its number as written, with or without prefix and separators, or by its
+    digits ("10231" finds FG-10231); the customer's own orders first."""
     wanted = _digits(number)
-    if not wanted:
-        return None
-    for order in (*mine, *table.values()):
-        if _digits(order.order_id) == wanted:
+    for order in mine:
+        if compact_id(order.order_id) == compact_id(number) or (
+                wanted and _digits(order.order_id) == wanted):
             return order
-    return None
+    return index.find(number)

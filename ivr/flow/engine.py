@@ -15,6 +15,7 @@ from ivr.flow.events import Input
 from ivr.flow.extract import extract, from_digits, match_option, yes_or_no
 from ivr.flow.intent import classify, courtesy
 from ivr.flow.model import Flow, Option
+from ivr.flow.orders import named_order
 from ivr.flow.rules import Fired, asked_for_human, frustrated, opted_out, phrase_triggers
 from ivr.flow.semantic import (
     HUMAN,
@@ -49,6 +50,13 @@ def step(flow: Flow, state: State, inp: Input, ctx: Context) -> tuple[State, lis
     if state.done:
         return state, []
     turn = _Turn(flow, state, ctx)
+    if not state.started and ctx.recent is not None and inp.text.strip() and inp.kind not in (
+            "silence", "no_match"):
+        state.started = True
+        state.extra["continued"] = True  # the channel does not disclose a second time either
+        if not turn.after_the_end(inp.text):
+            turn.handle(inp)  # a new question: answered as one, without the greeting again
+        return state, turn.actions
     if not state.started:
         state.started = True
         opening = turn.greeting()
@@ -72,6 +80,20 @@ class _Turn(Decide):
         if self.ctx.after_hours:
             text += " " + self.msg("after_hours")
         return text
+
+    def after_the_end(self, text: str) -> bool:
+        """A short reply to a conversation that just closed ("thanks", "ok", "no"): a short
+        "You're welcome!" to thanks, nothing to the rest, never the greeting again. False when
+        the message says more (a new question, which the conversation goes on to answer)."""
+        kind = small_talk(text)
+        closing = kind in ("thanks", "ack") or courtesy(text) or (
+            yes_or_no(text) is False and len(text.split()) <= 4)
+        if not closing:
+            return False
+        if kind == "thanks" or (kind is None and courtesy(text) and yes_or_no(text) is None):
+            self.out(Say(self.msg("after_end")))
+        self.finish("resolved")
+        return True
 
     # -- understanding -------------------------------------------------------------------
     def handle(self, inp: Input) -> None:
@@ -165,7 +187,8 @@ class _Turn(Decide):
                 continue
             if self.low and not asked:
                 continue
-            found = extract(slot, text, asked=asked)
+            found = self.known_order(text, asked) if slot.type == "order_number" else None
+            found = found or extract(slot, text, asked=asked)
             if found is None:
                 continue
             value, score = found
@@ -177,6 +200,12 @@ class _Turn(Decide):
             self.fill(name, value, score * self.confidence)
             understood = True
         return understood
+
+    def known_order(self, text: str, asked: bool) -> tuple[str, float] | None:
+        """An id from the business's own customers file, as the file writes it: whatever its
+        shape, so a shop whose ids are four digits is understood as well as "FG-10231"."""
+        order = named_order(self.original or text, self.ctx.orders(), asked)
+        return (order.order_id, 1.0) if order is not None else None
 
     def similarity(self, text: str) -> dict[str, float]:
         """The semantic layer's scores for this message, or {} (no layer, keypad digits, a short

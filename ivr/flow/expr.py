@@ -15,7 +15,14 @@ from typing import Any
 SCOPES = ("slots", "params", "customer", "order")
 _PREDICATE = re.compile(r"^\s*(\S+)\s*(==|!=|>=|<=|>|<|not in|in)\s*(.+?)\s*$")
 _REF = re.compile(r"^(slots|params|customer|order)\.([A-Za-z_][A-Za-z0-9_]*)$")
-_FIELD = re.compile(r"\{([A-Za-z_][A-Za-z0-9_.]*)\}")
+#: `{name}`, or `{name|default}`: the default is said when the business has not set the name.
+_FIELD = re.compile(r"\{([A-Za-z_][A-Za-z0-9_.]*)(?:\|([^{}\[\]]*))?\}")
+#: `[...]` around text naming a field: the whole part is left out when a field in it has no
+#: value, so "[; in Texas that is {params.referral}]" never reads "in Texas that is .".
+_OPTIONAL = re.compile(r"\[([^\[\]]*\{[^\[\]]*)\]")
+#: What leaving a part out may strand: doubled spaces, a space before punctuation.
+_LOOSE = ((re.compile(r"[ \t]{2,}"), " "), (re.compile(r" +([.,;:!?])"), r"\1"),
+          (re.compile(r"([.,;:])(?:\s*[,;:])+"), r"\1"))
 
 
 @dataclass(frozen=True)
@@ -99,31 +106,63 @@ def spoken_list(items: Any) -> str:
 
 
 def template_fields(template: str) -> list[str]:
-    """The `{names}` a template reads."""
-    return _FIELD.findall(template)
+    """The `{names}` a template reads (with or without a default)."""
+    return [m.group(1) for m in _FIELD.finditer(template)]
+
+
+def required_fields(template: str) -> list[str]:
+    """The `{names}` a template needs a value for: neither given a default nor inside an
+    optional `[...]` part (which is left out when a name in it has no value)."""
+    bare = _OPTIONAL.sub("", template)
+    return [m.group(1) for m in _FIELD.finditer(bare) if m.group(2) is None]
+
+
+def _lookup(name: str, scopes: Mapping[str, Any]) -> Any:
+    value: Any = scopes
+    for part in name.split("."):
+        value = value.get(part) if isinstance(value, Mapping) else None
+    return None if value in ("", [], ()) else value
 
 
 def render(template: str, scopes: Mapping[str, Any]) -> str:
-    """Fill `{business}`, `{params.hours_text}`, `{order.status}` ...; unknown names read ""."""
+    """Fill `{business}`, `{params.hours_text}`, `{order.status}` ...
+
+    `{name|default}` says the default when the name has no value; an optional `[...]` part is
+    left out whole when a name in it has none. A name with neither reads "" and the sentence is
+    tidied, so nothing is ever said as " can help." or "that is ." (and `ivr flows check`
+    reports such a name, unset by the business, as a problem).
+    """
+    tidy = False
 
     def one(match: re.Match[str]) -> str:
-        value: Any = scopes
-        for part in match.group(1).split("."):
-            value = value.get(part) if isinstance(value, Mapping) else None
-            if value is None:
-                return ""
+        nonlocal tidy
+        value = _lookup(match.group(1), scopes)
+        if value is None:
+            if match.group(2) is not None:
+                return match.group(2)
+            tidy = True
+            return ""
         return spoken_list(value)
 
-    return _FIELD.sub(one, template)
+    def optional(match: re.Match[str]) -> str:
+        nonlocal tidy
+        part = match.group(1)
+        if any(_lookup(m.group(1), scopes) is None and m.group(2) is None
+               for m in _FIELD.finditer(part)):
+            tidy = True
+            return ""
+        return part
+
+    text = _FIELD.sub(one, _OPTIONAL.sub(optional, template))
+    if tidy:
+        for loose, tight in _LOOSE:
+            text = loose.sub(tight, text)
+        text = text.strip()
+        text = text[:1].upper() + text[1:]
+    return text
 
 
 def missing_fields(template: str, scopes: Mapping[str, Any]) -> list[str]:
-    """The `{names}` in a template that have no value (a business param not configured)."""
-    missing = []
-    for name in template_fields(template):
-        value: Any = scopes
-        for part in name.split("."):
-            value = value.get(part) if isinstance(value, Mapping) else None
-        if value in (None, "", [], ()):
-            missing.append(name)
-    return missing
+    """The `{names}` a template needs that have no value (a business param not configured);
+    names with a default or inside an optional `[...]` part are never missing."""
+    return [name for name in required_fields(template) if _lookup(name, scopes) is None]

@@ -321,3 +321,54 @@ def describe_opening(moment: datetime, now: datetime, tz: str | tzinfo) -> str:
     if days < 7:
         return f"{weekday} after {clock}"
     return f"{weekday}, {when.strftime('%B')} {when.day} after {clock}"
+
+
+def _time_words(moment: time | None) -> str:
+    """time(9) -> "9 AM", time(8, 30) -> "8:30 AM", noon and midnight by name."""
+    if moment is None or moment == time(0):
+        return "midnight"
+    if moment == time(12):
+        return "noon"
+    hour = moment.hour % 12 or 12
+    minutes = f":{moment.minute:02d}" if moment.minute else ""
+    return f"{hour}{minutes} {'AM' if moment.hour < 12 else 'PM'}"
+
+
+def _ranges_words(ranges: Ranges) -> str:
+    if ranges == [(time(0), None)]:
+        return "all day"
+    return " and ".join(f"{_time_words(start)} to {_time_words(end)}" for start, end in ranges)
+
+
+def describe_week(hours: Mapping[str, str]) -> str:
+    """A business's `hours:` as a customer reads them, in its own local times.
+
+    {mon-fri: "08:30-17:30", sat: "09:00-12:00"} -> "Monday to Friday 8:30 AM to 5:30 PM,
+    Saturday 9 AM to noon". Days with the same hours are grouped when they follow each other;
+    closed days are left out. Said when a business set its hours but no `hours_text` param,
+    so "what are your hours?" is answered from what the product already knows.
+    """
+    table: dict[int, str] = {}
+    for days, spec in hours.items():
+        for day in expand_days(days):
+            ranges = parse_ranges(spec)
+            table[day] = _ranges_words(ranges) if ranges else ""
+    groups: list[tuple[int, int, str]] = []
+    for day in range(7):
+        words = table.get(day, "")
+        if not words:
+            continue
+        if groups and groups[-1][1] == day - 1 and groups[-1][2] == words:
+            groups[-1] = (groups[-1][0], day, words)
+        else:
+            groups.append((day, day, words))
+    parts = []
+    for first, last, words in groups:
+        if first == last:
+            days_words = DAY_LABELS[first]
+        elif last == first + 1:
+            days_words = f"{DAY_LABELS[first]} and {DAY_LABELS[last]}"
+        else:
+            days_words = f"{DAY_LABELS[first]} to {DAY_LABELS[last]}"
+        parts.append(f"{days_words} {words}")
+    return ", ".join(parts)

@@ -283,6 +283,7 @@ DEFAULT_MESSAGES: dict[str, str] = {
     "what_else": "Sure, what else can I help you with?",
     "goodbye": "Thanks for contacting {business}. Goodbye!",
     "welcome": "You're welcome! Thanks for contacting {business}.",
+    "after_end": "You're welcome!",
     "unanswered": "I'm sorry, I don't have an answer to that yet. I've noted your question "
                   "for our team.",
     "not_found": "I couldn't find that order number.",

@@ -31,7 +31,9 @@ def scopes(state: State, ctx: Context) -> dict[str, Any]:
     served = ctx.params.get("jurisdictions") or []
     return {
         "slots": state.slots,
-        "params": ctx.params,
+        # the hours in words come from `hours:` unless the business words them itself
+        "params": ({"hours_text": ctx.hours_text, **ctx.params} if ctx.hours_text
+                   else ctx.params),
         "customer": {"phone": customer.phone, "name": customer.name,
                      "purchases": customer.purchases},
         "order": state.extra.get("order") or {},

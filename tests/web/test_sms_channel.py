@@ -82,5 +82,6 @@ def test_a_finished_conversation_is_closed_and_the_next_text_starts_a_new_one(
     [first] = runtime.store.conversations(phone=TEXTER)
     assert first["outcome"] == "not_qualified" and first["ended_at"] is not None
     received = phone.text(LAW, "what are your hours?", settle_s=QUICK)
-    assert "assistant" in received[0].lower()  # a new conversation greets again
+    # a new conversation, but within the repeat window: not greeted or disclosed twice
+    assert "assistant" not in received[0].lower() and "Monday to Friday" in received[0]
     assert len(runtime.store.conversations(phone=TEXTER)) == 2

@@ -37,6 +37,12 @@ answered with that customer's text for the slot asked (the same text once more i
 a confirmation of the slot answered with the slot's text too), until the conversation ends.
 Declined = outcome `not_qualified`. Qualified (labelled) = a Texas case, no lawyer yet and a
 budget of at least the firm's minimum.
+
+Spanish (issue 25, Deliver 3): `es_slots_<split>.csv` and `es_customers_<split>.csv` (the same
+columns plus `language`) are the splits `es_heldout` and `es_dev`, replayed the same way (the
+opening and the earlier answers stay the harness's English ones, so only the Spanish answer is
+measured) and printed after the English figures, which are unchanged; only `es_dev` misses are
+listed.
 """
 
 from __future__ import annotations
@@ -51,7 +57,17 @@ from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from ivr.analytics.understanding import CORPUS, SPLITS, Row, context, example_businesses
+from ivr.analytics.understanding import (
+    ALL_SPLITS,
+    CORPUS,
+    ES_SPLITS,
+    SPLITS,
+    Row,
+    context,
+    example_businesses,
+    language_of,
+    split_label,
+)
 from ivr.config.business import Business
 from ivr.flow.engine import step
 from ivr.flow.events import Input
@@ -96,6 +112,7 @@ class SlotRow:
     expected: str
     asked: str = ""
     note: str = ""
+    language: str = "en"
 
 
 @dataclass(frozen=True)
@@ -142,6 +159,7 @@ class Customer:
     answers: Mapping[str, str]
     opening: str = ""
     note: str = ""
+    language: str = "en"
 
 
 @dataclass(frozen=True)
@@ -156,29 +174,41 @@ class CustomerReplay:
 
 
 # -- the corpus --------------------------------------------------------------------------------
-def load_slots(directory: Path = CORPUS, splits: Sequence[str] = SPLITS) -> list[SlotRow]:
+def corpus_file(directory: Path, kind: str, split: str) -> Path:
+    """`slots_dev.csv` for English, `es_slots_dev.csv` for the Spanish split `es_dev`."""
+    if split in ES_SPLITS:
+        language, _, rest = split.partition("_")
+        return directory / f"{language}_{kind}_{rest}.csv"
+    return directory / f"{kind}_{split}.csv"
+
+
+def load_slots(directory: Path = CORPUS, splits: Sequence[str] = ALL_SPLITS) -> list[SlotRow]:
     rows: list[SlotRow] = []
     for split in splits:
-        with (directory / f"slots_{split}.csv").open(newline="", encoding="utf-8") as handle:
+        with corpus_file(directory, "slots", split).open(newline="", encoding="utf-8") as handle:
             for raw in csv.DictReader(handle):
                 rows.append(SlotRow(split, raw["flow"].strip(), raw["slot"].strip(), raw["text"],
                                     raw["expected"].strip(), (raw.get("asked") or "").strip(),
-                                    (raw.get("note") or "").strip()))
+                                    (raw.get("note") or "").strip(),
+                                    (raw.get("language") or "").strip() or language_of(split)))
     return rows
 
 
-def load_customers(directory: Path = CORPUS, splits: Sequence[str] = SPLITS) -> list[Customer]:
+def load_customers(directory: Path = CORPUS, splits: Sequence[str] = ALL_SPLITS
+                   ) -> list[Customer]:
     found: list[Customer] = []
     for split in splits:
-        with (directory / f"customers_{split}.csv").open(newline="", encoding="utf-8") as handle:
+        path = corpus_file(directory, "customers", split)
+        with path.open(newline="", encoding="utf-8") as handle:
             for raw in csv.DictReader(handle):
                 answer = raw["qualified"].strip().lower()
                 if answer not in ("yes", "no"):
-                    raise ValueError(f"customers_{split}.csv: qualified must be yes or no: {raw}")
+                    raise ValueError(f"{path.name}: qualified must be yes or no: {raw}")
                 found.append(Customer(split, raw["customer"].strip(), answer == "yes",
                                       {s: raw[s] for f, s in SLOTS if f == "law_firm"},
                                       (raw.get("opening") or "").strip(),
-                                      (raw.get("note") or "").strip()))
+                                      (raw.get("note") or "").strip(),
+                                      (raw.get("language") or "").strip() or language_of(split)))
     return found
 
 
@@ -331,17 +361,18 @@ def replay_customer(customer: Customer, business: Business, flow: Flow) -> Custo
 
 def evaluate_slots(rows: Sequence[SlotRow] | None = None, config_dir: Path | None = None
                    ) -> dict[tuple[str, str, str], SlotFigures]:
-    """Figures by (flow, slot, split), in SLOTS then SPLITS order."""
+    """Figures by (flow, slot, split): English first, in SLOTS then split order, then Spanish."""
     rows = load_slots() if rows is None else rows
     shops = example_businesses(config_dir)
     figures: dict[tuple[str, str, str], SlotFigures] = {}
-    for flow_name, slot in SLOTS:
-        for split in SPLITS:
-            mine = [r for r in rows if (r.flow, r.slot, r.split) == (flow_name, slot, split)]
-            if mine:
-                business, flow = shops[flow_name]
-                figures[flow_name, slot, split] = SlotFigures(
-                    flow_name, slot, split, [replay_slot(r, business, flow) for r in mine])
+    for group in (SPLITS, ES_SPLITS):
+        for flow_name, slot in SLOTS:
+            for split in group:
+                mine = [r for r in rows if (r.flow, r.slot, r.split) == (flow_name, slot, split)]
+                if mine:
+                    business, flow = shops[flow_name]
+                    figures[flow_name, slot, split] = SlotFigures(
+                        flow_name, slot, split, [replay_slot(r, business, flow) for r in mine])
     unknown = {(r.flow, r.slot) for r in rows} - set(SLOTS)
     if unknown:
         raise ValueError(f"slots not measured: {sorted(unknown)}")
@@ -354,7 +385,7 @@ def evaluate_customers(customers: Sequence[Customer] | None = None,
     customers = load_customers() if customers is None else customers
     business, flow = example_businesses(config_dir)["law_firm"]
     found: dict[str, list[CustomerReplay]] = {}
-    for split in SPLITS:
+    for split in ALL_SPLITS:
         mine = [c for c in customers if c.split == split]
         if mine:
             found[split] = [replay_customer(c, business, flow) for c in mine]
@@ -368,26 +399,49 @@ def qualified_declined(replays: Sequence[CustomerReplay]) -> list[CustomerReplay
 # -- the printout ------------------------------------------------------------------------------
 def render(figures: Mapping[tuple[str, str, str], SlotFigures],
            customers: Mapping[str, Sequence[CustomerReplay]], *, misses_of: str = "dev") -> str:
-    lines = ["slot answers: each replayed as the answer to its own question (SMS, same clock "
-             "and customer as above)",
-             f"{'flow':<10} {'slot':<15} {'split':<8} {'answers':>7}  {'slot accuracy':>15}  "
-             f"{'confirmed':>9}"]
+    """The English figures (unchanged), then the Spanish ones (splits in ES_SPLITS), each
+    listing only its dev misses."""
+    english = _block({k: f for k, f in figures.items() if f.split not in ES_SPLITS},
+                     {k: c for k, c in customers.items() if k not in ES_SPLITS}, misses_of)
+    spanish_figures = {k: f for k, f in figures.items() if f.split in ES_SPLITS}
+    spanish_customers = {k: c for k, c in customers.items() if k in ES_SPLITS}
+    if not spanish_figures and not spanish_customers:
+        return english
+    spanish = _block(spanish_figures, spanish_customers, f"es_{misses_of}",
+                     title="Spanish slot answers (es_slots_*.csv, es_customers_*.csv): the same "
+                     "replay; the question, the opening and the earlier answers stay English",
+                     targets="targets (es heldout): the same as English: slot accuracy >= 95% per "
+                     "slot; qualified customers declined = 0")
+    return english + "\n\n" + spanish
+
+
+def _block(figures: Mapping[tuple[str, str, str], SlotFigures],
+           customers: Mapping[str, Sequence[CustomerReplay]], misses_of: str, *,
+           title: str = "slot answers: each replayed as the answer to its own question (SMS, "
+           "same clock and customer as above)",
+           targets: str = "targets (held-out): slot accuracy >= 95% per slot; qualified "
+           "customers declined = 0") -> str:
+    wide = max([8, *(len(split_label(f.split)) for f in figures.values()),
+                *(len(split_label(k)) for k in customers)])
+    lines = [title,
+             f"{'flow':<10} {'slot':<15} {'split':<{wide}} {'answers':>7}  "
+             f"{'slot accuracy':>15}  {'confirmed':>9}"]
     for fig in figures.values():
-        lines.append(f"{fig.flow:<10} {fig.slot:<15} {fig.split:<8} {fig.n:>7}  "
-                     f"{f'{fig.correct}/{fig.n}':>7} {100 * fig.accuracy:6.1f}%  "
+        lines.append(f"{fig.flow:<10} {fig.slot:<15} {split_label(fig.split):<{wide}} "
+                     f"{fig.n:>7}  {f'{fig.correct}/{fig.n}':>7} {100 * fig.accuracy:6.1f}%  "
                      f"{fig.confirmed:>9}")
     lines += ["", "whole law-firm customers (five answers each):",
-              f"{'split':<8} {'customers':>9} {'qualified':>9} {'qualified declined':>18} "
+              f"{'split':<{wide}} {'customers':>9} {'qualified':>9} {'qualified declined':>18} "
               f"{'unqualified passed':>18}"]
     for split, replays in customers.items():
         qualified = sum(r.customer.qualified for r in replays)
         passed = sum(not r.customer.qualified and not r.declined for r in replays)
-        lines.append(f"{split:<8} {len(replays):>9} {qualified:>9} "
+        lines.append(f"{split_label(split):<{wide}} {len(replays):>9} {qualified:>9} "
                      f"{len(qualified_declined(replays)):>18} {passed:>18}")
     shown = [f for f in figures.values() if f.split == misses_of and f.misses]
     if shown:
-        lines += ["", f"slot misses ({misses_of} only: the held-out misses are never read "
-                      "to tune)"]
+        lines += ["", f"slot misses ({split_label(misses_of)} only: the held-out misses are "
+                      "never read to tune)"]
         for fig in shown:
             for r in fig.misses:
                 lines.append(f"  {fig.flow}.{fig.slot}: {r.row.text!r} -> {r.value!r} "
@@ -396,8 +450,7 @@ def render(figures: Mapping[tuple[str, str, str], SlotFigures],
         if r.customer.qualified == r.declined:
             lines.append(f"  customer {r.customer.name} (qualified={r.customer.qualified}): "
                          f"{r.outcome} {dict(r.slots)}")
-    lines += ["", "targets (held-out): slot accuracy >= 95% per slot; qualified customers "
-              "declined = 0"]
+    lines += ["", targets]
     return "\n".join(lines)
 
 

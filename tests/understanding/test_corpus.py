@@ -9,9 +9,19 @@ from pathlib import Path
 
 import pytest
 
-from ivr.analytics.understanding import CORPUS, FLOWS, SPLITS, example_businesses
+from ivr.analytics.understanding import (
+    CORPUS,
+    ES_SPLITS,
+    FLOWS,
+    SPLITS,
+    example_businesses,
+    language_of,
+    load_corpus,
+)
 
 COLUMNS = ["flow", "text", "bucket", "needs_person", "trigger", "note"]
+#: The Spanish part (issue 25, Deliver 6): the same columns and labels, plus `language`.
+ES_COLUMNS = [*COLUMNS, "language"]
 #: Escalations the engine knows without a flow declaring them (ivr/flow/rules.py).
 BUILT_IN_TRIGGERS = {"asked_for_human", "frustration"}
 
@@ -19,11 +29,14 @@ BUILT_IN_TRIGGERS = {"asked_for_human", "frustration"}
 def _rows(split: str) -> list[dict[str, str]]:
     with (CORPUS / f"{split}.csv").open(newline="", encoding="utf-8") as handle:
         reader = csv.DictReader(handle)
-        assert reader.fieldnames == COLUMNS, f"{split}.csv columns"
+        columns = ES_COLUMNS if split in ES_SPLITS else COLUMNS
+        assert reader.fieldnames == columns, f"{split}.csv columns"
         return [dict(row, split=split) for row in reader]
 
 
-ROWS = [row for split in SPLITS for row in _rows(split)]
+ENGLISH = [row for split in SPLITS for row in _rows(split)]
+SPANISH = [row for split in ES_SPLITS for row in _rows(split)]
+ROWS = ENGLISH + SPANISH
 FLOWS_LOADED = {name: flow for name, (_, flow) in example_businesses().items()}
 
 
@@ -48,16 +61,33 @@ def test_row_is_labelled_with_the_flows_own_names(row):
 
 
 def test_sizes_and_split():
-    assert len(ROWS) >= 300
-    held = [r for r in ROWS if r["split"] == "heldout"]
+    assert len(ENGLISH) >= 300
+    held = [r for r in ENGLISH if r["split"] == "heldout"]
     assert len(held) >= 120
     for name in FLOWS:
-        mine = [r for r in ROWS if r["flow"] == name]
+        mine = [r for r in ENGLISH if r["flow"] == name]
         assert len(mine) >= 100, name
         share_held = sum(r["split"] == "heldout" for r in mine) / len(mine)
         assert 0.3 <= share_held <= 0.5, (name, share_held)
         share_person = sum(r["needs_person"] == "yes" for r in mine) / len(mine)
         assert share_person >= 0.35, (name, share_person)
+
+
+def test_the_spanish_part_is_big_enough_has_a_held_out_split_and_says_its_language():
+    """Issue 25, Deliver 6: at least 150 Spanish messages over the three flows, about 40%
+    held out, at least 45% needing a person, every row `language=es`."""
+    assert len(SPANISH) >= 150
+    assert {r["language"] for r in SPANISH} == {"es"}
+    assert all(language_of(r["split"]) == "es" for r in SPANISH)
+    assert 0.35 <= sum(r["split"] == "es_heldout" for r in SPANISH) / len(SPANISH) <= 0.45
+    assert sum(r["needs_person"] == "yes" for r in SPANISH) / len(SPANISH) >= 0.45
+    for name in FLOWS:
+        mine = [r for r in SPANISH if r["flow"] == name]
+        assert len(mine) >= 40, name
+        assert 0.3 <= sum(r["split"] == "es_heldout" for r in mine) / len(mine) <= 0.5, name
+        assert sum(r["needs_person"] == "yes" for r in mine) / len(mine) >= 0.4, name
+    loaded = [r for r in load_corpus() if r.split in ES_SPLITS]
+    assert len(loaded) == len(SPANISH) and {r.language for r in loaded} == {"es"}
 
 
 def test_no_duplicate_texts_within_or_across_splits():

@@ -44,6 +44,29 @@ FLOORS_ON: dict[tuple[str, str], tuple[float, float, float]] = {
     ("ecommerce", "heldout"): (76, 73, 5),
     ("ecommerce", "dev"): (85, 85, 6),
 }
+#: The Spanish part (issue 25, Deliver 6; `es_heldout.csv`, `es_dev.csv`), same measures. The
+#: targets are the SAME as English: on `es_heldout` must-reach-a-person 100%, bucket accuracy
+#: >= 90%, needless pages <= 5%. Today's figures are far below (the flows are English-only:
+#: rules read almost no Spanish; the semantic layer carries most of it). These floors are
+#: TODAY's, measured when the Spanish corpus was committed, before any Spanish tuning: they
+#: rise as the Spanish work lands (bilingual flows, Spanish cue words), never fall. Held-out
+#: needless-page ceilings are today's figure or the 5% target, whichever is higher.
+ES_FLOORS: dict[tuple[str, str], tuple[float, float, float]] = {
+    ("law_firm", "es_heldout"): (29, 0, 5),
+    ("law_firm", "es_dev"): (30, 5, 0),
+    ("hvac", "es_heldout"): (12, 7, 10),
+    ("hvac", "es_dev"): (13, 9, 7),
+    ("ecommerce", "es_heldout"): (22, 0, 5),
+    ("ecommerce", "es_dev"): (33, 16, 0),
+}
+ES_FLOORS_ON: dict[tuple[str, str], tuple[float, float, float]] = {
+    ("law_firm", "es_heldout"): (83, 91, 9),
+    ("law_firm", "es_dev"): (88, 84, 6),
+    ("hvac", "es_heldout"): (70, 100, 10),
+    ("hvac", "es_dev"): (77, 80, 14),
+    ("ecommerce", "es_heldout"): (83, 88, 5),
+    ("ecommerce", "es_dev"): (66, 75, 0),
+}
 
 
 def shortfalls(figures: dict[tuple[str, str], Figures],
@@ -75,11 +98,15 @@ def test_todays_figures_hold_their_floors(today):
     assert shortfalls(today, FLOORS) == []
 
 
+def test_todays_spanish_figures_hold_their_floors(today):
+    assert shortfalls(today, ES_FLOORS) == []
+
+
 def test_the_semantic_layer_holds_its_floors():
     layer = shared()
     if not layer.available:
         pytest.skip("the sentence encoder is not installed")
-    assert shortfalls(evaluate(similar=layer.for_flow), FLOORS_ON) == []
+    assert shortfalls(evaluate(similar=layer.for_flow), {**FLOORS_ON, **ES_FLOORS_ON}) == []
 
 
 def test_a_drop_fails_the_floors(today):
@@ -102,7 +129,8 @@ def test_a_drop_fails_the_floors(today):
 
 
 def test_every_flow_and_split_is_measured(today):
-    assert set(today) == set(FLOORS)
+    assert set(today) == set(FLOORS) | set(ES_FLOORS)
+    assert set(FLOORS_ON) == set(FLOORS) and set(ES_FLOORS_ON) == set(ES_FLOORS)
     assert sum(f.n for f in today.values()) == len(load_corpus())
 
 
@@ -141,6 +169,17 @@ def test_a_similarity_function_is_measured_beside_the_rules(today):
     rows = [r for r in load_corpus() if r.split == "heldout" and r.flow == "hvac"]
     row = next(r for r in rows if r.bucket == "warranty" and not r.needs_person)
     assert u.replay(row, business, flow, lambda t: {"nonsense": 0.99}).bucket == "warranty"
+
+
+def test_spanish_rows_are_printed_beside_the_english_ones_without_held_out_texts(today):
+    """`make eval` prints "law_firm es heldout" rows after the English table, which keeps its
+    place; the Spanish held-out misses are counted, never listed."""
+    text = u.render(today, None)
+    english_table = text.index("targets (held-out)")
+    assert text.index("law_firm   es heldout") > english_table
+    assert "law_firm   heldout" in text[:english_table]
+    held = [r.row.text for f in today.values() if f.split == "es_heldout" for r in f.replays]
+    assert held and not any(repr(t) in text for t in held)
 
 
 def test_the_harness_needs_no_web_store_or_conversation_layer():

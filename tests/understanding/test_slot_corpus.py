@@ -7,6 +7,7 @@ import re
 from collections import Counter
 
 from ivr.analytics.slots import SLOTS, load_customers, load_slots
+from ivr.analytics.understanding import ES_SPLITS, SPLITS
 from ivr.config.settings import PROJECT_ROOT
 from ivr.flow.loader import load_flow
 from ivr.flow.places import STATES
@@ -35,13 +36,27 @@ def test_rows_name_known_flows_and_slots_with_values_the_slot_can_hold():
 
 
 def test_enough_rows_per_slot_and_a_real_held_out_set():
-    rows = load_slots()
+    rows = load_slots(splits=SPLITS)
     assert len(rows) >= 200
     assert sum(r.split == "heldout" for r in rows) >= 80
     per_slot = Counter((r.flow, r.slot) for r in rows)
     for flow, slot in SLOTS:
         assert per_slot[flow, slot] >= (30 if flow == "law_firm" else 10), (flow, slot)
         assert any(r.split == "heldout" and (r.flow, r.slot) == (flow, slot) for r in rows)
+
+
+def test_the_spanish_answers_are_enough_with_a_held_out_split_and_say_their_language():
+    """Issue 25, Deliver 3: at least 60 Spanish answers, about 40% held out, every measured
+    slot in both Spanish splits, every row `language=es`."""
+    rows = load_slots(splits=ES_SPLITS)
+    assert len(rows) >= 60
+    assert {r.language for r in rows} == {"es"}
+    assert 0.35 <= sum(r.split == "es_heldout" for r in rows) / len(rows) <= 0.45
+    for flow, slot in SLOTS:
+        for split in ES_SPLITS:
+            assert any((r.flow, r.slot, r.split) == (flow, slot, split) for r in rows), (
+                flow, slot, split)
+    assert {r.language for r in load_slots(splits=SPLITS)} == {"en"}
 
 
 def test_no_duplicates_across_or_within_splits():
@@ -60,8 +75,10 @@ def test_no_answer_is_copied_from_a_flow():
 
 def test_customers_answer_all_five_law_firm_slots_in_both_splits():
     customers = load_customers()
-    assert len(customers) >= 15
-    for split in ("heldout", "dev"):
+    assert len([c for c in customers if c.split in SPLITS]) >= 15
+    assert len([c for c in customers if c.split in ES_SPLITS]) >= 8
+    assert {c.language for c in customers if c.split in ES_SPLITS} == {"es"}
+    for split in (*SPLITS, *ES_SPLITS):
         mine = [c for c in customers if c.split == split]
         assert any(c.qualified for c in mine) and any(not c.qualified for c in mine)
     for c in customers:

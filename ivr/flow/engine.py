@@ -8,13 +8,15 @@ morning). The state passed in is never modified; a new one is returned.
 
 from __future__ import annotations
 
+from typing import Any
+
 from ivr.flow.actions import Action, Say
 from ivr.flow.context import Context
 from ivr.flow.decide import Decide
 from ivr.flow.events import Input
-from ivr.flow.extract import extract, from_digits, match_option, yes_or_no
+from ivr.flow.extract import UNSURE, extract, from_digits, match_option, yes_or_no
 from ivr.flow.intent import classify, courtesy
-from ivr.flow.model import Flow, Option
+from ivr.flow.model import Flow, Option, Slot
 from ivr.flow.rules import Fired, asked_for_human, frustrated, opted_out, phrase_triggers
 from ivr.flow.semantic import (
     HUMAN,
@@ -174,9 +176,19 @@ class _Turn(Decide):
                     continue
                 self.pending = self.confirm(name, value, slot_text(flow, name, value))
                 return True
+            if asked and score < UNSURE and not self.escalating:
+                # Unsure ("I think so", "Springfield"): one short check, not a guess and not
+                # the whole question again.
+                self.pending = self.confirm(name, value, self.said_back(slot, value), "check")
+                return True
             self.fill(name, value, score * self.confidence)
             understood = True
         return understood
+
+    def said_back(self, slot: Slot, value: Any) -> str:
+        """How an unsure value is checked: the slot's own words, else the value as a person
+        would say it ("you don't have a lawyer on this yet", "Missouri")."""
+        return slot.said_back(value) or slot_text(self.flow, slot.name, value)
 
     def similarity(self, text: str) -> dict[str, float]:
         """The semantic layer's scores for this message, or {} (no layer, keypad digits, a short
@@ -221,6 +233,11 @@ class _Turn(Decide):
         other = extract(slot, text, asked=True) if slot else None
         if other is not None and other[0] != value and yes_or_no(text) is not True:
             state.confirming = None
+            state.extra.pop("suggesting", None)
+            if slot is not None and other[1] < UNSURE:  # "no, Springfield": which one?
+                self.pending = self.confirm(question, other[0], self.said_back(slot, other[0]),
+                                            "check")
+                return True
             self.fill(question, other[0], other[1] * self.confidence)
             self.decide(text)
             return True

@@ -162,7 +162,11 @@ class Decide(Handoff):
             return self.finish("resolved" if answered else "abandoned")
         if kind is not None and self.chat(kind):
             return None
-        why = distress_cue(self.flow, self.original or text, self.scores)
+        # (what the customer denied, "nobody is hurt", is no cue)
+        if self.danger_text is None:
+            why = distress_cue(self.flow, self.original or text, self.scores)
+        else:
+            why = distress_cue(self.flow, self.danger_text, self.danger_scores)
         if why is not None:  # the safety net: never "I didn't catch that" to someone in trouble
             self.state.extra["distress_cue"] = why  # for the person taking over
             return self.escalate(Fired("distress", urgent=True))

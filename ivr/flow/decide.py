@@ -50,6 +50,9 @@ class Decide(Handoff):
         answer = self.faq(bucket, text) if bucket.faq else None
         if missing and answer is None:
             return self.ask_slot(missing)
+        if bucket.qualify:  # every rule held: the lead is qualified, whoever takes it
+            state.qualification = {"result": "qualified",
+                                   "reasons": [rule.name for rule in bucket.qualify]}
         if bucket.route == "human":
             why = urgent_reason(flow, bucket.name, text)
             if why is not None:
@@ -113,6 +116,7 @@ class Decide(Handoff):
     def decline(self, rule: Rule) -> None:
         """Not qualified: a courteous no with a referral; no staff member is disturbed."""
         self.reason(f"not_qualified:{rule.name}")
+        self.state.qualification = {"result": "not_qualified", "reasons": [rule.name]}
         self.out(Say(self.say(rule.decline)))
         self.finish("not_qualified")
 

@@ -17,7 +17,7 @@ from ivr.flow.events import Input
 from ivr.flow.extract import UNSURE, extract, from_digits, match_option, yes_or_no
 from ivr.flow.intent import classify, courtesy
 from ivr.flow.model import Flow, Option, Slot
-from ivr.flow.negation import denied_anything, undenied
+from ivr.flow.negation import denied_words, denies_danger, undenied
 from ivr.flow.phrasing import padded
 from ivr.flow.rules import (
     Fired,
@@ -210,7 +210,10 @@ class _Turn(Decide):
         word; what is left once the denials are set aside ("") is not. Only a message that
         denies something costs a second look by the semantic layer."""
         words = tuple(w for t in self.flow.triggers for w in trigger_words(t))
-        if not denied_anything(padded(text), words):
+        denied = denied_words(padded(text), words)
+        # Only a denied danger is set aside: "he says I'll never see my kids again" keeps
+        # every score it had.
+        if not denies_danger(denied, (k for t in self.flow.triggers for k in t.keys)):
             return self.original or text, self.scores
         rest = undenied(padded(text), words)
         return rest, self.similarity(rest)

@@ -18,6 +18,7 @@ with a negation too, so a denial is read narrowly:
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 
 DENIALS = frozenset(("no", "not", "nobody", "nothing", "never", "without", "none", "neither",
@@ -30,6 +31,11 @@ PRONOUNS = frozenset(("i", "we", "my", "our", "it", "he", "she", "they", "there"
                       "that", "but", "actually", "wait", "sorry", "thanks", "thank", "yes"))
 BREAKS = frozenset(("and", "but", "so", "because", "|", "though", "although", "while",
                     "then", "since", "however", "except", "just", "only"))
+#: Sayings that start with a denying word and deny nothing that follows ("I have no idea where
+#: he took the kids", "not sure what to do, he hit me").
+IDIOMS = ("no idea", "no clue", "no way", "no matter", "no doubt", "not sure", "not only",
+          "not just", "never mind", "no choice", "no time", "not even sure", "no one knows",
+          "nobody knows", "nothing i can do", "no other", "no longer")
 #: How many words a denial covers ("nobody is in danger": 3).
 REACH = 4
 BLANK = "|"
@@ -52,6 +58,8 @@ def _protected(words: list[str], keep: Iterable[str]) -> set[int]:
 def _denies(words: list[str], i: int) -> bool:
     word = words[i].split("'")[0]  # "nobody's in danger"
     if word not in DENIALS:
+        return False
+    if any(words[i:i + len(idiom.split())] == idiom.split() for idiom in IDIOMS):
         return False
     after = words[i + 1] if i + 1 < len(words) else ""
     if word == "not" and (i > 0 and words[i - 1] in AUXILIARIES or after.endswith("ing")):
@@ -84,12 +92,43 @@ def deny(padded_text: str, keep: Iterable[str] = ()) -> str:
         for j in range(i, end):
             out[j] = BLANK
         i = end
+    _restore_straddling(words, out, keep)
     return f" {' '.join(out)} "
 
 
-def denied_anything(padded_text: str, keep: Iterable[str] = ()) -> bool:
-    """Whether the message denies something (so its undenied rest is what to judge)."""
-    return deny(padded_text, keep) != padded_text
+def _restore_straddling(words: list[str], out: list[str], keep: tuple[str, ...]) -> None:
+    """A flow phrase only partly inside a denied stretch is not denied: "no idea where he
+    took the kids" keeps "took the kids" whole (a denial covers what it names, not a phrase
+    that runs on past its reach)."""
+    for phrase in keep:
+        parts = phrase.split()
+        size = len(parts)
+        for s in range(len(words) - size + 1):
+            if words[s:s + size] != parts:
+                continue
+            blanked = [out[k] == BLANK for k in range(s, s + size)]
+            if any(blanked) and not all(blanked):
+                out[s:s + size] = words[s:s + size]
+
+
+def denied_words(padded_text: str, keep: Iterable[str] = ()) -> str:
+    """The words the customer denies ("not an emergency nobody is in danger"), or ""."""
+    blanked = deny(padded_text, keep).split()
+    return " ".join(w for w, b in zip(padded_text.split(), blanked, strict=True) if b == BLANK)
+
+
+#: What a denial can lower beyond a trigger's own phrases: the danger itself named and denied
+#: ("nobody is hurt", "not an emergency"). Words that only set a scene ("kids", "baby") are not
+#: here: "you'll never see the kids again" is a threat, not a denial of one.
+DENIABLE = re.compile(r"\b(emergency|danger|dangerous|hurt|injured|injury|harm|unsafe|safe|"
+                      r"threat\w*|violen\w*|abus\w*|bleeding|fire|smoke|gas|leak\w*|sick|"
+                      r"rash|reaction|swelling|allergic|burn\w*|urgent)\b")
+
+
+def denies_danger(denied: str, phrases: Iterable[str]) -> bool:
+    """Whether what was denied names a danger (a trigger's phrase, or `DENIABLE`)."""
+    return bool(denied) and (DENIABLE.search(denied) is not None
+                             or any(f" {p} " in f" {denied} " for p in phrases))
 
 
 def undenied(padded_text: str, keep: Iterable[str] = ()) -> str:

@@ -106,3 +106,18 @@ def test_the_semantic_layer_still_hears_danger_beside_a_denial(law):
     chat.ctx = dataclasses.replace(chat.ctx, similar=_danger_words_score)
     chat.send("it is not about money, I am scared he will come back tonight")
     assert _urgent(chat)
+
+
+def test_no_idea_where_he_took_the_kids_still_fires(law):
+    chat = law()
+    chat.send("I have no idea where he took the kids")
+    assert _urgent(chat)
+
+
+def test_a_threat_worded_with_never_keeps_the_semantic_layers_scores(law):
+    chat = law()
+    chat.ctx = dataclasses.replace(
+        chat.ctx, similar=lambda text: {"emergency": 0.9 if "kids" in text else 0.1,
+                                        "intake": 0.5})
+    chat.send("he says I will never see my kids again and he is packing the car")
+    assert _urgent(chat)

@@ -14,6 +14,11 @@ Definitions (docs/contracts.md, "Metric definitions"; every rate is null when it
   same business, on any channel, within 48 h of the first one starting / all conversations.
 - deflection rate: conversations closed (ended or given an outcome) with no human involved —
   no transfer attempt, no voicemail, no hand-over outcome — / all conversations.
+- qualified leads: conversations the flow's `qualify:` rules passed (`qualification.result ==
+  "qualified"`), whatever happened next (staff took it: outcome "transferred"; queued for the
+  morning); qualification rate: qualified leads / leads screened (qualified + not qualified).
+  Both overall and per business (`by_business`), as a firm asks "how many qualified leads did
+  we get this month".
 
 `compute` takes the records of the period *plus* those of the 48 h after it, so contacts that
 come back just after the period still count against it; only records started inside
@@ -28,7 +33,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
-from ivr.store.records import Record, iso, parse_iso
+from ivr.store.records import Record, iso, parse_iso, qualification_of
 
 #: "Came back" window for repeat contact and for the bot's answers counting as resolved.
 REPEAT_WINDOW = timedelta(hours=48)
@@ -183,11 +188,12 @@ def compute(records: Iterable[Record], since: datetime | None = None,
     index = contact_times(everything)
     counts = {"resolved": 0, "escalations": 0, "escalations_with_feedback": 0,
               "escalations_needed": 0, "accepted_transfers": 0, "repeat_contacts": 0,
-              "deflected": 0, "closed": 0}
+              "deflected": 0, "closed": 0, "qualified_leads": 0, "not_qualified_leads": 0}
     by_bucket: dict[str, dict[str, Any]] = {}
     by_route: dict[str, dict[str, Any]] = {}
     by_channel: dict[str, int] = {}
     by_outcome: dict[str, int] = {}
+    by_business: dict[str, dict[str, Any]] = {}
     for record in period:
         came_back = returns_within(started(record),  # type: ignore[arg-type]
                                    index[(business_of(record), record.get("caller", ""))])
@@ -207,6 +213,20 @@ def compute(records: Iterable[Record], since: datetime | None = None,
         by_channel[channel] = by_channel.get(channel, 0) + 1
         outcome = record.get("outcome") or "open"
         by_outcome[outcome] = by_outcome.get(outcome, 0) + 1
+        screened = qualification_of(record)
+        verdict_key = None if screened is None else (
+            "qualified_leads" if screened["result"] == "qualified" else "not_qualified_leads")
+        if verdict_key is not None:
+            counts[verdict_key] += 1
+        mine = by_business.setdefault(record.get("business") or business_of(record),
+                                      {"conversations": 0, "qualified_leads": 0,
+                                       "not_qualified_leads": 0})
+        mine["conversations"] += 1
+        if verdict_key is not None:
+            mine[verdict_key] += 1
+    for mine in by_business.values():
+        mine["qualification_rate"] = ratio(
+            mine["qualified_leads"], mine["qualified_leads"] + mine["not_qualified_leads"])
     total = len(period)
     waits = time_to_human(period)
     return {
@@ -219,12 +239,16 @@ def compute(records: Iterable[Record], since: datetime | None = None,
         "time_to_human_p90_s": percentile(waits, 90),
         "repeat_contact_rate_48h": ratio(counts["repeat_contacts"], total),
         "deflection_rate": ratio(counts["deflected"], total),
+        "qualified_leads": counts["qualified_leads"],
+        "qualification_rate": ratio(counts["qualified_leads"],
+                                    counts["qualified_leads"] + counts["not_qualified_leads"]),
         "counts": counts,
         "time_to_human_s": sorted(waits),
         "by_bucket": dict(sorted(by_bucket.items(), key=lambda kv: -kv[1]["conversations"])),
         "by_route": by_route,
         "by_channel": by_channel,
         "by_outcome": by_outcome,
+        "by_business": dict(sorted(by_business.items())),
     }
 
 

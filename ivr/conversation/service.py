@@ -354,6 +354,9 @@ class Conversations:
         record["bucket"] = state.bucket
         record["route"] = state.route
         record["outcome"] = state.outcome or record.get("outcome")
+        if state.qualification is not None:  # the verdict stays when the outcome moves on
+            record["qualification"] = {"result": state.qualification["result"],
+                                       "reasons": list(state.qualification["reasons"])}
         record["slots"] = {name: redact(value) if isinstance(value, str) else value
                            for name, value in state.slots.items()}
         record["escalation"] = {"reasons": list(state.reasons), "confidence": state.confidence,

@@ -51,6 +51,9 @@ class Decide(Handoff):
         answer = self.faq(bucket, text) if bucket.faq else None
         if missing and answer is None:
             return self.ask_slot(missing)
+        if bucket.qualify:  # every rule held: the lead is qualified, whoever takes it
+            state.qualification = {"result": "qualified",
+                                   "reasons": [rule.name for rule in bucket.qualify]}
         if bucket.route == "human":
             why = urgent_reason(flow, bucket.name, text)
             if why is not None:
@@ -114,6 +117,7 @@ class Decide(Handoff):
     def decline(self, rule: Rule) -> None:
         """Not qualified: a courteous no with a referral; no staff member is disturbed."""
         self.reason(f"not_qualified:{rule.name}")
+        self.state.qualification = {"result": "not_qualified", "reasons": [rule.name]}
         self.out(Say(self.say(rule.decline)))
         self.finish("not_qualified")
 
@@ -181,7 +185,11 @@ class Decide(Handoff):
             return self.finish("resolved" if answered else "abandoned")
         if kind is not None and self.chat(kind):
             return None
-        why = distress_cue(self.flow, self.original or text, self.scores)
+        # (what the customer denied, "nobody is hurt", is no cue)
+        if self.danger_text is None:
+            why = distress_cue(self.flow, self.original or text, self.scores)
+        else:
+            why = distress_cue(self.flow, self.danger_text, self.danger_scores)
         if why is not None:  # the safety net: never "I didn't catch that" to someone in trouble
             self.state.extra["distress_cue"] = why  # for the person taking over
             return self.escalate(Fired("distress", urgent=True))

@@ -8,15 +8,26 @@ morning). The state passed in is never modified; a new one is returned.
 
 from __future__ import annotations
 
+from typing import Any
+
 from ivr.flow.actions import Action, Say
 from ivr.flow.context import Context
 from ivr.flow.decide import Decide
 from ivr.flow.events import Input
-from ivr.flow.extract import extract, from_digits, match_option, yes_or_no
+from ivr.flow.extract import UNSURE, extract, from_digits, match_option, yes_or_no
 from ivr.flow.intent import classify, courtesy
-from ivr.flow.model import Flow, Option
+from ivr.flow.model import Flow, Option, Slot
+from ivr.flow.negation import denied_words, denies_danger, undenied
 from ivr.flow.orders import named_order
-from ivr.flow.rules import Fired, asked_for_human, frustrated, opted_out, phrase_triggers
+from ivr.flow.phrasing import padded
+from ivr.flow.rules import (
+    Fired,
+    asked_for_human,
+    frustrated,
+    opted_out,
+    phrase_triggers,
+    trigger_words,
+)
 from ivr.flow.semantic import (
     HUMAN,
     asks_for_person,
@@ -123,11 +134,13 @@ class _Turn(Decide):
         # Escalation comes first, whatever was asked: "no, I smell gas" is not just a "no".
         # The rules' triggers, then the semantic layer's (in every state, on every turn).
         fired = phrase_triggers(flow, text)
+        self.danger_text, self.danger_scores = self.undenied(text)
         if not fired:
-            for trigger in semantic_triggers(flow, self.scores):
+            for trigger in semantic_triggers(flow, self.danger_scores):
                 fired.append(Fired(trigger.name, trigger.bucket, trigger.skill,
                                    trigger.urgent, trigger.say))
-                self.semantic_score = max(self.semantic_score or 0.0, self.scores[trigger.name])
+                self.semantic_score = max(self.semantic_score or 0.0,
+                                          self.danger_scores[trigger.name])
         if state.asking != "offer":
             if asked_for_human(text):
                 fired.append(Fired("asked_for_human"))
@@ -163,10 +176,12 @@ class _Turn(Decide):
         understood = False
         if state.bucket is None or state.asking not in flow.slots:
             found = classify(flow, text, self.ctx.params)
+            # (the layer judges what the customer affirms: "not an emergency" is no emergency)
+            scores = self.danger_scores if self.danger_text is not None else self.scores
             if found is None:  # the rules are blind here: the semantic layer, when it is clear
-                near = semantic_bucket(flow, self.scores)
+                near = semantic_bucket(flow, scores)
                 found = (near[0], combined(None, near[1])) if near else None
-            elif (person := needs_a_person(flow, found[0], self.scores)) is not None:
+            elif (person := needs_a_person(flow, found[0], scores)) is not None:
                 found = person  # the rules chose a bot's bucket; the layer hears a person's
             elif found[0] in self.scores:  # both layers speak: the combined confidence
                 found = (found[0], combined(found[1], self.scores[found[0]]))
@@ -197,6 +212,11 @@ class _Turn(Decide):
                     continue
                 self.pending = self.confirm(name, value, slot_text(flow, name, value))
                 return True
+            if asked and score < UNSURE and not self.escalating:
+                # Unsure ("I think so", "Springfield"): one short check, not a guess and not
+                # the whole question again.
+                self.pending = self.confirm(name, value, self.said_back(slot, value), "check")
+                return True
             self.fill(name, value, score * self.confidence)
             understood = True
         return understood
@@ -206,6 +226,26 @@ class _Turn(Decide):
         shape, so a shop whose ids are four digits is understood as well as "FG-10231"."""
         order = named_order(self.original or text, self.ctx.orders(), asked)
         return (order.order_id, 1.0) if order is not None else None
+
+    def said_back(self, slot: Slot, value: Any) -> str:
+        """How an unsure value is checked: the slot's own words, else the value as a person
+        would say it ("you don't have a lawyer on this yet", "Missouri")."""
+        return slot.said_back(value) or slot_text(self.flow, slot.name, value)
+
+    def undenied(self, text: str) -> tuple[str, dict[str, float]]:
+        """The message without what the customer denies, and its scores, for the danger checks.
+
+        "Not an emergency and nobody's in danger" is close to the emergency examples word for
+        word; what is left once the denials are set aside ("") is not. Only a message that
+        denies something costs a second look by the semantic layer."""
+        words = tuple(w for t in self.flow.triggers for w in trigger_words(t))
+        denied = denied_words(padded(text), words)
+        # Only a denied danger is set aside: "he says I'll never see my kids again" keeps
+        # every score it had.
+        if not denies_danger(denied, (k for t in self.flow.triggers for k in t.keys)):
+            return self.original or text, self.scores
+        rest = undenied(padded(text), words)
+        return rest, self.similarity(rest)
 
     def similarity(self, text: str) -> dict[str, float]:
         """The semantic layer's scores for this message, or {} (no layer, keypad digits, a short
@@ -250,6 +290,11 @@ class _Turn(Decide):
         other = extract(slot, text, asked=True) if slot else None
         if other is not None and other[0] != value and yes_or_no(text) is not True:
             state.confirming = None
+            state.extra.pop("suggesting", None)
+            if slot is not None and other[1] < UNSURE:  # "no, Springfield": which one?
+                self.pending = self.confirm(question, other[0], self.said_back(slot, other[0]),
+                                            "check")
+                return True
             self.fill(question, other[0], other[1] * self.confidence)
             self.decide(text)
             return True

@@ -22,10 +22,29 @@ Found = tuple[Any, float]
 
 YES = ("yes", "yeah", "yep", "yup", "ya", "sure", "correct", "right", "that is right",
        "affirmative", "ok", "okay", "i do", "please", "absolutely", "of course", "definitely",
-       "uh huh", "yes please", "that is correct", "exactly", "y")
+       "uh huh", "yes please", "that is correct", "exactly", "y", "i think so", "i believe so",
+       "i guess so", "probably", "yes i do", "i do currently")
 NO = ("no", "nope", "nah", "not yet", "not really", "negative", "i do not", "wrong",
       "incorrect", "no thanks", "no thank you", "none", "never", "n", "not at all", "that is it",
-      "that is all", "i am good", "all good")
+      "that is all", "i am good", "all good", "not anymore", "no longer", "probably not",
+      "i do not think so", "not currently", "not right now", "not at the moment")
+
+#: Words that negate what follows them in the same clause ("I do not currently have a lawyer").
+NEGATORS = frozenset(("not", "no", "never", "without", "nobody", "cannot", "neither", "nor"))
+#: How far back (in words) a negator reaches: "do not currently have a lawyer" is 2 words back.
+NEGATION_REACH = 4
+#: A yes about the past is a no about now ("I used to have one", "not anymore").
+NO_LONGER = re.compile(r"\b(used to|no longer|not anymore|not any more|anymore|any more|"
+                       r"previously|formerly)\b")
+#: Hedges: the answer is given, but not firmly ("I think so", "sort of"): confirm it once.
+HEDGES = re.compile(r"\b(i think|i guess|maybe|probably|kind of|sort of|kinda|sorta|i believe|"
+                    r"not sure|i am not sure|sort of|in a way|technically|more or less)\b")
+#: Confidence of a hedged answer: below `UNSURE`, so the flow asks "Just to check: ...?"
+HEDGED = 0.6
+#: An answer to the question asked, read with less than this confidence, is confirmed in one
+#: short question instead of used (or asked again from the top).
+UNSURE = 0.7
+_CLAUSE = re.compile(r"[,.;:!?]|\bbut\b|\bthough\b|\balthough\b|\bhowever\b")
 
 DEFAULT_ORDER = re.compile(r"\b([a-z]{1,3}-?\d{4,8}|\d{4,8})\b")
 
@@ -67,19 +86,51 @@ def match_option(options: tuple[Option, ...], text: str, asked: bool) -> Found |
     return None
 
 
+def _clauses(text: str) -> list[str]:
+    """The message's clauses, normalised: a negation never reaches across "," or "but"."""
+    return [c for c in (normalize(part) for part in _CLAUSE.split(text.lower())) if c]
+
+
+def negated(clause: str, phrase: str) -> bool:
+    """Whether `phrase` in normalised `clause` is negated or put in the past: a negator up to
+    `NEGATION_REACH` words before it ("I do not currently have a lawyer"), or "used to" /
+    "anymore" in the clause ("I used to have a lawyer", "I have no lawyer anymore")."""
+    words = clause.split()
+    size = len(phrase.split())
+    for i in range(len(words) - size + 1):
+        if " ".join(words[i:i + size]) == phrase:
+            before = words[max(0, i - NEGATION_REACH):i]
+            if any(w in NEGATORS for w in before):
+                return True
+    return NO_LONGER.search(clause) is not None
+
+
 def _yesno(slot: Slot, text: str, asked: bool) -> Found | None:
-    no = find_phrases(text, slot.no_phrases)
-    # "do not have a lawyer" contains "have a lawyer": the longer, negative phrase wins.
-    yes = [y for y in find_phrases(text, slot.yes_phrases)
-           if not any(normalize(y) in normalize(n) for n in no)]
-    if no and not yes:
-        return "no", 1.0
-    if yes and not no:
-        return "yes", 1.0
+    """A yes/no slot from the flow's phrases, negation-aware, then (asked) a plain yes or no.
+
+    "I do not currently have a lawyer" holds "have a lawyer", negated: a no, where reading the
+    phrase alone declined a customer as already represented. "No, I have one" is a yes: the
+    negation does not reach across the comma. A hedge ("I think so") is kept at `HEDGED`
+    confidence so the flow confirms it once.
+    """
+    yes_found = no_found = False
+    for clause in _clauses(text):
+        no = find_phrases(clause, slot.no_phrases)
+        # "do not have a lawyer" contains "have a lawyer": the longer, negative phrase wins.
+        yes = [normalize(y) for y in find_phrases(clause, slot.yes_phrases)
+               if not any(normalize(y) in normalize(n) for n in no)]
+        flipped = [y for y in yes if negated(clause, y)]
+        no_found = no_found or bool(no) or bool(flipped)
+        yes_found = yes_found or len(flipped) < len(yes)
+    sure = 1.0 if HEDGES.search(normalize(text)) is None else HEDGED
+    if no_found and not yes_found:
+        return "no", sure
+    if yes_found and not no_found:
+        return "yes", sure
     if asked:
         answer = yes_or_no(text)
         if answer is not None:
-            return ("yes" if answer else "no"), 1.0
+            return ("yes" if answer else "no"), sure
     return None
 
 

@@ -42,6 +42,9 @@ class Handoff:
         self.small_talk_streak = 0  # small-talk messages in a row before this one
         self.misunderstood = 0  # messages in a row not understood before this one
         self.scores: dict[str, float] = {}  # the semantic layer's, for this message
+        # The message less what the customer denied, and its scores (the danger checks' view)
+        self.danger_text: str | None = None
+        self.danger_scores: dict[str, float] = {}
         self.semantic_score: float | None = None  # set when the semantic layer escalated
 
     # -- bookkeeping ---------------------------------------------------------------------

@@ -40,7 +40,7 @@ FLOW_KEYS = {"name", "description", "greeting", "ask", "reprompt", "skill", "def
              "min_confidence", "messages", "slots", "buckets", "triggers", "vocabulary",
              "asked_for_human"}
 SLOT_KEYS = {"type", "prompt", "reprompt", "label", "options", "pattern", "yes_phrases",
-             "no_phrases", "unprompted", "description"}
+             "no_phrases", "unprompted", "description", "check"}
 OPTION_KEYS = {"value", "label", "digit", "synonyms"}
 BUCKET_KEYS = {"route", "skill", "phrases", "digit", "label", "slots", "answer", "qualify",
                "after_hours", "urgent", "reason", "lookup", "faq", "description", "pairs",
@@ -143,7 +143,21 @@ def _slot(check: _Checker, name: str, node: Any, parent: Any) -> Slot | None:
                 label=str(node.get("label", name.replace("_", " "))), pattern=pattern,
                 yes_phrases=strings(node.get("yes_phrases")),
                 no_phrases=strings(node.get("no_phrases")),
-                unprompted=bool(node.get("unprompted", True)))
+                unprompted=bool(node.get("unprompted", True)),
+                check=_check_phrases(check, node, what))
+
+
+def _check_phrases(check: _Checker, node: Any, what: str) -> tuple[tuple[str, str], ...]:
+    """A slot's `check:` ({value: how to say it back}) for "Just to check: ...?"."""
+    found = node.get("check")
+    if found is None:
+        return ()
+    if not isinstance(found, dict) or not all(isinstance(v, str) and v for v in found.values()):
+        check.add(node, "check", f"{what}: check is a mapping of value to a short phrase")
+        return ()
+    # An unquoted yes/no key may load as a boolean: it still names the yes or no answer.
+    return tuple((("yes" if k else "no") if isinstance(k, bool) else str(k).lower(), str(v))
+                 for k, v in found.items())
 
 
 def _rules(check: _Checker, bucket: str, node: Any, slots: dict[str, Slot]) -> list[Rule]:

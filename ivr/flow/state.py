@@ -28,6 +28,10 @@ class State:
             hours); the staff text, the whisper and the record all read this one decision.
         confidence: the bot's overall confidence in its latest decision.
         outcome: set when the conversation ends.
+        qualification: the bucket's `qualify:` verdict once it is known,
+            {"result": "qualified"|"not_qualified", "reasons": [rule names]}: kept apart from
+            the outcome, which changes when staff take the lead ("transferred") or it is
+            queued for the morning, so a firm can still count its qualified leads.
         last_text: the customer's previous message (repeats signal frustration).
         extra: room for flow-specific bookkeeping.
     """
@@ -47,6 +51,7 @@ class State:
     urgent: bool = False
     confidence: float | None = None
     outcome: str | None = None
+    qualification: dict[str, Any] | None = None
     last_text: str = ""
     extra: dict[str, Any] = field(default_factory=dict)
 

@@ -45,11 +45,20 @@ class TransferFields(TypedDict):
     attempts: NotRequired[list[dict[str, Any]]]
 
 
+class Qualification(TypedDict):
+    """The flow's screening verdict (a bucket's `qualify:` rules), kept apart from the outcome:
+    `result` "qualified" or "not_qualified"; `reasons` the rules that held (qualified) or the
+    one that failed (not qualified)."""
+
+    result: str
+    reasons: list[str]
+
+
 class Record(TypedDict):
     """A conversation as the API serves it, plus internal bookkeeping.
 
     Public (the conversation API): id, business, channel, caller, started_at, ended_at, flow,
-    bucket, route, outcome, slots, escalation, transcript, transfer, feedback, voicemail,
+    bucket, route, outcome, qualification, slots, escalation, transcript, transfer, feedback, voicemail,
     unanswered, and once they happen followup (the callback task), notified (staff texts
     sent) and call (a call's final status and duration). Internal (`public_view` drops them):
     business_key and sids (the carrier ids of the messages and calls that made it).
@@ -66,6 +75,7 @@ class Record(TypedDict):
     bucket: str | None
     route: str | None
     outcome: str | None
+    qualification: NotRequired[Qualification | None]
     slots: dict[str, Any]
     escalation: Escalation
     transcript: list[Said]
@@ -114,6 +124,7 @@ def new_conversation(*, business: str, business_key: str, channel: str, caller: 
         "bucket": None,
         "route": None,
         "outcome": None,
+        "qualification": None,
         "slots": {},
         "escalation": {"reasons": [], "confidence": None},
         "transcript": [],
@@ -134,6 +145,21 @@ def add_turn(record: Record, role: str, text: str, now: datetime,
     record["transcript"].append(turn)
 
 
+def qualification_of(record: Record | dict[str, Any]) -> Qualification | None:
+    """The record's qualification; for a record written before it was kept apart, read from
+    the outcome it had then ("qualified"/"not_qualified"), else None (never screened)."""
+    found = record.get("qualification")
+    if found:
+        return found  # type: ignore[no-any-return]
+    outcome = record.get("outcome")
+    if outcome in ("qualified", "not_qualified"):
+        return {"result": str(outcome), "reasons": []}
+    return None
+
+
 def public_view(record: Record) -> dict[str, Any]:
-    """The record as the API shows it (internal bookkeeping keys dropped)."""
-    return {k: v for k, v in record.items() if k not in {"business_key", "sids"}}
+    """The record as the API shows it (internal bookkeeping keys dropped; `qualification`
+    always present, null when the conversation was never screened)."""
+    view = {k: v for k, v in record.items() if k not in {"business_key", "sids"}}
+    view["qualification"] = qualification_of(record)
+    return view

@@ -1,7 +1,8 @@
 """The Conversation API: GET /api/conversations and GET /api/conversations/<id>.
 
 Bearer IVR_API_TOKEN. Records are shown through `records.public_view`, newest first. Filters
-narrow by time, caller, business, channel, bucket and outcome; a filter the API cannot read is a
+narrow by time, caller, business, channel, bucket, outcome and qualification ("qualified"
+counts a lead that staff then took, whose outcome is "transferred"); a filter the API cannot read is a
 400 that says which one and why, never an empty list that hides the mistake.
 """
 
@@ -15,7 +16,7 @@ from flask import Blueprint, request
 from ivr.analytics.period import BadPeriod, shown, within_range
 from ivr.config.business import e164
 from ivr.runtime import Runtime
-from ivr.store.records import Record, parse_iso, public_view
+from ivr.store.records import Record, parse_iso, public_view, qualification_of
 from ivr.web.context import current_runtime
 from ivr.web.security import api_auth
 
@@ -91,6 +92,21 @@ def _matches(record: Record, field: str, wanted: str | None) -> bool:
     return wanted is None or record.get(field) == wanted
 
 
+QUALIFICATIONS = ("qualified", "not_qualified")
+
+
+def _qualification() -> str | None:
+    text = request.args.get("qualification", "").strip()
+    if text and text not in QUALIFICATIONS:
+        raise BadFilter(f"qualification: 'qualified' or 'not_qualified', not {shown(text)}")
+    return text or None
+
+
+def _qualified_as(record: Record, wanted: str | None) -> bool:
+    found = qualification_of(record)
+    return wanted is None or (found is not None and found["result"] == wanted)
+
+
 def find(runtime: Runtime) -> list[Record]:
     """The records the query string asks for, newest first."""
     since, until = _moment("since"), _moment("until")
@@ -99,10 +115,12 @@ def find(runtime: Runtime) -> list[Record]:
     phone, limit, channel = _phone(), _limit(), _channel()
     bucket = request.args.get("bucket", "").strip() or None
     outcome = request.args.get("outcome", "").strip() or None
+    qualification = _qualification()
     records = runtime.store.conversations(_business_keys(runtime), since=since, until=until,
                                           phone=phone)
     chosen = [r for r in reversed(records) if _matches(r, "channel", channel)
-              and _matches(r, "bucket", bucket) and _matches(r, "outcome", outcome)]
+              and _matches(r, "bucket", bucket) and _matches(r, "outcome", outcome)
+              and _qualified_as(r, qualification)]
     return chosen[:limit]
 
 

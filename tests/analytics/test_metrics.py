@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from analytics_seed import SINCE, UNTIL, record, week
+from analytics_seed import HVAC, LAW, SINCE, UNTIL, record, week
 
 from ivr.analytics import metrics
 
@@ -106,3 +106,40 @@ def test_percentiles_interpolate_between_samples():
     assert metrics.percentile([10, 20, 30, 40, 50], 50) == 30
     assert metrics.percentile([10, 20, 30, 40, 50], 90) == 46
     assert metrics.percentile([], 50) is None
+
+
+def test_metrics_report_qualified_leads_per_business():
+    day = SINCE + timedelta(days=2)
+    qualified = {"result": "qualified", "reasons": ["jurisdiction", "representation", "budget"]}
+    records = [
+        # taken by staff: the outcome moved on, the lead is still qualified
+        record(day, "+15125550301", business=LAW, bucket="intake", route="human",
+               outcome="transferred", accepted=True, seconds=12, qualification=qualified),
+        # qualified after hours: queued for the morning
+        record(day, "+15125550302", business=LAW, bucket="intake", route="human",
+               outcome="after_hours_queued", qualification=qualified),
+        record(day, "+15125550303", business=LAW, bucket="intake", route="human",
+               outcome="not_qualified",
+               qualification={"result": "not_qualified", "reasons": ["budget"]}),
+        record(day, "+15125550304", business=LAW, bucket="hours", route="bot_only",
+               outcome="resolved"),
+        record(day, "+15125550305", business=HVAC, bucket="hours", route="bot_only",
+               outcome="resolved"),
+    ]
+
+    found = metrics.compute(records, SINCE, UNTIL)
+
+    assert found["qualified_leads"] == 2
+    assert found["qualification_rate"] == round(2 / 3, 4)
+    law = found["by_business"]["Hartley Family Law"]
+    assert (law["conversations"], law["qualified_leads"], law["not_qualified_leads"]) == (4, 2, 1)
+    assert law["qualification_rate"] == round(2 / 3, 4)
+    hvac = found["by_business"]["Polar Bear HVAC"]
+    assert hvac["qualified_leads"] == 0 and hvac["qualification_rate"] is None
+
+
+def test_a_record_from_before_the_qualification_was_kept_counts_by_its_outcome():
+    day = SINCE + timedelta(days=2)
+    old = record(day, "+15125550306", bucket="intake", route="human", outcome="qualified")
+    del old["qualification"]
+    assert metrics.compute([old], SINCE, UNTIL)["qualified_leads"] == 1

@@ -138,3 +138,18 @@ def test_budget_by_keypad_menu_after_two_misses(law):
     chat.send("2", kind="digits")
     assert chat.state.slots["budget"] == 5000
     assert chat.outcome == "qualified"
+
+
+def test_a_qualified_lead_after_hours_is_still_qualified_when_queued(law):
+    chat = law(at=FRIDAY_NIGHT)
+    chat.send(ONE_MESSAGE)
+    assert chat.outcome == "after_hours_queued"
+    assert chat.state.qualification == {
+        "result": "qualified", "reasons": ["jurisdiction", "representation", "budget"]}
+
+
+def test_a_declined_lead_records_the_rule_that_failed(law):
+    chat = law()
+    chat.send(ONE_MESSAGE.replace("about five grand", "about five hundred dollars"))
+    assert chat.outcome == "not_qualified"
+    assert chat.state.qualification == {"result": "not_qualified", "reasons": ["budget"]}

@@ -112,3 +112,13 @@ def test_a_misspelt_name_in_the_greeting_or_a_prompt_is_reported():
     assert problems(text) == [
         "tiny.yaml:2: flow greeting: unknown template name '{busines}'",
         "tiny.yaml:7: slot 'size' prompt: unknown template name '{sise}'"]
+
+
+def test_a_slots_check_words_are_read_and_a_bad_one_is_reported():
+    flow = parse_flow(GOOD.replace('    prompt: "Which size?"\n',
+                                   '    prompt: "Which size?"\n    check: {small: "the small one"}\n'),
+                      "tiny.yaml")
+    assert flow.slots["size"].said_back("small") == "the small one"
+    found = problems(GOOD.replace('    prompt: "Which size?"\n',
+                                  '    prompt: "Which size?"\n    check: "small"\n'))
+    assert any("check is a mapping" in p for p in found)

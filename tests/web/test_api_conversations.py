@@ -103,3 +103,31 @@ def test_a_filter_it_cannot_read_is_a_clear_400(client, history, query, complain
     response = client.get(f"/api/conversations?{query}", headers=AUTH)
     assert response.status_code == 400
     assert response.get_json()["error"].startswith(complaint)
+
+
+def test_a_lead_staff_took_is_still_listed_as_qualified(client, runtime, history):
+    taken = saved(runtime, caller="+15125550166", at=T0 + timedelta(days=3),
+                  outcome="transferred")
+    taken["qualification"] = {"result": "qualified", "reasons": ["jurisdiction", "budget"]}
+    runtime.store.save(taken)
+
+    found = ids(client.get("/api/conversations", query_string={"qualification": "qualified"},
+                           headers=AUTH))
+
+    assert found == [taken["id"], history["law_sms"]["id"]]
+    shown = client.get(f"/api/conversations/{taken['id']}", headers=AUTH).get_json()
+    assert shown["outcome"] == "transferred"
+    assert shown["qualification"] == {"result": "qualified",
+                                      "reasons": ["jurisdiction", "budget"]}
+
+
+def test_a_conversation_never_screened_shows_a_null_qualification(client, history):
+    shown = client.get(f"/api/conversations/{history['hvac']['id']}", headers=AUTH).get_json()
+    assert shown["qualification"] is None
+
+
+def test_an_unknown_qualification_filter_is_a_400_that_says_why(client, history):
+    response = client.get("/api/conversations", query_string={"qualification": "maybe"},
+                          headers=AUTH)
+    assert response.status_code == 400
+    assert "qualification" in response.get_json()["error"]

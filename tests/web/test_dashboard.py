@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from datetime import UTC, datetime, timedelta
 
-from analytics_seed import SINCE, record, week
+from analytics_seed import LAW, SINCE, record, week
 from dashboard_session import csrf, sign_in
 
 from ivr.app.wiring import build_runtime
@@ -278,3 +278,28 @@ def test_overview_times_say_they_are_utc(client, runtime):
     assert re.fullmatch(r"\d\d \w{3} \d{4} \d\d:\d\d UTC – \d\d \w{3} \d{4} \d\d:\d\d UTC, "
                         r"compared with the 7 days before\.", period), period
     assert asked.astimezone(UTC).strftime("%d %b %Y %H:%M UTC") in page  # last asked
+
+
+def test_the_owner_sees_a_qualified_lead_staff_took_as_transferred_and_qualified(client,
+                                                                                  runtime):
+    day = SINCE + timedelta(days=1)
+    taken = record(day, "+15125550501", business=LAW, bucket="intake", route="human",
+                   outcome="transferred", accepted=True, seconds=15,
+                   qualification={"result": "qualified",
+                                  "reasons": ["jurisdiction", "representation", "budget"]})
+    declined = record(day, "+15125550502", business=LAW, bucket="intake", route="human",
+                      outcome="not_qualified",
+                      qualification={"result": "not_qualified", "reasons": ["budget"]})
+    seed(runtime, [taken, declined])
+    sign_in(client)
+
+    page = client.get(f"/dashboard/conversations/{taken['id']}").get_data(as_text=True)
+    assert ">transferred<" in page and 'data-qualification="qualified"' in page
+    assert "passed: jurisdiction, representation, budget" in page
+
+    listing = client.get("/dashboard/conversations/").get_data(as_text=True)
+    assert 'data-qualification="qualified"' in listing
+
+    overview = client.get("/dashboard/?days=30").get_data(as_text=True)
+    qualified = overview[overview.index('id="qualified"'):overview.index('id="unanswered"')]
+    assert "Hartley Family Law" in qualified and "50%" in qualified

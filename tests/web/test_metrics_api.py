@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from analytics_seed import HVAC, SINCE, UNTIL, record, week
+from analytics_seed import HVAC, LAW, SINCE, UNTIL, record, week
 
 AUTH = {"Authorization": "Bearer test-api-token"}
 WEEK = {"since": "2026-11-01T00:00:00Z", "until": "2026-11-08T00:00:00Z"}
@@ -131,3 +131,21 @@ def test_marking_handled_needs_a_question_and_the_token(client):
     bad = client.post("/api/unanswered/handled", headers=AUTH, json={"question": "  ?? "})
     assert bad.status_code == 400
     assert client.post("/api/unanswered/handled", headers=AUTH, data="not json").status_code == 400
+
+
+def test_the_metrics_api_reports_qualified_leads_per_business(client, runtime):
+    day = SINCE + timedelta(days=2)
+    qualified = {"result": "qualified", "reasons": ["jurisdiction", "representation", "budget"]}
+    seed(runtime, [
+        record(day, "+15125550401", business=LAW, bucket="intake", route="human",
+               outcome="transferred", accepted=True, seconds=9, qualification=qualified),
+        record(day, "+15125550402", business=LAW, bucket="intake", route="human",
+               outcome="not_qualified",
+               qualification={"result": "not_qualified", "reasons": ["jurisdiction"]}),
+    ])
+
+    body = client.get("/api/metrics", query_string=WEEK, headers=AUTH).get_json()
+
+    assert body["qualified_leads"] == 1 and body["qualification_rate"] == 0.5
+    assert body["by_business"]["Hartley Family Law"]["qualified_leads"] == 1
+    assert body["by_business"]["Hartley Family Law"]["qualification_rate"] == 0.5

@@ -14,6 +14,7 @@ from latest_record import latest, wait_for_latest
 from ivr.speech.tts import cache_path
 from ivr.store.callbacks import list_callbacks
 from ivr.store.hunts import Hunts
+from ivr.store.records import iso, parse_iso
 
 HVAC, ALEX, JO = "+15125550200", "+15125550211", "+15125550212"
 CALLER = "+15125550199"
@@ -181,3 +182,25 @@ def test_agent_who_hangs_up_is_asked_by_text_and_a_y_reply_is_stored(live_app, c
     assert alex.text(HVAC, "Y") == ["Thanks, noted."]
     record = record_of(runtime)
     assert record["feedback"]["needed"] is True and record["feedback"]["by"] == "Alex Kim"
+
+
+def test_a_qualified_lead_stays_counted_after_staff_take_it(live_app, carrier, runtime, client):
+    dana = carrier.seat("+15125550111", "accept")
+    escalate(carrier, to="+15125550100", words=(
+        "I need help with a custody case in Austin Texas, hearing is next month, I do not "
+        "currently have a lawyer, I can spend about eight thousand dollars"))
+    dana.wait_for_call()
+    record = wait_for_record(carrier, runtime, lambda r: (r["transfer"] or {}).get("accepted"),
+                             "Dana took the call")
+    assert record["outcome"] == "transferred"
+    assert record["qualification"] == {
+        "result": "qualified", "reasons": ["jurisdiction", "representation", "budget"]}
+    auth = {"Authorization": "Bearer test-api-token"}
+    [shown] = client.get("/api/conversations", query_string={"qualification": "qualified"},
+                         headers=auth).get_json()["conversations"]
+    assert shown["id"] == record["id"] and shown["outcome"] == "transferred"
+    started = parse_iso(record["started_at"])
+    period = {"since": iso(started - timedelta(days=1)), "until": iso(started + timedelta(days=1))}
+    metrics = client.get("/api/metrics", query_string=period, headers=auth).get_json()
+    assert metrics["qualified_leads"] == 1
+    assert metrics["by_business"]["Hartley Family Law"]["qualified_leads"] == 1

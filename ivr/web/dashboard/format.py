@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import Flask
 
 from ivr.analytics.display import delta, local, metric, pct, secs, words
+from ivr.store.records import qualification_of
 from ivr.web.context import current_runtime
 
 
@@ -18,3 +19,5 @@ def register(app: Flask) -> None:
     app.jinja_env.filters.update(pct=pct, secs=secs, metric=metric, delta=delta, local=local,
                                  words=words)
     app.jinja_env.globals["tz_of"] = tz_of
+    # the screening verdict beside the outcome (a qualified lead staff took is "transferred")
+    app.jinja_env.globals["qualification_of"] = qualification_of

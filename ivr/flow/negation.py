@@ -1,0 +1,136 @@
+"""What the customer denies: "not an emergency", "nobody is hurt", "no gas smell".
+
+A trigger phrase inside a denial must lower the trigger, not fire it: "not an emergency and
+nobody's in danger" started the emergency path and "call 911". Genuine danger is often worded
+with a negation too, so a denial is read narrowly:
+
+- the denying word is one of `DENIALS` ("no", "not", "nobody", "nothing", "never", "without"...);
+  a verb's own "not" ("he will not let me leave", "the furnace does not fire") and "cannot"
+  ("I cannot breathe") deny nothing, nor does a "not" before an -ing word ("he is not
+  breathing", "not responding"): those are the danger;
+- it reaches `REACH` words forward (again after "or": "no smoke or burning smell"), never
+  past a clause break ("and", "but"): in "not an emergency and my mom is 80" only "an
+  emergency" is denied;
+- a phrase the flow wrote with the negation inside ("no heat", "not safe", "no one came") is the
+  flow's meaning and is never blanked ("no heat and my mom is 80" still fires);
+- a leading "no" before a pronoun is an answer, not a denial ("no, I smell gas" fires).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+DENIALS = frozenset(("no", "not", "nobody", "nothing", "never", "without", "none", "neither",
+                     "nor", "noone"))
+#: Words before "not" that make it a verb's negation ("will not let me leave").
+AUXILIARIES = frozenset(("do", "does", "did", "will", "would", "can", "could", "should", "must",
+                         "might", "may", "shall"))
+#: Words after an answer-like "no" that show it answers the question ("no i smell gas").
+PRONOUNS = frozenset(("i", "we", "my", "our", "it", "he", "she", "they", "there", "the", "this",
+                      "that", "but", "actually", "wait", "sorry", "thanks", "thank", "yes"))
+BREAKS = frozenset(("and", "but", "so", "because", "|", "though", "although", "while",
+                    "then", "since", "however", "except", "just", "only"))
+#: Sayings that start with a denying word and deny nothing that follows ("I have no idea where
+#: he took the kids", "not sure what to do, he hit me").
+IDIOMS = ("no idea", "no clue", "no way", "no matter", "no doubt", "not sure", "not only",
+          "not just", "never mind", "no choice", "no time", "not even sure", "no one knows",
+          "nobody knows", "nothing i can do", "no other", "no longer")
+#: How many words a denial covers ("nobody is in danger": 3).
+REACH = 4
+BLANK = "|"
+
+
+def _protected(words: list[str], keep: Iterable[str]) -> set[int]:
+    """Word positions inside a flow phrase that carries its own negation ("no heat")."""
+    covered: set[int] = set()
+    for phrase in keep:
+        parts = phrase.split()
+        if not parts or not DENIALS.intersection(parts):
+            continue
+        size = len(parts)
+        for i in range(len(words) - size + 1):
+            if words[i:i + size] == parts:
+                covered.update(range(i, i + size))
+    return covered
+
+
+def _denies(words: list[str], i: int) -> bool:
+    word = words[i].split("'")[0]  # "nobody's in danger"
+    if word not in DENIALS:
+        return False
+    if any(words[i:i + len(idiom.split())] == idiom.split() for idiom in IDIOMS):
+        return False
+    after = words[i + 1] if i + 1 < len(words) else ""
+    if word == "not" and (i > 0 and words[i - 1] in AUXILIARIES or after.endswith("ing")):
+        return False
+    return not (word == "no" and (after in PRONOUNS or not after))
+
+
+def deny(padded_text: str, keep: Iterable[str] = ()) -> str:
+    """`padded_text` (a normalised message padded with spaces) with every denied stretch
+    blanked to "|", so no phrase, pair or cue matches inside it. `keep`: the flow's own
+    phrases (normalised); one that holds a negation is read as written."""
+    words = padded_text.split()
+    if not DENIALS.intersection(w.split("'")[0] for w in words):
+        return padded_text
+    keep = tuple(keep)
+    safe = _protected(words, keep)
+    out = list(words)
+    i = 0
+    while i < len(words):
+        if i in safe or not _denies(words, i):
+            i += 1
+            continue
+        end, start = i + 1, i
+        while end < len(words) and end <= start + REACH and words[end] not in BREAKS:
+            if end in safe:
+                break
+            if words[end] in ("or", "nor"):  # "no smoke or burning smell": both denied
+                start = end
+            end += 1
+        for j in range(i, end):
+            out[j] = BLANK
+        i = end
+    _restore_straddling(words, out, keep)
+    return f" {' '.join(out)} "
+
+
+def _restore_straddling(words: list[str], out: list[str], keep: tuple[str, ...]) -> None:
+    """A flow phrase only partly inside a denied stretch is not denied: "no idea where he
+    took the kids" keeps "took the kids" whole (a denial covers what it names, not a phrase
+    that runs on past its reach)."""
+    for phrase in keep:
+        parts = phrase.split()
+        size = len(parts)
+        for s in range(len(words) - size + 1):
+            if words[s:s + size] != parts:
+                continue
+            blanked = [out[k] == BLANK for k in range(s, s + size)]
+            if any(blanked) and not all(blanked):
+                out[s:s + size] = words[s:s + size]
+
+
+def denied_words(padded_text: str, keep: Iterable[str] = ()) -> str:
+    """The words the customer denies ("not an emergency nobody is in danger"), or ""."""
+    blanked = deny(padded_text, keep).split()
+    return " ".join(w for w, b in zip(padded_text.split(), blanked, strict=True) if b == BLANK)
+
+
+#: What a denial can lower beyond a trigger's own phrases: the danger itself named and denied
+#: ("nobody is hurt", "not an emergency"). Words that only set a scene ("kids", "baby") are not
+#: here: "you'll never see the kids again" is a threat, not a denial of one.
+DENIABLE = re.compile(r"\b(emergency|danger|dangerous|hurt|injured|injury|harm|unsafe|safe|"
+                      r"threat\w*|violen\w*|abus\w*|bleeding|fire|smoke|gas|leak\w*|sick|"
+                      r"rash|reaction|swelling|allergic|burn\w*|urgent)\b")
+
+
+def denies_danger(denied: str, phrases: Iterable[str]) -> bool:
+    """Whether what was denied names a danger (a trigger's phrase, or `DENIABLE`)."""
+    return bool(denied) and (DENIABLE.search(denied) is not None
+                             or any(f" {p} " in f" {denied} " for p in phrases))
+
+
+def undenied(padded_text: str, keep: Iterable[str] = ()) -> str:
+    """The message without its denied stretches, as plain words (for the semantic layer)."""
+    return " ".join(w for w in deny(padded_text, keep).split() if w != BLANK)

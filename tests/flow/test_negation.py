@@ -1,0 +1,123 @@
+"""Negation everywhere (issue 20.3): what the customer denies lowers a trigger instead of firing
+it, in every flow; genuine danger worded with a negation still reaches a person at once."""
+
+from __future__ import annotations
+
+import dataclasses
+
+import pytest
+
+from ivr.flow.actions import Transfer
+from ivr.flow.negation import deny
+from ivr.flow.phrasing import padded
+
+
+def _urgent(chat) -> bool:
+    return any(isinstance(a, Transfer) and a.urgent for a in chat.actions)
+
+
+def test_not_an_emergency_and_nobody_in_danger_does_not_say_call_911(law):
+    chat = law()
+    chat.send("It's not an emergency and nobody's in danger, I just need help with a custody "
+              "schedule in Texas")
+    assert "911" not in chat.said
+    assert not _urgent(chat)
+    assert "emergency" not in chat.state.reasons
+    assert chat.state.slots["matter_type"] == "custody"
+
+
+def test_nobody_hurt_me_is_not_read_as_hurt_me(law):
+    chat = law()
+    chat.send("He never hit me, I just want a divorce")
+    assert "911" not in chat.said and not _urgent(chat)
+
+
+def test_he_hit_me_still_fires_when_something_else_is_denied(law):
+    chat = law()
+    chat.send("I'm not sure what to do, he hit me last night")
+    assert _urgent(chat) and "911" in chat.said
+
+
+def test_not_safe_is_still_danger(law):
+    chat = law()
+    chat.send("I am not safe at home")
+    assert _urgent(chat)
+
+
+def test_no_gas_smell_and_no_smoke_is_a_repair_not_an_emergency(hvac):
+    chat = hvac()
+    chat.send("there's no smoke or burning smell, the furnace is just making a loud noise")
+    assert "911" not in chat.said
+    assert not _urgent(chat)
+
+
+def test_i_smell_gas_after_a_no_still_fires(hvac):
+    chat = hvac()
+    chat.send("no, I smell gas in the kitchen")
+    assert _urgent(chat) and "911" in chat.said
+
+
+def test_no_heat_and_my_mom_is_80_still_fires(hvac):
+    chat = hvac()
+    chat.send("no heat and my mom is 80, she is elderly")
+    assert _urgent(chat)
+
+
+def test_nobody_had_a_rash_or_got_sick_is_a_return_not_a_safety_case(shop):
+    chat = shop()
+    chat.send("nobody got sick or had any swelling, I just want to return the lotion")
+    assert "911" not in chat.said
+    assert "health_safety" not in chat.state.reasons
+
+
+def test_my_son_swallowed_some_still_fires_with_a_denial_nearby(shop):
+    chat = shop()
+    chat.send("I'm not kidding, my son swallowed some of the bath bomb")
+    assert "health_safety" in chat.state.reasons
+
+
+@pytest.mark.parametrize("danger", [
+    "i cannot breathe", "he will not let me leave", "my baby is not breathing",
+    "no heat and my mom is 80",
+])
+def test_genuine_danger_worded_with_a_negation_is_never_blanked(danger):
+    assert deny(padded(danger), ("no heat",)) == padded(danger)
+
+
+def test_a_denial_stops_at_and():
+    assert deny(padded("not an emergency and there is smoke")).split()[-1] == "smoke"
+
+
+def _danger_words_score(text: str) -> dict[str, float]:
+    """A stand-in sentence model: close to the emergency examples whenever a danger word shows."""
+    hot = any(w in text for w in ("emergency", "danger", "hurt", "scared"))
+    return {"emergency": 0.9 if hot else 0.1, "intake": 0.5}
+
+
+def test_the_semantic_layer_judges_what_is_left_once_the_denials_are_set_aside(law):
+    chat = law()
+    chat.ctx = dataclasses.replace(chat.ctx, similar=_danger_words_score)
+    chat.send("this is not an emergency and nobody is in danger, my divorce papers came today")
+    assert not _urgent(chat) and "911" not in chat.said
+
+
+def test_the_semantic_layer_still_hears_danger_beside_a_denial(law):
+    chat = law()
+    chat.ctx = dataclasses.replace(chat.ctx, similar=_danger_words_score)
+    chat.send("it is not about money, I am scared he will come back tonight")
+    assert _urgent(chat)
+
+
+def test_no_idea_where_he_took_the_kids_still_fires(law):
+    chat = law()
+    chat.send("I have no idea where he took the kids")
+    assert _urgent(chat)
+
+
+def test_a_threat_worded_with_never_keeps_the_semantic_layers_scores(law):
+    chat = law()
+    chat.ctx = dataclasses.replace(
+        chat.ctx, similar=lambda text: {"emergency": 0.9 if "kids" in text else 0.1,
+                                        "intake": 0.5})
+    chat.send("he says I will never see my kids again and he is packing the car")
+    assert _urgent(chat)

@@ -129,6 +129,10 @@ def _listed_place(low: str, asked: bool) -> tuple[str, float] | None:
     return None
 
 
+#: Words that deny the place after them: "not Texas, Oklahoma City" is Oklahoma.
+_DENIALS = ("not", "not in", "no", "never", "outside")
+
+
 def find_state(text: str, asked: bool = False) -> tuple[str, float] | None:
     """The state a message names, as (two-letter code, confidence), or None.
 
@@ -138,7 +142,8 @@ def find_state(text: str, asked: bool = False) -> tuple[str, float] | None:
     fuzzy matches (speech mis-hearings like "texis") only when asked.
     """
     low = f" {normalize(text)} "
-    named = [(phrase, code) for phrase, code in _ALL if f" {phrase} " in low]
+    named = [(phrase, code) for phrase, code in _ALL if f" {phrase} " in low
+             and not any(f" {no} {phrase} " in low for no in _DENIALS)]  # "not texas, Tulsa"
     if named:
         states = [code for phrase, code in named if phrase in _NAMES
                   and not any(phrase in other and phrase != other for other, _ in named)

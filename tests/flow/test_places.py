@@ -37,3 +37,8 @@ def test_a_bare_abbreviation_answers_the_question():
 ])
 def test_suggestion_from_the_geocoder_description(description, code):
     assert suggested_state(description) == code
+
+
+def test_a_denied_state_is_not_the_answer():
+    assert find_state("not texas, Oklahoma City", asked=True)[0] == "OK"
+    assert find_state("I live in Texas not Oklahoma", asked=True)[0] == "TX"

@@ -56,6 +56,8 @@ class Carrier:
         self.ring_s = ring_s
         self.no_answer_s = no_answer_s
         self.say_s_per_char = say_s_per_char
+        #: Seconds one pass of a conference waitUrl document lasts (its hold music, in a test).
+        self.hold_loop_s = 0.5
         #: Words that take longer to say than `say_s_per_char` gives (`slow_say`).
         self.slow_phrases: dict[str, float] = {}
         self.webhooks = Webhooks(auth_token)

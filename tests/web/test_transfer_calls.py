@@ -181,3 +181,15 @@ def test_agent_who_hangs_up_is_asked_by_text_and_a_y_reply_is_stored(live_app, c
     assert alex.text(HVAC, "Y") == ["Thanks, noted."]
     record = record_of(runtime)
     assert record["feedback"]["needed"] is True and record["feedback"]["by"] == "Alex Kim"
+
+
+def test_a_waiting_caller_hears_who_is_rung_next_when_the_first_person_passes(
+        live_app, carrier, runtime):
+    """The hold document ends in a redirect to itself, so the caller hears the hunt's news
+    whether or not Twilio re-fetches a waitUrl on its own (the sim does not)."""
+    carrier.seat(ALEX, "pass")
+    jo = carrier.seat(JO, "manual")
+    call = escalate(carrier)
+    jo.wait_for_call().wait_for_gather(15)
+    carrier.wait_for(lambda: "Jo's phone is ringing — thanks for waiting." in call.heard, 10,
+                     "the caller told Jo is being rung")

@@ -85,7 +85,7 @@ def test_the_accepting_agent_is_texted_the_summary_and_a_link(live_app, carrier,
     record = wait_for_record(carrier, runtime, lambda r: (r["transfer"] or {}).get("accepted"),
                              "the transfer accepted")
     text = alex.wait_for_text("/dashboard/conversations/")
-    assert f"http://ivr.test/dashboard/conversations/{record['id']}" in text.body
+    assert f"https://ivr.test/dashboard/conversations/{record['id']}" in text.body
 
 
 def test_time_to_human_runs_from_the_decision_to_the_agent_joining(live_app, carrier, runtime,

@@ -64,7 +64,7 @@ def clock() -> FakeClock:
 def settings(redis_server: EmbeddedRedis, tmp_path: Path) -> Settings:
     return Settings(
         account_sid=ACCOUNT_SID, auth_token=AUTH_TOKEN, api_base="http://127.0.0.1:1",
-        public_url="http://ivr.test", redis_url=redis_server.url,
+        public_url="https://ivr.test", redis_url=redis_server.url,
         config_path=PROJECT_ROOT / "examples", api_token=API_TOKEN,
         var_dir=tmp_path / "var", audio_dir=tmp_path / "audio",
     )

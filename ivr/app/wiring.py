@@ -7,12 +7,18 @@ and the tests' fixtures take their runtime from here.
 
 from __future__ import annotations
 
+import logging
+
 import redis
 
 from ivr.app.effects import default_effects
 from ivr.config.settings import Settings
 from ivr.conversation.service import Conversations
+from ivr.logs import event
 from ivr.runtime import Clock, Runtime
+from ivr.twilio.urls import stream_refusal
+
+log = logging.getLogger("ivr.app")
 
 
 def wire(runtime: Runtime) -> Runtime:
@@ -22,5 +28,9 @@ def wire(runtime: Runtime) -> Runtime:
 
 def build_runtime(settings: Settings, connection: redis.Redis | None = None,
                   clock: Clock | None = None) -> Runtime:
-    """`Runtime.build`, wired."""
+    """`Runtime.build`, wired; warns once at startup when IVR_PUBLIC_URL is one Twilio would
+    refuse a Media Stream on (then calls are carried by keypad and record mode)."""
+    why = stream_refusal(settings.public_url) if settings.public_url else None
+    if why:
+        event("startup.streams_off", log, logging.WARNING, why=why)
     return wire(Runtime.build(settings, connection=connection, clock=clock))

@@ -43,6 +43,8 @@ from ivr.twilio.urls import (
     VOICE_NEXT,
     VOICE_RECORDED,
     VOICE_TIMEOUT,
+    public_base,
+    stream_refusal,
     stream_url,
     voice_url,
 )
@@ -60,18 +62,24 @@ DISCLOSURE = "You've reached {name}. I'm a virtual assistant."
 
 GOODBYE = "Thank you for calling. Goodbye."
 #: The call's facts an answer's step reads.
-CALL_FACTS = ("caller", "base", "turn")
+CALL_FACTS = ("caller", "base", "turn", "stream")
 
 _warned: set[str] = set()
 
 
 # -- speech availability ----------------------------------------------------------------------
-def speech_mode(runtime: Runtime, business: Business) -> str:
+def speech_mode(runtime: Runtime, business: Business, base: str = "") -> str:
     """How this call listens: "stream" (audio to Vosk; the business wants it and a model is
     installed), "record" (recorded answers), or keypad only ("keypad", or "keypad_no_model"
     when the business wanted speech but this machine has no model — logged with the fix).
     """
-    mode = listening_mode(runtime, business)
+    mode = listening_mode(runtime, business, base)
+    if mode == "keypad_stream_refused":
+        level = logging.INFO if business.key in _warned else logging.WARNING
+        _warned.add(business.key)
+        event("voice.keypad_only", log, level, business=business.key,
+              why=stream_refusal(public_base(runtime.settings.public_url, base)) or "-")
+        return mode
     if mode != "keypad_no_model":
         return mode
     model = runtime.settings.vosk_model
@@ -82,12 +90,16 @@ def speech_mode(runtime: Runtime, business: Business) -> str:
     return "keypad_no_model"
 
 
-def listening_mode(runtime: Runtime, business: Business) -> str:
-    """`speech_mode` without its log line, for asking on every turn."""
+def listening_mode(runtime: Runtime, business: Business, base: str = "") -> str:
+    """`speech_mode` without its log line, for asking on every turn. A public URL Twilio
+    would refuse a stream on (`http` that is not loopback: error 31922) is keypad only
+    ("keypad_stream_refused"), never a stream that silently carries nothing."""
     if business.speech == "record":
         return "record"
     if business.speech != "stream":
         return "keypad"
+    if stream_refusal(public_base(runtime.settings.public_url, base)):
+        return "keypad_stream_refused"
     return "stream" if runtime.settings.vosk_model.is_dir() else "keypad_no_model"
 
 
@@ -106,13 +118,14 @@ def start_call(runtime: Runtime, business: Business, call_sid: str, caller: str)
     turn = runtime.conversations.handle(business, "voice", caller, Input.start(), key=call_sid,
                                         sid=call_sid, loaded=Conversations.live(live),
                                         words=wording(business, greeting=True))
-    store.set_call(business.key, call_sid, record=turn.record["id"], later=True)
+    mode = speech_mode(runtime, business, base)
+    store.set_call(business.key, call_sid, record=turn.record["id"], later=True,
+                   stream=mode == "stream")
     step = settle(runtime, business, call_sid, turn, {}, base)
     builder = Builder(voice_of(business))
-    mode = speech_mode(runtime, business)
     if mode == "stream":
         builder.start_stream(stream_url(base), business.key, call_sid)
-    xml = render(business, step, base, builder)
+    xml = render(business, step, base, builder, streaming=mode == "stream")
     store.cache_reply(business.key, f"incoming:{call_sid}", xml)
     event("voice.started", log, business=business.key, sid=call_sid, speech=mode)
     return xml
@@ -185,12 +198,14 @@ def settle(runtime: Runtime, business: Business, call_sid: str, turn: Turn,
     return Step(said)  # the goodbye included (`wording`)
 
 
-def render(business: Business, step: Step, base: str, builder: Builder | None = None) -> str:
+def render(business: Business, step: Step, base: str, builder: Builder | None = None,
+           streaming: bool = False) -> str:
     """The TwiML for a settled step, speaking the lines the turn recorded (`turn.said`, worded
     by `wording`). Pure: reads and writes nothing.
 
     Never leaves the caller in silence: a step without a question or a handover hangs up
-    after its words, which then end with a goodbye (`wording`).
+    after its words, which then end with a goodbye (`wording`). `streaming`: the call's
+    speech stream runs, and is stopped once the caller goes to a person or to voicemail.
     """
     builder = builder or Builder(voice_of(business))
     if step.ask is not None:
@@ -205,6 +220,8 @@ def render(business: Business, step: Step, base: str, builder: Builder | None = 
     for text in step.said:
         builder.say(text)
     if step.handover:
+        if streaming:
+            builder.stop_stream()
         builder.extend(step.handover)
     else:
         builder.hangup()
@@ -255,7 +272,8 @@ def _step(runtime: Runtime, business: Business, call_sid: str, turn: int, inp: I
             business, "voice", caller or call.get("caller", ""), inp, key=call_sid,
             sid=call_sid, loaded=Conversations.live(start.live), words=wording(business))
         base = base_of(runtime, call)
-        xml = render(business, settle(runtime, business, call_sid, result, call, base), base)
+        xml = render(business, settle(runtime, business, call_sid, result, call, base), base,
+                     streaming=bool(call.get("stream")))
     except Exception as exc:  # noqa: BLE001 - the caller reaches a person instead
         event("voice.step_failed", log, logging.ERROR, business=business.key, sid=call_sid,
               turn=turn, error=type(exc).__name__)

@@ -12,6 +12,7 @@ import logging
 
 from ivr.config.business import Business
 from ivr.conversation.service import Conversations
+from ivr.handoff.agent_leg import caller_gone
 from ivr.handoff.export import enqueue_export
 from ivr.logs import event
 from ivr.runtime import Runtime
@@ -39,6 +40,12 @@ def close_call(runtime: Runtime, business: Business, call_sid: str, status: str,
     if not arrival.first:
         return False
     call = arrival.call
+    if call.get("phase") == "transfer":  # the hunt may still be ringing someone for them
+        try:
+            caller_gone(runtime, business.key, call_sid)
+        except Exception as exc:  # noqa: BLE001 - the record is still closed below
+            event("voice.caller_gone_failed", log, logging.ERROR, business=business.key,
+                  sid=call_sid, error=type(exc).__name__)
     current = Conversations.live(arrival.live)
     if current is not None:
         record = current.record

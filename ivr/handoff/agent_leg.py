@@ -8,16 +8,16 @@ leg the caller no longer waits for gets a polite goodbye instead of an empty con
 
 from __future__ import annotations
 
-import contextlib
 import logging
 
 from ivr.config.oncall import first_name
 from ivr.handoff.feedback import ask_by_text, text_accepted_agent
 from ivr.handoff.summary_audio import wait_for_audio
 from ivr.handoff.transfer import nobody_answered, note_transfer, ring_next
+from ivr.jobs.queues import enqueue_urgent, job_runtime
 from ivr.logs import event
 from ivr.runtime import Runtime
-from ivr.store.hunts import ABANDONED, ACCEPTED, CONNECTED, Hunt, Hunts
+from ivr.store.hunts import ABANDONED, ACCEPTED, CONNECTED, HUNTING, Hunt, Hunts
 from ivr.store.records import iso
 from ivr.twilio import transfer as twiml
 from ivr.twilio.urls import (
@@ -35,7 +35,13 @@ log = logging.getLogger("ivr.handoff.agent_leg")
 #: Call statuses after which a leg will never be answered.
 ENDED = frozenset({"completed", "busy", "no-answer", "failed", "canceled"})
 
-GONE = "Sorry, the caller is no longer waiting. Thank you."
+GONE = "Sorry, the caller is no longer on the line. Thank you."
+
+#: Hunt states in which the caller has not yet reached a person: their leaving ends the hunt.
+WAITING = frozenset({HUNTING, ACCEPTED})
+
+#: Leg states that need no ending: over already, or the person said no.
+SETTLED = ENDED | {"passed", "no_key", "machine"}
 
 
 def _voice(runtime: Runtime, hunt: Hunt) -> twiml.Voice | None:
@@ -143,38 +149,97 @@ def leg_status(runtime: Runtime, business_key: str, hunt_id: str, leg: str, stat
 
 
 def abandon(runtime: Runtime, hunt: Hunt) -> None:
-    """The caller hung up before anyone took the call: stop every agent leg (lock held)."""
+    """The caller left before reaching a person: end the hunt and every agent leg (lock held).
+
+    A ringing leg is cancelled; one that answered (hearing the summary, or on its way into the
+    conference after pressing 1) is told the caller is no longer on the line. The REST calls
+    run in a job, not here: this runs inside a webhook and under the hunt's lock, and the
+    agent's own callbacks answer "no longer on the line" from the hunt's state meanwhile.
+    """
+    accepted_leg = hunt.leg if hunt.status == ACCEPTED else None
     hunt.status = ABANDONED
+    ends: dict[str, str] = {}
     for leg, state in list(hunt.legs.items()):
-        if state in ENDED or state in ("passed", "no_key", "machine"):
+        if state in SETTLED:
             continue
-        # a ringing leg is canceled; one already answered (hearing the summary) is completed
-        new = "completed" if state == "answered" else "canceled"
-        with contextlib.suppress(Exception):  # it may have ended on its own meanwhile
-            runtime.twilio.calls(leg).update(status=new)
-        hunt.legs[leg] = new
+        ends[leg] = "tell" if state in ("answered", "accepted") else "cancel"
+        hunt.legs[leg] = "canceled" if ends[leg] == "cancel" else "caller_gone"
+    if accepted_leg:
+        ends[accepted_leg] = "tell"
     note_transfer(runtime, hunt, False, outcome="abandoned")
-    event("transfer.abandoned", log, business=hunt.business, hunt=hunt.id)
+    event("transfer.abandoned", log, business=hunt.business, hunt=hunt.id, legs=len(ends))
+    if ends:
+        end_legs(runtime, hunt, ends)
+
+
+def end_legs(runtime: Runtime, hunt: Hunt, ends: dict[str, str]) -> None:
+    """Queue `end_legs_job` for `ends` ({CallSid: "cancel" | "tell"}); if Redis cannot take
+    the job, do it here (each REST call has the webhook's short timeout)."""
+    key = f"{hunt.id}:{'-'.join(sorted(ends))}"
+    try:
+        enqueue_urgent(runtime.redis, end_legs_job, hunt.business, ends, name="end-legs",
+                       business=hunt.business, key=key, conversation=hunt.record_id,
+                       what="caller_gone", retry=())
+    except Exception as exc:  # noqa: BLE001 - the agent must still be told
+        event("transfer.end_legs_enqueue_failed", log, logging.ERROR, business=hunt.business,
+              hunt=hunt.id, error=type(exc).__name__)
+        stop_legs(runtime, hunt.business, ends)
+
+
+def stop_legs(runtime: Runtime, business_key: str, ends: dict[str, str]) -> None:
+    """Cancel ringing legs; tell answered ones the caller has gone, then hang them up.
+
+    Twilio ignores `status=canceled` for a call already answered, so a leg answered meanwhile
+    reaches `answered`, which finds the hunt over and says the same words: correct either way.
+    """
+    gone = twiml.say_then_hangup(GONE, _spoken(runtime, business_key))
+    for leg, how in ends.items():
+        try:
+            if how == "cancel":
+                runtime.twilio.calls(leg).update(status="canceled")
+            else:
+                runtime.twilio.calls(leg).update(twiml=gone)
+        except Exception as exc:  # noqa: BLE001 - it may have ended on its own meanwhile
+            event("transfer.end_leg_failed", log, logging.INFO, business=business_key, leg=leg,
+                  error=type(exc).__name__)
+
+
+def end_legs_job(business_key: str, ends: dict[str, str]) -> None:
+    """Job: end the agent legs of a transfer whose caller has gone (see `abandon`)."""
+    stop_legs(job_runtime(), business_key, ends)
 
 
 def caller_gone(runtime: Runtime, business_key: str, call_sid: str) -> None:
-    """The caller's call ended (voice status callback or conference leave) while we hunted."""
+    """The caller's call ended while we hunted or an agent was on the way in: the hunt ends.
+
+    Called from the caller's own status callback (`/voice/status`), the one event Twilio
+    always sends: a caller who hangs up before `<Dial><Conference>` ran never joined, so no
+    conference event will ever say they left.
+    """
     hunts = Hunts(runtime.store)
     with hunts.locked(business_key, f"conf-{call_sid}") as hunt:
-        if hunt is not None and hunt.open:
+        if hunt is not None and hunt.status in WAITING:
             abandon(runtime, hunt)
 
 
 def conference_event(runtime: Runtime, business_key: str, hunt_id: str, kind: str,
                      call_sid: str) -> None:
-    """Conference status callbacks: the agent joining connects; the caller leaving abandons."""
+    """Conference status callbacks: the agent joining connects; the caller leaving abandons.
+
+    The caller leaving (or their room ending: their endConferenceOnExit) before the agent is
+    in ends the hunt even after the agent pressed 1. An agent who still joins a room after
+    that (Twilio opens a new one under the same name) is told the caller has gone and let go.
+    """
     hunts = Hunts(runtime.store)
     with hunts.locked(business_key, hunt_id) as hunt:
         if hunt is None:
             return
         if kind == "participant-join" and call_sid and call_sid == hunt.leg:
-            connected(runtime, hunt)
-        elif hunt.open and (kind == "conference-end" or (
+            if hunt.status == ABANDONED:
+                end_legs(runtime, hunt, {call_sid: "tell"})
+            else:
+                connected(runtime, hunt)
+        elif hunt.status in WAITING and (kind == "conference-end" or (
                 kind == "participant-leave" and call_sid == hunt.caller_sid)):
             abandon(runtime, hunt)
 

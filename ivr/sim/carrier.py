@@ -40,11 +40,14 @@ class Carrier:
         timeout_scale: <Gather>/<Record> timeouts are multiplied by this when nobody acts.
         ring_s: how long a seat rings before it answers.
         no_answer_s: how long an unanswered call rings (capped by the call's own Timeout).
+        say_s_per_char: seconds a top-level <Say> takes per character (0: instant). A test sets
+            it to make a window in which a person can hang up while words are still spoken
+            (Twilio speaks at roughly 0.07 s per character).
     """
 
     def __init__(self, account_sid: str, auth_token: str, *, settle_s: float = 0.3,
                  pause_scale: float = 0.1, timeout_scale: float = 1.0, ring_s: float = 0.02,
-                 no_answer_s: float = 0.3) -> None:
+                 no_answer_s: float = 0.3, say_s_per_char: float = 0.0) -> None:
         self.account_sid = account_sid
         self.auth_token = auth_token
         self.settle_s = settle_s
@@ -52,6 +55,11 @@ class Carrier:
         self.timeout_scale = timeout_scale
         self.ring_s = ring_s
         self.no_answer_s = no_answer_s
+        self.say_s_per_char = say_s_per_char
+        #: Seconds one pass of a conference waitUrl document lasts (its hold music, in a test).
+        self.hold_loop_s = 0.5
+        #: Words that take longer to say than `say_s_per_char` gives (`slow_say`).
+        self.slow_phrases: dict[str, float] = {}
         self.webhooks = Webhooks(auth_token)
         self.phones: dict[str, Phone] = {}
         self.messages: list[Message] = []
@@ -68,6 +76,19 @@ class Carrier:
         self._threads: list[threading.Thread] = []
         self._stopping = threading.Event()
         self._couriers = Couriers(self._deliver_callback)
+
+    def slow_say(self, phrase: str, seconds: float) -> None:
+        """Any <Say> containing `phrase` lasts `seconds` (0 forgets it): the window in which a
+        test hangs up or acts while those words are still being spoken."""
+        if seconds > 0:
+            self.slow_phrases[phrase] = seconds
+        else:
+            self.slow_phrases.pop(phrase, None)
+
+    def say_seconds(self, text: str) -> float:
+        """How long saying `text` takes here (see `say_s_per_char` and `slow_say`)."""
+        slow = [s for phrase, s in self.slow_phrases.items() if phrase in text]
+        return max(slow) if slow else len(text) * self.say_s_per_char
 
     # --- lifecycle -------------------------------------------------------------------------
     def start(self, port: int = 0) -> Carrier:

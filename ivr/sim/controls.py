@@ -66,13 +66,15 @@ class LineControls:
         if wait:
             self.wait_until("ended", timeout)
 
-    def _deliver(self, item: Input, kinds: tuple[str, ...], timeout: float) -> list[str]:
+    def _deliver(self, item: Input, kinds: tuple[str, ...], timeout: float,
+                 settle: bool = True) -> list[str]:
         """Give `item` to the executor at its next wait of one of `kinds`; return what was
-        heard until the call settled again."""
+        heard until the call settled again (without `settle`: until the input was taken, so a
+        test can act while the answer is still being spoken)."""
         self.wait_for(kinds, timeout)
         with self._cv:
             if self._waiting is None or self._waiting.kind not in kinds:
-                return self._deliver(item, kinds, timeout)
+                return self._deliver(item, kinds, timeout, settle)
             token = self._waiting.token
             before = len(self.heard)
             self._inputs.append(item)
@@ -82,23 +84,25 @@ class LineControls:
                 if self.ended or time.monotonic() > deadline:
                     break
                 self._cv.wait(0.05)
-        self.settle(timeout)
+        if settle:
+            self.settle(timeout)
         return self.heard[before:]
 
-    def press(self, digits: str, timeout: float = 10.0) -> list[str]:
+    def press(self, digits: str, timeout: float = 10.0, settle: bool = True) -> list[str]:
         """Press keys at the current (or next) <Gather>; returns what was heard next.
 
         The keys are one complete entry: the sim posts them at once (trimmed at finishOnKey
         and numDigits) rather than waiting out the gather's timeout.
         """
-        return self._deliver(Input(digits=digits), ("gather",), timeout)
+        return self._deliver(Input(digits=digits), ("gather",), timeout, settle)
 
     def say(self, words: str, confidence: float = TYPED_SPEECH_CONFIDENCE,
-            timeout: float = 10.0) -> list[str]:
+            timeout: float = 10.0, settle: bool = True) -> list[str]:
         """Typed speech: the sim's convenience stand-in for talking. The words are posted as
         SpeechResult/Confidence to the current <Gather>'s action even when the gather is
         dtmf-only (real speech reaches the app through the Media Stream instead)."""
-        return self._deliver(Input(speech=words, confidence=confidence), ("gather",), timeout)
+        return self._deliver(Input(speech=words, confidence=confidence), ("gather",), timeout,
+                             settle)
 
     def leave_message(self, audio: bytes | None = None, hangup: bool = False,
                       timeout: float = 10.0) -> list[str]:

@@ -90,7 +90,7 @@ def join_conference(call: Call, noun: ET.Element, url: str) -> dict[str, str]:
               noun.get("statusCallbackMethod", "POST"))
     try:
         if room.status == "init":
-            wait_music(call, noun, url)
+            wait_music(call, noun, url, member)
         call.block("conference", None, {"name": name, "sid": room.sid},
                    until=lambda: member.kicked or room.status == "completed")
     except (HungUp, Interrupted):
@@ -100,19 +100,33 @@ def join_conference(call: Call, noun: ET.Element, url: str) -> dict[str, str]:
     return {"DialCallStatus": "completed", "ConferenceSid": room.sid}
 
 
-def wait_music(call: Call, noun: ET.Element, url: str) -> None:
-    """What a participant hears before the conference starts: the waitUrl's <Say>/<Play>
-    (played once), or Twilio's default hold music when there is no waitUrl."""
+def wait_music(call: Call, noun: ET.Element, url: str, member: Participant) -> None:
+    """What a participant hears before the conference starts: the waitUrl's <Say>/<Play>, or
+    Twilio's default hold music when there is no waitUrl.
+
+    The document is played once, each pass lasting `carrier.hold_loop_s`; only a <Redirect>
+    in it fetches a document again. Twilio's docs do not promise that a waitUrl is re-fetched
+    when it ends, so the sim takes the reading an app cannot rely on: no <Redirect>, no news.
+    """
     wait_url = noun.get("waitUrl")
     if wait_url is None:
         call.heard.append("[hold music]")
         return
     if not wait_url.strip():
         return
-    root, doc_url = executor.load(call, Document(executor.resolve(call, wait_url, url),
-                                        noun.get("waitMethod", "POST")))
-    if root is None:
-        return
-    for element in root:
-        if element.tag in ("Say", "Play"):
-            executor.VERBS[element.tag](call, element, doc_url)
+    room = member.conference
+    document: Document | None = Document(executor.resolve(call, wait_url, url),
+                                         noun.get("waitMethod", "POST"))
+    while document is not None and room.status == "init" and not member.kicked:
+        root, doc_url = executor.load(call, document)
+        if root is None:
+            return
+        document = None
+        for element in root:
+            if element.tag in ("Say", "Play"):
+                executor.VERBS[element.tag](call, element, doc_url)
+            elif element.tag == "Redirect":
+                document = executor.redirect(call, element, doc_url)
+                break
+        call.block("conference", call.carrier.hold_loop_s, {"name": room.name, "sid": room.sid},
+                   until=lambda: member.kicked or room.status != "init")

@@ -121,6 +121,9 @@ def say(call: Call, el: ET.Element, url: str) -> None:
     text = " ".join("".join(el.itertext()).split())
     if text:
         call.heard.append(text)
+        spoken = call.carrier.say_seconds(text)
+        if spoken > 0:  # Twilio speaks in real time: a hangup or an update can land meanwhile
+            call.block("say", spoken, {"text": text})
 
 
 def play(call: Call, el: ET.Element, url: str) -> None:

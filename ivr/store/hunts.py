@@ -25,9 +25,11 @@ from ivr.store.conversations import Store
 #: How long a hunt's state is kept (long after the call, for late feedback and callbacks).
 HUNT_TTL_S = 2 * 24 * 3600
 
-#: Lock lease and wait, seconds; a callback holds the lock only for a REST call or two.
+#: Lock lease and wait, seconds; a callback holds the lock only for a REST call or two. The
+#: wait is bounded well under Twilio's 15 s webhook limit: a callback that cannot get the
+#: lock in time fails into its polite fallback rather than past Twilio's deadline.
 LOCK_TIMEOUT_S = 15
-LOCK_WAIT_S = 10
+LOCK_WAIT_S = 3
 #: Seconds between tries while another callback holds the lock.
 LOCK_POLL_S = 0.01
 #: Release the lock only if it is still ours (its lease may have run out and been retaken).

@@ -30,8 +30,12 @@ from twilio.rest import Client
 
 from ivr.config.settings import DEFAULT_API_BASE, Settings
 
-#: Seconds before a REST request to Twilio gives up (a webhook must still answer in time).
-REST_TIMEOUT_S = 10.0
+#: Seconds before a REST request to Twilio gives up, to connect and again to read. REST calls
+#: run inside webhooks (a transfer's dial, a caller redirected to voicemail), and Twilio gives
+#: up on a webhook at 15 s and plays "an application error has occurred": two short waits
+#: (at most 8 s together) leave the webhook time to answer with a fallback. Work that can
+#: wait for a slow API is queued as a job, which retries.
+REST_TIMEOUT_S = 4.0
 #: Pooled connections kept per host: one per gunicorn thread that may be dialling at once.
 POOL_SIZE = 32
 _JSON_TYPES = ("application/json", "application/scim+json")

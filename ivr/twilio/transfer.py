@@ -67,11 +67,16 @@ def caller_leg(agent: str, conference: str, *, wait_url: str, status_url: str,
                                      status_url=status_url, voice=voice))
 
 
-def hold(agent: str | None, *, music_url: str | None, voice: Speaker = None) -> str:
-    """Hold for the waiting caller: a reassurance naming who is being rung, then music.
+def hold(agent: str | None, *, music_url: str | None, voice: Speaker = None,
+         again_url: str | None = None) -> str:
+    """Hold for the waiting caller: a reassurance naming who is being rung, then music, then
+    a `<Redirect>` back to `again_url` (the waitUrl itself).
 
-    Twilio plays a waitUrl document in a loop, so the reassurance repeats between stretches
-    of music for as long as the caller waits.
+    Twilio's conference docs say a waitUrl's TwiML is played while the caller waits, but not
+    whether the URL is fetched again when the document ends or the same one is replayed
+    (checked: the `<Conference>` noun's waitUrl section). The redirect makes it right either
+    way: each pass fetches the hunt's state anew, so when the first person passes the caller
+    hears who is being rung next, and a platform that loops by itself just loops through us.
     """
     response = VoiceResponse()
     if agent:
@@ -82,6 +87,8 @@ def hold(agent: str | None, *, music_url: str | None, voice: Speaker = None) -> 
         response.play(music_url)
     else:
         response.pause(length=10)
+    if again_url:
+        response.redirect(again_url, method="POST")
     return str(response)
 
 

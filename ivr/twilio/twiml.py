@@ -17,7 +17,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from twilio.twiml import TwiML
-from twilio.twiml.voice_response import Dial, Hangup, Say, Start, VoiceResponse
+from twilio.twiml.voice_response import Dial, Hangup, Say, Start, Stop, VoiceResponse
 
 from ivr.flow.actions import Ask, Choice
 
@@ -80,6 +80,10 @@ def digits_needed(ask: Ask) -> int | None:
     return max(len(c.digit) for c in ask.choices)
 
 
+#: The name of a call's speech stream (unique per call, as Twilio requires), for `<Stop>`.
+STREAM_NAME = "ivr-speech"
+
+
 class Builder:
     """Accumulates one TwiML document; the turn logic feeds it actions in order."""
 
@@ -93,9 +97,10 @@ class Builder:
                                         language=self.voice.language)
 
     def start_stream(self, url: str, business: str, call_sid: str) -> None:
-        """`<Start><Stream>` once per call, tagged so the stream knows whose audio it carries."""
+        """`<Start><Stream>` once per call, tagged so the stream knows whose audio it carries,
+        and named (`STREAM_NAME`) so `stop_stream` can end it."""
         start = Start()
-        stream = start.stream(url=url, track="inbound_track")
+        stream = start.stream(name=STREAM_NAME, url=url, track="inbound_track")
         stream.parameter(name="business", value=business)
         stream.parameter(name="call", value=call_sid)
         self.response.append(start)
@@ -149,6 +154,18 @@ class Builder:
 
     def redirect(self, url: str) -> None:
         self.response.redirect(url, method="POST")
+
+    def stop_stream(self) -> None:
+        """`<Stop><Stream name=…>`: the caller is going to a person or leaving a message, and
+        neither is ours to decode (CPU, and words we need not hear).
+
+        Twilio's docs do not say whether a `<Start><Stream>` outlives a REST redirect of the
+        call (our speech turns redirect by REST). Read either way this is right: a stream still
+        running is stopped by name; one already gone makes this a no-op.
+        """
+        stop = Stop()
+        stop.stream(name=STREAM_NAME)
+        self.response.append(stop)
 
     def hangup(self) -> None:
         self.response.hangup()

@@ -79,10 +79,36 @@ def with_query(url: str, **params: object) -> str:
     return urlunsplit((parts.scheme, parts.netloc, parts.path, query, parts.fragment))
 
 
+#: Hosts a plain `ws://` stream may use: this machine (the simulator, the demo, the tests).
+LOOPBACK = frozenset({"127.0.0.1", "localhost", "::1"})
+
+
+def is_loopback(base: str) -> bool:
+    """Whether `base` names this machine (only the simulator can reach it there)."""
+    host = (urlsplit(base).hostname or "").lower()
+    return host in LOOPBACK or host.startswith("127.")
+
+
+def stream_refusal(base: str) -> str | None:
+    """Why Twilio would refuse a Media Stream to `base`, or None when it would not.
+
+    Twilio opens `<Stream url>` only as `wss://` (a `ws://` URL fails with error 31922), so a
+    plain-`http` public URL has no stream Twilio would accept; loopback is the simulator's.
+    """
+    parts = urlsplit(base)
+    if parts.scheme == "https" or is_loopback(base):
+        return None
+    return (f"IVR_PUBLIC_URL {base!r} is http, and Twilio opens Media Streams only over "
+            "wss:// (error 31922): speech is off and calls use the keypad (and record mode "
+            "where a business asks for it); put the app behind https to hear callers speak")
+
+
 def stream_url(base: str) -> str:
-    """The Media Streams URL for a public base: https → wss, http → ws, path /voice/stream."""
+    """The Media Streams URL for a public base, path /voice/stream: `wss://` wherever Twilio is
+    the carrier; `ws://` only for a loopback `http` base (the simulator). No query string:
+    Twilio drops it from `<Stream url>`, so a stream's facts travel as `<Parameter>`s."""
     parts = urlsplit(base.rstrip("/"))
-    scheme = "wss" if parts.scheme == "https" else "ws"
+    scheme = "ws" if parts.scheme == "http" and is_loopback(base) else "wss"
     return urlunsplit((scheme, parts.netloc, parts.path + VOICE_STREAM, "", ""))
 
 

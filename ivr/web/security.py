@@ -7,10 +7,12 @@ import logging
 from collections.abc import Callable
 from functools import wraps
 from typing import Any
+from urllib.parse import urlsplit, urlunsplit
 
 from flask import abort, jsonify, request, session
 
 from ivr.logs import event
+from ivr.twilio import urls
 from ivr.twilio.signature import SIGNATURE_SETTINGS_HEADER, is_valid, key_for, signed_url
 from ivr.web import guessing
 from ivr.web.context import current_runtime
@@ -59,14 +61,21 @@ def websocket_url(url: str) -> str:
 def twilio_stream_is_signed() -> bool:
     """Whether a Media Streams WebSocket upgrade carries a valid X-Twilio-Signature.
 
-    Twilio signs the wss:// URL from the <Stream> (IVR_PUBLIC_URL with http→ws, https→wss,
-    plus any query string) with no parameters.
+    Twilio's docs (Media Streams, "Webhook security") say the upgrade is signed but not over
+    which form of the URL: the `wss://` URL in the `<Stream>` we send (`urls.stream_url`:
+    wss wherever Twilio is the carrier), or its `https://` form as for webhooks. Any of them,
+    with no parameters, is accepted: each still needs the auth token to forge.
     """
     settings = current_runtime().settings
-    url = websocket_url(signed_url(settings.public_url, request.host_url, request.full_path))
+    url = signed_url(settings.public_url, request.host_url, request.full_path)
+    parts = urlsplit(url)
+    as_stream = urlunsplit(("ws" if parts.scheme == "http" and urls.is_loopback(url) else "wss",
+                            parts.netloc, parts.path, parts.query, ""))
     key = key_for(settings.auth_token, settings.signing_key,
                   request.headers.get(SIGNATURE_SETTINGS_HEADER))
-    return is_valid(key, url, {}, request.headers.get("X-Twilio-Signature"))
+    signature = request.headers.get("X-Twilio-Signature")
+    return any(is_valid(key, candidate, {}, signature)
+               for candidate in dict.fromkeys((as_stream, websocket_url(url), url)))
 
 
 def twilio_signed(view: Callable[..., Any]) -> Callable[..., Any]:

@@ -97,7 +97,10 @@ def _callback_voice() -> twiml.Voice | None:
 
 
 def _hold_fallback() -> str:
-    return twiml.hold(None, music_url=None, voice=_callback_voice())
+    again = urls.transfer_url(urls.public_base(current_runtime().settings.public_url),
+                              urls.TRANSFER_HOLD, request.args.get("b", ""),
+                              request.args.get("h") or None)
+    return twiml.hold(None, music_url=None, voice=_callback_voice(), again_url=again)
 
 
 def form(name: str) -> str:
@@ -109,13 +112,16 @@ def form(name: str) -> str:
 @twilio_signed
 @polite(_hold_fallback)
 def hold() -> Response:
-    """The conference waitUrl: who is being rung, then a loop of hold audio."""
+    """The conference waitUrl: who is being rung, hold audio, then back here (a loop that
+    names whoever is being rung now)."""
     runtime, hunt, business = hunt_and_business()
     person = hunt.current if hunt.open else None
     name = first_name(person["name"]) if person else None
-    music = urls.transfer_url(urls.public_base(runtime.settings.public_url),
-                              urls.TRANSFER_HOLD_AUDIO)
-    return xml(twiml.hold(name, music_url=music, voice=twiml.voice_of(business)))
+    base = urls.public_base(runtime.settings.public_url)
+    music = urls.transfer_url(base, urls.TRANSFER_HOLD_AUDIO)
+    again = urls.transfer_url(base, urls.TRANSFER_HOLD, hunt.business, hunt.id)
+    return xml(twiml.hold(name, music_url=music, voice=twiml.voice_of(business),
+                          again_url=again))
 
 
 @bp.post(urls.TRANSFER_CONFERENCE)

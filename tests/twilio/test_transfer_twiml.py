@@ -102,3 +102,10 @@ def test_agent_hears_the_words_that_needed_them_and_the_urgency_the_record_store
     assert text.startswith("Urgent. Call for Polar Bear HVAC")
     assert ("They said: “I smell gas near the furnace”. Before that: “do you sell heaters for "
             "an above ground pool in the yard”.") in text
+
+
+def test_the_hold_music_ends_by_asking_again_for_who_is_being_rung():
+    """Whether Twilio re-fetches a waitUrl is not documented: the loop is ours."""
+    root = parse(twiml.hold("Dana", music_url="https://x/music.wav",
+                            again_url="https://x/transfer/hold?b=k&h=conf-CA1"))
+    assert root[-1].tag == "Redirect" and root[-1].text == "https://x/transfer/hold?b=k&h=conf-CA1"

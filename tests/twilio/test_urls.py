@@ -10,6 +10,7 @@ from ivr.twilio.urls import (
     conversation_url,
     left,
     public_base,
+    stream_refusal,
     stream_url,
     transfer_url,
     voice_url,
@@ -47,3 +48,13 @@ def test_callback_urls_name_the_business_so_no_lookup_by_number_is_needed():
         "https://x/transfer/accept?b=polar-bear-hvac&h=conf-CA1"
     assert transfer_url("https://x", "/transfer/hold-audio") == "https://x/transfer/hold-audio"
     assert conversation_url("https://x", "c1") == "https://x/dashboard/conversations/c1"
+
+
+def test_a_stream_is_wss_wherever_twilio_is_the_carrier():
+    """Twilio refuses ws:// stream URLs (31922); only the simulator on loopback uses ws://."""
+    assert stream_url("https://desk.example.com") == "wss://desk.example.com/voice/stream"
+    assert stream_url("http://desk.example.com") == "wss://desk.example.com/voice/stream"
+    assert stream_refusal("http://desk.example.com") and "31922" in stream_refusal(
+        "http://desk.example.com")
+    assert stream_refusal("http://127.0.0.1:5000") is None
+    assert stream_refusal("https://desk.example.com") is None

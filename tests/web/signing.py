@@ -15,7 +15,7 @@ from werkzeug.datastructures import MultiDict
 
 #: The auth token and public URL of the `settings` fixture in tests/conftest.py.
 AUTH_TOKEN = "test-auth-token-0123456789abcdef"
-PUBLIC_URL = "http://ivr.test"
+PUBLIC_URL = "https://ivr.test"
 _sids = itertools.count(1)
 
 

@@ -25,7 +25,9 @@ def browser() -> Iterator[Browser]:
 
 @pytest.fixture
 def served(app, runtime, clock) -> Iterator[str]:
-    """The app on loopback with the seeded week and three unanswered questions."""
+    """The app on loopback with the seeded week and three unanswered questions, its public URL
+    plain http like the browser's (an https one would make the session cookie Secure)."""
+    runtime.settings = runtime.settings.with_(public_url="http://ivr.test")
     for rec in week():
         runtime.store.save(rec)
     for i, question in enumerate(["Do you install heat pumps?", "do you install heat pumps",

@@ -160,15 +160,18 @@ def served(app):
 @pytest.mark.parametrize("forgery", ["missing", "wrong token", "http url", "garbage"])
 def test_an_unsigned_or_forged_media_stream_is_refused(served, redis_conn, forgery):
     sig = {"missing": None,
-           "wrong token": signature("ws://ivr.test" + STREAM, {}, token="not-the-token"),
-           "http url": signature(PUBLIC_URL + STREAM, {}),
+           "wrong token": signature("wss://ivr.test" + STREAM, {}, token="not-the-token"),
+           "http url": signature("http://elsewhere.test" + STREAM, {}),
            "garbage": "bm90IGEgc2lnbmF0dXJl"}[forgery]
     assert refused_status(served.url, sig) == 403
     assert redis_conn.keys("*") == []
 
 
-def test_a_signed_media_stream_is_accepted(served):
-    ws = open_stream(served.url, signature("ws://ivr.test" + STREAM, {}))
+@pytest.mark.parametrize("signed", ["wss://ivr.test", PUBLIC_URL])
+def test_a_signed_media_stream_is_accepted(served, signed):
+    """Twilio's docs do not say which form of the URL it signs on the upgrade: the wss:// one
+    in our <Stream>, or the https:// one as for webhooks. Both are Twilio's."""
+    ws = open_stream(served.url, signature(signed + STREAM, {}))
     assert ws.connected
     ws.close()
 

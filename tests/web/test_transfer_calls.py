@@ -86,7 +86,7 @@ def test_the_accepting_agent_is_texted_the_summary_and_a_link(live_app, carrier,
     record = wait_for_record(carrier, runtime, lambda r: (r["transfer"] or {}).get("accepted"),
                              "the transfer accepted")
     text = alex.wait_for_text("/dashboard/conversations/")
-    assert f"http://ivr.test/dashboard/conversations/{record['id']}" in text.body
+    assert f"https://ivr.test/dashboard/conversations/{record['id']}" in text.body
 
 
 def test_time_to_human_runs_from_the_decision_to_the_agent_joining(live_app, carrier, runtime,
@@ -204,3 +204,15 @@ def test_a_qualified_lead_stays_counted_after_staff_take_it(live_app, carrier, r
     metrics = client.get("/api/metrics", query_string=period, headers=auth).get_json()
     assert metrics["qualified_leads"] == 1
     assert metrics["by_business"]["Hartley Family Law"]["qualified_leads"] == 1
+
+
+def test_a_waiting_caller_hears_who_is_rung_next_when_the_first_person_passes(
+        live_app, carrier, runtime):
+    """The hold document ends in a redirect to itself, so the caller hears the hunt's news
+    whether or not Twilio re-fetches a waitUrl on its own (the sim does not)."""
+    carrier.seat(ALEX, "pass")
+    jo = carrier.seat(JO, "manual")
+    call = escalate(carrier)
+    jo.wait_for_call().wait_for_gather(15)
+    carrier.wait_for(lambda: "Jo's phone is ringing — thanks for waiting." in call.heard, 10,
+                     "the caller told Jo is being rung")

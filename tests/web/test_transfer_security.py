@@ -27,7 +27,7 @@ def test_a_keypress_for_a_transfer_that_does_not_exist_gets_a_polite_goodbye(cli
     reply = signed_post(client, "/transfer/accept?b=polar-bear-hvac&h=conf-CA404",
                         {"CallSid": "CA9", "Digits": "1"})
     assert reply.status_code == 200
-    assert b"no longer waiting" in reply.data and b"<Hangup" in reply.data
+    assert b"no longer on the line" in reply.data and b"<Hangup" in reply.data
 
 
 def test_whisper_audio_of_an_unknown_transfer_is_not_served(client):

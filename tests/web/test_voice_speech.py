@@ -120,7 +120,7 @@ def test_talking_over_a_prompt_stops_it_and_the_keypad_still_answers(live_app, c
     call.wait_for_gather()
     voice.mark_speaking(runtime, LAW_KEY, call.sid, 1, True)   # the caller starts talking
     listening = wait_for(lambda: call.waiting and call.waiting.kind == "gather"
-                         and call.twiml_log[-1][0].startswith("http://ivr.test/voice/listen")
+                         and call.twiml_log[-1][0].startswith("https://ivr.test/voice/listen")
                          and call.waiting or None, 5, "the prompt to stop")
     assert listening.info["prompt"] == []                       # nothing talks over them
     assert listening.info["action"].endswith("turn=1")          # still the same question

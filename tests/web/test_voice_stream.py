@@ -19,6 +19,7 @@ from voice_calls import (
     korean_model,
 )
 
+from ivr.app.wiring import build_runtime
 from ivr.sim.media_client import MediaStreams
 from ivr.sim.wait import wait_for
 
@@ -100,3 +101,43 @@ def test_when_the_stream_drops_mid_call_the_keypad_still_carries_it(with_model, 
              "the status callback to close the call")
     assert conversation(runtime)["outcome"] == "resolved"
     assert_no_application_error(carrier, call)
+
+
+def test_an_http_public_url_carries_calls_by_keypad_not_a_refused_stream(
+        runtime, loaded_model, live_app, carrier, caplog):
+    """Twilio opens streams only over wss:// (a ws:// one fails, error 31922, and the caller's
+    words silently go nowhere): behind plain http the keypad carries the call, and the log
+    says why."""
+    runtime.settings = runtime.settings.with_(vosk_model=loaded_model,
+                                              public_url="http://desk.example.com")
+    carrier.connect(app_url=live_app.url, public_url="http://desk.example.com")
+    with caplog.at_level(logging.INFO, logger="ivr.conversation.voice"):
+        call = carrier.phone(CALLER).call(LAW)
+        call.wait_for_gather()
+    assert call.streams == []
+    assert "wss://" in caplog.text and "31922" in caplog.text
+    call.press("1")
+    assert_no_application_error(call)
+    call.hangup()
+
+
+def test_the_stream_stops_once_the_caller_is_with_a_person(with_model, live_app, carrier):
+    """The conversation with a person is not ours to decode: the named stream is stopped
+    as the caller goes to the conference."""
+    carrier.seat("+15125550211", "accept")
+    call = carrier.phone(CALLER).call(HVAC)
+    call.wait_for_gather()
+    [stream] = call.streams
+    assert stream.name
+    call.say("I smell gas and the furnace is out")
+    carrier.wait_for(lambda: call.conference is not None, 10, "the caller in the conference")
+    assert stream.stopped.is_set()
+    assert_no_application_error(call)
+
+
+def test_an_http_public_url_is_warned_about_at_startup(settings, redis_conn, caplog):
+    """The person deploying learns at once why callers' speech will not be heard."""
+    with caplog.at_level(logging.WARNING, logger="ivr.app"):
+        build_runtime(settings.with_(public_url="http://desk.example.com"),
+                      connection=redis_conn).close()
+    assert "streams_off" in caplog.text and "wss://" in caplog.text

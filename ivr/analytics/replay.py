@@ -37,6 +37,7 @@ from pathlib import Path
 from typing import Any
 
 from ivr.analytics.decisions import NO_BUCKET, reached_person
+from ivr.analytics.metrics import HANDOVER_OUTCOMES
 from ivr.config.business import Business
 from ivr.flow.context import Context, Similar
 from ivr.flow.engine import step
@@ -267,6 +268,22 @@ def decide(conversation: Conversation, business: Business, flow: Flow,
             break
     return Decision(state.bucket or "", state.route or "", bool(how), how,
                     tuple(state.reasons), after_hours, state.outcome or "")
+
+
+def recorded(record: Mapping[str, Any]) -> Decision:
+    """What the live product did in a stored conversation, read as `decide` reports it: a
+    person was reached when staff were texted, a follow-up queued, a transfer attempted, or
+    the outcome is a handover (`ivr.analytics.metrics.HANDOVER_OUTCOMES`)."""
+    reached = bool(record.get("notified") or record.get("followup") or record.get("transfer")
+                   or record.get("outcome") in HANDOVER_OUTCOMES)
+    return Decision(record.get("bucket") or "", record.get("route") or "", reached,
+                    outcome=record.get("outcome") or "")
+
+
+def from_record(record: Mapping[str, Any]) -> Conversation:
+    """A stored or exported conversation record as a conversation to replay (BadRow when it
+    holds no customer message)."""
+    return _from_record(record, 0)
 
 
 # -- a run ---------------------------------------------------------------------------------------

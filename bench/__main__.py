@@ -23,7 +23,7 @@ HERE = Path(__file__).resolve().parent
 NARRATION = "<!-- narration: everything below is kept when `python -m bench` rewrites the tables above -->"
 #: In the order they run; soak is long and runs only when asked (`--soak`).
 BENCHMARKS = ("flow_core", "webhooks", "speech", "speech_e2e", "transfer", "jobs", "analytics",
-              "understanding")
+              "understanding", "tryflow")
 
 
 def machine() -> str:

@@ -17,8 +17,9 @@ How a replay is set up, so figures do not depend on the day they are run:
 - the customer texts from `NEW_CUSTOMER`, a number with no orders, except for rows whose trigger
   is `repeat_customer`: those come from the business's customer with the most orders (the
   flow's trigger reads the customer's purchases);
-- one step of the pure flow core (`ivr.flow.engine.step`) with `Input.start(text)`, the way the
-  first SMS of a conversation arrives; the Context carries the same fields as
+- one step of the pure flow core (`ivr.analytics.decisions.first_step`, the same first step
+  `ivr flows try` replays a business's own conversations with), the way the first SMS of a
+  conversation arrives; the Context carries the same fields as
   `ivr.conversation.service.build_context` (built here: analytics does not import the
   conversation layer, and this module needs neither Flask nor Redis).
 
@@ -51,7 +52,7 @@ import argparse
 import csv
 import sys
 from collections import Counter
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -59,15 +60,12 @@ from zoneinfo import ZoneInfo
 
 from phonenumbers import NumberParseException, geocoder, parse
 
+from ivr.analytics.decisions import NO_BUCKET, first_step, reached_person
 from ivr.config.business import Business, load_business
 from ivr.config.settings import PROJECT_ROOT, default_config_path
-from ivr.flow.actions import Action, NotifyStaff, QueueFollowUp, Transfer
 from ivr.flow.context import Context, CustomerFacts, Similar
-from ivr.flow.engine import step
-from ivr.flow.events import Input
 from ivr.flow.loader import load_flow
 from ivr.flow.model import Flow
-from ivr.flow.state import State
 from ivr.semantic import shared
 
 #: The semantic layer for a flow (`ivr.semantic.Semantic.for_flow`): None means rules only.
@@ -85,9 +83,6 @@ FLOWS = ("law_firm", "hvac", "ecommerce")
 CLOCK = (2025, 3, 12, 11, 0)
 #: A number no example business has orders for.
 NEW_CUSTOMER = "+15125550999"
-#: The actions that put a person in front of the customer (or disturb staff).
-PERSON_ACTIONS = (Transfer, NotifyStaff, QueueFollowUp)
-NO_BUCKET = "(none)"
 
 
 @dataclass(frozen=True)
@@ -261,24 +256,10 @@ def context(business: Business, flow: Flow, row: Row,
                    similar=similar)
 
 
-def reached_person(actions: Iterable[Action]) -> str:
-    """How the step put a person in front of the customer: "transfer", "notify",
-    "follow-up", or "" when it did not (see the module docstring)."""
-    for action in actions:
-        if isinstance(action, Transfer):
-            return "transfer"
-        if isinstance(action, NotifyStaff):
-            return "notify"
-        if isinstance(action, QueueFollowUp):
-            return "follow-up"
-    return ""
-
-
 def replay(row: Row, business: Business, flow: Flow, similar: Similar | None = None) -> Replay:
     """The first text of a new SMS conversation: what the flow chose and whether a person
     was reached (`similar`: the semantic layer the engine consults, None for rules only)."""
-    state, actions = step(flow, State(), Input.start(row.text),
-                          context(business, flow, row, similar))
+    state, actions = first_step(flow, row.text, context(business, flow, row, similar))
     return Replay(row, state.bucket or "", state.route or "", bool(how := reached_person(actions)),
                   how, tuple(state.reasons))
 

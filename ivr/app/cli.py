@@ -1,4 +1,5 @@
-"""The `ivr` command line: serve, worker, demo, simulate, flows check, models install, report."""
+"""The `ivr` command line: serve, worker, demo, simulate, flows check/try/draft, models install,
+report."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ import click
 from ivr.analytics.report import report_cli
 from ivr.app.demo import run_demo
 from ivr.app.serve import serve as run_serve
+from ivr.app.tryflow import draft_cli, try_cli
 from ivr.app.wiring import build_runtime
 from ivr.config.checks import check_files
 from ivr.config.directory import load_directory
@@ -116,6 +118,39 @@ def flows_check(files: tuple[Path, ...]) -> None:
         sys.exit(1)
     checked = sum(len(list(f.glob("*.y*ml"))) if f.is_dir() else 1 for f in files)
     click.echo(f"ok: {checked} file(s)")
+
+
+@flows.command("try", short_help="Replay past conversations through a business's flow.")
+@click.argument("business_file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.argument("conversations_file",
+                type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--compare", "compare", metavar="OLD_FILE",
+              type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="an older flow or business file: list every conversation it treats "
+                   "differently")
+@click.option("--json", "as_json", is_flag=True, help="print one JSON object")
+@click.option("--html", type=click.Path(dir_okay=False, path_type=Path),
+              help="also write a report with plots to this file")
+def flows_try(business_file: Path, conversations_file: Path, compare: Path | None,
+              as_json: bool, html: Path | None) -> None:
+    """Replay past conversations (CSV with a `text` column, or `ivr export` JSON lines)
+    through the business's flow exactly as live, texting and calling nobody: where each would
+    go, who would reach a person, and, with `label`/`needs_person` columns, how often it is
+    right. A malformed row is reported with its line and skipped."""
+    try_cli(business_file, conversations_file, compare=compare, as_json=as_json, html=html)
+
+
+@flows.command("draft", short_help="Group conversations by meaning into a starting flow.")
+@click.argument("conversations_file",
+                type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--out", type=click.Path(dir_okay=False, path_type=Path),
+              help="write the draft flow here (default: print it)")
+@click.option("--name", default="draft", show_default=True, help="the flow's name")
+def flows_draft(conversations_file: Path, out: Path | None, name: str) -> None:
+    """Group unlabelled conversations by meaning (the local sentence model) into candidate
+    buckets, each with its size and example sentences, and write a starting flow whose
+    buckets carry those examples, for you to finish."""
+    draft_cli(conversations_file, out, name=name)
 
 
 @main.group()

@@ -31,6 +31,7 @@ from ivr.store.unanswered import HandledMarks
 from ivr.web.context import current_runtime
 from ivr.web.dashboard import auth as dashboard_auth
 from ivr.web.dashboard import conversations as dashboard_conversations
+from ivr.web.dashboard import flowcheck as dashboard_flowcheck
 from ivr.web.dashboard import format as dashboard_format
 from ivr.web.dashboard.auth import check_csrf, login_required, page_headers
 
@@ -48,7 +49,8 @@ DEFAULT_DAYS = 30
 def init_app(app: Flask) -> None:
     """Register the dashboard's blueprints and template helpers (sessions and their cookie:
     `ivr.web.sessions`)."""
-    for blueprint in (bp, root, dashboard_auth.bp, dashboard_conversations.bp):
+    for blueprint in (bp, root, dashboard_auth.bp, dashboard_conversations.bp,
+                      dashboard_flowcheck.bp):
         app.register_blueprint(blueprint)
     app.jinja_env.globals["csrf_token"] = dashboard_auth.csrf_token
     app.jinja_env.globals["signed_in"] = dashboard_auth.may_view

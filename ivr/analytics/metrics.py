@@ -14,6 +14,8 @@ Definitions (docs/contracts.md, "Metric definitions"; every rate is null when it
   same business, on any channel, within 48 h of the first one starting / all conversations.
 - deflection rate: conversations closed (ended or given an outcome) with no human involved —
   no transfer attempt, no voicemail, no hand-over outcome — / all conversations.
+- by language: per customer language (`record.language`, "en" for records older than it),
+  the conversations, those resolved, and the resolution rate (the same definition).
 
 `compute` takes the records of the period *plus* those of the 48 h after it, so contacts that
 come back just after the period still count against it; only records started inside
@@ -48,6 +50,9 @@ RATES: dict[str, bool | None] = {
 
 #: Bucket name used for conversations the flow never classified.
 UNCLASSIFIED = "unclassified"
+
+#: The language of a record written before conversations kept one (they were all English).
+DEFAULT_LANGUAGE = "en"
 
 
 def ratio(part: int, whole: int) -> float | None:
@@ -155,6 +160,19 @@ def time_to_human(records: Iterable[Record]) -> list[float]:
     return values
 
 
+def language_of(record: Record) -> str:
+    """The customer's language of a conversation ("en" when the record predates it)."""
+    return record.get("language") or DEFAULT_LANGUAGE
+
+
+def by_language(rows: Mapping[str, Mapping[str, int]]) -> dict[str, dict[str, Any]]:
+    """Per language, most conversations first: conversations, resolved and resolution_rate,
+    so an owner sees whether Spanish speakers are served as well as English ones."""
+    ordered = sorted(rows.items(), key=lambda kv: (-kv[1]["conversations"], kv[0]))
+    return {language: {**row, "resolution_rate": ratio(row["resolved"], row["conversations"])}
+            for language, row in ordered}
+
+
 def _tally(rows: dict[str, dict[str, Any]], name: str, record: Record, solved: bool) -> None:
     row = rows.setdefault(name, {"conversations": 0, "route": None, "escalations": 0,
                                  "judged_needed": 0, "judged_unneeded": 0, "resolved": 0})
@@ -188,6 +206,7 @@ def compute(records: Iterable[Record], since: datetime | None = None,
     by_route: dict[str, dict[str, Any]] = {}
     by_channel: dict[str, int] = {}
     by_outcome: dict[str, int] = {}
+    languages: dict[str, dict[str, int]] = {}
     for record in period:
         came_back = returns_within(started(record),  # type: ignore[arg-type]
                                    index[(business_of(record), record.get("caller", ""))])
@@ -207,6 +226,9 @@ def compute(records: Iterable[Record], since: datetime | None = None,
         by_channel[channel] = by_channel.get(channel, 0) + 1
         outcome = record.get("outcome") or "open"
         by_outcome[outcome] = by_outcome.get(outcome, 0) + 1
+        language = languages.setdefault(language_of(record), {"conversations": 0, "resolved": 0})
+        language["conversations"] += 1
+        language["resolved"] += solved
     total = len(period)
     waits = time_to_human(period)
     return {
@@ -225,6 +247,7 @@ def compute(records: Iterable[Record], since: datetime | None = None,
         "by_route": by_route,
         "by_channel": by_channel,
         "by_outcome": by_outcome,
+        "by_language": by_language(languages),
     }
 
 

@@ -30,6 +30,8 @@ class State:
         outcome: set when the conversation ends.
         last_text: the customer's previous message (repeats signal frustration).
         extra: room for flow-specific bookkeeping.
+        language: the customer's language ("en", "es"): what they are answered in, the voice
+            a call speaks with, and what staff are told.
     """
 
     flow: str = ""
@@ -49,6 +51,7 @@ class State:
     outcome: str | None = None
     last_text: str = ""
     extra: dict[str, Any] = field(default_factory=dict)
+    language: str = "en"
 
     @property
     def done(self) -> bool:

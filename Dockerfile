@@ -22,6 +22,10 @@ RUN pip install .
 # (No package registry carries an English Vosk model; alphacephei.com publishes them.)
 ARG VOSK_MODEL=vosk-model-small-en-us-0.15
 RUN ivr models install "${VOSK_MODEL}" --dest /models
+# Spanish: callers who choose Spanish are heard with it (without it they use the keypad).
+# Build with --build-arg VOSK_MODEL_ES= to leave it out.
+ARG VOSK_MODEL_ES=vosk-model-small-es-0.42
+RUN if [ -n "${VOSK_MODEL_ES}" ]; then ivr models install "${VOSK_MODEL_ES}" --dest /models; fi
 
 # Flows and the example businesses. /app/config starts as a copy of the examples so the image
 # runs as built; docker-compose.yml mounts your ./config over it. A business file's
@@ -36,6 +40,7 @@ RUN useradd --create-home --uid 10001 ivr \
 USER ivr
 
 ENV IVR_VOSK_MODEL=/models/${VOSK_MODEL} \
+    IVR_VOSK_MODEL_ES=/models/${VOSK_MODEL_ES} \
     IVR_CONFIG=/app/config \
     IVR_AUDIO_DIR=/data/audio \
     IVR_VAR_DIR=/data/var

@@ -89,3 +89,12 @@ LABELS: dict[str, str] = {
     "time_to_human_p90_s": "Time to a human (p90)",
     "repeat_contact_rate_48h": "Repeat contact within 48 h",
 }
+
+
+#: Language names as the owner reads them (codes of `record.language`).
+LANGUAGE_NAMES = {"en": "English", "es": "Spanish"}
+
+
+def language_name(code: str | None) -> str:
+    """'es' -> 'Spanish' (an unknown code is shown as it is stored)."""
+    return LANGUAGE_NAMES.get(code or "", code or "unknown")

@@ -19,6 +19,8 @@ Definitions (docs/contracts.md, "Metric definitions"; every rate is null when it
   morning); qualification rate: qualified leads / leads screened (qualified + not qualified).
   Both overall and per business (`by_business`), as a firm asks "how many qualified leads did
   we get this month".
+- by language: per customer language (`record.language`, "en" for records older than it),
+  the conversations, those resolved, and the resolution rate (the same definition).
 
 `compute` takes the records of the period *plus* those of the 48 h after it, so contacts that
 come back just after the period still count against it; only records started inside
@@ -53,6 +55,9 @@ RATES: dict[str, bool | None] = {
 
 #: Bucket name used for conversations the flow never classified.
 UNCLASSIFIED = "unclassified"
+
+#: The language of a record written before conversations kept one (they were all English).
+DEFAULT_LANGUAGE = "en"
 
 
 def ratio(part: int, whole: int) -> float | None:
@@ -160,6 +165,19 @@ def time_to_human(records: Iterable[Record]) -> list[float]:
     return values
 
 
+def language_of(record: Record) -> str:
+    """The customer's language of a conversation ("en" when the record predates it)."""
+    return record.get("language") or DEFAULT_LANGUAGE
+
+
+def by_language(rows: Mapping[str, Mapping[str, int]]) -> dict[str, dict[str, Any]]:
+    """Per language, most conversations first: conversations, resolved and resolution_rate,
+    so an owner sees whether Spanish speakers are served as well as English ones."""
+    ordered = sorted(rows.items(), key=lambda kv: (-kv[1]["conversations"], kv[0]))
+    return {language: {**row, "resolution_rate": ratio(row["resolved"], row["conversations"])}
+            for language, row in ordered}
+
+
 def _tally(rows: dict[str, dict[str, Any]], name: str, record: Record, solved: bool) -> None:
     row = rows.setdefault(name, {"conversations": 0, "route": None, "escalations": 0,
                                  "judged_needed": 0, "judged_unneeded": 0, "resolved": 0})
@@ -194,6 +212,7 @@ def compute(records: Iterable[Record], since: datetime | None = None,
     by_channel: dict[str, int] = {}
     by_outcome: dict[str, int] = {}
     by_business: dict[str, dict[str, Any]] = {}
+    languages: dict[str, dict[str, int]] = {}
     for record in period:
         came_back = returns_within(started(record),  # type: ignore[arg-type]
                                    index[(business_of(record), record.get("caller", ""))])
@@ -227,6 +246,9 @@ def compute(records: Iterable[Record], since: datetime | None = None,
     for mine in by_business.values():
         mine["qualification_rate"] = ratio(
             mine["qualified_leads"], mine["qualified_leads"] + mine["not_qualified_leads"])
+        language = languages.setdefault(language_of(record), {"conversations": 0, "resolved": 0})
+        language["conversations"] += 1
+        language["resolved"] += solved
     total = len(period)
     waits = time_to_human(period)
     return {
@@ -249,6 +271,7 @@ def compute(records: Iterable[Record], since: datetime | None = None,
         "by_channel": by_channel,
         "by_outcome": by_outcome,
         "by_business": dict(sorted(by_business.items())),
+        "by_language": by_language(languages),
     }
 
 

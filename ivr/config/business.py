@@ -27,8 +27,11 @@ from ivr.flow.yamlsrc import line_of, parse, plain
 KNOWN_KEYS = {
     "name", "numbers", "timezone", "hours", "holidays", "flow", "staff", "on_call", "params",
     "customers", "speech", "voice", "fallback_number", "export", "retention_days",
-    "sms_countries", "key", "language", "answers", "delete_recordings", "sms",
+    "sms_countries", "key", "language", "answers", "delete_recordings", "sms", "languages",
+    "voices",
 }
+#: The customers' languages a business may declare (`languages:`); English is the default.
+LANGUAGES = ("en", "es")
 #: Keys of `sms:` (how carrier keywords are answered; docs/contracts.md, Business config).
 SMS_KEYS = {"help_reply", "start_reply", "carrier_handles_keywords"}
 DAY_NAMES = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
@@ -37,9 +40,17 @@ _SLUG = re.compile(r"[^a-z0-9]+")
 
 @dataclass(frozen=True)
 class Staff:
+    """A person who may take conversations; `languages` are the customers' languages they
+    speak besides English (`languages: [es]`), so a Spanish conversation rings them first."""
+
     name: str
     phone: str
     skills: tuple[str, ...] = ()
+    languages: tuple[str, ...] = ()
+
+    def speaks(self, language: str) -> bool:
+        """Whether this person can talk with a customer in `language` (English: everyone)."""
+        return language == "en" or language in self.languages
 
 
 @dataclass(frozen=True)
@@ -92,6 +103,10 @@ class Business:
     delete_recordings: bool = False
     sms: SmsKeywords = SmsKeywords()
     source: Path | None = None
+    #: The customers' languages this business answers in (`languages: [en, es]`).
+    languages: tuple[str, ...] = ("en",)
+    #: A `<Say>` voice per customer language (`voices: {es: Polly.Lupe}`); see `voice_for`.
+    voices: Mapping[str, str] = field(default_factory=dict)
 
     @property
     def tz(self) -> ZoneInfo:
@@ -111,6 +126,10 @@ class Business:
     @property
     def flow_name(self) -> str:
         return self.flow_path.stem
+
+    def speaks(self, language: str) -> bool:
+        """Whether this business answers customers in `language`."""
+        return language in self.languages
 
     def staff_named(self, name: str) -> Staff | None:
         return next((s for s in self.staff if s.name == name), None)
@@ -285,7 +304,9 @@ def load_business(path: Path) -> Business:
                         node["staff"])
                 continue
             skills = entry.get("skills", [])
-            staff.append(Staff(str(entry["name"]), phone, tuple(str(s) for s in skills)))
+            spoken = _languages(entry.get("languages", []), i, node["staff"], problem)
+            staff.append(Staff(str(entry["name"]), phone, tuple(str(s) for s in skills),
+                               spoken))
     names = named
     on_call: list[OnCallEntry] = []
     if not isinstance(node["on_call"], list):
@@ -330,6 +351,12 @@ def load_business(path: Path) -> Business:
         problem("fallback_number",
                 f"fallback_number: '{fallback}' is not a phone number {_read_as(region)}")
     sms = _sms_keywords(node.get("sms"), problem)
+    languages = _languages(node.get("languages", ["en"]), "languages", node, problem) or ("en",)
+    voices = node.get("voices") or {}
+    if not isinstance(voices, dict) or any(str(k) not in LANGUAGES for k in voices):
+        problem("voices", f"voices: a mapping of language ({', '.join(LANGUAGES)}) to a <Say> "
+                "voice, like {es: Polly.Lupe}")
+        voices = {}
     if problems:
         raise ConfigError(problems)
     return Business(
@@ -345,7 +372,23 @@ def load_business(path: Path) -> Business:
         sms_countries=tuple(node.get("sms_countries") or ("US", "CA")),
         language=str(node.get("language", "en-US")),
         delete_recordings=bool(node.get("delete_recordings", False)), sms=sms, source=path,
+        languages=languages, voices={str(k): str(v) for k, v in voices.items()},
     )
+
+
+def _languages(value: Any, key: Any, parent: Any, problem: Any) -> tuple[str, ...]:
+    """A `languages:` list (of a business or a staff member), its problems reported through
+    `problem(key, message, parent)`; unknown languages are dropped after being reported."""
+    if not isinstance(value, list):
+        problem(key, f"languages: a list like [{', '.join(LANGUAGES)}]", parent)
+        return ()
+    known = []
+    for language in value:
+        if str(language) not in LANGUAGES:
+            problem(key, f"languages: '{language}' is not one of {', '.join(LANGUAGES)}", parent)
+        elif str(language) not in known:
+            known.append(str(language))
+    return tuple(known)
 
 
 def _sms_keywords(node: Any, problem: Any) -> SmsKeywords:

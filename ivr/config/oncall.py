@@ -42,11 +42,15 @@ def first_name(name: str) -> str:
     return name.split()[0] if name.strip() else name
 
 
-def on_call(business: Business, now: datetime, skill: str | None = None) -> list[OnCall]:
+def on_call(business: Business, now: datetime, skill: str | None = None,
+            language: str = "en") -> list[OnCall]:
     """The hunt order at `now`: on-call people with `skill` first, then the other on-call people.
 
     Each person appears once even when listed under several `when:` entries. With no skill
-    asked for, everyone on call is rung in roster order.
+    asked for, everyone on call is rung in roster order. For a conversation in another
+    `language` than English, the people who speak it (`languages:` on staff) come first, in
+    that same order, then everyone else: a Spanish speaker should not have to repeat
+    themselves in English to the first person who answers, but nobody is left unrung.
     """
     seen: set[str] = set()
     present: list[Staff] = []
@@ -60,8 +64,10 @@ def on_call(business: Business, now: datetime, skill: str | None = None) -> list
         entries[person.name] = dict(entry.when) if entry.when else None
     skilled = [p for p in present if skill is None or skill in p.skills]
     others = [p for p in present if p not in skilled]
-    return ([OnCall(p, True, entries[p.name]) for p in skilled]
+    hunt = ([OnCall(p, True, entries[p.name]) for p in skilled]
             + [OnCall(p, False, entries[p.name]) for p in others])
+    return ([p for p in hunt if p.staff.speaks(language)]
+            + [p for p in hunt if not p.staff.speaks(language)])
 
 
 def roster_view(business: Business, now: datetime, skill: str | None = None) -> dict[str, Any]:

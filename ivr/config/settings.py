@@ -20,6 +20,9 @@ DEFAULT_API_BASE = "https://api.twilio.com"
 #: The English model `ivr models install` fetches by default.
 DEFAULT_VOSK_MODEL = "models/vosk-model-small-en-us-0.15"
 
+#: The Spanish model `ivr models install es` fetches; without it Spanish calls are keypad only.
+DEFAULT_VOSK_MODEL_ES = "models/vosk-model-small-es-0.42"
+
 
 def default_config_path() -> Path:
     """The shipped example businesses: the packaged copy, else the checkout's `examples/`."""
@@ -42,6 +45,8 @@ class Settings:
     redis_url: str = ""
     config_path: Path = field(default_factory=default_config_path)
     vosk_model: Path = Path(DEFAULT_VOSK_MODEL)
+    #: The Spanish Vosk model (IVR_VOSK_MODEL_ES), for callers who choose Spanish.
+    vosk_model_es: Path = Path(DEFAULT_VOSK_MODEL_ES)
     api_token: str = ""
     #: Signs the dashboard's session ids (IVR_SECRET_KEY). Its own secret, never another
     #: token; when unset one is generated once and kept in Redis (`ivr.web.sessions`).
@@ -70,12 +75,18 @@ class Settings:
             values["config_path"] = Path(env["IVR_CONFIG"])
         if env.get("IVR_VOSK_MODEL"):
             values["vosk_model"] = Path(env["IVR_VOSK_MODEL"])
+        if env.get("IVR_VOSK_MODEL_ES"):
+            values["vosk_model_es"] = Path(env["IVR_VOSK_MODEL_ES"])
         if env.get("IVR_VAR_DIR"):
             values["var_dir"] = Path(env["IVR_VAR_DIR"])
         if env.get("IVR_AUDIO_DIR"):
             values["audio_dir"] = Path(env["IVR_AUDIO_DIR"])
         values.update(overrides)
         return cls(**values)  # type: ignore[arg-type]
+
+    def speech_model(self, language: str = "en") -> Path:
+        """The Vosk model that hears `language` (English's for any language without one)."""
+        return self.vosk_model_es if language == "es" else self.vosk_model
 
     def with_(self, **changes: object) -> Settings:
         """A copy with some fields changed (used by the demo and tests)."""

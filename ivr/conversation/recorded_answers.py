@@ -61,10 +61,11 @@ def transcribe_answer(business_key: str, call_sid: str, turn: int, recording_url
         return "unknown_business"
     if stored_next(runtime, business, call_sid, turn) is not None:
         return "too_late"  # the caller stopped holding and was put through to a person
-    call = runtime.store.get_call(business_key, call_sid, "grammar", "record")
+    call = runtime.store.get_call(business_key, call_sid, "grammar", "record", "language")
+    model = runtime.settings.speech_model(call.get("language") or "en")  # a Spanish answer: es
     try:
         audio = fetch_recording(runtime.settings, recording_url)
-        text, confidence = transcribe(runtime.settings.vosk_model, audio, call.get("grammar"))
+        text, confidence = transcribe(model, audio, call.get("grammar"))
     except Exception as exc:  # noqa: BLE001 - the caller must move on either way
         event("voice.transcribe_failed", log, logging.WARNING, business=business_key,
               sid=call_sid, turn=turn, error=type(exc).__name__)

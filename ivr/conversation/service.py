@@ -351,6 +351,7 @@ class Conversations:
                 record["unanswered"].append({"question": redact(action.question), "at": iso(now)})
             elif isinstance(action, End):
                 record["ended_at"] = iso(now)
+        record["language"] = state.language
         record["bucket"] = state.bucket
         record["route"] = state.route
         record["outcome"] = state.outcome or record.get("outcome")

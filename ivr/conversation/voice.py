@@ -17,7 +17,8 @@ Flask-free: the web views, the stream handler and the rq job all call these func
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
+import re
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
 from ivr.config.business import Business
@@ -33,6 +34,7 @@ from ivr.twilio.twiml import (
     CONNECTING,
     Builder,
     Verbs,
+    Voice,
     digits_needed,
     polite_goodbye,
     spoken_prompt,
@@ -61,8 +63,16 @@ SPEAKING_LIMIT = 4
 DISCLOSURE = "You've reached {name}. I'm a virtual assistant."
 
 GOODBYE = "Thank you for calling. Goodbye."
-#: The call's facts an answer's step reads.
-CALL_FACTS = ("caller", "base", "turn", "stream")
+#: The call's facts an answer's step reads (`spanish_offer`: the question the offer was made on).
+CALL_FACTS = ("caller", "base", "turn", "stream", "spanish_offer")
+
+#: Said in Spanish on the greeting of a business that declares Spanish: the caller who does
+#: not understand the English around it still understands this, and presses one key.
+SPANISH_OFFER = "Para español, oprima 9."
+SPANISH_KEY = "9"
+#: Saying it instead of pressing it, on the same first question ("español", "en español",
+#: "Spanish please").
+_SPANISH_WORDS = re.compile(r"\b(espa[nñ]ol|spanish)\b", re.IGNORECASE)
 
 _warned: set[str] = set()
 
@@ -90,17 +100,24 @@ def speech_mode(runtime: Runtime, business: Business, base: str = "") -> str:
     return "keypad_no_model"
 
 
-def listening_mode(runtime: Runtime, business: Business, base: str = "") -> str:
-    """`speech_mode` without its log line, for asking on every turn. A public URL Twilio
-    would refuse a stream on (`http` that is not loopback: error 31922) is keypad only
-    ("keypad_stream_refused"), never a stream that silently carries nothing."""
+def listening_mode(runtime: Runtime, business: Business, base: str = "",
+                   language: str = "en") -> str:
+    """`speech_mode` without its log line, for asking on every turn.
+
+    A public URL Twilio would refuse a stream on (`http` that is not loopback: error 31922) is
+    keypad only ("keypad_stream_refused"), never a stream that silently carries nothing. A
+    conversation in another language than English is heard only with that language's model
+    (`ivr models install es`); without one it is keypad only, in record mode too: an English
+    model would turn Spanish answers into confident English nonsense.
+    """
+    model = runtime.settings.speech_model(language)
     if business.speech == "record":
-        return "record"
+        return "record" if language == "en" or model.is_dir() else "keypad_no_model"
     if business.speech != "stream":
         return "keypad"
     if stream_refusal(public_base(runtime.settings.public_url, base)):
         return "keypad_stream_refused"
-    return "stream" if runtime.settings.vosk_model.is_dir() else "keypad_no_model"
+    return "stream" if model.is_dir() else "keypad_no_model"
 
 
 # -- starting a call --------------------------------------------------------------------------
@@ -122,7 +139,9 @@ def start_call(runtime: Runtime, business: Business, call_sid: str, caller: str)
     store.set_call(business.key, call_sid, record=turn.record["id"], later=True,
                    stream=mode == "stream")
     step = settle(runtime, business, call_sid, turn, {}, base)
-    builder = Builder(voice_of(business))
+    if step.ask is not None and offers_spanish(business, turn):
+        store.set_call(business.key, call_sid, spanish_offer=step.number, later=True)
+    builder = Builder(voice_of(business, step.language), asides=asides(business, step))
     if mode == "stream":
         builder.start_stream(stream_url(base), business.key, call_sid)
     xml = render(business, step, base, builder, streaming=mode == "stream")
@@ -138,14 +157,43 @@ def _discloses(turn: Turn) -> bool:
     return "virtual" in words or "automated" in words
 
 
+# -- choosing Spanish -------------------------------------------------------------------------
+def offers_spanish(business: Business, turn: Turn) -> bool:
+    """Whether this greeting offers Spanish: the business declares it, the caller is not
+    already in Spanish, and the first question's menu does not use the key itself."""
+    if not business.speaks("es") or turn.state.language == "es":
+        return False
+    asks = [a for a in turn.actions if isinstance(a, Ask)]
+    return bool(asks) and not any(c.digit == SPANISH_KEY for c in asks[0].choices)
+
+
+def chooses_spanish(business: Business, call: dict[str, Any], turn: int, inp: Input,
+                    language: str) -> bool:
+    """Whether this answer to the greeting's question is the caller taking the offer:
+    9 on the keypad, or saying "español"; any other answer is an answer to the question."""
+    if language == "es" or not business.speaks("es") or call.get("spanish_offer") != turn:
+        return False
+    if inp.kind == "digits":
+        return inp.text == SPANISH_KEY
+    return inp.kind == "speech" and bool(_SPANISH_WORDS.search(inp.text))
+
+
+def asides(business: Business, step: Step) -> dict[str, Voice]:
+    """Lines of `step` said in another voice: the Spanish offer, in Spanish."""
+    return {SPANISH_OFFER: voice_of(business, "es")} if SPANISH_OFFER in step.said else {}
+
+
 # -- wording one step -------------------------------------------------------------------------
 def wording(business: Business, greeting: bool = False) -> Words:
     """How a voice step is worded: the disclosure on the greeting (unless the flow's first
-    words say it), the flow's words up to the first question, transfer or end, the question's
-    prompt with its keypad choices, and a goodbye when the step leaves the caller nothing to
-    answer. Pure; `render` speaks exactly these lines, and the transcript records them."""
+    words say it), then the Spanish offer when the business declares Spanish, the flow's words
+    up to the first question, transfer or end, the question's prompt with its keypad choices,
+    and a goodbye when the step leaves the caller nothing to answer. Pure; `render` speaks
+    exactly these lines, and the transcript records them."""
     def words(turn: Turn) -> list[str]:
         said = [] if not greeting or _discloses(turn) else [DISCLOSURE.format(name=business.name)]
+        if greeting and offers_spanish(business, turn):
+            said.append(SPANISH_OFFER)
         for action in turn.actions:
             if isinstance(action, Say):
                 said.append(action.text)
@@ -164,13 +212,17 @@ class Step:
 
     `said` is spoken first (inside the question's Gather, so keys work throughout); then the
     question numbered `number`, or the `handover` verbs (a started transfer, or a direct dial),
-    or, with neither, a hangup.
+    or, with neither, a hangup. `language` is the caller's: it picks the `<Say>` voice;
+    `keypad_only` asks a record-mode business's question without recording an answer nobody
+    could transcribe (no model for the caller's language).
     """
 
     said: tuple[str, ...]
     ask: Ask | None = None
     number: int = 0
     handover: Verbs = ()
+    language: str = "en"
+    keypad_only: bool = False
 
 
 def settle(runtime: Runtime, business: Business, call_sid: str, turn: Turn,
@@ -181,21 +233,25 @@ def settle(runtime: Runtime, business: Business, call_sid: str, turn: Turn,
     call, which is numbered atomically)."""
     store = runtime.store
     said = tuple(turn.said)
+    language = turn.state.language
     for action in turn.actions:
         if isinstance(action, Ask):
             # the grammar (kilobytes) is kept only for a listener: the stream or a transcriber
-            listener = listening_mode(runtime, business) in ("stream", "record")
+            mode = listening_mode(runtime, business, base, language)
+            listener = mode in ("stream", "record")
             number = store.number_question(
                 business.key, call_sid, call.get("turn"), slot=action.slot,
                 grammar=(list(action.grammar) or None) if listener else None, phase="ask",
-                digits=digits_needed(action))
-            return Step(said[:-1], action, number)  # the prompt is said by the Gather
+                digits=digits_needed(action), language=language)
+            return Step(said[:-1], action, number,  # the prompt is said by the Gather
+                        language=language, keypad_only=not listener)
         if isinstance(action, End):
-            return Step(said)
+            return Step(said, language=language)
         if isinstance(action, Transfer):
             store.set_call(business.key, call_sid, phase="transfer")
-            return Step(said, handover=transfer_verbs(runtime, business, turn, call_sid, base))
-    return Step(said)  # the goodbye included (`wording`)
+            return Step(said, handover=transfer_verbs(runtime, business, turn, call_sid, base),
+                        language=language)
+    return Step(said, language=language)  # the goodbye included (`wording`)
 
 
 def render(business: Business, step: Step, base: str, builder: Builder | None = None,
@@ -207,11 +263,11 @@ def render(business: Business, step: Step, base: str, builder: Builder | None = 
     after its words, which then end with a goodbye (`wording`). `streaming`: the call's
     speech stream runs, and is stopped once the caller goes to a person or to voicemail.
     """
-    builder = builder or Builder(voice_of(business))
+    builder = builder or Builder(voice_of(business, step.language), asides(business, step))
     if step.ask is not None:
         gather = voice_url(base, VOICE_GATHER, business.key, turn=step.number)
         timeout = voice_url(base, VOICE_TIMEOUT, business.key, turn=step.number)
-        if business.speech == "record":
+        if business.speech == "record" and not step.keypad_only:
             record = voice_url(base, VOICE_RECORDED, business.key, turn=step.number)
             builder.recorded_question(step.ask, gather, record, timeout, step.said)
         else:
@@ -267,10 +323,17 @@ def _step(runtime: Runtime, business: Business, call_sid: str, turn: int, inp: I
     if not start.settled:
         return None  # the caller stopped holding for this answer and went to a person
     call = start.call
+    loaded = Conversations.live(start.live)
+    if loaded is not None and chooses_spanish(business, call, turn, inp, loaded.state.language):
+        # The caller took the Spanish offer: the same question again, asked in Spanish.
+        loaded = replace(loaded, state=replace(loaded.state, language="es"))
+        inp = Input.start()
+        event("voice.language_chosen", log, business=business.key, sid=call_sid,
+              language="es")
     try:
         result = runtime.conversations.handle(
             business, "voice", caller or call.get("caller", ""), inp, key=call_sid,
-            sid=call_sid, loaded=Conversations.live(start.live), words=wording(business))
+            sid=call_sid, loaded=loaded, words=wording(business))
         base = base_of(runtime, call)
         xml = render(business, settle(runtime, business, call_sid, result, call, base), base,
                      streaming=bool(call.get("stream")))

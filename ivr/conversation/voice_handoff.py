@@ -35,9 +35,22 @@ if TYPE_CHECKING:
 log = logging.getLogger("ivr.conversation.voice")
 
 
-def voice_of(business: Business) -> Voice:
-    """The `<Say>` voice and language the business configured."""
-    return Voice(voice=business.voice, language=business.language)
+#: How Spanish is said when the business names no voice for it (`voices: {es: ...}`): Amazon
+#: Polly's US Spanish voice, for callers in Texas.
+SPANISH_VOICE = Voice(voice="Polly.Lupe", language="es-US")
+
+
+def voice_of(business: Business, language: str = "en") -> Voice:
+    """The `<Say>` voice and language for a conversation in `language`: the business's own
+    (`voice:`, `language:`) when that is the language it speaks anyway, else its `voices:`
+    entry with that language's locale; Spanish said with an English voice is unintelligible."""
+    own = Voice(voice=business.voice, language=business.language)
+    if language == "en" or business.language.lower().startswith(language):
+        return own
+    if language == "es":
+        return Voice(voice=business.voices.get("es", SPANISH_VOICE.voice),
+                     language=SPANISH_VOICE.language)
+    return own
 
 
 def base_of(runtime: Runtime, call: dict[str, Any] | None = None) -> str:

@@ -34,6 +34,8 @@ class State:
             queued for the morning, so a firm can still count its qualified leads.
         last_text: the customer's previous message (repeats signal frustration).
         extra: room for flow-specific bookkeeping.
+        language: the customer's language ("en", "es"): what they are answered in, the voice
+            a call speaks with, and what staff are told.
     """
 
     flow: str = ""
@@ -54,6 +56,7 @@ class State:
     qualification: dict[str, Any] | None = None
     last_text: str = ""
     extra: dict[str, Any] = field(default_factory=dict)
+    language: str = "en"
 
     @property
     def done(self) -> bool:

@@ -22,6 +22,7 @@ from ivr.config.oncall import on_call
 from ivr.flow.actions import Action, NotifyStaff, Transfer
 from ivr.handoff.outbound import OutboundRefused, send_sms, sms_allowed
 from ivr.handoff.outcomes import Handoff
+from ivr.handoff.summary import with_language
 from ivr.jobs.queues import carrier_said_no, enqueue_urgent, give_up, job_runtime
 from ivr.jobs.queues import now as job_now
 from ivr.logs import event
@@ -54,17 +55,19 @@ def summary_key(conversation_id: str, phone: str) -> str:
     return f"summary:{conversation_id}:{phone}"
 
 
-def on_call_staff(business: Business, skill: str, now: datetime) -> list[Staff]:
-    """Who may hear about it, in hunt order at `now` (people with `skill` first)."""
-    return [entry.staff for entry in on_call(business, now, skill or None)]
+def on_call_staff(business: Business, skill: str, now: datetime,
+                  language: str = "en") -> list[Staff]:
+    """Who may hear about it, in hunt order at `now` (people speaking the customer's
+    `language` first, then people with `skill` first)."""
+    return [entry.staff for entry in on_call(business, now, skill or None, language)]
 
 
 def textable_staff(runtime: Runtime, business: Business, skill: str,
-                   now: datetime) -> list[Staff]:
+                   now: datetime, language: str = "en") -> list[Staff]:
     """The on-call people, in hunt order, whose numbers our own checks let us text: allowed
     country and number type, not opted out; each number once."""
     people: list[Staff] = []
-    for person in on_call_staff(business, skill, now):
+    for person in on_call_staff(business, skill, now, language):
         if any(p.phone == person.phone for p in people):
             continue
         if not sms_allowed(person.phone, business.sms_countries):
@@ -82,7 +85,7 @@ def staff_text(business: Business, record: Record, summary: str) -> str:
         summary = summary[:MAX_SUMMARY_CHARS].rstrip() + "…"
     via = "texted" if record.get("channel") == "sms" else "called"
     who = "" if record["caller"] in summary else f"{record['caller']} {via}: "
-    return f"[{business.name}] {who}{summary}\nConversation {record['id']}"
+    return f"[{business.name}] {who}{with_language(summary, record)}\nConversation {record['id']}"
 
 
 def _needs_text(action: Action, channel: str) -> bool:
@@ -110,7 +113,8 @@ def notify_staff_by_text(runtime: Runtime, business: Business, record: Record,
         key = f"notify:{record['id']}:{step}:{index}"
         body = staff_text(business, record, action.summary)  # type: ignore[union-attr]
         try:
-            people = textable_staff(runtime, business, action.skill, now)  # type: ignore[union-attr]
+            people = textable_staff(runtime, business, action.skill, now,  # type: ignore[union-attr]
+                                    record.get("language") or "en")
             if people:
                 enqueue_staff_text(runtime, business.key, record["id"], people, body, key, now)
         except Exception as exc:  # a staff text must never break the customer's reply

@@ -49,15 +49,40 @@ def speakable(summary: str) -> str:
     return _E164.sub(lambda m: spoken_number(m.group(0)), " ".join(summary.split()))
 
 
+#: How staff are told the customer's language (in the business's language: English).
+LANGUAGE_NAMES = {"es": "Spanish"}
+
+
+def language_note(record: Mapping[str, Any]) -> str:
+    """"Speaks Spanish." for a conversation not in English, so whoever takes it knows before
+    they say hello; "" for English (the staff's own language, nothing to tell)."""
+    language = record.get("language") or "en"
+    if language == "en":
+        return ""
+    return f"Speaks {LANGUAGE_NAMES.get(language, language)}."
+
+
+def with_language(summary: str, record: Mapping[str, Any]) -> str:
+    """`summary` with the customer's language said near its start, after "Urgent." when it
+    opens so (urgency is still the first thing heard). The customer's quoted words are left
+    exactly as they wrote or said them: staff read the Spanish, not a translation."""
+    note = language_note(record)
+    if not note or note in summary:
+        return summary
+    if summary.startswith(f"{URGENT} "):
+        return f"{URGENT} {note} {summary[len(URGENT) + 1:]}"
+    return f"{note} {summary}" if summary else note
+
+
 def whisper_for(record: Mapping[str, Any], summary: str, *, business: str,
                 caller_name: str | None = None, urgent: bool = False,
                 reasons: tuple[str, ...] | list[str] = ()) -> str:
     """What the agent hears: the flow core's summary (ivr/flow/summary.py builds it for the
     whisper and the staff text alike) read aloud, or our own when the flow gave none."""
     if summary.strip():
-        return speakable(summary)
-    return whisper_text(record, business=business, caller_name=caller_name, urgent=urgent,
-                        reasons=reasons)
+        return with_language(speakable(summary), record)
+    return with_language(whisper_text(record, business=business, caller_name=caller_name,
+                                      urgent=urgent, reasons=reasons), record)
 
 
 def _cut(line: str) -> str:

@@ -234,7 +234,7 @@ def new_hunt(runtime: Runtime, business: Business, record: Record, action: Trans
              hunt_id: str, channel: str, caller_sid: str | None = None) -> Hunt:
     """A hunt over who is on call now for the action's skill, with the whisper text."""
     now = runtime.clock()
-    people = on_call(business, now, action.skill or None)
+    people = on_call(business, now, action.skill or None, record.get("language") or "en")
     caller_name = (record.get("slots") or {}).get("name") or record.get("caller_name")
     return Hunt(
         id=hunt_id, business=business.key, record_id=record["id"], channel=channel,

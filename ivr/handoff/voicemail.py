@@ -161,8 +161,11 @@ def transcribe_voicemail(business_key: str, conversation_id: str, recording_sid:
     transcript = stored.get("transcript") if stored.get("recording_sid") == recording_sid else None
     if transcript is None:
         # masked like every transcript line before it is stored (the record reaches disk)
-        transcript = redact(transcribe_wav(runtime.settings.vosk_model,
-                                           fetch_recording(runtime, url)))
+        # a Spanish caller's message is transcribed with the Spanish model when there is one
+        model = runtime.settings.speech_model(record.get("language") or "en")
+        if not model.is_dir():
+            model = runtime.settings.vosk_model
+        transcript = redact(transcribe_wav(model, fetch_recording(runtime, url)))
         record = note_voicemail(runtime, conversation_id, business_key,
                                 recording_sid=recording_sid, url=url, duration_s=duration_s,
                                 transcript=transcript,

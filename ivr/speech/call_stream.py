@@ -69,6 +69,10 @@ class CallStream:
         self.business = ""
         self.call_sid = ""
         self.turn: int | None = None
+        #: The caller's language as the current question was asked in it, and the language
+        #: the listener's model hears (they differ for a moment after the caller chose Spanish).
+        self.language = "en"
+        self._listening_in = "en"
         self.listener: Listener | None = None
         self.heard: list[Heard] = []
         self._speech_turn: int | None = None
@@ -88,19 +92,27 @@ class CallStream:
         self.business = params.get("business", "")
         self.call_sid = params.get("call") or params.get("conversation") or start.call_sid
         grammar = self._refresh()
-        model = self.runtime.settings.vosk_model
+        self.listener = self._listen(grammar)
+        event("speech.stream_started", log, business=self.business or "-", sid=self.call_sid,
+              turn=self.turn if self.turn is not None else "-",
+              listening="yes" if self.listener else "no_model")
+
+    def _listen(self, grammar: list[str] | None) -> Listener | None:
+        """A listener with the model of the caller's language, or None when this machine has
+        none (the caller then answers by keypad; logged once per model with the fix)."""
+        self._listening_in = self.language
+        model = self.runtime.settings.speech_model(self.language)
         try:
-            self.listener = Listener(lambda g: Recognizer(model, g), grammar)
+            return Listener(lambda g: Recognizer(model, g), grammar)
         except ModelMissing as exc:
             with _warn_lock:
                 first = str(model) not in _model_warned
                 _model_warned.add(str(model))
             if first:
+                fix = "ivr_models_install_es" if self.language == "es" else "ivr_models_install"
                 event("speech.model_missing", log, logging.WARNING, model=str(model),
-                      hint="run_`ivr_models_install`_and_set_IVR_VOSK_MODEL", detail=str(exc))
-        event("speech.stream_started", log, business=self.business or "-", sid=self.call_sid,
-              turn=self.turn if self.turn is not None else "-",
-              listening="yes" if self.listener else "no_model")
+                      language=self.language, hint=f"run_`{fix}`", detail=str(exc))
+            return None
 
     def media(self, media: Media) -> None:
         """One media message (normally one 20 ms frame; other sizes are re-framed)."""
@@ -142,7 +154,18 @@ class CallStream:
         assert listener is not None
         self._frames += 1
         if not listener.speaking and self._frames % POLL_FRAMES == 0:
-            listener.set_grammar(self._refresh())
+            grammar = self._refresh()
+            if self.language != self._listening_in:  # the caller chose another language
+                listener.release()
+                self.listener = self._listen(grammar)
+                event("speech.language_changed", log, business=self.business or "-",
+                      sid=self.call_sid, language=self.language,
+                      listening="yes" if self.listener else "no_model")
+                if self.listener is None:
+                    return
+                listener = self.listener
+            else:
+                listener.set_grammar(grammar)
         for change in listener.feed(frame):
             if isinstance(change, SpeechStarted):
                 self._speech_turn = self.turn
@@ -198,10 +221,12 @@ class CallStream:
             turn = store.get_call(self.business, self.call_sid, "turn").get("turn")
             if self.listener is not None and turn == self.turn:
                 return current
-            call = store.get_call(self.business, self.call_sid, "turn", "grammar")
+            call = store.get_call(self.business, self.call_sid, "turn", "grammar", "language")
         except (redis.RedisError, ValueError):
             return current
         turn = call.get("turn")
+        language = call.get("language")
+        self.language = language if isinstance(language, str) and language else self.language
         self.turn = int(turn) if isinstance(turn, int | str) and str(turn).isdigit() else None
         grammar = call.get("grammar")
         if isinstance(grammar, list) and all(isinstance(p, str) for p in grammar):

@@ -1,7 +1,8 @@
-"""`ivr models install [NAME|URL|PATH]`: fetch, verify and unpack a Vosk model under models/.
+"""`ivr models install [LANGUAGE|NAME|URL|PATH]`: fetch, verify and unpack a Vosk model under models/.
 
 No package registry carries an English Vosk model, so the product fetches one from
-alphacephei.com (the default is the small US English model, ~40 MB) with a progress bar. The
+alphacephei.com (the default is the small US English model, ~40 MB; `es` is the small Spanish
+one, ~39 MB, for callers who choose Spanish) with a progress bar. The
 download is checked — its length against Content-Length, its sha256 when known (append
 `#sha256=<hex>` to a URL to pin one), the zip's CRCs — unpacked without trusting the archive's
 paths, checked to look like a Vosk model, and moved into place in one rename. A local
@@ -31,9 +32,18 @@ MODELS_URL = "https://alphacephei.com/vosk/models/"
 #: The model `ivr models install` fetches when given no name (IVR_VOSK_MODEL's default, docs/contracts.md).
 DEFAULT_MODEL = "vosk-model-small-en-us-0.15"
 
+#: The small Latin-American Spanish model (~39 MB): `ivr models install es` (IVR_VOSK_MODEL_ES).
+SPANISH_MODEL = "vosk-model-small-es-0.42"
+
+#: A customer language → the model `ivr models install LANGUAGE` fetches for it.
+LANGUAGE_MODELS: dict[str, str] = {"en": DEFAULT_MODEL, "es": SPANISH_MODEL}
+
+#: The environment variable that points the app at each language's model.
+MODEL_ENV: dict[str, str] = {"en": "IVR_VOSK_MODEL", "es": "IVR_VOSK_MODEL_ES"}
+
 #: Known models: name → sha256 of the zip when pinned ("" = not pinned; the digest is printed
 #: after a download so an operator can pin it with `URL#sha256=...`).
-KNOWN_SHA256: dict[str, str] = {DEFAULT_MODEL: ""}
+KNOWN_SHA256: dict[str, str] = {DEFAULT_MODEL: "", SPANISH_MODEL: ""}
 
 #: Seconds to wait for the model server to answer (the download itself may take minutes).
 CONNECT_TIMEOUT_S = 20.0
@@ -56,8 +66,9 @@ class Source:
 
 
 def resolve(source: str | None) -> Source:
-    """Turn NAME, URL (http, https, file) or PATH into a `Source`."""
+    """Turn LANGUAGE ("en", "es"), NAME, URL (http, https, file) or PATH into a `Source`."""
     text = (source or DEFAULT_MODEL).strip()
+    text = LANGUAGE_MODELS.get(text, text)
     text, _, fragment = text.partition("#sha256=")
     parts = urlsplit(text)
     if parts.scheme in ("http", "https"):
@@ -191,4 +202,11 @@ def install_cli(source: str | None, dest: Path) -> None:
         click.echo(f"ivr models install: {exc}", err=True)
         sys.exit(1)
     click.echo(f"installed {path.name} in {path.parent}")
-    click.echo(f"export IVR_VOSK_MODEL={path.resolve()}")
+    click.echo(f"export {env_for(path.name)}={path.resolve()}")
+
+
+def env_for(model: str) -> str:
+    """The variable to set for an installed model: IVR_VOSK_MODEL_ES for a Spanish one (its
+    name says "-es-"), IVR_VOSK_MODEL otherwise."""
+    spanish = model == SPANISH_MODEL or "-es-" in f"{model}-"
+    return MODEL_ENV["es"] if spanish else MODEL_ENV["en"]

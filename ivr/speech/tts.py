@@ -44,6 +44,16 @@ PHONE_RATE_WPM = 165
 #: Cache folder under settings.audio_dir.
 CACHE_DIR = "cache"
 
+#: The espeak-ng voice for text in each customer language; English keeps espeak's default.
+#: Latin-American Spanish: the customers are in Texas, and Castilian would sound foreign.
+VOICES: dict[str, str] = {"es": "roa/es-419"}
+
+
+def voice_for(language: str | None) -> str | None:
+    """The espeak-ng voice that reads `language` ("es" -> "roa/es-419"; None: the default),
+    so Spanish text is never read with English letter-to-sound rules."""
+    return VOICES.get(language or "")
+
 
 class RenderFailed(RuntimeError):
     """Text could not be rendered to audio; use <Say> instead."""
@@ -184,7 +194,8 @@ def synthesize_ulaw(text: str, voice: str | None = None, rate: int | None = None
 
 
 def render(text: str, settings: Any = None, *, audio_dir: Path | None = None,
-           voice: str | None = None, rate: int = PHONE_RATE_WPM) -> Path:
+           voice: str | None = None, rate: int = PHONE_RATE_WPM,
+           language: str | None = None) -> Path:
     """The cached telephone WAV (8 kHz mu-law) of `text`, rendering it on first use.
 
     Args:
@@ -193,11 +204,13 @@ def render(text: str, settings: Any = None, *, audio_dir: Path | None = None,
         audio_dir: ...the audio folder directly.
         voice: an espeak-ng voice id ("gmw/en-us", "ko"); None is espeak's default.
         rate: words per minute.
+        language: the language of `text` ("es"): picks its voice when `voice` is not given.
 
     Raises:
         RenderFailed: nothing could be rendered; fall back to <Say>.
     """
     text = _checked(text)
+    voice = voice or voice_for(language)
     base = audio_dir if audio_dir is not None else getattr(settings, "audio_dir", None)
     if base is None:
         raise TypeError("render needs settings or audio_dir")

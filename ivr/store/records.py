@@ -87,6 +87,8 @@ class Record(TypedDict):
     followup: NotRequired[dict[str, Any]]
     notified: NotRequired[list[dict[str, Any]]]
     call: NotRequired[dict[str, Any]]
+    #: The customer's language ("en", "es"), from the flow state; older records lack it (English).
+    language: NotRequired[str]
 
 
 def iso(moment: datetime | None) -> str | None:

@@ -87,14 +87,18 @@ STREAM_NAME = "ivr-speech"
 class Builder:
     """Accumulates one TwiML document; the turn logic feeds it actions in order."""
 
-    def __init__(self, voice: Voice) -> None:
+    def __init__(self, voice: Voice, asides: dict[str, Voice] | None = None) -> None:
         self.voice = voice
+        #: Lines said in another voice than the call's: "Para español, oprima 9." is said in
+        #: Spanish on an English greeting, or a Spanish caller would not understand the offer.
+        self.asides = dict(asides or {})
         self.response = VoiceResponse()
 
     def say(self, text: str, into: object | None = None) -> None:
         if text:
-            (into or self.response).say(text, voice=self.voice.voice,  # type: ignore[attr-defined]
-                                        language=self.voice.language)
+            voice = self.asides.get(text, self.voice)
+            (into or self.response).say(text, voice=voice.voice,  # type: ignore[attr-defined]
+                                        language=voice.language)
 
     def start_stream(self, url: str, business: str, call_sid: str) -> None:
         """`<Start><Stream>` once per call, tagged so the stream knows whose audio it carries,

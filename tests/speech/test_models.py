@@ -17,6 +17,7 @@ import pytest
 from click.testing import CliRunner
 
 from ivr.app.cli import main
+from ivr.config.settings import Settings
 from ivr.speech.models import InstallError, install, resolve
 
 NAME = "vosk-model-tiny-test-0.1"
@@ -132,3 +133,22 @@ def test_names_resolve_to_the_vosk_model_site_and_the_default_is_small_english()
     assert default.name == "vosk-model-small-en-us-0.15"
     assert default.url == "https://alphacephei.com/vosk/models/vosk-model-small-en-us-0.15.zip"
     assert resolve("vosk-model-small-de-0.15").url.endswith("/vosk-model-small-de-0.15.zip")
+
+
+def test_models_install_knows_the_spanish_model(tmp_path):
+    spanish = resolve("es")
+    assert spanish.name == "vosk-model-small-es-0.42"
+    assert spanish.url == "https://alphacephei.com/vosk/models/vosk-model-small-es-0.42.zip"
+    assert resolve("en").name == "vosk-model-small-en-us-0.15"
+
+    tree = model_tree(tmp_path / "src").rename(tmp_path / "src" / "vosk-model-small-es-0.42")
+    dest = tmp_path / "models"
+    result = CliRunner().invoke(main, ["models", "install", str(tree), "--dest", str(dest)])
+    assert result.exit_code == 0, result.output
+    assert f"IVR_VOSK_MODEL_ES={(dest / 'vosk-model-small-es-0.42').resolve()}" in result.output
+
+
+def test_the_spanish_model_is_found_where_install_puts_it_or_where_the_env_says():
+    assert Settings().speech_model("es") == Path("models/vosk-model-small-es-0.42")
+    assert Settings.from_env({"IVR_VOSK_MODEL_ES": "/m/es"}).speech_model("es") == Path("/m/es")
+    assert Settings.from_env({}).speech_model("en") == Path("models/vosk-model-small-en-us-0.15")

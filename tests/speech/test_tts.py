@@ -77,3 +77,13 @@ def test_a_render_stopped_midway_does_not_hand_its_late_reply_to_the_next_render
     short = tts.render("Gas smell at the Ortiz house.", audio_dir=tmp_path)
     samples, rate = read_wav(short)
     assert 0.5 < samples.size / rate < 5  # this text's audio, not the long one's
+
+
+def test_spanish_text_is_rendered_with_a_spanish_voice(settings):
+    text = "Para español, oprima nueve."
+    spanish = tts.render(text, settings=settings, language="es")
+    english = tts.render(text, settings=settings)
+
+    assert tts.voice_for("es") == "roa/es-419" and tts.voice_for("en") is None
+    assert spanish == tts.cache_path(settings.audio_dir, text, "roa/es-419")
+    assert spanish != english and spanish.read_bytes() != english.read_bytes()

@@ -303,3 +303,18 @@ def test_the_owner_sees_a_qualified_lead_staff_took_as_transferred_and_qualified
     overview = client.get("/dashboard/?days=30").get_data(as_text=True)
     qualified = overview[overview.index('id="qualified"'):overview.index('id="unanswered"')]
     assert "Hartley Family Law" in qualified and "50%" in qualified
+
+
+def test_the_owner_sees_how_spanish_speakers_are_served_beside_english_ones(client, runtime):
+    at = SINCE + timedelta(days=1)
+    seed(runtime, [record(at, "+15125550401", accepted=True, seconds=20, language="es"),
+                   record(at, "+15125550402", language="es"),
+                   record(at, "+15125550403", accepted=True, seconds=20, language="en")])
+    sign_in(client)
+
+    page = client.get("/dashboard/?days=90").get_data(as_text=True)
+
+    spanish = re.search(r'<tr data-language="es">(.*?)</tr>', page, re.S)
+    assert spanish is not None and "Spanish" in spanish.group(1)
+    assert re.findall(r'class="num">([^<]*)<', spanish.group(1)) == ["2", "1", "50%"]
+    assert 'data-language="en"' in page and "English" in page

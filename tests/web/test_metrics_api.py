@@ -149,3 +149,30 @@ def test_the_metrics_api_reports_qualified_leads_per_business(client, runtime):
     assert body["qualified_leads"] == 1 and body["qualification_rate"] == 0.5
     assert body["by_business"]["Hartley Family Law"]["qualified_leads"] == 1
     assert body["by_business"]["Hartley Family Law"]["qualification_rate"] == 0.5
+
+
+def _languages_week():
+    """Three English conversations (two solved by a person) and two Spanish ones (one solved),
+    and an old record without a language (counted as English)."""
+    at = SINCE + timedelta(days=1)
+    old = record(at, "+15125550306", accepted=True, seconds=20)
+    old.pop("language", None)
+    return [
+        record(at, "+15125550301", accepted=True, seconds=20, language="en"),
+        record(at, "+15125550302", language="en"),
+        record(at, "+15125550303", accepted=True, seconds=25, language="es"),
+        record(at, "+15125550304", language="es"),
+        old,
+    ]
+
+
+def test_metrics_show_conversations_and_resolution_by_language(client, runtime):
+    seed(runtime, _languages_week())
+
+    body = client.get("/api/metrics", query_string=WEEK, headers=AUTH).get_json()
+
+    assert body["by_language"] == {
+        "en": {"conversations": 3, "resolved": 2, "resolution_rate": 0.6667},
+        "es": {"conversations": 2, "resolved": 1, "resolution_rate": 0.5},
+    }
+    assert list(body["by_language"]) == ["en", "es"]  # most conversations first

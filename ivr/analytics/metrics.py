@@ -243,12 +243,12 @@ def compute(records: Iterable[Record], since: datetime | None = None,
         mine["conversations"] += 1
         if verdict_key is not None:
             mine[verdict_key] += 1
-    for mine in by_business.values():
-        mine["qualification_rate"] = ratio(
-            mine["qualified_leads"], mine["qualified_leads"] + mine["not_qualified_leads"])
         language = languages.setdefault(language_of(record), {"conversations": 0, "resolved": 0})
         language["conversations"] += 1
         language["resolved"] += solved
+    for mine in by_business.values():
+        mine["qualification_rate"] = ratio(
+            mine["qualified_leads"], mine["qualified_leads"] + mine["not_qualified_leads"])
     total = len(period)
     waits = time_to_human(period)
     return {

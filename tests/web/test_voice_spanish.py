@@ -142,4 +142,4 @@ def test_with_a_spanish_model_installed_a_spanish_caller_is_listened_to(runtime)
     runtime.settings = runtime.settings.with_(vosk_model_es=model)
     business = replace(runtime.directory.by_key(LAW_KEY), languages=("en", "es"))
 
-    assert listening_mode(runtime, business, "es") == "stream"
+    assert listening_mode(runtime, business, language="es") == "stream"

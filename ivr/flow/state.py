@@ -30,6 +30,9 @@ class State:
         outcome: set when the conversation ends.
         last_text: the customer's previous message (repeats signal frustration).
         extra: room for flow-specific bookkeeping.
+        language: the language the customer is answered in ("en", "es"): English until the
+            customer's words make another of the business's languages sure, or they ask for
+            one ("en español"); set by the core each turn (`ivr.flow.language`).
     """
 
     flow: str = ""
@@ -49,6 +52,7 @@ class State:
     outcome: str | None = None
     last_text: str = ""
     extra: dict[str, Any] = field(default_factory=dict)
+    language: str = "en"
 
     @property
     def done(self) -> bool:

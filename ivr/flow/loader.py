@@ -324,7 +324,9 @@ def _texts(check: _Checker, node: dict[str, Any]) -> list[tuple[Any, Any, Text, 
                 versions.setdefault(DEFAULT_LANGUAGE, next(iter(versions.values()), ""))
         else:
             versions = {DEFAULT_LANGUAGE: "" if value is None else str(value)}
-        found.append((parent, key, Text(what, line_of(parent, key), tuple(versions)), versions))
+        neutral = not re.sub(r"\{[^}]*\}|\W", "", versions[DEFAULT_LANGUAGE])
+        found.append((parent, key, Text(what, line_of(parent, key), tuple(versions), neutral),
+                       versions))
     return found
 
 

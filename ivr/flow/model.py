@@ -181,6 +181,9 @@ class Text:
     what: str
     line: int
     languages: tuple[str, ...]
+    #: Nothing but a business's own words (`"{params.quote_text}"`): written by the business
+    #: in its params, so the flow has nothing to translate.
+    neutral: bool = False
 
 
 @dataclass(frozen=True)
@@ -235,7 +238,7 @@ class Flow:
 
     def missing(self, language: str) -> list[Text]:
         """Texts with no version in `language` (they would be said in English)."""
-        return [t for t in self.texts if language not in t.languages]
+        return [t for t in self.texts if language not in t.languages and not t.neutral]
 
     @cached_property
     def intent_grammar(self) -> tuple[str, ...]:

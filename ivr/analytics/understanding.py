@@ -67,6 +67,7 @@ from ivr.flow.context import Context, CustomerFacts, Similar
 from ivr.flow.loader import load_flow
 from ivr.flow.model import Flow
 from ivr.semantic import shared
+from ivr.semantic.language import detector
 
 #: The semantic layer for a flow (`ivr.semantic.Semantic.for_flow`): None means rules only.
 SimilarFor = Callable[[Flow], Similar | None]
@@ -253,7 +254,8 @@ def context(business: Business, flow: Flow, row: Row,
     return Context(now=now, channel="sms", business_name=business.name, params=business.params,
                    after_hours=False, next_opening=business.opening_hours.next_opening(now),
                    customer=facts, orders_by_id=by_id, hours_text=business.hours_text,
-                   similar=similar)
+                   similar=similar, languages=business.languages,
+                   detect=detector(business.languages))
 
 
 def replay(row: Row, business: Business, flow: Flow, similar: Similar | None = None) -> Replay:

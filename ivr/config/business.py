@@ -21,6 +21,7 @@ from ivr.config.settings import PROJECT_ROOT
 from ivr.flow.context import Order
 from ivr.flow.errors import ConfigError, Problem
 from ivr.flow.hours import OpeningHours, describe_week, holiday_problems
+from ivr.flow.language import DEFAULT_LANGUAGE, LANGUAGES
 from ivr.flow.yamlsrc import line_of, parse, plain
 
 #: Keys a business file may carry (docs/contracts.md's Business config plus our extensions).
@@ -30,8 +31,6 @@ KNOWN_KEYS = {
     "sms_countries", "key", "language", "answers", "delete_recordings", "sms", "languages",
     "voices",
 }
-#: The customers' languages a business may declare (`languages:`); English is the default.
-LANGUAGES = ("en", "es")
 #: Keys of `sms:` (how carrier keywords are answered; docs/contracts.md, Business config).
 SMS_KEYS = {"help_reply", "start_reply", "carrier_handles_keywords"}
 DAY_NAMES = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
@@ -103,8 +102,10 @@ class Business:
     delete_recordings: bool = False
     sms: SmsKeywords = SmsKeywords()
     source: Path | None = None
-    #: The customers' languages this business answers in (`languages: [en, es]`).
-    languages: tuple[str, ...] = ("en",)
+    #: The languages its customers are answered in (`languages: [en, es]`), English first by
+    #: default: the flow's texts must exist in each (`ivr flows check`), and a customer is
+    #: answered in another only once their words make it sure or they ask for it.
+    languages: tuple[str, ...] = (DEFAULT_LANGUAGE,)
     #: A `<Say>` voice per customer language (`voices: {es: Polly.Lupe}`); see `voice_for`.
     voices: Mapping[str, str] = field(default_factory=dict)
 
@@ -351,7 +352,7 @@ def load_business(path: Path) -> Business:
         problem("fallback_number",
                 f"fallback_number: '{fallback}' is not a phone number {_read_as(region)}")
     sms = _sms_keywords(node.get("sms"), problem)
-    languages = _languages(node.get("languages", ["en"]), "languages", node, problem) or ("en",)
+    languages = _business_languages(node.get("languages"), problem)
     voices = node.get("voices") or {}
     if not isinstance(voices, dict) or any(str(k) not in LANGUAGES for k in voices):
         problem("voices", f"voices: a mapping of language ({', '.join(LANGUAGES)}) to a <Say> "
@@ -389,6 +390,30 @@ def _languages(value: Any, key: Any, parent: Any, problem: Any) -> tuple[str, ..
         elif str(language) not in known:
             known.append(str(language))
     return tuple(known)
+
+
+def _business_languages(node: Any, problem: Any) -> tuple[str, ...]:
+    """`languages: [en, es]`: known codes, no repeats; English is always among them (it is the
+    answer when the customer's language is unsure), so `[es]` alone is refused."""
+    if node is None:
+        return (DEFAULT_LANGUAGE,)
+    if not isinstance(node, list) or not node:
+        problem("languages", f"languages: a list of language codes ({', '.join(LANGUAGES)})")
+        return (DEFAULT_LANGUAGE,)
+    found: list[str] = []
+    for raw in node:
+        code = str(raw).strip().lower()
+        if code not in LANGUAGES:
+            problem("languages", f"languages: unknown language '{raw}' (known: "
+                                 f"{', '.join(LANGUAGES)})")
+        elif code in found:
+            problem("languages", f"languages: '{code}' is listed twice")
+        else:
+            found.append(code)
+    if found and DEFAULT_LANGUAGE not in found:
+        problem("languages", f"languages: must include '{DEFAULT_LANGUAGE}' (the answer when a "
+                             f"customer's language is unsure)")
+    return tuple(found) or (DEFAULT_LANGUAGE,)
 
 
 def _sms_keywords(node: Any, problem: Any) -> SmsKeywords:

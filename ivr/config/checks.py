@@ -87,7 +87,18 @@ def check_business(path: Path) -> list[Problem]:
     except ConfigError as exc:
         return list(exc.problems)
     return [*param_problems(path, business.params, flow),
-            *text_param_problems(business.flow_path, business.params, business.name, path)]
+            *text_param_problems(business.flow_path, business.params, business.name, path),
+            *language_problems(flow, business.languages, business.name)]
+
+
+def language_problems(flow: Flow, languages: tuple[str, ...], business: str) -> list[Problem]:
+    """Each flow text with no version in a language `business` declares, as
+    `flow-file:line: problem`: that customer would otherwise read it in English."""
+    return [Problem(flow.source, text.line, f"{text.what} has no '{code}' text, and business "
+                                            f"'{business}' declares languages: "
+                                            f"[{', '.join(languages)}]; write it as "
+                                            f"{{en: ..., {code}: ...}}")
+            for code in languages for text in flow.missing(code)]
 
 
 def param_problems(path: Path, values: Mapping[str, Any], flow: Flow | None = None

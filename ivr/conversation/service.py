@@ -24,6 +24,7 @@ from ivr.flow.actions import Action, Ask, End, Say, Unanswered
 from ivr.flow.context import Context, CustomerFacts, Order, OrderIndex, Recent, Similar
 from ivr.flow.engine import step
 from ivr.flow.events import Input
+from ivr.flow.language import Detect
 from ivr.flow.loader import load_flow
 from ivr.flow.model import Flow
 from ivr.flow.redact import redact
@@ -31,6 +32,7 @@ from ivr.flow.state import State
 from ivr.handoff.outcomes import Handoff, Outcome
 from ivr.logs import event
 from ivr.runtime import Runtime
+from ivr.semantic.language import detector
 from ivr.store.conversations import Stored
 from ivr.store.records import Record, Said, add_turn, iso, new_conversation
 
@@ -130,10 +132,12 @@ def asks_for_a_state(flow: Flow) -> bool:
 
 
 def build_context(business: Business, channel: str, phone: str, now: datetime,
-                  flow: Flow, similar: Similar | None = None) -> Context:
+                  flow: Flow, similar: Similar | None = None,
+                  detect: Detect | None = None) -> Context:
     """The step's inputs for `flow`. A number is located only when the flow could offer the
     place (a new number's lookup costs more than the rest of a turn's facts). `similar` is the
-    semantic layer for this flow (None: rules only)."""
+    semantic layer for this flow (None: rules only); `detect` the language detector for the
+    business's languages (None: English only)."""
     hours = business.opening_hours
     facts, by_id = customer_facts(business, phone, locate=asks_for_a_state(flow))
     return Context(now=now.astimezone(business.tz), channel=channel,  # type: ignore[arg-type]
@@ -141,7 +145,7 @@ def build_context(business: Business, channel: str, phone: str, now: datetime,
                    after_hours=not hours.is_open(now), next_opening=hours.next_opening(now),
                    customer=facts, orders_by_id=by_id,
                    order_index=orders_for(business).index, hours_text=business.hours_text,
-                   similar=similar)
+                   similar=similar, languages=business.languages, detect=detect)
 
 
 #: Times a turn re-applies itself to a record that others keep changing before giving up.
@@ -254,7 +258,8 @@ class Conversations:
                                       channel=channel, caller=customer, flow=flow.name,
                                       now=now, sid=sid)
         context = build_context(business, channel, customer, now, flow,
-                                self.runtime.semantic.for_flow(flow))
+                                self.runtime.semantic.for_flow(flow),
+                                detector(business.languages))
         if new and channel == "sms":
             context = replace(context, recent=self.recent(business, customer, now))
         state, actions = step(flow, state, inp, context)

@@ -7,6 +7,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Literal
 
+from ivr.flow.language import DEFAULT_LANGUAGE, Detect
+
 Channel = Literal["voice", "sms"]
 #: The semantic layer as the core sees it: a text's similarity to each label's examples, 0..1
 #: (labels: the flow's bucket and trigger names, and "asked_for_human"). Supplied by the edge
@@ -103,6 +105,9 @@ class Context:
             said as `params.hours_text` when the business set no such param.
         similar: the semantic layer for this flow, or None (rules only: no model, or a test).
             Not compared: two contexts of the same moment and customer are the same inputs.
+        languages: the business's languages (`languages:`), English first.
+        detect: the language detector for those languages (`ivr.semantic.language`), or None
+            (English only, or a test): `detect(text) -> (language, confidence)`.
     """
 
     now: datetime
@@ -117,6 +122,8 @@ class Context:
     recent: Recent | None = None
     hours_text: str = ""
     similar: Similar | None = field(default=None, compare=False, repr=False)
+    languages: tuple[str, ...] = (DEFAULT_LANGUAGE,)
+    detect: Detect | None = field(default=None, compare=False, repr=False)
 
     def orders(self) -> OrderIndex:
         """The shop's orders indexed for recognising ids (the edge's, else built now)."""

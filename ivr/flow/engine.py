@@ -16,6 +16,7 @@ from ivr.flow.decide import Decide
 from ivr.flow.events import Input
 from ivr.flow.extract import UNSURE, extract, from_digits, match_option, yes_or_no
 from ivr.flow.intent import classify, courtesy
+from ivr.flow.language import settle
 from ivr.flow.model import Flow, Option, Slot
 from ivr.flow.negation import denied_words, denies_danger, undenied
 from ivr.flow.orders import named_order
@@ -60,6 +61,13 @@ def step(flow: Flow, state: State, inp: Input, ctx: Context) -> tuple[State, lis
     state.flow = state.flow or flow.name
     if state.done:
         return state, []
+    asked = False
+    if inp.kind in ("text", "speech", "start") and inp.text.strip():
+        state.language, asked = settle(state.language, state.extra, inp.text, ctx.languages,
+                                       ctx.detect)
+    flow = flow.in_language(state.language)  # the same rules, in the customer's words
+    if asked:  # "en español" alone: the conversation goes on in that language, nothing to read
+        inp = Input(kind="start", text="")
     turn = _Turn(flow, state, ctx)
     if not state.started and ctx.recent is not None and inp.text.strip() and inp.kind not in (
             "silence", "no_match"):

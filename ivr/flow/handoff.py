@@ -145,7 +145,7 @@ class Handoff:
         self.out(Say(self.msg(key), handoff=True))
         self.state.urgent = self.state.urgent or urgent  # the one decision everyone is told
         self.out(Transfer(skill=skill, reasons=tuple(self.state.reasons) or ("asked_for_human",),
-                          summary=summarize(self.flow, self.state, self.ctx, now=True),
+                          summary=summarize(self.flow.staff, self.state, self.ctx, now=True),
                           urgent=self.state.urgent))
         self.state.outcome = outcome
         self.state.asking = None
@@ -153,7 +153,7 @@ class Handoff:
     def follow_up(self, key: str, *, outcome: Outcome, skill: str | None = None) -> None:
         """Capture the lead for a call back; the confirmation names when to expect it."""
         confirmation = self.msg(key)
-        self.out(QueueFollowUp(summary=summarize(self.flow, self.state, self.ctx),
+        self.out(QueueFollowUp(summary=summarize(self.flow.staff, self.state, self.ctx),
                                skill=skill or self.flow.skill_for(self.state.bucket),
                                confirmation=confirmation))
         self.out(Say(confirmation))

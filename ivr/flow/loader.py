@@ -14,6 +14,7 @@ from typing import Any
 from ivr.flow.errors import ConfigError, Problem
 from ivr.flow.expr import SCOPES, parse_predicate, template_fields
 from ivr.flow.intent import fuzzy_index
+from ivr.flow.language import DEFAULT_LANGUAGE, LANGUAGES
 from ivr.flow.loadwords import (
     normalized,
     parse_ignore,
@@ -32,6 +33,7 @@ from ivr.flow.model import (
     Option,
     Rule,
     Slot,
+    Text,
     Trigger,
 )
 from ivr.flow.yamlsrc import line_of, parse, plain
@@ -285,12 +287,97 @@ def _human_examples(check: _Checker, node: Any) -> tuple[str, ...]:
     return _examples(check, found, "asked_for_human")
 
 
+def _text_spots(node: dict[str, Any]) -> list[tuple[Any, Any, str]]:
+    """Every customer-facing text of a flow document: (its mapping, its key, what it is).
+    Each may be a plain string (English) or a map of languages, `{en: ..., es: ...}`."""
+    spots: list[tuple[Any, Any, str]] = [(node, k, f"flow {k}") for k in
+                                         ("greeting", "ask", "reprompt") if k in node]
+    messages = node.get("messages")
+    if isinstance(messages, dict):
+        spots += [(messages, k, f"message '{k}'") for k in messages]
+    for name, slot in (node.get("slots") or {}).items():
+        if not isinstance(slot, dict):
+            continue
+        spots += [(slot, k, f"slot '{name}' {k}") for k in ("prompt", "reprompt") if k in slot]
+        for option in slot.get("options") or []:
+            if isinstance(option, dict) and "label" in option:
+                spots.append((option, "label", f"slot '{name}' option '{option.get('value')}' "
+                                               f"label"))
+    for name, bucket in (node.get("buckets") or {}).items():
+        if not isinstance(bucket, dict):
+            continue
+        spots += [(bucket, k, f"bucket '{name}' {k}") for k in ("answer", "label") if k in bucket]
+        for i, rule in enumerate(bucket.get("qualify") or []):
+            if isinstance(rule, dict) and "decline" in rule:
+                spots.append((rule, "decline", f"bucket '{name}' rule {i + 1} decline"))
+    for i, trigger in enumerate(node.get("triggers") or []):
+        if isinstance(trigger, dict) and "say" in trigger:
+            spots.append((trigger, "say", f"trigger '{trigger.get('name', i + 1)}' say"))
+    return spots
+
+
+def _texts(check: _Checker, node: dict[str, Any]) -> list[tuple[Any, Any, Text, dict[str, str]]]:
+    """The flow's texts with their versions by language; a map's problems (an unknown language,
+    no English, a version that is not a string) are reported on its line."""
+    found: list[tuple[Any, Any, Text, dict[str, str]]] = []
+    for parent, key, what in _text_spots(node):
+        value = parent[key]
+        if isinstance(value, dict):
+            versions: dict[str, str] = {}
+            for code, version in value.items():
+                if str(code) not in LANGUAGES:
+                    check.add(value, code, f"{what}: unknown language '{code}' (known: "
+                                           f"{', '.join(LANGUAGES)})")
+                elif not isinstance(version, str | int | float) or not str(version).strip():
+                    check.add(value, code, f"{what}: the '{code}' version is not a text")
+                else:
+                    versions[str(code)] = str(version)
+            if DEFAULT_LANGUAGE not in versions:
+                check.add(parent, key, f"{what}: a map of languages needs its "
+                                       f"'{DEFAULT_LANGUAGE}' text")
+                versions.setdefault(DEFAULT_LANGUAGE, next(iter(versions.values()), ""))
+        else:
+            versions = {DEFAULT_LANGUAGE: "" if value is None else str(value)}
+        neutral = not re.sub(r"\{[^}]*\}|\W", "", versions[DEFAULT_LANGUAGE])
+        found.append((parent, key, Text(what, line_of(parent, key), tuple(versions), neutral),
+                       versions))
+    return found
+
+
 def parse_flow(text: str, file: str) -> Flow:
-    """Parse and validate flow YAML `text` (named `file` in errors); raises ConfigError."""
+    """Parse and validate flow YAML `text` (named `file` in errors); raises ConfigError.
+
+    A text written in several languages (`{en: ..., es: ...}`) gives one `Flow` per language
+    the file uses, the same rules with each one's words (`Flow.in_language`); a text missing
+    in a language reads as its English there (`ivr flows check BUSINESS` reports it when the
+    business declares that language).
+    """
     node = parse(text, file)
-    check = _Checker(file)
     if not isinstance(node, dict):
         raise ConfigError([Problem(file, 1, "a flow file must be a mapping of keys")])
+    check = _Checker(file)
+    texts = _texts(check, node)
+    if check.problems:
+        raise ConfigError(sorted(check.problems, key=lambda p: p.line))
+    used = [c for c in LANGUAGES if any(c in versions for *_, versions in texts)]
+    flows: dict[str, Flow] = {}
+    for code in used:
+        for parent, key, _, versions in texts:
+            parent[key] = versions.get(code, versions[DEFAULT_LANGUAGE])
+        flows[code] = _parse_node(node, file, code)
+    english = flows[DEFAULT_LANGUAGE]
+    english.texts.extend(t for *_, t, _ in texts)
+    for code, flow in flows.items():
+        english.translations[code] = flow
+        if flow is not english:
+            flow.translations.update(english.translations)
+            flow.texts.extend(english.texts)
+    return english
+
+
+def _parse_node(node: dict[str, Any], file: str, language: str) -> Flow:
+    """One language's `Flow` from a parsed document whose texts are that language's strings."""
+    check = _Checker(file)
     check.keys(node, FLOW_KEYS, "flow")
     for key in ("greeting", "ask"):
         if not node.get(key):
@@ -345,7 +432,7 @@ def parse_flow(text: str, file: str) -> Flow:
                 default_bucket=str(default) if default else None, skill=skill,
                 min_confidence=min_confidence, source=file, vocabulary=vocabulary,
                 speller=speller_for(vocabulary, buckets, slots, triggers),
-                human_examples=human_examples)
+                human_examples=human_examples, language=language)
     flow.fuzzy.update(fuzzy_index(flow))
     return flow
 

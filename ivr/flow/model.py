@@ -182,6 +182,18 @@ class Bucket:
 
 
 @dataclass(frozen=True)
+class Text:
+    """One customer-facing text of a flow file: what it is, its line, its languages."""
+
+    what: str
+    line: int
+    languages: tuple[str, ...]
+    #: Nothing but a business's own words (`"{params.quote_text}"`): written by the business
+    #: in its params, so the flow has nothing to translate.
+    neutral: bool = False
+
+
+@dataclass(frozen=True)
 class Flow:
     """An industry template: what a business's front desk asks, answers and escalates.
 
@@ -216,6 +228,24 @@ class Flow:
     fuzzy: dict[int, tuple[tuple[str, ...], tuple[str, ...]]] = field(
         default_factory=dict, compare=False, repr=False)  # see intent.fuzzy_index
     human_examples: tuple[str, ...] = ()
+    #: The language of this flow's words ("en"); `translations` holds the flow in every
+    #: language its file writes (this one included), `texts` each text and its languages.
+    language: str = "en"
+    translations: dict[str, Flow] = field(default_factory=dict, compare=False, repr=False)
+    texts: list[Text] = field(default_factory=list, compare=False, repr=False)
+
+    def in_language(self, language: str) -> Flow:
+        """This flow with `language`'s words (the rules are the same), else as it is."""
+        return self.translations.get(language, self)
+
+    @property
+    def staff(self) -> Flow:
+        """The flow in the business's language (English), in which staff read summaries."""
+        return self.translations.get("en", self)
+
+    def missing(self, language: str) -> list[Text]:
+        """Texts with no version in `language` (they would be said in English)."""
+        return [t for t in self.texts if language not in t.languages and not t.neutral]
 
     @cached_property
     def intent_grammar(self) -> tuple[str, ...]:
@@ -257,21 +287,27 @@ class Flow:
         """Keypad choices for a question: "intent" (the opening menu) or a slot name."""
         if question == "intent":
             return self.menu
+        spanish = self.language == "es"
         if question in ("anything_else", "confirm"):
-            return (Choice("1", "yes", "yes"), Choice("2", "no", "no"))
+            return (Choice("1", "sí" if spanish else "yes", "yes"), Choice("2", "no", "no"))
         if question == "offer":
-            return OFFER_CHOICES
+            return OFFER_CHOICES_ES if spanish else OFFER_CHOICES
         slot = self.slots.get(question or "")
         return slot.choices if slot else ()
 
     def message(self, key: str) -> str:
-        """A wording from `messages:`, falling back to the built-in default."""
-        return self.messages.get(key) or DEFAULT_MESSAGES.get(key, "")
+        """A wording from `messages:`, falling back to the built-in default in the flow's
+        language (then English)."""
+        return (self.messages.get(key) or BUILT_IN.get(self.language, {}).get(key)
+                or DEFAULT_MESSAGES.get(key, ""))
 
 
 OFFER_CHOICES = (Choice("1", "talk to someone now", "now"),
                  Choice("2", "get a call back", "callback"),
                  Choice("3", "no thanks", "no"))
+OFFER_CHOICES_ES = (Choice("1", "hablar con alguien ahora", "now"),
+                    Choice("2", "que le llamemos después", "callback"),
+                    Choice("3", "no, gracias", "no"))
 
 #: Wording every flow gets unless its `messages:` says otherwise (templated, see templates.py).
 DEFAULT_MESSAGES: dict[str, str] = {
@@ -305,3 +341,40 @@ DEFAULT_MESSAGES: dict[str, str] = {
     "hello": "Hello!",
     "how_are_you": "I'm doing well, thanks for asking!",
 }
+
+#: The built-in wording in Spanish (natural Latin-American Spanish, written by people; usted,
+#: as a front desk speaks to a customer): what a Spanish conversation hears where its flow's
+#: `messages:` say nothing.
+DEFAULT_MESSAGES_ES: dict[str, str] = {
+    "after_hours": "Nuestra oficina está cerrada en este momento, pero con gusto le ayudo.",
+    "connect": "Gracias. Le estoy comunicando con alguien de nuestro equipo; ya tendrán sus "
+               "datos, así que no tendrá que repetir nada.",
+    "connect_sms": "Gracias. Alguien de nuestro equipo le llamará en un momento; ya tendrá "
+                   "sus datos.",
+    "queued": "Gracias, ya le pasé sus datos a nuestro equipo. En este momento estamos "
+              "cerrados, así que le llamaremos {next_opening}.",
+    "callback": "Gracias, ya le pasé sus datos a nuestro equipo y alguien le devolverá la "
+                "llamada muy pronto.",
+    "offer": "¿Quiere hablar con alguien ahora o prefiere que le llamemos después? Diga ahora, "
+             "llamada después o no, gracias.",
+    "anything_else": "¿Hay algo más en lo que le pueda ayudar?",
+    "what_else": "Claro, ¿en qué más le puedo ayudar?",
+    "goodbye": "Gracias por comunicarse con {business}. ¡Que tenga buen día!",
+    "welcome": "¡Con mucho gusto! Gracias por comunicarse con {business}.",
+    "after_end": "¡Con mucho gusto!",
+    "unanswered": "Lo siento, todavía no tengo la respuesta a eso. Ya anoté su pregunta para "
+                  "nuestro equipo.",
+    "not_found": "No encontré ese número de pedido.",
+    "menu_voice": "Vamos a usar el teclado.",
+    "menu_sms": "Perdón, no le entendí. Responda con un número:",
+    "confirm_state": "¿Es en {state}?",
+    "heard": "Entendí {value}. ¿Es correcto?",
+    "no_more": "Está bien.",
+    "place_served": "Sí, damos servicio en {place}. Nuestra área de servicio es {places}.",
+    "place_not_served": "Lo siento, por ahora no damos servicio en {place}. Damos servicio en "
+                        "{places}.",
+    "hello": "¡Hola!",
+    "how_are_you": "Muy bien, ¡gracias por preguntar!",
+}
+#: The built-in wording by language.
+BUILT_IN: dict[str, dict[str, str]] = {"en": DEFAULT_MESSAGES, "es": DEFAULT_MESSAGES_ES}

@@ -34,7 +34,9 @@ class State:
             queued for the morning, so a firm can still count its qualified leads.
         last_text: the customer's previous message (repeats signal frustration).
         extra: room for flow-specific bookkeeping.
-        language: the customer's language ("en", "es"): what they are answered in, the voice
+        language: the language the customer is answered in ("en", "es"): English until the
+            customer's words make another of the business's languages sure, or they ask for
+            one ("en español"); set by the core each turn (`ivr.flow.language`); the voice
             a call speaks with, and what staff are told.
     """
 

@@ -17,11 +17,28 @@ from ivr.flow.model import Flow
 from ivr.flow.places import state_name
 from ivr.flow.state import State
 
+#: Weekdays in Spanish, Monday first.
+DIAS = ("el lunes", "el martes", "el miércoles", "el jueves", "el viernes", "el sábado",
+        "el domingo")
 
-def opening_text(now: datetime, opening: datetime | None) -> str:
-    """"Monday after 8:30 AM", "tomorrow after 9:00 AM", in the business's timezone."""
+
+def opening_text(now: datetime, opening: datetime | None, language: str = "en") -> str:
+    """"Monday after 8:30 AM", "tomorrow after 9:00 AM", in the business's timezone; in
+    Spanish "el lunes después de las 8:30 a. m.", "mañana después de las 9:00 a. m."."""
     if opening is None:
-        return "as soon as we can"
+        return "lo antes posible" if language == "es" else "as soon as we can"
+    if language == "es":
+        when = opening.astimezone(opening.tzinfo or now.tzinfo)
+        days = (when.date() - now.astimezone(when.tzinfo).date()).days
+        hour = when.hour % 12 or 12
+        clock = f"{hour}:{when.minute:02d} {'a. m.' if when.hour < 12 else 'p. m.'}"
+        at = f"después de la {clock}" if hour == 1 else f"después de las {clock}"
+        if days <= 0:
+            return f"hoy {at}"
+        if days == 1:
+            return f"mañana {at}"
+        return f"{DIAS[when.weekday()]} {at}" if days < 7 else \
+            f"{DIAS[when.weekday()]} {when.day}/{when.month} {at}"
     return describe_opening(opening, now, opening.tzinfo or now.tzinfo)  # type: ignore[arg-type]
 
 
@@ -38,8 +55,9 @@ def scopes(state: State, ctx: Context) -> dict[str, Any]:
                      "purchases": customer.purchases},
         "order": state.extra.get("order") or {},
         "business": ctx.business_name,
-        "next_opening": opening_text(ctx.now, ctx.next_opening),
-        "jurisdiction_names": spoken_list([state_name(s) for s in served]) or "our area",
+        "next_opening": opening_text(ctx.now, ctx.next_opening, state.language),
+        "jurisdiction_names": spoken_list([state_name(s) for s in served]) or (
+            "nuestra área" if state.language == "es" else "our area"),
     }
 
 
@@ -53,8 +71,15 @@ def message(flow: Flow, state: State, ctx: Context, key: str, /, **extra: Any) -
     return say(flow, state, ctx, flow.message(key), **extra)
 
 
-def menu_prompt(choices: tuple[Choice, ...], channel: str, intro: str) -> str:
+def menu_prompt(choices: tuple[Choice, ...], channel: str, intro: str,
+                language: str = "en") -> str:
     """A keypad menu read out ("For divorce, press 1.") or texted ("1 divorce")."""
+    if language == "es":
+        if channel == "sms":
+            return (intro + " " + ", ".join(f"{c.digit} para {c.label}" for c in choices)
+                    + " o 0 para hablar con una persona.")
+        spoken = " ".join(f"Para {c.label}, oprima {c.digit}." for c in choices)
+        return f"{intro} {spoken} Para hablar con una persona, oprima 0."
     if channel == "sms":  # a person is always on offer too (issue 16: two misses, a person)
         return (intro + " " + ", ".join(f"{c.digit} for {c.label}" for c in choices)
                 + ", or 0 to talk to a person.")
@@ -83,9 +108,10 @@ def ask(flow: Flow, state: State, ctx: Context, question: str, *, reprompt: bool
     prompt = say(flow, state, ctx, prompt if text is None else text)
     if menu and choices:
         intro = flow.message("menu_sms" if ctx.channel == "sms" else "menu_voice")
-        prompt = menu_prompt(choices, ctx.channel, say(flow, state, ctx, intro))
+        prompt = menu_prompt(choices, ctx.channel, say(flow, state, ctx, intro), state.language)
     elif menu and ctx.channel == "voice":
-        prompt += " Or press 0 to reach a person."
+        prompt += (" O oprima 0 para hablar con una persona." if state.language == "es"
+                   else " Or press 0 to reach a person.")
     state.asking = question
     state.turn += 1
     return Ask(slot=question, prompt=f"{prefix} {prompt}".strip(), choices=choices,

@@ -58,7 +58,7 @@ class Record(TypedDict):
     """A conversation as the API serves it, plus internal bookkeeping.
 
     Public (the conversation API): id, business, channel, caller, started_at, ended_at, flow,
-    bucket, route, outcome, qualification, slots, escalation, transcript, transfer, feedback, voicemail,
+    language (the customer's: "en" until another is sure), bucket, route, outcome, qualification, slots, escalation, transcript, transfer, feedback, voicemail,
     unanswered, and once they happen followup (the callback task), notified (staff texts
     sent) and call (a call's final status and duration). Internal (`public_view` drops them):
     business_key and sids (the carrier ids of the messages and calls that made it).
@@ -72,6 +72,7 @@ class Record(TypedDict):
     started_at: str | None
     ended_at: str | None
     flow: str
+    language: str
     bucket: str | None
     route: str | None
     outcome: str | None
@@ -123,6 +124,7 @@ def new_conversation(*, business: str, business_key: str, channel: str, caller: 
         "started_at": iso(now),
         "ended_at": None,
         "flow": flow,
+        "language": "en",
         "bucket": None,
         "route": None,
         "outcome": None,

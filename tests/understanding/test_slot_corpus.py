@@ -66,7 +66,9 @@ def test_no_duplicates_across_or_within_splits():
 
 
 def test_no_answer_is_copied_from_a_flow():
-    flows = {p.stem: _flat(p.read_text(encoding="utf-8"))
+    """No answer is word for word in a flow's rules. (The Spanish the bot says, `es: "..."`
+    texts, is left out: "Por favor diga sí o no" is a question, and "sí" still an answer.)"""
+    flows = {p.stem: _flat(re.sub(r'\bes: "[^"]*"', "", p.read_text(encoding="utf-8")))
              for p in (PROJECT_ROOT / "flows").glob("*.yaml")}
     copied = [r.text for r in load_slots()
               if re.search(rf"(^| ){re.escape(_flat(r.text))}( |$)", flows[r.flow])]

@@ -84,6 +84,7 @@ class RestApi:
 
     def __call__(self, environ: dict[str, Any], start_response: Callable[..., Any]) -> Any:
         request = Request(environ)
+        self.carrier.faults.delay_rest()  # a slow API (faults.slow_rest): answer late
         try:
             response = self.dispatch(request)
         except RestError as err:

@@ -73,3 +73,29 @@ def test_a_slow_twilio_api_still_answers_the_webhook_in_time(live_app, carrier, 
     assert not any(carrier.phone(n).calls for n in (JO, SAM, LEE))
     assert not call.errors and not agent.errors
     assert not [e for e in carrier.errors if "application error" in str(e).lower()]
+
+
+def test_an_on_call_person_passing_while_twilio_is_slow_is_answered_in_time_and_the_next_rings(
+        live_app, carrier, runtime):
+    """Alex presses 2 while the API is slow: his keypress webhook cannot wait for four dials.
+    He hears the polite answer, the caller keeps holding, and Jo's late dial takes the call."""
+    alex = carrier.seat(ALEX, "manual")
+    jo = carrier.seat(JO, "accept")
+    call = carrier.phone(CALLER).call(HVAC)
+    call.wait_for_gather()
+    call.say(GAS)
+    first = alex.wait_for_call(10)
+    first.wait_for_gather(10)
+    carrier.faults.slow_rest(SLOW_S)
+    started = time.monotonic()
+    heard = first.press("2")
+    waited = time.monotonic() - started
+    assert waited < 10, f"Alex waited {waited:.1f} s for an answer to his keypress"
+    assert any("try someone else" in h for h in heard)
+    assert not first.errors and not call.errors
+    carrier.faults.slow_rest(0)
+    agent = jo.wait_for_call(SLOW_S + 5)
+    room = carrier.conference(f"conf-{call.sid}")
+    carrier.wait_for(lambda: room.has(call, agent), 15, "caller and Jo in one conference")
+    assert len(jo.calls) == 1
+    assert not call.errors

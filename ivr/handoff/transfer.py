@@ -61,6 +61,11 @@ AGENT_EVENTS = ["answered", "completed"]
 Dial = Callable[[Runtime, Business, Hunt, int], str]
 
 
+#: Retries of `continue_hunt_job`, seconds: a caller is holding, so the hunt moves on within
+#: about half a minute when a dial Twilio never confirmed shows no sign of ringing.
+CONTINUE_BACKOFF_S = (5, 10, 20)
+
+
 class HuntDeferred(Exception):
     """A webhook's REST time ran out mid-hunt (Twilio's API is slow): the hunt is saved as it
     stands and `continue_hunt_job` carries on, so the webhook answers Twilio in time."""
@@ -292,7 +297,7 @@ def defer_hunt(runtime: Runtime, hunt: Hunt) -> None:
     enqueue_urgent(runtime.redis, continue_hunt_job, hunt.business, hunt.id,
                    name="hunt-on", business=hunt.business,
                    key=f"{hunt.id}:{hunt.index}:{hunt.pending}", conversation=hunt.record_id,
-                   what="transfer_continued")
+                   what="transfer_continued", retry=CONTINUE_BACKOFF_S)
     event("transfer.deferred", log, logging.WARNING, business=hunt.business, hunt=hunt.id,
           pending=hunt.pending)
 

@@ -13,7 +13,14 @@ import logging
 from ivr.config.oncall import first_name
 from ivr.handoff.feedback import ask_by_text, text_accepted_agent
 from ivr.handoff.summary_audio import wait_for_audio
-from ivr.handoff.transfer import nobody_answered, note_transfer, ring_next
+from ivr.handoff.transfer import (
+    HuntDeferred,
+    adopt,
+    defer_hunt,
+    nobody_answered,
+    note_transfer,
+    ring_next,
+)
 from ivr.jobs.queues import enqueue_urgent, job_runtime
 from ivr.logs import event
 from ivr.runtime import Runtime
@@ -58,17 +65,27 @@ def move_on(runtime: Runtime, hunt: Hunt, leg: str, why: str) -> None:
     """The current person did not take it: ring the next, or fall back (lock held)."""
     hunt.legs[leg] = why
     event("transfer.moved_on", log, business=hunt.business, hunt=hunt.id, leg=leg, why=why)
-    if not ring_next(runtime, hunt):
+    try:
+        rang = ring_next(runtime, hunt)
+    except HuntDeferred:  # Twilio's API is slow: a job rings the next person
+        defer_hunt(runtime, hunt)
+        return
+    if not rang:
         nobody_answered(runtime, hunt)
     else:
         note_transfer(runtime, hunt, None)
 
 
 def answered(runtime: Runtime, business_key: str, hunt_id: str, leg: str,
-             answered_by: str = "") -> str:
-    """The agent picked up: play the summary and ask for 1 or 2 (a machine moves the hunt on)."""
+             answered_by: str = "", index: str = "") -> str:
+    """The agent picked up: play the summary and ask for 1 or 2 (a machine moves the hunt on).
+
+    `index` is the person's place in the hunt, from the leg's URL: a leg whose dial Twilio
+    never confirmed in time is recognised by it (`ivr.handoff.transfer.adopt`)."""
     hunts = Hunts(runtime.store)
     with hunts.locked(business_key, hunt_id) as hunt:
+        if hunt is not None:
+            adopt(hunt, leg, index)
         if hunt is None or hunt.leg != leg or not hunt.open:
             return twiml.say_then_hangup(GONE, _spoken(runtime, business_key))
         if answered_by.startswith("machine") or answered_by == "fax":
@@ -126,12 +143,16 @@ def connected(runtime: Runtime, hunt: Hunt) -> None:
     event("transfer.connected", log, business=hunt.business, hunt=hunt.id, agent=hunt.agent)
 
 
-def leg_status(runtime: Runtime, business_key: str, hunt_id: str, leg: str, status: str) -> None:
+def leg_status(runtime: Runtime, business_key: str, hunt_id: str, leg: str, status: str,
+               index: str = "") -> None:
     """An agent leg's status callback: unanswered legs move the hunt on; an accepted leg that
-    ended without a feedback keypress gets the feedback question by text."""
+    ended without a feedback keypress gets the feedback question by text. (`index`: see
+    `answered`.)"""
     hunts = Hunts(runtime.store)
     ask = None
     with hunts.locked(business_key, hunt_id) as hunt:
+        if hunt is not None:
+            adopt(hunt, leg, index)
         if hunt is None or leg not in hunt.legs:
             return
         if status not in ENDED:

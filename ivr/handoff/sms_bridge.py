@@ -16,18 +16,16 @@ A caller's warm transfer dials inline instead: a caller is waiting on hold for i
 from __future__ import annotations
 
 import logging
-from datetime import UTC, datetime
 
 from ivr.config.business import Business
 from ivr.flow.actions import Action, Transfer
-from ivr.handoff.outbound import nothing_sent
 from ivr.handoff.outcomes import Handoff
 from ivr.handoff.summary_audio import queue_render
 from ivr.handoff.transfer import (
+    dial_once,
     new_hunt,
     nobody_answered,
     note_transfer,
-    place_leg,
     ring_next,
     transfer_action,
 )
@@ -35,7 +33,6 @@ from ivr.jobs.queues import enqueue_urgent, job_runtime, last_attempt
 from ivr.logs import event
 from ivr.runtime import Runtime
 from ivr.store.hunts import Hunt, Hunts
-from ivr.store.idempotency import run_effect_once
 from ivr.store.records import Record
 
 log = logging.getLogger("ivr.handoff.sms_bridge")
@@ -84,32 +81,6 @@ def sms_bridge_effect(runtime: Runtime, business: Business, record: Record,
     event("transfer.bridge_queued", log, business=business.key, conversation=record["id"],
           candidates=len(hunt.candidates))
     return Handoff(person=hunt.candidates[0]["name"] if hunt.candidates else None, via="call")
-
-
-def dial_once(runtime: Runtime, business: Business, hunt: Hunt, index: int) -> str:
-    """`place_leg` for the hunt's `index`-th person at most once, even when the job doing it is
-    retried or its worker dies between dialling and saving the hunt (`ivr.store.idempotency`: a
-    stale claim asks the carrier whether that call was placed). Returns the leg's CallSid."""
-    person = hunt.candidates[index]
-    sender = business.numbers[0]
-    outcome = run_effect_once(
-        runtime.store, business.key, f"ring:{hunt.id}:{index}",
-        lambda: place_leg(runtime, business, hunt, person), definite=nothing_sent,
-        reconcile=lambda since: already_called(runtime, sender, person["phone"], since))
-    return outcome.result or ""
-
-
-def already_called(runtime: Runtime, from_: str, to: str, since: float) -> str | None:
-    """The SID of a call placed from `from_` to `to` since `since` (unix time), as the carrier's
-    call log shows it; None when it shows none (or cannot be read: ringing twice beats never)."""
-    after = datetime.fromtimestamp(since - 60, UTC)
-    try:
-        calls = runtime.twilio.calls.list(to=to, from_=from_, start_time_after=after, limit=20)
-    except Exception as exc:
-        event("transfer.reconcile_failed", log, logging.WARNING, error=type(exc).__name__)
-        return None
-    return next((c.sid for c in calls if c.date_created is None or c.date_created >= after),
-                None)
 
 
 def sms_bridge_job(business_key: str, hunt_id: str) -> str | None:

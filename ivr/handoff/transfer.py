@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from twilio.base.exceptions import TwilioRestException
@@ -23,15 +23,17 @@ from ivr.config.oncall import first_name, on_call
 from ivr.flow.actions import Action, Transfer
 from ivr.handoff import feedback
 from ivr.handoff.followups import expected_reply, queue_callback
-from ivr.handoff.outbound import OutboundRefused, send_sms
+from ivr.handoff.outbound import OutboundRefused, nothing_sent, send_sms
 from ivr.handoff.summary import whisper_for
 from ivr.handoff.summary_audio import queue_render
-from ivr.jobs.queues import carrier_said_no, enqueue_urgent, job_runtime
+from ivr.jobs.queues import carrier_said_no, enqueue_urgent, job_runtime, last_attempt
 from ivr.logs import event
 from ivr.runtime import ConversationTurn, Runtime
 from ivr.store.hunts import FAILED, Hunt, Hunts
+from ivr.store.idempotency import run_effect_once
 from ivr.store.records import Record, TransferFields, add_turn, iso, parse_iso
 from ivr.twilio import transfer as twiml
+from ivr.twilio.rest import RestBudgetSpent
 from ivr.twilio.twiml import Verbs, document
 from ivr.twilio.urls import (
     TRANSFER_AGENT_STATUS,
@@ -57,6 +59,16 @@ AGENT_EVENTS = ["answered", "completed"]
 
 #: A way to dial the hunt's person at an index, returning the leg's CallSid.
 Dial = Callable[[Runtime, Business, Hunt, int], str]
+
+
+#: Retries of `continue_hunt_job`, seconds: a caller is holding, so the hunt moves on within
+#: about half a minute when a dial Twilio never confirmed shows no sign of ringing.
+CONTINUE_BACKOFF_S = (5, 10, 20)
+
+
+class HuntDeferred(Exception):
+    """A webhook's REST time ran out mid-hunt (Twilio's API is slow): the hunt is saved as it
+    stands and `continue_hunt_job` carries on, so the webhook answers Twilio in time."""
 
 
 # -- records ----------------------------------------------------------------------------------
@@ -89,13 +101,20 @@ def note_transfer(runtime: Runtime, hunt: Hunt, accepted: bool | None,
 
 
 # -- ringing ----------------------------------------------------------------------------------
-def place_leg(runtime: Runtime, business: Business, hunt: Hunt, person: dict[str, str]) -> str:
-    """Dial `person` by REST for `hunt`; their leg hears the whisper. Returns the leg's CallSid."""
+def place_leg(runtime: Runtime, business: Business, hunt: Hunt, person: dict[str, str],
+              index: int | None = None) -> str:
+    """Dial `person` by REST for `hunt`; their leg hears the whisper. Returns the leg's CallSid.
+
+    The leg's callbacks name the person's place in the hunt (`i`), so a leg whose create
+    timed out (Twilio may still have placed it) is recognised when it calls back.
+    """
     base = public_base(runtime.settings.public_url)
+    at = str(hunt.index + 1 if index is None else index)
     return runtime.twilio.calls.create(
         to=person["phone"], from_=business.numbers[0],
-        url=transfer_url(base, TRANSFER_WHISPER, hunt.business, hunt.id), method="POST",
-        status_callback=transfer_url(base, TRANSFER_AGENT_STATUS, hunt.business, hunt.id),
+        url=transfer_url(base, TRANSFER_WHISPER, hunt.business, hunt.id, i=at), method="POST",
+        status_callback=transfer_url(base, TRANSFER_AGENT_STATUS, hunt.business, hunt.id,
+                                     i=at),
         status_callback_method="POST", status_callback_event=AGENT_EVENTS,
         timeout=RING_TIMEOUT_S, machine_detection="Enable").sid
 
@@ -104,9 +123,14 @@ def ring_next(runtime: Runtime, hunt: Hunt, dial: Dial | None = None) -> bool:
     """Dial the next person in the hunt (call with the lock held). False when nobody is left.
 
     A REST failure for one person (a bad number, Twilio hiccup) moves on to the next. A job
-    passes its own `dial` (`ivr.handoff.sms_bridge.dial_once`: each dial at most once, however often
+    passes its own `dial` (`dial_once`: each dial at most once, however often
     the job runs); then only a refusal of that number moves on, and a transient failure (a
     5xx, a 429, the network) is raised for rq to retry with backoff.
+
+    Inside a webhook (no `dial`), Twilio's API running out the webhook's REST time raises
+    `HuntDeferred` for the caller to hand the hunt to `continue_hunt_job`: a dial not sent
+    leaves the person next in line; a dial that timed out leaves them `pending` (their phone
+    may ring), never skipped as if they had refused.
     """
     business = runtime.directory.by_key(hunt.business)
     while business is not None and hunt.index + 1 < len(hunt.candidates):
@@ -114,7 +138,20 @@ def ring_next(runtime: Runtime, hunt: Hunt, dial: Dial | None = None) -> bool:
         try:
             sid = (dial(runtime, business, hunt, hunt.index + 1) if dial
                    else place_leg(runtime, business, hunt, person))
+        except RestBudgetSpent as exc:
+            if dial:
+                raise
+            raise HuntDeferred(str(exc)) from exc
         except Exception as exc:
+            if dial is None and not isinstance(exc, TwilioRestException):
+                # No answer from Twilio in time: it may have placed the call all the same.
+                hunt.index += 1
+                hunt.leg, hunt.pending = None, hunt.index
+                hunt.dialed_at, hunt.answered_at = iso(runtime.clock()), None
+                event("transfer.dial_unconfirmed", log, logging.WARNING,
+                      business=hunt.business, hunt=hunt.id, agent=person["name"],
+                      error=type(exc).__name__)
+                raise HuntDeferred(type(exc).__name__) from exc
             if dial and not carrier_said_no(exc):
                 raise
             hunt.index += 1
@@ -122,7 +159,7 @@ def ring_next(runtime: Runtime, hunt: Hunt, dial: Dial | None = None) -> bool:
                   hunt=hunt.id, agent=person["name"], error=type(exc).__name__)
             continue
         hunt.index += 1
-        hunt.leg = sid
+        hunt.leg, hunt.pending = sid, None
         hunt.legs[sid] = "queued"
         hunt.dialed_at = iso(runtime.clock())
         hunt.answered_at = None
@@ -152,9 +189,11 @@ def nobody_answered(runtime: Runtime, hunt: Hunt, redirect_caller: bool = True) 
         return
     if redirect_caller and hunt.channel == "voice" and hunt.caller_sid:
         try:
-            there = transfer_url(public_base(runtime.settings.public_url), TRANSFER_VOICEMAIL,
-                                 hunt.business, hunt.id)
-            runtime.twilio.calls(hunt.caller_sid).update(url=there, method="POST")
+            to_voicemail(runtime, hunt.business, hunt.id, hunt.caller_sid)
+        except RestBudgetSpent:  # the webhook's REST time is spent: a job moves the caller
+            enqueue_urgent(runtime.redis, to_voicemail_job, hunt.business, hunt.id,
+                           hunt.caller_sid, name="to-voicemail", business=hunt.business,
+                           key=hunt.id, conversation=hunt.record_id, what="voicemail_redirect")
         except Exception as exc:  # the caller may have just hung up
             event("transfer.voicemail_redirect_failed", log, logging.WARNING,
                   business=hunt.business, hunt=hunt.id, error=type(exc).__name__)
@@ -169,6 +208,18 @@ def nobody_answered(runtime: Runtime, hunt: Hunt, redirect_caller: bool = True) 
         event("transfer.missed_text_failed", log, logging.ERROR, business=business.key,
               hunt=hunt.id, error=type(exc).__name__)
     queue_follow_up(runtime, business, hunt, when)
+
+
+def to_voicemail(runtime: Runtime, business_key: str, hunt_id: str, caller_sid: str) -> None:
+    """Move the waiting caller out of the conference to the voicemail offer (REST)."""
+    there = transfer_url(public_base(runtime.settings.public_url), TRANSFER_VOICEMAIL,
+                         business_key, hunt_id)
+    runtime.twilio.calls(caller_sid).update(url=there, method="POST")
+
+
+def to_voicemail_job(business_key: str, hunt_id: str, caller_sid: str) -> None:
+    """Job: `to_voicemail` when the webhook that ended the hunt had no REST time left."""
+    to_voicemail(job_runtime(), business_key, hunt_id, caller_sid)
 
 
 def missed_text_job(business_key: str, hunt_id: str, to: str, body: str) -> str | None:
@@ -225,6 +276,105 @@ def voicemail_twiml(runtime: Runtime, business: Business, hunt: Hunt) -> str:
                                     runtime.clock()))
 
 
+# -- a hunt Twilio's slow API interrupted --------------------------------------------------------
+def adopt(hunt: Hunt, leg: str, index: str) -> bool:
+    """Whether `leg`, calling back for the hunt's person number `index`, is the leg of a dial
+    that got no answer from Twilio in time; if so it becomes the leg being rung (lock held)."""
+    if hunt.pending is None or hunt.leg is not None or leg in hunt.legs:
+        return False
+    if index != str(hunt.pending) or not hunt.open:
+        return False
+    hunt.leg, hunt.pending = leg, None
+    hunt.legs[leg] = "queued"
+    event("transfer.leg_adopted", log, business=hunt.business, hunt=hunt.id, leg=leg)
+    return True
+
+
+def defer_hunt(runtime: Runtime, hunt: Hunt) -> None:
+    """Hand the rest of `hunt` to `continue_hunt_job` (lock held): the webhook that was ringing
+    people ran out of time for Twilio's API, and answers now with what is already under way."""
+    note_transfer(runtime, hunt, None)
+    enqueue_urgent(runtime.redis, continue_hunt_job, hunt.business, hunt.id,
+                   name="hunt-on", business=hunt.business,
+                   key=f"{hunt.id}:{hunt.index}:{hunt.pending}", conversation=hunt.record_id,
+                   what="transfer_continued", retry=CONTINUE_BACKOFF_S)
+    event("transfer.deferred", log, logging.WARNING, business=hunt.business, hunt=hunt.id,
+          pending=hunt.pending)
+
+
+def already_called(runtime: Runtime, from_: str, to: str, since: float) -> str | None:
+    """The SID of a call placed from `from_` to `to` since `since` (unix time), as the carrier's
+    call log shows it; None when it shows none (or cannot be read: ringing twice beats never)."""
+    after = datetime.fromtimestamp(since - 60, UTC)
+    try:
+        calls = runtime.twilio.calls.list(to=to, from_=from_, start_time_after=after, limit=20)
+    except Exception as exc:
+        event("transfer.reconcile_failed", log, logging.WARNING, error=type(exc).__name__)
+        return None
+    return next((c.sid for c in calls if c.date_created is None or c.date_created >= after),
+                None)
+
+
+def dial_once(runtime: Runtime, business: Business, hunt: Hunt, index: int) -> str:
+    """`place_leg` for the hunt's `index`-th person at most once, even when the job doing it is
+    retried or its worker dies between dialling and saving the hunt (`ivr.store.idempotency`: a
+    stale claim asks the carrier whether that call was placed). Returns the leg's CallSid."""
+    person = hunt.candidates[index]
+    sender = business.numbers[0]
+    outcome = run_effect_once(
+        runtime.store, business.key, f"ring:{hunt.id}:{index}",
+        lambda: place_leg(runtime, business, hunt, person, index), definite=nothing_sent,
+        reconcile=lambda since: already_called(runtime, sender, person["phone"], since))
+    return outcome.result or ""
+
+
+class LegUnconfirmed(RuntimeError):
+    """A dial Twilio never confirmed is in neither its call log nor a callback yet: wait."""
+
+
+def continue_hunt_job(business_key: str, hunt_id: str) -> str | None:
+    """Job: carry on a hunt a webhook handed over (`defer_hunt`). Returns the leg being rung.
+
+    A person whose dial went unconfirmed is looked up in Twilio's call log first: found, their
+    leg is the one being rung; not found, the job is retried (their leg may still call back and
+    be adopted) and, on its last attempt, the hunt moves on — never ringing them twice. Then
+    each next person is dialled at most once (`dial_once`); nobody left ends in voicemail.
+    """
+    runtime = job_runtime()
+    hunts = Hunts(runtime.store)
+    with hunts.locked(business_key, hunt_id) as hunt:
+        business = runtime.directory.by_key(business_key)
+        if hunt is None or business is None or not hunt.open or hunt.leg is not None:
+            return hunt.leg if hunt is not None else None
+        if hunt.pending is not None:
+            person = hunt.candidates[hunt.pending]
+            dialed = parse_iso(hunt.dialed_at)
+            since = dialed.timestamp() if dialed else runtime.clock().timestamp()
+            sid = already_called(runtime, business.numbers[0], person["phone"], since)
+            if sid is not None:
+                adopt(hunt, sid, str(hunt.pending))
+                return sid
+            if not last_attempt():
+                raise LegUnconfirmed(f"hunt {hunt_id}: no sign of the call to person "
+                                     f"{hunt.pending} yet")
+            hunt.legs[f"unconfirmed:{hunt.pending}"] = "failed"
+            hunt.pending = None
+        try:
+            rang = ring_next(runtime, hunt, dial=dial_once)
+        except Exception as exc:
+            if last_attempt():
+                event("transfer.continue_gave_up", log, logging.ERROR, business=business_key,
+                      hunt=hunt_id, error=type(exc).__name__)
+                nobody_answered(runtime, hunt)
+            hunts.save(hunt)  # who refused so far, so the retry starts at the next person
+            raise
+        if not rang:
+            nobody_answered(runtime, hunt)
+            return None
+        note_transfer(runtime, hunt, None)
+        return hunt.leg
+
+
 # -- starting ---------------------------------------------------------------------------------
 def transfer_action(actions: list[Action]) -> Transfer | None:
     return next((a for a in actions if isinstance(a, Transfer)), None)
@@ -266,7 +416,12 @@ def start_call_transfer(runtime: Runtime, business: Business, turn: Conversation
     queue_render(runtime, hunt)  # the agent hears <Say> until the audio is ready
     with hunts.locked(business.key, hunt.id) as live:
         assert live is not None
-        if not ring_next(runtime, live):
+        try:
+            rang = ring_next(runtime, live)
+        except HuntDeferred:  # Twilio's API is slow: the caller waits on hold meanwhile
+            defer_hunt(runtime, live)
+            return live
+        if not rang:
             nobody_answered(runtime, live, redirect_caller=False)
         else:
             note_transfer(runtime, live, None)

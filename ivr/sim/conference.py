@@ -117,13 +117,20 @@ class Conference:
             self.event("conference-start")
         self.wake()
 
-    def leave(self, participant: Participant) -> None:
-        """`participant`'s Dial is over (hangup, kick, update, end): it leaves the room."""
+    def leave(self, participant: Participant, reason: str = "participant_hung_up",
+              call_status: str = "in-progress") -> None:
+        """`participant`'s Dial is over (hangup, kick, update, end): it leaves the room.
+
+        The leave event carries Twilio's `ReasonParticipantLeft` (`participant_hung_up`,
+        `participant_updated_via_api`, `participant_was_kicked`, or why the room ended) and
+        `ParticipantCallStatus` (`completed` for a hangup; the call goes on otherwise), so an
+        app can tell a caller who hung up from one moved elsewhere."""
         if participant.left:
             return
         participant.left = True
         self.touch()
-        self.event("participant-leave", participant)
+        self.event("participant-leave", participant,
+                   {"ReasonParticipantLeft": reason, "ParticipantCallStatus": call_status})
         if self.status == "completed":
             return
         if participant.end_on_exit:
@@ -174,7 +181,8 @@ class Conference:
         self.date_updated = now()
 
     # --- events --------------------------------------------------------------------------------
-    def event(self, name: str, participant: Participant | None = None) -> None:
+    def event(self, name: str, participant: Participant | None = None,
+              extra: dict[str, str] | None = None) -> None:
         if self.callback is None:
             return
         url, method, wanted = self.callback
@@ -200,6 +208,7 @@ class Conference:
             params["ReasonConferenceEnded"] = self.end_reason or ""
             if self.ending_call_sid:
                 params["CallSidEndingConference"] = self.ending_call_sid
+        params.update(extra or {})
         self.carrier.notify(url, params, method)
 
     def to_json(self) -> dict[str, object]:

@@ -93,10 +93,15 @@ def join_conference(call: Call, noun: ET.Element, url: str) -> dict[str, str]:
             wait_music(call, noun, url, member)
         call.block("conference", None, {"name": name, "sid": room.sid},
                    until=lambda: member.kicked or room.status == "completed")
-    except (HungUp, Interrupted):
-        room.leave(member)
+    except HungUp:
+        room.leave(member, "participant_hung_up", "completed")
         raise
-    room.leave(member)
+    except Interrupted:
+        room.leave(member, "participant_updated_via_api")
+        raise
+    why = ("participant_was_kicked" if member.kicked
+           else (room.end_reason or "conference_ended").replace("-", "_"))
+    room.leave(member, why)
     return {"DialCallStatus": "completed", "ConferenceSid": room.sid}
 
 

@@ -9,11 +9,17 @@ JSON (`code`, `message`, `more_info`, `status`) — so the app's twilio library 
     carrier.faults.fail_messages(1, status=500)          # the next text attempt gets a 500
     carrier.faults.fail_messages(1, to="+15125550199")   # ... the next one to that number
     carrier.faults.refuse_calls("+15125550211")          # every call to it fails (21211)
+    carrier.faults.slow_rest(10.0)                       # every REST answer takes 10 s
+    carrier.faults.slow_rest(0)                          # ... and the API is quick again
+
+A slow API (`slow_rest`) waits before it carries a request out, and carries it out even when
+the client gave up meanwhile — as Twilio does: a call whose create timed out may still ring.
 """
 
 from __future__ import annotations
 
 import threading
+import time
 from collections import deque
 
 from ivr.sim.rest import RestError
@@ -54,6 +60,30 @@ class Faults:
         self.refused_calls: dict[str, int] = {}
         self._outages: deque[int] = deque()
         self._outages_to: dict[str, deque[int]] = {}
+        self._slow_s = 0.0
+        self._slow_left: int | None = None
+
+    def slow_rest(self, seconds: float, count: int | None = None) -> None:
+        """Make the REST API answer after `seconds` (0: quick again): the next `count`
+        requests, or every request until changed. Each is carried out when its wait ends,
+        whether or not its client is still waiting (Twilio acts on what it received)."""
+        with self._lock:
+            self._slow_s, self._slow_left = max(0.0, seconds), count
+
+    def rest_delay(self) -> float:
+        """Seconds the REST request arriving now waits before it is carried out (counts it)."""
+        with self._lock:
+            if self._slow_s <= 0 or self._slow_left == 0:
+                return 0.0
+            if self._slow_left is not None:
+                self._slow_left -= 1
+            return self._slow_s
+
+    def delay_rest(self) -> None:
+        """Wait as a slow API would before carrying out the request arriving now."""
+        delay = self.rest_delay()
+        if delay:
+            time.sleep(delay)
 
     def refuse(self, number: str, code: int = 21614) -> None:
         """Refuse every text to `number` with Twilio error `code` (see REFUSALS)."""

@@ -11,6 +11,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING
 
 from ivr.sim.ids import API_VERSION, new_sid, now, rfc2822
+from ivr.twilio.gsm import segments
 
 if TYPE_CHECKING:
     from ivr.sim.carrier import Carrier
@@ -43,7 +44,7 @@ class Message:
         return {
             "sid": self.sid, "account_sid": self.account_sid, "api_version": API_VERSION,
             "from": self.from_, "to": self.to, "body": self.body, "direction": self.direction,
-            "status": self.status, "num_media": str(len(self.media)), "num_segments": "1",
+            "status": self.status, "num_media": str(len(self.media)), "num_segments": str(segments(self.body) if self.body else 1),
             "messaging_service_sid": None, "error_code": None, "error_message": None,
             "price": None, "price_unit": "USD",
             "date_created": rfc2822(self.date_created), "date_updated": rfc2822(now()),

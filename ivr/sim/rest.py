@@ -26,6 +26,9 @@ if TYPE_CHECKING:
 
 ACCOUNT = f"/{API_VERSION}/Accounts/<account>"
 
+#: Characters a message body may have (Twilio error 21617 beyond).
+MAX_BODY = 1600
+
 URLS = Map([
     Rule(f"{ACCOUNT}/Messages.json", endpoint="messages"),
     Rule(f"{ACCOUNT}/Messages/<sid>.json", endpoint="message"),
@@ -84,6 +87,7 @@ class RestApi:
 
     def __call__(self, environ: dict[str, Any], start_response: Callable[..., Any]) -> Any:
         request = Request(environ)
+        self.carrier.faults.delay_rest()  # a slow API (faults.slow_rest): answer late
         try:
             response = self.dispatch(request)
         except RestError as err:
@@ -147,6 +151,9 @@ class RestApi:
         required(form, "To", "From")
         if not form.get("Body") and not form.get("MediaUrl"):
             raise RestError(400, 21602, "Message body is required.")
+        if len(form.get("Body", "")) > MAX_BODY:
+            raise RestError(400, 21617, "The concatenated message body exceeds the "
+                                        f"{MAX_BODY} character limit.")
         self.carrier.faults.check_message(form["To"])
         return messaging.send_from_rest(self.carrier, form["To"], form["From"], form.get("Body", ""),
                               form.get("StatusCallback"), form.getlist("MediaUrl"))

@@ -12,6 +12,7 @@ import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
+from urllib.parse import urlsplit
 
 from ivr.sim.ids import new_sid
 
@@ -56,8 +57,35 @@ class Stream:
         self.call.poke()
 
 
+#: Hosts a plain ws:// stream may reach: Twilio itself only opens wss://, so this is the
+#: simulator's allowance for the app on loopback (tests, `ivr simulate`, the demo).
+LOOPBACK = frozenset({"127.0.0.1", "localhost", "::1"})
+
+
+def refusal(url: str) -> str | None:
+    """Why Twilio would not open a stream to `url`, or None. Twilio opens only wss:// (error
+    31922 for ws://) and takes no query string in `<Stream url>`: parameters go in
+    `<Parameter>` elements (Media Streams docs, "Stream" noun attributes)."""
+    parts = urlsplit(url)
+    if parts.scheme not in ("ws", "wss") or not parts.hostname:
+        return f"stream url {url!r} is not a WebSocket URL"
+    if parts.scheme == "ws" and parts.hostname not in LOOPBACK:
+        return f"error 31922: stream url {url!r} is ws://; Twilio connects to wss:// only"
+    if parts.query:
+        return (f"stream url {url!r} has a query string; Twilio passes parameters as "
+                "<Parameter> elements")
+    return None
+
+
 def start_stream(call: Call, stream: Stream) -> None:
-    """Record `stream` on the call and hand it to the media handler, if any."""
+    """Record `stream` on the call and hand it to the media handler, if any — unless Twilio
+    would refuse its URL (`refusal`): then it is a debugger error and no stream, and the call
+    goes on, as on Twilio."""
+    problem = refusal(stream.url)
+    if problem:
+        call.carrier.note_error(f"{call.sid}: {problem}")
+        stream.stopped.set()
+        return
     call.streams.append(stream)
     handler = call.on_stream or call.carrier.on_stream
     if handler is None:

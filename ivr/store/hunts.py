@@ -65,6 +65,9 @@ class Hunt:
         agent: the name of the person who accepted.
         whisper: the spoken summary text; audio: rendered file name when ready.
         summary: the flow's written summary (texted to the accepting agent).
+        pending: the index of a person whose dial got no answer from Twilio in time (the
+            webhook's REST deadline): their phone may be ringing, so their leg is adopted by
+            its first callback, or found in Twilio's call log by the job that continues.
     """
 
     id: str
@@ -89,6 +92,7 @@ class Hunt:
     skill: str = ""
     reasons: list[str] = field(default_factory=list)
     urgent: bool = False
+    pending: int | None = None
 
     @property
     def conference(self) -> str:

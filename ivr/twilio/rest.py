@@ -19,7 +19,11 @@ import base64
 import json
 import logging
 import os
+import time
 import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from urllib.parse import urlencode, urlsplit
 
 import certifi
@@ -36,9 +40,48 @@ from ivr.config.settings import DEFAULT_API_BASE, Settings
 #: (at most 8 s together) leave the webhook time to answer with a fallback. Work that can
 #: wait for a slow API is queued as a job, which retries.
 REST_TIMEOUT_S = 4.0
+#: Seconds after a webhook arrives by which every REST request it makes must be over. Twilio
+#: gives up on a webhook at 15 s; a transfer's webhook may dial, pass to the next person and
+#: redirect the caller, each request with its own timeouts, so the sum is bounded here: past
+#: the deadline no request is started (`RestBudgetSpent`: nothing was sent) and one under way
+#: is cut at it. What is left is done by a job, and the webhook still has ~7 s to answer.
+WEBHOOK_REST_BUDGET_S = 8.0
+#: A request is not started with less than this left: it would time out before Twilio answers.
+MIN_REQUEST_S = 0.5
 #: Pooled connections kept per host: one per gunicorn thread that may be dialling at once.
 POOL_SIZE = 32
 _JSON_TYPES = ("application/json", "application/scim+json")
+
+
+#: The monotonic time by which this request's REST calls must be over (None: no deadline, as in
+#: a job, which has its own retries).
+_deadline: ContextVar[float | None] = ContextVar("ivr_rest_deadline", default=None)
+
+
+class RestBudgetSpent(RuntimeError):
+    """The webhook's time for REST calls is used up: this request was not sent at all, so a
+    job may safely do it instead (unlike a timeout, after which Twilio may have acted)."""
+
+    status = None  # not the carrier's answer: `carrier_said_no` is False for it
+
+
+@contextmanager
+def rest_deadline(seconds: float = WEBHOOK_REST_BUDGET_S) -> Iterator[None]:
+    """Bound every REST request made inside the block to end `seconds` from now (a webhook's
+    budget: see `WEBHOOK_REST_BUDGET_S`). Nested blocks keep the earlier deadline."""
+    ends = time.monotonic() + seconds
+    current = _deadline.get()
+    token = _deadline.set(ends if current is None else min(current, ends))
+    try:
+        yield
+    finally:
+        _deadline.reset(token)
+
+
+def time_left() -> float | None:
+    """Seconds left for REST calls in this request, or None when it has no deadline."""
+    ends = _deadline.get()
+    return None if ends is None else ends - time.monotonic()
 
 
 def ca_bundle() -> str:
@@ -82,9 +125,13 @@ class PooledHttpClient(HttpClient):
                 body = urlencode(data, doseq=True)
                 sent["Content-Type"] = "application/x-www-form-urlencoded"
         wait = timeout if timeout is not None else self.timeout
+        left = time_left()
+        if left is not None and left < MIN_REQUEST_S:
+            raise RestBudgetSpent(f"no time left for {method.upper()} {parts.path}")
+        limit = urllib3.Timeout(connect=wait, read=wait, total=left)
         reply = self._pool(url).request(
             method.upper(), url, body=body, headers=sent, redirect=allow_redirects,
-            retries=False, timeout=urllib3.Timeout(connect=wait, read=wait))
+            retries=False, timeout=limit)
         self._test_only_last_response = Response(reply.status, reply.data.decode("utf-8"),
                                                  reply.headers)
         return self._test_only_last_response

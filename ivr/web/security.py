@@ -13,6 +13,7 @@ from flask import abort, jsonify, request, session
 
 from ivr.logs import event
 from ivr.twilio import urls
+from ivr.twilio.rest import rest_deadline
 from ivr.twilio.signature import SIGNATURE_SETTINGS_HEADER, is_valid, key_for, signed_url
 from ivr.web import guessing
 from ivr.web.context import current_runtime
@@ -79,14 +80,17 @@ def twilio_stream_is_signed() -> bool:
 
 
 def twilio_signed(view: Callable[..., Any]) -> Callable[..., Any]:
-    """Reject (403, no side effect) any request Twilio did not sign."""
+    """Reject (403, no side effect) any request Twilio did not sign; run a signed one under
+    the webhook's REST deadline (`ivr.twilio.rest.rest_deadline`), so however slowly Twilio's
+    API answers, the webhook answers Twilio well inside its 15 s."""
 
     @wraps(view)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         if not twilio_request_is_signed():
             event("webhook.unsigned", log, logging.WARNING, path=request.path)
             abort(403)
-        return view(*args, **kwargs)
+        with rest_deadline():
+            return view(*args, **kwargs)
 
     return wrapper
 

@@ -175,7 +175,7 @@ def hold_audio() -> Response:
 def whisper() -> Response:
     business, hunt_id = hunt_params()
     return xml(agent_leg.answered(current_runtime(), business, hunt_id, form("CallSid"),
-                                  form("AnsweredBy")))
+                                  form("AnsweredBy"), request.args.get("i", "")))
 
 
 @bp.post(urls.TRANSFER_ACCEPT)
@@ -190,7 +190,8 @@ def accept() -> Response:
 @twilio_signed
 def agent_status() -> tuple[str, int]:
     business, hunt_id = hunt_params()
-    agent_leg.leg_status(current_runtime(), business, hunt_id, form("CallSid"), form("CallStatus"))
+    agent_leg.leg_status(current_runtime(), business, hunt_id, form("CallSid"), form("CallStatus"),
+                         request.args.get("i", ""))
     return "", 204
 
 

@@ -114,6 +114,10 @@ def test_an_accepting_agent_hears_the_whisper_presses_1_and_joins_the_caller(car
     assert events(app, "conference", "StatusCallbackEvent") == [
         "participant-join", "participant-join", "conference-start", "participant-leave",
         "conference-end", "participant-leave"]
+    assert [e for e in events(app, "conference", "ReasonParticipantLeft") if e] == [
+        "participant_hung_up", "participant_with_end_conference_on_exit_left"]
+    assert [e for e in events(app, "conference", "ParticipantCallStatus") if e] == [
+        "completed", "in-progress"]
     assert room.status == "completed"
 
 

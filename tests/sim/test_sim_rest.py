@@ -151,3 +151,16 @@ def test_a_number_the_carrier_will_not_call_is_refused_with_twilios_error(carrie
         client.calls.create(to=CALLER, from_=FIRM, url="http://127.0.0.1:9/voice")
     assert refused.value.status == 400 and refused.value.code == 21211
     assert CALLER in refused.value.msg and carrier.calls == []
+
+
+def test_a_text_over_1600_characters_is_refused_and_long_texts_count_their_segments(carrier,
+                                                                                    client):
+    """Twilio refuses a body over 1,600 characters (21617) and bills a long text per segment:
+    153 GSM-7 characters each, 67 once a single character needs UCS-2."""
+    with pytest.raises(TwilioRestException) as refused:
+        client.messages.create(to=CALLER, from_=FIRM, body="x" * 1601)
+    assert refused.value.status == 400 and refused.value.code == 21617
+    assert not carrier.phone(CALLER).inbox
+    assert client.messages.create(to=CALLER, from_=FIRM, body="x" * 160).num_segments == "1"
+    assert client.messages.create(to=CALLER, from_=FIRM, body="x" * 161).num_segments == "2"
+    assert client.messages.create(to=CALLER, from_=FIRM, body="—" * 71).num_segments == "2"

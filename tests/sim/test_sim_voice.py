@@ -3,6 +3,7 @@ by REST, and hangs up — with Twilio's webhooks and status callbacks along the 
 
 from __future__ import annotations
 
+import pytest
 from flask import request
 from sim_tiny import PUBLIC_URL, rest_client, tiny_app, twiml
 from twilio.twiml.voice_response import VoiceResponse
@@ -210,3 +211,28 @@ def test_media_streams_are_handed_to_the_stream_handler_and_stopped(carrier, ser
     call.press("5")
     assert stream.stopped.is_set()
     call.wait_until("completed")
+
+
+@pytest.mark.parametrize("url, why", [
+    ("ws://ivr.example.test/voice/stream", "31922"),
+    ("wss://ivr.example.test/voice/stream?business=hartley", "query string"),
+])
+def test_a_stream_url_twilio_would_refuse_opens_no_stream_and_is_flagged(carrier, serve, url,
+                                                                        why):
+    """Twilio opens only wss:// and takes parameters as <Parameter>, not in the URL: an app
+    asking otherwise has no speech on a real call, so the simulator refuses it too."""
+    app = tiny_app()
+
+    @app.post("/voice/incoming")
+    def incoming():
+        response = VoiceResponse()
+        response.start().stream(url=url, name="listen")
+        response.gather(input="dtmf", action="/voice/done", timeout=2).say("Tell me.")
+        return twiml(response)
+
+    started = []
+    serve(app)
+    call = carrier.phone(CALLER).call(FIRM, on_stream=started.append)
+    call.wait_for_gather()
+    assert not started and not call.streams
+    assert any(why in error for error in carrier.errors)

@@ -31,7 +31,7 @@ import numpy as np
 
 from ivr.flow.context import Similar
 from ivr.flow.model import Flow
-from ivr.flow.semantic import HUMAN, HUMAN_EXAMPLES
+from ivr.flow.semantic import FRUSTRATION, FRUSTRATION_EXAMPLES, HUMAN, HUMAN_EXAMPLES
 from ivr.flow.text import normalize
 from ivr.logs import event
 
@@ -86,7 +86,8 @@ def load_encoder() -> Encoder:
 
 def labelled_examples(flow: Flow) -> dict[str, tuple[str, ...]]:
     """Every label the layer scores for `flow`, with its examples: buckets, word triggers (one
-    label per name) and asking for a person (built-in wordings plus the flow's own)."""
+    label per name), asking for a person (built-in wordings plus the flow's own) and being fed
+    up (built-in)."""
     found: dict[str, list[str]] = {}
     for name, bucket in flow.buckets.items():
         if bucket.examples:
@@ -95,6 +96,7 @@ def labelled_examples(flow: Flow) -> dict[str, tuple[str, ...]]:
         if trigger.examples:
             found.setdefault(trigger.name, []).extend(trigger.examples)
     found[HUMAN] = [*HUMAN_EXAMPLES, *flow.human_examples]
+    found[FRUSTRATION] = list(FRUSTRATION_EXAMPLES)
     return {label: tuple(dict.fromkeys(texts)) for label, texts in found.items()}
 
 

@@ -34,6 +34,7 @@ from ivr.flow.semantic import (
     asks_for_person,
     combined,
     enough_words,
+    frustrated_by_scores,
     needs_a_person,
     semantic_bucket,
     semantic_triggers,
@@ -159,6 +160,11 @@ class _Turn(Decide):
                 self.semantic_score = max(self.semantic_score or 0.0, self.scores[HUMAN])
         if frustrated(text, previous):
             fired.append(Fired("frustration"))
+        elif state.asking not in (*flow.slots, "offer") and (
+                fed_up := frustrated_by_scores(flow, self.danger_scores)) is not None:
+            # (as with asking for a person: an answer to a question is judged by the question)
+            fired.append(Fired("frustration"))
+            self.semantic_score = max(self.semantic_score or 0.0, fed_up)
         if fired:
             self.escalating = True  # safety first: no "did you say gas?" confirmation
             self.understand(text)  # keep what they said for the person taking over

@@ -30,6 +30,8 @@ from ivr.flow.text import normalize
 
 #: The label under which the edge scores a request for a person.
 HUMAN = "asked_for_human"
+#: The label under which the edge scores a customer fed up with us or with the bot.
+FRUSTRATION = "frustration"
 #: Thresholds, tuned on tests/understanding/dev.csv only (never on the held-out set).
 TRIGGER_MIN = 0.5
 TRIGGER_LEAD = 0.0
@@ -39,6 +41,7 @@ BUCKET_MARGIN = 0.0
 CUE_MIN = 0.35
 PERSON_MIN = 0.5
 PERSON_LEAD = 0.1
+FRUSTRATION_MIN = 0.55
 MIN_WORDS = 3
 
 #: How every flow's customers ask for a person; a flow's `asked_for_human: examples:` add to
@@ -62,6 +65,27 @@ HUMAN_EXAMPLES = (
     "how do I reach an actual person at your company",
     "I don't want to text with a bot",
     "have the owner or a manager give me a call",
+)
+
+#: How every flow's customers say they are fed up: with the service, with being passed around,
+#: with the bot. The rules catch the swearing and the stock phrases ("this is useless"); a
+#: sentence model hears "I'm done with you people" a word away from them. Written for this
+#: layer, not taken from `rules.FRUSTRATION_PHRASES`.
+FRUSTRATION_EXAMPLES = (
+    "this is a joke, nobody here knows what they're doing",
+    "I'm done with this, I've had enough",
+    "I keep getting the runaround from your company",
+    "this is the third time I'm writing about the same thing",
+    "honestly the worst experience I've had with any business",
+    "I'm fed up with waiting and nobody gets back to me",
+    "I am so frustrated right now",
+    "you people never answer and I'm losing my patience",
+    "I've explained this over and over and it still isn't fixed",
+    "I'm really upset about how I was treated",
+    "I want to make a formal complaint about your service",
+    "unbelievable, how hard is it to get a simple answer",
+    "I'm sick and tired of being ignored",
+    "every time I deal with you something goes wrong",
 )
 
 #: Words of danger, harm, urgency or distress: the safety net's cue when nothing placed the
@@ -107,11 +131,27 @@ def asks_for_person(scores: Mapping[str, float]) -> float | None:
     return mine if mine >= HUMAN_MIN and mine >= others else None
 
 
+def frustrated_by_scores(flow: Flow, scores: Mapping[str, float]) -> float | None:
+    """The score of "fed up" when it is high enough and ahead of every bucket and trigger (a
+    complaint names its topic too: "the new unit is way louder than you said" must be nearer
+    the frustration than the installation); else None."""
+    mine = float(scores.get(FRUSTRATION, 0.0))
+    others = max((float(s) for label, s in scores.items()
+                  if label not in (FRUSTRATION, HUMAN)), default=0.0)
+    return mine if mine >= FRUSTRATION_MIN and mine >= others else None
+
+
 def semantic_bucket(flow: Flow, scores: Mapping[str, float]) -> tuple[str, float] | None:
-    """The bucket the message is closest to, with its score, when it is clear enough."""
+    """The bucket the message is closest to, with its score, when it is clear enough.
+
+    None when asking for a person or being fed up is nearer than any bucket: "how do I reach a
+    person at your firm" names no topic, and a topic guessed from it ("hours") misleads the
+    person who takes over."""
     ranked = sorted(((float(s), label) for label, s in scores.items()
                      if label in flow.buckets), reverse=True)
     if not ranked or ranked[0][0] < BUCKET_MIN:
+        return None
+    if max(float(scores.get(HUMAN, 0.0)), float(scores.get(FRUSTRATION, 0.0))) > ranked[0][0]:
         return None
     runner_up = ranked[1][0] if len(ranked) > 1 else 0.0
     if ranked[0][0] - runner_up < BUCKET_MARGIN:

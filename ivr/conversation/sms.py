@@ -10,7 +10,6 @@ signature, parses Twilio's form, keeps a retried webhook from acting twice and r
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
 from dataclasses import dataclass
 
 from ivr.config.business import Business
@@ -27,14 +26,13 @@ from ivr.store import menus
 from ivr.store.conversations import Arrival
 from ivr.twilio.gsm import gsm_safe
 from ivr.twilio.messaging import (
-    MMS_NOTICE,
-    MMS_ONLY,
     Keyword,
     disclose,
     help_reply,
     keyword,
     menu_of,
     opt_in_reply,
+    own,
     reply_texts,
 )
 
@@ -77,39 +75,53 @@ def answer(runtime: Runtime, business: Business, text: Text,
     if opted_out:
         if word == "start":
             optout.opt_in(runtime, business, text.sender, text.sid)
-            return keyword_reply(business, word)
+            return keyword_reply(business, word, texter_language(runtime, business, text.sender))
         event("sms.ignored_opted_out", log, business=business.key, sid=text.sid)
         return []
     # START/YES from a texter who never opted out goes on to the flow: "yes" answers questions
+    live = (Conversations.live(arrival.live) if arrival is not None
+            else runtime.conversations.current(business, CHANNEL, text.sender))
     if word == "help":
-        return keyword_reply(business, word)
+        return keyword_reply(business, word,
+                             texter_language(runtime, business, text.sender, live))
     staff_reply = feedback_reply(runtime, business, text.sender, text.body)
     if staff_reply is not None:
         return [staff_reply]
-    notes = [MMS_NOTICE] if text.media else []
-    if notes and not text.body:
-        return [*notes, MMS_ONLY]
-    live = (Conversations.live(arrival.live) if arrival is not None
-            else runtime.conversations.current(business, CHANNEL, text.sender))
-    return converse(runtime, business, text, live, notes)
+    if text.media and not text.body:
+        language = texter_language(runtime, business, text.sender, live)
+        return [gsm_safe(own("mms_notice", language)), gsm_safe(own("mms_only", language))]
+    return converse(runtime, business, text, live)
 
 
-def keyword_reply(business: Business, word: Keyword) -> list[str]:
+def texter_language(runtime: Runtime, business: Business, sender: str,
+                    live: Live | None = None) -> str:
+    """The language a texter's conversation is held in, for a reply the flow does not word
+    (HELP, START, a picture alone): the live conversation's, else their latest record's (a
+    STOP ended the conversation before its START), else English; only one the business
+    speaks."""
+    language = live.state.language if live is not None else None
+    if language is None:
+        records = runtime.store.conversations([business.key], phone=sender)
+        language = records[-1].get("language") if records else None
+    return language if language and business.speaks(language) else "en"
+
+
+def keyword_reply(business: Business, word: Keyword, language: str = "en") -> list[str]:
     """What we answer to START or HELP: nothing where the carrier answers them itself (a long
     code's default, so the texter gets one reply, not two), else the business's wording or
-    ours (`sms:` in the business file)."""
+    ours (`sms:` in the business file) in the texter's `language`."""
     keywords = business.sms
     if keywords.carrier_handles_keywords:
         return []
+    contact = contact_number(business)
     if word == "help":
-        return [help_reply(business.name, contact_number(business), keywords.help_reply)]
-    return [opt_in_reply(business.name, contact_number(business), keywords.start_reply)]
+        return [gsm_safe(help_reply(business.name, contact, keywords.help_reply, language))]
+    return [gsm_safe(opt_in_reply(business.name, contact, keywords.start_reply, language))]
 
 
-def converse(runtime: Runtime, business: Business, text: Text, live: Live | None,
-             notes: Sequence[str] = ()) -> list[str]:
-    """One turn of the flow: the text in, the texts to send out (`notes` first), exactly as
-    the transcript records them."""
+def converse(runtime: Runtime, business: Business, text: Text, live: Live | None) -> list[str]:
+    """One turn of the flow: the text in, the texts to send out (a notice first when it came
+    with a picture we cannot read), exactly as the transcript records them."""
     conversations = runtime.conversations
     if live is None:
         inp = Input.start(text.body)
@@ -120,22 +132,26 @@ def converse(runtime: Runtime, business: Business, text: Text, live: Live | None
     else:
         inp = Input.sms(text.body)
     turn = conversations.handle(business, CHANNEL, text.sender, inp, sid=text.sid,
-                                loaded=live, words=wording(runtime, business, notes))
+                                loaded=live, words=wording(runtime, business, media=bool(text.media)))
     remember_menu(runtime, business, text.sender, menu_of(turn.actions))
     return list(turn.said)
 
 
-def wording(runtime: Runtime, business: Business, notes: Sequence[str] = ()) -> Words:
-    """How a text turn is worded: `notes`, the disclosure on a first text, then the flow's
+def wording(runtime: Runtime, business: Business, media: bool = False) -> Words:
+    """How a text turn is worded, in the conversation's language as this turn left it: the
+    notice of an unreadable picture (`media`), the disclosure on a first text, then the flow's
     words with the effects' results (the person named, when to expect a reply). Pure: the same
     turn gives the same texts, so the transcript records exactly what is sent."""
     def words(turn: Turn) -> list[str]:
+        language = turn.state.language
         follow_up = (follow_up_confirmation(runtime, business, turn)
                      if any(isinstance(a, QueueFollowUp) for a in turn.actions) else "")
-        texts = reply_texts(turn.actions, handoff=turn.handoff, follow_up=follow_up)
+        texts = reply_texts(turn.actions, handoff=turn.handoff, follow_up=follow_up,
+                            language=language)
         # disclosed once: not again to the same number continuing within the repeat window
         first = turn.new and not turn.state.extra.get("continued")
-        said = [*notes, *(disclose(texts, business.name) if first else texts)]
+        notes = [own("mms_notice", language)] if media else []
+        said = [*notes, *(disclose(texts, business.name, language) if first else texts)]
         # GSM-safe as sent (and so as recorded): our dashes and curly quotes cost UCS-2
         return [gsm_safe(t) for t in said]
     return words
@@ -143,7 +159,12 @@ def wording(runtime: Runtime, business: Business, notes: Sequence[str] = ()) -> 
 
 def follow_up_confirmation(runtime: Runtime, business: Business, turn: Turn) -> str:
     """The follow-up queue's confirmation, for a texter whose lead was queued (FOLLOWUPS):
-    when the effect said to expect a reply, else (before it ran) when it will say."""
+    when the effect said to expect a reply, else (before it ran) when it will say; in Spanish
+    worded afresh for the same moment (the effect words it for staff, in English)."""
+    language = turn.state.language
+    if language != "en":
+        return confirmation_text(business, expected_reply(business, runtime.clock(),
+                                                          language)[1], language)
     when = next((o.when for o in turn.outcomes if isinstance(o, FollowUp)), None)
     when = when or (turn.record.get("followup") or {}).get("when") or expected_reply(
         business, runtime.clock())[1]

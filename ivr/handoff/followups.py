@@ -18,6 +18,7 @@ from ivr.config.business import Business, Staff
 from ivr.config.oncall import on_call
 from ivr.flow.actions import Action, QueueFollowUp
 from ivr.flow.hours import describe_opening
+from ivr.flow.wording import opening_text
 from ivr.handoff.outbound import OutboundRefused, enqueue_text, send_sms, sms_allowed
 from ivr.handoff.outcomes import FollowUp
 from ivr.jobs.queues import DEFAULT, URGENT, enqueue, job_id, job_runtime
@@ -37,6 +38,15 @@ log = logging.getLogger("ivr.handoff.followups")
 
 #: What a customer is told when the business is open but nobody could take it right now.
 WHILE_OPEN = "within the hour"
+#: The same in Spanish, and with no opening ahead (a business with no hours at all).
+WHILE_OPEN_ES = "en menos de una hora"
+#: The default confirmation by language ({name}: the business; {when}: the expected reply).
+CONFIRMATIONS = {
+    "en": ("Thanks for contacting {name}. We have your details and will get back to you "
+           "{when}. If it's an emergency, call us back and say so."),
+    "es": ("Gracias por comunicarse con {name}. Ya tenemos sus datos y le responderemos "
+           "{when}. Si es una emergencia, vuelva a llamarnos y díganos que es urgente."),
+}
 #: Longest digest text (a few SMS segments); the rest is "and N more on the dashboard".
 MAX_DIGEST_CHARS = 1400
 #: Longest summary line per callback in a digest.
@@ -45,24 +55,31 @@ MAX_LINE_CHARS = 200
 DIGEST_QUEUED_TTL_S = 60
 
 
-def expected_reply(business: Business, now: datetime) -> tuple[datetime, str, bool]:
-    """When the customer should expect a person: (moment, words, open now).
+def expected_reply(business: Business, now: datetime,
+                   language: str = "en") -> tuple[datetime, str, bool]:
+    """When the customer should expect a person: (moment, words, open now), the words in the
+    customer's `language`.
 
-    While open: now, "within the hour". Otherwise the next opening, e.g. "Monday after 8:30 AM".
+    While open: now, "within the hour". Otherwise the next opening, e.g. "Monday after 8:30 AM"
+    ("el lunes después de las 8:30 a. m.").
     """
+    spanish = language == "es"
     hours = business.opening_hours
     if hours.is_open(now):
-        return now, WHILE_OPEN, True
+        return now, WHILE_OPEN_ES if spanish else WHILE_OPEN, True
     opening = hours.next_opening(now)
     if opening is None:
-        return now, "as soon as we can", False
+        return now, opening_text(now, None, language), False
+    if spanish:
+        return opening, opening_text(now, opening.astimezone(business.tz), "es"), False
     return opening, describe_opening(opening, now, business.tz), False
 
 
-def confirmation_text(business: Business, when: str) -> str:
-    """The default confirmation a customer receives when the flow gives none."""
-    return (f"Thanks for contacting {business.name}. We have your details and will get back "
-            f"to you {when}. If it's an emergency, call us back and say so.")
+def confirmation_text(business: Business, when: str, language: str = "en") -> str:
+    """The default confirmation a customer receives when the flow gives none, in their
+    language (`when` already worded in it)."""
+    wording = CONFIRMATIONS.get(language, CONFIRMATIONS["en"])
+    return wording.format(name=business.name, when=when)
 
 
 def queue_callback(runtime: Runtime, business: Business, record: Record, *, summary: str,
@@ -219,9 +236,10 @@ def confirm_by_text(runtime: Runtime, business: Business, record: Record,
     caller = record["caller"]
     if not sms_allowed(caller, business.sms_countries):
         return False
-    when = (record.get("followup") or {}).get("when") or expected_reply(
-        business, runtime.clock())[1]
-    body = action.confirmation.strip() or confirmation_text(business, when)
+    language = record.get("language") or "en"
+    when = ((record.get("followup") or {}).get("when") if language == "en" else None) or \
+        expected_reply(business, runtime.clock(), language)[1]
+    body = action.confirmation.strip() or confirmation_text(business, when, language)
     if business.name.lower() not in body.lower():  # a text arrives without a voice to place it
         body = f"{business.name}: {body}"
     enqueue_text(runtime.redis, business.key, caller, body, f"confirm:{record['id']}",

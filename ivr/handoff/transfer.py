@@ -170,9 +170,24 @@ def ring_next(runtime: Runtime, hunt: Hunt, dial: Dial | None = None) -> bool:
     return False
 
 
-def callback_when(business: Business, now: datetime) -> str:
+#: The text to a customer nobody could take, by their language ({name}, {when}).
+MISSED = {
+    "en": ("Sorry we couldn't connect you with {name} just now. We have your details and will "
+           "call you back {when}."),
+    "es": ("Lo sentimos, no pudimos comunicarle con {name} en este momento. Ya tenemos sus "
+           "datos y le llamaremos {when}."),
+}
+
+
+def callback_when(business: Business, now: datetime, language: str = "en") -> str:
     """When a customer nobody could take should expect our call, in their words."""
-    return expected_reply(business, now)[1]
+    return expected_reply(business, now, language)[1]
+
+
+def missed_text(business: Business, now: datetime, language: str = "en") -> str:
+    """What a customer nobody could take is texted, in the conversation's language."""
+    wording = MISSED.get(language, MISSED["en"])
+    return wording.format(name=business.name, when=callback_when(business, now, language))
 
 
 def nobody_answered(runtime: Runtime, hunt: Hunt, redirect_caller: bool = True) -> None:
@@ -197,9 +212,10 @@ def nobody_answered(runtime: Runtime, hunt: Hunt, redirect_caller: bool = True) 
         except Exception as exc:  # the caller may have just hung up
             event("transfer.voicemail_redirect_failed", log, logging.WARNING,
                   business=hunt.business, hunt=hunt.id, error=type(exc).__name__)
-    when = callback_when(business, runtime.clock())
-    text = (f"Sorry we couldn't connect you with {business.name} just now. "
-            f"We have your details and will call you back {when}.")
+    now = runtime.clock()
+    record = runtime.store.get_record(business.key, hunt.record_id)
+    language = (record or {}).get("language") or "en"
+    text = missed_text(business, now, language)
     try:  # the customer is not on a line waiting for it: the worker sends it, with retries
         enqueue_urgent(runtime.redis, missed_text_job, business.key, hunt.id, hunt.customer,
                        text, name="missed", business=business.key, key=hunt.id,
@@ -207,7 +223,7 @@ def nobody_answered(runtime: Runtime, hunt: Hunt, redirect_caller: bool = True) 
     except Exception as exc:  # Redis trouble: the follow-up below still records the callback
         event("transfer.missed_text_failed", log, logging.ERROR, business=business.key,
               hunt=hunt.id, error=type(exc).__name__)
-    queue_follow_up(runtime, business, hunt, when)
+    queue_follow_up(runtime, business, hunt, record)
 
 
 def to_voicemail(runtime: Runtime, business_key: str, hunt_id: str, caller_sid: str) -> None:
@@ -246,10 +262,10 @@ def missed_text_job(business_key: str, hunt_id: str, to: str, body: str) -> str 
     return sid
 
 
-def queue_follow_up(runtime: Runtime, business: Business, hunt: Hunt, when: str) -> None:
-    """Hand the missed conversation to the follow-up queue: a callback task, and the on-duty
-    person told now (or in the digest at opening)."""
-    record = runtime.store.get_record(business.key, hunt.record_id)
+def queue_follow_up(runtime: Runtime, business: Business, hunt: Hunt,
+                    record: Record | None) -> None:
+    """Hand the missed conversation (its `record`, as read for the text) to the follow-up
+    queue: a callback task, and the on-duty person told now (or in the digest at opening)."""
     if record is None:
         return
     try:

@@ -59,6 +59,42 @@ HELP_REPLY = ("{name}: you're texting an automated assistant. To reach a person,
 HANDOFF_NAMED = "Thanks — I'm passing this to {name}, who will call you in a minute."
 HANDOFF_TEAM = "Thanks — I'm passing this to our team, who will contact you shortly."
 
+#: The product's own SMS wording in Spanish, for a conversation the customer holds in Spanish:
+#: written by people in natural Latin-American Spanish (usted, as a front desk writes to a
+#: customer), never translated at run time. The carrier's keywords stay as the carrier reads
+#: them (HELP, STOP): a Spanish word there would not be recognised.
+SPANISH: dict[str, str] = {
+    "mms_notice": "Solo puedo leer texto, así que no pude abrir la foto o el archivo que me "
+                  "envió.",
+    "mms_only": "¿Me podría describir en pocas palabras lo que necesita?",
+    "disclosure": "Hola, le atiende el asistente automático de {name}.",
+    "opt_in": ("Volvió a suscribirse a los mensajes de {name}. Responda HELP si necesita ayuda "
+               "o STOP para dejar de recibir mensajes."),
+    "help": ("{name}: está escribiéndole a un asistente automático. Para hablar con una "
+             "persona, llame al {contact} o responda \"quiero hablar con una persona\". "
+             "Responda STOP para dejar de recibir mensajes."),
+    "handoff_named": "Gracias. Le paso su mensaje a {name}, quien le llamará en un momento.",
+    "handoff_team": ("Gracias. Le paso su mensaje a nuestro equipo; alguien se comunicará con "
+                     "usted muy pronto."),
+}
+#: Our wording by language: what each key says in English and in Spanish.
+WORDING: dict[str, dict[str, str]] = {
+    "en": {"mms_notice": MMS_NOTICE, "mms_only": MMS_ONLY, "disclosure": DISCLOSURE,
+           "opt_in": OPT_IN_REPLY, "help": HELP_REPLY, "handoff_named": HANDOFF_NAMED,
+           "handoff_team": HANDOFF_TEAM},
+    "es": SPANISH,
+}
+#: How a numbered SMS menu is introduced and each option joined, by language.
+MENU_WORDS: dict[str, tuple[str, str]] = {"en": ("Reply", "for"), "es": ("Responda", "para")}
+#: Words that already tell a texter they are talking with an automated assistant.
+DISCLOSED = ("assistant", "automated", "a bot", "asistente", "automático", "automatizado")
+
+
+def own(key: str, language: str = "en") -> str:
+    """Our wording `key` in `language`, English for a language we have no wording in."""
+    return WORDING.get(language, WORDING["en"]).get(key) or WORDING["en"][key]
+
+
 def keyword(body: str, opt_out_type: str | None = None) -> Keyword | None:
     """The carrier keyword a text is, if it is one.
 
@@ -85,30 +121,35 @@ def clip(body: str, limit: int = MAX_INBOUND_CHARS) -> str:
     return body if len(body) <= limit else body[:limit].rstrip()
 
 
-def choices_line(choices: Sequence[Choice]) -> str:
-    """'Reply 1 for Heating, 2 for Cooling.' — a keypad menu as SMS options."""
-    parts = [f"{c.digit} for {c.label}" for c in choices]
-    return "Reply " + ", ".join(parts) + "."
+def choices_line(choices: Sequence[Choice], language: str = "en") -> str:
+    """'Reply 1 for Heating, 2 for Cooling.' — a keypad menu as SMS options; in Spanish
+    'Responda 1 para calefacción, 2 para aire acondicionado.'"""
+    verb, joiner = MENU_WORDS.get(language, MENU_WORDS["en"])
+    parts = [f"{c.digit} {joiner} {c.label}" for c in choices]
+    return f"{verb} " + ", ".join(parts) + "."
 
 
-def handoff_line(person: str | None) -> str:
+def handoff_line(person: str | None, language: str = "en") -> str:
     """What the texter is told when a person takes over: who will contact them."""
-    return HANDOFF_NAMED.format(name=first_name(person)) if person else HANDOFF_TEAM
+    if person:
+        return own("handoff_named", language).format(name=first_name(person))
+    return own("handoff_team", language)
 
 
-def question_text(ask: Ask) -> str:
+def question_text(ask: Ask, language: str = "en") -> str:
     """The question, with its numbered options unless the prompt already lists them."""
     prompt = ask.prompt.strip()
     if not ask.choices:
         return prompt
     first = ask.choices[0]
-    if f"{first.digit} for {first.label}" in prompt:
+    joiner = MENU_WORDS.get(language, MENU_WORDS["en"])[1]
+    if f"{first.digit} {joiner} {first.label}" in prompt:
         return prompt
-    return f"{prompt} {choices_line(ask.choices)}".strip()
+    return f"{prompt} {choices_line(ask.choices, language)}".strip()
 
 
 def reply_texts(actions: Iterable[Action], handoff: str | None = None,
-                follow_up: str = "") -> list[str]:
+                follow_up: str = "", language: str = "en") -> list[str]:
     """The texts the customer should receive for one step's actions.
 
     Args:
@@ -116,6 +157,8 @@ def reply_texts(actions: Iterable[Action], handoff: str | None = None,
         handoff: full name of the staff member taking over (the effects' `Handoff`), if any;
             when given, the named line replaces the flow's unnamed promise (`Say.handoff`).
         follow_up: the confirmation for a `QueueFollowUp` whose flow gave none.
+        language: the conversation's language ("en", "es"): our own lines (the numbered
+            options, the person named) are worded in it, as the flow's already are.
     """
     texts: list[str] = []
     for action in actions:
@@ -124,9 +167,9 @@ def reply_texts(actions: Iterable[Action], handoff: str | None = None,
                 continue
             texts.append(action.text.strip())
         elif isinstance(action, Ask):
-            texts.append(question_text(action))
+            texts.append(question_text(action, language))
         elif isinstance(action, Transfer):
-            texts.append(handoff_line(handoff))
+            texts.append(handoff_line(handoff, language))
         elif isinstance(action, QueueFollowUp):
             texts.append(action.confirmation.strip() or follow_up)
     return list(dict.fromkeys(t for t in texts if t))  # one text never sent twice in a reply
@@ -141,12 +184,13 @@ def menu_of(actions: Iterable[Action]) -> dict[str, str]:
     return menu
 
 
-def disclose(texts: list[str], business_name: str) -> list[str]:
-    """Make sure the first reply says it comes from an automated assistant."""
+def disclose(texts: list[str], business_name: str, language: str = "en") -> list[str]:
+    """Make sure the first reply says, in the conversation's language, that it comes from an
+    automated assistant."""
     said = " ".join(texts).lower()
-    if any(word in said for word in ("assistant", "automated", "a bot")):
+    if any(word in said for word in DISCLOSED):
         return texts
-    return [DISCLOSURE.format(name=business_name), *texts]
+    return [own("disclosure", language).format(name=business_name), *texts]
 
 
 def bodies(texts: Sequence[str], limit: int = MAX_MESSAGE_CHARS) -> list[str]:
@@ -183,14 +227,19 @@ def messaging_twiml(texts: Sequence[str]) -> str:
     return str(response)
 
 
-def help_reply(business_name: str, contact: str, wording: str = "") -> str:
-    """Our answer to HELP: the business's own `wording` ({name}, {contact} filled) or ours."""
-    return _fill(wording or HELP_REPLY, business_name, contact)
+def help_reply(business_name: str, contact: str, wording: str = "",
+               language: str = "en") -> str:
+    """Our answer to HELP: the business's own `wording` ({name}, {contact} filled) or ours in
+    the texter's `language`. (The owner's words are theirs and may carry what their carrier
+    registration requires, so they are sent as written.)"""
+    return _fill(wording or own("help", language), business_name, contact)
 
 
-def opt_in_reply(business_name: str, contact: str = "", wording: str = "") -> str:
-    """Our answer to START: the business's own `wording` ({name}, {contact} filled) or ours."""
-    return _fill(wording or OPT_IN_REPLY, business_name, contact)
+def opt_in_reply(business_name: str, contact: str = "", wording: str = "",
+                 language: str = "en") -> str:
+    """Our answer to START: the business's own `wording` ({name}, {contact} filled) or ours in
+    the texter's `language`."""
+    return _fill(wording or own("opt_in", language), business_name, contact)
 
 
 def _fill(wording: str, name: str, contact: str) -> str:

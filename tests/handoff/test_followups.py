@@ -12,7 +12,7 @@ import pytest
 from jobs_support import business_dir, point_at, run_jobs
 
 from ivr.config.directory import load_directory
-from ivr.handoff.followups import queue_callback
+from ivr.handoff.followups import confirmation_text, expected_reply, queue_callback
 from ivr.jobs.queues import DEFAULT, queue
 from ivr.runtime import Runtime
 from ivr.store.callbacks import list_callbacks, mark_done
@@ -228,3 +228,19 @@ def test_caller_whose_number_cannot_take_texts_is_not_texted(sim, live_app, carr
     [task] = list_callbacks(sim.store, "polar-bear-hvac")  # the lead is still captured
     assert task["caller"] == "+442071838750"
     assert abroad.inbox == [] and [m for m in carrier.messages if m.to == abroad.number] == []
+
+
+@pytest.mark.parametrize(("now", "when"), [
+    (local(2026, 11, 27, 20, 0), "mañana después de las 9:00 a. m."),  # Friday night: Saturday
+    (local(2026, 11, 24, 11, 0), "en menos de una hora"),  # Tuesday, open
+])
+def test_a_spanish_customer_whose_flow_words_no_confirmation_is_told_in_spanish_when_we_will_reply(
+        runtime, now, when):
+    """A flow without its own confirmation falls back to ours: a Spanish customer must read it,
+    and the time they are promised, in Spanish ("Monday after 8:30 AM" is not an answer)."""
+    hvac = runtime.directory.by_key("polar-bear-hvac")
+    _moment, words, _open = expected_reply(hvac, now, "es")
+    assert words == when
+    text = confirmation_text(hvac, words, "es")
+    assert text.startswith("Gracias por comunicarse con Polar Bear HVAC.")
+    assert f"le responderemos {when}." in text

@@ -164,3 +164,30 @@ def test_sugar_land_lead_is_not_asked_for_the_state_again(law):
 def test_yes_about_the_past_is_a_no_about_now(law):
     slot = law().flow.slots["representation"]
     assert extract(slot, "I had an attorney but not anymore", asked=True) == ("no", 1.0)
+
+
+def _lawyer(law, said: str):
+    """What the law firm's representation question reads from `said` (slot value, or the value
+    it proposes to check)."""
+    found = extract(law().flow.slots["representation"], said, asked=True)
+    return found[0] if found else None
+
+
+def test_he_dropped_my_case_means_no_lawyer_now(law):
+    assert _lawyer(law, "I did, but he dropped my case") == "no"
+
+
+def test_the_other_sides_lawyer_is_not_mine(law):
+    assert _lawyer(law, "he has a lawyer, I need one") == "no"
+
+
+def test_a_lawyer_talked_to_but_not_hired_is_no_lawyer(law):
+    assert _lawyer(law, "I talked to a lawyer once but didnt hire her") == "no"
+
+
+def test_a_paralegal_friend_helping_is_no_lawyer(law):
+    assert _lawyer(law, "sort of, a friend who's a paralegal is helping") == "no"
+
+
+def test_an_unhappy_client_is_still_represented(law):
+    assert _lawyer(law, "I have an attorney but she's not returning calls") == "yes"

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 
+from ivr.flow.extract import extract, yes_or_no
 from ivr.flow.money import find_money
 
 
@@ -32,3 +33,26 @@ def test_nada_is_a_budget_of_zero():
 def test_a_spanish_amount_volunteered_in_passing_needs_a_money_word():
     assert find_money("tengo dos hijos") is None
     assert find_money("puedo pagar cinco mil dolares") == (5000, 1.0)
+
+
+def _lawyer(law, said: str):
+    found = extract(law().flow.slots["representation"], said, asked=True)
+    return found[0] if found else None
+
+
+@pytest.mark.parametrize("said", ["nel", "no tengo", "ando solo, sin abogado",
+                                  "mi abogado renuncio al caso el mes pasado",
+                                  "tenia uno, ya no", "todavía no"])
+def test_nel_and_sin_abogado_mean_no_lawyer_yet(law, said):
+    assert _lawyer(law, said) == "no"
+
+
+@pytest.mark.parametrize("said", ["tengo uno pero no me contesta", "si tengo, pero no me contesta",
+                                  "me representa una abogada de ayuda legal"])
+def test_a_lawyer_who_does_not_answer_still_represents_the_customer(law, said):
+    assert _lawyer(law, said) == "yes"
+
+
+def test_si_senora_accepts_the_suggested_state():
+    assert yes_or_no("sí señora") is True
+    assert yes_or_no("nop") is False

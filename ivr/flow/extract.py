@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from datetime import date
 from typing import Any
 
 from ivr.flow.model import Option, Slot
@@ -168,14 +169,19 @@ _READERS: dict[str, Callable[[str, bool], Found | None]] = {
 }
 
 
-def extract(slot: Slot, text: str, asked: bool = False) -> Found | None:
-    """Fill `slot` from `text` if the message says it: (value, confidence 0..1) or None."""
+def extract(slot: Slot, text: str, asked: bool = False, today: date | None = None
+            ) -> Found | None:
+    """Fill `slot` from `text` if the message says it: (value, confidence 0..1) or None.
+
+    `today` is the Context's clock (the core never reads one): with it, a bare day of the month
+    ("the 18th") is kept as the date it names."""
     if not text.strip() or (not asked and not slot.unprompted):
         return None
     if slot.type == "choice":
         return match_option(slot.options, text, asked)
     if slot.type in _READERS:
-        found = _READERS[slot.type](text, asked)
+        found = (find_timeline(text, asked, today) if slot.type == "timeline"
+                 else _READERS[slot.type](text, asked))
         if found is None and asked and slot.options:
             found = match_option(slot.options, text, asked)
             if found and slot.type == "money":  # menu values of a money slot are dollars

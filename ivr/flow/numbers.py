@@ -26,6 +26,8 @@ DIGIT_WORDS = {"zero": "0", "oh": "0", "o": "0", "one": "1", "two": "2", "three"
                "four": "4", "five": "5", "six": "6", "seven": "7", "eight": "8", "nine": "9",
                "cero": "0", "uno": "1", "dos": "2", "tres": "3", "cuatro": "4", "cinco": "5",
                "seis": "6", "siete": "7", "ocho": "8", "nueve": "9"}
+_ENGLISH_DIGITS = frozenset(("zero", "oh", "one", "two", "three", "four", "five", "six",
+                             "seven", "eight", "nine"))
 #: Spanish number words that are no English word ("once" is eleven in Spanish, but also
 #: English: left alone), so text2num is asked only about messages that hold Spanish numbers.
 _SPANISH = re.compile(
@@ -81,8 +83,13 @@ def spoken_digits(text: str) -> str:
     """Replace runs of digit words with digits: "order one oh two" -> "order 102"."""
     out: list[str] = []
     run: list[str] = []
+    previous = ""
     for token in text.split():
-        if token in DIGIT_WORDS and token != "o" or (token == "o" and run):
+        # "o" is zero only after an English digit ("one o two"); in Spanish it is "or"
+        # ("dos o tres semanas" is two or three weeks, never 203)
+        zero = token == "o" and bool(run) and previous in _ENGLISH_DIGITS
+        previous = token
+        if token in DIGIT_WORDS and token != "o" or zero:
             run.append(DIGIT_WORDS[token])
             continue
         if run:

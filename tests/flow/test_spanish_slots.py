@@ -3,10 +3,17 @@ yes and no, and the flows' options, in the words Texas customers text them."""
 
 from __future__ import annotations
 
+from datetime import date
+
 import pytest
 
+from ivr.analytics.slots import timeline_class
 from ivr.flow.extract import extract, yes_or_no
 from ivr.flow.money import find_money
+from ivr.flow.numbers import spoken_digits
+from ivr.flow.timeline import find_timeline
+
+WEDNESDAY = date(2025, 3, 12)
 
 
 def test_como_cinco_mil_dolares_is_a_budget_of_5000():
@@ -56,3 +63,34 @@ def test_a_lawyer_who_does_not_answer_still_represents_the_customer(law, said):
 def test_si_senora_accepts_the_suggested_state():
     assert yes_or_no("sí señora") is True
     assert yes_or_no("nop") is False
+
+
+def test_la_proxima_semana_is_within_two_weeks():
+    assert find_timeline("la próxima semana", asked=True)[0] == "next week"
+    assert timeline_class("law_firm", "next week", WEDNESDAY) == "within two weeks"
+
+
+def test_en_20_dias_is_20_days_away():
+    assert find_timeline("en 20 días", asked=True)[0] == "in 20 days"
+    assert find_timeline("en veinte dias", asked=True)[0] == "in 20 days"
+
+
+@pytest.mark.parametrize(("said", "english"), [
+    ("en dos semanas", "in 2 weeks"), ("en unos 3 meses", "in 3 months"),
+    ("en dos o tres semanas", "in 2 weeks"), ("para el verano", "this summer"),
+    ("lo antes posible", "as soon as possible"), ("hoy mismo, hace mucho calor", "today"),
+    ("este fin de semana", "this weekend"), ("tengo corte el viernes", "on friday"),
+    ("sin prisa, nomas estoy cotizando", "no rush"), ("no sé", "unknown"),
+    ("para diciembre", "by december"), ("el 3 de abril", "april 3"),
+])
+def test_spanish_times_are_kept_in_the_english_staff_read(said, english):
+    assert find_timeline(said, asked=True, today=WEDNESDAY)[0] == english
+
+
+def test_dos_o_tres_is_never_read_as_the_number_203():
+    assert spoken_digits("dos o tres") == "2 o 3"
+    assert spoken_digits("one o two") == "102"
+
+
+def test_order_numbers_spoken_in_spanish_digits():
+    assert spoken_digits("uno cero dos tres uno") == "10231"

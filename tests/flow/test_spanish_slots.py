@@ -11,6 +11,7 @@ from ivr.analytics.slots import timeline_class
 from ivr.flow.extract import extract, yes_or_no
 from ivr.flow.money import find_money
 from ivr.flow.numbers import spoken_digits
+from ivr.flow.places import find_state
 from ivr.flow.timeline import find_timeline
 
 WEDNESDAY = date(2025, 3, 12)
@@ -94,3 +95,22 @@ def test_dos_o_tres_is_never_read_as_the_number_203():
 
 def test_order_numbers_spoken_in_spanish_digits():
     assert spoken_digits("uno cero dos tres uno") == "10231"
+
+
+def test_el_condado_de_bexar_is_texas():
+    assert find_state("en el condado de Bexar", asked=True) == ("TX", 1.0)
+    assert find_state("el condado de Cameron", asked=True)[0] == "TX"
+
+
+def test_manutencion_is_child_support(law):
+    slot = law().flow.slots["matter_type"]
+    assert extract(slot, "manutención", asked=True)[0] == "child_support"
+    assert extract(slot, "manutencion", asked=True)[0] == "child_support"
+
+
+@pytest.mark.parametrize(("said", "system"), [
+    ("el calentador de agua", "water_heater"), ("la calefacción de gas", "furnace"),
+    ("la calefaccion de gas", "furnace"), ("el aire acondicionado", "air_conditioner"),
+])
+def test_the_spanish_name_of_a_system_is_that_system(hvac, said, system):
+    assert extract(hvac().flow.slots["system"], said, asked=True)[0] == system

@@ -250,7 +250,8 @@ def horizon_days(value: Any, now: date) -> float | None:
     if re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
         return float((date.fromisoformat(text) - now).days)
     count = "|".join(sorted((re.escape(k) for k in _COUNT), key=len, reverse=True))
-    match = re.fullmatch(rf"(?:(?:within|in|under|less than|by) )?(?:the next )?(\d+|{count}) "
+    match = re.fullmatch(rf"(?:(?:within|in|under|less than|by) )?(?:the next )?"
+                         rf"(?:(?:about|around|roughly|like|approximately|maybe) )?(\d+|{count}) "
                          rf"(day|week|month|year)s?(?: from now)?", text)
     if match:
         number = match.group(1)

@@ -217,7 +217,7 @@ class _Turn(Decide):
             if self.low and not asked:
                 continue
             found = self.known_order(text, asked) if slot.type == "order_number" else None
-            found = found or extract(slot, text, asked=asked)
+            found = found or extract(slot, text, asked=asked, today=self.ctx.now.date())
             if found is None:
                 continue
             value, score = found
@@ -301,7 +301,7 @@ class _Turn(Decide):
         state, flow = self.state, self.flow
         question, value = state.asking or "", state.confirming
         slot = flow.slots.get(question)
-        other = extract(slot, text, asked=True) if slot else None
+        other = extract(slot, text, asked=True, today=self.ctx.now.date()) if slot else None
         if other is not None and other[0] != value and yes_or_no(text) is not True:
             state.confirming = None
             state.extra.pop("suggesting", None)

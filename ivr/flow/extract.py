@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from datetime import date
 from typing import Any
 
 from ivr.flow.model import Option, Slot
@@ -23,19 +24,26 @@ Found = tuple[Any, float]
 YES = ("yes", "yeah", "yep", "yup", "ya", "sure", "correct", "right", "that is right",
        "affirmative", "ok", "okay", "i do", "please", "absolutely", "of course", "definitely",
        "uh huh", "yes please", "that is correct", "exactly", "y", "i think so", "i believe so",
-       "i guess so", "probably", "yes i do", "i do currently")
+       "i guess so", "probably", "yes i do", "i do currently",
+       # Spanish, typed as Texans text it ("si", "simon", "asi es")
+       "si", "claro", "simon", "asi es", "correcto", "aja", "sip", "si senor", "si senora",
+       "por supuesto", "afirmativo", "eso es")
 NO = ("no", "nope", "nah", "not yet", "not really", "negative", "i do not", "wrong",
       "incorrect", "no thanks", "no thank you", "none", "never", "n", "not at all", "that is it",
       "that is all", "i am good", "all good", "not anymore", "no longer", "probably not",
-      "i do not think so", "not currently", "not right now", "not at the moment")
+      "i do not think so", "not currently", "not right now", "not at the moment",
+      # Spanish: "nel" and "nop" are how many Texans text a no
+      "nel", "nop", "nones", "para nada", "todavia no", "aun no", "ya no", "ninguno",
+      "no gracias", "creo que no")
 
 #: Words that negate what follows them in the same clause ("I do not currently have a lawyer").
-NEGATORS = frozenset(("not", "no", "never", "without", "nobody", "cannot", "neither", "nor"))
+NEGATORS = frozenset(("not", "no", "never", "without", "nobody", "cannot", "neither", "nor",
+                      "sin", "nunca", "ni", "nadie"))
 #: How far back (in words) a negator reaches: "do not currently have a lawyer" is 2 words back.
 NEGATION_REACH = 4
 #: A yes about the past is a no about now ("I used to have one", "not anymore").
 NO_LONGER = re.compile(r"\b(used to|no longer|not anymore|not any more|anymore|any more|"
-                       r"previously|formerly)\b")
+                       r"previously|formerly|ya no|tenia|antes tenia)\b")
 #: Hedges: the answer is given, but not firmly ("I think so", "sort of"): confirm it once.
 HEDGES = re.compile(r"\b(i think|i guess|maybe|probably|kind of|sort of|kinda|sorta|i believe|"
                     r"not sure|i am not sure|sort of|in a way|technically|more or less)\b")
@@ -161,14 +169,19 @@ _READERS: dict[str, Callable[[str, bool], Found | None]] = {
 }
 
 
-def extract(slot: Slot, text: str, asked: bool = False) -> Found | None:
-    """Fill `slot` from `text` if the message says it: (value, confidence 0..1) or None."""
+def extract(slot: Slot, text: str, asked: bool = False, today: date | None = None
+            ) -> Found | None:
+    """Fill `slot` from `text` if the message says it: (value, confidence 0..1) or None.
+
+    `today` is the Context's clock (the core never reads one): with it, a bare day of the month
+    ("the 18th") is kept as the date it names."""
     if not text.strip() or (not asked and not slot.unprompted):
         return None
     if slot.type == "choice":
         return match_option(slot.options, text, asked)
     if slot.type in _READERS:
-        found = _READERS[slot.type](text, asked)
+        found = (find_timeline(text, asked, today) if slot.type == "timeline"
+                 else _READERS[slot.type](text, asked))
         if found is None and asked and slot.options:
             found = match_option(slot.options, text, asked)
             if found and slot.type == "money":  # menu values of a money slot are dollars

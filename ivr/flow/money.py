@@ -1,9 +1,17 @@
-"""Dollar amounts from how people say them: "five grand", "$5k", "around 10,000 dollars".
+"""Dollar amounts from how people say them: "five grand", "$5k", "around 10,000 dollars",
+and in Spanish: "como cinco mil dólares", "entre 6 y 7 mil", "no más de dos mil".
 
-A range ("4-5k", "two to three thousand", "between 3 and 5 thousand") counts as its top: the
-question is how much the customer is able to spend, and the top of their range is an amount
-they said they could (the lower figure first read as "$4" and declined them). "Nothing", "no
-money" and "zero" are a budget of 0 when asked, never a reason to ask again.
+A range ("4-5k", "two to three thousand", "between 3 and 5 thousand", "entre 6 y 7 mil") counts
+as its LOWER bound, scaled by the second figure ("4-5k" is 4000, never "$4"): the question is
+how much the customer can surely spend, and the top of a range is what they might stretch to.
+A firm's minimum budget is the least it can take a case for; a customer who says "2-3k" against
+a $3,000 minimum has told it that $3,000 is the edge of what they can do, and the polite decline
+(with a reduced-fee referral) serves them better than a retainer they cannot keep up with.
+tests/understanding/README.md labels ranges the same way. "Nothing", "no money", "nada" and
+"zero" are a budget of 0 when asked, never a reason to ask again.
+
+Spanish number words are read by `text2num` (MIT; "veinte mil" -> 20000, "tres mil" -> 3000),
+and "10 mil" / "7 mil" (digits with the word for thousand) by the scale table below.
 
 Unasked, a number only counts as money with a cue ($, dollars, bucks, grand, k, or a word like
 "spend" or "budget" just before it), so "hearing in 2026" is not a budget; when the question was
@@ -14,40 +22,65 @@ from __future__ import annotations
 
 import re
 
-from ivr.flow.numbers import SCALES, UNITS, words_to_number
-from ivr.flow.text import normalize
+from ivr.flow.numbers import SCALES, UNITS, spanish_numbers, words_to_number
+from ivr.flow.text import fold_accents, normalize
 
 _TOKENS = re.compile(r"\$?\d+(?:\.\d+)?k?|[a-z]+")
-_CURRENCY = {"dollars", "dollar", "bucks", "usd"}
+_CURRENCY = {"dollars", "dollar", "bucks", "usd", "dolares", "dolar", "dlls", "dls"}
 _CUES = {"spend", "budget", "afford", "pay", "paying", "retainer", "cost", "around", "about",
-         "maybe", "roughly", "up", "under", "over", "most"}
+         "maybe", "roughly", "up", "under", "over", "most",
+         "gastar", "pagar", "presupuesto", "como", "unos", "hasta", "de", "menos"}
 
 
-_RANGE_WORDS = {"to", "or", "and", "through"}
+#: Words that join the two figures of a range ("4 to 5k", "entre 6 y 7 mil", "de 2 a 3 mil").
+_RANGE_WORDS = {"to", "or", "and", "through", "y", "a", "o"}
 _NOTHING = re.compile(r"\b(nothing|no money|zero|cannot afford (anything|it|a lawyer)|"
-                      r"can not afford (anything|it)|no budget|broke|not a dime|0 dollars)\b")
+                      r"can not afford (anything|it)|no budget|broke|not a dime|0 dollars|"
+                      r"nada|no tengo dinero|cero|ni un peso|no tengo para pagar)\b")
+#: "a couple thousand", "a couple of grand": two of the scale.
+_COUPLE = re.compile(r"\b(?:a )?couple (?:of )?(?=(?:hundred|thousand|grand|k)\b)")
+#: Digits with the Spanish word for thousand: "10 mil", "7 mil", "2.5 mil".
+_DIGITS_MIL = re.compile(r"\b(\d+(?:\.\d+)?) ?mil\b")
 
 
 def _tokens(text: str) -> list[str]:
-    flat = re.sub(r"(?<=\d),(?=\d{3})", "", text.lower())
+    flat = re.sub(r"(?<=\d),(?=\d{3})", "", fold_accents(text.lower()))
+    flat = _DIGITS_MIL.sub(lambda m: f"{float(m.group(1)) * 1000:g}", flat)
+    flat = spanish_numbers(flat)
+    flat = _COUPLE.sub("2 ", flat)
     flat = re.sub(r"(?<=\d)\s*[-–]\s*(?=\$?\d)", " to ", flat)  # "4-5k": a range
     return _TOKENS.findall(flat)
 
 
-def _range_top(tokens: list[str], value: float, j: int, explicit: bool
-               ) -> tuple[float, int, bool]:
-    """When `value` opens a range ("4 to 5k", "two or three thousand"), its top; else as is.
+def _scale_of(tokens: list[str], start: int, end: int) -> float:
+    """The scale a figure was said with ("5k", "7 thousand", "3 grand"): 1 when none."""
+    run = tokens[start:end]
+    if any(t in SCALES for t in run):
+        return float(max(SCALES[t] for t in run if t in SCALES))
+    return 1000.0 if run and run[0][0] in "$0123456789" and run[0].endswith("k") else 1.0
 
-    The second figure carries the scale for both ("4" of "4-5k" is thousands)."""
+
+def _range_low(tokens: list[str], value: float, j: int, explicit: bool
+               ) -> tuple[float, int, bool]:
+    """When `value` opens a range ("4 to 5k", "two or three thousand"), its lower bound,
+    scaled by the second figure ("4" of "4-5k" is thousands); else as is. Past the range
+    either way, so its top is never read as a second amount."""
     if j + 1 >= len(tokens) or tokens[j] not in _RANGE_WORDS:
         return value, j, explicit
     nxt = tokens[j + 1]
     if not (nxt[0] in "$0123456789" or nxt in UNITS):
         return value, j, explicit
     top, k, top_explicit = _read_number(tokens, j + 1)
-    if top is None or top < value or (value >= 100 and top >= 100 * value):
+    if top is None:
         return value, j, explicit
-    return top, k, explicit or top_explicit
+    scale = _scale_of(tokens, j + 1, k)
+    if scale == 1 and top >= 1000 and top % 1000 == 0 and value < 100:
+        scale = 1000.0  # "entre 6 y 7 mil" arrives as "6 y 7000"
+    if value < top and scale > 1 and value * scale <= top:
+        value *= scale  # "4-5k", "6 y 7 mil", "two to three thousand"
+    if top < value or (value >= 100 and top >= 100 * value):
+        return value, j, explicit
+    return value, k, explicit or top_explicit
 
 
 def _read_number(tokens: list[str], i: int) -> tuple[float | None, int, bool]:
@@ -98,7 +131,7 @@ def find_money(text: str, asked: bool = False) -> tuple[int, float] | None:
         if j < len(tokens) and tokens[j] in ("th", "st", "nd", "rd"):
             i = j + 1
             continue
-        value, j, explicit = _range_top(tokens, value, j, explicit)
+        value, j, explicit = _range_low(tokens, value, j, explicit)
         currency = j < len(tokens) and tokens[j] in _CURRENCY
         cued = any(t in _CUES for t in tokens[max(0, i - 3):i])
         if explicit or currency or (cued and value >= 100):

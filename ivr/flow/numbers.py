@@ -1,11 +1,18 @@
-"""Numbers said in words: "twenty five hundred", "five grand", "one oh two three one".
+"""Numbers said in words: "twenty five hundred", "five grand", "one oh two three one", and in
+Spanish: "veinte mil", "tres mil quinientos", "uno cero dos tres uno".
 
 word2number's `word_to_num` reads "twenty five hundred" as 200, which is how people say budgets,
-so amounts are read by the small accumulator below; spoken digit strings (order numbers) are read
-digit by digit.
+so English amounts are read by the small accumulator below; Spanish number words by `text2num`
+(MIT, a compiled reader of number words in Spanish and other languages), which writes them as
+digits inside the text ("como cinco mil dolares" -> "como 5000 dolares"). Spoken digit strings
+(order numbers) are read digit by digit, in either language.
 """
 
 from __future__ import annotations
+
+import re
+
+from text_to_num import alpha2digit
 
 UNITS = {
     "zero": 0, "oh": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6,
@@ -16,7 +23,17 @@ UNITS = {
 }
 SCALES = {"hundred": 100, "thousand": 1000, "grand": 1000, "k": 1000, "million": 1_000_000}
 DIGIT_WORDS = {"zero": "0", "oh": "0", "o": "0", "one": "1", "two": "2", "three": "3",
-               "four": "4", "five": "5", "six": "6", "seven": "7", "eight": "8", "nine": "9"}
+               "four": "4", "five": "5", "six": "6", "seven": "7", "eight": "8", "nine": "9",
+               "cero": "0", "uno": "1", "dos": "2", "tres": "3", "cuatro": "4", "cinco": "5",
+               "seis": "6", "siete": "7", "ocho": "8", "nueve": "9"}
+_ENGLISH_DIGITS = frozenset(("zero", "oh", "one", "two", "three", "four", "five", "six",
+                             "seven", "eight", "nine"))
+#: Spanish number words that are no English word ("once" is eleven in Spanish, but also
+#: English: left alone), so text2num is asked only about messages that hold Spanish numbers.
+_SPANISH = re.compile(
+    r"\b(dos|tres|cuatro|cinco|seis|siete|ocho|nueve|diez|doce|trece|catorce|quince|"
+    r"dieci\w+|veinte|veinti\w+|treinta|cuarenta|cincuenta|sesenta|setenta|ochenta|noventa|"
+    r"cien|ciento|\w+cientos|quinientos|mil|millon|millones|un|una|uno)\b")
 
 
 def is_number_word(token: str) -> bool:
@@ -43,12 +60,36 @@ def words_to_number(tokens: list[str]) -> int | None:
     return total + current if seen else None
 
 
+def spanish_numbers(text: str) -> str:
+    """Spanish number words in lower-case, accent-free `text` written as digits: "tres mil" ->
+    "3000", "en dos semanas" -> "en 2 semanas"; text with none comes back as it was. A run of
+    single digits ("uno cero dos") is left to `spoken_digits`, which keeps each digit."""
+    if _SPANISH.search(text) is None or _digit_run(text.split()):
+        return text
+    return str(alpha2digit(text, "es"))
+
+
+def _digit_run(tokens: list[str]) -> bool:
+    """Whether three or more single digit words follow each other (a spoken order number)."""
+    run = 0
+    for token in tokens:
+        run = run + 1 if token in DIGIT_WORDS and token not in ("o", "oh") else 0
+        if run >= 3:
+            return True
+    return False
+
+
 def spoken_digits(text: str) -> str:
     """Replace runs of digit words with digits: "order one oh two" -> "order 102"."""
     out: list[str] = []
     run: list[str] = []
+    previous = ""
     for token in text.split():
-        if token in DIGIT_WORDS and token != "o" or (token == "o" and run):
+        # "o" is zero only after an English digit ("one o two"); in Spanish it is "or"
+        # ("dos o tres semanas" is two or three weeks, never 203)
+        zero = token == "o" and bool(run) and previous in _ENGLISH_DIGITS
+        previous = token
+        if token in DIGIT_WORDS and token != "o" or zero:
             run.append(DIGIT_WORDS[token])
             continue
         if run:

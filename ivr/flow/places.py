@@ -133,6 +133,11 @@ def _listed_place(low: str, asked: bool) -> tuple[str, float] | None:
 _DENIALS = ("not", "not in", "no", "never", "outside")
 
 
+def _county_in_english(low: str) -> str:
+    """"el condado de Bexar" -> "el bexar county": the county tables are named in English."""
+    return re.sub(r"\b(?:el )?condado de ((?:[a-z]+ ){0,2}?[a-z]+)\b", r"\1 county", low)
+
+
 def find_state(text: str, asked: bool = False) -> tuple[str, float] | None:
     """The state a message names, as (two-letter code, confidence), or None.
 
@@ -141,7 +146,7 @@ def find_state(text: str, asked: bool = False) -> tuple[str, float] | None:
     written in capitals ("Austin, TX") or when they are the whole answer to the question;
     fuzzy matches (speech mis-hearings like "texis") only when asked.
     """
-    low = f" {normalize(text)} "
+    low = f" {_county_in_english(normalize(text))} "
     named = [(phrase, code) for phrase, code in _ALL if f" {phrase} " in low
              and not any(f" {no} {phrase} " in low for no in _DENIALS)]  # "not texas, Tulsa"
     if named:

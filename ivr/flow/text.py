@@ -7,6 +7,7 @@ reduced to the same word sequence so one phrase list serves voice and SMS.
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Iterable
 from functools import lru_cache
 
@@ -34,13 +35,22 @@ _BARE = {"dont": "do not", "doesnt": "does not", "didnt": "did not", "cant": "ca
 _BARE_WORD = re.compile(r"\b(" + "|".join(_BARE) + r")\b")
 
 
+def fold_accents(text: str) -> str:
+    """"Manutención, sí señora" -> "Manutencion, si senora": Spanish is typed with and without
+    accents (phones, haste), and a letter outside a-z would otherwise split the word in two."""
+    if text.isascii():
+        return text
+    decomposed = unicodedata.normalize("NFKD", text.replace("’", "'").replace("‘", "'"))
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+
+
 @lru_cache(maxsize=8192)
 def normalize(text: str) -> str:
     """Lower-case words separated by single spaces; contractions expanded, punctuation gone.
 
     Cached: every phrase of every flow is normalised again for each message it is tried on.
     """
-    low = text.lower()
+    low = fold_accents(text.lower())
     for short, long in _CONTRACTIONS.items():
         low = low.replace(short, long)
     low = _BARE_WORD.sub(lambda m: _BARE[m.group(1)], low)

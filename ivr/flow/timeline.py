@@ -1,14 +1,23 @@
-"""When something is due: "hearing next month", "within two weeks", "no rush".
+"""When something is due: "hearing next month", "within two weeks", "no rush", and in Spanish:
+"la próxima semana", "en 20 días", "para el verano", "lo antes posible".
 
 The value kept is a short normalised phrase ("next month", "within 2 weeks", "no rush") that
-reads well in a staff summary; `urgency` tells the summary whether it is pressing.
+reads well in a staff summary, in English whatever language the customer wrote in (staff read
+the summary in the business's language); `urgency` tells the summary whether it is pressing.
+
+Spanish is read by writing its number words as digits (`numbers.spanish_numbers`, text2num)
+and its time words as the English ones they mean (`_SPANISH` below: "la semana que viene" is
+"next week"), then the same patterns: one set of rules, so both languages place a time alike.
+A day of the month alone ("the 18th") is made a date from the clock in the Context when the
+caller passes `today`: the next 18th, named as a staff member would say it ("march 18").
 """
 
 from __future__ import annotations
 
 import re
+from datetime import date
 
-from ivr.flow.numbers import spoken_digits
+from ivr.flow.numbers import spanish_numbers, spoken_digits
 from ivr.flow.text import normalize
 
 _NUM = (r"(?:\d+|a|an|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|"
@@ -30,21 +39,26 @@ _PATTERNS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
         # Negations first: "not an emergency" and "no court date yet" are no deadline, not ASAP.
         (r"\b(no rush|not urgent|no hurry|whenever|not in a hurry|no deadline|"
          r"not time sensitive|just planning|just exploring|not (an|a real) emergency|"
-         r"no emergency|not (really )?in a rush|(there is )?no (court )?date( set)?( yet)?|"
-         r"nothing (is )?scheduled|nothing (set|filed) yet|no hearing( yet| scheduled)?|"
-         r"not (anytime|any time) soon)\b", "no rush"),
-        (r"\b(as soon as possible|asap|right away|immediately|urgent(ly)?|emergency)\b",
+         r"no emergency|not (really )?in a rush|not (anytime|any time) soon)\b", "no rush"),
+        (r"\b(as soon as possible|asap|right away|immediately|urgent(ly)?|emergency|"
+         r"as soon as you can|soon as you can|as fast as (you can|possible))\b",
          "as soon as possible"),
         (r"\b(today|tonight|this morning|this afternoon)\b", "today"),
         (r"\btomorrow\b", "tomorrow"),
         (rf"\b(within|in|under|less than|inside of|over) (the next |the coming )?{_ABOUT}"
          rf"{_NUM} {_UNIT}\b", "{0}"),
         (rf"\b{_ABOUT}{_NUM} {_UNIT} from now\b", "{0}"),
+        # "a few months out", "two weeks away": counted time ahead without a preposition
+        (rf"\b{_ABOUT}(?P<n>{_NUM}) (?P<u>{_UNIT}) (out|away|off)\b", "in {n} {u}"),
         # Counted time left: "I have 20 days to answer", "30 days to respond", "two weeks left".
         (rf"\b(?:have |got |gave me |given |only |just )?{_ABOUT}(?P<n>{_NUM}) "
          rf"(?P<u>{_UNIT}) (to (answer|respond|reply|file|appear|move out)|left|until|before|"
          r"deadline)\b", "within {n} {u}"),
         (rf"\b(before|by|after|around|right after|until|for) ({_HOLIDAYS})\b", "{0}"),
+        # No date yet says no deadline, but a counted time said beside it ("a few months
+        # out, nothing scheduled") is the better answer: so these come after the counts.
+        (r"\b((there is )?no (court )?date( set)?( yet)?|nothing (is )?scheduled|"
+         r"nothing (set|filed) yet|no hearing( yet| scheduled)?)\b", "no rush"),
         (r"\b(on |by |before )?the (\d{1,2})(st|nd|rd|th)\b", "{0}"),
         (r"\b(next|this|the end of the|end of the|later this|early next|end of) "
          r"(week|month|year|weekend|summer|spring|fall|winter)\b", "{0}"),
@@ -61,6 +75,95 @@ _WORDS = {"a": "1", "an": "1", "one": "1", "two": "2", "three": "3", "four": "4"
           "eleven": "11", "twelve": "12", "fifteen": "15", "twenty": "20", "thirty": "30",
           "forty": "40", "sixty": "60", "ninety": "90", "couple": "2", "few": "few"}
 _URGENT = ("as soon as possible", "today", "tomorrow")
+#: Not knowing, in the words people text it ("idk", "no sé", "ni idea").
+_UNKNOWN = re.compile(r"\b(not sure|do not know|no idea|unsure|idk|dunno|no clue|"
+                      r"no se|no lo se|ni idea|quien sabe|no estoy segur[oa])\b")
+_ES_DAYS = {"lunes": "monday", "martes": "tuesday", "miercoles": "wednesday",
+            "jueves": "thursday", "viernes": "friday", "sabado": "saturday",
+            "domingo": "sunday"}
+_ES_MONTHS = {"enero": "january", "febrero": "february", "marzo": "march", "abril": "april",
+              "mayo": "may", "junio": "june", "julio": "july", "agosto": "august",
+              "septiembre": "september", "setiembre": "september", "octubre": "october",
+              "noviembre": "november", "diciembre": "december"}
+_ES_SEASONS = {"verano": "summer", "primavera": "spring", "otono": "fall", "invierno": "winter"}
+#: Spanish time words as the English they mean, applied in order to accent-free lower case
+#: (after the number words became digits): the English patterns then read them.
+_SPANISH: tuple[tuple[re.Pattern[str], str], ...] = tuple(
+    (re.compile(p), english) for p, english in (
+        (r"\b(sin prisa|sin apuro|no hay prisa|no hay apuro|no es urgente|cuando sea|"
+         r"nomas (estoy )?cotizando|solo (estoy )?cotizando|nada mas cotizando)\b", "no rush"),
+        (r"\b(lo (mas )?antes posible|lo mas pronto posible|cuanto antes|urgente|"
+         r"de inmediato|ahorita mismo|ya mismo)\b", "as soon as possible"),
+        (r"\b(hoy mismo|hoy)\b", "today"),
+        (r"\bpronto\b", "soon"),
+        (r"\bantes de que (empiece|empiecen|comience|comiencen|entren a) (la escuela|las clases|"
+         r"la escuela de nuevo)\b", "before school starts"),
+        # "en 2 o 3 semanas": the nearer figure (the deadline could be that close)
+        (r"\b(\d+) (o|a|y) \d+ (dias|semanas|meses|anos)\b", r"\1 \3"),
+        (r"\b(pasado manana)\b", "in 2 days"),
+        (r"\bmanana\b", "tomorrow"),
+        (r"\b(este|el) fin de semana\b", "this weekend"),
+        (r"\b(el proximo|el otro) fin de semana\b", "next weekend"),
+        (r"\b(la (proxima )?semana (que viene|proxima)|la proxima semana)\b", "next week"),
+        (r"\b(el (proximo )?mes (que viene|proximo)|el proximo mes)\b", "next month"),
+        (r"\b(el (proximo )?ano (que viene|proximo)|el proximo ano)\b", "next year"),
+        (r"\besta semana\b", "this week"),
+        (r"\beste mes\b", "this month"),
+        (r"\b(a )?fin(es)? de mes\b", "end of the month"),
+        (r"\b(a )?fin(es)? de ano\b", "end of the year"),
+        (r"\b(en|dentro de) (unos |unas |como |mas o menos )?(\d+) dias?\b", r"in \3 days"),
+        (r"\b(en|dentro de) (unos |unas |como |mas o menos )?(\d+) semanas?\b",
+         r"in \3 weeks"),
+        (r"\b(en|dentro de) (unos |unas |como |mas o menos )?(\d+) mes(es)?\b",
+         r"in \3 months"),
+        (r"\b(en|dentro de) (unos |unas |como |mas o menos )?(\d+) anos?\b", r"in \3 years"),
+        (r"\b(en|dentro de) (unos pocos|unas pocas|unos|unas) meses\b", "in a few months"),
+        (r"\b(en|dentro de) (unas pocas|unas) semanas\b", "in a few weeks"),
+        (r"\b(para|en|este|en el|para el) (" + "|".join(_ES_SEASONS) + r")\b",
+         lambda m: f"this {_ES_SEASONS[m.group(2)]}"),
+        (r"\b(antes de|para) (la )?navidad\b", "before christmas"),
+        (r"\b(el |este |para el |el proximo )?(" + "|".join(_ES_DAYS) + r")\b",
+         lambda m: ("next " if "proximo" in (m.group(1) or "") else "on ")
+         + _ES_DAYS[m.group(2)]),
+        (r"\b(el )?(\d{1,2}) de (" + "|".join(_ES_MONTHS) + r")\b",
+         lambda m: f"{_ES_MONTHS[m.group(3)]} {m.group(2)}"),
+        (r"\b(para|en|antes de|a principios de|a finales de|a mediados de) (" +
+         "|".join(_ES_MONTHS) + r")\b",
+         lambda m: {"para": "by", "en": "in", "antes de": "by", "a principios de": "early",
+                    "a finales de": "late", "a mediados de": "mid"}[m.group(1)] + " "
+         + _ES_MONTHS[m.group(2)]),
+    )
+)
+
+
+def _unhedged(low: str) -> str:
+    """"en unos 3 meses" -> "en 3 meses" (also as the typo repair leaves it, "en uno 3 meses"),
+    "en una semana" -> "en 1 semana": before digits are read, so "uno 3" is never "13"."""
+    low = re.sub(r"\b(en|dentro de) (?:unos|unas|uno|una|como|mas o menos) "
+                 r"(?=[a-z0-9]+ (?:dias?|semanas?|mes|meses|anos?)\b)", r"\1 ", low)
+    return re.sub(r"\b(en|dentro de) (?:una|un) (semana|mes|ano|dia)\b", r"\1 1 \2", low)
+
+
+def _english(low: str) -> str:
+    """Spanish time words in `low` as the English ones they mean (English comes back as is)."""
+    low = spanish_numbers(low)
+    for pattern, english in _SPANISH:
+        low = pattern.sub(english, low)
+    return re.sub(r"\bin 1 (day|week|month|year)s\b", r"in 1 \1", low)
+
+
+def _on_day(day: int, today: date) -> str:
+    """The next `day` of a month from `today`, as staff say it: "march 18"."""
+    year, month = today.year, today.month
+    for _ in range(3):
+        try:
+            when = date(year, month, day)
+        except ValueError:
+            when = None
+        if when is not None and when >= today:
+            return f"{when.strftime('%B').lower()} {day}"
+        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+    return f"the {day}th"
 
 
 def _tidy(phrase: str) -> str:
@@ -77,13 +180,15 @@ def _tidy(phrase: str) -> str:
                     else w for i, w in enumerate(tokens)).replace("few ", "a few ")
 
 
-def find_timeline(text: str, asked: bool = False) -> tuple[str, float] | None:
+def find_timeline(text: str, asked: bool = False, today: date | None = None
+                  ) -> tuple[str, float] | None:
     """The first timeline phrase in `text` as (normalised phrase, confidence), or None.
 
     Unasked, "may" and day names alone are too ambiguous ("you may", "Monday I called"), so
-    those need a cue such as "hearing", "court", "by" or "next".
+    those need a cue such as "hearing", "court", "by" or "next". `today` (the Context's clock)
+    turns a bare day of the month ("the 18th") into the date it names ("march 18").
     """
-    low = spoken_digits(normalize(text))
+    low = _english(spoken_digits(_unhedged(normalize(text))))
     dated = _DATE.search(text.lower())
     if dated:  # "by 12/15": read before normalising, which drops the slash
         return dated.group(0).strip(), 1.0
@@ -93,12 +198,15 @@ def find_timeline(text: str, asked: bool = False) -> tuple[str, float] | None:
             continue
         parts = {k: v for k, v in match.groupdict().items() if v}
         phrase = _tidy(label.format(match.group(0).strip(), **parts))
+        ordinal = re.fullmatch(r"(?:on |by |before )?(\d{1,2})(?:st|nd|rd|th)", phrase)
+        if ordinal and today is not None and 1 <= int(ordinal.group(1)) <= 31:
+            phrase = _on_day(int(ordinal.group(1)), today)
         loose = phrase in ("may",) or re.fullmatch(rf"(on )?({_DAYS})", phrase) is not None
         if loose and not asked and not re.search(r"\b(hearing|court|trial|date|due|by|deadline)\b",
                                                  low):
             continue
         return phrase, 1.0
-    if asked and re.search(r"\b(not sure|do not know|no idea|unsure)\b", low):
+    if asked and _UNKNOWN.search(low):
         return "unknown", 0.9
     return None
 

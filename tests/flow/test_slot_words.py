@@ -101,11 +101,14 @@ def test_about_ten_grand_is_a_budget_of_10000(law):
 
 
 @pytest.mark.parametrize(("said", "dollars"), [
-    ("4-5k", 5000), ("maybe two to three thousand dollars", 3000),
-    ("between 3 and 5 thousand", 5000), ("$3,000 to $5,000", 5000),
+    ("4-5k", 4000), ("maybe two to three thousand dollars", 2000),
+    ("between 3 and 5 thousand", 3000), ("$3,000 to $5,000", 3000),
     ("under a thousand", 1000), ("one or two kids, I can pay 3000 dollars", 3000),
+    ("like 2-3k", 2000), ("i can swing 6-7 thousand", 6000), ("$500-1000", 500),
 ])
-def test_a_range_is_a_budget_of_its_top_not_its_first_figure(said, dollars):
+def test_a_range_is_a_budget_of_what_the_customer_can_surely_spend(said, dollars):
+    """A range is its lower bound, scaled by the second figure (tests/understanding/README.md
+    and ivr/flow/money.py say why): "4-5k" is 4000, never "$4"."""
     assert find_money(said, asked=True) == (dollars, 1.0)
 
 
@@ -113,8 +116,13 @@ def test_4_to_5k_is_not_declined_as_a_4_dollar_budget(law):
     chat = _to_representation(law)
     chat.send("no")
     chat.send("4-5k")
-    assert chat.state.slots["budget"] == 5000
+    assert chat.state.slots["budget"] == 4000
     assert chat.outcome == "qualified"
+
+
+def test_a_couple_thousand_is_a_budget_of_2000():
+    assert find_money("a couple thousand", asked=True) == (2000, 1.0)
+    assert find_money("a couple of grand", asked=True) == (2000, 1.0)
 
 
 def test_i_have_nothing_is_a_budget_of_zero_not_a_question_again():
@@ -156,3 +164,30 @@ def test_sugar_land_lead_is_not_asked_for_the_state_again(law):
 def test_yes_about_the_past_is_a_no_about_now(law):
     slot = law().flow.slots["representation"]
     assert extract(slot, "I had an attorney but not anymore", asked=True) == ("no", 1.0)
+
+
+def _lawyer(law, said: str):
+    """What the law firm's representation question reads from `said` (slot value, or the value
+    it proposes to check)."""
+    found = extract(law().flow.slots["representation"], said, asked=True)
+    return found[0] if found else None
+
+
+def test_he_dropped_my_case_means_no_lawyer_now(law):
+    assert _lawyer(law, "I did, but he dropped my case") == "no"
+
+
+def test_the_other_sides_lawyer_is_not_mine(law):
+    assert _lawyer(law, "he has a lawyer, I need one") == "no"
+
+
+def test_a_lawyer_talked_to_but_not_hired_is_no_lawyer(law):
+    assert _lawyer(law, "I talked to a lawyer once but didnt hire her") == "no"
+
+
+def test_a_paralegal_friend_helping_is_no_lawyer(law):
+    assert _lawyer(law, "sort of, a friend who's a paralegal is helping") == "no"
+
+
+def test_an_unhappy_client_is_still_represented(law):
+    assert _lawyer(law, "I have an attorney but she's not returning calls") == "yes"

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 import pytest
 
 from ivr.flow.timeline import find_timeline, urgency
@@ -36,3 +38,30 @@ def test_an_unsure_answer_to_the_question_is_recorded():
 def test_urgency_of_a_timeline():
     assert urgency("tomorrow") == "urgent"
     assert urgency("next month") == "normal"
+
+
+WEDNESDAY = date(2025, 3, 12)
+
+
+def test_the_18th_is_the_next_18th_on_the_clock():
+    """A day of the month alone is a date: from the Context's clock, never the machine's."""
+    assert find_timeline("the 18th", asked=True, today=WEDNESDAY) == ("march 18", 1.0)
+    assert find_timeline("the 5th", asked=True, today=WEDNESDAY) == ("april 5", 1.0)
+
+
+@pytest.mark.parametrize("said", ["idk", "dunno", "no idea"])
+def test_idk_is_an_honest_unknown_not_a_question_again(said):
+    assert find_timeline(said, asked=True)[0] == "unknown"
+
+
+def test_a_few_months_out_with_nothing_scheduled_is_a_few_months():
+    assert find_timeline("a few months out, nothing scheduled", asked=True)[0] == "in a few months"
+    assert find_timeline("no date set", asked=True)[0] == "no rush"
+
+
+def test_as_soon_as_you_can_is_as_soon_as_possible():
+    assert find_timeline("as soon as you can", asked=True)[0] == "as soon as possible"
+
+
+def test_in_about_six_weeks_keeps_its_hedge_for_staff():
+    assert find_timeline("in about six weeks", asked=True)[0] == "in about 6 weeks"

@@ -22,35 +22,34 @@ from ivr.config.settings import PROJECT_ROOT
 #: (flow, slot, split): slot accuracy % floor.
 FLOORS: dict[tuple[str, str, str], float] = {
     ("law_firm", "matter_type", "heldout"): 53, ("law_firm", "matter_type", "dev"): 63,
-    ("law_firm", "jurisdiction", "heldout"): 84, ("law_firm", "jurisdiction", "dev"): 100,
-    ("law_firm", "timeline", "heldout"): 53, ("law_firm", "timeline", "dev"): 68,
-    ("law_firm", "representation", "heldout"): 69, ("law_firm", "representation", "dev"): 73,
-    ("law_firm", "budget", "heldout"): 84, ("law_firm", "budget", "dev"): 78,
+    ("law_firm", "jurisdiction", "heldout"): 92, ("law_firm", "jurisdiction", "dev"): 100,
+    ("law_firm", "timeline", "heldout"): 84, ("law_firm", "timeline", "dev"): 100,
+    ("law_firm", "representation", "heldout"): 76, ("law_firm", "representation", "dev"): 100,
+    ("law_firm", "budget", "heldout"): 92, ("law_firm", "budget", "dev"): 100,
     ("hvac", "system", "heldout"): 100, ("hvac", "system", "dev"): 100,
-    ("hvac", "timeline", "heldout"): 87, ("hvac", "timeline", "dev"): 90,
-    ("ecommerce", "order_number", "heldout"): 66, ("ecommerce", "order_number", "dev"): 100,
+    ("hvac", "timeline", "heldout"): 100, ("hvac", "timeline", "dev"): 100,
+    ("ecommerce", "order_number", "heldout"): 83, ("ecommerce", "order_number", "dev"): 100,
 }
 #: The Spanish answers (issue 25, Deliver 3; `es_slots_*.csv`), same measure. The targets are
 #: the SAME as English: >= 95% per slot on `es_heldout`, no qualified customer declined. Today's
-#: figures are low (the slot parsers read English words: Spanish number words, dates and
-#: "si"/"no" mostly fail); these floors are TODAY's, measured before any Spanish tuning, and
-#: rise as the Spanish work lands, never fall.
+#: floors are the figures measured once after the Spanish slot reading landed (number words by
+#: text2num, Spanish time, yes/no and option words; tuned on es_dev only), and rise, never fall.
 ES_FLOORS: dict[tuple[str, str, str], float] = {
-    ("law_firm", "matter_type", "es_heldout"): 75, ("law_firm", "matter_type", "es_dev"): 33,
-    ("law_firm", "jurisdiction", "es_heldout"): 25, ("law_firm", "jurisdiction", "es_dev"): 66,
-    ("law_firm", "timeline", "es_heldout"): 0, ("law_firm", "timeline", "es_dev"): 0,
-    ("law_firm", "representation", "es_heldout"): 75,
-    ("law_firm", "representation", "es_dev"): 16,
-    ("law_firm", "budget", "es_heldout"): 0, ("law_firm", "budget", "es_dev"): 16,
-    ("hvac", "system", "es_heldout"): 0, ("hvac", "system", "es_dev"): 60,
-    ("hvac", "timeline", "es_heldout"): 0, ("hvac", "timeline", "es_dev"): 0,
-    ("ecommerce", "order_number", "es_heldout"): 100, ("ecommerce", "order_number", "es_dev"): 75,
+    ("law_firm", "matter_type", "es_heldout"): 100, ("law_firm", "matter_type", "es_dev"): 100,
+    ("law_firm", "jurisdiction", "es_heldout"): 50, ("law_firm", "jurisdiction", "es_dev"): 100,
+    ("law_firm", "timeline", "es_heldout"): 75, ("law_firm", "timeline", "es_dev"): 100,
+    ("law_firm", "representation", "es_heldout"): 100,
+    ("law_firm", "representation", "es_dev"): 100,
+    ("law_firm", "budget", "es_heldout"): 100, ("law_firm", "budget", "es_dev"): 100,
+    ("hvac", "system", "es_heldout"): 100, ("hvac", "system", "es_dev"): 100,
+    ("hvac", "timeline", "es_heldout"): 66, ("hvac", "timeline", "es_dev"): 100,
+    ("ecommerce", "order_number", "es_heldout"): 100, ("ecommerce", "order_number", "es_dev"): 100,
 }
 FLOORS.update(ES_FLOORS)
 #: split: qualified customers declined, at most (target 0 on held-out, English and Spanish).
 #: Spanish customers mostly stall on an unread answer rather than being declined, so 0 today
 #: says little: read the listed es dev customers beside it.
-DECLINED_CEILING: dict[str, int] = {"heldout": 1, "dev": 0, "es_heldout": 0, "es_dev": 0}
+DECLINED_CEILING: dict[str, int] = {"heldout": 0, "dev": 0, "es_heldout": 0, "es_dev": 0}
 
 
 def shortfalls(figures, customers) -> list[str]:

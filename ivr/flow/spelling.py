@@ -17,6 +17,7 @@ from collections.abc import Iterable
 from rapidfuzz.distance import OSA
 
 from ivr.flow.common_words import COMMON_WORDS
+from ivr.flow.text import fold_accents
 
 #: Shortest word that is repaired; shorter words are too easily another real word.
 MIN_LENGTH = 5
@@ -74,4 +75,5 @@ class Speller:
 
     def correct(self, text: str) -> str:
         """`text` with each slipped word replaced by its vocabulary word (the rest untouched)."""
-        return _WORD.sub(lambda m: self.repair(m.group(0)) or m.group(0), text)
+        # accents folded first, as `normalize` does: "cotización" is one word, not "cotizaci n"
+        return _WORD.sub(lambda m: self.repair(m.group(0)) or m.group(0), fold_accents(text))

@@ -46,7 +46,8 @@ ENV IVR_VOSK_MODEL=/models/${VOSK_MODEL} \
     IVR_VAR_DIR=/data/var
 
 EXPOSE 5000
+# /readyz: 503 until the speech model is warm, so no call lands on a cold recogniser
 HEALTHCHECK --interval=30s --timeout=5s --start-period=30s \
-    CMD python -c "import sys, urllib.request; sys.exit(urllib.request.urlopen('http://127.0.0.1:5000/healthz', timeout=4).status != 200)"
+    CMD python -c "import sys, urllib.request; sys.exit(urllib.request.urlopen('http://127.0.0.1:5000/readyz', timeout=4).status != 200)"
 
 CMD ["ivr", "serve", "--host", "0.0.0.0", "--port", "5000"]

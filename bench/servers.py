@@ -145,28 +145,33 @@ def stop(proc: subprocess.Popen) -> None:
 
 @contextmanager
 def floor_server(workers: int = WORKERS, threads: int = THREADS):
-    """Yields (url, pid) of the bare signature-checking Flask webhook under the same gunicorn
-    settings as `ivr serve`, access log to stdout included (both go nowhere here)."""
+    """Yields (url, pid, redis_pid) of the stateful floor (`bench.floor_app`: signature, claim,
+    conversation read and write) under the same gunicorn settings as `ivr serve`, access log
+    to stdout included (both go nowhere here), with a redis-server of its own so each side's
+    Redis CPU is counted apart."""
     port = free_port()
     url = f"http://127.0.0.1:{port}"
-    env = _env(TWILIO_AUTH_TOKEN=AUTH_TOKEN, IVR_PUBLIC_URL=url)
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "-k", "gthread", "-w", str(workers),
-         "--threads", str(threads), "-b", f"127.0.0.1:{port}",
-         "--access-logfile", "-", "bench.floor_app:app"],
-        env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, cwd=PROJECT_ROOT)
-    try:
-        deadline = time.monotonic() + 30
-        while time.monotonic() < deadline:
-            try:
-                urllib.request.urlopen(url + "/nothing", timeout=1)
-            except urllib.error.HTTPError:
-                break
-            except Exception:
-                time.sleep(0.1)
-        yield url, proc.pid
-    finally:
-        stop(proc)
+    with tempfile.TemporaryDirectory() as tmp:
+        redis_server = EmbeddedRedis(Path(tmp) / "redis", persist=False).start()
+        env = _env(TWILIO_AUTH_TOKEN=AUTH_TOKEN, IVR_PUBLIC_URL=url, REDIS_URL=redis_server.url)
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "gunicorn", "-k", "gthread", "-w", str(workers),
+             "--threads", str(threads), "-b", f"127.0.0.1:{port}",
+             "--access-logfile", "-", "bench.floor_app:app"],
+            env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, cwd=PROJECT_ROOT)
+        try:
+            deadline = time.monotonic() + 30
+            while time.monotonic() < deadline:
+                try:
+                    urllib.request.urlopen(url + "/nothing", timeout=1)
+                except urllib.error.HTTPError:
+                    break
+                except Exception:
+                    time.sleep(0.1)
+            yield url, proc.pid, redis_server.process.pid
+        finally:
+            stop(proc)
+            redis_server.stop()
 
 
 # -- what the server processes use (from /proc) ------------------------------------------------

@@ -9,8 +9,9 @@ every core. Scale out with more web nodes behind a load balancer (the state is i
 from __future__ import annotations
 
 import sys
-import threading
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import click
 from gunicorn.app.base import BaseApplication
@@ -21,10 +22,10 @@ from ivr.config.directory import load_directory
 from ivr.config.settings import Settings
 from ivr.flow.errors import ConfigError
 from ivr.logs import configure
-from ivr.semantic import shared
-from ivr.speech.vosk import warm_up
 from ivr.store.embedded import ensure_redis
 from ivr.web import create_app
+from ivr.web.context import runtime_of
+from ivr.web.health import start_warming
 
 
 class _Gunicorn(BaseApplication):
@@ -45,7 +46,7 @@ class _Gunicorn(BaseApplication):
 def build_app(settings: Settings):
     """The app for `settings`, or exit 1 with `file:line: problem` for a bad config."""
     try:
-        return create_app(build_runtime(settings))
+        return create_app(build_runtime(settings), warm=False)  # warmed in each worker
     except ConfigError as exc:
         refuse(exc)
 
@@ -103,19 +104,15 @@ def serve(settings: Settings, host: str, port: int, threads: int = 32, workers: 
                     "control_socket_disable": True}).run()
 
 
-def warm_each_worker(app):
-    """A gunicorn `post_fork` hook: each worker loads (or keeps) the speech model and the
-    semantic layer's model and warms them on threads of their own, so no worker's first caller
-    waits seconds for them."""
-    model = app.extensions["ivr"].settings.vosk_model
+def warm_each_worker(app: Any) -> Callable[[object, object], None]:
+    """A gunicorn `post_fork` hook: each worker loads the speech model and the semantic layer's
+    model (when a flow uses it) on threads of its own, so no worker's first caller waits seconds
+    for them, and `/readyz` says "warming" until they are in. The master loads neither (the app
+    is built with `warm=False`): a model loaded there was loaded again by each worker forked
+    while it loaded, and kept hundreds of MB resident in a process that never serves a call."""
+    runtime = runtime_of(app)
 
-    def post_fork(_server, _worker) -> None:
-        # The semantic layer's model too (one per process, ~1 s): not on a texter's first turn.
-        threading.Thread(target=lambda: shared().available, name="ivr-semantic-warm-up",
-                         daemon=True).start()
-        if not model.is_dir():
-            return
-        threading.Thread(target=warm_up, args=(model,), name="ivr-vosk-warm-up",
-                         daemon=True).start()
+    def post_fork(_server: object, _worker: object) -> None:
+        start_warming(runtime)
 
     return post_fork

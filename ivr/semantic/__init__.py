@@ -188,6 +188,12 @@ class Semantic:
     def available(self) -> bool:
         return self.model is not None
 
+    @property
+    def settled(self) -> bool:
+        """Whether the model's load is over (loaded, or failed and the rules carry on alone),
+        without starting it: a texter's turn would not wait on it."""
+        return self._model is not None or self._failed
+
     def vectors(self, texts: Sequence[str]) -> np.ndarray:
         """Unit vectors for `texts`, from the cache where seen before (by normalised text)."""
         model = self.model

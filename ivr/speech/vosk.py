@@ -36,6 +36,8 @@ DEFAULT_MODEL_RATE = 16000
 
 _models: dict[Path, object] = {}
 _warmed: set[Path] = set()
+#: Models whose warm-up has finished in this process (loaded and decoded, or found unusable).
+_ready: set[Path] = set()
 _pool: dict[Path, list[object]] = {}
 
 #: Free-recognition recognisers kept warm per model for the next calls (about 20 MB each).
@@ -47,14 +49,15 @@ _RATE = re.compile(r"^--sample-frequency=(\d+)", re.MULTILINE)
 def _after_fork_in_child() -> None:
     """A forked child (a gunicorn worker) starts with a fresh lock and no half-done warm-up.
 
-    `ivr serve` builds the app, which starts loading the model on a thread, and gunicorn then
-    forks its workers: a lock held by that thread at the fork would stay held in the child for
-    ever (the thread is not copied), hanging every call's first recogniser. A model fully loaded
-    before the fork is kept (copied with the process); one still loading is loaded again here.
+    A process that starts loading the model on a thread and then forks (an embedding that
+    warms before gunicorn forks; `ivr serve` itself warms in each worker only) would leave a
+    lock held by that thread held in the child for ever (the thread is not copied), hanging
+    every call's first recogniser. A warm-up finished before the fork is kept (copied with the
+    process); one still under way is done again here, on the model if it was already loaded.
     """
     global _lock
     _lock = threading.Lock()
-    _warmed.intersection_update(_models)
+    _warmed.intersection_update(_ready)
 
 
 os.register_at_fork(after_in_child=_after_fork_in_child)
@@ -251,6 +254,7 @@ def warm_up(model_path: Path) -> bool:
     try:
         recognizer = Recognizer(model_path)
     except ModelMissing:
+        _ready.add(key)  # nothing to wait for: calls go on with the keypad
         return False
     rng = np.random.default_rng(0)
     noise = (rng.standard_normal(PHONE_RATE) * 2000).astype(np.int16)
@@ -258,4 +262,12 @@ def warm_up(model_path: Path) -> bool:
         recognizer.accept(noise[start:start + 160])
     recognizer.final()
     recognizer.release()
+    _ready.add(key)
     return True
+
+
+def warmed_up(model_path: Path) -> bool:
+    """Whether this process's warm-up of `model_path` has finished, so a first caller would
+    not wait on the load or the first decode (`/readyz`). A model that could not be loaded
+    counts as finished: the calls it would have heard go on with the keypad."""
+    return Path(model_path).resolve() in _ready

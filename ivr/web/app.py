@@ -40,8 +40,13 @@ AREAS = (health, degraded, door, voice, sms, stream, transfer, api, metrics, fol
          overview)
 
 
-def create_app(runtime: Runtime) -> Flask:
-    """Build the web app on `runtime` (settings, connections and the conversation service)."""
+def create_app(runtime: Runtime, warm: bool = True) -> Flask:
+    """Build the web app on `runtime` (settings, connections and the conversation service).
+
+    With `warm`, the speech model starts loading now on a thread, so a first caller's words are
+    not waiting on it; `ivr serve` passes False and warms in each gunicorn worker instead (a
+    model loaded here, in the master, would be loaded again by every worker forked mid-load and
+    kept resident in a master that never serves a call)."""
     settings = runtime.settings
     app = Flask(__name__)
     # No SECRET_KEY: sessions live in Redis (`sessions`), their ids signed with their own key.
@@ -58,5 +63,7 @@ def create_app(runtime: Runtime) -> Flask:
             module.init_app(app)
         else:
             app.register_blueprint(module.bp)
+    if warm:
+        health.start_warming(runtime, semantic=False)  # the semantic model stays lazy here
     return app
 

@@ -10,7 +10,6 @@ malformed stream is logged and dropped: keypad answers and Gather timeouts still
 from __future__ import annotations
 
 import logging
-import threading
 from typing import Any
 
 from flask import Blueprint, Flask, abort, current_app, request
@@ -20,10 +19,9 @@ from simple_websocket import ConnectionClosed
 from ivr.conversation import voice
 from ivr.logs import event
 from ivr.speech.call_stream import CallStream, SpeechHooks
-from ivr.speech.vosk import warm_up
 from ivr.twilio import urls
 from ivr.twilio.media import Media, MediaStreamError, Start, Stop, parse_message
-from ivr.web.context import current_runtime, runtime_of
+from ivr.web.context import current_runtime
 from ivr.web.security import twilio_stream_is_signed
 
 log = logging.getLogger("ivr.web.stream")
@@ -50,18 +48,11 @@ def voice_hooks() -> SpeechHooks:
     return SpeechHooks(on_speech=voice.on_speech, on_speaking=voice.mark_speaking)
 
 def init_app(app: Flask, hooks: SpeechHooks | None = None) -> None:
-    """Register the endpoint and start loading the speech model in the background.
-
-    Loading takes seconds; doing it now means the first caller's words are not waiting on it.
-    """
+    """Register the endpoint (the speech model is warmed by `health.start_warming`)."""
     app.register_blueprint(bp)
     app.config.setdefault("SOCK_SERVER_OPTIONS", {"max_message_size": MAX_MESSAGE_BYTES})
     if hooks is not None:
         use_hooks(app, hooks)
-    model = runtime_of(app).settings.vosk_model
-    if model.is_dir():
-        threading.Thread(target=warm_up, args=(model,), name="ivr-vosk-warm-up",
-                         daemon=True).start()
 
 
 def use_hooks(app: Flask, hooks: SpeechHooks) -> None:

@@ -21,15 +21,8 @@ from ivr.config.business import Business
 from ivr.flow.actions import Action, Transfer
 from ivr.handoff.outcomes import Handoff
 from ivr.handoff.summary_audio import queue_render
-from ivr.handoff.transfer import (
-    dial_once,
-    new_hunt,
-    nobody_answered,
-    note_transfer,
-    ring_next,
-    transfer_action,
-)
-from ivr.jobs.queues import enqueue_urgent, job_runtime, last_attempt
+from ivr.handoff.transfer import new_hunt, ring_next_from_job, transfer_action
+from ivr.jobs.queues import enqueue_urgent, job_runtime
 from ivr.logs import event
 from ivr.runtime import Runtime
 from ivr.store.hunts import Hunt, Hunts
@@ -95,17 +88,4 @@ def sms_bridge_job(business_key: str, hunt_id: str) -> str | None:
     with hunts.locked(business_key, hunt_id) as hunt:
         if hunt is None or hunt.leg is not None or not hunt.open:
             return hunt.leg if hunt is not None else None
-        try:
-            rang = ring_next(runtime, hunt, dial=dial_once)
-        except Exception as exc:
-            if last_attempt():
-                event("transfer.bridge_gave_up", log, logging.ERROR, business=business_key,
-                      hunt=hunt_id, error=type(exc).__name__)
-                nobody_answered(runtime, hunt)
-            hunts.save(hunt)  # who refused so far, so the retry starts at the next person
-            raise
-        if not rang:
-            nobody_answered(runtime, hunt)
-            return None
-        note_transfer(runtime, hunt, None)
-        return hunt.leg
+        return ring_next_from_job(runtime, hunts, hunt, "transfer.bridge_gave_up")

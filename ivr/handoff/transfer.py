@@ -375,20 +375,30 @@ def continue_hunt_job(business_key: str, hunt_id: str) -> str | None:
                                      f"{hunt.pending} yet")
             hunt.legs[f"unconfirmed:{hunt.pending}"] = "failed"
             hunt.pending = None
-        try:
-            rang = ring_next(runtime, hunt, dial=dial_once)
-        except Exception as exc:
-            if last_attempt():
-                event("transfer.continue_gave_up", log, logging.ERROR, business=business_key,
-                      hunt=hunt_id, error=type(exc).__name__)
-                nobody_answered(runtime, hunt)
-            hunts.save(hunt)  # who refused so far, so the retry starts at the next person
-            raise
-        if not rang:
+        return ring_next_from_job(runtime, hunts, hunt, "transfer.continue_gave_up")
+
+
+def ring_next_from_job(runtime: Runtime, hunts: Hunts, hunt: Hunt, gave_up: str) -> str | None:
+    """In a job holding the hunt's lock: dial the next person once each (`dial_once`).
+
+    A failure is retried by rq from the next person (who refused so far is saved first); on
+    the last attempt, or with nobody left, the hunt ends as nobody answered (voicemail or the
+    callback text). Returns the leg being rung.
+    """
+    try:
+        rang = ring_next(runtime, hunt, dial=dial_once)
+    except Exception as exc:
+        if last_attempt():
+            event(gave_up, log, logging.ERROR, business=hunt.business, hunt=hunt.id,
+                  error=type(exc).__name__)
             nobody_answered(runtime, hunt)
-            return None
-        note_transfer(runtime, hunt, None)
-        return hunt.leg
+        hunts.save(hunt)  # who refused so far, so the retry starts at the next person
+        raise
+    if not rang:
+        nobody_answered(runtime, hunt)
+        return None
+    note_transfer(runtime, hunt, None)
+    return hunt.leg
 
 
 # -- starting ---------------------------------------------------------------------------------

@@ -189,6 +189,9 @@ class Session:
                self.carrier.settle_s)
         self.report()
 
+    #: What `help` prints between calls.
+    help_text = HELP
+
     def handle(self, line: str) -> bool:
         """One line: a call action while a call is live, else a command. False means quit."""
         if self.call is not None and not self.call.ended:
@@ -197,16 +200,21 @@ class Session:
         if word in QUIT:
             return False
         if word in ("help", "/help"):
-            self.emit(HELP)
-        elif word == "call":
+            self.emit(self.help_text)
+        else:
+            self.command(word, rest, line)
+        return True
+
+    def command(self, word: str, rest: str, line: str) -> None:
+        """A line between calls that is neither quit nor help."""
+        if word == "call":
             self.dial(self.resolve(rest.strip() or None))
         elif word == "text":
             self.text(rest)
         elif word.startswith("/") or KEYS.match(word):
             self.emit("  (no call in progress: `call BUSINESS` first, `help` for commands)")
         else:
-            self.emit(HELP)
-        return True
+            self.emit(self.help_text)
 
     def dial(self, number: str) -> None:
         self.emit(f"  calling {self.label(number)} …")

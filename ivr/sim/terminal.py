@@ -175,17 +175,15 @@ class TexterSession(Session):
     @property
     def banner(self) -> str:  # type: ignore[override]
         return (f"ivr simulate: you are {self.person}, texting {self.label(self.business)}.\n"
-                + TEXTER_HELP.format(business=self.label(self.business)))
+                + self.help_text)
 
-    def handle(self, line: str) -> bool:
-        if self.call is not None and not self.call.ended:
-            return self.in_call(line)
-        word, _, rest = line.partition(" ")
-        if word in QUIT:
-            return False
-        if word in ("/help", "help"):
-            self.emit(TEXTER_HELP.format(business=self.label(self.business)))
-        elif word == "/text":
+    @property
+    def help_text(self) -> str:  # type: ignore[override]
+        return TEXTER_HELP.format(business=self.label(self.business))
+
+    def command(self, word: str, rest: str, line: str) -> None:
+        """Every other line is a text; the terminal's own `/` commands never reach the business."""
+        if word == "/text":
             if not rest.strip():
                 raise ValueError("nothing to text: /text MESSAGE")
             self.carrier.phone(self.person).text(self.business, rest.strip())
@@ -195,7 +193,6 @@ class TexterSession(Session):
             self.emit(f"  (unknown command {word}: /help lists them)")
         else:
             self.carrier.phone(self.person).text(self.business, line)
-        return True
 
 
 class CallerSession(Session):

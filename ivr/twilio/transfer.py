@@ -14,7 +14,7 @@ from __future__ import annotations
 from twilio.twiml.voice_response import Dial, Gather, Hangup, Record, Say, VoiceResponse
 
 from ivr.config.business import Business
-from ivr.twilio.twiml import Verbs, Voice, document
+from ivr.twilio.twiml import Verbs, Voice
 
 #: How a leg speaks: the business's `Voice` (voice and language), a bare voice name, or Twilio's
 #: default. Every <Say> of a business's call carries its language, or a Spanish business's
@@ -58,13 +58,6 @@ def caller_leg_verbs(agent: str, conference: str, *, wait_url: str, status_url: 
                     status_callback=status_url, status_callback_method="POST",
                     status_callback_event="start join leave end")
     return Say(f"Connecting you with {agent}, who has your details.", **_voice(voice)), dial
-
-
-def caller_leg(agent: str, conference: str, *, wait_url: str, status_url: str,
-               voice: Speaker = None) -> str:
-    """`caller_leg_verbs` as a document."""
-    return document(caller_leg_verbs(agent, conference, wait_url=wait_url,
-                                     status_url=status_url, voice=voice))
 
 
 def hold(agent: str | None, *, music_url: str | None, voice: Speaker = None,
@@ -184,14 +177,6 @@ def voicemail_offer_verbs(callback_when: str, *, record_url: str, recording_stat
         Say(f"We didn't get a message, but we have your number and will call you back "
             f"{callback_when}. Goodbye.", **_voice(voice)),
         Hangup())
-
-
-def voicemail_offer(callback_when: str, *, record_url: str, recording_status_url: str,
-                    voice: Speaker = None) -> str:
-    """`voicemail_offer_verbs` as a document."""
-    return document(voicemail_offer_verbs(callback_when, record_url=record_url,
-                                          recording_status_url=recording_status_url,
-                                          voice=voice))
 
 
 def voicemail_thanks(callback_when: str, voice: Speaker = None) -> str:

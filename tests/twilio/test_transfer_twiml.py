@@ -6,6 +6,7 @@ import xml.etree.ElementTree as ET
 
 from ivr.handoff.summary import spoken_number, whisper_text
 from ivr.twilio import transfer as twiml
+from ivr.twilio.twiml import document
 
 
 def parse(text: str) -> ET.Element:
@@ -13,8 +14,8 @@ def parse(text: str) -> ET.Element:
 
 
 def test_the_caller_is_told_who_is_coming_and_waits_in_a_conference_named_after_the_call():
-    root = parse(twiml.caller_leg("Dana", "conf-CA1", wait_url="https://x/hold",
-                                  status_url="https://x/conf"))
+    root = parse(document(twiml.caller_leg_verbs("Dana", "conf-CA1", wait_url="https://x/hold",
+                                                 status_url="https://x/conf")))
     assert root.find("Say").text == "Connecting you with Dana, who has your details."
     conference = root.find("./Dial/Conference")
     assert conference.text == "conf-CA1"
@@ -61,8 +62,8 @@ def test_accepting_agent_on_a_text_conversation_dials_the_customer_from_the_busi
 
 
 def test_voicemail_offer_says_when_we_will_call_back_and_records():
-    root = parse(twiml.voicemail_offer("Monday after 8:30 AM", record_url="/r",
-                                       recording_status_url="/rs"))
+    root = parse(document(twiml.voicemail_offer_verbs("Monday after 8:30 AM", record_url="/r",
+                                                      recording_status_url="/rs")))
     assert "Monday after 8:30 AM" in root.find("Say").text
     assert root.find("Record").get("action") == "/r"
     assert root.find("Hangup") is not None

@@ -266,6 +266,8 @@ class Conversations:
         turn = Turn(actions=actions, record=record, state=state, key=key, channel=channel,
                     sid=sid, new=new)
         turn.said = said = tuple(words(turn))
+        if new and state.extra.get("after_end") and context.recent is not None:
+            return self.after_the_end(business, turn, inp, context.recent, now)
 
         def change(into: Record) -> None:
             """This turn's part of the record: applied again on a fresh copy if need be."""
@@ -291,6 +293,34 @@ class Conversations:
             self.resay(business, turn, final)
         return turn
 
+    def after_the_end(self, business: Business, turn: Turn, inp: Input, recent: Recent,
+                      now: datetime) -> Turn:
+        """A short "thanks", "ok" or "no" after a conversation closed: kept on that
+        conversation's record (its transcript and message ids), its outcome untouched.
+
+        No new record is opened: one would count as a conversation resolved and as a repeat
+        contact of the one it thanks, and the analytics would read better (and more often)
+        than the business did. Nothing is for staff either, so no effect runs.
+        """
+        said = turn.said
+
+        def keep(into: Record) -> None:
+            if turn.sid and turn.sid not in into["sids"]:
+                into["sids"].append(turn.sid)
+            add_turn(into, "caller", inp.text, now)
+            for text in said:
+                add_turn(into, "bot", text, now)
+
+        kept = (self.runtime.store.update(recent.conversation, keep, business=business.key)
+                if recent.conversation else None)
+        if kept is not None:
+            turn.record = kept
+        turn.new = False
+        event("flow.after_end", log, business=business.key, channel=turn.channel,
+              conversation=recent.conversation or "-", sid=turn.sid or "-",
+              kept=kept is not None)
+        return turn
+
     def recent(self, business: Business, customer: str, now: datetime) -> Recent | None:
         """The number's last conversation when it ended within the repeat window (48 h), so
         a new text from it continues without a second greeting and disclosure. (Texts only: a
@@ -304,7 +334,7 @@ class Conversations:
         at = datetime.fromisoformat(last["ended_at"])
         if now - at > REPEAT_WINDOW:
             return None
-        return Recent(ended_at=at, outcome=last.get("outcome"))
+        return Recent(ended_at=at, outcome=last.get("outcome"), conversation=last["id"])
 
     def resay(self, business: Business, turn: Turn, final: tuple[str, ...]) -> None:
         """Replace the bot's lines this turn recorded with `final` (what is actually sent)."""

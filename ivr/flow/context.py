@@ -78,10 +78,15 @@ class CustomerFacts:
 
 @dataclass(frozen=True)
 class Recent:
-    """The same number's last conversation with the business, as the store recorded it."""
+    """The same number's last conversation with the business, as the store recorded it.
+
+    `conversation` is its record's id: a short "thanks" after the end is kept on that record
+    rather than opening a new one (which would count as a resolved conversation and a repeat
+    contact, and skew both)."""
 
     ended_at: datetime
     outcome: str | None = None
+    conversation: str | None = None
 
 
 @dataclass(frozen=True)

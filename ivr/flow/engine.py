@@ -112,6 +112,7 @@ class _Turn(Decide):
             return False
         if kind == "thanks" or (kind is None and courtesy(text) and yes_or_no(text) is None):
             self.out(Say(self.msg("after_end")))
+        self.state.extra["after_end"] = True  # the channel keeps it on the closed conversation
         self.finish("resolved")
         return True
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from ivr.analytics import metrics
 from ivr.conversation.sms import Text, answer
 
 HVAC = "+15125550200"
@@ -39,6 +40,29 @@ def test_ok_or_no_after_the_end_gets_no_reply(runtime, clock):
     assert text(runtime, "ok") == []
     clock.set(clock.now + timedelta(minutes=1))
     assert text(runtime, "no") == []
+
+
+def records_of_the_texter(runtime, clock) -> list[dict]:
+    business = runtime.directory.by_number(HVAC)
+    return runtime.store.conversations([business.key], since=clock.now - timedelta(days=7),
+                                       phone=TEXTER)
+
+
+def test_thanks_after_the_end_is_no_new_resolved_conversation_in_the_figures(runtime, clock):
+    ask_the_hours(runtime)
+    start = clock.now - timedelta(minutes=1)
+    clock.set(clock.now + timedelta(minutes=2))
+    text(runtime, "thanks!")
+    clock.set(clock.now + timedelta(minutes=1))
+    text(runtime, "ok")
+    records = records_of_the_texter(runtime, clock)
+    assert len(records) == 1  # one conversation, not three "resolved" ones
+    figures = metrics.compute(records, start, clock.now + timedelta(minutes=1))
+    assert figures["conversations"] == 1
+    assert figures["repeat_contact_rate_48h"] == 0  # a thank-you is no coming back
+    lines = [(t["role"], t["text"]) for t in records[0]["transcript"]]
+    assert ("caller", "thanks!") in lines and ("bot", "You're welcome!") in lines
+    assert ("caller", "ok") in lines  # kept on the conversation it answers
 
 
 def test_a_new_question_the_next_day_is_not_greeted_twice(runtime, clock):

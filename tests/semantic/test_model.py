@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import threading
+import time
+
+import numpy as np
 import pytest
 
 from ivr.analytics.understanding import Row, context, example_businesses
 from ivr.flow.engine import step
 from ivr.flow.events import Input
 from ivr.flow.state import State
+from ivr.runtime import Runtime
 from ivr.semantic import Semantic, clauses, shared
 
 
@@ -59,3 +64,29 @@ def test_a_model_failing_mid_turn_costs_the_scores_not_the_turn(caplog):
     similar = layer.for_flow(next(iter(example_businesses().values()))[1])
     assert similar is not None and similar("where is my order please") == {}
     assert "semantic.failed" in caplog.text
+
+
+def test_the_model_loads_once_however_many_turns_start_at_once():
+    """A fresh process's threads all take their first turn together: one load, not one each."""
+    loads: list[int] = []
+
+    class Slow:
+        def __init__(self) -> None:
+            loads.append(1)
+            time.sleep(0.2)
+
+        def encode(self, texts: list[str]) -> np.ndarray:
+            return np.ones((len(texts), 4), dtype=np.float32)
+
+    layer = Semantic(loader=Slow)
+    threads = [threading.Thread(target=lambda: layer.available) for _ in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert layer.available and len(loads) == 1
+
+
+def test_the_web_app_and_the_worker_share_the_process_model(runtime):
+    worker_runtime = Runtime.build(runtime.settings, connection=runtime.redis)
+    assert worker_runtime.semantic is runtime.semantic is shared()

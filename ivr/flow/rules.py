@@ -26,7 +26,13 @@ HUMAN_PHRASES = (
     "talk to a lawyer", "speak to a lawyer", "speak with a lawyer", "talk to an attorney",
     "speak to an attorney", "talk to a manager", "speak to a manager", "person please",
     "someone on the phone", "connect me", "transfer me", "put me through", "call me back",
+    "someone real", "somebody real", "live agent", "not a bot", "not a robot", "no bots",
+    "don't want a bot", "do not want a bot", "don't want a robot", "not a machine",
 )
+#: A message that is only one of these words asks for a person ("agent", typed alone or
+#: said to the menu). Inside a sentence they are too common ("my insurance agent said").
+HUMAN_ALONE = frozenset({"agent", "agents", "agent please", "human", "human please", "person",
+                         "a person", "live person", "operator please", "representative please"})
 #: Frustration: giving up on the bot, or swearing at it.
 FRUSTRATION_PHRASES = (
     "this is useless", "useless", "not helping", "not helpful", "you are not listening",
@@ -101,7 +107,7 @@ def predicate_triggers(flow: Flow, scopes: Mapping[str, Mapping[str, Any]]) -> l
 
 def asked_for_human(text: str) -> bool:
     """"Can I talk to a real person?" (keypad 0 is handled by the engine)."""
-    return bool(find_phrases(text, HUMAN_PHRASES))
+    return normalize(text) in HUMAN_ALONE or bool(find_phrases(text, HUMAN_PHRASES))
 
 
 def frustrated(text: str, previous: str) -> bool:

@@ -17,6 +17,32 @@ def test_asking_for_a_person_is_honoured(hvac, text):
     assert chat.state.reasons == ["asked_for_human"]
 
 
+#: A first message that leaves a question open, per flow.
+OPENINGS = {"Hartley Family Law": "I need help with a divorce",
+            "Polar Bear HVAC": "I'd like a quote", "Fernhill Goods": "where is my order"}
+
+
+@pytest.mark.parametrize("text", ["agent", "representative", "someone real", "not a bot",
+                                  "operator", "I don't want a bot", "can I get a live agent"])
+@pytest.mark.parametrize("midway", [False, True], ids=["first message", "while asked a slot"])
+def test_a_request_for_a_person_in_any_words_reaches_one_in_every_flow_without_the_model(
+        chat, text, midway):
+    for name, opening in OPENINGS.items():
+        conversation = chat(name)  # no semantic layer: the rules alone
+        if midway:
+            conversation.send(opening)
+            assert conversation.ask is not None, name
+        conversation.send(text)
+        assert conversation.transfer is not None, (name, text)
+        assert "asked_for_human" in conversation.state.reasons, (name, text)
+
+
+def test_an_agent_inside_a_sentence_is_not_a_request_for_a_person(hvac):
+    chat = hvac()
+    chat.send("my insurance agent said to call about the hail damage")
+    assert "asked_for_human" not in chat.state.reasons
+
+
 def test_keypad_zero_reaches_a_person(law):
     chat = law(channel="voice")
     chat.call()

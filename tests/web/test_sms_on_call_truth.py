@@ -10,6 +10,8 @@ from __future__ import annotations
 import pytest
 import texting
 
+from ivr.handoff.summary import whisper_text
+
 HVAC = "+15125550200"
 ALEX = "+15125550211"  # dispatch and emergency
 TEXTER = "+15125550199"
@@ -49,3 +51,16 @@ def test_urgency_told_to_the_on_call_person_matches_the_record(live_app, carrier
     assert record["escalation"]["urgent"] is (told == "Urgent.")
     why = ", ".join(r.replace("_", " ") for r in record["escalation"]["reasons"])
     assert f"Why: {why}." in staff_text
+
+
+@pytest.mark.parametrize("text", ["my AC is leaking water all over the floor",
+                                  "the furnace has been making an awful grinding noise all night"])
+def test_the_confidence_staff_read_and_hear_is_the_one_the_record_reports(live_app, carrier,
+                                                                           runtime, text):
+    carrier.phone(TEXTER).text(HVAC, text, settle_s=texting.QUICK)
+    record = record_of(runtime)
+    percent = round(record["escalation"]["confidence"] * 100)
+    [staff_text] = texting.handoff_texts(runtime, carrier, ALEX, record)
+    assert f"Bot confidence {percent}%." in staff_text
+    heard = whisper_text(record, business="Polar Bear HVAC")
+    assert f"Bot confidence {percent} percent." in heard

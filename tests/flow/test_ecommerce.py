@@ -104,6 +104,21 @@ def test_a_customer_with_more_than_two_purchases_goes_to_a_person(shop):
     assert "Jordan Blake" in chat.transfer.summary
 
 
+@pytest.mark.parametrize(("phone", "reason"), [(BIG_ORDER, "order_over_threshold"),
+                                              (REGULAR, "repeat_customer")])
+@pytest.mark.parametrize("message", ["when will my order arrive?", "I'd like to return something",
+                                     "is the lavender soap vegan?",
+                                     "can you recommend a gift for my sister"],
+                         ids=["order_status", "returns", "product_question", "recommendation"])
+def test_a_big_order_or_a_regular_reaches_a_person_whatever_they_ask(shop, phone, reason,
+                                                                      message):
+    for channel in ("sms", "voice"):
+        chat = shop(phone=phone, channel=channel)
+        chat.send(message)
+        assert chat.transfer is not None, channel
+        assert chat.state.reasons == [reason], channel
+
+
 def test_a_small_order_from_a_new_customer_stays_with_the_bot(shop):
     chat = shop(phone=ONE_ORDER)
     chat.send("where's my order")

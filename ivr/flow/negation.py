@@ -8,7 +8,8 @@ with a negation too, so a denial is read narrowly:
   a verb's own "not" ("he will not let me leave", "the furnace does not fire") and "cannot"
   ("I cannot breathe") deny nothing, nor does a "not" before an -ing word ("he is not
   breathing", "not responding"): those are the danger;
-- it reaches `REACH` words forward (again after "or": "no smoke or burning smell"), never
+- it reaches `REACH` words forward (again after "or": "no smoke or burning smell", and from
+  a second denial inside its reach: "not an emergency, nobody is hurt"), never
   past a clause break ("and", "but"): in "not an emergency and my mom is 80" only "an
   emergency" is denied;
 - a phrase the flow wrote with the negation inside ("no heat", "not safe", "no one came") is the
@@ -88,6 +89,8 @@ def deny(padded_text: str, keep: Iterable[str] = ()) -> str:
                 break
             if words[end] in ("or", "nor"):  # "no smoke or burning smell": both denied
                 start = end
+            elif _denies(words, end):  # "not an emergency, nobody is hurt": the commas are
+                start = end  # gone, so a second denial inside the first reaches on itself
             end += 1
         for j in range(i, end):
             out[j] = BLANK

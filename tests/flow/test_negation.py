@@ -121,3 +121,36 @@ def test_a_threat_worded_with_never_keeps_the_semantic_layers_scores(law):
                                         "intake": 0.5})
     chat.send("he says I will never see my kids again and he is packing the car")
     assert _urgent(chat)
+
+
+#: Per flow: its danger trigger, a message denying danger, and an opening that leaves a
+#: question open (the denial must lower the trigger mid-conversation too).
+DENIED = {
+    "Hartley Family Law": ("emergency", "it's not an emergency, nobody is hurt, I need help "
+                           "with a divorce", "I need help with a divorce"),
+    "Polar Bear HVAC": ("emergency", "there's no gas smell, nobody is hurt, the furnace is just "
+                        "making a loud noise", "I'd like a quote"),
+    "Fernhill Goods": ("health_safety", "not an emergency, nobody is hurt, I just want to "
+                       "return the lotion", "where is my order"),
+}
+
+
+@pytest.mark.parametrize("name", DENIED)
+@pytest.mark.parametrize("midway", [False, True], ids=["first message", "while asked a slot"])
+def test_not_an_emergency_nobody_is_hurt_no_gas_smell_fires_nothing_in_every_flow(
+        chat, name, midway):
+    trigger, denial, opening = DENIED[name]
+
+    def danger_words(text: str) -> dict[str, float]:  # a stand-in model: danger words score
+        hot = any(w in text for w in ("emergency", "danger", "hurt", "gas", "smoke"))
+        return {trigger: 0.9 if hot else 0.1}
+
+    for similar in (None, danger_words):  # the rules alone, then both layers
+        conversation = chat(name)
+        conversation.ctx = dataclasses.replace(conversation.ctx, similar=similar)
+        if midway:
+            conversation.send(opening)
+        conversation.send(denial)
+        assert "911" not in conversation.said and not _urgent(conversation), similar
+        assert trigger not in conversation.state.reasons, similar
+        assert "distress" not in conversation.state.reasons, similar

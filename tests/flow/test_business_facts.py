@@ -17,6 +17,7 @@ from ivr.config.business import Business, load_business
 from ivr.config.settings import PROJECT_ROOT
 from ivr.conversation.service import build_context, flow_for
 from ivr.flow.state import State
+from ivr.flow.wording import say
 
 STRANGER = "+15125550199"
 MARIA = "+15125550188"  # one $32.50 order, FG-10231
@@ -157,3 +158,14 @@ def test_an_unset_referral_is_left_out_not_rendered_empty(
         assert "referral service" in said  # the generic pointer stays
 
 
+
+
+def test_an_unknown_customers_name_is_left_out_not_rendered_empty(
+        business: Callable[[str], Business]) -> None:
+    shop = business("Fernhill Goods")
+    flow = flow_for(shop)
+    thanks = "Thanks[, {customer.name}]! Anything else[ for {params.nowhere}]?"
+    for phone, expected in ((STRANGER, "Thanks! Anything else?"),
+                            (MARIA, "Thanks, Maria Lopez! Anything else?")):
+        context = build_context(shop, "sms", phone, TUESDAY_MORNING, flow)
+        assert say(flow, State(flow=flow.name), context, thanks) == expected

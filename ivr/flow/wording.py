@@ -22,16 +22,28 @@ DIAS = ("el lunes", "el martes", "el miércoles", "el jueves", "el viernes", "el
         "el domingo")
 
 
+def part_of_day(hour: int) -> str:
+    """The Spanish words after a clock time for `hour` (0-23): "de la mañana", "de la tarde"."""
+    if hour < 12:
+        return "de la mañana"
+    if hour == 12:
+        return "del mediodía"
+    return "de la tarde" if hour < 20 else "de la noche"
+
+
 def opening_text(now: datetime, opening: datetime | None, language: str = "en") -> str:
     """"Monday after 8:30 AM", "tomorrow after 9:00 AM", in the business's timezone; in
-    Spanish "el lunes después de las 8:30 a. m.", "mañana después de las 9:00 a. m."."""
+    Spanish "el lunes después de las 8:30 de la mañana", "mañana después de las 2:00 de la
+    tarde"."""
     if opening is None:
         return "lo antes posible" if language == "es" else "as soon as we can"
     if language == "es":
         when = opening.astimezone(opening.tzinfo or now.tzinfo)
         days = (when.date() - now.astimezone(when.tzinfo).date()).days
         hour = when.hour % 12 or 12
-        clock = f"{hour}:{when.minute:02d} {'a. m.' if when.hour < 12 else 'p. m.'}"
+        # "de la mañana", not "a. m.": the abbreviation's period doubled the sentence's own
+        # ("le llamaremos mañana después de las 9:00 a. m..")
+        clock = f"{hour}:{when.minute:02d} {part_of_day(when.hour)}"
         at = f"después de la {clock}" if hour == 1 else f"después de las {clock}"
         if days <= 0:
             return f"hoy {at}"

@@ -61,7 +61,7 @@ def expected_reply(business: Business, now: datetime,
     customer's `language`.
 
     While open: now, "within the hour". Otherwise the next opening, e.g. "Monday after 8:30 AM"
-    ("el lunes después de las 8:30 a. m.").
+    ("el lunes después de las 8:30 de la mañana").
     """
     spanish = language == "es"
     hours = business.opening_hours

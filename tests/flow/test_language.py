@@ -9,7 +9,7 @@ from dataclasses import replace
 from pathlib import Path
 
 import pytest
-from flowchat import Chat
+from flowchat import FRIDAY_NIGHT, Chat
 
 from ivr.config.checks import check_files
 from ivr.config.settings import PROJECT_ROOT
@@ -153,3 +153,13 @@ def test_a_spanish_text_needs_its_english_one(tmp_path: Path) -> None:
 
     with pytest.raises(ConfigError, match=r"x.yaml:2: flow greeting: a map of languages needs"):
         parse_flow(FLOW.replace('  en: "Hi, this is {business}."\n', ""), "x.yaml")
+
+
+def test_a_spanish_request_after_hours_is_confirmed_in_spanish_with_a_clean_time(
+        bilingual: Callable[..., Chat]) -> None:
+    chat = bilingual(at=FRIDAY_NIGHT)
+    chat.send("quisiera una cotización para cambiar mi equipo")
+    chat.send("calefacción")
+    assert chat.outcome == "after_hours_queued"
+    assert "le llamaremos mañana después de las 9:00 de la mañana." in chat.said
+    assert ".." not in chat.said and "call you back" not in chat.said

@@ -28,11 +28,16 @@ HUMAN_PHRASES = (
     "someone on the phone", "connect me", "transfer me", "put me through", "call me back",
     "someone real", "somebody real", "live agent", "not a bot", "not a robot", "no bots",
     "don't want a bot", "do not want a bot", "don't want a robot", "not a machine",
+    # Spanish (the rules are shared by both languages)
+    "hablar con una persona", "hablar con alguien", "persona real", "un agente", "una agente",
+    "un representante", "una representante", "operador", "operadora", "con un humano",
+    "no quiero un robot", "no quiero una máquina",
 )
 #: A message that is only one of these words asks for a person ("agent", typed alone or
 #: said to the menu). Inside a sentence they are too common ("my insurance agent said").
 HUMAN_ALONE = frozenset({"agent", "agents", "agent please", "human", "human please", "person",
-                         "a person", "live person", "operator please", "representative please"})
+                         "a person", "live person", "operator please", "representative please",
+                         "agente", "representante", "una persona", "persona"})
 #: Frustration: giving up on the bot, or swearing at it.
 FRUSTRATION_PHRASES = (
     "this is useless", "useless", "not helping", "not helpful", "you are not listening",

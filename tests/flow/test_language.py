@@ -163,3 +163,12 @@ def test_a_spanish_request_after_hours_is_confirmed_in_spanish_with_a_clean_time
     assert chat.outcome == "after_hours_queued"
     assert "le llamaremos mañana después de las 9:00 de la mañana." in chat.said
     assert ".." not in chat.said and "call you back" not in chat.said
+
+
+@pytest.mark.parametrize("text", ["quiero hablar con una persona por favor", "un agente",
+                                  "operador", "representante", "con una persona real"])
+def test_a_request_for_a_person_in_spanish_reaches_one_without_the_model(
+        bilingual: Callable[..., Chat], text: str) -> None:
+    chat = bilingual()
+    chat.send(text)
+    assert chat.transfer is not None and "asked_for_human" in chat.state.reasons

@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING, Any
 
 from ivr.config.business import Business
 from ivr.conversation.service import Conversations, Words
-from ivr.conversation.voice_handoff import base_of, human_twiml, transfer_verbs, voice_of
+from ivr.conversation.voice_handoff import human_twiml, transfer_verbs, voice_of
 from ivr.conversation.voice_hold import next_key, waiting
 from ivr.flow.actions import Ask, End, Say, Transfer
 from ivr.flow.events import Input
@@ -127,7 +127,7 @@ def start_call(runtime: Runtime, business: Business, call_sid: str, caller: str)
     A retried webhook for the same CallSid gets the same TwiML back and changes nothing.
     """
     store = runtime.store
-    base = base_of(runtime)
+    base = public_base(runtime.settings.public_url)
     cached, live = store.open_call(business.key, call_sid, f"incoming:{call_sid}",
                                    caller=caller, base=base)
     if cached is not None:
@@ -330,17 +330,17 @@ def _step(runtime: Runtime, business: Business, call_sid: str, turn: int, inp: I
         inp = Input.start()
         event("voice.language_chosen", log, business=business.key, sid=call_sid,
               language="es")
+    base = public_base(runtime.settings.public_url, call.get("base"))
     try:
         result = runtime.conversations.handle(
             business, "voice", caller or call.get("caller", ""), inp, key=call_sid,
             sid=call_sid, loaded=loaded, words=wording(business))
-        base = base_of(runtime, call)
         xml = render(business, settle(runtime, business, call_sid, result, call, base), base,
                      streaming=bool(call.get("stream")))
     except Exception as exc:  # noqa: BLE001 - the caller reaches a person instead
         event("voice.step_failed", log, logging.ERROR, business=business.key, sid=call_sid,
               turn=turn, error=type(exc).__name__)
-        xml = human_twiml(runtime, business, base_of(runtime, call), intro=CONNECTING)
+        xml = human_twiml(runtime, business, base, intro=CONNECTING)
     runtime.store.cache_reply(business.key, next_key(call_sid, turn), xml)
     event("voice.answered", log, business=business.key, sid=call_sid, turn=turn, kind=inp.kind)
     return xml
@@ -353,8 +353,8 @@ def on_silence(runtime: Runtime, business: Business, call_sid: str, turn: int,
     call = runtime.store.get_call(business.key, call_sid)
     if call.get("speaking") == turn and wait < SPEAKING_LIMIT:
         builder = Builder(voice_of(business))
-        builder.hold(voice_url(base_of(runtime, call), VOICE_TIMEOUT, business.key, turn=turn,
-                               wait=wait + 1))
+        base = public_base(runtime.settings.public_url, call.get("base"))
+        builder.hold(voice_url(base, VOICE_TIMEOUT, business.key, turn=turn, wait=wait + 1))
         return builder.xml()
     xml = answer(runtime, business, call_sid, turn, Input.silence())
     return xml if xml is not None else waiting(runtime, business, call_sid, turn)
@@ -400,7 +400,8 @@ def redirect_call(runtime: Runtime, business: Business, call_sid: str, turn: int
     A failed redirect is logged, not raised: the call's own Gather timeout still reaches
     `/voice/timeout`, loses the claim and is served the same stored step.
     """
-    base = base_of(runtime, runtime.store.get_call(business.key, call_sid))
+    base = public_base(runtime.settings.public_url,
+                       runtime.store.get_call(business.key, call_sid).get("base"))
     try:
         runtime.twilio.calls(call_sid).update(url=voice_url(base, path, business.key, turn=turn),
                                               method="POST")

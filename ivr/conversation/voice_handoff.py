@@ -10,7 +10,7 @@ we will call back. That direct line needs no Redis, so it works with the store d
 from __future__ import annotations
 
 import logging
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from ivr.config.business import Business
 from ivr.config.oncall import on_call
@@ -27,7 +27,7 @@ from ivr.twilio.twiml import (
     goodbye_verbs,
     numbers_to_try,
 )
-from ivr.twilio.urls import VOICE_FALLBACK, public_base, voice_url
+from ivr.twilio.urls import VOICE_FALLBACK, voice_url
 
 if TYPE_CHECKING:
     from ivr.conversation.service import Turn
@@ -51,12 +51,6 @@ def voice_of(business: Business, language: str = "en") -> Voice:
         return Voice(voice=business.voices.get("es", SPANISH_VOICE.voice),
                      language=SPANISH_VOICE.language)
     return own
-
-
-def base_of(runtime: Runtime, call: dict[str, Any] | None = None) -> str:
-    """The public base URL Twilio reaches this call on: IVR_PUBLIC_URL, else what the call
-    came in on (its facts), else the current request's (`ivr.twilio.urls.public_base`)."""
-    return public_base(runtime.settings.public_url, (call or {}).get("base") or "")
 
 
 def transfer_verbs(runtime: Runtime, business: Business, turn: Turn, call_sid: str,

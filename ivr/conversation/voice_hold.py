@@ -11,11 +11,11 @@ from __future__ import annotations
 import logging
 
 from ivr.config.business import Business
-from ivr.conversation.voice_handoff import base_of, human_twiml, voice_of
+from ivr.conversation.voice_handoff import human_twiml, voice_of
 from ivr.logs import event
 from ivr.runtime import Runtime
 from ivr.twilio.twiml import CONNECTING, Builder
-from ivr.twilio.urls import VOICE_GATHER, VOICE_NEXT, VOICE_TIMEOUT, voice_url
+from ivr.twilio.urls import VOICE_GATHER, VOICE_NEXT, VOICE_TIMEOUT, public_base, voice_url
 
 log = logging.getLogger("ivr.conversation.voice")
 
@@ -43,7 +43,7 @@ def waiting(runtime: Runtime, business: Business, call_sid: str, turn: int, wait
     if ready is not None:
         return ready
     call = runtime.store.get_call(business.key, call_sid)
-    base = base_of(runtime, call)
+    base = public_base(runtime.settings.public_url, call.get("base"))
     # Past the limit a person takes over, unless the answer's step is being stored right now
     # (then a little longer; twice the limit means whoever was storing it died).
     if (wait >= HOLD_LIMIT and runtime.store.settle_turn(business.key, call_sid, turn)) \
@@ -67,7 +67,7 @@ def listening(runtime: Runtime, business: Business, call_sid: str, turn: int) ->
     if ready is not None:
         return ready
     call = runtime.store.get_call(business.key, call_sid)
-    base = base_of(runtime, call)
+    base = public_base(runtime.settings.public_url, call.get("base"))
     builder = Builder(voice_of(business))
     builder.listen(voice_url(base, VOICE_GATHER, business.key, turn=turn),
                    voice_url(base, VOICE_TIMEOUT, business.key, turn=turn), call.get("digits"))

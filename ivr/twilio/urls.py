@@ -65,9 +65,10 @@ def left(token: Token[str]) -> None:
     _arrived.reset(token)
 
 
-def public_base(public_url: str, fallback: str = "") -> str:
+def public_base(public_url: str, fallback: str | None = "") -> str:
     """The base Twilio reaches us on: IVR_PUBLIC_URL, else `fallback` (the base a call came in
-    on), else the URL the current request arrived on, else `LOCAL_BASE`. No trailing slash."""
+    on: its facts' `base`, None when they have none), else the URL the current request arrived
+    on, else `LOCAL_BASE`. No trailing slash."""
     return (public_url or fallback or _arrived.get() or LOCAL_BASE).rstrip("/")
 
 

@@ -23,7 +23,7 @@ from ivr.config.business import Business
 from ivr.conversation import voice
 from ivr.conversation.recorded_answers import enqueue_transcription
 from ivr.conversation.voice_close import close_call
-from ivr.conversation.voice_handoff import base_of, human_twiml, voice_of
+from ivr.conversation.voice_handoff import human_twiml, voice_of
 from ivr.conversation.voice_hold import listening, waiting
 from ivr.flow.events import Input
 from ivr.logs import event
@@ -109,7 +109,7 @@ def caller_safe(view: Callable[..., Any]) -> Callable[..., Any]:
                 business = _business(runtime)
                 if business is None:
                     return twiml(LAST_RESORT)
-                return twiml(human_twiml(runtime, business, base_of(runtime),
+                return twiml(human_twiml(runtime, business, urls.public_base(runtime.settings.public_url),
                                          intro=CONNECTING))
             except Exception:  # noqa: BLE001 - even the fallback failed: say goodbye politely
                 return twiml(LAST_RESORT)
@@ -223,7 +223,7 @@ def fallback():
     runtime, business, _sid = _callback()
     if request.form.get("DialCallStatus") == "completed":
         return twiml(polite_goodbye(voice_of(business), "Goodbye."))
-    return twiml(human_twiml(runtime, business, base_of(runtime), step=_int_arg("step", 0)))
+    return twiml(human_twiml(runtime, business, urls.public_base(runtime.settings.public_url), step=_int_arg("step", 0)))
 
 
 @bp.post(urls.VOICE_STATUS)

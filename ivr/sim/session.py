@@ -2,8 +2,9 @@
 
 `Session` reads lines from any iterable and prints to any stream, so a script file, a test and
 a human at a keyboard drive it the same way (see terminal.py for `ivr simulate`/`ivr demo`).
-Lines during a call: digits (e.g. `1`, `12#`) press keys; any other words are typed speech;
-`/silence` lets a prompt time out; `/message` leaves a recording; `/hangup` hangs up.
+Lines during a call: digits (e.g. `1`, `12#`) press keys; any other words are typed speech,
+posted as Twilio's recogniser would, at a question that takes speech (elsewhere the terminal
+says the question takes keys only); `/silence` lets a prompt time out; `/message` leaves a recording; `/hangup` hangs up.
 A line starting with `/` is always the terminal's own command and never reaches the business;
 `quit`, `/quit` and Ctrl-D leave (hanging up a live call first).
 """

@@ -9,7 +9,8 @@ from __future__ import annotations
 import logging
 from dataclasses import replace
 
-from twilio_speech import heard_by_twilio
+from jobs_support import business_dir
+from twilio_speech import TWILIO_SPEECH, heard_by_twilio
 from voice_calls import (
     CALLER,
     HVAC,
@@ -21,6 +22,7 @@ from voice_calls import (
     korean_model,
 )
 
+from ivr.app.wiring import build_runtime
 from ivr.config.directory import Directory
 
 
@@ -71,3 +73,13 @@ def test_a_caller_who_takes_spanish_is_heard_in_spanish(live_app, carrier, runti
     assert caller_lines(record)[-1] == "tengo un caso de custodia"
     assert_no_application_error(carrier, call)
     call.hangup()
+
+
+def test_an_http_public_url_is_no_warning_when_twilio_hears_every_caller(settings, redis_conn,
+                                                                         caplog, tmp_path):
+    """No business wants a Media Stream, so one Twilio would refuse costs no caller's words."""
+    config = business_dir(tmp_path, **TWILIO_SPEECH)
+    with caplog.at_level(logging.WARNING, logger="ivr.app"):
+        build_runtime(settings.with_(public_url="http://desk.example.com", config_path=config),
+                      connection=redis_conn).close()
+    assert "streams_off" not in caplog.text

@@ -2,8 +2,9 @@
 
 A call asks one question at a time. Each question gets a number (`turn`), stored with its slot
 and grammar so the Media Stream knows what it is listening for. The keypad answer arrives on
-the Gather's action, a spoken answer from the stream (`on_speech`), a recorded one from the
-record-mode job, and silence from the Gather's timeout redirect; every path first claims the
+the Gather's action, a spoken answer from the stream (`on_speech`) or, for a business with
+`speech: twilio`, as Twilio's SpeechResult on the Gather's action too (no stream then; the
+Gather takes `dtmf speech`: `listening`), a recorded one from the record-mode job, and silence from the Gather's timeout redirect; every path first claims the
 turn in Redis, so exactly one of them advances the flow. The winner settles the step first
 (`settle`: the next question numbered, a transfer's hunt started and its first person rung),
 then renders it with a pure function of what was settled (`render`), and stores that TwiML

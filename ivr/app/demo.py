@@ -4,6 +4,10 @@ Starts a private redis-server under var/, the carrier simulator (Twilio's part: 
 signed webhooks), the web app on a real loopback server, and an `ivr worker` process, loaded
 with the shipped example businesses; then seats the user on the terminal as a caller, a texter
 or the on-call person. Logs go to var/demo.log so the conversation stays readable.
+
+The demo's businesses hear callers by Twilio's recogniser (`speech: twilio`): a terminal has
+typed words, no audio for a Media Stream, and the simulated Twilio posts typed words as
+SpeechResult exactly where the real one would, at a Gather that takes speech.
 """
 
 from __future__ import annotations
@@ -14,9 +18,11 @@ import secrets
 import subprocess
 import sys
 from contextlib import contextmanager
+from dataclasses import replace
 from pathlib import Path
 
 from ivr.app.wiring import build_runtime
+from ivr.config.directory import Directory
 from ivr.config.settings import Settings
 from ivr.sim import Carrier, LiveServer
 from ivr.sim.terminal import DemoSession
@@ -44,7 +50,9 @@ def demo_stack(settings: Settings | None = None, worker: bool = True):
     port = free_port()
     public_url = f"http://127.0.0.1:{port}"
     settings = settings.with_(api_base=carrier.api_base, public_url=public_url)
-    app = create_app(build_runtime(settings))
+    runtime = build_runtime(settings)
+    runtime.directory = heard_by_twilio(runtime.directory)
+    app = create_app(runtime)
     server = LiveServer(app, port=port).start()
     carrier.connect(app_url=server.url, public_url=public_url)
     worker_proc = None
@@ -68,6 +76,12 @@ def demo_stack(settings: Settings | None = None, worker: bool = True):
                 worker_proc.kill()
         carrier.stop()
         server.stop()
+
+
+def heard_by_twilio(directory: Directory) -> Directory:
+    """The demo's businesses with `speech: twilio`, so words typed at the terminal reach them
+    the way a real caller's words reach a business that lets Twilio listen."""
+    return Directory([replace(business, speech="twilio") for business in directory])
 
 
 def run_demo(script: Path | None = None) -> None:

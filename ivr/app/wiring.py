@@ -29,8 +29,10 @@ def wire(runtime: Runtime) -> Runtime:
 def build_runtime(settings: Settings, connection: redis.Redis | None = None,
                   clock: Clock | None = None) -> Runtime:
     """`Runtime.build`, wired; warns once at startup when IVR_PUBLIC_URL is one Twilio would
-    refuse a Media Stream on (then calls are carried by keypad and record mode)."""
+    refuse a Media Stream on (then calls are carried by keypad and record mode) and a business
+    wants one (`speech: stream`; Twilio's recogniser, `speech: twilio`, needs no stream)."""
+    runtime = Runtime.build(settings, connection=connection, clock=clock)
     why = stream_refusal(settings.public_url) if settings.public_url else None
-    if why:
+    if why and any(business.speech == "stream" for business in runtime.directory):
         event("startup.streams_off", log, logging.WARNING, why=why)
-    return wire(Runtime.build(settings, connection=connection, clock=clock))
+    return wire(runtime)

@@ -31,6 +31,11 @@ KNOWN_KEYS = {
     "sms_countries", "key", "language", "answers", "delete_recordings", "sms", "languages",
     "voices",
 }
+#: How a business hears its callers (`speech:`, docs/configuration.md): "stream" (default:
+#: our own Vosk over a Media Stream; audio stays here), "record" (recorded answers transcribed
+#: here, where WebSockets cannot be exposed), "twilio" (Twilio's recogniser on each question's
+#: Gather: no model or CPU here, paid per use, and the audio is heard by Twilio).
+SPEECH_MODES = ("stream", "record", "twilio")
 #: Keys of `sms:` (how carrier keywords are answered; docs/contracts.md, Business config).
 SMS_KEYS = {"help_reply", "start_reply", "carrier_handles_keywords"}
 DAY_NAMES = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
@@ -345,8 +350,10 @@ def load_business(path: Path) -> Business:
         if not customers.exists():
             problem("customers", f"customers: file '{node['customers']}' not found")
     speech = str(node.get("speech", "stream"))
-    if speech not in ("stream", "record"):
-        problem("speech", "speech: 'stream' (Media Streams) or 'record'")
+    if speech not in SPEECH_MODES:
+        problem("speech", f"speech: '{speech}' is not a way to hear callers: 'stream' (our Vosk "
+                "over Media Streams), 'record' (recorded answers, transcribed here) or 'twilio' "
+                "(Twilio's recogniser on each question)")
     fallback = node.get("fallback_number")
     if fallback is not None and dialable(str(fallback), region) is None:
         problem("fallback_number",

@@ -2,8 +2,9 @@
 
 A call asks one question at a time. Each question gets a number (`turn`), stored with its slot
 and grammar so the Media Stream knows what it is listening for. The keypad answer arrives on
-the Gather's action, a spoken answer from the stream (`on_speech`), a recorded one from the
-record-mode job, and silence from the Gather's timeout redirect; every path first claims the
+the Gather's action, a spoken answer from the stream (`on_speech`) or, for a business with
+`speech: twilio`, as Twilio's SpeechResult on the Gather's action too (no stream then; the
+Gather takes `dtmf speech`: `listening`), a recorded one from the record-mode job, and silence from the Gather's timeout redirect; every path first claims the
 turn in Redis, so exactly one of them advances the flow. The winner settles the step first
 (`settle`: the next question numbered, a transfer's hunt started and its first person rung),
 then renders it with a pure function of what was settled (`render`), and stores that TwiML
@@ -33,9 +34,11 @@ from ivr.store.conversations import TurnStart
 from ivr.twilio.twiml import (
     CONNECTING,
     Builder,
+    Listening,
     Verbs,
     Voice,
     digits_needed,
+    hints_for,
     polite_goodbye,
     spoken_prompt,
 )
@@ -80,7 +83,8 @@ _warned: set[str] = set()
 # -- speech availability ----------------------------------------------------------------------
 def speech_mode(runtime: Runtime, business: Business, base: str = "") -> str:
     """How this call listens: "stream" (audio to Vosk; the business wants it and a model is
-    installed), "record" (recorded answers), or keypad only ("keypad", or "keypad_no_model"
+    installed), "record" (recorded answers), "twilio" (Twilio's recogniser on each question's
+    Gather: `speech: twilio`), or keypad only ("keypad", or "keypad_no_model"
     when the business wanted speech but this machine has no model — logged with the fix).
     """
     mode = listening_mode(runtime, business, base)
@@ -108,8 +112,11 @@ def listening_mode(runtime: Runtime, business: Business, base: str = "",
     keypad only ("keypad_stream_refused"), never a stream that silently carries nothing. A
     conversation in another language than English is heard only with that language's model
     (`ivr models install es`); without one it is keypad only, in record mode too: an English
-    model would turn Spanish answers into confident English nonsense.
+    model would turn Spanish answers into confident English nonsense. `speech: twilio` needs
+    no model and no stream ("twilio"): Twilio hears the caller, in the conversation's language.
     """
+    if business.speech == "twilio":
+        return "twilio"
     model = runtime.settings.speech_model(language)
     if business.speech == "record":
         return "record" if language == "en" or model.is_dir() else "keypad_no_model"
@@ -214,7 +221,8 @@ class Step:
     question numbered `number`, or the `handover` verbs (a started transfer, or a direct dial),
     or, with neither, a hangup. `language` is the caller's: it picks the `<Say>` voice;
     `keypad_only` asks a record-mode business's question without recording an answer nobody
-    could transcribe (no model for the caller's language).
+    could transcribe (no model for the caller's language); a `speech: twilio` business's
+    questions are never keypad only (Twilio's recogniser needs nothing of ours).
     """
 
     said: tuple[str, ...]
@@ -244,7 +252,7 @@ def settle(runtime: Runtime, business: Business, call_sid: str, turn: Turn,
                 grammar=(list(action.grammar) or None) if listener else None, phase="ask",
                 digits=digits_needed(action), language=language)
             return Step(said[:-1], action, number,  # the prompt is said by the Gather
-                        language=language, keypad_only=not listener)
+                        language=language, keypad_only=not listener and mode != "twilio")
         if isinstance(action, End):
             return Step(said, language=language)
         if isinstance(action, Transfer):
@@ -271,7 +279,7 @@ def render(business: Business, step: Step, base: str, builder: Builder | None = 
             record = voice_url(base, VOICE_RECORDED, business.key, turn=step.number)
             builder.recorded_question(step.ask, gather, record, timeout, step.said)
         else:
-            builder.question(step.ask, gather, timeout, step.said)
+            builder.question(step.ask, gather, timeout, step.said, listening(business, step))
         return builder.xml()
     for text in step.said:
         builder.say(text)
@@ -282,6 +290,16 @@ def render(business: Business, step: Step, base: str, builder: Builder | None = 
     else:
         builder.hangup()
     return builder.xml()
+
+
+def listening(business: Business, step: Step) -> Listening | None:
+    """How Twilio's recogniser hears `step`'s question: for a `speech: twilio` business, in the
+    caller's language (the `<Say>` language of their voice: `en-US`, `es-US`) with the
+    question's expected phrases as hints; None where speech comes over the Media Stream (or
+    not at all), so the Gather stays keypad only, as Twilio then posts no SpeechResult."""
+    if business.speech != "twilio" or step.ask is None or step.keypad_only:
+        return None
+    return Listening(voice_of(business, step.language).language, hints_for(step.ask))
 
 
 # -- answers ----------------------------------------------------------------------------------

@@ -7,8 +7,9 @@ on-call seats; see ivr/sim/README.md for what it covers of Twilio's protocol.
 from __future__ import annotations
 
 from ivr.sim.carrier import Carrier
+from ivr.sim.controls import SpeechNotGathered
 from ivr.sim.phone import Phone
 from ivr.sim.server import LiveServer
 from ivr.sim.wait import WaitTimeout, wait_for
 
-__all__ = ["Carrier", "LiveServer", "Phone", "WaitTimeout", "wait_for"]
+__all__ = ["Carrier", "LiveServer", "Phone", "SpeechNotGathered", "WaitTimeout", "wait_for"]

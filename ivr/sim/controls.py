@@ -8,6 +8,7 @@ from __future__ import annotations
 import threading
 import time
 from collections import deque
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, Self
 
@@ -17,6 +18,28 @@ from ivr.sim.wait import WaitTimeout
 RESTING = ("gather", "record", "dial", "conference", "bridged", "connect", "pause", "ringing")
 #: Confidence the sim reports for typed speech (`call.say`).
 TYPED_SPEECH_CONFIDENCE = 0.9
+
+
+class SpeechNotGathered(RuntimeError):
+    """`call.say` at a `<Gather>` that does not take speech: Twilio would post nothing, so a
+    test that typed words there would pass where a real call's words reach no one."""
+
+
+def hears_speech(gather: dict[str, Any]) -> bool:
+    """Whether Twilio's recogniser listens at this `<Gather>` (its `input` names `speech`;
+    the default is `dtmf`)."""
+    return "speech" in str(gather.get("input", "dtmf")).split()
+
+
+def refuse_typed_speech(gather: dict[str, Any]) -> None:
+    """Raise `SpeechNotGathered`, naming the two ways a real caller's words reach the app."""
+    if not hears_speech(gather):
+        raise SpeechNotGathered(
+            f"call.say: this <Gather input=\"{gather.get('input', 'dtmf')}\"> takes keys only, "
+            "and Twilio posts no SpeechResult to it. Words reach the app either by Twilio's "
+            "recogniser (a business with `speech: twilio`: its Gathers are `input=\"dtmf "
+            "speech\"`) or as audio over the call's Media Stream "
+            "(ivr.sim.media_client.MediaStreams: `speak_text`). Or press keys.")
 
 
 @dataclass
@@ -67,14 +90,18 @@ class LineControls:
             self.wait_until("ended", timeout)
 
     def _deliver(self, item: Input, kinds: tuple[str, ...], timeout: float,
-                 settle: bool = True) -> list[str]:
+                 settle: bool = True,
+                 check: Callable[[dict[str, Any]], None] | None = None) -> list[str]:
         """Give `item` to the executor at its next wait of one of `kinds`; return what was
         heard until the call settled again (without `settle`: until the input was taken, so a
-        test can act while the answer is still being spoken)."""
+        test can act while the answer is still being spoken). `check` may refuse the wait
+        it would be given to (raising), looking at its attributes."""
         self.wait_for(kinds, timeout)
         with self._cv:
             if self._waiting is None or self._waiting.kind not in kinds:
-                return self._deliver(item, kinds, timeout, settle)
+                return self._deliver(item, kinds, timeout, settle, check)
+            if check is not None:
+                check(self._waiting.info)
             token = self._waiting.token
             before = len(self.heard)
             self._inputs.append(item)
@@ -98,11 +125,12 @@ class LineControls:
 
     def say(self, words: str, confidence: float = TYPED_SPEECH_CONFIDENCE,
             timeout: float = 10.0, settle: bool = True) -> list[str]:
-        """Typed speech: the sim's convenience stand-in for talking. The words are posted as
-        SpeechResult/Confidence to the current <Gather>'s action even when the gather is
-        dtmf-only (real speech reaches the app through the Media Stream instead)."""
+        """Typed speech, as Twilio's recogniser would post it: SpeechResult/Confidence to the
+        current <Gather>'s action, which must take speech (`input` naming `speech`). At a
+        keypad-only Gather it raises `SpeechNotGathered`, as Twilio posts nothing there (real
+        words then reach the app as audio over the Media Stream: `media_client.py`)."""
         return self._deliver(Input(speech=words, confidence=confidence), ("gather",), timeout,
-                             settle)
+                             settle, check=refuse_typed_speech)
 
     def leave_message(self, audio: bytes | None = None, hangup: bool = False,
                       timeout: float = 10.0) -> list[str]:

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from ivr.sim import dial
 from ivr.sim.call import Call, Document, HungUp, Input, Interrupted
 from ivr.sim.conference import truthy
+from ivr.sim.controls import hears_speech
 from ivr.sim.progress import call_params, progress
 from ivr.sim.recording import Recording, as_wav, tone
 from ivr.sim.streams import Stream, start_stream, stop_streams
@@ -163,7 +164,8 @@ def gather(call: Call, el: ET.Element, url: str) -> Document | None:
     item = next_input(call, "gather", float(el.get("timeout", 5)), info)
     action = resolve(call, el.get("action"), url) if el.get("action") else url
     params: dict[str, str] = {}
-    if item is not None and item.speech is not None:
+    # Words at a keypad-only Gather are posted nowhere, as on Twilio (`call.say` refuses them).
+    if item is not None and item.speech is not None and hears_speech(info):
         params = {"SpeechResult": item.speech, "Confidence": f"{item.confidence:.2f}"}
     elif item is not None and item.digits:
         digits, finish_key = item.digits, el.get("finishOnKey", "#")

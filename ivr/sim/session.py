@@ -2,8 +2,9 @@
 
 `Session` reads lines from any iterable and prints to any stream, so a script file, a test and
 a human at a keyboard drive it the same way (see terminal.py for `ivr simulate`/`ivr demo`).
-Lines during a call: digits (e.g. `1`, `12#`) press keys; any other words are typed speech;
-`/silence` lets a prompt time out; `/message` leaves a recording; `/hangup` hangs up.
+Lines during a call: digits (e.g. `1`, `12#`) press keys; any other words are typed speech,
+posted as Twilio's recogniser would, at a question that takes speech (elsewhere the terminal
+says the question takes keys only); `/silence` lets a prompt time out; `/message` leaves a recording; `/hangup` hangs up.
 A line starting with `/` is always the terminal's own command and never reaches the business;
 `quit`, `/quit` and Ctrl-D leave (hanging up a live call first).
 """
@@ -20,6 +21,7 @@ from urllib.parse import urlsplit
 from ivr.config.directory import Directory
 from ivr.sim.call import Call
 from ivr.sim.carrier import Carrier
+from ivr.sim.controls import SpeechNotGathered
 from ivr.sim.wait import WaitTimeout, settle
 
 KEYS = re.compile(r"^[0-9*#]+$")
@@ -44,6 +46,11 @@ CALL_HELP = """during a call: digits (1, 12#) press keys, other words are speech
 
 #: Words that leave the terminal wherever they are typed.
 QUIT = ("quit", "exit", "/quit")
+#: Said when words are typed at a question that takes keys only: on Twilio they would reach no
+#: one (the business hears speech over a Media Stream, which a terminal has no audio for).
+KEYS_ONLY = ("  (this question takes keys only here: words reach this business as audio over "
+             "its Media Stream, which the terminal cannot send; press keys, or give the "
+             "business `speech: twilio` so Twilio's recogniser hears typed words)")
 
 
 def shown(heard: str) -> str:
@@ -263,7 +270,11 @@ class Session:
             self.emit(f"  (you say to {names}: {line})")
             return True
         else:
-            call.say(line, timeout=self.timeout)
+            try:
+                call.say(line, timeout=self.timeout)
+            except SpeechNotGathered:
+                self.emit(KEYS_ONLY)
+                return True
         self.after_action()
         return True
 

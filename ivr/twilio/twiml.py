@@ -33,6 +33,13 @@ RECORD_MAX_S = 15
 #: Seconds of silence that end a recording in record mode.
 RECORD_SILENCE_S = 2
 
+#: Twilio's limit on one `hints` phrase (characters); longer phrases are left out.
+HINT_MAX_CHARS = 100
+
+#: The most phrases one question hints to Twilio's recogniser: a menu's labels and the
+#: question's grammar fit; a long grammar is cut, never sent as kilobytes on every Gather.
+HINT_MAX_PHRASES = 60
+
 #: How long a Dial to a person rings before the next person (or the polite goodbye).
 DIAL_TIMEOUT_S = 20
 
@@ -73,6 +80,29 @@ def spoken_prompt(ask: Ask) -> str:
     return f"{ask.prompt} {choices_text(ask.choices)}"
 
 
+@dataclass(frozen=True)
+class Listening:
+    """A question Twilio's own recogniser hears (a business with `speech: twilio`): the
+    Gather takes `dtmf speech` in the caller's `language` (a BCP-47 tag, `en-US`, `es-US`),
+    ends an utterance at Twilio's own pause detection (`speechTimeout="auto"`, valid because
+    no `speechModel` is named: Twilio's warning 13335), and is told the phrases it expects."""
+
+    language: str
+    hints: tuple[str, ...] = ()
+
+
+def hints_for(ask: Ask) -> tuple[str, ...]:
+    """The phrases a caller is likely to say to `ask`: its menu's labels, then its grammar,
+    without repeats, recogniser tokens (`[unk]`) or commas (Twilio's separator)."""
+    seen: list[str] = []
+    for phrase in (*(c.label for c in ask.choices), *ask.grammar):
+        text = " ".join(phrase.replace(",", " ").split())
+        if (text and not text.startswith("[") and len(text) <= HINT_MAX_CHARS
+                and text not in seen):
+            seen.append(text)
+    return tuple(seen[:HINT_MAX_PHRASES])
+
+
 def digits_needed(ask: Ask) -> int | None:
     """numDigits for a menu (the longest choice); None for free entry ended by '#'."""
     if not ask.choices:
@@ -110,13 +140,15 @@ class Builder:
         self.response.append(start)
 
     def question(self, ask: Ask, gather_url: str, timeout_url: str,
-                 lead: Sequence[str] = ()) -> None:
+                 lead: Sequence[str] = (), listening: Listening | None = None) -> None:
         """A keypad Gather around the spoken prompt, then the silence redirect.
 
         `lead` (what the flow said just before: a greeting, an answer, "sorry, I missed that")
         goes inside the Gather too, so a caller who knows the menu can press a key during it.
+        With `listening` the Gather also hears speech (Twilio's recogniser posts SpeechResult
+        and Confidence to the same action); without it the words come over the Media Stream.
         """
-        self._gather(ask, gather_url, GATHER_TIMEOUT_S, lead)
+        self._gather(ask, gather_url, GATHER_TIMEOUT_S, lead, listening)
         self.response.redirect(timeout_url, method="POST")
 
     def recorded_question(self, ask: Ask, gather_url: str, record_url: str,
@@ -136,15 +168,22 @@ class Builder:
         self._keypad(gather_url, GATHER_TIMEOUT_S, digits)
         self.response.redirect(timeout_url, method="POST")
 
-    def _gather(self, ask: Ask, action: str, timeout: int, lead: Sequence[str]) -> None:
-        gather = self._keypad(action, timeout, digits_needed(ask))
+    def _gather(self, ask: Ask, action: str, timeout: int, lead: Sequence[str],
+                listening: Listening | None = None) -> None:
+        gather = self._keypad(action, timeout, digits_needed(ask), listening)
         for text in lead:
             self.say(text, into=gather)
         self.say(spoken_prompt(ask), into=gather)
 
-    def _keypad(self, action: str, timeout: int, digits: int | None):  # -> Gather
+    def _keypad(self, action: str, timeout: int, digits: int | None,
+                listening: Listening | None = None):  # -> Gather
         options: dict[str, object] = {"input": "dtmf", "action": action, "method": "POST",
                                       "timeout": timeout, "action_on_empty_result": False}
+        if listening is not None:
+            options.update(input="dtmf speech", language=listening.language,
+                           speech_timeout="auto")
+            if listening.hints:
+                options["hints"] = ", ".join(listening.hints)
         if digits is not None:
             options["num_digits"] = digits
         else:

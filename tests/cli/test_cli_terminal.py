@@ -10,6 +10,7 @@ import sys
 from cli_env import clean_env
 from jobs_support import Background
 
+from ivr.app.demo import heard_by_twilio
 from ivr.config.settings import PROJECT_ROOT
 from ivr.sim import LiveServer
 from ivr.sim.terminal import AgentSession, DemoSession, run_terminal
@@ -35,6 +36,7 @@ def test_on_call_at_the_terminal_a_customer_text_rings_you_and_you_talk_to_them(
 
 def test_in_the_demo_words_said_to_the_on_call_person_do_not_wait_for_the_bot(
         live_app, carrier, runtime):
+    runtime.directory = heard_by_twilio(runtime.directory)  # as `ivr demo` serves them
     out = io.StringIO()
     DemoSession(runtime.settings, carrier, out=out).run(
         ["seat Alex accept", "call hvac", "I smell gas", "hi Alex, it is strong", "/hangup"])

@@ -127,3 +127,17 @@ def test_one_process_serves_a_directory_each_business_on_its_own_number(live_app
     assert "virtual assistant for Polar Bear HVAC" in replies["+15125550200"]
     assert "virtual assistant for Icebox Cooling" in replies["+15125550700"]
     assert "Polar Bear" not in replies["+15125550700"]
+
+
+def test_a_business_may_let_twilio_hear_its_callers(tmp_path):
+    file = broken(tmp_path, "hours:", "speech: twilio\nhours:")
+    [business] = load_directory(file)
+    assert business.speech == "twilio"
+
+
+def test_an_unknown_way_of_hearing_callers_is_named_on_its_line_with_the_three_ways(tmp_path):
+    file = broken(tmp_path, "hours:", "speech: cloud\nhours:")
+    (problem,) = problems_in(file)
+    assert problem.startswith(f"{file}:{line_number(HARTLEY, 'hours:')}: speech: 'cloud' is "
+                              "not a way to hear callers")
+    assert all(f"'{way}'" in problem for way in ("stream", "record", "twilio"))

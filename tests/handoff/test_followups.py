@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from jobs_support import business_dir, point_at, run_jobs
+from twilio_speech import heard_by_twilio
 
 from ivr.config.directory import load_directory
 from ivr.handoff.followups import confirmation_text, expected_reply, queue_callback
@@ -203,6 +204,7 @@ def test_emergency_after_hours_still_reaches_on_call_now(sim, live_app, carrier,
 
 def test_after_hours_caller_gets_the_confirmation_by_text(sim, live_app, carrier, clock):
     clock.set(local(2026, 11, 21, 19, 0))
+    heard_by_twilio(sim)  # the caller says what it is about
     phone = carrier.phone(CUSTOMER)
     call = phone.call(HVAC)
     call.wait_for_gather()
@@ -219,6 +221,7 @@ def test_after_hours_caller_gets_the_confirmation_by_text(sim, live_app, carrier
 
 def test_caller_whose_number_cannot_take_texts_is_not_texted(sim, live_app, carrier, clock):
     clock.set(local(2026, 11, 21, 19, 0))
+    heard_by_twilio(sim)
     abroad = carrier.phone("+442071838750")  # a London landline: outside the allowed countries
     call = abroad.call(HVAC)
     call.wait_for_gather()

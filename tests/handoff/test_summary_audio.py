@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 from jobs_support import run_jobs
+from twilio_speech import heard_by_twilio
 
 from ivr.handoff.summary_audio import queue_render
 from ivr.store.hunts import FAILED, Hunt, Hunts
@@ -55,6 +56,7 @@ def test_a_summary_nobody_will_hear_is_not_rendered(runtime):
 @pytest.mark.no_worker
 def test_without_a_worker_the_agent_hears_the_summary_spoken(live_app, carrier, runtime):
     alex = carrier.seat(ALEX, "accept")
+    heard_by_twilio(runtime)  # the caller says what is wrong
     call = carrier.phone(CALLER).call(HVAC)
     call.wait_for_gather()
     call.say("I smell gas and the furnace is out")

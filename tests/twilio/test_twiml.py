@@ -6,9 +6,12 @@ import xml.etree.ElementTree as ET
 
 from ivr.flow.actions import Ask, Choice
 from ivr.twilio.twiml import (
+    HINT_MAX_PHRASES,
     Builder,
+    Listening,
     Voice,
     dial_verbs,
+    hints_for,
     numbers_to_try,
     polite_goodbye,
     spoken_prompt,
@@ -110,3 +113,21 @@ def test_listening_after_barge_in_keeps_the_keypad_but_drops_the_prompt():
     assert gather is not None and list(gather) == []
     assert gather.get("numDigits") == "1"
     assert [child.tag for child in root] == ["Gather", "Redirect"]
+
+
+def test_a_question_twilio_hears_takes_keys_or_words_in_the_callers_language():
+    builder = Builder(Voice("Polly.Lupe", "es-US"))
+    builder.question(MATTER, "g", "t", listening=Listening("es-US", hints_for(MATTER)))
+    gather = parse(builder.xml()).find("Gather")
+    assert gather is not None
+    assert gather.get("input") == "dtmf speech" and gather.get("language") == "es-US"
+    assert gather.get("speechTimeout") == "auto" and gather.get("speechModel") is None
+    assert gather.get("hints") == "divorce, custody" and gather.get("numDigits") == "1"
+
+
+def test_hints_are_the_phrases_twilio_takes_without_repeats_commas_or_recogniser_tokens():
+    ask = Ask(slot="x", prompt="Which?", choices=(Choice("1", "heating", "heat"),),
+              grammar=("heating", "no heat, none", "[unk]", "x" * 101, *(f"p{i}" for i in range(99))))
+    hints = hints_for(ask)
+    assert hints[:3] == ("heating", "no heat none", "p0")
+    assert len(hints) == HINT_MAX_PHRASES and all(len(h) <= 100 for h in hints)

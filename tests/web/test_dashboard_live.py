@@ -7,6 +7,7 @@ from datetime import timedelta
 import texting
 from analytics_seed import SINCE, record
 from dashboard_session import sign_in
+from twilio_speech import heard_by_twilio
 
 from ivr.sim.recording import Recording, as_wav, tone
 
@@ -48,6 +49,7 @@ def test_a_voicemail_recorded_at_the_carrier_plays_on_the_conversation_page(live
 
 def test_a_real_warm_transfer_and_the_agents_verdict_reach_the_cards(live_app, carrier, client,
                                                                        runtime, clock):
+    heard_by_twilio(runtime)  # the caller says what is wrong
     alex = carrier.seat("+15125550211", "manual")
     call = carrier.phone("+15125550404").call(HVAC)
     call.wait_for_gather()

@@ -9,7 +9,9 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+import pytest
 from latest_record import latest, wait_for_latest
+from twilio_speech import heard_by_twilio
 
 from ivr.speech.tts import cache_path
 from ivr.store.callbacks import list_callbacks
@@ -19,6 +21,12 @@ from ivr.store.records import iso, parse_iso
 HVAC, ALEX, JO = "+15125550200", "+15125550211", "+15125550212"
 CALLER = "+15125550199"
 GAS = "I smell gas and the furnace is out"
+
+
+@pytest.fixture(autouse=True)
+def callers_talk(runtime) -> None:
+    """The callers here say what is wrong: their business lets Twilio hear them."""
+    heard_by_twilio(runtime)
 
 
 def escalate(carrier, to: str = HVAC, words: str = GAS):

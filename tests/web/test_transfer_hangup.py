@@ -6,11 +6,18 @@ from collections.abc import Iterator
 
 import pytest
 from sim_fixtures import ACCOUNT_SID, AUTH_TOKEN
+from twilio_speech import heard_by_twilio
 
 from ivr.sim import Carrier
 
 HVAC, ALEX, JO = "+15125550200", "+15125550211", "+15125550212"
 CALLER = "+15125550199"
+
+
+@pytest.fixture(autouse=True)
+def callers_talk(runtime) -> None:
+    """The callers here say what is wrong: their business lets Twilio hear them."""
+    heard_by_twilio(runtime)
 
 
 @pytest.fixture

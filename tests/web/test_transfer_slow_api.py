@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 from latest_record import wait_for_latest
+from twilio_speech import heard_by_twilio
 
 from ivr.config.settings import Settings
 
@@ -22,6 +23,12 @@ HVAC, ALEX, JO = "+15125550200", "+15125550211", "+15125550212"
 SAM, LEE = "+15125550213", "+15125550214"
 CALLER = "+15125550199"
 GAS = "I smell gas and the furnace is out"
+
+
+@pytest.fixture(autouse=True)
+def callers_talk(runtime) -> None:
+    """The callers here say what is wrong: their business lets Twilio hear them."""
+    heard_by_twilio(runtime)
 
 #: Seconds the carrier's API takes to answer: longer than a REST request may wait, and four
 #: dials of it would pass Twilio's 15 s.

@@ -1,11 +1,13 @@
-"""Spoken answers: typed speech through the sim's Gather, and one answer per question when the
-keypad and the speech stream both answer."""
+"""Spoken answers: words heard by Twilio's recogniser on a `speech: twilio` business's Gather
+(the sim posts typed words as SpeechResult there, and only there), and one answer per question
+when the keypad and the speech stream both answer."""
 
 from __future__ import annotations
 
 import threading
 
 from signing import signed_post
+from twilio_speech import heard_by_twilio
 from voice_calls import (
     CALLER,
     LAW,
@@ -21,7 +23,8 @@ from ivr.conversation.voice_hold import stored_next
 from ivr.sim.wait import wait_for
 
 
-def test_typed_speech_answers_fill_the_law_firm_questions(live_app, carrier, runtime):
+def test_spoken_answers_fill_the_law_firm_questions(live_app, carrier, runtime):
+    heard_by_twilio(runtime)
     call = carrier.phone(CALLER).call(LAW)
     call.wait_for_gather()
     assert "state" in " ".join(call.say("I'm getting a divorce")).lower()
@@ -37,6 +40,7 @@ def test_typed_speech_answers_fill_the_law_firm_questions(live_app, carrier, run
 
 
 def test_a_doubtful_answer_is_confirmed_before_it_counts(live_app, carrier, runtime):
+    heard_by_twilio(runtime)
     call = carrier.phone(CALLER).call(LAW)
     call.wait_for_gather()
     call.say("I'm getting a divorce")

@@ -20,6 +20,7 @@ from voice_calls import (
 )
 
 from ivr.app.wiring import build_runtime
+from ivr.sim import SpeechNotGathered
 from ivr.sim.media_client import MediaStreams
 from ivr.sim.wait import wait_for
 
@@ -48,6 +49,21 @@ def test_the_call_streams_to_the_secure_websocket_of_the_public_url(with_model, 
     assert stream.parameters == {"business": LAW_KEY, "call": call.sid}
     call.press("1")
     assert len(call.streams) == 1                               # started once per call
+    call.hangup()
+
+
+def test_a_streaming_business_asks_by_keypad_gather_and_hears_words_on_the_stream(
+        with_model, live_app, carrier):
+    """`speech: stream` (the default): Twilio's recogniser is never asked, so the questions
+    stay keypad Gathers and typed words posted to them would reach no one."""
+    call = carrier.phone(CALLER).call(LAW)
+    gather = call.wait_for_gather()
+    assert [stream.name for stream in call.streams] == ["ivr-speech"]
+    assert gather["input"] == "dtmf" and "language" not in gather and "hints" not in gather
+    with pytest.raises(SpeechNotGathered):
+        call.say("I need a divorce lawyer")
+    assert "divorce" in " ".join(call.press("1")).lower()       # the keypad still answers
+    assert_no_application_error(carrier, call)
     call.hangup()
 
 
@@ -129,7 +145,7 @@ def test_the_stream_stops_once_the_caller_is_with_a_person(with_model, live_app,
     call.wait_for_gather()
     [stream] = call.streams
     assert stream.name
-    call.say("I smell gas and the furnace is out")
+    call.press("1")                                             # a repair or emergency
     carrier.wait_for(lambda: call.conference is not None, 10, "the caller in the conference")
     assert stream.stopped.is_set()
     assert_no_application_error(call)

@@ -22,7 +22,11 @@ import re
 from collections.abc import Iterable
 
 DENIALS = frozenset(("no", "not", "nobody", "nothing", "never", "without", "none", "neither",
-                     "nor", "noone"))
+                     "nor", "noone",
+                     # Spanish ("no" is shared): "nadie está en peligro", "ningún peligro";
+                     # not "sin" ("estamos sin calefacción" is the trouble itself) nor "nada"
+                     # ("no puedo hacer nada, me pega")
+                     "nadie", "nunca", "ningun", "ninguna", "ninguno", "tampoco"))
 #: Words before "not" that make it a verb's negation ("will not let me leave").
 AUXILIARIES = frozenset(("do", "does", "did", "will", "would", "can", "could", "should", "must",
                          "might", "may", "shall"))
@@ -30,12 +34,18 @@ AUXILIARIES = frozenset(("do", "does", "did", "will", "would", "can", "could", "
 PRONOUNS = frozenset(("i", "we", "my", "our", "it", "he", "she", "they", "there", "the", "this",
                       "that", "but", "actually", "wait", "sorry", "thanks", "thank", "yes"))
 BREAKS = frozenset(("and", "but", "so", "because", "|", "though", "although", "while",
-                    "then", "since", "however", "except", "just", "only"))
+                    "then", "since", "however", "except", "just", "only",
+                    # Spanish: "no es emergencia, solo quiero cotizar"
+                    "y", "pero", "porque", "aunque", "sino", "pues", "entonces", "mientras",
+                    "solo", "nomas"))
 #: Sayings that start with a denying word and deny nothing that follows ("I have no idea where
 #: he took the kids", "not sure what to do, he hit me").
 IDIOMS = ("no idea", "no clue", "no way", "no matter", "no doubt", "not sure", "not only",
           "not just", "never mind", "no choice", "no time", "not even sure", "no one knows",
-          "nobody knows", "nothing i can do", "no other", "no longer")
+          "nobody knows", "nothing i can do", "no other", "no longer",
+          # Spanish sayings: "no sé qué hacer, me pegó", "ni modo"
+          "no se", "no puedo mas", "no aguanto", "ni modo", "nadie sabe", "nadie me ayuda",
+          "no hay de otra")
 #: How many words a denial covers ("nobody is in danger": 3).
 REACH = 4
 BLANK = "|"

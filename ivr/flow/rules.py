@@ -26,6 +26,16 @@ HUMAN_PHRASES = (
     "talk to a lawyer", "speak to a lawyer", "speak with a lawyer", "talk to an attorney",
     "speak to an attorney", "talk to a manager", "speak to a manager", "person please",
     "someone on the phone", "connect me", "transfer me", "put me through", "call me back",
+    *(  # the same in Spanish, as Texas customers text it (accents optional: text is folded)
+        "operador", "operadora", "hablar con una persona", "hablar con alguien", "persona real",
+        "persona de verdad", "alguien de verdad", "un humano", "una persona por favor",
+        "llamenme", "llameme", "llamame", "me puede llamar", "me pueden llamar",
+        "me puedes llamar", "que me llame alguien", "que alguien me llame", "me puede marcar",
+        "me pueden marcar", "marquenme", "comuniqueme con", "comunicame con", "pasame con",
+        "paseme con", "me pasas con", "me pasa con", "hablar con el dueno",
+        "hablar con un abogado", "hablar con una abogada", "hablar con un tecnico",
+        "un representante", "alguien que me atienda", "alguien que me pueda atender",
+    ),
 )
 #: Frustration: giving up on the bot, or swearing at it.
 FRUSTRATION_PHRASES = (
@@ -33,9 +43,14 @@ FRUSTRATION_PHRASES = (
     "stupid bot", "stupid machine", "stupid robot", "dumb bot", "waste of time", "ridiculous",
     "are you even listening", "i already told you", "i just told you", "for the last time",
     "this is stupid", "this is ridiculous", "forget it", "so annoying", "annoying",
+    *(  # in Spanish
+        "estoy harto", "estoy harta", "ya me harte", "me tienen harto", "me tienen harta",
+        "que mal servicio", "pesimo servicio", "pesima atencion", "ya me canse", "que fastidio", "es una burla", "nadie me contesta", "nadie me regresa",
+        "nadie me responde",
+    ),
 )
 PROFANITY = re.compile(r"\b(damn|dammit|hell|crap|shit\w*|bullshit|fuck\w*|wtf|bs|ass|asshole|"
-                       r"bitch\w*|piss(ed)?)\b")
+                       r"bitch\w*|piss(ed)?|pinche|chingad\w*|mierda|pendej\w*|carajo)\b")
 STOP_WORDS = {"stop", "stopall", "unsubscribe", "cancel", "end", "quit", "opt out"}
 
 

@@ -169,18 +169,20 @@ _READERS: dict[str, Callable[[str, bool], Found | None]] = {
 }
 
 
-def extract(slot: Slot, text: str, asked: bool = False, today: date | None = None
-            ) -> Found | None:
+def extract(slot: Slot, text: str, asked: bool = False, today: date | None = None,
+            near: str | None = None) -> Found | None:
     """Fill `slot` from `text` if the message says it: (value, confidence 0..1) or None.
 
     `today` is the Context's clock (the core never reads one): with it, a bare day of the month
-    ("the 18th") is kept as the date it names."""
+    ("the 18th") is kept as the date it names. `near`: the state the customer's number
+    suggests, proposed for a place name several states share."""
     if not text.strip() or (not asked and not slot.unprompted):
         return None
     if slot.type == "choice":
         return match_option(slot.options, text, asked)
     if slot.type in _READERS:
         found = (find_timeline(text, asked, today) if slot.type == "timeline"
+                 else find_state(text, asked, near) if slot.type == "state"
                  else _READERS[slot.type](text, asked))
         if found is None and asked and slot.options:
             found = match_option(slot.options, text, asked)

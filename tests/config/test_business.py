@@ -127,3 +127,26 @@ def test_one_process_serves_a_directory_each_business_on_its_own_number(live_app
     assert "virtual assistant for Polar Bear HVAC" in replies["+15125550200"]
     assert "virtual assistant for Icebox Cooling" in replies["+15125550700"]
     assert "Polar Bear" not in replies["+15125550700"]
+
+
+def test_a_keyword_reply_missing_a_language_the_business_declares_is_named_on_its_line(
+        tmp_path):
+    """Polar Bear HVAC answers Spanish texters: its own HELP reply needs a Spanish version,
+    or a Spanish texter would be sent the English one."""
+    sms = ('sms:\n  carrier_handles_keywords: false\n'
+           '  help_reply: {en: "{name}: call {contact}. STOP to stop."}\n'
+           '  start_reply: {en: "Welcome back to {name}!", es: "¡Bienvenido de nuevo a {name}!"}\n')
+    file = broken(tmp_path, "languages:", sms + "languages:", source=POLAR)
+    line = line_number(file.read_text(encoding="utf-8"), "  help_reply:")
+    assert problems_in(file) == [
+        f"{file}:{line}: sms: help_reply: no version in es (the business declares languages: "
+        "[en, es]); a texter in it would get another language's"]
+
+
+def test_keyword_replies_written_in_each_language_the_business_speaks_load(tmp_path):
+    sms = ('sms:\n  carrier_handles_keywords: false\n'
+           '  help_reply: {en: "{name}: call {contact}.", es: "{name}: llame al {contact}."}\n')
+    file = broken(tmp_path, "languages:", sms + "languages:", source=POLAR)
+    [business] = load_directory(file)
+    assert business.sms.wording("help", "es") == "{name}: llame al {contact}."
+    assert business.sms.wording("help", "en") == "{name}: call {contact}."

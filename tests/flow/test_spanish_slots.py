@@ -134,3 +134,19 @@ def test_unos_and_unas_are_not_read_as_plurals_of_uno_and_una(law):
 
 def test_lo_mas_pronto_que_puedan_is_as_soon_as_possible():
     assert find_timeline("lo más pronto que puedan", asked=True)[0] == "as soon as possible"
+
+
+@pytest.mark.parametrize("said", ["tengo una pregunta sobre la custodia compartida",
+                                  "I have one kid and need help with custody"])
+def test_a_first_message_with_tengo_una_is_not_read_as_having_a_lawyer(law, said):
+    """"Tengo una" answers "do you have a lawyer?"; unasked it is "tengo una pregunta", and
+    reading it there declined a customer as already represented."""
+    chat = law()
+    chat.send(said)
+    assert "representation" not in chat.state.slots
+    assert not any(r.startswith("not_qualified") for r in chat.state.reasons)
+
+
+def test_tengo_uno_still_answers_the_lawyer_question(law):
+    slot = law().flow.slots["representation"]
+    assert extract(slot, "tengo uno pero no me contesta", asked=True)[0] == "yes"

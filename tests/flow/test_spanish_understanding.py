@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 
 from ivr.flow.actions import Transfer
-from ivr.flow.negation import deny
+from ivr.flow.negation import denied_words, denies_danger, deny
 from ivr.flow.phrasing import padded
 
 
@@ -57,3 +57,15 @@ def test_everyday_spanish_words_are_left_as_written(law):
     flow = law().flow
     assert flow.heard("estoy harta, la garantia cubre eso?") == \
         "estoy harta, la garantia cubre eso?"
+
+
+def test_no_me_deja_salir_is_the_danger_not_a_denial():
+    """"No me deja salir" ("he won't let me leave") is the verb's own "no", as "he will not
+    let me leave" is: nothing in it is set aside."""
+    assert deny(padded("no me deja salir de la casa")) == padded("no me deja salir de la casa")
+
+
+@pytest.mark.parametrize("said", ["no es urgente", "nadie esta en peligro",
+                                  "no es una emergencia", "no hay fuga de gas"])
+def test_a_danger_denied_in_spanish_is_set_aside(said):
+    assert denies_danger(denied_words(padded(said + " pero quiero una cita")), ())

@@ -36,6 +36,9 @@ AUXILIARIES = frozenset(("do", "does", "did", "will", "would", "can", "could", "
 #: Spanish pronouns that sit between "no" and its verb: "no me deja salir" ("he won't let me
 #: leave") is the verb's own negation, as "will not let me" is, and denies nothing.
 CLITICS = frozenset(("me", "te", "se", "le", "les", "lo", "la", "los", "las", "nos"))
+#: ... but "no me ha amenazado" ("he has not threatened me") denies what did not happen, as
+#: "he has not hit me" does.
+PERFECT = frozenset(("ha", "han", "habia", "habian", "haya", "hayan", "he", "hemos"))
 #: Words after an answer-like "no" that show it answers the question ("no i smell gas").
 PRONOUNS = frozenset(("i", "we", "my", "our", "it", "he", "she", "they", "there", "the", "this",
                       "that", "but", "actually", "wait", "sorry", "thanks", "thank", "yes"))
@@ -80,7 +83,8 @@ def _denies(words: list[str], i: int) -> bool:
     after = words[i + 1] if i + 1 < len(words) else ""
     if word == "not" and (i > 0 and words[i - 1] in AUXILIARIES or after.endswith("ing")):
         return False
-    if word == "no" and after in CLITICS:  # "no me deja salir": the verb's own "no"
+    if word == "no" and after in CLITICS and (words[i + 2] if i + 2 < len(words) else "") \
+            not in PERFECT:  # "no me deja salir": the verb's own "no"
         return False
     return not (word == "no" and (after in PRONOUNS or not after))
 

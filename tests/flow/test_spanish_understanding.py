@@ -69,3 +69,7 @@ def test_no_me_deja_salir_is_the_danger_not_a_denial():
                                   "no es una emergencia", "no hay fuga de gas"])
 def test_a_danger_denied_in_spanish_is_set_aside(said):
     assert denies_danger(denied_words(padded(said + " pero quiero una cita")), ())
+
+
+def test_no_me_ha_amenazado_denies_the_threat():
+    assert "amenazado" in denied_words(padded("pero no me ha amenazado quiero divorciarme"))

@@ -66,12 +66,22 @@ class SmsKeywords:
     reply of ours would be the texter's second. Set `carrier_handles_keywords: false` where
     Twilio's keyword replies are turned off; then `help_reply` and `start_reply` (or ours by
     default) are sent. `{name}` and `{contact}` in them become the business's name and the
-    number to call for a person.
+    number to call for a person. Each is a text (English) or a map of languages
+    (`{en: ..., es: ...}`), like a flow's texts.
     """
 
     carrier_handles_keywords: bool = True
-    help_reply: str = ""
-    start_reply: str = ""
+    help_reply: str | Mapping[str, str] = ""
+    start_reply: str | Mapping[str, str] = ""
+
+    def wording(self, word: str, language: str = "en") -> str:
+        """The owner's reply to HELP (`word` "help") or START for a texter in `language`:
+        that language's version, else their English one (the words their carrier registered;
+        `ivr flows check` reports the missing language), else "" (ours, in `language`)."""
+        found = self.help_reply if word == "help" else self.start_reply
+        if isinstance(found, str):
+            return found
+        return found.get(language) or found.get(DEFAULT_LANGUAGE) or ""
 
 
 @dataclass(frozen=True)
@@ -358,8 +368,8 @@ def load_business(path: Path) -> Business:
     if fallback is not None and dialable(str(fallback), region) is None:
         problem("fallback_number",
                 f"fallback_number: '{fallback}' is not a phone number {_read_as(region)}")
-    sms = _sms_keywords(node.get("sms"), problem)
     languages = _business_languages(node.get("languages"), problem)
+    sms = _sms_keywords(node.get("sms"), problem, languages)
     voices = node.get("voices") or {}
     if not isinstance(voices, dict) or any(str(k) not in LANGUAGES for k in voices):
         problem("voices", f"voices: a mapping of language ({', '.join(LANGUAGES)}) to a <Say> "
@@ -423,8 +433,10 @@ def _business_languages(node: Any, problem: Any) -> tuple[str, ...]:
     return tuple(found) or (DEFAULT_LANGUAGE,)
 
 
-def _sms_keywords(node: Any, problem: Any) -> SmsKeywords:
-    """The `sms:` mapping, its problems reported through `problem(key, message, parent)`."""
+def _sms_keywords(node: Any, problem: Any,
+                  languages: tuple[str, ...] = (DEFAULT_LANGUAGE,)) -> SmsKeywords:
+    """The `sms:` mapping, its problems reported through `problem(key, message, parent)`; a
+    reply without a version in a language the business declares is one of them."""
     if node is None:
         return SmsKeywords()
     if not isinstance(node, dict):
@@ -437,12 +449,32 @@ def _sms_keywords(node: Any, problem: Any) -> SmsKeywords:
     if not isinstance(handles, bool):
         problem("carrier_handles_keywords", "sms: carrier_handles_keywords: true or false", node)
         handles = True
-    replies = {}
+    replies: dict[str, str | dict[str, str]] = {}
     for key in ("help_reply", "start_reply"):
-        value = node.get(key, "")
-        if not isinstance(value, str):
-            problem(key, f"sms: {key}: the text to send", node)
-            value = ""
-        replies[key] = value.strip()
-    return SmsKeywords(carrier_handles_keywords=handles, **replies)
+        replies[key] = _keyword_reply(node, key, problem, languages)
+    return SmsKeywords(carrier_handles_keywords=handles, **replies)  # type: ignore[arg-type]
+
+
+def _keyword_reply(node: dict, key: str, problem: Any,
+                   languages: tuple[str, ...]) -> str | dict[str, str]:
+    """One of `sms:`'s replies: a text (English) or `{en: ..., es: ...}`."""
+    value = node.get(key, "")
+    if isinstance(value, dict):
+        bad = [k for k, v in value.items() if str(k) not in LANGUAGES or not isinstance(v, str)]
+        if bad:
+            problem(key, f"sms: {key}: a text per language ({', '.join(LANGUAGES)})", node)
+        texts = {str(k): v.strip() for k, v in value.items()
+                 if str(k) in LANGUAGES and isinstance(v, str) and v.strip()}
+    elif isinstance(value, str):
+        texts = {DEFAULT_LANGUAGE: value.strip()} if value.strip() else {}
+    else:
+        problem(key, f"sms: {key}: the text to send, or one per language like {{en: ..., es: ...}}",
+                node)
+        return ""
+    missing = [lang for lang in languages if texts and lang not in texts]
+    if missing:
+        problem(key, f"sms: {key}: no version in {', '.join(missing)} (the business declares "
+                f"languages: [{', '.join(languages)}]); a texter in it would get another "
+                "language's", node)
+    return value.strip() if isinstance(value, str) else texts
 

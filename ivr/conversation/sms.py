@@ -115,8 +115,10 @@ def keyword_reply(business: Business, word: Keyword, language: str = "en") -> li
         return []
     contact = contact_number(business)
     if word == "help":
-        return [gsm_safe(help_reply(business.name, contact, keywords.help_reply, language))]
-    return [gsm_safe(opt_in_reply(business.name, contact, keywords.start_reply, language))]
+        return [gsm_safe(help_reply(business.name, contact, keywords.wording("help", language),
+                                    language))]
+    return [gsm_safe(opt_in_reply(business.name, contact, keywords.wording("start", language),
+                                  language))]
 
 
 def converse(runtime: Runtime, business: Business, text: Text, live: Live | None) -> list[str]:

@@ -17,6 +17,7 @@ from ivr.config.oncall import on_call
 from ivr.handoff.transfer import caller_verbs, start_call_transfer
 from ivr.logs import event
 from ivr.runtime import Runtime
+from ivr.twilio.transfer import voice_of as twiml_voice_of
 from ivr.twilio.twiml import (
     CONNECTING,
     SORRY,
@@ -35,22 +36,11 @@ if TYPE_CHECKING:
 log = logging.getLogger("ivr.conversation.voice")
 
 
-#: How Spanish is said when the business names no voice for it (`voices: {es: ...}`): Amazon
-#: Polly's US Spanish voice, for callers in Texas.
-SPANISH_VOICE = Voice(voice="Polly.Lupe", language="es-US")
-
-
 def voice_of(business: Business, language: str = "en") -> Voice:
-    """The `<Say>` voice and language for a conversation in `language`: the business's own
-    (`voice:`, `language:`) when that is the language it speaks anyway, else its `voices:`
-    entry with that language's locale; Spanish said with an English voice is unintelligible."""
-    own = Voice(voice=business.voice, language=business.language)
-    if language == "en" or business.language.lower().startswith(language):
-        return own
-    if language == "es":
-        return Voice(voice=business.voices.get("es", SPANISH_VOICE.voice),
-                     language=SPANISH_VOICE.language)
-    return own
+    """The `<Say>` voice and language for a conversation in `language` (the rule lives with
+    the transfer's TwiML, which speaks to a caller nobody took in the same voice)."""
+    return twiml_voice_of(business, language) or Voice(voice=business.voice,
+                                                        language=business.language)
 
 
 def transfer_verbs(runtime: Runtime, business: Business, turn: Turn, call_sid: str,

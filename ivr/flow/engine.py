@@ -21,6 +21,7 @@ from ivr.flow.model import Flow, Option, Slot
 from ivr.flow.negation import denied_words, denies_danger, undenied
 from ivr.flow.orders import named_order
 from ivr.flow.phrasing import padded
+from ivr.flow.places import suggested_state
 from ivr.flow.rules import (
     Fired,
     asked_for_human,
@@ -218,7 +219,8 @@ class _Turn(Decide):
             if self.low and not asked:
                 continue
             found = self.known_order(text, asked) if slot.type == "order_number" else None
-            found = found or extract(slot, text, asked=asked, today=self.ctx.now.date())
+            found = found or extract(slot, text, asked=asked, today=self.ctx.now.date(),
+                                     near=suggested_state(self.ctx.customer.suggested_state))
             if found is None:
                 continue
             value, score = found
@@ -302,7 +304,8 @@ class _Turn(Decide):
         state, flow = self.state, self.flow
         question, value = state.asking or "", state.confirming
         slot = flow.slots.get(question)
-        other = extract(slot, text, asked=True, today=self.ctx.now.date()) if slot else None
+        other = extract(slot, text, asked=True, today=self.ctx.now.date(),
+                        near=suggested_state(self.ctx.customer.suggested_state)) if slot else None
         if other is not None and other[0] != value and yes_or_no(text) is not True:
             state.confirming = None
             state.extra.pop("suggesting", None)

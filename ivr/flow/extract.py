@@ -113,6 +113,21 @@ def negated(clause: str, phrase: str) -> bool:
     return NO_LONGER.search(clause) is not None
 
 
+#: Last words that make a phrase lean on the question for its meaning: "I have one", "tengo
+#: una" answer "do you have a lawyer?", but unasked they are "I have one kid", "tengo una
+#: pregunta sobre la custodia" (read there, a customer was declined as already represented).
+_PRONOUN_ENDS = frozenset(("one", "uno", "una"))
+
+
+def _answering(phrases: tuple[str, ...], asked: bool) -> tuple[str, ...]:
+    """The phrases that may fill a yes/no slot: all when it was asked, else those that say
+    what they are about on their own."""
+    if asked:
+        return phrases
+    return tuple(p for p in phrases if normalize(p).split()[-1:] not in ([], *(
+        [end] for end in _PRONOUN_ENDS)))
+
+
 def _yesno(slot: Slot, text: str, asked: bool) -> Found | None:
     """A yes/no slot from the flow's phrases, negation-aware, then (asked) a plain yes or no.
 
@@ -122,10 +137,12 @@ def _yesno(slot: Slot, text: str, asked: bool) -> Found | None:
     confidence so the flow confirms it once.
     """
     yes_found = no_found = False
+    yes_phrases, no_phrases = _answering(slot.yes_phrases, asked), _answering(slot.no_phrases,
+                                                                              asked)
     for clause in _clauses(text):
-        no = find_phrases(clause, slot.no_phrases)
+        no = find_phrases(clause, no_phrases)
         # "do not have a lawyer" contains "have a lawyer": the longer, negative phrase wins.
-        yes = [normalize(y) for y in find_phrases(clause, slot.yes_phrases)
+        yes = [normalize(y) for y in find_phrases(clause, yes_phrases)
                if not any(normalize(y) in normalize(n) for n in no)]
         flipped = [y for y in yes if negated(clause, y)]
         no_found = no_found or bool(no) or bool(flipped)
@@ -169,18 +186,20 @@ _READERS: dict[str, Callable[[str, bool], Found | None]] = {
 }
 
 
-def extract(slot: Slot, text: str, asked: bool = False, today: date | None = None
-            ) -> Found | None:
+def extract(slot: Slot, text: str, asked: bool = False, today: date | None = None,
+            near: str | None = None) -> Found | None:
     """Fill `slot` from `text` if the message says it: (value, confidence 0..1) or None.
 
     `today` is the Context's clock (the core never reads one): with it, a bare day of the month
-    ("the 18th") is kept as the date it names."""
+    ("the 18th") is kept as the date it names. `near`: the state the customer's number
+    suggests, proposed for a place name several states share."""
     if not text.strip() or (not asked and not slot.unprompted):
         return None
     if slot.type == "choice":
         return match_option(slot.options, text, asked)
     if slot.type in _READERS:
         found = (find_timeline(text, asked, today) if slot.type == "timeline"
+                 else find_state(text, asked, near) if slot.type == "state"
                  else _READERS[slot.type](text, asked))
         if found is None and asked and slot.options:
             found = match_option(slot.options, text, asked)

@@ -14,7 +14,10 @@ with a negation too, so a denial is read narrowly:
   emergency" is denied;
 - a phrase the flow wrote with the negation inside ("no heat", "not safe", "no one came") is the
   flow's meaning and is never blanked ("no heat and my mom is 80" still fires);
-- a leading "no" before a pronoun is an answer, not a denial ("no, I smell gas" fires).
+- a leading "no" before a pronoun is an answer, not a denial ("no, I smell gas" fires);
+- Spanish: "nadie", "nunca", "ningún" deny too, "y", "pero", "solo" end a denial, and a "no"
+  before its verb's pronoun is the verb's ("no me deja salir" fires, as "will not let me"
+  does).
 """
 
 from __future__ import annotations
@@ -23,20 +26,36 @@ import re
 from collections.abc import Iterable
 
 DENIALS = frozenset(("no", "not", "nobody", "nothing", "never", "without", "none", "neither",
-                     "nor", "noone"))
+                     "nor", "noone",
+                     # Spanish ("no" is shared): "nadie está en peligro", "ningún peligro";
+                     # not "sin" ("estamos sin calefacción" is the trouble itself) nor "nada"
+                     # ("no puedo hacer nada, me pega")
+                     "nadie", "nunca", "ningun", "ninguna", "ninguno", "tampoco"))
 #: Words before "not" that make it a verb's negation ("will not let me leave").
 AUXILIARIES = frozenset(("do", "does", "did", "will", "would", "can", "could", "should", "must",
                          "might", "may", "shall"))
+#: Spanish pronouns that sit between "no" and its verb: "no me deja salir" ("he won't let me
+#: leave") is the verb's own negation, as "will not let me" is, and denies nothing.
+CLITICS = frozenset(("me", "te", "se", "le", "les", "lo", "la", "los", "las", "nos"))
+#: ... but "no me ha amenazado" ("he has not threatened me") denies what did not happen, as
+#: "he has not hit me" does.
+PERFECT = frozenset(("ha", "han", "habia", "habian", "haya", "hayan", "he", "hemos"))
 #: Words after an answer-like "no" that show it answers the question ("no i smell gas").
 PRONOUNS = frozenset(("i", "we", "my", "our", "it", "he", "she", "they", "there", "the", "this",
                       "that", "but", "actually", "wait", "sorry", "thanks", "thank", "yes"))
 BREAKS = frozenset(("and", "but", "so", "because", "|", "though", "although", "while",
-                    "then", "since", "however", "except", "just", "only"))
+                    "then", "since", "however", "except", "just", "only",
+                    # Spanish: "no es emergencia, solo quiero cotizar"
+                    "y", "pero", "porque", "aunque", "sino", "pues", "entonces", "mientras",
+                    "solo", "nomas"))
 #: Sayings that start with a denying word and deny nothing that follows ("I have no idea where
 #: he took the kids", "not sure what to do, he hit me").
 IDIOMS = ("no idea", "no clue", "no way", "no matter", "no doubt", "not sure", "not only",
           "not just", "never mind", "no choice", "no time", "not even sure", "no one knows",
-          "nobody knows", "nothing i can do", "no other", "no longer")
+          "nobody knows", "nothing i can do", "no other", "no longer",
+          # Spanish sayings: "no sé qué hacer, me pegó", "ni modo"
+          "no se", "no puedo mas", "no aguanto", "ni modo", "nadie sabe", "nadie me ayuda",
+          "no hay de otra")
 #: How many words a denial covers ("nobody is in danger": 3).
 REACH = 4
 BLANK = "|"
@@ -64,6 +83,9 @@ def _denies(words: list[str], i: int) -> bool:
         return False
     after = words[i + 1] if i + 1 < len(words) else ""
     if word == "not" and (i > 0 and words[i - 1] in AUXILIARIES or after.endswith("ing")):
+        return False
+    if word == "no" and after in CLITICS and (words[i + 2] if i + 2 < len(words) else "") \
+            not in PERFECT:  # "no me deja salir": the verb's own "no"
         return False
     return not (word == "no" and (after in PRONOUNS or not after))
 
@@ -121,11 +143,16 @@ def denied_words(padded_text: str, keep: Iterable[str] = ()) -> str:
 
 
 #: What a denial can lower beyond a trigger's own phrases: the danger itself named and denied
-#: ("nobody is hurt", "not an emergency"). Words that only set a scene ("kids", "baby") are not
+#: ("nobody is hurt", "not an emergency", "no es urgente"). Words that only set a scene ("kids", "baby") are not
 #: here: "you'll never see the kids again" is a threat, not a denial of one.
 DENIABLE = re.compile(r"\b(emergency|danger|dangerous|hurt|injured|injury|harm|unsafe|safe|"
                       r"threat\w*|violen\w*|abus\w*|bleeding|fire|smoke|gas|leak\w*|sick|"
-                      r"rash|reaction|swelling|allergic|burn\w*|urgent)\b")
+                      r"rash|reaction|swelling|allergic|burn\w*|urgent|"
+                      # the same in Spanish, accents folded ("no es urgente", "nadie está en
+                      # peligro"); not "seguro" ("no estoy seguro" is "I'm not sure")
+                      r"emergencia|urgente|peligro\w*|lastimad\w*|herid\w*|golpe\w*|"
+                      r"amenaz\w*|fuego|incendio|humo|fuga|enferm\w*|alergi\w*|reaccion|"
+                      r"ronchas|quemad\w*|sangr\w*)\b")
 
 
 def denies_danger(denied: str, phrases: Iterable[str]) -> bool:

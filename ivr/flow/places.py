@@ -109,10 +109,15 @@ def _grams(words: list[str]) -> list[tuple[int, str]]:
             for i in range(len(words) - n + 1)]
 
 
-def _listed_place(low: str, asked: bool) -> tuple[str, float] | None:
+#: Words before a one-word city that make it a place named ("in Frisco", "en McAllen").
+_PLACE_WORDS = ("in", "from", "near", "outside", "en", "de", "cerca")
+
+
+def _listed_place(low: str, asked: bool, near: str | None = None) -> tuple[str, float] | None:
     """A city or county from the GeoNames tables. A one-word city needs "in", "from" or "near"
-    before it ("I live in Frisco") unless it is the whole answer ("Frisco"), so a passing word
-    ("a mobile home") is never a town."""
+    before it ("I live in Frisco", "en McAllen") unless it is the whole answer ("Frisco"), so a
+    passing word ("a mobile home") is never a town. A name several states share is the
+    customer's own state (`near`) when it is one of them, else the first; unsure either way."""
     words = low.split()
     table = _gazetteer()
     for i, gram in _grams(words):
@@ -121,11 +126,11 @@ def _listed_place(low: str, asked: bool) -> tuple[str, float] | None:
             continue
         bare = gram.removesuffix(" county")
         if ((not asked or len(words) > 2) and " " not in gram
-                and (i == 0 or words[i - 1] not in ("in", "from", "near", "outside"))):
+                and (i == 0 or words[i - 1] not in _PLACE_WORDS)):
             continue
         if len(states) == 1:
             return states[0], 1.0 if bare != gram or " " in gram else 0.9
-        return states[0], SHARED_NAME
+        return (near if near in states else states[0]), SHARED_NAME
     return None
 
 
@@ -138,13 +143,16 @@ def _county_in_english(low: str) -> str:
     return re.sub(r"\b(?:el )?condado de ((?:[a-z]+ ){0,2}?[a-z]+)\b", r"\1 county", low)
 
 
-def find_state(text: str, asked: bool = False) -> tuple[str, float] | None:
+def find_state(text: str, asked: bool = False, near: str | None = None
+               ) -> tuple[str, float] | None:
     """The state a message names, as (two-letter code, confidence), or None.
 
     A state's own name wins over a place in it ("Washington County, Oregon" is Oregon); then
     the hand list of well-known places; then any US city or county. Abbreviations count when
     written in capitals ("Austin, TX") or when they are the whole answer to the question;
-    fuzzy matches (speech mis-hearings like "texis") only when asked.
+    fuzzy matches (speech mis-hearings like "texis") only when asked. `near`: the state the
+    customer's number suggests, the one proposed for a name it shares with others ("Hidalgo
+    County" is in Texas and New Mexico).
     """
     low = f" {_county_in_english(normalize(text))} "
     named = [(phrase, code) for phrase, code in _ALL if f" {phrase} " in low
@@ -166,7 +174,7 @@ def find_state(text: str, asked: bool = False) -> tuple[str, float] | None:
                    default=(0.0, ""))
         if best[0] >= 0.8:
             return best[1], round(best[0], 2)
-    return _listed_place(low.strip(), asked)
+    return _listed_place(low.strip(), asked, near)
 
 
 def suggested_state(description: str | None) -> str | None:

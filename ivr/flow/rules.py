@@ -28,10 +28,18 @@ HUMAN_PHRASES = (
     "someone on the phone", "connect me", "transfer me", "put me through", "call me back",
     "someone real", "somebody real", "live agent", "not a bot", "not a robot", "no bots",
     "don't want a bot", "do not want a bot", "don't want a robot", "not a machine",
-    # Spanish (the rules are shared by both languages)
-    "hablar con una persona", "hablar con alguien", "persona real", "un agente", "una agente",
-    "un representante", "una representante", "operador", "operadora", "con un humano",
-    "no quiero un robot", "no quiero una máquina",
+    *(  # the same in Spanish, as Texas customers text it (accents optional: text is folded)
+        "operador", "operadora", "hablar con una persona", "hablar con alguien", "persona real",
+        "persona de verdad", "alguien de verdad", "un humano", "con un humano",
+        "una persona por favor", "un agente", "una agente", "una representante",
+        "no quiero un robot", "no quiero una maquina",
+        "llamenme", "llameme", "llamame", "me puede llamar", "me pueden llamar",
+        "me puedes llamar", "que me llame alguien", "que alguien me llame", "me puede marcar",
+        "me pueden marcar", "marquenme", "comuniqueme con", "comunicame con", "pasame con",
+        "paseme con", "me pasas con", "me pasa con", "hablar con el dueno",
+        "hablar con un abogado", "hablar con una abogada", "hablar con un tecnico",
+        "un representante", "alguien que me atienda", "alguien que me pueda atender",
+    ),
 )
 #: A message that is only one of these words asks for a person ("agent", typed alone or
 #: said to the menu). Inside a sentence they are too common ("my insurance agent said").
@@ -44,9 +52,14 @@ FRUSTRATION_PHRASES = (
     "stupid bot", "stupid machine", "stupid robot", "dumb bot", "waste of time", "ridiculous",
     "are you even listening", "i already told you", "i just told you", "for the last time",
     "this is stupid", "this is ridiculous", "forget it", "so annoying", "annoying",
+    *(  # in Spanish
+        "estoy harto", "estoy harta", "ya me harte", "me tienen harto", "me tienen harta",
+        "que mal servicio", "pesimo servicio", "pesima atencion", "ya me canse", "que fastidio", "es una burla", "nadie me contesta", "nadie me regresa",
+        "nadie me responde",
+    ),
 )
 PROFANITY = re.compile(r"\b(damn|dammit|hell|crap|shit\w*|bullshit|fuck\w*|wtf|bs|ass|asshole|"
-                       r"bitch\w*|piss(ed)?)\b")
+                       r"bitch\w*|piss(ed)?|pinche|chingad\w*|mierda|pendej\w*|carajo)\b")
 STOP_WORDS = {"stop", "stopall", "unsubscribe", "cancel", "end", "quit", "opt out"}
 
 

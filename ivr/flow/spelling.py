@@ -5,7 +5,8 @@ word is compared with the flow's vocabulary (every word of every phrase) and rep
 one it is a slip of. To keep ordinary words ordinary ("fine" must never become "fire"), only
 words of five letters or more are repaired, the first letter must agree, one edit is allowed
 (two from eight letters), a tie between two vocabulary words repairs nothing, and everyday
-English words (`ivr.flow.common_words`) are taken as meant ("change" never becomes "charge").
+English and Spanish words (`ivr.flow.common_words`, `common_words_es`) are taken as meant
+("change" never becomes "charge", "harta" never "hasta").
 A plural of a flow word becomes the word ("heat pumps" is about a "heat pump").
 """
 
@@ -17,6 +18,7 @@ from collections.abc import Iterable
 from rapidfuzz.distance import OSA
 
 from ivr.flow.common_words import COMMON_WORDS
+from ivr.flow.common_words_es import COMMON_WORDS_ES
 from ivr.flow.text import fold_accents
 
 #: Shortest word that is repaired; shorter words are too easily another real word.
@@ -26,8 +28,9 @@ _EXTRA = """
 hikes hires hides dives fives liner bakes dated paged sized timed turned burner waits sweat
 wheat horse
 """
-#: Everyday words one slip away from a shipped flow's vocabulary: never "repaired".
-COMMON = COMMON_WORDS | frozenset(_EXTRA.split())
+#: Everyday words one slip away from a shipped flow's vocabulary: never "repaired" (in English
+#: and in Spanish: the flows carry Spanish phrases, so "harta" would become "hasta").
+COMMON = COMMON_WORDS | COMMON_WORDS_ES | frozenset(_EXTRA.split())
 _WORD = re.compile(r"[A-Za-z][A-Za-z']*")
 
 
@@ -54,8 +57,8 @@ class Speller:
         return found
 
     def _closest(self, low: str) -> str | None:
-        if low in self.known or not low.isalpha():
-            return None
+        if low in self.known or not low.isalpha() or low in COMMON_WORDS_ES:
+            return None  # a Spanish word is never an English plural ("unos" is not "uno"s)
         if len(low) >= 4 and low.endswith("s") and low[:-1] in self.known:
             return low[:-1]  # "heat pumps" is about a "heat pump"
         if len(low) < MIN_LENGTH or low in COMMON:

@@ -93,6 +93,7 @@ _SPANISH: tuple[tuple[re.Pattern[str], str], ...] = tuple(
         (r"\b(sin prisa|sin apuro|no hay prisa|no hay apuro|no es urgente|cuando sea|"
          r"nomas (estoy )?cotizando|solo (estoy )?cotizando|nada mas cotizando)\b", "no rush"),
         (r"\b(lo (mas )?antes posible|lo mas pronto posible|cuanto antes|urgente|"
+         r"lo (mas pronto|antes) que (pueda|puedan|se pueda|puedas)|en cuanto (pueda|puedan)|"
          r"de inmediato|ahorita mismo|ya mismo)\b", "as soon as possible"),
         (r"\b(hoy mismo|hoy)\b", "today"),
         (r"\bpronto\b", "soon"),

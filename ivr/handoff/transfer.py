@@ -187,7 +187,8 @@ def callback_when(business: Business, now: datetime, language: str = "en") -> st
 def missed_text(business: Business, now: datetime, language: str = "en") -> str:
     """What a customer nobody could take is texted, in the conversation's language."""
     wording = MISSED.get(language, MISSED["en"])
-    return wording.format(name=business.name, when=callback_when(business, now, language))
+    return wording.format(name=business.name, when=callback_when(business, now, language)
+                          ).replace("..", ".")  # "a. m." ends the sentence itself
 
 
 def nobody_answered(runtime: Runtime, hunt: Hunt, redirect_caller: bool = True) -> None:
@@ -277,13 +278,14 @@ def queue_follow_up(runtime: Runtime, business: Business, hunt: Hunt,
 
 
 def voicemail_verbs(business: Business, hunt: Hunt, base: str, now: datetime) -> Verbs:
-    """The voicemail offer for a caller nobody could take (pure: the callback time at `now`)."""
+    """The voicemail offer for a caller nobody could take (pure: the callback time at `now`),
+    in the caller's language and voice."""
     return twiml.voicemail_offer_verbs(
-        callback_when(business, now),
+        callback_when(business, now, hunt.language),
         record_url=transfer_url(base, TRANSFER_RECORDED, hunt.business, hunt.id),
         recording_status_url=transfer_url(base, TRANSFER_RECORDING_STATUS, hunt.business,
                                           hunt.id),
-        voice=twiml.voice_of(business))
+        voice=twiml.voice_of(business, hunt.language), language=hunt.language)
 
 
 def voicemail_twiml(runtime: Runtime, business: Business, hunt: Hunt) -> str:
@@ -420,7 +422,7 @@ def new_hunt(runtime: Runtime, business: Business, record: Record, action: Trans
                             caller_name=caller_name, urgent=action.urgent,
                             reasons=action.reasons),
         summary=action.summary, skill=action.skill, reasons=list(action.reasons),
-        urgent=action.urgent)
+        urgent=action.urgent, language=record.get("language") or "en")
 
 
 def start_call_transfer(runtime: Runtime, business: Business, turn: ConversationTurn,
@@ -459,12 +461,13 @@ def caller_verbs(business: Business, hunt: Hunt, base: str, now: datetime) -> Ve
     conference to wait in, or, when nobody could be rung, the voicemail offer."""
     if not hunt.open:
         return voicemail_verbs(business, hunt, base, now)
-    person = hunt.current or {"name": "our team"}
+    spanish = hunt.language == "es"
+    person = hunt.current or {"name": "nuestro equipo" if spanish else "our team"}
     return twiml.caller_leg_verbs(
         first_name(person["name"]), hunt.conference,
         wait_url=transfer_url(base, TRANSFER_HOLD, hunt.business, hunt.id),
         status_url=transfer_url(base, TRANSFER_CONFERENCE, hunt.business, hunt.id),
-        voice=twiml.voice_of(business))
+        voice=twiml.voice_of(business, hunt.language), language=hunt.language)
 
 
 def feedback_reply(runtime: Runtime, business: Business, from_: str, body: str) -> str | None:

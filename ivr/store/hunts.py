@@ -68,6 +68,8 @@ class Hunt:
         pending: the index of a person whose dial got no answer from Twilio in time (the
             webhook's REST deadline): their phone may be ringing, so their leg is adopted by
             its first callback, or found in Twilio's call log by the job that continues.
+        language: the conversation's language ("en", "es"): what the voicemail offer and
+            its thanks are said in, when nobody takes it.
     """
 
     id: str
@@ -93,6 +95,7 @@ class Hunt:
     reasons: list[str] = field(default_factory=list)
     urgent: bool = False
     pending: int | None = None
+    language: str = "en"
 
     @property
     def conference(self) -> str:

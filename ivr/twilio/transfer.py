@@ -34,9 +34,25 @@ ACCEPT_PROMPT = "Press 1 to take this call, or 2 to pass."
 FEEDBACK_PROMPT = "Did this call need you? Press 1 for yes, 2 for no."
 
 
-def voice_of(business: Business | None) -> Voice | None:
-    """The business's `<Say>` voice and language (None: Twilio's default, no business)."""
-    return Voice(voice=business.voice, language=business.language) if business else None
+#: How Spanish is said when the business names no voice for it (`voices: {es: ...}`): Amazon
+#: Polly's US Spanish voice, for callers in Texas.
+SPANISH_VOICE = Voice(voice="Polly.Lupe", language="es-US")
+
+
+def voice_of(business: Business | None, language: str = "en") -> Voice | None:
+    """The `<Say>` voice and language for a conversation in `language` (None: Twilio's
+    default, no business): the business's own (`voice:`, `language:`) when that is the
+    language it speaks anyway, else its `voices:` entry with that language's locale; Spanish
+    said with an English voice is unintelligible."""
+    if business is None:
+        return None
+    own = Voice(voice=business.voice, language=business.language)
+    if language == "en" or business.language.lower().startswith(language):
+        return own
+    if language == "es":
+        return Voice(voice=business.voices.get("es", SPANISH_VOICE.voice),
+                     language=SPANISH_VOICE.language)
+    return own
 
 
 def _voice(voice: Speaker) -> dict[str, str]:
@@ -45,8 +61,13 @@ def _voice(voice: Speaker) -> dict[str, str]:
     return {"voice": voice} if voice else {}
 
 
+#: What a caller hears before the hold, by language ({agent}: the first name of who is rung).
+CONNECTING_WORDS = {"en": "Connecting you with {agent}, who has your details.",
+                    "es": "Le comunico con {agent}, que ya tiene sus datos."}
+
+
 def caller_leg_verbs(agent: str, conference: str, *, wait_url: str, status_url: str,
-                     voice: Speaker = None) -> Verbs:
+                     voice: Speaker = None, language: str = "en") -> Verbs:
     """The caller's side: told who is coming, then held in the conference until they join.
 
     `startConferenceOnEnter=false` keeps the caller on hold (hearing `wait_url`) until the
@@ -57,7 +78,8 @@ def caller_leg_verbs(agent: str, conference: str, *, wait_url: str, status_url: 
                     start_conference_on_enter=False, end_conference_on_exit=True,
                     status_callback=status_url, status_callback_method="POST",
                     status_callback_event="start join leave end")
-    return Say(f"Connecting you with {agent}, who has your details.", **_voice(voice)), dial
+    words = CONNECTING_WORDS.get(language, CONNECTING_WORDS["en"]).format(agent=agent)
+    return Say(words, **_voice(voice)), dial
 
 
 def hold(agent: str | None, *, music_url: str | None, voice: Speaker = None,
@@ -164,22 +186,43 @@ def say_then_hangup(text: str, voice: Speaker = None) -> str:
     return str(response)
 
 
+#: The voicemail offer's words by the caller's language ({when}: the callback time, worded in
+#: that language): the offer, the goodbye when no message came, the thanks after one.
+VOICEMAIL_WORDS = {
+    "en": ("Sorry, nobody could take your call right now. Please leave a message after the "
+           "tone and we'll call you back {when}. We'll also text you to confirm.",
+           "We didn't get a message, but we have your number and will call you back {when}. "
+           "Goodbye.",
+           "Thanks, we've got your message. We'll call you back {when}. Goodbye."),
+    "es": ("Lo sentimos, nadie pudo atender su llamada en este momento. Por favor deje un "
+           "mensaje después del tono y le llamaremos {when}. También le enviaremos un mensaje "
+           "de texto para confirmar.",
+           "No recibimos ningún mensaje, pero tenemos su número y le llamaremos {when}. Adiós.",
+           "Gracias, ya tenemos su mensaje. Le llamaremos {when}. Adiós."),
+}
+
+
+def worded(template: str, when: str) -> str:
+    """`template` with the callback time in it, one full stop where a Spanish time ends in
+    its own ("8:30 a. m." then ". Adiós" must not read "a. m.. Adiós")."""
+    return template.format(when=when).replace("..", ".")
+
+
 def voicemail_offer_verbs(callback_when: str, *, record_url: str, recording_status_url: str,
-                          voice: Speaker = None) -> Verbs:
-    """Nobody could take the call: apologise, say when we'll call back, take a message."""
+                          voice: Speaker = None, language: str = "en") -> Verbs:
+    """Nobody could take the call: apologise, say when we'll call back, take a message; in
+    the caller's language (`callback_when` already worded in it)."""
+    offer, no_message, _ = VOICEMAIL_WORDS.get(language, VOICEMAIL_WORDS["en"])
     return (
-        Say("Sorry, nobody could take your call right now. Please leave a message after "
-            f"the tone and we'll call you back {callback_when}. "
-            "We'll also text you to confirm.", **_voice(voice)),
+        Say(worded(offer, callback_when), **_voice(voice)),
         Record(action=record_url, method="POST", max_length=VOICEMAIL_MAX_S, timeout=5,
                play_beep=True, finish_on_key="#", recording_status_callback=recording_status_url,
                recording_status_callback_method="POST"),
-        Say(f"We didn't get a message, but we have your number and will call you back "
-            f"{callback_when}. Goodbye.", **_voice(voice)),
+        Say(worded(no_message, callback_when), **_voice(voice)),
         Hangup())
 
 
-def voicemail_thanks(callback_when: str, voice: Speaker = None) -> str:
+def voicemail_thanks(callback_when: str, voice: Speaker = None, language: str = "en") -> str:
     """After the message: confirm it was taken and when to expect the call."""
-    return say_then_hangup(f"Thanks, we've got your message. We'll call you back "
-                           f"{callback_when}. Goodbye.", voice)
+    thanks = VOICEMAIL_WORDS.get(language, VOICEMAIL_WORDS["en"])[2]
+    return say_then_hangup(worded(thanks, callback_when), voice)

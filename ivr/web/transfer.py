@@ -148,8 +148,8 @@ def voicemail() -> Response:
 def recorded() -> Response:
     runtime, hunt, business = hunt_and_business()
     take_voicemail(runtime, hunt, request.form)
-    return xml(twiml.voicemail_thanks(callback_when(business, runtime.clock()),
-                                      twiml.voice_of(business)))
+    return xml(twiml.voicemail_thanks(callback_when(business, runtime.clock(), hunt.language),
+                                      twiml.voice_of(business, hunt.language), hunt.language))
 
 
 @bp.post(urls.TRANSFER_RECORDING_STATUS)

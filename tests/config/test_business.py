@@ -141,3 +141,26 @@ def test_an_unknown_way_of_hearing_callers_is_named_on_its_line_with_the_three_w
     assert problem.startswith(f"{file}:{line_number(HARTLEY, 'hours:')}: speech: 'cloud' is "
                               "not a way to hear callers")
     assert all(f"'{way}'" in problem for way in ("stream", "record", "twilio"))
+
+
+def test_a_keyword_reply_missing_a_language_the_business_declares_is_named_on_its_line(
+        tmp_path):
+    """Polar Bear HVAC answers Spanish texters: its own HELP reply needs a Spanish version,
+    or a Spanish texter would be sent the English one."""
+    sms = ('sms:\n  carrier_handles_keywords: false\n'
+           '  help_reply: {en: "{name}: call {contact}. STOP to stop."}\n'
+           '  start_reply: {en: "Welcome back to {name}!", es: "¡Bienvenido de nuevo a {name}!"}\n')
+    file = broken(tmp_path, "languages:", sms + "languages:", source=POLAR)
+    line = line_number(file.read_text(encoding="utf-8"), "  help_reply:")
+    assert problems_in(file) == [
+        f"{file}:{line}: sms: help_reply: no version in es (the business declares languages: "
+        "[en, es]); a texter in it would get another language's"]
+
+
+def test_keyword_replies_written_in_each_language_the_business_speaks_load(tmp_path):
+    sms = ('sms:\n  carrier_handles_keywords: false\n'
+           '  help_reply: {en: "{name}: call {contact}.", es: "{name}: llame al {contact}."}\n')
+    file = broken(tmp_path, "languages:", sms + "languages:", source=POLAR)
+    [business] = load_directory(file)
+    assert business.sms.wording("help", "es") == "{name}: llame al {contact}."
+    assert business.sms.wording("help", "en") == "{name}: call {contact}."

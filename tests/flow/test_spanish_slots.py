@@ -113,3 +113,40 @@ def test_manutencion_is_child_support(law):
 ])
 def test_the_spanish_name_of_a_system_is_that_system(hvac, said, system):
     assert extract(hvac().flow.slots["system"], said, asked=True)[0] == system
+
+
+def test_a_county_texas_shares_is_proposed_as_texas_to_a_texas_number():
+    """Hidalgo County is in Texas and in New Mexico: a caller whose number says Texas is asked
+    "Texas?", not "New Mexico?" (the name alone stays unsure: it is checked, never assumed)."""
+    assert find_state("es en el condado de Hidalgo", asked=True, near="TX") == ("TX", 0.6)
+    assert find_state("Hidalgo County", asked=True, near="NM") == ("NM", 0.6)
+
+
+def test_en_mcallen_names_the_city_inside_a_longer_answer():
+    assert find_state("aquí en el valle, en McAllen", asked=True)[0] == "TX"
+
+
+def test_unos_and_unas_are_not_read_as_plurals_of_uno_and_una(law):
+    flow = law().flow
+    assert find_money(flow.heard("unos cuatro mil quinientos"), asked=True) == (4500, 1.0)
+    assert find_timeline(flow.heard("en unas semanas"), asked=True)[0] == "in a few weeks"
+
+
+def test_lo_mas_pronto_que_puedan_is_as_soon_as_possible():
+    assert find_timeline("lo más pronto que puedan", asked=True)[0] == "as soon as possible"
+
+
+@pytest.mark.parametrize("said", ["tengo una pregunta sobre la custodia compartida",
+                                  "I have one kid and need help with custody"])
+def test_a_first_message_with_tengo_una_is_not_read_as_having_a_lawyer(law, said):
+    """"Tengo una" answers "do you have a lawyer?"; unasked it is "tengo una pregunta", and
+    reading it there declined a customer as already represented."""
+    chat = law()
+    chat.send(said)
+    assert "representation" not in chat.state.slots
+    assert not any(r.startswith("not_qualified") for r in chat.state.reasons)
+
+
+def test_tengo_uno_still_answers_the_lawyer_question(law):
+    slot = law().flow.slots["representation"]
+    assert extract(slot, "tengo uno pero no me contesta", asked=True)[0] == "yes"

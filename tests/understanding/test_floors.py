@@ -46,29 +46,30 @@ FLOORS_ON: dict[tuple[str, str], tuple[float, float, float]] = {
 }
 #: The Spanish part (issue 25, Deliver 6; `es_heldout.csv`, `es_dev.csv`), same measures. The
 #: targets are the SAME as English: on `es_heldout` must-reach-a-person 100%, bucket accuracy
-#: >= 90%, needless pages <= 5%. Today's figures are far below (the flows are English-only:
-#: rules read almost no Spanish; the semantic layer carries most of it). These floors are
-#: TODAY's, measured when the Spanish corpus was committed, before any Spanish tuning: they
-#: rise as the Spanish work lands (bilingual flows, Spanish cue words), never fall. Held-out
+#: >= 90%, needless pages <= 5%. These floors are the figures measured once Spanish rule
+#: phrases, built-in Spanish person and frustration wordings, Spanish denials and everyday
+#: Spanish words the speller leaves alone landed (rules alone still read little Spanish: the
+#: semantic layer carries the rest); they rise as the work goes on, never fall. Held-out
 #: needless-page ceilings are today's figure or the 5% target, whichever is higher.
 ES_FLOORS: dict[tuple[str, str], tuple[float, float, float]] = {
-    ("law_firm", "es_heldout"): (29, 0, 5),
-    ("law_firm", "es_dev"): (30, 5, 0),
-    ("hvac", "es_heldout"): (12, 7, 10),
-    ("hvac", "es_dev"): (13, 9, 7),
-    ("ecommerce", "es_heldout"): (22, 0, 5),
-    ("ecommerce", "es_dev"): (33, 16, 0),
+    ("law_firm", "es_heldout"): (58, 33, 5),
+    ("law_firm", "es_dev"): (55, 50, 0),
+    ("hvac", "es_heldout"): (54, 35, 5),
+    ("hvac", "es_dev"): (55, 48, 0),
+    ("ecommerce", "es_heldout"): (38, 66, 5),
+    ("ecommerce", "es_dev"): (65, 90, 0),
 }
 ES_FLOORS_ON: dict[tuple[str, str], tuple[float, float, float]] = {
-    # One more of 12 Spanish law-firm messages (2, not 1) pages staff needlessly since the
-    # English frustration and existing-client examples landed: a regression this ceiling admits
-    # openly until the Spanish examples do their work (the target stays 5%).
-    ("law_firm", "es_heldout"): (83, 91, 17),
-    ("law_firm", "es_dev"): (88, 84, 6),
-    ("hvac", "es_heldout"): (70, 100, 10),
-    ("hvac", "es_dev"): (77, 80, 14),
-    ("ecommerce", "es_heldout"): (83, 88, 5),
-    ("ecommerce", "es_dev"): (66, 75, 0),
+    # Two of 12 Spanish law-firm messages still page staff needlessly (the target stays 5%);
+    # what they are is not read here (held-out), so the ceiling admits today's figure openly.
+    ("law_firm", "es_heldout"): (87, 100, 17),
+    # dev grew with two messages a sentence model hears as danger ("mi ex no me deja ver a mis
+    # hijos", a move to Dallas with the children): erring towards a person, kept in sight.
+    ("law_firm", "es_dev"): (95, 100, 7),
+    ("hvac", "es_heldout"): (95, 100, 5),
+    ("hvac", "es_dev"): (98, 100, 0),
+    ("ecommerce", "es_heldout"): (88, 100, 5),
+    ("ecommerce", "es_dev"): (87, 100, 0),
 }
 
 

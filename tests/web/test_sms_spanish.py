@@ -36,10 +36,11 @@ def english_in(texts: list[str]) -> list[str]:
     return [line for line in texting.as_lines(texts) if ENGLISH.search(line)]
 
 
-def answering_keywords(runtime) -> None:
-    """Polar Bear HVAC answers HELP and START itself (its carrier's keyword replies are off)."""
+def answering_keywords(runtime, **wording) -> None:
+    """Polar Bear HVAC answers HELP and START itself (its carrier's keyword replies are off),
+    in its own `wording` if given."""
     runtime.directory = Directory([
-        replace(b, sms=SmsKeywords(carrier_handles_keywords=False))
+        replace(b, sms=SmsKeywords(carrier_handles_keywords=False, **wording))
         if b.key == "polar-bear-hvac" else b for b in runtime.directory])
 
 
@@ -110,6 +111,22 @@ def test_start_after_stop_is_answered_in_the_texters_spanish(live_app, carrier, 
     [reply] = phone.text(HVAC, "START", settle_s=QUICK)
     assert "Volvió a suscribirse a los mensajes de Polar Bear HVAC" in reply
     assert english_in([reply]) == []
+
+
+def test_the_owners_own_help_and_start_wording_reaches_a_spanish_texter_in_spanish(
+        live_app, carrier, runtime):
+    answering_keywords(
+        runtime,
+        help_reply={"en": "{name}: call {contact}. STOP to stop.",
+                    "es": "{name}: para hablar con alguien llame al {contact}. STOP para salir."},
+        start_reply={"en": "Welcome back to {name}!", "es": "¡Qué gusto, {name} otra vez!"})
+    phone = carrier.phone(TEXTER)
+    phone.text(HVAC, "quisiera una cotización para cambiar mi equipo", settle_s=QUICK)
+    [reply] = phone.text(HVAC, "HELP", settle_s=QUICK)
+    assert reply.startswith("Polar Bear HVAC: para hablar con alguien llame al +1")
+    phone.text(HVAC, "STOP", settle_s=QUICK)
+    [reply] = phone.text(HVAC, "START", settle_s=QUICK)
+    assert "Polar Bear HVAC otra vez" in reply
 
 
 @pytest.mark.parametrize("body", ["", "mire la foto, sale agua de la unidad"])

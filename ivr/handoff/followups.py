@@ -79,7 +79,7 @@ def confirmation_text(business: Business, when: str, language: str = "en") -> st
     """The default confirmation a customer receives when the flow gives none, in their
     language (`when` already worded in it)."""
     wording = CONFIRMATIONS.get(language, CONFIRMATIONS["en"])
-    return wording.format(name=business.name, when=when).replace("..", ".")  # "a. m."
+    return wording.format(name=business.name, when=when)
 
 
 def queue_callback(runtime: Runtime, business: Business, record: Record, *, summary: str,

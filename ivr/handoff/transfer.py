@@ -187,8 +187,7 @@ def callback_when(business: Business, now: datetime, language: str = "en") -> st
 def missed_text(business: Business, now: datetime, language: str = "en") -> str:
     """What a customer nobody could take is texted, in the conversation's language."""
     wording = MISSED.get(language, MISSED["en"])
-    return wording.format(name=business.name, when=callback_when(business, now, language)
-                          ).replace("..", ".")  # "a. m." ends the sentence itself
+    return wording.format(name=business.name, when=callback_when(business, now, language))
 
 
 def nobody_answered(runtime: Runtime, hunt: Hunt, redirect_caller: bool = True) -> None:

@@ -203,9 +203,9 @@ VOICEMAIL_WORDS = {
 
 
 def worded(template: str, when: str) -> str:
-    """`template` with the callback time in it, one full stop where a Spanish time ends in
-    its own ("8:30 a. m." then ". Adiós" must not read "a. m.. Adiós")."""
-    return template.format(when=when).replace("..", ".")
+    """`template` with the callback time in it (Spanish times are worded "de la mañana", so
+    no abbreviation's full stop meets the sentence's own)."""
+    return template.format(when=when)
 
 
 def voicemail_offer_verbs(callback_when: str, *, record_url: str, recording_status_url: str,

@@ -48,7 +48,7 @@ def test_a_spanish_caller_nobody_took_is_offered_voicemail_in_spanish_with_the_c
     words = said(voicemail_twiml(runtime, runtime.directory.by_key(HVAC), hunt))
     offer = words[0][0]
     assert "deje un mensaje después del tono" in offer
-    assert "le llamaremos mañana después de las 8:30 a. m." in offer
+    assert "le llamaremos mañana después de las 8:30 de la mañana" in offer
     assert "call you back" not in " ".join(text for text, _ in words)
     assert all(voice == SPANISH_VOICE for _, voice in words)
 
@@ -60,7 +60,7 @@ def test_after_the_message_a_spanish_caller_is_thanked_in_spanish(client, runtim
     assert response.status_code == 200
     [(thanks, voice)] = said(response.data)
     assert thanks == "Gracias, ya tenemos su mensaje. Le llamaremos mañana después de las " \
-                     "8:30 a. m. Adiós."
+                     "8:30 de la mañana. Adiós."
     assert voice == SPANISH_VOICE
 
 

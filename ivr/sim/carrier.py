@@ -75,7 +75,7 @@ class Carrier:
         self._server: LiveServer | None = None
         self._threads: list[threading.Thread] = []
         self._stopping = threading.Event()
-        self._couriers = Couriers(self._deliver_callback)
+        self._couriers = Couriers(self._deliver_callback, faults=self.faults.callbacks)
 
     def slow_say(self, phrase: str, seconds: float) -> None:
         """Any <Say> containing `phrase` lasts `seconds` (0 forgets it): the window in which a

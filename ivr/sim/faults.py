@@ -11,6 +11,8 @@ JSON (`code`, `message`, `more_info`, `status`) — so the app's twilio library 
     carrier.faults.refuse_calls("+15125550211")          # every call to it fails (21211)
     carrier.faults.slow_rest(10.0)                       # every REST answer takes 10 s
     carrier.faults.slow_rest(0)                          # ... and the API is quick again
+    carrier.faults.duplicate_callbacks()                 # every status callback comes twice
+    carrier.faults.reorder_callbacks()                   # ... and a later one overtakes it
 
 A slow API (`slow_rest`) waits before it carries a request out, and carries it out even when
 the client gave up meanwhile — as Twilio does: a call whose create timed out may still ring.
@@ -22,6 +24,7 @@ import threading
 import time
 from collections import deque
 
+from ivr.sim.couriers import CallbackFaults
 from ivr.sim.rest import RestError
 
 #: Twilio's errors for a destination it will not text (HTTP 400), by error code.
@@ -62,6 +65,21 @@ class Faults:
         self._outages_to: dict[str, deque[int]] = {}
         self._slow_s = 0.0
         self._slow_left: int | None = None
+        #: How status callbacks are delivered (ivr/sim/couriers.py reads it).
+        self.callbacks = CallbackFaults()
+
+    def duplicate_callbacks(self, on: bool = True) -> None:
+        """Deliver every status callback (call progress, conference events, message and
+        recording status) twice, each a fresh request: Twilio promises at-least-once."""
+        self.callbacks.duplicate = on
+
+    def reorder_callbacks(self, on: bool = True, hold_s: float | None = None) -> None:
+        """Deliver each status callback after the next one about the same call, conference or
+        message (a "completed" before its "in-progress"): Twilio promises no order. A callback
+        nothing follows within `hold_s` (default 0.3 s) goes out then."""
+        self.callbacks.reorder = on
+        if hold_s is not None:
+            self.callbacks.hold_s = hold_s
 
     def slow_rest(self, seconds: float, count: int | None = None) -> None:
         """Make the REST API answer after `seconds` (0: quick again): the next `count`

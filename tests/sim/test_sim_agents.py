@@ -260,3 +260,22 @@ def test_dial_number_bridges_after_the_whisper_and_reports_to_the_dial_action(ca
     caller.wait_until("completed")
     assert caller.heard[-1] == "Thanks for calling."
     assert posts[0]["DialCallStatus"] == "completed" and posts[0]["DialCallSid"] == leg.sid
+
+
+def test_status_callbacks_can_come_twice_and_each_overtaken_by_the_next(carrier, serve):
+    """Twilio promises neither order nor once-only delivery; the sim can deliver the worst."""
+    app = transfer_app(carrier)
+    serve(app)
+    carrier.faults.duplicate_callbacks()
+    carrier.faults.reorder_callbacks(hold_s=3.0)
+    carrier.seat(DANA, "pass")
+    carrier.phone(CALLER).call(FIRM)
+    leg = carrier.agent(DANA).wait_for_call()
+    leg.wait_until("completed", drain=False)
+    carrier.drain()
+    assert events(app, "agent-status", "CallStatus") == [
+        "ringing", "ringing", "initiated", "initiated",
+        "completed", "completed", "in-progress", "in-progress"]
+    tokens = [e.params.get("SequenceNumber") for e in carrier.exchanges
+              if e.url.endswith("/agent/status")]
+    assert tokens == ["1", "1", "0", "0", "3", "3", "2", "2"]  # what the app can order them by

@@ -175,9 +175,10 @@ class Carrier:
             return self.phones[number]
 
     def seat(self, number: str, behaviour: Behaviour = "accept",
-             keys: str | Sequence[str] = "1") -> Phone:
-        """Seat someone at `number` who answers the app's calls as `behaviour`."""
-        return self.phone(number).seat(behaviour, keys)
+             keys: str | Sequence[str] = "1", answered_by: str | None = None) -> Phone:
+        """Seat someone at `number` who answers the app's calls as `behaviour` (`answered_by`:
+        what machine detection reports, see `Phone.seat`)."""
+        return self.phone(number).seat(behaviour, keys, answered_by)
 
     agent = phone
 

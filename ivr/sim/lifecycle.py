@@ -4,6 +4,7 @@ conference participants), <Dial> legs, REST updates — and how seats answer the
 Seat behaviours: accept (answers, presses its keys at the whisper's gathers), pass (presses 2),
 no_answer (rings out), busy, voicemail (answers as a machine: AnsweredBy=machine_start when
 MachineDetection was asked; presses nothing), manual (answers; the test drives the call).
+A seat's `answered_by` overrides what detection reports (e.g. "unknown").
 A number nobody is seated at never answers.
 """
 
@@ -115,15 +116,24 @@ def create_rest_call(carrier: Carrier, form: Any) -> Call:
             finish(call, final)
             return
         if detection:
-            machine = call.phone is not None and call.phone.behaviour == "voicemail"
-            call.answered_by = ("machine_end_beep" if detection == "DetectMessageEnd"
-                                else "machine_start") if machine else "human"
+            call.answered_by = detected(call, detection)
         call.autopilot = autopilot(call.phone) if call.phone else None
         progress(call, "in-progress")
         finish(call, run(call, document).status)
 
     carrier.spawn(live, "call")
     return call
+
+
+def detected(call: Call, detection: str) -> str:
+    """AnsweredBy for an answered call whose creator asked for MachineDetection: the seat's
+    own `answered_by`, else a machine for a voicemail seat, else a human."""
+    phone = call.phone
+    if phone is not None and phone.answered_by:
+        return phone.answered_by
+    if phone is not None and phone.behaviour == "voicemail":
+        return "machine_end_beep" if detection == "DetectMessageEnd" else "machine_start"
+    return "human"
 
 
 def start_dial_leg(parent: Call, to: str, caller_id: str, whisper: Document | None,

@@ -279,3 +279,15 @@ def test_status_callbacks_can_come_twice_and_each_overtaken_by_the_next(carrier,
     tokens = [e.params.get("SequenceNumber") for e in carrier.exchanges
               if e.url.endswith("/agent/status")]
     assert tokens == ["1", "1", "0", "0", "3", "3", "2", "2"]  # what the app can order them by
+
+
+def test_machine_detection_can_be_unsure_of_a_person_who_answers(carrier, serve):
+    app = transfer_app(carrier)
+    serve(app)
+    carrier.seat(DANA, "accept", answered_by="unknown")
+    caller = carrier.phone(CALLER).call(FIRM)
+    room = carrier.conference(f"room-{caller.sid}")
+    carrier.wait_for(lambda: room.status == "in-progress" and len(room.calls) == 2)
+    assert events(app, "whisper", "AnsweredBy") == ["unknown"]
+    with pytest.raises(ValueError):
+        carrier.seat(DANA, "accept", answered_by="robot")

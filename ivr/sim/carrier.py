@@ -18,6 +18,7 @@ from ivr.sim.couriers import Couriers
 from ivr.sim.faults import Faults
 from ivr.sim.ids import API_VERSION
 from ivr.sim.messaging import Message
+from ivr.sim.optout import OptOuts
 from ivr.sim.phone import Behaviour, Phone
 from ivr.sim.server import LiveServer
 from ivr.sim.wait import wait_for
@@ -69,6 +70,8 @@ class Carrier:
         self.errors: list[str] = []
         #: Refused numbers and Messages API outages a test asks for (see ivr/sim/faults.py).
         self.faults = Faults()
+        #: Twilio's own STOP/START/HELP handling and opt-out list (see ivr/sim/optout.py).
+        self.opt_outs = OptOuts()
         #: Default Media Stream handler for calls that do not set their own (see Call.on_stream).
         self.on_stream: Callable[..., object] | None = None
         self.lock = threading.RLock()
@@ -84,6 +87,13 @@ class Carrier:
             self.slow_phrases[phrase] = seconds
         else:
             self.slow_phrases.pop(phrase, None)
+
+    def opt_out_management(self, enabled: bool = True, advanced: bool = False) -> None:
+        """How the business numbers treat STOP/START/HELP: Twilio's default handling (on, as
+        on a long code), off (a number that leaves keywords to the app), or Advanced Opt-Out
+        (`advanced`: the webhook also carries OptOutType)."""
+        self.opt_outs.enabled = enabled
+        self.opt_outs.advanced = advanced
 
     def say_seconds(self, text: str) -> float:
         """How long saying `text` takes here (see `say_s_per_char` and `slow_say`)."""

@@ -36,8 +36,9 @@ def english_in(texts: list[str]) -> list[str]:
     return [line for line in texting.as_lines(texts) if ENGLISH.search(line)]
 
 
-def answering_keywords(runtime) -> None:
+def answering_keywords(runtime, carrier) -> None:
     """Polar Bear HVAC answers HELP and START itself (its carrier's keyword replies are off)."""
+    carrier.opt_out_management(False)
     runtime.directory = Directory([
         replace(b, sms=SmsKeywords(carrier_handles_keywords=False))
         if b.key == "polar-bear-hvac" else b for b in runtime.directory])
@@ -93,7 +94,7 @@ def test_a_spanish_texter_gets_the_numbered_options_in_spanish(live_app, carrier
 
 
 def test_help_in_a_spanish_conversation_is_answered_in_spanish(live_app, carrier, runtime):
-    answering_keywords(runtime)
+    answering_keywords(runtime, carrier)
     phone = carrier.phone(TEXTER)
     phone.text(HVAC, "quisiera una cotización para cambiar mi equipo", settle_s=QUICK)
     [reply] = phone.text(HVAC, "HELP", settle_s=QUICK)
@@ -103,7 +104,7 @@ def test_help_in_a_spanish_conversation_is_answered_in_spanish(live_app, carrier
 
 
 def test_start_after_stop_is_answered_in_the_texters_spanish(live_app, carrier, runtime):
-    answering_keywords(runtime)
+    answering_keywords(runtime, carrier)
     phone = carrier.phone(TEXTER)
     phone.text(HVAC, "quisiera una cotización para cambiar mi equipo", settle_s=QUICK)
     phone.text(HVAC, "STOP", settle_s=QUICK)

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 from ivr.sim import rest
 from ivr.sim.couriers import Couriers
+from ivr.sim.fallback import Fallback
 from ivr.sim.faults import Faults
 from ivr.sim.ids import API_VERSION
 from ivr.sim.messaging import Message
@@ -62,6 +63,8 @@ class Carrier:
         #: Words that take longer to say than `say_s_per_char` gives (`slow_say`).
         self.slow_phrases: dict[str, float] = {}
         self.webhooks = Webhooks(auth_token)
+        #: The business numbers' Voice fallback URL (see `connect`).
+        self.voice_fallback: Fallback | None = None
         self.phones: dict[str, Phone] = {}
         self.messages: list[Message] = []
         self.calls: list[Call] = []
@@ -119,9 +122,17 @@ class Carrier:
     def base_path(self) -> str:
         return f"/{API_VERSION}/Accounts/{self.account_sid}"
 
-    def connect(self, app_url: str, public_url: str | None = None) -> Carrier:
-        """Send webhooks to `app_url`, signed for `public_url` (the app's IVR_PUBLIC_URL)."""
+    def connect(self, app_url: str, public_url: str | None = None,
+                voice_fallback: str | None = None) -> Carrier:
+        """Send webhooks to `app_url`, signed for `public_url` (the app's IVR_PUBLIC_URL).
+
+        `voice_fallback`: the business numbers' Voice fallback URL ("Primary handler fails",
+        a path or URL), requested when their calls' TwiML cannot be fetched or read
+        (ivr/sim/fallback.py); None: such a call hears Twilio's application error.
+        """
         self.webhooks.connect(app_url, public_url)
+        self.voice_fallback = (Fallback(self.webhooks.absolute(voice_fallback))
+                               if voice_fallback else None)
         return self
 
     @property

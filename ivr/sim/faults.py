@@ -11,6 +11,8 @@ JSON (`code`, `message`, `more_info`, `status`) — so the app's twilio library 
     carrier.faults.refuse_calls("+15125550211")          # every call to it fails (21211)
     carrier.faults.slow_rest(10.0)                       # every REST answer takes 10 s
     carrier.faults.slow_rest(0)                          # ... and the API is quick again
+    carrier.faults.slow_webhook("/voice/incoming")       # its answer comes after 15 s
+    carrier.faults.fail_webhook("/voice/incoming", 502)  # a proxy answers 502 instead
     carrier.faults.duplicate_callbacks()                 # every status callback comes twice
     carrier.faults.reorder_callbacks()                   # ... and a later one overtakes it
 
@@ -23,6 +25,7 @@ from __future__ import annotations
 import threading
 import time
 from collections import deque
+from urllib.parse import urlsplit
 
 from ivr.sim.couriers import CallbackFaults
 from ivr.sim.rest import RestError
@@ -67,6 +70,26 @@ class Faults:
         self._slow_left: int | None = None
         #: How status callbacks are delivered (ivr/sim/couriers.py reads it).
         self.callbacks = CallbackFaults()
+        self._webhooks: dict[str, deque[str | int]] = {}
+
+    def slow_webhook(self, path: str, count: int = 1) -> None:
+        """The app's answers to the next `count` requests for `path` come after Twilio's 15 s
+        limit: each is delivered and acted on, but the carrier has given up (error 11205) and
+        falls back (ivr/sim/fallback.py) — without a test waiting 15 s."""
+        with self._lock:
+            self._webhooks.setdefault(path, deque()).extend(["late"] * count)
+
+    def fail_webhook(self, path: str, status: int = 502, count: int = 1) -> None:
+        """The next `count` requests for `path` are answered `status` in front of the app (a
+        proxy while the app restarts): the app never sees them (error 11200)."""
+        with self._lock:
+            self._webhooks.setdefault(path, deque()).extend([status] * count)
+
+    def webhook_fault(self, url: str) -> str | int | None:
+        """The fault the request for `url` meets now ("late", an HTTP status, or None)."""
+        with self._lock:
+            queue = self._webhooks.get(urlsplit(url).path)
+            return queue.popleft() if queue else None
 
     def duplicate_callbacks(self, on: bool = True) -> None:
         """Deliver every status callback (call progress, conference events, message and

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any
 
 from ivr.sim.call import Call, Document, HungUp, Interrupted
 from ivr.sim.executor import Finish, run
+from ivr.sim.fallback import Fallback
 from ivr.sim.ids import new_sid
 from ivr.sim.progress import progress
 from ivr.sim.streams import stop_streams
@@ -37,6 +38,7 @@ def start_inbound(carrier: Carrier, phone: Phone, to: str,
     call = Call(carrier, new_sid("CA"), phone.number, to, "inbound", phone=phone)
     call.on_stream = on_stream
     call.status_callback = carrier.webhooks.absolute(STATUS_PATH)
+    call.fallback = carrier.voice_fallback
     carrier.record_call(call)
     phone.add_call(call)
     call.set_status("ringing")
@@ -107,6 +109,9 @@ def create_rest_call(carrier: Carrier, form: Any) -> Call:
         document = Document(carrier.webhooks.public_url + "/", twiml=form["Twiml"])
     else:
         document = Document(carrier.webhooks.absolute(form["Url"]), form.get("Method", "POST"))
+    if form.get("FallbackUrl"):
+        call.fallback = Fallback(carrier.webhooks.absolute(form["FallbackUrl"]),
+                                 form.get("FallbackMethod", "POST"))
     detection = form.get("MachineDetection")
     timeout = float(form.get("Timeout", 60) or 60)
 

@@ -65,6 +65,8 @@ class Carrier:
         self.webhooks = Webhooks(auth_token)
         #: The business numbers' Voice fallback URL (see `connect`).
         self.voice_fallback: Fallback | None = None
+        #: Their Messaging fallback URL (see `connect`).
+        self.sms_fallback: Fallback | None = None
         self.phones: dict[str, Phone] = {}
         self.messages: list[Message] = []
         self.calls: list[Call] = []
@@ -123,16 +125,19 @@ class Carrier:
         return f"/{API_VERSION}/Accounts/{self.account_sid}"
 
     def connect(self, app_url: str, public_url: str | None = None,
-                voice_fallback: str | None = None) -> Carrier:
+                voice_fallback: str | None = None, sms_fallback: str | None = None) -> Carrier:
         """Send webhooks to `app_url`, signed for `public_url` (the app's IVR_PUBLIC_URL).
 
         `voice_fallback`: the business numbers' Voice fallback URL ("Primary handler fails",
         a path or URL), requested when their calls' TwiML cannot be fetched or read
         (ivr/sim/fallback.py); None: such a call hears Twilio's application error.
+        `sms_fallback`: their Messaging fallback URL, requested when `/sms/incoming` fails.
         """
         self.webhooks.connect(app_url, public_url)
         self.voice_fallback = (Fallback(self.webhooks.absolute(voice_fallback))
                                if voice_fallback else None)
+        self.sms_fallback = (Fallback(self.webhooks.absolute(sms_fallback))
+                             if sms_fallback else None)
         return self
 
     @property

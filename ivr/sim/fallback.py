@@ -12,6 +12,10 @@ fallback fails too does the caller hear the application error. Twilio does not s
 failed action or redirect URL later in the call also falls back; the sim reads it so (the page
 speaks of "executing your call"), and an app cannot tell the difference except by being rescued.
 
+The Messaging fallback URL (`carrier.connect(sms_fallback=...)`, "Primary handler fails" under
+Messaging) is the same for an incoming text: a failed Messaging URL is retried once at the
+fallback with `ErrorCode` and `ErrorUrl`, and its replies are sent; without one, nothing is.
+
 Faults a test asks for (`carrier.faults.slow_webhook`, `fail_webhook`) make a primary fail
 without waiting 15 real seconds: a slow one is still delivered, and the app acts on it — as a
 real slow server finishes its work after Twilio stopped waiting.
@@ -22,7 +26,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from ivr.sim.webhooks import WEBHOOK_TIMEOUT_S, Exchange, Params
+from ivr.sim.webhooks import WEBHOOK_TIMEOUT_S, Exchange, Params, Signing
 
 if TYPE_CHECKING:
     from ivr.sim.carrier import Carrier
@@ -41,7 +45,8 @@ class Fallback:
     method: str = "POST"
 
 
-def fetch(carrier: Carrier, url: str, params: Params, method: str) -> Exchange:
+def fetch(carrier: Carrier, url: str, params: Params, method: str,
+          signing: Signing = "valid", idempotency: str | None = None) -> Exchange:
     """Request `url` as the carrier would, with the webhook faults a test asked for."""
     fault = carrier.faults.webhook_fault(url)
     if isinstance(fault, int):  # answered in front of the app (a proxy while it restarts)
@@ -49,7 +54,8 @@ def fetch(carrier: Carrier, url: str, params: Params, method: str) -> Exchange:
                             status=fault, body="Bad Gateway")
         carrier.webhooks.log.append(exchange)
         return exchange
-    exchange = carrier.webhooks.request(url, params, method)
+    exchange = carrier.webhooks.request(url, params, method, signing,
+                                       idempotency=idempotency)
     if fault == "late" and exchange.ok:
         exchange.body = ""
         exchange.error = f"ReadTimeout: no answer within {WEBHOOK_TIMEOUT_S:.0f} s"

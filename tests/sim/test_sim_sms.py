@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from flask import request
 from sim_fixtures import ACCOUNT_SID, AUTH_TOKEN
-from sim_tiny import tiny_app
+from sim_tiny import PUBLIC_URL, tiny_app
 from twilio.base.exceptions import TwilioRestException
 from twilio.twiml.messaging_response import MessagingResponse
 
@@ -109,3 +109,22 @@ def test_a_number_without_keyword_handling_leaves_them_to_the_app(carrier, serve
     serve(app)
     carrier.opt_out_management(False)
     assert carrier.phone(TEXTER).text(SHOP, "STOP") == ["you said: STOP"]
+
+
+def test_a_failed_messaging_url_is_retried_at_the_fallback_url_with_the_error(carrier, serve):
+    app, seen = echo_app()
+
+    @app.post("/sms/fallback")
+    def rescue():
+        seen.append({**request.form.to_dict(), "_path": request.path})
+        reply = MessagingResponse()
+        reply.message("sorry, we got it")
+        return str(reply), 200, {"Content-Type": "text/xml"}
+
+    server = serve(app)
+    carrier.connect(server.url, PUBLIC_URL, sms_fallback="/sms/fallback")
+    carrier.faults.fail_webhook("/sms/incoming", 503)
+    assert carrier.phone(TEXTER).text(SHOP, "hello") == ["sorry, we got it"]
+    [form] = seen
+    assert form["_path"] == "/sms/fallback" and form["Body"] == "hello"
+    assert form["ErrorCode"] == "11200" and form["ErrorUrl"] == f"{PUBLIC_URL}/sms/incoming"

@@ -9,10 +9,10 @@ Twilio promises neither order nor once-only delivery of status callbacks ("your 
 should not rely on the order of status callbacks", and a callback may be retried), so a test can
 ask for the worst case (`carrier.faults.duplicate_callbacks()`, `reorder_callbacks()`):
 `duplicate` delivers every callback twice, each time as a fresh request (a new
-I-Twilio-Idempotency-Token, as a separate retry of the event would be); `reorder` holds each
-callback until the next one about the same resource is posted and delivers that one first (so
-"completed" overtakes "in-progress", "participant-leave" overtakes "participant-join"); a held
-callback nothing overtakes goes out after `hold_s` (default `HOLD_S`).
+I-Twilio-Idempotency-Token, as a separate retry of the event would be); `reorder` holds the
+callbacks about one resource until none has come for `hold_s` (default `HOLD_S`), then
+delivers them newest first (so "completed" overtakes "in-progress", a caller's
+"participant-leave" the agent's "participant-join" before it).
 """
 
 from __future__ import annotations
@@ -41,7 +41,7 @@ class CallbackFaults:
 
     #: Deliver every callback twice (see the module docstring).
     duplicate: bool = False
-    #: Deliver each callback after the next one about the same resource.
+    #: Hold a resource's callbacks until it is quiet for `hold_s`, then deliver newest first.
     reorder: bool = False
     #: How long a reordered callback waits for a later one to overtake it.
     hold_s: float = HOLD_S
@@ -54,7 +54,7 @@ class Couriers:
                  faults: CallbackFaults | None = None) -> None:
         self._send = send
         self.faults = faults or CallbackFaults()
-        self._held: dict[str, tuple[Job, threading.Timer]] = {}
+        self._held: dict[str, tuple[list[Job], threading.Timer | None]] = {}
         self._queues: list[queue.Queue[Job | None]] = [
             queue.Queue() for _ in range(lanes)]
         self._threads: list[threading.Thread] = []
@@ -96,23 +96,20 @@ class Couriers:
             self._enqueue([job] * copies)
             return
         with self._lock:
-            held = self._held.pop(key, None)
-            if held is None:
-                timer = threading.Timer(self.faults.hold_s, self._release, args=(key,))
-                timer.daemon = True
-                self._held[key] = (job, timer)
-                timer.start()
-                return
-        earlier, timer = held
-        timer.cancel()
-        self._enqueue([job] * copies + [earlier] * copies)  # the later one overtakes
+            jobs, timer = self._held.pop(key, ([], None))
+            if timer is not None:
+                timer.cancel()
+            timer = threading.Timer(self.faults.hold_s, self._release, args=(key,))
+            timer.daemon = True
+            self._held[key] = ([*jobs, job], timer)
+            timer.start()
 
     def _release(self, key: str) -> None:
-        """Nothing overtook the held callback about `key`: deliver it now."""
+        """Nothing more came about `key` for a while: deliver what was held, newest first."""
         with self._lock:
-            held = self._held.pop(key, None)
-        if held is not None:
-            self._enqueue([held[0]] * (2 if self.faults.duplicate else 1))
+            jobs, _timer = self._held.pop(key, ([], None))
+        copies = 2 if self.faults.duplicate else 1
+        self._enqueue([job for job in reversed(jobs) for _ in range(copies)])
 
     def _enqueue(self, jobs: list[Job]) -> None:
         for job in jobs:

@@ -14,7 +14,7 @@ JSON (`code`, `message`, `more_info`, `status`) — so the app's twilio library 
     carrier.faults.slow_webhook("/voice/incoming")       # its answer comes after 15 s
     carrier.faults.fail_webhook("/voice/incoming", 502)  # a proxy answers 502 instead
     carrier.faults.duplicate_callbacks()                 # every status callback comes twice
-    carrier.faults.reorder_callbacks()                   # ... and a later one overtakes it
+    carrier.faults.reorder_callbacks()                   # ... and the later ones come first
 
 A slow API (`slow_rest`) waits before it carries a request out, and carries it out even when
 the client gave up meanwhile — as Twilio does: a call whose create timed out may still ring.
@@ -97,9 +97,9 @@ class Faults:
         self.callbacks.duplicate = on
 
     def reorder_callbacks(self, on: bool = True, hold_s: float | None = None) -> None:
-        """Deliver each status callback after the next one about the same call, conference or
-        message (a "completed" before its "in-progress"): Twilio promises no order. A callback
-        nothing follows within `hold_s` (default 0.3 s) goes out then."""
+        """Deliver the status callbacks about one call, conference or message newest first
+        (a "completed" before its "in-progress"): Twilio promises no order. They are held
+        until none has come about that resource for `hold_s` (default 0.3 s)."""
         self.callbacks.reorder = on
         if hold_s is not None:
             self.callbacks.hold_s = hold_s

@@ -2,7 +2,7 @@
 
 Twilio promises neither: a leg's "no-answer" may arrive twice, a "participant-leave" before the
 "participant-join" it follows, a recording's status twice. The carrier simulator delivers every
-status callback twice and lets each later one overtake the one before
+status callback twice and those about one call or conference newest first
 (`carrier.faults.duplicate_callbacks()`, `reorder_callbacks()`); the people involved must still
 notice nothing: each on-call person rung once, one staff text, one outcome, one voicemail.
 """
@@ -94,3 +94,20 @@ def test_a_message_left_for_nobody_available_becomes_one_callback_task(live_app,
     assert len(tasks) == 1
     texts = [t for t in unruly.phone(CALLER).texts if "call you back" in t]
     assert len(texts) == 1  # the caller is told once when to expect the call back
+
+
+def test_a_caller_who_hangs_up_right_after_the_agent_joins_was_still_put_through(
+        live_app, unruly, runtime):
+    """The caller's leave overtakes the agent's join: they still talked, so it is a transfer,
+    not an abandoned call, and the agent is not told the caller had gone."""
+    alex = unruly.seat(ALEX, "accept")
+    call = escalate(unruly)
+    agent = alex.wait_for_call()
+    unruly.wait_for(lambda: unruly.conference(f"conf-{call.sid}").has(call, agent), 10,
+                    "caller and Alex connected")
+    call.hangup()
+    unruly.drain()
+    record = record_when(unruly, runtime, lambda r: r["ended_at"], "the call closed")
+    assert record["outcome"] == "transferred"
+    assert record["transfer"]["accepted"] is True
+    assert not any("no longer on the line" in h for h in agent.heard)

@@ -6,7 +6,8 @@
 `carrier` is a started `ivr.sim.Carrier` for the test account; `live_app` serves the `app`
 fixture on a real threaded loopback server, points the app's REST client at the carrier
 (runtime.settings.api_base) and connects the carrier to it (webhooks signed for the app's
-IVR_PUBLIC_URL). Both stop everything — calls, threads, servers — after each test.
+IVR_PUBLIC_URL; the numbers' Voice and Messaging fallback URLs are `/voice/fallback` and
+`/sms/fallback`, as docs/deployment.md sets them in Twilio's console). Both stop everything — calls, threads, servers — after each test.
 Background workers in a test should take `runtime.settings` (it carries the carrier's api_base).
 
 Like `ivr serve` next to `ivr worker`, `live_app` runs a real rq worker on a thread
@@ -46,7 +47,9 @@ def live_app(request: pytest.FixtureRequest, app, runtime,
     runtime.settings = runtime.settings.with_(api_base=carrier.api_base)
     runtime.close()  # rebuild the REST client for the new api_base
     server = LiveServer(app).start()
-    carrier.connect(app_url=server.url, public_url=runtime.settings.public_url)
+    carrier.connect(app_url=server.url, public_url=runtime.settings.public_url,
+                    voice_fallback="/voice/fallback",  # as docs/deployment.md sets a number
+                    sms_fallback="/sms/fallback")
     worker = None if request.node.get_closest_marker("no_worker") else Background(runtime).start()
     yield server
     if worker is not None:

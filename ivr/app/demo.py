@@ -29,6 +29,7 @@ from ivr.sim.terminal import DemoSession
 from ivr.store.embedded import ensure_redis
 from ivr.store.private import open_private
 from ivr.store.redis_server import free_port
+from ivr.twilio import urls
 from ivr.web import create_app
 
 log = logging.getLogger("ivr.app.demo")
@@ -54,7 +55,8 @@ def demo_stack(settings: Settings | None = None, worker: bool = True):
     runtime.directory = heard_by_twilio(runtime.directory)
     app = create_app(runtime)
     server = LiveServer(app, port=port).start()
-    carrier.connect(app_url=server.url, public_url=public_url)
+    carrier.connect(app_url=server.url, public_url=public_url,  # as docs/deployment.md sets a number
+                    voice_fallback=urls.VOICE_FALLBACK, sms_fallback=urls.SMS_FALLBACK)
     worker_proc = None
     if worker:
         env = dict(os.environ, TWILIO_ACCOUNT_SID=settings.account_sid,

@@ -244,25 +244,50 @@ def caller_gone(runtime: Runtime, business_key: str, call_sid: str) -> None:
 
 
 def conference_event(runtime: Runtime, business_key: str, hunt_id: str, kind: str,
-                     call_sid: str) -> None:
+                     call_sid: str, sequence: int | None = None) -> None:
     """Conference status callbacks: the agent joining connects; the caller leaving abandons.
 
     The caller leaving (or their room ending: their endConferenceOnExit) before the agent is
     in ends the hunt even after the agent pressed 1. An agent who still joins a room after
     that (Twilio opens a new one under the same name) is told the caller has gone and let go.
+    Callbacks arrive in any order, though: `sequence` (the conference's SequenceNumber) tells
+    a join fired before the caller left, which arrived late, from one that came after — those
+    two did talk, and the call is a transfer after all (`met`).
     """
     hunts = Hunts(runtime.store)
     with hunts.locked(business_key, hunt_id) as hunt:
         if hunt is None:
             return
-        if kind == "participant-join" and call_sid and call_sid == hunt.leg:
-            if hunt.status == ABANDONED:
+        joined = kind == "participant-join" and bool(call_sid) and call_sid == hunt.leg
+        left = kind == "conference-end" or (
+            kind == "participant-leave" and call_sid == hunt.caller_sid)
+        if joined and hunt.status == ABANDONED:
+            hunt.agent_joined_seq = sequence
+            if not met(runtime, hunt):
                 end_legs(runtime, hunt, {call_sid: "tell"})
-            else:
-                connected(runtime, hunt)
-        elif hunt.status in WAITING and (kind == "conference-end" or (
-                kind == "participant-leave" and call_sid == hunt.caller_sid)):
+        elif joined:
+            connected(runtime, hunt)
+        elif left and hunt.status in WAITING:
+            hunt.caller_left_seq = sequence
             abandon(runtime, hunt)
+        elif left and hunt.status == ABANDONED and sequence is not None:
+            known = hunt.caller_left_seq
+            hunt.caller_left_seq = sequence if known is None else min(known, sequence)
+            met(runtime, hunt)
+
+
+def met(runtime: Runtime, hunt: Hunt) -> bool:
+    """An abandoned hunt whose accepted agent joined before the caller left, as the
+    conference's sequence numbers show once both events are in: connected after all (lock
+    held). Time-to-human then runs to when we learned it, a little late rather than never."""
+    joined, left = hunt.agent_joined_seq, hunt.caller_left_seq
+    if hunt.status != ABANDONED or not hunt.agent or joined is None or left is None \
+            or joined >= left:
+        return False
+    hunt.status = ACCEPTED
+    connected(runtime, hunt)
+    event("transfer.connected_late", log, business=hunt.business, hunt=hunt.id)
+    return True
 
 
 def bridge_answered(runtime: Runtime, business_key: str, hunt_id: str) -> str:

@@ -13,6 +13,7 @@ from typing import Any
 
 import phonenumbers
 from rq.job import Job
+from twilio.base.exceptions import TwilioRestException
 from urllib3.exceptions import ConnectTimeoutError
 
 from ivr.jobs.queues import URGENT, Connection, enqueue, job_id, job_runtime
@@ -30,6 +31,11 @@ class OutboundRefused(ValueError):
 
 class OptedOut(OutboundRefused):
     """The destination texted STOP to this business and has not opted back in."""
+
+
+#: Twilio's REST error for a text to a number that texted STOP to the sender (its own opt-out
+#: list, kept whether or not the STOP ever reached us).
+UNSUBSCRIBED = 21610
 
 
 def sms_allowed(to: str, countries: tuple[str, ...]) -> bool:
@@ -74,7 +80,18 @@ def send_sms(runtime: Runtime, business_key: str, to: str, body: str,
     from_ = business.numbers[0]
 
     def perform() -> str:
-        return runtime.twilio.messages.create(to=to, from_=from_, body=body).sid
+        try:
+            return runtime.twilio.messages.create(to=to, from_=from_, body=body).sid
+        except TwilioRestException as exc:
+            if exc.code != UNSUBSCRIBED:
+                raise
+            # Twilio's list says they opted out (a STOP we never saw, or one sent to the
+            # number's other business): keep it as ours, so nothing more is even tried.
+            store.set_opted_out(business_key, to)
+            event("sms.opted_out_at_carrier", log, logging.WARNING, business=business_key,
+                  to=to)
+            raise OptedOut(f"{to} opted out of texts from {business.name} (Twilio 21610)") \
+                from exc
 
     if idempotency_key:
         # Claim before sending, mark after (ivr.store.idempotency): a retry after a crash between the
@@ -96,6 +113,8 @@ def nothing_sent(exc: BaseException) -> bool:
     """A failure that certainly sent nothing, so a retry may send after all: the carrier said
     no (a 4xx), or the request never reached it (no connection could be made). A read timeout
     is not one: the carrier may have accepted the text before the answer was lost."""
+    if isinstance(exc, OutboundRefused):  # refused before or by the carrier: nothing went
+        return True
     status = getattr(exc, "status", None)
     if isinstance(status, int) and 400 <= status < 500:
         return True

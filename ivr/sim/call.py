@@ -22,6 +22,7 @@ from ivr.sim.ids import API_VERSION, now, rfc2822
 if TYPE_CHECKING:
     from ivr.sim.carrier import Carrier
     from ivr.sim.conference import Conference
+    from ivr.sim.fallback import Fallback
     from ivr.sim.phone import Phone
     from ivr.sim.streams import Stream
 
@@ -88,6 +89,8 @@ class Call(LineControls):
         self.bridge: Call | None = None
         self.conference: Conference | None = None
         self.status_callback: str | None = None
+        #: Where a failed fetch of this call's TwiML goes (ivr/sim/fallback.py); None: nowhere.
+        self.fallback: Fallback | None = None
         self.status_method = "POST"
         self.status_events: tuple[str, ...] = ("completed",)
         self.autopilot: deque[str] | None = None

@@ -15,9 +15,11 @@ from typing import TYPE_CHECKING, Any
 
 from ivr.sim import rest
 from ivr.sim.couriers import Couriers
+from ivr.sim.fallback import Fallback
 from ivr.sim.faults import Faults
 from ivr.sim.ids import API_VERSION
 from ivr.sim.messaging import Message
+from ivr.sim.optout import OptOuts
 from ivr.sim.phone import Behaviour, Phone
 from ivr.sim.server import LiveServer
 from ivr.sim.wait import wait_for
@@ -61,6 +63,10 @@ class Carrier:
         #: Words that take longer to say than `say_s_per_char` gives (`slow_say`).
         self.slow_phrases: dict[str, float] = {}
         self.webhooks = Webhooks(auth_token)
+        #: The business numbers' Voice fallback URL (see `connect`).
+        self.voice_fallback: Fallback | None = None
+        #: Their Messaging fallback URL (see `connect`).
+        self.sms_fallback: Fallback | None = None
         self.phones: dict[str, Phone] = {}
         self.messages: list[Message] = []
         self.calls: list[Call] = []
@@ -69,13 +75,15 @@ class Carrier:
         self.errors: list[str] = []
         #: Refused numbers and Messages API outages a test asks for (see ivr/sim/faults.py).
         self.faults = Faults()
+        #: Twilio's own STOP/START/HELP handling and opt-out list (see ivr/sim/optout.py).
+        self.opt_outs = OptOuts()
         #: Default Media Stream handler for calls that do not set their own (see Call.on_stream).
         self.on_stream: Callable[..., object] | None = None
         self.lock = threading.RLock()
         self._server: LiveServer | None = None
         self._threads: list[threading.Thread] = []
         self._stopping = threading.Event()
-        self._couriers = Couriers(self._deliver_callback)
+        self._couriers = Couriers(self._deliver_callback, faults=self.faults.callbacks)
 
     def slow_say(self, phrase: str, seconds: float) -> None:
         """Any <Say> containing `phrase` lasts `seconds` (0 forgets it): the window in which a
@@ -84,6 +92,13 @@ class Carrier:
             self.slow_phrases[phrase] = seconds
         else:
             self.slow_phrases.pop(phrase, None)
+
+    def opt_out_management(self, enabled: bool = True, advanced: bool = False) -> None:
+        """How the business numbers treat STOP/START/HELP: Twilio's default handling (on, as
+        on a long code), off (a number that leaves keywords to the app), or Advanced Opt-Out
+        (`advanced`: the webhook also carries OptOutType)."""
+        self.opt_outs.enabled = enabled
+        self.opt_outs.advanced = advanced
 
     def say_seconds(self, text: str) -> float:
         """How long saying `text` takes here (see `say_s_per_char` and `slow_say`)."""
@@ -109,9 +124,20 @@ class Carrier:
     def base_path(self) -> str:
         return f"/{API_VERSION}/Accounts/{self.account_sid}"
 
-    def connect(self, app_url: str, public_url: str | None = None) -> Carrier:
-        """Send webhooks to `app_url`, signed for `public_url` (the app's IVR_PUBLIC_URL)."""
+    def connect(self, app_url: str, public_url: str | None = None,
+                voice_fallback: str | None = None, sms_fallback: str | None = None) -> Carrier:
+        """Send webhooks to `app_url`, signed for `public_url` (the app's IVR_PUBLIC_URL).
+
+        `voice_fallback`: the business numbers' Voice fallback URL ("Primary handler fails",
+        a path or URL), requested when their calls' TwiML cannot be fetched or read
+        (ivr/sim/fallback.py); None: such a call hears Twilio's application error.
+        `sms_fallback`: their Messaging fallback URL, requested when `/sms/incoming` fails.
+        """
         self.webhooks.connect(app_url, public_url)
+        self.voice_fallback = (Fallback(self.webhooks.absolute(voice_fallback))
+                               if voice_fallback else None)
+        self.sms_fallback = (Fallback(self.webhooks.absolute(sms_fallback))
+                             if sms_fallback else None)
         return self
 
     @property
@@ -175,9 +201,10 @@ class Carrier:
             return self.phones[number]
 
     def seat(self, number: str, behaviour: Behaviour = "accept",
-             keys: str | Sequence[str] = "1") -> Phone:
-        """Seat someone at `number` who answers the app's calls as `behaviour`."""
-        return self.phone(number).seat(behaviour, keys)
+             keys: str | Sequence[str] = "1", answered_by: str | None = None) -> Phone:
+        """Seat someone at `number` who answers the app's calls as `behaviour` (`answered_by`:
+        what machine detection reports, see `Phone.seat`)."""
+        return self.phone(number).seat(behaviour, keys, answered_by)
 
     agent = phone
 

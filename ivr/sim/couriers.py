@@ -4,6 +4,15 @@ Twilio sends status callbacks off the call's path, so a slow app handler never s
 The sim keeps a few lanes; a resource (call, conference, message) always uses the same lane,
 so its callbacks arrive in order (initiated → ringing → answered → completed), while fifty
 concurrent calls do not queue behind each other.
+
+Twilio promises neither order nor once-only delivery of status callbacks ("your application
+should not rely on the order of status callbacks", and a callback may be retried), so a test can
+ask for the worst case (`carrier.faults.duplicate_callbacks()`, `reorder_callbacks()`):
+`duplicate` delivers every callback twice, each time as a fresh request (a new
+I-Twilio-Idempotency-Token, as a separate retry of the event would be); `reorder` holds the
+callbacks about one resource until none has come for `hold_s` (default `HOLD_S`), then
+delivers them newest first (so "completed" overtakes "in-progress", a caller's
+"participant-leave" the agent's "participant-join" before it).
 """
 
 from __future__ import annotations
@@ -13,20 +22,40 @@ import threading
 import zlib
 from collections import Counter
 from collections.abc import Callable
+from dataclasses import dataclass
 
 from ivr.sim.wait import wait_for
 
 Send = Callable[[str, dict[str, str], str], None]
 #: Lanes of delivery (parallel callbacks across resources).
 LANES = 4
+#: How long a reordered callback waits for a later one to overtake it.
+HOLD_S = 0.3
+
+Job = tuple[str, str, dict[str, str], str]
+
+
+@dataclass
+class CallbackFaults:
+    """How status callbacks misbehave right now (`carrier.faults` sets them)."""
+
+    #: Deliver every callback twice (see the module docstring).
+    duplicate: bool = False
+    #: Hold a resource's callbacks until it is quiet for `hold_s`, then deliver newest first.
+    reorder: bool = False
+    #: How long a reordered callback waits for a later one to overtake it.
+    hold_s: float = HOLD_S
 
 
 class Couriers:
     """Deliver `(url, params, method)` jobs with `send`, ordered per key."""
 
-    def __init__(self, send: Send, lanes: int = LANES) -> None:
+    def __init__(self, send: Send, lanes: int = LANES,
+                 faults: CallbackFaults | None = None) -> None:
         self._send = send
-        self._queues: list[queue.Queue[tuple[str, str, dict[str, str], str] | None]] = [
+        self.faults = faults or CallbackFaults()
+        self._held: dict[str, tuple[list[Job], threading.Timer | None]] = {}
+        self._queues: list[queue.Queue[Job | None]] = [
             queue.Queue() for _ in range(lanes)]
         self._threads: list[threading.Thread] = []
         self._pending: Counter[str] = Counter()
@@ -46,7 +75,11 @@ class Couriers:
             self._threads.append(thread)
 
     def stop(self, timeout: float = 10.0) -> None:
-        """Deliver what is queued, then stop the lanes."""
+        """Deliver what is queued (held callbacks too), then stop the lanes."""
+        with self._lock:
+            held = list(self._held)
+        for key in held:
+            self._release(key)
         for lane in self._queues:
             lane.put(None)
         for thread in self._threads:
@@ -54,11 +87,33 @@ class Couriers:
         self._threads = []
 
     def post(self, key: str, url: str, params: dict[str, str], method: str) -> None:
+        copies = 2 if self.faults.duplicate else 1
         with self._lock:
-            self._pending[key] += 1
-            self._pending[""] += 1
-        lane = self._queues[zlib.crc32(key.encode()) % len(self._queues)]
-        lane.put((key, url, params, method))
+            self._pending[key] += copies
+            self._pending[""] += copies
+        job: Job = (key, url, params, method)
+        if not self.faults.reorder:
+            self._enqueue([job] * copies)
+            return
+        with self._lock:
+            jobs, timer = self._held.pop(key, ([], None))
+            if timer is not None:
+                timer.cancel()
+            timer = threading.Timer(self.faults.hold_s, self._release, args=(key,))
+            timer.daemon = True
+            self._held[key] = ([*jobs, job], timer)
+            timer.start()
+
+    def _release(self, key: str) -> None:
+        """Nothing more came about `key` for a while: deliver what was held, newest first."""
+        with self._lock:
+            jobs, _timer = self._held.pop(key, ([], None))
+        copies = 2 if self.faults.duplicate else 1
+        self._enqueue([job for job in reversed(jobs) for _ in range(copies)])
+
+    def _enqueue(self, jobs: list[Job]) -> None:
+        for job in jobs:
+            self._queues[zlib.crc32(job[0].encode()) % len(self._queues)].put(job)
 
     def drain(self, key: str = "", timeout: float = 20.0) -> None:
         """Wait until the callbacks queued for `key` (all, when "") have been delivered."""
@@ -67,7 +122,7 @@ class Couriers:
         wait_for(lambda: self._pending[key] <= 0, timeout,
                  f"status callbacks{' for ' + key if key else ''}")
 
-    def _work(self, lane: queue.Queue[tuple[str, str, dict[str, str], str] | None]) -> None:
+    def _work(self, lane: queue.Queue[Job | None]) -> None:
         while True:
             item = lane.get()
             if item is None:

@@ -13,7 +13,7 @@ import xml.etree.ElementTree as ET
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from ivr.sim import dial
+from ivr.sim import dial, fallback
 from ivr.sim.call import Call, Document, HungUp, Input, Interrupted
 from ivr.sim.conference import truthy
 from ivr.sim.controls import hears_speech
@@ -43,26 +43,50 @@ def resolve(call: Call, url: str | None, base: str) -> str:
 
 
 def load(call: Call, document: Document) -> tuple[ET.Element | None, str]:
-    """Fetch (or take inline) a document; returns (<Response> root or None on error, its URL)."""
+    """Fetch (or take inline) a document; returns (<Response> root or None on error, its URL).
+
+    A fetched document that fails goes to the call's fallback URL, if it has one
+    (ivr/sim/fallback.py); the caller hears the application error only when that fails too.
+    """
     webhooks = call.carrier.webhooks
     url = document.url or webhooks.public_url + "/"
     if document.twiml is not None:
-        text = document.twiml
+        root, problem = parse(call, url, document.twiml)
+        return (root if root is not None else fail(call, problem)), url
+    params = {**call_params(call), **document.params}
+    exchange = fallback.fetch(call.carrier, url, params, document.method)
+    if exchange.ok:
+        root, problem = parse(call, url, exchange.body)
+        if root is not None:
+            return root, url
+        code = fallback.DOCUMENT_PARSE_FAILURE
     else:
-        params = {**call_params(call), **document.params}
-        exchange = webhooks.request(url, params, document.method)
-        if not exchange.ok:
-            return fail(call, f"{document.method} {url} answered {exchange.status} "
-                              f"{exchange.error}".strip()), url
-        text = exchange.body
+        problem = f"{document.method} {url} answered {exchange.status} {exchange.error}".strip()
+        code = fallback.error_code(exchange)
+    if call.fallback is None:
+        return fail(call, problem), url
+    call.carrier.note_error(f"{call.sid}: {problem} (error {code}; fallback URL requested)")
+    rescue = call.fallback
+    exchange = fallback.fetch(call.carrier, rescue.url,
+                              {**call_params(call), "ErrorCode": str(code), "ErrorUrl": url},
+                              rescue.method)
+    if not exchange.ok:
+        return fail(call, f"fallback {rescue.url} answered {exchange.status} "
+                          f"{exchange.error}".strip()), rescue.url
+    root, problem = parse(call, rescue.url, exchange.body)
+    return (root if root is not None else fail(call, problem)), rescue.url
+
+
+def parse(call: Call, url: str, text: str) -> tuple[ET.Element | None, str]:
+    """The <Response> root of a TwiML document (logged), or None and what is wrong with it."""
     call.twiml_log.append((url, text))
     try:
         root = ET.fromstring(text)
     except ET.ParseError as exc:
-        return fail(call, f"{url} returned invalid TwiML: {exc}"), url
+        return None, f"{url} returned invalid TwiML: {exc}"
     if root.tag != "Response":
-        return fail(call, f"{url} returned <{root.tag}>, not <Response>"), url
-    return root, url
+        return None, f"{url} returned <{root.tag}>, not <Response>"
+    return root, ""
 
 
 def fail(call: Call, problem: str) -> None:

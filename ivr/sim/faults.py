@@ -11,6 +11,10 @@ JSON (`code`, `message`, `more_info`, `status`) — so the app's twilio library 
     carrier.faults.refuse_calls("+15125550211")          # every call to it fails (21211)
     carrier.faults.slow_rest(10.0)                       # every REST answer takes 10 s
     carrier.faults.slow_rest(0)                          # ... and the API is quick again
+    carrier.faults.slow_webhook("/voice/incoming")       # its answer comes after 15 s
+    carrier.faults.fail_webhook("/voice/incoming", 502)  # a proxy answers 502 instead
+    carrier.faults.duplicate_callbacks()                 # every status callback comes twice
+    carrier.faults.reorder_callbacks()                   # ... and the later ones come first
 
 A slow API (`slow_rest`) waits before it carries a request out, and carries it out even when
 the client gave up meanwhile — as Twilio does: a call whose create timed out may still ring.
@@ -21,7 +25,9 @@ from __future__ import annotations
 import threading
 import time
 from collections import deque
+from urllib.parse import urlsplit
 
+from ivr.sim.couriers import CallbackFaults
 from ivr.sim.rest import RestError
 
 #: Twilio's errors for a destination it will not text (HTTP 400), by error code.
@@ -62,6 +68,41 @@ class Faults:
         self._outages_to: dict[str, deque[int]] = {}
         self._slow_s = 0.0
         self._slow_left: int | None = None
+        #: How status callbacks are delivered (ivr/sim/couriers.py reads it).
+        self.callbacks = CallbackFaults()
+        self._webhooks: dict[str, deque[str | int]] = {}
+
+    def slow_webhook(self, path: str, count: int = 1) -> None:
+        """The app's answers to the next `count` requests for `path` come after Twilio's 15 s
+        limit: each is delivered and acted on, but the carrier has given up (error 11205) and
+        falls back (ivr/sim/fallback.py) — without a test waiting 15 s."""
+        with self._lock:
+            self._webhooks.setdefault(path, deque()).extend(["late"] * count)
+
+    def fail_webhook(self, path: str, status: int = 502, count: int = 1) -> None:
+        """The next `count` requests for `path` are answered `status` in front of the app (a
+        proxy while the app restarts): the app never sees them (error 11200)."""
+        with self._lock:
+            self._webhooks.setdefault(path, deque()).extend([status] * count)
+
+    def webhook_fault(self, url: str) -> str | int | None:
+        """The fault the request for `url` meets now ("late", an HTTP status, or None)."""
+        with self._lock:
+            queue = self._webhooks.get(urlsplit(url).path)
+            return queue.popleft() if queue else None
+
+    def duplicate_callbacks(self, on: bool = True) -> None:
+        """Deliver every status callback (call progress, conference events, message and
+        recording status) twice, each a fresh request: Twilio promises at-least-once."""
+        self.callbacks.duplicate = on
+
+    def reorder_callbacks(self, on: bool = True, hold_s: float | None = None) -> None:
+        """Deliver the status callbacks about one call, conference or message newest first
+        (a "completed" before its "in-progress"): Twilio promises no order. They are held
+        until none has come about that resource for `hold_s` (default 0.3 s)."""
+        self.callbacks.reorder = on
+        if hold_s is not None:
+            self.callbacks.hold_s = hold_s
 
     def slow_rest(self, seconds: float, count: int | None = None) -> None:
         """Make the REST API answer after `seconds` (0: quick again): the next `count`

@@ -4,6 +4,7 @@ conference participants), <Dial> legs, REST updates — and how seats answer the
 Seat behaviours: accept (answers, presses its keys at the whisper's gathers), pass (presses 2),
 no_answer (rings out), busy, voicemail (answers as a machine: AnsweredBy=machine_start when
 MachineDetection was asked; presses nothing), manual (answers; the test drives the call).
+A seat's `answered_by` overrides what detection reports (e.g. "unknown").
 A number nobody is seated at never answers.
 """
 
@@ -17,6 +18,7 @@ from typing import TYPE_CHECKING, Any
 
 from ivr.sim.call import Call, Document, HungUp, Interrupted
 from ivr.sim.executor import Finish, run
+from ivr.sim.fallback import Fallback
 from ivr.sim.ids import new_sid
 from ivr.sim.progress import progress
 from ivr.sim.streams import stop_streams
@@ -36,6 +38,7 @@ def start_inbound(carrier: Carrier, phone: Phone, to: str,
     call = Call(carrier, new_sid("CA"), phone.number, to, "inbound", phone=phone)
     call.on_stream = on_stream
     call.status_callback = carrier.webhooks.absolute(STATUS_PATH)
+    call.fallback = carrier.voice_fallback
     carrier.record_call(call)
     phone.add_call(call)
     call.set_status("ringing")
@@ -106,6 +109,9 @@ def create_rest_call(carrier: Carrier, form: Any) -> Call:
         document = Document(carrier.webhooks.public_url + "/", twiml=form["Twiml"])
     else:
         document = Document(carrier.webhooks.absolute(form["Url"]), form.get("Method", "POST"))
+    if form.get("FallbackUrl"):
+        call.fallback = Fallback(carrier.webhooks.absolute(form["FallbackUrl"]),
+                                 form.get("FallbackMethod", "POST"))
     detection = form.get("MachineDetection")
     timeout = float(form.get("Timeout", 60) or 60)
 
@@ -115,15 +121,24 @@ def create_rest_call(carrier: Carrier, form: Any) -> Call:
             finish(call, final)
             return
         if detection:
-            machine = call.phone is not None and call.phone.behaviour == "voicemail"
-            call.answered_by = ("machine_end_beep" if detection == "DetectMessageEnd"
-                                else "machine_start") if machine else "human"
+            call.answered_by = detected(call, detection)
         call.autopilot = autopilot(call.phone) if call.phone else None
         progress(call, "in-progress")
         finish(call, run(call, document).status)
 
     carrier.spawn(live, "call")
     return call
+
+
+def detected(call: Call, detection: str) -> str:
+    """AnsweredBy for an answered call whose creator asked for MachineDetection: the seat's
+    own `answered_by`, else a machine for a voicemail seat, else a human."""
+    phone = call.phone
+    if phone is not None and phone.answered_by:
+        return phone.answered_by
+    if phone is not None and phone.behaviour == "voicemail":
+        return "machine_end_beep" if detection == "DetectMessageEnd" else "machine_start"
+    return "human"
 
 
 def start_dial_leg(parent: Call, to: str, caller_id: str, whisper: Document | None,

@@ -10,7 +10,10 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING
 
+from ivr.sim import fallback
+from ivr.sim.fallback import DOCUMENT_PARSE_FAILURE, error_code
 from ivr.sim.ids import API_VERSION, new_sid, now, rfc2822
+from ivr.sim.webhooks import Exchange
 from ivr.twilio.gsm import segments
 
 if TYPE_CHECKING:
@@ -118,6 +121,22 @@ def deliver(carrier: Carrier, message: Message) -> None:
                 "To": message.to, "ApiVersion": API_VERSION})
 
 
+def reply(carrier: Carrier, answer: Reply, number: str, sender: str,
+          twilios_own: bool = False) -> None:
+    """Send `answer` to a text `sender` sent to `number` — unless the recipient opted out of
+    texts from its sender, which Twilio drops (error 21610 in its debugger); Twilio's own
+    keyword confirmations (`twilios_own`) always go."""
+    from_, to = answer.from_ or number, answer.to or sender
+    if not twilios_own and carrier.opt_outs.blocks(from_, to):
+        carrier.note_error(f"21610: reply from {from_} to unsubscribed {to} dropped: "
+                           f"{answer.body[:40]!r}")
+        return
+    out = Message(new_sid("SM"), carrier.account_sid, from_, to, answer.body,
+                  direction="outbound-reply", media=list(answer.media))
+    carrier.record_message(out)
+    deliver(carrier, out)
+
+
 def text_app(carrier: Carrier, from_: str, to: str, body: str, media: list[str] | None = None,
              sid: str | None = None, signing: str = "valid",
              extra: Mapping[str, str | list[str]] | None = None) -> Message:
@@ -125,33 +144,48 @@ def text_app(carrier: Carrier, from_: str, to: str, body: str, media: list[str] 
 
     `extra`: further form fields Twilio would add (e.g. OptOutType); a list is a repeated field.
     """
+    answer, fields = (carrier.opt_outs.receive(from_, to, body) if signing == "valid"
+                      else (None, {}))
     message = Message(sid or new_sid("SM"), carrier.account_sid, from_, to, body,
                       direction="inbound", status="received", media=list(media or []),
-                      extra=dict(extra or {}))
+                      extra={**fields, **(extra or {})})
     carrier.record_message(message)
+    if answer:  # Twilio's own keyword reply, before the webhook is even sent
+        reply(carrier, Reply(answer), to, from_, twilios_own=True)
     url = carrier.webhooks.absolute(SMS_PATH)
+    rescue = carrier.sms_fallback if signing == "valid" else None  # forgers get no fallback
+    params = inbound_params(message)
     for _hop in range(10):
-        exchange = carrier.webhooks.request(url, inbound_params(message),
-                                            signing=signing,  # type: ignore[arg-type]
-                                            idempotency=message.sid)
-        if not exchange.ok:
-            carrier.note_error(f"SMS webhook {url} answered {exchange.status} {exchange.error}")
+        exchange = fallback.fetch(carrier, url, params, "POST", signing=signing,
+                                  idempotency=message.sid)
+        read, code = _read(exchange)
+        if isinstance(read, str) and rescue is not None:
+            # Twilio: the Messaging fallback URL, with ErrorCode and ErrorUrl (fallback.py)
+            carrier.note_error(f"SMS webhook {url} {read} (error {code}; fallback URL requested)")
+            url, params = rescue.url, {**params, "ErrorCode": str(code), "ErrorUrl": url}
+            exchange = fallback.fetch(carrier, url, params, rescue.method)
+            rescue = None
+            read, code = _read(exchange)
+        if isinstance(read, str):
+            carrier.note_error(f"SMS webhook {url} {read}")
             return message
-        try:
-            replies, redirect = parse_messaging_twiml(exchange.body)
-        except (ET.ParseError, ValueError) as exc:
-            carrier.note_error(f"SMS webhook {url} returned invalid TwiML: {exc}")
-            return message
-        for reply in replies:
-            out = Message(new_sid("SM"), carrier.account_sid, reply.from_ or to,
-                          reply.to or from_, reply.body, direction="outbound-reply",
-                          media=list(reply.media))
-            carrier.record_message(out)
-            deliver(carrier, out)
+        replies, redirect = read
+        for each in replies:
+            reply(carrier, each, to, from_)
         if not redirect:
             return message
         url = carrier.webhooks.absolute(redirect, url)
     return message
+
+
+def _read(exchange: Exchange) -> tuple[tuple[list[Reply], str | None] | str, int]:
+    """A Messaging webhook's replies and redirect, or what went wrong and Twilio's code."""
+    if not exchange.ok:
+        return f"answered {exchange.status} {exchange.error}".strip(), error_code(exchange)
+    try:
+        return parse_messaging_twiml(exchange.body), 0
+    except (ET.ParseError, ValueError) as exc:
+        return f"returned invalid TwiML: {exc}", DOCUMENT_PARSE_FAILURE
 
 
 def send_from_rest(carrier: Carrier, to: str, from_: str, body: str,

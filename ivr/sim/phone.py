@@ -21,6 +21,9 @@ if TYPE_CHECKING:
 
 Behaviour = Literal["accept", "pass", "no_answer", "busy", "voicemail", "manual"]
 BEHAVIOURS = ("accept", "pass", "no_answer", "busy", "voicemail", "manual")
+#: Twilio's AnsweredBy values (answering machine detection).
+ANSWERED_BY = ("human", "machine_start", "machine_end_beep", "machine_end_silence",
+               "machine_end_other", "fax", "unknown")
 
 
 class Phone:
@@ -42,6 +45,9 @@ class Phone:
         self.calls: list[Call] = []
         self.behaviour: Behaviour | None = None
         self.keys: list[str] = []
+        #: What answering machine detection reports for this seat (None: what its behaviour
+        #: sounds like: human, or a machine for `voicemail`).
+        self.answered_by: str | None = None
         self._lock = threading.Lock()
 
     def __repr__(self) -> str:
@@ -110,10 +116,19 @@ class Phone:
         return wait_for(lambda: self.calls[index] if len(self.calls) > index else None,
                         timeout, f"call #{index + 1} for {self.number}")
 
-    def seat(self, behaviour: Behaviour = "accept", keys: str | Sequence[str] = "1") -> Phone:
-        """Make this phone an on-call seat that answers the app's calls as `behaviour`."""
+    def seat(self, behaviour: Behaviour = "accept", keys: str | Sequence[str] = "1",
+             answered_by: str | None = None) -> Phone:
+        """Make this phone an on-call seat that answers the app's calls as `behaviour`.
+
+        `answered_by`: what answering machine detection reports when the app asked for it —
+        e.g. "unknown", which Twilio sends when it could not tell (a person who said nothing,
+        a noisy line); default: "human", or a machine for `voicemail`.
+        """
         if behaviour not in BEHAVIOURS:
             raise ValueError(f"unknown behaviour {behaviour!r}; one of {BEHAVIOURS}")
+        if answered_by is not None and answered_by not in ANSWERED_BY:
+            raise ValueError(f"unknown AnsweredBy {answered_by!r}; one of {ANSWERED_BY}")
         self.behaviour = behaviour
+        self.answered_by = answered_by
         self.keys = [keys] if isinstance(keys, str) else list(keys)
         return self

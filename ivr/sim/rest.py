@@ -20,6 +20,7 @@ from werkzeug.wrappers import Request, Response
 
 from ivr.sim import lifecycle, messaging
 from ivr.sim.ids import API_VERSION
+from ivr.sim.optout import UNSUBSCRIBED
 
 if TYPE_CHECKING:
     from ivr.sim.carrier import Carrier
@@ -155,6 +156,8 @@ class RestApi:
             raise RestError(400, 21617, "The concatenated message body exceeds the "
                                         f"{MAX_BODY} character limit.")
         self.carrier.faults.check_message(form["To"])
+        if self.carrier.opt_outs.blocks(form["From"], form["To"]):
+            raise RestError(400, 21610, UNSUBSCRIBED)
         return messaging.send_from_rest(self.carrier, form["To"], form["From"], form.get("Body", ""),
                               form.get("StatusCallback"), form.getlist("MediaUrl"))
 

@@ -28,6 +28,7 @@ from ivr.sim.carrier import Carrier
 from ivr.sim.phone import BEHAVIOURS
 from ivr.sim.session import CALL_HELP, DEFAULT_PERSON, HELP, QUIT, Session, take_call
 from ivr.sim.wait import settle
+from ivr.twilio import urls
 
 __all__ = ["AgentSession", "CallerSession", "DemoSession", "Session", "TexterSession",
            "run_terminal"]
@@ -246,7 +247,8 @@ def run_terminal(settings: Settings, role: str = "caller", business: str | None 
     port = loopback_port(settings.api_base)
     carrier = Carrier(settings.account_sid or "AC" + "0" * 32,
                       settings.auth_token).start(port)
-    carrier.connect(settings.public_url, settings.public_url)
+    carrier.connect(settings.public_url, settings.public_url,  # the console's fallback URLs too
+                    voice_fallback=urls.VOICE_FALLBACK, sms_fallback=urls.SMS_FALLBACK)
     if not port:
         print(f"note: the server's REST calls go to {settings.api_base}; run `ivr serve` with "
               f"TWILIO_API_BASE={carrier.api_base} so its texts and calls reach you", file=out)

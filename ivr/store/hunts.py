@@ -65,6 +65,10 @@ class Hunt:
         agent: the name of the person who accepted.
         whisper: the spoken summary text; audio: rendered file name when ready.
         summary: the flow's written summary (texted to the accepting agent).
+        caller_left_seq / agent_joined_seq: the conference's SequenceNumber of the caller
+            leaving (or the room ending) and of the accepting agent joining, kept once the hunt
+            was abandoned: Twilio's callbacks come in any order, so a join that arrives after
+            the leave but was fired before it means they did talk.
         pending: the index of a person whose dial got no answer from Twilio in time (the
             webhook's REST deadline): their phone may be ringing, so their leg is adopted by
             its first callback, or found in Twilio's call log by the job that continues.
@@ -96,6 +100,8 @@ class Hunt:
     urgent: bool = False
     pending: int | None = None
     language: str = "en"
+    caller_left_seq: int | None = None
+    agent_joined_seq: int | None = None
 
     @property
     def conference(self) -> str:

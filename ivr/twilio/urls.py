@@ -35,6 +35,8 @@ VOICE_STREAM = "/voice/stream"
 
 # -- texts (`ivr.web.sms`) -----------------------------------------------------------------------
 SMS_INCOMING = "/sms/incoming"
+#: The numbers' Messaging fallback URL ("Primary handler fails"): the same text, retried there.
+SMS_FALLBACK = "/sms/fallback"
 
 # -- the warm transfer's callbacks (`ivr.web.transfer`) ------------------------------------------
 TRANSFER_HOLD = "/transfer/hold"

@@ -75,7 +75,7 @@ def replay(runtime: Runtime) -> int:
 def _on_redis_error(exc: redis.RedisError):
     runtime: Runtime = current_runtime()
     event("redis.down", log, logging.ERROR, path=request.path, error=type(exc).__name__)
-    if request.path == urls.SMS_INCOMING and request.form.get("MessageSid"):
+    if request.path in (urls.SMS_INCOMING, urls.SMS_FALLBACK) and request.form.get("MessageSid"):
         spool_of(runtime).append(request.form.to_dict())
         return Response(messaging_twiml([RECEIVED]), mimetype="application/xml")
     if request.path.startswith("/voice") and request.method == "POST":

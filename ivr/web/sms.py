@@ -1,4 +1,4 @@
-"""POST /sms/incoming: a business number's Messaging URL.
+"""POST /sms/incoming: a business number's Messaging URL (and /sms/fallback, its fallback URL).
 
 Checks Twilio's signature, parses its form into a `Text`, and renders the replies `ivr.conversation.sms`
 decides as `<Message>`s. A retried webhook (same MessageSid) acts once and gets the same reply;
@@ -42,9 +42,14 @@ def media_count() -> int:
         return 0
 
 
+@bp.post(urls.SMS_FALLBACK)
 @bp.post(urls.SMS_INCOMING)
 @twilio_signed
 def incoming() -> Response | tuple[dict[str, str], int]:
+    """A text comes in. At `/sms/fallback` Twilio sends the same text again (ErrorCode added)
+    when `/sms/incoming` failed or took over 15 s: the MessageSid claim makes that act once —
+    a text the Messaging URL never saw is answered now, one it answered too late gets the same
+    reply, kept under its MessageSid."""
     form = request.form
     sender = form.get("From", "").strip()
     to = form.get("To", "").strip()

@@ -128,8 +128,9 @@ def hold() -> Response:
 @twilio_signed
 def conference() -> tuple[str, int]:
     business, hunt_id = hunt_params()
+    sequence = form("SequenceNumber")
     agent_leg.conference_event(current_runtime(), business, hunt_id, form("StatusCallbackEvent"),
-                               form("CallSid"))
+                               form("CallSid"), int(sequence) if sequence.isdigit() else None)
     return "", 204
 
 

@@ -20,7 +20,7 @@ from flask import Blueprint, Response, abort, request
 from werkzeug.exceptions import HTTPException
 
 from ivr.config.business import Business
-from ivr.conversation import voice
+from ivr.conversation import voice, voice_fallback
 from ivr.conversation.recorded_answers import enqueue_transcription
 from ivr.conversation.voice_close import close_call
 from ivr.conversation.voice_handoff import human_twiml, voice_of
@@ -219,11 +219,19 @@ def recorded():
 
 @voice_route(urls.VOICE_FALLBACK)
 def fallback():
-    """The outcome of a direct Dial to a person: done if they talked, else ring the next."""
-    runtime, business, _sid = _callback()
+    """The number's Voice fallback URL (Twilio adds ErrorCode: the Voice URL failed), and the
+    outcome of each direct Dial to a person it makes: done if they talked, else ring the next."""
+    runtime, business, call_sid = _callback()
     if request.form.get("DialCallStatus") == "completed":
+        voice_fallback.talked(runtime, business, call_sid)
         return twiml(polite_goodbye(voice_of(business), "Goodbye."))
-    return twiml(human_twiml(runtime, business, urls.public_base(runtime.settings.public_url), step=_int_arg("step", 0)))
+    step = _int_arg("step", 0)
+    base = urls.public_base(runtime.settings.public_url)
+    error = request.form.get("ErrorCode", "").strip()
+    if error and step == 0:  # Twilio's own request: the caller has heard nothing from us yet
+        voice_fallback.fell_back(runtime, business, call_sid, error)
+        return twiml(human_twiml(runtime, business, base, intro=CONNECTING))
+    return twiml(human_twiml(runtime, business, base, step=step))
 
 
 @bp.post(urls.VOICE_STATUS)

@@ -260,3 +260,34 @@ def test_dial_number_bridges_after_the_whisper_and_reports_to_the_dial_action(ca
     caller.wait_until("completed")
     assert caller.heard[-1] == "Thanks for calling."
     assert posts[0]["DialCallStatus"] == "completed" and posts[0]["DialCallSid"] == leg.sid
+
+
+def test_status_callbacks_can_come_twice_and_newest_first(carrier, serve):
+    """Twilio promises neither order nor once-only delivery; the sim can deliver the worst."""
+    app = transfer_app(carrier)
+    serve(app)
+    carrier.faults.duplicate_callbacks()
+    carrier.faults.reorder_callbacks(hold_s=3.0)
+    carrier.seat(DANA, "pass")
+    carrier.phone(CALLER).call(FIRM)
+    leg = carrier.agent(DANA).wait_for_call()
+    leg.wait_until("completed", drain=False)
+    carrier.drain()
+    assert events(app, "agent-status", "CallStatus") == [
+        "completed", "completed", "in-progress", "in-progress",
+        "ringing", "ringing", "initiated", "initiated"]
+    tokens = [e.params.get("SequenceNumber") for e in carrier.exchanges
+              if e.url.endswith("/agent/status")]
+    assert tokens == ["3", "3", "2", "2", "1", "1", "0", "0"]  # what the app can order them by
+
+
+def test_machine_detection_can_be_unsure_of_a_person_who_answers(carrier, serve):
+    app = transfer_app(carrier)
+    serve(app)
+    carrier.seat(DANA, "accept", answered_by="unknown")
+    caller = carrier.phone(CALLER).call(FIRM)
+    room = carrier.conference(f"room-{caller.sid}")
+    carrier.wait_for(lambda: room.status == "in-progress" and len(room.calls) == 2)
+    assert events(app, "whisper", "AnsweredBy") == ["unknown"]
+    with pytest.raises(ValueError):
+        carrier.seat(DANA, "accept", answered_by="robot")

@@ -251,3 +251,57 @@ def test_a_stream_url_twilio_would_refuse_opens_no_stream_and_is_flagged(carrier
     call.wait_for_gather()
     assert not started and not call.streams
     assert any(why in error for error in carrier.errors)
+
+
+def fallback_app(fallback_works: bool = True):
+    """A menu whose number also has a Voice fallback URL that says sorry and takes a message."""
+    app = menu_app()
+
+    @app.post("/voice/fallback")
+    def rescue():
+        app.posts.append(("fallback", request.form.to_dict()))
+        if not fallback_works:
+            return "down", 503
+        response = VoiceResponse()
+        response.say("Sorry, we are having trouble. Please leave a message.")
+        response.hangup()
+        return twiml(response)
+
+    return app
+
+
+def test_a_failed_voice_url_is_rescued_by_the_fallback_url_with_the_error(carrier, serve):
+    app = fallback_app()
+    server = serve(app)
+    carrier.connect(server.url, PUBLIC_URL, voice_fallback="/voice/fallback")
+    carrier.faults.fail_webhook("/voice/incoming", 502)
+    call = carrier.phone(CALLER).call(FIRM)
+    call.wait_until("completed")
+    assert call.heard == ["Sorry, we are having trouble. Please leave a message."]
+    assert not call.errors  # the caller heard no application error
+    [(name, form)] = [p for p in app.posts if p[0] != "status"]
+    assert name == "fallback" and form["ErrorCode"] == "11200"
+    assert form["ErrorUrl"] == f"{PUBLIC_URL}/voice/incoming" and form["CallSid"] == call.sid
+    assert any("11200" in e for e in carrier.errors)  # still in Twilio's debugger
+
+
+def test_a_voice_url_slower_than_15_s_is_acted_on_but_the_caller_gets_the_fallback(carrier,
+                                                                                   serve):
+    app = fallback_app()
+    server = serve(app)
+    carrier.connect(server.url, PUBLIC_URL, voice_fallback="/voice/fallback")
+    carrier.faults.slow_webhook("/voice/incoming")
+    call = carrier.phone(CALLER).call(FIRM)
+    call.wait_until("completed")
+    assert [p[0] for p in app.posts if p[0] != "status"] == ["incoming", "fallback"]
+    assert app.posts[1][1]["ErrorCode"] == "11205"
+    assert call.heard == ["Sorry, we are having trouble. Please leave a message."]
+
+
+def test_the_application_error_plays_only_when_the_fallback_fails_too(carrier, serve):
+    server = serve(fallback_app(fallback_works=False))
+    carrier.connect(server.url, PUBLIC_URL, voice_fallback="/voice/fallback")
+    carrier.faults.fail_webhook("/voice/incoming", 500)
+    call = carrier.phone(CALLER).call(FIRM)
+    call.wait_until("completed")
+    assert call.heard == [APPLICATION_ERROR]

@@ -36,9 +36,10 @@ def english_in(texts: list[str]) -> list[str]:
     return [line for line in texting.as_lines(texts) if ENGLISH.search(line)]
 
 
-def answering_keywords(runtime, **wording) -> None:
+def answering_keywords(runtime, carrier, **wording) -> None:
     """Polar Bear HVAC answers HELP and START itself (its carrier's keyword replies are off),
     in its own `wording` if given."""
+    carrier.opt_out_management(False)
     runtime.directory = Directory([
         replace(b, sms=SmsKeywords(carrier_handles_keywords=False, **wording))
         if b.key == "polar-bear-hvac" else b for b in runtime.directory])
@@ -94,7 +95,7 @@ def test_a_spanish_texter_gets_the_numbered_options_in_spanish(live_app, carrier
 
 
 def test_help_in_a_spanish_conversation_is_answered_in_spanish(live_app, carrier, runtime):
-    answering_keywords(runtime)
+    answering_keywords(runtime, carrier)
     phone = carrier.phone(TEXTER)
     phone.text(HVAC, "quisiera una cotización para cambiar mi equipo", settle_s=QUICK)
     [reply] = phone.text(HVAC, "HELP", settle_s=QUICK)
@@ -104,7 +105,7 @@ def test_help_in_a_spanish_conversation_is_answered_in_spanish(live_app, carrier
 
 
 def test_start_after_stop_is_answered_in_the_texters_spanish(live_app, carrier, runtime):
-    answering_keywords(runtime)
+    answering_keywords(runtime, carrier)
     phone = carrier.phone(TEXTER)
     phone.text(HVAC, "quisiera una cotización para cambiar mi equipo", settle_s=QUICK)
     phone.text(HVAC, "STOP", settle_s=QUICK)
@@ -116,7 +117,7 @@ def test_start_after_stop_is_answered_in_the_texters_spanish(live_app, carrier, 
 def test_the_owners_own_help_and_start_wording_reaches_a_spanish_texter_in_spanish(
         live_app, carrier, runtime):
     answering_keywords(
-        runtime,
+        runtime, carrier,
         help_reply={"en": "{name}: call {contact}. STOP to stop.",
                     "es": "{name}: para hablar con alguien llame al {contact}. STOP para salir."},
         start_reply={"en": "Welcome back to {name}!", "es": "¡Qué gusto, {name} otra vez!"})

@@ -148,6 +148,22 @@ def test_an_answering_machine_is_skipped(live_app, carrier, runtime):
     assert not any("Press 1" in h for h in alex.heard)  # a machine never hears the summary
 
 
+def test_a_person_the_machine_detector_was_unsure_of_still_hears_the_summary_and_takes_it(
+        live_app, carrier, runtime):
+    """Twilio answers AnsweredBy=unknown when it cannot tell (a person who said nothing yet, a
+    noisy line): that may be the on-call person, so they are briefed and asked, not skipped."""
+    alex = carrier.seat(ALEX, "accept", answered_by="unknown")
+    call = escalate(carrier)
+    agent = alex.wait_for_call()
+    carrier.wait_for(lambda: carrier.conference(f"conf-{call.sid}").has(call, agent), 10,
+                     "caller and Alex connected")
+    assert any("Press 1" in h for h in agent.heard)
+    record = wait_for_record(carrier, runtime, lambda r: (r["transfer"] or {}).get("accepted"),
+                             "Alex accepted")
+    assert record["transfer"]["agent"] == "Alex Kim"
+    assert carrier.phone(JO).calls == []  # nobody else disturbed
+
+
 def test_nobody_takes_the_call_so_the_caller_can_leave_a_message_and_is_texted(
         live_app, carrier, runtime):
     carrier.seat(ALEX, "pass")

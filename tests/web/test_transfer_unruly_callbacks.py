@@ -13,6 +13,7 @@ from datetime import timedelta
 
 import pytest
 from latest_record import wait_for_latest
+from twilio_speech import heard_by_twilio
 
 from ivr.store.callbacks import list_callbacks
 from ivr.store.records import iso, parse_iso
@@ -24,8 +25,10 @@ AUTH = {"Authorization": "Bearer test-api-token"}
 
 
 @pytest.fixture
-def unruly(carrier):
-    """Every status callback twice, each overtaken by the next about the same resource."""
+def unruly(carrier, runtime):
+    """Every status callback twice, each overtaken by the next about the same resource; the
+    caller's words heard by Twilio's recogniser (`speech: twilio`)."""
+    heard_by_twilio(runtime)
     carrier.faults.duplicate_callbacks()
     carrier.faults.reorder_callbacks()
     return carrier

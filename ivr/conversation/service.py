@@ -222,6 +222,30 @@ def flow_words(turn: Turn) -> list[str]:
             if isinstance(a, Say | Ask)]
 
 
+#: What the warm-up says on each channel's throwaway first turn (`warm_flows`).
+_WARM_TEXT = "Hi, what are your hours?"
+
+
+def warm_flows(runtime: Runtime) -> None:
+    """Take a throwaway first turn of every business's flow on each channel, saving nothing:
+    it parses the flow, builds the semantic layer's index of its examples (loading the model),
+    the language detector and the number's place, which a first customer after a start would
+    otherwise wait seconds for (`ivr serve` runs this in each worker; `/readyz` waits for it).
+    The flow core is pure, so nothing is stored or sent."""
+    now = runtime.clock()
+    for business in runtime.directory:
+        try:
+            flow = flow_for(business)
+            for channel, inp in (("sms", Input.start(_WARM_TEXT)), ("voice", Input.start(""))):
+                context = build_context(business, channel, business.numbers[0], now, flow,
+                                        runtime.semantic.for_flow(flow),
+                                        detector(business.languages))
+                step(flow, State(flow=flow.name), inp, context)
+        except Exception as exc:  # noqa: BLE001 - a broken flow fails its own turns, loudly
+            event("warm_up.failed", log, logging.WARNING, business=business.key,
+                  error=type(exc).__name__)
+
+
 def repeat_since(now: datetime) -> datetime:
     """Where the repeat window starts: a text's arrival reads the number's records since."""
     return now - REPEAT_WINDOW

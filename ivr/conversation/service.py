@@ -330,15 +330,17 @@ class Conversations:
 
         change(record)
         kept = keep(turn) if keep is not None else {}
-        self.save(business, channel, turn, version, change, kept=kept,
-                  hold=hold and not self.acts(business, actions))
+        acts = self.acts(business, actions)
+        self.save(business, channel, turn, version, change, kept=kept, hold=hold and not acts)
         event("flow.step", log, business=business.key, channel=channel,
               conversation=turn.record["id"], sid=sid or "-", bucket=state.bucket or "-",
               outcome=state.outcome or "-")
+        if not acts:  # every effect would return None: the words stand as recorded
+            return turn
         outcomes = [effect(self.runtime, business, turn.record, actions)
                     for effect in self.effects]
         turn.outcomes = tuple(o for o in outcomes if o is not None)
-        final = tuple(words(turn))
+        final = tuple(words(turn)) if turn.outcomes else said  # pure: no outcome, same words
         if final != said:
             self.resay(business, turn, final)
         return turn

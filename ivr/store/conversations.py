@@ -191,8 +191,8 @@ class Store:
         """Queue this thread's `later` writes until `flush_writes` sends them in one round trip.
 
         A webhook ends with writes only a later request reads (its reply kept for a retried
-        webhook, the numbered menu the customer may answer): the web app holds them for the
-        request and sends them together just before the response leaves.
+        webhook, a text turn's record when nothing queued reads it first): the web app holds
+        them for the request and sends them together just before the response leaves.
         """
         self._held.queue = []
 
@@ -293,6 +293,7 @@ class Store:
         what the turn starts from (opt-out, live conversation under `key`, and with none the
         sender's records since `since`, for the repeat window). Over the limit, or a retry,
         nothing is claimed or read. `arrival_of` turns its result into an `Arrival`."""
+        # without a rate, KEYS[3] is only a placeholder the script never touches
         counter, window, limit = rate if rate is not None else ("", 0, 0)
         keys = (self.key(business, "once", token), self.key(business, "state", channel, key),
                 counter or self.key(business, "once", token), self.key(business, "optout"),

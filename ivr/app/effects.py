@@ -10,7 +10,9 @@ are logged and queued.
 
 from __future__ import annotations
 
+from ivr.config.business import Business
 from ivr.conversation.service import Effect
+from ivr.flow.actions import Action, End, NotifyStaff, QueueFollowUp, Transfer
 from ivr.handoff.export import export_effect
 from ivr.handoff.followups import follow_up_effect
 from ivr.handoff.notify import notify_staff_by_text
@@ -25,3 +27,12 @@ def default_effects() -> list[Effect]:
         follow_up_effect,  # QueueFollowUp: task, digest, confirmation
         export_effect,  # an End: queue the signed CRM export
     ]
+
+
+def effects_act(business: Business, actions: list[Action]) -> bool:
+    """Whether any effect above would act on `actions`: a staff text or a bridge (NotifyStaff,
+    Transfer), a follow-up (QueueFollowUp), an export (End, where the business exports). A turn
+    they all leave alone (words, an unanswered question, an End with no export) queues no
+    work that reads its record, so it may save it with the request's closing writes."""
+    return any(isinstance(a, NotifyStaff | Transfer | QueueFollowUp)
+               or (isinstance(a, End) and bool(business.export)) for a in actions)

@@ -11,7 +11,7 @@ import logging
 
 import redis
 
-from ivr.app.effects import default_effects
+from ivr.app.effects import default_effects, effects_act
 from ivr.config.settings import Settings
 from ivr.conversation.service import Conversations
 from ivr.logs import event
@@ -23,7 +23,7 @@ log = logging.getLogger("ivr.app")
 
 def wire(runtime: Runtime) -> Runtime:
     """`runtime` with its conversation service (the default effects), ready to serve."""
-    return runtime.wire(Conversations(runtime, default_effects()))
+    return runtime.wire(Conversations(runtime, default_effects(), effects_act))
 
 
 def build_runtime(settings: Settings, connection: redis.Redis | None = None,

@@ -10,7 +10,7 @@ from __future__ import annotations
 import logging
 import threading
 from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from functools import lru_cache
 from pathlib import Path
@@ -152,13 +152,24 @@ def build_context(business: Business, channel: str, phone: str, now: datetime,
 SAVE_ATTEMPTS = 20
 
 
+#: What a channel keeps with the live state for its next turn (an SMS menu's numbered options),
+#: from the turn just taken: saved with the state, so it costs no write of its own.
+Keep = Callable[["Turn"], dict[str, Any]]
+
+#: Whether the effects would act on a turn's actions (`ivr.app.effects.effects_act`): only a
+#: turn they leave alone may save its record with the request's closing writes.
+Acts = Callable[[Business, list[Action]], bool]
+
+
 @dataclass(frozen=True)
 class Live:
-    """A live conversation as a turn starts from it: flow state, record, the record's version."""
+    """A live conversation as a turn starts from it: flow state, record, the record's version,
+    and what the channel kept with the state on the last turn (`Keep`)."""
 
     state: State
     record: Record
     version: str | None = None
+    kept: dict[str, Any] = field(default_factory=dict)
 
 
 @dataclass
@@ -211,12 +222,44 @@ def flow_words(turn: Turn) -> list[str]:
             if isinstance(a, Say | Ask)]
 
 
+#: What the warm-up says on each channel's throwaway first turn (`warm_flows`).
+_WARM_TEXT = "Hi, what are your hours?"
+
+
+def warm_flows(runtime: Runtime) -> None:
+    """Take a throwaway first turn of every business's flow on each channel, saving nothing:
+    it parses the flow, builds the semantic layer's index of its examples (loading the model),
+    the language detector and the number's place, which a first customer after a start would
+    otherwise wait seconds for (`ivr serve` runs this in each worker; `/readyz` waits for it).
+    The flow core is pure, so nothing is stored or sent."""
+    now = runtime.clock()
+    for business in runtime.directory:
+        try:
+            flow = flow_for(business)
+            for channel, inp in (("sms", Input.start(_WARM_TEXT)), ("voice", Input.start(""))):
+                context = build_context(business, channel, business.numbers[0], now, flow,
+                                        runtime.semantic.for_flow(flow),
+                                        detector(business.languages))
+                step(flow, State(flow=flow.name), inp, context)
+        except Exception as exc:  # noqa: BLE001 - a broken flow fails its own turns, loudly
+            event("warm_up.failed", log, logging.WARNING, business=business.key,
+                  error=type(exc).__name__)
+
+
+def repeat_since(now: datetime) -> datetime:
+    """Where the repeat window starts: a text's arrival reads the number's records since."""
+    return now - REPEAT_WINDOW
+
+
 class Conversations:
     """Drives conversations for every business of a runtime."""
 
-    def __init__(self, runtime: Runtime, effects: list[Effect] | None = None) -> None:
+    def __init__(self, runtime: Runtime, effects: list[Effect] | None = None,
+                 acts: Acts | None = None) -> None:
         self.runtime = runtime
         self.effects: list[Effect] = list(effects or [])
+        #: Without a say from the effects' side, they are taken to act on every turn.
+        self.acts: Acts = acts or (lambda _business, _actions: bool(self.effects))
 
     def _load(self, business: Business, channel: str, key: str) -> Live | None:
         return self.live(self.runtime.store.load_live(business.key, channel, key))
@@ -227,7 +270,8 @@ class Conversations:
         if stored is None:
             return None
         state, record, version = stored
-        return Live(State.from_dict(state["flow_state"]), record, version)
+        return Live(State.from_dict(state["flow_state"]), record, version,
+                    state.get("kept") or {})
 
     def current(self, business: Business, channel: str, key: str) -> Live | None:
         """The live conversation under `key`, if any."""
@@ -235,7 +279,8 @@ class Conversations:
 
     def handle(self, business: Business, channel: str, customer: str, inp: Input, *,
                loaded: Live | None, key: str | None = None, sid: str | None = None,
-               words: Words = flow_words) -> Turn:
+               words: Words = flow_words, earlier: list[Record] | None = None,
+               keep: Keep | None = None, hold: bool = False) -> Turn:
         """Advance the conversation of `customer` (under `key`, default the customer's number)
         with one input; records the transcript and runs the effects hooks.
 
@@ -245,6 +290,11 @@ class Conversations:
         The record is saved once, before the effects (their jobs read it); only when their
         outcomes change the words (a handoff that names the person) are the recorded lines
         replaced, in one more versioned write (`resay`).
+
+        `earlier` is the customer's records in the repeat window as read with `loaded` (None:
+        read here when needed); `keep` what the channel keeps with the state for its next
+        turn. `hold`: the request sends its closing writes itself, so a turn the effects leave
+        alone saves with them (one round trip with the reply), not in a round trip of its own.
         """
         key = key or customer
         now = self.runtime.clock()
@@ -261,7 +311,7 @@ class Conversations:
                                 self.runtime.semantic.for_flow(flow),
                                 detector(business.languages))
         if new and channel == "sms":
-            context = replace(context, recent=self.recent(business, customer, now))
+            context = replace(context, recent=self.recent(business, customer, now, earlier))
         state, actions = step(flow, state, inp, context)
         turn = Turn(actions=actions, record=record, state=state, key=key, channel=channel,
                     sid=sid, new=new)
@@ -281,14 +331,18 @@ class Conversations:
             self._apply(into, state, actions, now)
 
         change(record)
-        self.save(business, channel, turn, version, change)
+        kept = keep(turn) if keep is not None else {}
+        acts = self.acts(business, actions)
+        self.save(business, channel, turn, version, change, kept=kept, hold=hold and not acts)
         event("flow.step", log, business=business.key, channel=channel,
               conversation=turn.record["id"], sid=sid or "-", bucket=state.bucket or "-",
               outcome=state.outcome or "-")
+        if not acts:  # every effect would return None: the words stand as recorded
+            return turn
         outcomes = [effect(self.runtime, business, turn.record, actions)
                     for effect in self.effects]
         turn.outcomes = tuple(o for o in outcomes if o is not None)
-        final = tuple(words(turn))
+        final = tuple(words(turn)) if turn.outcomes else said  # pure: no outcome, same words
         if final != said:
             self.resay(business, turn, final)
         return turn
@@ -321,12 +375,15 @@ class Conversations:
               kept=kept is not None)
         return turn
 
-    def recent(self, business: Business, customer: str, now: datetime) -> Recent | None:
+    def recent(self, business: Business, customer: str, now: datetime,
+               records: list[Record] | None = None) -> Recent | None:
         """The number's last conversation when it ended within the repeat window (48 h), so
         a new text from it continues without a second greeting and disclosure. (Texts only: a
-        call always opens with the greeting, the caller hears a new call.)"""
-        records = self.runtime.store.conversations([business.key], since=now - REPEAT_WINDOW,
-                                                   phone=customer)
+        call always opens with the greeting, the caller hears a new call.) `records`: the
+        number's records started since `repeat_since(now)`, when already read."""
+        if records is None:
+            records = self.runtime.store.conversations([business.key],
+                                                       since=repeat_since(now), phone=customer)
         ended = [r for r in records if r.get("ended_at")]
         if not ended:
             return None
@@ -356,8 +413,10 @@ class Conversations:
         turn.said = final
 
     def save(self, business: Business, channel: str, turn: Turn, version: str | None,
-             change: Callable[[Record], None]) -> None:
-        """Persist the record, and the live state unless the conversation ended.
+             change: Callable[[Record], None], *, kept: dict[str, Any] | None = None,
+             hold: bool = False) -> None:
+        """Persist the record, and the live state (with what the channel `kept`) unless the
+        conversation ended; with `hold`, in the request's closing writes when it holds them.
 
         With the `version` the turn read, a record that changed meanwhile (a status callback,
         a staff-text job noting who was texted) is read again and `change` applied to it, so
@@ -366,16 +425,35 @@ class Conversations:
         store = self.runtime.store
         live = None if turn.state.done else {"record_id": turn.record["id"],
                                              "flow_state": turn.state.to_dict()}
-        for _ in range(SAVE_ATTEMPTS):
-            if store.save_turn(turn.record, channel, turn.key, live, index=turn.new,
+        if live is not None and kept:
+            live["kept"] = kept
+        if hold and store.holding():
+            def settled(saved: bool) -> None:
+                if not saved:
+                    self._save_again(business, channel, turn, live, change)
+
+            # a first turn that ended had no state to drop
+            store.save_turn_later(turn.record, channel, turn.key, live, settled,
+                                  index=turn.new, version=version, drop=not turn.new)
+            return
+        if not store.save_turn(turn.record, channel, turn.key, live, index=turn.new,
                                version=version):
-                return
+            self._save_again(business, channel, turn, live, change)
+
+    def _save_again(self, business: Business, channel: str, turn: Turn,
+                    live: dict[str, Any] | None, change: Callable[[Record], None]) -> None:
+        """The record changed since the turn read it: read it again, re-apply `change`, save."""
+        store = self.runtime.store
+        for _ in range(SAVE_ATTEMPTS):
             fresh = store.get_versioned(business.key, turn.record["id"])
             if fresh is None:  # deleted meanwhile: write this turn's copy
                 version = None
-                continue
-            turn.record, version = fresh
-            change(turn.record)
+            else:
+                turn.record, version = fresh
+                change(turn.record)
+            if store.save_turn(turn.record, channel, turn.key, live, index=turn.new,
+                               version=version):
+                return
         raise RuntimeError(f"conversation {turn.record['id']} kept changing; turn not saved")
 
     @staticmethod

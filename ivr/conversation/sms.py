@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
+from typing import Any
 
 from ivr.config.business import Business
 from ivr.conversation import optout
@@ -22,8 +23,8 @@ from ivr.handoff.outcomes import FollowUp
 from ivr.handoff.transfer import feedback_reply  # a staff Y/N to "Did this call need you?"
 from ivr.logs import event
 from ivr.runtime import Runtime
-from ivr.store import menus
 from ivr.store.conversations import Arrival
+from ivr.store.records import Record
 from ivr.twilio.gsm import gsm_safe
 from ivr.twilio.messaging import (
     Keyword,
@@ -90,7 +91,9 @@ def answer(runtime: Runtime, business: Business, text: Text,
     if text.media and not text.body:
         language = texter_language(runtime, business, text.sender, live)
         return [gsm_safe(own("mms_notice", language)), gsm_safe(own("mms_only", language))]
-    return converse(runtime, business, text, live)
+    if arrival is None:
+        return converse(runtime, business, text, live)
+    return converse(runtime, business, text, live, earlier=arrival.earlier, hold=True)
 
 
 def texter_language(runtime: Runtime, business: Business, sender: str,
@@ -121,21 +124,27 @@ def keyword_reply(business: Business, word: Keyword, language: str = "en") -> li
                                   language))]
 
 
-def converse(runtime: Runtime, business: Business, text: Text, live: Live | None) -> list[str]:
+def converse(runtime: Runtime, business: Business, text: Text, live: Live | None, *,
+             earlier: list[Record] | None = None, hold: bool = False) -> list[str]:
     """One turn of the flow: the text in, the texts to send out (a notice first when it came
-    with a picture we cannot read), exactly as the transcript records them."""
+    with a picture we cannot read), exactly as the transcript records them.
+
+    `earlier` is the texter's records in the repeat window as read on arrival (None: read
+    when needed); `hold`: the web view sends the request's closing writes itself, so a turn
+    that queues no work saves with them (`Conversations.handle`).
+    """
     conversations = runtime.conversations
     if live is None:
         inp = Input.start(text.body)
     elif not text.body:
         inp = Input.silence()
-    elif keyish(text.body) and text.body in menu(runtime, business, text.sender):
+    elif keyish(text.body) and text.body in menu(live):
         inp = Input.digits(text.body)
     else:
         inp = Input.sms(text.body)
     turn = conversations.handle(business, CHANNEL, text.sender, inp, sid=text.sid,
-                                loaded=live, words=wording(runtime, business, media=bool(text.media)))
-    remember_menu(runtime, business, text.sender, menu_of(turn.actions))
+                                loaded=live, words=wording(runtime, business, media=bool(text.media)),
+                                earlier=earlier, keep=keep_menu, hold=hold)
     return list(turn.said)
 
 
@@ -179,12 +188,13 @@ def keyish(body: str) -> bool:
     return 0 < len(body) <= 3 and all(ch in "0123456789*#" for ch in body)
 
 
-def menu(runtime: Runtime, business: Business, sender: str) -> dict[str, str]:
+def menu(live: Live) -> dict[str, str]:
     """The numbered options our last text offered this texter (a reply "2" picks option 2)."""
-    return menus.menu(runtime.store, business.key, sender)
+    return live.kept.get("menu") or {}
 
 
-def remember_menu(runtime: Runtime, business: Business, sender: str,
-                  options: dict[str, str]) -> None:
-    """Kept with the request's closing writes: only the customer's next text reads it."""
-    menus.remember_menu(runtime.store, business.key, sender, options)
+def keep_menu(turn: Turn) -> dict[str, Any]:
+    """Kept with the live state (no write of its own): only the texter's next text reads the
+    options, and only while the conversation lives (a text after its end starts anew)."""
+    options = menu_of(turn.actions)
+    return {"menu": options} if options else {}

@@ -3,7 +3,7 @@
 A texter who needs a person now is not on a line waiting, so the SMS webhook only decides: it
 creates the hunt (who is on call, in order, and the whisper: cheap and local, so the reply can
 say "I'm passing this to Alex, who will call you in a minute") and queues `sms_bridge_job` on
-the URGENT queue. The job dials the first person whose number the carrier takes; they hear the
+the URGENT queue. The job renders the whisper's audio, then dials the first person whose number the carrier takes; they hear the
 whisper and press 1 to be bridged to the texter (`ivr.handoff.agent_leg`). A carrier outage is retried
 with backoff; a refused number moves on through the hunt; nobody left (or the last retry
 failing) ends in the callback text and a follow-up, as for a call (`ivr.handoff.transfer`).
@@ -20,7 +20,7 @@ import logging
 from ivr.config.business import Business
 from ivr.flow.actions import Action, Transfer
 from ivr.handoff.outcomes import Handoff
-from ivr.handoff.summary_audio import queue_render
+from ivr.handoff.summary_audio import render_whisper_job
 from ivr.handoff.transfer import new_hunt, ring_next_from_job, transfer_action
 from ivr.jobs.queues import enqueue_urgent, job_runtime
 from ivr.logs import event
@@ -44,9 +44,7 @@ def queue_sms_bridge(runtime: Runtime, business: Business, record: Record,
     """
     hunts = Hunts(runtime.store)
     hunt = new_hunt(runtime, business, record, action, hunt_id=hunt_id(record), channel="sms")
-    if hunts.create(hunt):
-        queue_render(runtime, hunt)
-    else:  # a retried webhook: the same hunt, and the same job if it has not run yet
+    if not hunts.create(hunt):  # a retried webhook: the same hunt, and the same job if not run
         hunt = hunts.get(business.key, hunt.id) or hunt
     enqueue_urgent(runtime.redis, sms_bridge_job, business.key, hunt.id, name="bridge",
                    business=business.key, key=hunt.id, conversation=record["id"],
@@ -85,7 +83,20 @@ def sms_bridge_job(business_key: str, hunt_id: str) -> str | None:
     """
     runtime = job_runtime()
     hunts = Hunts(runtime.store)
+    render_first(business_key, hunt_id)
     with hunts.locked(business_key, hunt_id) as hunt:
         if hunt is None or hunt.leg is not None or not hunt.open:
             return hunt.leg if hunt is not None else None
         return ring_next_from_job(runtime, hunts, hunt, "transfer.bridge_gave_up")
+
+
+def render_first(business_key: str, hunt_id: str) -> None:
+    """The whisper, rendered in the bridge's own job just before the first ring (one job a
+    text turn instead of two: `bench.worker_cost`). A lone worker ran the render job first
+    anyway, so the person still hears the audio; a retried bridge finds it named and renders
+    nothing; a render that fails leaves them <Say> (logged) and the ring goes ahead."""
+    try:
+        render_whisper_job(business_key, hunt_id)
+    except Exception as exc:  # noqa: BLE001 - the ring matters more than the audio
+        event("whisper.render_failed", log, logging.WARNING, business=business_key,
+              hunt=hunt_id, error=type(exc).__name__)

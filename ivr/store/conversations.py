@@ -60,6 +60,43 @@ else redis.call('SET', KEYS[2], ARGV[3], 'EX', ARGV[4]) end
 return 1
 """
 
+#: A text's arrival in one round trip: count the sender against the rate limit (KEYS[3], when
+#: ARGV[1] is '1': a window of ARGV[2] s, the count alone returned once over ARGV[3]), claim the
+#: message id (KEYS[1]), then read whether the sender opted out (KEYS[4], member ARGV[5]), the
+#: live state (KEYS[2]) and the record it names (prefix ARGV[6]); with no live record, the
+#: records the number started since score ARGV[7] (index KEYS[5]; ARGV[7] '': not read).
+#: A retry (the id already claimed) reads nothing more. The count costs one command for the
+#: window's first contact (SET NX), two after it; the record keys are derived inside, so this
+#: suits one Redis, not a cluster.
+_ARRIVE = """
+local count = 0
+if ARGV[1] == '1' then
+  if redis.call('SET', KEYS[3], '1', 'NX', 'EX', ARGV[2]) then count = 1
+  else count = redis.call('INCR', KEYS[3]) end
+  if count > tonumber(ARGV[3]) then return {count, 0} end
+end
+if not redis.call('SET', KEYS[1], '1', 'NX', 'EX', ARGV[4]) then return {count, 0} end
+local opted = redis.call('SISMEMBER', KEYS[4], ARGV[5])
+local state = redis.call('GET', KEYS[2])
+local record = false
+if state then
+  local id = string.match(state, '"record_id": *"([^"]+)"')
+  if id then record = redis.call('GET', ARGV[6] .. id) end
+end
+local reply = {count, 1, opted, state, record}
+if record or ARGV[7] == '' then return reply end
+local ids = redis.call('ZRANGEBYSCORE', KEYS[5], ARGV[7], '+inf')
+if #ids == 0 then return reply end
+for i, id in ipairs(ids) do ids[i] = ARGV[6] .. id end
+for _, raw in ipairs(redis.call('MGET', unpack(ids))) do
+  if raw then reply[#reply + 1] = raw end
+end
+return reply
+"""
+
+#: The rate-limit count an arrival takes part in: (the sender's counter key, window s, limit).
+Rate = tuple[str, int, int]
+
 #: A stored live conversation: its state dict, its record, and the record's version (SHA-1).
 Stored = tuple[dict[str, Any], Record, str]
 
@@ -76,12 +113,18 @@ class Arrival:
         opted_out: the sender texted STOP to this business.
         live: the sender's live conversation as stored (state dict, record, version), or None.
         call: the live call's facts, when asked for.
+        earlier: with no live conversation, the sender's records started since the time asked
+            for (a text's repeat window), oldest first ([] when no time was asked for); None
+            with a live one, or when not read.
+        count: the sender's contacts in the rate-limit window, when counted with it (else 0).
     """
 
     first: bool
     opted_out: bool
     live: Stored | None
     call: dict[str, Any]
+    earlier: list[Record] | None = None
+    count: int = 0
 
 
 @dataclass(frozen=True)
@@ -148,29 +191,45 @@ class Store:
         """Queue this thread's `later` writes until `flush_writes` sends them in one round trip.
 
         A webhook ends with writes only a later request reads (its reply kept for a retried
-        webhook, the numbered menu the customer may answer): the web app holds them for the
-        request and sends them together just before the response leaves.
+        webhook, a text turn's record when nothing queued reads it first): the web app holds
+        them for the request and sends them together just before the response leaves.
         """
         self._held.queue = []
 
-    def later(self, write: Write) -> None:
-        """Run `write` with the held writes of this thread, or now when none are held."""
-        queue: list[Write] | None = getattr(self._held, "queue", None)
-        if queue is None:
+    def holding(self) -> bool:
+        """Whether this thread's `later` writes are being held for one closing round trip."""
+        return getattr(self._held, "queue", None) is not None
+
+    def later(self, write: Write, then: Callable[[list[Any]], object] | None = None) -> None:
+        """Run `write` with the held writes of this thread, or now when none are held; `then`
+        is given the results of the commands `write` added, once they are sent."""
+        queue: list[tuple[Write, Any]] | None = getattr(self._held, "queue", None)
+        if queue is not None:
+            queue.append((write, then))
+        elif then is None:
             write(self.redis)
         else:
-            queue.append(write)
+            pipe = self.redis.pipeline(transaction=False)
+            write(pipe)
+            then(pipe.execute())
 
     def flush_writes(self) -> None:
-        """Send the held writes (one pipeline) and stop holding; raises what Redis raises."""
-        queue: list[Write] | None = getattr(self._held, "queue", None)
+        """Send the held writes (one pipeline) and stop holding, then hand each its results;
+        raises what Redis raises."""
+        queue: list[tuple[Write, Any]] | None = getattr(self._held, "queue", None)
         self._held.queue = None
         if not queue:
             return
         pipe = self.redis.pipeline(transaction=False)
-        for write in queue:
+        spans = []
+        for write, then in queue:
+            start = len(pipe)
             write(pipe)
-        pipe.execute()
+            spans.append((then, start, len(pipe)))
+        results = pipe.execute()
+        for then, start, end in spans:
+            if then is not None:
+                then(results[start:end])
 
     def drop_writes(self) -> None:
         """Forget held writes (the request failed before they could be sent)."""
@@ -226,6 +285,39 @@ class Store:
         call = self._all_fields(rest.pop(0)) if call_sid is not None else {}
         return Arrival(bool(first), opted_out, self._live(live), call)
 
+    def queue_arrival(self, batch: Any, business: str, token: str, channel: str, key: str, *,
+                      sender: str, since: datetime | None, rate: Rate | None = None,
+                      ttl: int = ONCE_TTL_S) -> Any:
+        """Queue a text's arrival on `batch` (or run it now, given the connection): count
+        `sender` against `rate` (`ivr.store.ratelimit.inbound_rate`), claim `token`, and read
+        what the turn starts from (opt-out, live conversation under `key`, and with none the
+        sender's records since `since`, for the repeat window). Over the limit, or a retry,
+        nothing is claimed or read. `arrival_of` turns its result into an `Arrival`."""
+        # without a rate, KEYS[3] is only a placeholder the script never touches
+        counter, window, limit = rate if rate is not None else ("", 0, 0)
+        keys = (self.key(business, "once", token), self.key(business, "state", channel, key),
+                counter or self.key(business, "once", token), self.key(business, "optout"),
+                self.key(business, "phone", sender))
+        return batch.eval(_ARRIVE, len(keys), *keys, "1" if rate else "0", window, limit, ttl,
+                          sender, self.key(business, "conv", ""),
+                          "" if since is None else repr(since.timestamp()))
+
+    def arrive(self, business: str, token: str, channel: str, key: str, *, sender: str,
+               since: datetime | None, rate: Rate | None = None) -> Arrival:
+        """`queue_arrival` in a round trip of its own (a text the door did not read ahead)."""
+        return self.arrival_of(self.queue_arrival(self.redis, business, token, channel, key,
+                                                  sender=sender, since=since, rate=rate))
+
+    def arrival_of(self, found: list[Any]) -> Arrival:
+        """The `Arrival` a `queue_arrival` result says (only `count` when over the limit)."""
+        count, first = int(found[0]), bool(found[1])
+        if not first:
+            return Arrival(False, False, None, {}, None, count)
+        opted, state, record, *earlier = found[2:]
+        live = self._live((state, record))
+        return Arrival(True, bool(opted), live, {},
+                       None if live is not None else [json.loads(raw) for raw in earlier], count)
+
     # -- live conversation state --------------------------------------------------------------
     def load_live(self, business: str, channel: str, key: str) -> Stored | None:
         """The live conversation under `key` as stored (state dict, record, version), in one
@@ -257,9 +349,10 @@ class Store:
         self._queue_save(pipe, record)
         pipe.execute()
 
-    def _queue_save(self, pipe: Any, record: Record, index: bool = True) -> None:
+    def _queue_save(self, pipe: Any, record: Record, index: bool = True,
+                    body: str | None = None) -> None:
         business = record["business_key"]
-        pipe.set(self.key(business, "conv", record["id"]), json.dumps(record))
+        pipe.set(self.key(business, "conv", record["id"]), body or json.dumps(record))
         if not index:
             return
         started = parse_iso(record["started_at"])
@@ -294,6 +387,33 @@ class Store:
             pipe.set(key, json.dumps(state), ex=ttl)
         pipe.execute()
         return True
+
+    def save_turn_later(self, record: Record, channel: str, customer: str,
+                        state: dict[str, Any] | None, settled: Callable[[bool], object], *,
+                        ttl: int = STATE_TTL_S, index: bool = True, version: str | None = None,
+                        drop: bool = True) -> None:
+        """`save_turn` with the request's closing writes (one round trip with the reply kept
+        for retries), for a turn nothing else reads before the response leaves; `settled`
+        gets what `save_turn` would return once they are sent (False: the record changed
+        meanwhile, re-read and re-apply). `drop=False` leaves a missing state alone (a new
+        conversation that ended in its first turn never had one)."""
+        business = record["business_key"]
+        key = self.key(business, "state", channel, customer)
+        body = json.dumps(record)
+        live = "" if state is None else json.dumps(state)
+
+        def write(pipe: Any) -> None:
+            if version is not None:
+                pipe.eval(_SAVE_TURN, 2, self.key(business, "conv", record["id"]), key,
+                          version, body, live, ttl)
+                return
+            self._queue_save(pipe, record, index, body)
+            if live:
+                pipe.set(key, live, ex=ttl)
+            elif drop:
+                pipe.delete(key)
+
+        self.later(write, lambda results: settled(version is None or bool(results[0])))
 
     def update(self, conversation_id: str, change: Callable[[Record], object],
                attempts: int = 20, *, business: str | None = None) -> Record | None:

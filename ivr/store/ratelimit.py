@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from ivr.store.conversations import Store
+from ivr.store.conversations import Rate, Store
 
 #: Inbound messages or calls one number may make to one business per window.
 INBOUND_LIMIT = 30
@@ -19,11 +19,22 @@ INBOUND_LIMIT = 30
 WINDOW_S = 60
 
 
+def _inbound_key(store: Store, business: str, number: str) -> str:
+    return store.key(business, "rate", number or "unknown")
+
+
+def inbound_rate(store: Store, business: str, number: str, limit: int = INBOUND_LIMIT,
+                 window_s: int = WINDOW_S) -> Rate:
+    """The count of `number`'s contacts, for a text's arrival to take in its own round trip
+    (`Store.queue_arrival`), on the same counter as `count_inbound`."""
+    return _inbound_key(store, business, number), window_s, limit
+
+
 def count_inbound(batch: Any, store: Store, business: str, number: str,
                   window_s: int = WINDOW_S) -> None:
     """Queue the count of one inbound contact on `batch` (`Store.batch`); its first result is
     the new count (the web door sends it in the same round trip as the retry-token claim)."""
-    key = store.key(business, "rate", number or "unknown")
+    key = _inbound_key(store, business, number)
     batch.incr(key)
     batch.expire(key, window_s, nx=True)
 

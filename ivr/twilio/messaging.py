@@ -1,7 +1,7 @@
 """The flow's actions as text messages, and the keywords carriers reserve. Pure: no I/O.
 
 Like the voice TwiML, this is a set of pure functions (TwilioDevEd's habit): actions in, reply
-bodies out, then `MessagingResponse` XML. A keypad menu becomes numbered SMS options ("Reply 1
+bodies out, then the `<Response>` XML. A keypad menu becomes numbered SMS options ("Reply 1
 for ..."), a transfer becomes a promise naming the person who will reach out, and the carrier
 keywords (STOP, START, HELP) are recognised exactly as Twilio recognises them: the whole message,
 any case, surrounding spaces ignored, or Twilio's own verdict (`OptOutType`) when it sends one.
@@ -11,8 +11,6 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from typing import Literal
-
-from twilio.twiml.messaging_response import MessagingResponse
 
 from ivr.config.oncall import first_name
 from ivr.flow.actions import Action, Ask, Choice, QueueFollowUp, Say, Transfer
@@ -219,12 +217,22 @@ def _split(text: str, limit: int) -> list[str]:
     return [*pieces, text] if text else pieces
 
 
+_XML = '<?xml version="1.0" encoding="UTF-8"?>'
+
+
+def _text(body: str) -> str:
+    """`body` as XML character data (what ElementTree escapes: &, < and >)."""
+    return body.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
 def messaging_twiml(texts: Sequence[str]) -> str:
-    """A `<Response>` with one `<Message>` per body; empty texts give an empty response."""
-    response = MessagingResponse()
-    for body in bodies(texts):
-        response.message(body)
-    return str(response)
+    """A `<Response>` with one `<Message>` per body; empty texts give an empty response.
+
+    Every text turn's reply is this, so it is written out directly: the same bytes as twilio's
+    `MessagingResponse` (tests/twilio/test_messaging.py holds them equal) without building an
+    ElementTree and serialising it each time."""
+    messages = "".join(f"<Message>{_text(body)}</Message>" for body in bodies(texts))
+    return f"{_XML}<Response>{messages}</Response>" if messages else f"{_XML}<Response />"
 
 
 def help_reply(business_name: str, contact: str, wording: str = "",

@@ -3,8 +3,9 @@ else, because anyone on the internet can ask: `{"status": "ok"}` or `{"status": 
 
 GET /readyz: whether this process should be sent traffic yet. 503 `{"status": "warming"}` until
 its speech recogniser has loaded and decoded a moment of audio (and the semantic layer's model
-has loaded, when a business's flow has `examples:`), so the first caller after a start does not
-wait seconds for a model; 503 `{"status": "degraded"}` without Redis, as /healthz; 200 after.
+has loaded, when a business's flow has `examples:`, and a throwaway first turn of every flow
+has been taken: its parse, the examples' vectors, the language detector), so the first caller
+after a start does not wait seconds for a model; 503 `{"status": "degraded"}` without Redis, as /healthz; 200 after.
 The container's HEALTHCHECK and the compose file ask /readyz; /healthz keeps its contract.
 
 The figures behind it are for the owner: `GET /api/health` (the API token or a dashboard login,
@@ -24,7 +25,7 @@ import threading
 import redis
 from flask import Blueprint
 
-from ivr.conversation.service import flow_for
+from ivr.conversation.service import flow_for, warm_flows
 from ivr.jobs.queues import URGENT, queue
 from ivr.logs import event
 from ivr.runtime import Runtime
@@ -58,12 +59,15 @@ def healthz():
 #: by a fork, so a gunicorn worker starts its own).
 _started: set[str] = set()
 _started_lock = threading.Lock()
+#: Set once this process's throwaway turns of every flow are taken (`warm_flows`).
+_flows_warm = threading.Event()
 
 
 def _forget_warming_after_fork() -> None:
-    global _started_lock
+    global _started_lock, _flows_warm
     _started.clear()
     _started_lock = threading.Lock()
+    _flows_warm = threading.Event()
 
 
 os.register_at_fork(after_in_child=_forget_warming_after_fork)
@@ -95,12 +99,24 @@ def start_warming(runtime: Runtime, semantic: bool = True) -> None:
     if semantic and uses_semantic(runtime) and _start_once("semantic"):
         threading.Thread(target=lambda: shared().available, name="ivr-semantic-warm-up",
                          daemon=True).start()
+    if _start_once("flows"):
+        threading.Thread(target=_warming_flows, args=(runtime, _flows_warm),
+                         name="ivr-flows-warm-up", daemon=True).start()
+
+
+def _warming_flows(runtime: Runtime, done: threading.Event) -> None:
+    """A first turn of every flow, taken once so no customer's is the first (`warm_flows`)."""
+    try:
+        warm_flows(runtime)
+    finally:
+        done.set()
 
 
 def still_warming(runtime: Runtime) -> list[str]:
-    """The models this process is still loading: "speech", "semantic", or none."""
+    """The models this process is still loading: "speech", "semantic", "flows" (a first
+    turn of every flow, `warm_flows`), or none."""
     model = runtime.settings.vosk_model
-    waiting = []
+    waiting = ["flows"] if "flows" in _started and not _flows_warm.is_set() else []
     if model.is_dir() and not warmed_up(model):
         waiting.append("speech")
     if uses_semantic(runtime) and not shared().settled:

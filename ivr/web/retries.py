@@ -62,8 +62,9 @@ def replay(value: str, claimed: bool) -> Response | None:
 
 def keep(response: Response) -> Response:
     """Keep the response of a claimed request for its retries (with the closing writes); a
-    5xx releases the token so a retry acts after all."""
-    value = request.environ.get(_CLAIMED)
+    5xx releases the token so a retry acts after all. Once per request: a view that sends its
+    closing writes itself keeps its response first (`ivr.web.sms.close`)."""
+    value = request.environ.pop(_CLAIMED, None)
     if not value:
         return response
     store = current_runtime().store

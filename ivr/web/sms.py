@@ -9,18 +9,25 @@ MessageSid is a 400. Anything that breaks on our side still answers the texter p
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from contextlib import suppress
+from typing import Any
 
 from flask import Blueprint, Response, request
 from redis import RedisError
 
-from ivr.conversation.sms import Text, answer, contact_number
+from ivr.config.business import Business
+from ivr.conversation.service import repeat_since
+from ivr.conversation.sms import CHANNEL, Text, answer, contact_number
 from ivr.logs import event
 from ivr.runtime import Runtime
+from ivr.store.conversations import Arrival
+from ivr.store.ratelimit import inbound_rate
 from ivr.twilio import urls
 from ivr.twilio.messaging import clip, messaging_twiml
+from ivr.web import retries
 from ivr.web.context import current_runtime
-from ivr.web.security import twilio_signed
+from ivr.web.security import twilio_request_is_signed, twilio_signed
 
 log = logging.getLogger("ivr.conversation.sms")
 
@@ -33,6 +40,52 @@ APOLOGY = ("Sorry, something went wrong on our side. Please try again in a few m
 
 def xml(twiml: str) -> Response:
     return Response(twiml, mimetype="application/xml")
+
+
+#: WSGI environ key: the text's arrival, read ahead in the door's round trip (`read_ahead`).
+_ARRIVAL = "ivr.sms_arrival"
+
+
+def _fields() -> tuple[str, str, str]:
+    form = request.form
+    return (form.get("From", "").strip(), form.get("To", "").strip(),
+            (form.get("MessageSid") or form.get("SmsSid") or "").strip())
+
+
+def _queue_arrival(batch: Any, runtime: Runtime, business: Business, sender: str, sid: str,
+                   counted: bool) -> Any:
+    rate = inbound_rate(runtime.store, business.key, sender) if counted else None
+    return runtime.store.queue_arrival(batch, business.key, f"sms:{sid}", CHANNEL, sender,
+                                       sender=sender, since=repeat_since(runtime.clock()),
+                                       rate=rate)
+
+
+def read_ahead(batch: Any, counted: bool) -> Callable[[list[Any]], int] | None:
+    """The text's arrival (`Store.queue_arrival`), queued on the door's `batch` so that claim,
+    rate count and reads share its one round trip; `counted`: the door wants the sender
+    counted, and the arrival counts it. Returns what takes the results (the count), or None
+    when the form names no known business (the view answers it; nothing is queued)."""
+    sender, to, sid = _fields()
+    runtime: Runtime = current_runtime()
+    business = runtime.directory.by_number(to)
+    if not (sender and sid) or business is None or not twilio_request_is_signed():
+        return None  # the view answers these (400, unknown number, 403): nothing is claimed
+    _queue_arrival(batch, runtime, business, sender, sid, counted)
+
+    def take(results: list[Any]) -> int:
+        arrival = runtime.store.arrival_of(results.pop(0))
+        request.environ[_ARRIVAL] = arrival
+        return arrival.count
+    return take
+
+
+def _arrival(runtime: Runtime, business: Business, sender: str, sid: str) -> Arrival:
+    """The arrival the door read ahead, else read now (its rate count is the door's)."""
+    arrival = request.environ.pop(_ARRIVAL, None)
+    if arrival is not None:
+        return arrival
+    return runtime.store.arrive(business.key, f"sms:{sid}", CHANNEL, sender, sender=sender,
+                                since=repeat_since(runtime.clock()))
 
 
 def media_count() -> int:
@@ -51,9 +104,7 @@ def incoming() -> Response | tuple[dict[str, str], int]:
     a text the Messaging URL never saw is answered now, one it answered too late gets the same
     reply, kept under its MessageSid."""
     form = request.form
-    sender = form.get("From", "").strip()
-    to = form.get("To", "").strip()
-    sid = (form.get("MessageSid") or form.get("SmsSid") or "").strip()
+    sender, to, sid = _fields()
     missing = [name for name, value in (("From", sender), ("To", to), ("MessageSid", sid))
                if not value]
     if missing:
@@ -66,7 +117,7 @@ def incoming() -> Response | tuple[dict[str, str], int]:
     store = runtime.store
     token = f"sms:{sid}"
     # Redis down: the app's degraded mode spools the text
-    arrival = store.receive(business.key, token, "sms", sender, sender=sender)
+    arrival = _arrival(runtime, business, sender, sid)
     if not arrival.first:
         event("sms.retry", log, business=business.key, sid=sid)
         return xml(store.cached_reply(business.key, token) or messaging_twiml([]))
@@ -75,6 +126,8 @@ def incoming() -> Response | tuple[dict[str, str], int]:
                 opt_out_type=form.get("OptOutType", "").strip()[:16])
     try:
         reply = messaging_twiml(answer(runtime, business, text, arrival))
+        store.cache_reply(business.key, token, reply)
+        return close(xml(reply))
     except RedisError:  # degraded mode (ivr.web.degraded) spools the text to replay later
         with suppress(RedisError):
             store.forget_once(business.key, token)  # so the replay may act on it
@@ -83,5 +136,12 @@ def incoming() -> Response | tuple[dict[str, str], int]:
         log.exception("event=sms.failed business=%s sid=%s", business.key, sid)
         store.forget_once(business.key, token)  # let the carrier's retry act after all
         return xml(messaging_twiml([APOLOGY.format(contact=contact_number(business))]))
-    store.cache_reply(business.key, token, reply)
-    return xml(reply)
+
+
+def close(response: Response) -> Response:
+    """Send the request's closing writes now (the turn's record when it queued no work, the
+    reply kept for a retried MessageSid and for Twilio's retry token): one round trip, inside
+    the view, so Redis failing here still spools the text (`ivr.web.degraded`)."""
+    retries.keep(response)
+    current_runtime().store.flush_writes()
+    return response

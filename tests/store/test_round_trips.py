@@ -74,3 +74,24 @@ def test_held_writes_of_a_broken_request_are_forgotten(runtime):
     store.drop_writes()
     store.flush_writes()
     assert store.cached_reply(BUSINESS, "sms:SM5") is None
+
+
+def test_a_text_s_arrival_counts_claims_and_reads_in_one_script(runtime, clock):
+    """Over the limit nothing is claimed (a later text may still act); a retry reads nothing;
+    with no live conversation the number's records since the window's start come along."""
+    store = runtime.store
+    earlier = new_conversation(business="B", business_key=BUSINESS, channel="sms",
+                               caller=CUSTOMER, flow="hvac", now=clock())
+    store.save(earlier)
+    rate = (store.key(BUSINESS, "rate", CUSTOMER), 60, 1)
+    first = store.arrive(BUSINESS, "sms:SM6", "sms", CUSTOMER, sender=CUSTOMER,
+                         since=clock(), rate=rate)
+    assert first.first and first.count == 1 and first.live is None
+    assert [r["id"] for r in first.earlier or []] == [earlier["id"]]
+    over = store.arrive(BUSINESS, "sms:SM7", "sms", CUSTOMER, sender=CUSTOMER,
+                        since=clock(), rate=rate)
+    assert over.count == 2 and not over.first
+    again = store.arrive(BUSINESS, "sms:SM7", "sms", CUSTOMER, sender=CUSTOMER, since=None)
+    assert again.first  # the text refused over the limit was never claimed
+    retry = store.arrive(BUSINESS, "sms:SM7", "sms", CUSTOMER, sender=CUSTOMER, since=None)
+    assert not retry.first and retry.earlier is None

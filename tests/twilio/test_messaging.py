@@ -5,6 +5,7 @@ from __future__ import annotations
 import xml.etree.ElementTree as ET
 
 import pytest
+from twilio.twiml.messaging_response import MessagingResponse
 
 from ivr.flow.actions import (
     Ask,
@@ -106,6 +107,19 @@ def test_twiml_escapes_text_and_an_empty_reply_has_no_message():
     root = ET.fromstring(messaging_twiml(["5 < 6 & \"quotes\""]))
     assert [m.text for m in root.iter("Message")] == ["5 < 6 & \"quotes\""]
     assert list(ET.fromstring(messaging_twiml([])).iter("Message")) == []
+
+
+@pytest.mark.parametrize("texts", [
+    [], [""], ["Hi"], ["5 < 6 & \"quotes\" 'apostrophes' > 4"],
+    ["line one\nline two", "second text"], ["x " * 1000], ["é ü ñ 🙂 \t tab", "&amp; twice"],
+])
+def test_twiml_is_byte_for_byte_what_twilio_s_library_writes(texts):
+    """The reply is written out directly (it is every text turn's): it must be exactly the
+    XML twilio's own `MessagingResponse` makes of the same bodies."""
+    response = MessagingResponse()
+    for body in bodies(texts):
+        response.message(body)
+    assert messaging_twiml(texts) == str(response)
 
 
 def test_a_follow_up_without_its_own_confirmation_uses_the_queue_s():

@@ -1,0 +1,124 @@
+"""What one text turn costs Redis in the worker: the commands `ivr worker` sends to run the
+jobs a turn queued, counted by Redis itself (`INFO commandstats` before and after), less what
+the same worker sends starting and stopping with no jobs at all.
+
+A text that brings staff in ("my furnace stopped working") queues its jobs (the staff text,
+the call that bridges the texter, the whisper the person hears); a question the flow answers
+queues none. Each kind is driven through the real app (Flask's test client, real Redis, the
+carrier simulator for REST), then an in-process worker (`ivr worker`'s own kind) works the
+queues off in burst mode, again until they stay empty (a bridge's ring brings callbacks that
+queue more). Not part of `make bench`.
+Run: `python -m bench.worker_cost [--turns N]`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import tempfile
+import time
+from itertools import count
+from pathlib import Path
+from typing import Any
+
+import redis
+from twilio.request_validator import RequestValidator
+
+from bench.profile_webhooks import PUBLIC, Driver
+from bench.servers import ACCOUNT_SID, AUTH_TOKEN, examples_open_all_week
+from ivr.app.wiring import build_runtime
+from ivr.config.settings import Settings
+from ivr.jobs.worker import make_worker
+from ivr.runtime import Runtime
+from ivr.sim import Carrier, LiveServer
+from ivr.store.redis_server import EmbeddedRedis
+
+BUSINESS = "+15125550200"
+TEXTS = {"a text that brings staff in": "my furnace stopped working",
+         "a question the flow answers": "what are your hours?"}
+_numbers = count(1)
+
+
+def commands(conn: redis.Redis) -> int:
+    """Commands Redis has run so far, less the INFO and CONFIG this counting sends."""
+    return sum(stat["calls"] for name, stat in conn.info("commandstats").items()
+               if not name.endswith(("info", "config")))
+
+
+def burst(runtime: Runtime, conn: redis.Redis) -> tuple[int, int]:
+    """(commands, jobs) of one in-process worker working the queues off, start to stop."""
+    before = commands(conn)
+    worker = make_worker(runtime, inline=True)
+    jobs = 0
+    perform = worker.perform_job
+
+    def counted(*args: Any, **kwargs: Any) -> bool:
+        nonlocal jobs
+        jobs += 1
+        return perform(*args, **kwargs)
+
+    worker.perform_job = counted  # type: ignore[method-assign]
+    worker.work(burst=True, logging_level="WARNING")
+    return commands(conn) - before, jobs
+
+
+def settle(runtime: Runtime, conn: redis.Redis) -> tuple[int, int, int]:
+    """(commands, jobs, bursts) until the queues stay empty: a bridge's ring brings the
+    carrier's status callbacks, which queue more (the texter's callback text, a follow-up)."""
+    spent = jobs = bursts = 0
+    while True:
+        time.sleep(1.0)  # the simulated phones ring and give up meanwhile
+        more, ran = burst(runtime, conn)
+        if not ran:
+            return spent, jobs, bursts
+        spent, jobs, bursts = spent + more, jobs + ran, bursts + 1
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bench.worker_cost")
+    parser.add_argument("--turns", type=int, default=20)
+    args = parser.parse_args(argv)
+    with tempfile.TemporaryDirectory() as tmp:
+        server = EmbeddedRedis(Path(tmp) / "redis", persist=False).start()
+        carrier = Carrier(ACCOUNT_SID, AUTH_TOKEN).start()
+        live = None
+        try:
+            settings = Settings(account_sid=ACCOUNT_SID, auth_token=AUTH_TOKEN,
+                                api_base=carrier.api_base, public_url=PUBLIC,
+                                redis_url=server.url,
+                                config_path=examples_open_all_week(Path(tmp)),
+                                api_token="bench", var_dir=Path(tmp) / "var",
+                                audio_dir=Path(tmp) / "audio",
+                                vosk_model=Path(tmp) / "no-model")
+            from ivr.web import create_app  # lazy: as bench.profile_webhooks builds it
+
+            runtime = build_runtime(settings)
+            app = create_app(runtime=runtime)
+            live = LiveServer(app).start()
+            carrier.connect(app_url=live.url, public_url=PUBLIC)
+            driver = Driver(app.test_client(), RequestValidator(AUTH_TOKEN))
+            conn = redis.Redis.from_url(server.url)
+            burst(runtime, conn)  # the worker's first start registers what later ones reuse
+            idle, _ = burst(runtime, conn)  # nothing queued: the worker's own start and stop
+            print("| text | turns | jobs per turn | worker commands per turn |")
+            print("|---|---:|---:|---:|")
+            for what, body in TEXTS.items():
+                for _ in range(args.turns):
+                    driver.post("/sms/incoming", {
+                        "AccountSid": "AC" + "0" * 32, "MessageSid": f"SM{next(_numbers):032x}",
+                        "From": f"+1737555{next(_numbers):04d}", "To": BUSINESS, "Body": body,
+                        "NumMedia": "0"})
+                spent, jobs, bursts = settle(runtime, conn)
+                print(f"| {what} | {args.turns} | {jobs / args.turns:.1f} | "
+                      f"{(spent - idle * bursts) / args.turns:.1f} |", flush=True)
+            print(f"(the worker's own start and stop, subtracted: {idle} commands)")
+        finally:
+            carrier.stop()
+            if live is not None:
+                live.stop()
+            server.stop()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -36,6 +36,8 @@ _CUES = {"spend", "budget", "afford", "pay", "paying", "retainer", "cost", "arou
 _RANGE_WORDS = {"to", "or", "and", "through", "y", "a", "o"}
 _NOTHING = re.compile(r"\b(nothing|no money|zero|cannot afford (anything|it|a lawyer)|"
                       r"can not afford (anything|it)|no budget|broke|not a dime|0 dollars|"
+                      r"(do not|does not|did not) have (any |the )?(money|funds|cash)|"
+                      r"no (funds|cash)|"
                       r"nada|no tengo dinero|cero|ni un peso|no tengo para pagar)\b")
 #: "a couple thousand", "a couple of grand": two of the scale.
 _COUPLE = re.compile(r"\b(?:a )?couple (?:of )?(?=(?:hundred|thousand|grand|k)\b)")

@@ -38,3 +38,9 @@ def test_a_bare_number_answers_the_budget_question():
 def test_a_vague_answer_is_low_confidence():
     value, confidence = find_money("a few thousand", asked=True)
     assert value == 3000 and confidence < 0.6
+
+
+@pytest.mark.parametrize("text", ["I don't have any money", "I dont have the funds right now",
+                                  "no cash at all"])
+def test_saying_there_is_no_money_is_a_budget_of_nothing(text):
+    assert find_money(text, True)[0] == 0

@@ -59,3 +59,14 @@ def test_a_model_failing_mid_turn_costs_the_scores_not_the_turn(caplog):
     similar = layer.for_flow(next(iter(example_businesses().values()))[1])
     assert similar is not None and similar("where is my order please") == {}
     assert "semantic.failed" in caplog.text
+
+
+def test_a_matter_described_in_new_words_is_heard_through_the_option_examples(layer):
+    """"What kind of matter is it?" answered without naming one: the option's examples."""
+    business, flow = example_businesses()["law_firm"]
+    ctx = context(business, flow, Row("dev", flow.name, "", "", False), layer.for_flow(flow))
+    state, _ = step(flow, State(), Input.start("I need help from a family lawyer"), ctx)
+    assert state.asking == "matter_type"
+    state, _ = step(flow, state, Input.sms("the kids' father stopped sending money for them "
+                                           "after he moved away"), ctx)
+    assert (state.slots.get("matter_type") or state.confirming) == "child_support"

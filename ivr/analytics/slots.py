@@ -32,6 +32,11 @@ What "right" means per slot type (tests/understanding/README.md says the same fo
   wrong. ISO dates, dates and day counts are placed too, so a parser that stores another form
   is still measured.
 
+With the semantic layer on and off (issue 20): `evaluate_slots(similar=...)` takes the layer
+per flow (`ivr.semantic.Semantic.for_flow`, None: rules only) as the bucket harness does; the
+layer is what reads a choice answer that describes its option ("my sons father owes us years
+of payments") from the options' `examples:`. `make eval` prints both runs and a side-by-side.
+
 A whole customer: the row's `opening` (or `OPENING[law_firm, matter_type]`), then each question
 answered with that customer's text for the slot asked (the same text once more if asked again,
 a confirmation of the slot answered with the slot's text too), until the conversation ends.

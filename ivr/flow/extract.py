@@ -32,6 +32,8 @@ NO = ("no", "nope", "nah", "not yet", "not really", "negative", "i do not", "wro
       "incorrect", "no thanks", "no thank you", "none", "never", "n", "not at all", "that is it",
       "that is all", "i am good", "all good", "not anymore", "no longer", "probably not",
       "i do not think so", "not currently", "not right now", "not at the moment",
+      "not now", "not at this point", "not at this time", "nobody", "no one", "used to",
+      "i used to",
       # Spanish: "nel" and "nop" are how many Texans text a no
       "nel", "nop", "nones", "para nada", "todavia no", "aun no", "ya no", "ninguno",
       "no gracias", "creo que no")
@@ -64,7 +66,8 @@ def yes_or_no(text: str) -> bool | None:
         return True
     if low in ("2",):
         return False
-    padded = f" {low} "
+    # "right now", "right away" say when, not "that's right": "I'm between lawyers right now"
+    padded = re.sub(r"(?<!not) right (now|away)\b", r" \1", f" {low} ")
     # (where it starts, longer first): "i do not" beats "i do" at the same place.
     hits = [(padded.find(f" {w} "), -len(w), answer) for words, answer in ((YES, True), (NO, False))
             for w in words if f" {w} " in padded]

@@ -49,6 +49,13 @@ PLACES: dict[str, str] = {
     "tulsa": "OK", "albuquerque": "NM", "las vegas": "NV", "salt lake city": "UT",
     "kansas city": "MO", "st louis": "MO", "minneapolis": "MN", "little rock": "AR",
     "baltimore": "MD", "charlotte": "NC", "raleigh": "NC",
+    # what Texans call their regions, and the small towns round Austin (under 15,000 people,
+    # so not in the GeoNames table; none shares its name with a bigger town elsewhere)
+    "dfw": "TX", "metroplex": "TX", "the metroplex": "TX", "dallas fort worth": "TX",
+    "san antone": "TX", "rio grande valley": "TX", "rgv": "TX", "htown": "TX", "h town": "TX",
+    "hill country": "TX", "buda": "TX", "dripping springs": "TX", "wimberley": "TX",
+    "lakeway": "TX", "lago vista": "TX", "liberty hill": "TX", "jarrell": "TX",
+    "lockhart": "TX", "marble falls": "TX", "bee cave": "TX", "luling": "TX",
 }
 
 _NAMES = {normalize(name): code for code, name in STATES.items()}
@@ -111,8 +118,9 @@ def _grams(words: list[str]) -> list[tuple[int, str]]:
 
 def _listed_place(low: str, asked: bool) -> tuple[str, float] | None:
     """A city or county from the GeoNames tables. A one-word city needs "in", "from" or "near"
-    before it ("I live in Frisco") unless it is the whole answer ("Frisco"), so a passing word
-    ("a mobile home") is never a town."""
+    before it ("I live in Frisco") unless it is the whole answer ("Frisco") or ends a short
+    answer to the question ("the valley, McAllen"), so a passing word ("a mobile home") is
+    never a town."""
     words = low.split()
     table = _gazetteer()
     for i, gram in _grams(words):
@@ -120,7 +128,8 @@ def _listed_place(low: str, asked: bool) -> tuple[str, float] | None:
         if not states:
             continue
         bare = gram.removesuffix(" county")
-        if ((not asked or len(words) > 2) and " " not in gram
+        last = asked and len(words) <= 4 and i + 1 == len(words)  # "the valley, McAllen"
+        if ((not asked or len(words) > 2) and " " not in gram and not last
                 and (i == 0 or words[i - 1] not in ("in", "from", "near", "outside"))):
             continue
         if len(states) == 1:

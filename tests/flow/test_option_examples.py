@@ -11,8 +11,10 @@ import pytest
 from flowchat import Chat
 
 from ivr.flow.errors import ConfigError
+from ivr.flow.extract import yes_or_no
 from ivr.flow.loader import parse_flow
 from ivr.flow.model import Option, Slot
+from ivr.flow.places import find_state
 from ivr.flow.semantic import (
     OPTION_SURE,
     OPTION_UNSURE,
@@ -135,3 +137,15 @@ def test_option_examples_are_checked_with_their_lines():
 def test_the_shipped_matter_options_carry_examples(law):
     options = law().flow.slots["matter_type"].options
     assert all(len(o.examples) >= 12 for o in options)
+
+
+def test_right_now_says_when_not_yes():
+    assert yes_or_no("I'm between lawyers right now") is None
+    assert yes_or_no("not right now") is False
+    assert yes_or_no("right") is True
+
+
+def test_a_town_that_ends_a_short_answer_names_its_state():
+    assert find_state("the valley, McAllen", asked=True)[0] == "TX"
+    assert find_state("out in Buda", asked=True)[0] == "TX"
+    assert find_state("I live in a mobile home") is None

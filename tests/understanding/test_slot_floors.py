@@ -25,7 +25,7 @@ FLOORS: dict[tuple[str, str, str], float] = {
     ("law_firm", "matter_type", "heldout"): 92, ("law_firm", "matter_type", "dev"): 100,
     ("law_firm", "jurisdiction", "heldout"): 92, ("law_firm", "jurisdiction", "dev"): 100,
     ("law_firm", "timeline", "heldout"): 100, ("law_firm", "timeline", "dev"): 100,
-    ("law_firm", "representation", "heldout"): 84, ("law_firm", "representation", "dev"): 100,
+    ("law_firm", "representation", "heldout"): 100, ("law_firm", "representation", "dev"): 100,
     ("law_firm", "budget", "heldout"): 92, ("law_firm", "budget", "dev"): 100,
     ("hvac", "system", "heldout"): 100, ("hvac", "system", "dev"): 100,
     ("hvac", "timeline", "heldout"): 100, ("hvac", "timeline", "dev"): 100,

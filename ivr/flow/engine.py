@@ -220,7 +220,8 @@ class _Turn(Decide):
             if self.low and not asked:
                 continue
             found = self.known_order(text, asked) if slot.type == "order_number" else None
-            found = found or extract(slot, text, asked=asked, today=self.ctx.now.date())
+            found = found or extract(slot, text, asked=asked, today=self.ctx.now.date(),
+                                     near=self.ctx.customer.suggested_state)
             if asked and slot.type == "choice":
                 found = self.described_option(slot, found)
             if found is None:
@@ -329,7 +330,8 @@ class _Turn(Decide):
         state, flow = self.state, self.flow
         question, value = state.asking or "", state.confirming
         slot = flow.slots.get(question)
-        other = extract(slot, text, asked=True, today=self.ctx.now.date()) if slot else None
+        other = extract(slot, text, asked=True, today=self.ctx.now.date(),
+                        near=self.ctx.customer.suggested_state) if slot else None
         if other is not None and other[0] != value and yes_or_no(text) is not True:
             state.confirming = None
             state.extra.pop("suggesting", None)

@@ -13,9 +13,9 @@ from datetime import date
 from typing import Any
 
 from ivr.flow.model import Option, Slot
-from ivr.flow.money import find_money
+from ivr.flow.money import find_money, no_ceiling
 from ivr.flow.numbers import spoken_digits
-from ivr.flow.places import find_state
+from ivr.flow.places import STATES, find_state
 from ivr.flow.text import find_phrases, fuzzy_phrase, normalize
 from ivr.flow.timeline import find_timeline
 
@@ -172,23 +172,34 @@ _READERS: dict[str, Callable[[str, bool], Found | None]] = {
 }
 
 
-def extract(slot: Slot, text: str, asked: bool = False, today: date | None = None
-            ) -> Found | None:
+def extract(slot: Slot, text: str, asked: bool = False, today: date | None = None,
+            near: str | None = None) -> Found | None:
     """Fill `slot` from `text` if the message says it: (value, confidence 0..1) or None.
 
     `today` is the Context's clock (the core never reads one): with it, a bare day of the month
-    ("the 18th") is kept as the date it names."""
+    ("the 18th") is kept as the date it names. `near`: the state the customer's number is from;
+    a place name several states share ("Hays", "Montgomery County") is read in the state the
+    slot's own options name first (the business's), then in that one, and checked once."""
     if not text.strip() or (not asked and not slot.unprompted):
         return None
     if slot.type == "choice":
         return match_option(slot.options, text, asked)
     if slot.type in _READERS:
-        found = (find_timeline(text, asked, today) if slot.type == "timeline"
-                 else _READERS[slot.type](text, asked))
+        if slot.type == "timeline":
+            found = find_timeline(text, asked, today)
+        elif slot.type == "state":
+            own = tuple(o.value for o in slot.options if o.value in STATES)
+            found = find_state(text, asked, (*own, *([near] if near else [])))
+        else:
+            found = _READERS[slot.type](text, asked)
         if found is None and asked and slot.options:
             found = match_option(slot.options, text, asked)
             if found and slot.type == "money":  # menu values of a money slot are dollars
                 found = (int(found[0]), found[1]) if str(found[0]).isdigit() else None
+            if found is None and slot.type == "money" and no_ceiling(text):
+                top = max((int(o.value) for o in slot.options if str(o.value).isdigit()),
+                          default=None)  # "whatever it costs": the top of the menu
+                found = (top, 0.9) if top is not None else None
         return found
     if slot.type == "yesno":
         return _yesno(slot, text, asked)

@@ -59,7 +59,8 @@ _RANGE_HEDGES = {"maybe", "possibly", "perhaps", "probably", "max"}
 #: No ceiling: the customer will pay what the case needs. Read by the flow as its top budget
 #: option (`extract`), since no dollar figure was said.
 _NO_CEILING = re.compile(
-    r"\b(whatever it (costs?|takes?|will cost|will take)|whatever (is|it is) (needed|necessary)|"
+    r"\b(whatever it (costs?|takes?|will cost|will take)|"
+    r"whatever (i|we) (need|have) to( pay| spend)?|whatever (is|it is) (needed|necessary)|"
     r"(money|cost|price) is (no|not an?) (object|issue|problem)|"
     r"(do not|does not) care (what|how much) it costs?|(no|there is no) (limit|ceiling|cap)|"
     r"(cost|price|money) (does not|will not) matter|sky is the limit|spare no expense|"

@@ -56,6 +56,10 @@ PLACES: dict[str, str] = {
     "hill country": "TX", "buda": "TX", "dripping springs": "TX", "wimberley": "TX",
     "lakeway": "TX", "lago vista": "TX", "liberty hill": "TX", "jarrell": "TX",
     "lockhart": "TX", "marble falls": "TX", "bee cave": "TX", "luling": "TX",
+    "atx": "TX", "fort bliss": "TX",
+    # what people call other states and their big cities
+    "cali": "CA", "socal": "CA", "norcal": "CA", "okla": "OK", "nyc": "NY", "philly": "PA",
+    "vegas": "NV", "nola": "LA",
 }
 
 _NAMES = {normalize(name): code for code, name in STATES.items()}
@@ -176,6 +180,8 @@ def _county_in_english(low: str) -> str:
 _ABOUT_THE_CASE = re.compile(
     r"\b(case|cases|filed|file|court|judge|hearing|divorce|custody|decree|order|kids|kid|"
     r"children|child|son|daughter|baby|caso|corte|ninos|hijos|hijo|hija)\b")
+#: What a clause about where the customer lives says: "but I live in Texas now".
+_WHERE_I_LIVE = re.compile(r"\b(live|lives|living|reside|moved|staying|vivo|vivimos)\b")
 _CLAUSES = re.compile(r"[,;.]|\bbut\b|\bthough\b|\bwhile\b|\bpero\b")
 _PAUSES = re.compile(r"[,;.:!?()]|\s-\s")
 
@@ -194,13 +200,25 @@ def find_state(text: str, asked: bool = False, prefer: tuple[str, ...] = ()
     """
     clauses = [c for c in _CLAUSES.split(text) if c.strip()]
     if len(clauses) > 1:
-        found = [(_ABOUT_THE_CASE.search(normalize(c)) is not None, _find_state(c, asked, prefer))
-                 for c in clauses]
-        named = {place[0] for _, place in found if place is not None}
-        about = [place for case, place in found if case and place is not None]
-        if len(named) > 1 and len({code for code, _ in about}) == 1:
-            return about[0]
+        found = [(_about_the_case(c), _find_state(c, asked, prefer)) for c in clauses]
+        found = [(weight, place) for weight, place in found if place is not None]
+        if len({place[0] for _, place in found}) > 1:
+            best = max(weight for weight, _ in found)
+            about = {place for weight, place in found if weight == best}
+            if len({code for code, _ in about}) == 1:
+                return about.pop()
     return _find_state(text, asked, prefer)
+
+
+def _about_the_case(clause: str) -> int:
+    """+1 for a clause about the case (filed, court, the kids), -1 for one about where the
+    customer lives ("but I live in Texas now"), 0 otherwise."""
+    low = normalize(clause)
+    return (_ABOUT_THE_CASE.search(low) is not None) - (_WHERE_I_LIVE.search(low) is not None)
+
+
+#: Words a lower-case state code follows in an answer: "we live in tx", "west tx".
+_BEFORE_A_CODE = ("in", "from", "of", "east", "west", "north", "south", "central")
 
 
 def _find_state(text: str, asked: bool, prefer: tuple[str, ...]) -> tuple[str, float] | None:
@@ -227,6 +245,10 @@ def _find_state(text: str, asked: bool, prefer: tuple[str, ...]) -> tuple[str, f
     bare = normalize(text).replace(" ", "").upper()
     if bare in STATES:
         return bare, 0.95
+    words = low.split()
+    for before, word in zip(words, words[1:], strict=False):
+        if before in _BEFORE_A_CODE and word.upper() in STATES and word.upper() not in _WORDLIKE:
+            return word.upper(), 0.9
     place = _listed_place(low.strip(), asked, prefer)
     if place is not None:
         return place

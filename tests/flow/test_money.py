@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from ivr.flow.money import find_money
+from ivr.flow.money import find_money, no_ceiling
 
 
 @pytest.mark.parametrize(("text", "dollars"), [
@@ -96,3 +96,7 @@ def test_a_few_grand_is_confirmed_before_qualifying(law):
     assert chat.ask.slot == "budget" and "3,000" in chat.said
     chat.send("yes")
     assert chat.outcome == "qualified"
+
+
+def test_whatever_i_need_to_pay_sets_no_ceiling():
+    assert no_ceiling("whatever I need to pay") and not no_ceiling("I need to pay rent")

@@ -87,3 +87,18 @@ def test_no_then_a_state_answers_is_it_texas_with_that_state(answer):
 @pytest.mark.parametrize(("answer", "code"), [("Madison", "WI"), ("Wichita", "KS")])
 def test_a_big_citys_name_still_means_that_city_for_a_texas_firm(answer, code):
     assert find_state(answer, asked=True, prefer=("TX",)) == (code, 0.6)
+
+
+def test_where_the_customer_lives_gives_way_to_where_the_case_is():
+    assert find_state("its in texas but i live in new mexico", asked=True)[0] == "TX"
+
+
+@pytest.mark.parametrize(("answer", "code"), [
+    ("we live in tx", "TX"), ("west tx", "TX"), ("Cali", "CA"), ("NYC", "NY"), ("ATX", "TX"),
+])
+def test_short_names_people_text_for_a_state_are_understood(answer, code):
+    assert find_state(answer, asked=True)[0] == code
+
+
+def test_a_spanish_mi_is_no_michigan():
+    assert find_state("en mi casa", asked=True) is None

@@ -23,13 +23,13 @@ from ivr.semantic import shared
 #: (flow, slot, split): slot accuracy % floor.
 FLOORS: dict[tuple[str, str, str], float] = {
     ("law_firm", "matter_type", "heldout"): 92, ("law_firm", "matter_type", "dev"): 100,
-    ("law_firm", "jurisdiction", "heldout"): 92, ("law_firm", "jurisdiction", "dev"): 100,
+    ("law_firm", "jurisdiction", "heldout"): 100, ("law_firm", "jurisdiction", "dev"): 100,
     ("law_firm", "timeline", "heldout"): 100, ("law_firm", "timeline", "dev"): 100,
     ("law_firm", "representation", "heldout"): 100, ("law_firm", "representation", "dev"): 100,
     ("law_firm", "budget", "heldout"): 92, ("law_firm", "budget", "dev"): 100,
     ("hvac", "system", "heldout"): 100, ("hvac", "system", "dev"): 100,
     ("hvac", "timeline", "heldout"): 100, ("hvac", "timeline", "dev"): 100,
-    ("ecommerce", "order_number", "heldout"): 83, ("ecommerce", "order_number", "dev"): 100,
+    ("ecommerce", "order_number", "heldout"): 100, ("ecommerce", "order_number", "dev"): 100,
 }
 #: The Spanish answers (issue 25, Deliver 3; `es_slots_*.csv`), same measure. The targets are
 #: the SAME as English: >= 95% per slot on `es_heldout`, no qualified customer declined. Today's
@@ -37,7 +37,7 @@ FLOORS: dict[tuple[str, str, str], float] = {
 #: text2num, Spanish time, yes/no and option words; tuned on es_dev only), and rise, never fall.
 ES_FLOORS: dict[tuple[str, str, str], float] = {
     ("law_firm", "matter_type", "es_heldout"): 100, ("law_firm", "matter_type", "es_dev"): 100,
-    ("law_firm", "jurisdiction", "es_heldout"): 50, ("law_firm", "jurisdiction", "es_dev"): 100,
+    ("law_firm", "jurisdiction", "es_heldout"): 75, ("law_firm", "jurisdiction", "es_dev"): 100,
     ("law_firm", "timeline", "es_heldout"): 100, ("law_firm", "timeline", "es_dev"): 100,
     ("law_firm", "representation", "es_heldout"): 100,
     ("law_firm", "representation", "es_dev"): 100,

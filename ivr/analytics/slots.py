@@ -32,6 +32,11 @@ What "right" means per slot type (tests/understanding/README.md says the same fo
   wrong. ISO dates, dates and day counts are placed too, so a parser that stores another form
   is still measured.
 
+With the semantic layer on and off (issue 20): `evaluate_slots(similar=...)` takes the layer
+per flow (`ivr.semantic.Semantic.for_flow`, None: rules only) as the bucket harness does; the
+layer is what reads a choice answer that describes its option ("my sons father owes us years
+of payments") from the options' `examples:`. `make eval` prints both runs and a side-by-side.
+
 A whole customer: the row's `opening` (or `OPENING[law_firm, matter_type]`), then each question
 answered with that customer's text for the slot asked (the same text once more if asked again,
 a confirmation of the slot answered with the slot's text too), until the conversation ends.
@@ -63,16 +68,19 @@ from ivr.analytics.understanding import (
     ES_SPLITS,
     SPLITS,
     Row,
+    SimilarFor,
     context,
     example_businesses,
     language_of,
     split_label,
 )
 from ivr.config.business import Business
+from ivr.flow.context import Context
 from ivr.flow.engine import step
 from ivr.flow.events import Input
 from ivr.flow.model import Flow
 from ivr.flow.state import State
+from ivr.semantic import shared
 
 #: The slots measured, in print order (`need`, the shop's free-text slot, keeps the words as
 #: typed: there is nothing to normalise, so nothing to measure).
@@ -222,6 +230,15 @@ _MONTHS = ("january", "february", "march", "april", "may", "june", "july", "augu
 _DAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 _SEASON = {"spring": 3, "summer": 6, "fall": 9, "autumn": 9, "winter": 12}
 _NOW_DAYS = {"as soon as possible": 0, "today": 0, "already past": 0, "tomorrow": 1}
+#: Holidays and school dates the flow keeps as said ("before christmas"), as (month, day): the
+#: movable ones at their usual date (close enough for horizons of weeks and months).
+_HOLIDAYS = {"christmas": (12, 25), "xmas": (12, 25), "the holidays": (12, 20),
+             "new year": (1, 1), "new years": (1, 1), "the new year": (1, 1),
+             "thanksgiving": (11, 27), "easter": (4, 20), "halloween": (10, 31),
+             "memorial day": (5, 26), "labor day": (9, 1), "july 4th": (7, 4),
+             "the 4th of july": (7, 4), "the fourth of july": (7, 4), "spring break": (3, 15),
+             "summer break": (6, 1), "the end of school": (6, 1), "the school year": (6, 1),
+             "school starts": (8, 15), "valentines day": (2, 14), "valentines": (2, 14)}
 
 
 def _next_date(now: date, month: int, day: int) -> date:
@@ -271,6 +288,9 @@ def horizon_days(value: Any, now: date) -> float | None:
         if when == "next" and (start - now).days < 180:
             start = date(start.year + 1, start.month, 1)
         return float((start - now).days + 30)
+    match = re.fullmatch(r"(?:before|by|after|around|right after|until|for) (.+)", text)
+    if match and match.group(1).replace("'", "") in _HOLIDAYS:
+        return float((_next_date(now, *_HOLIDAYS[match.group(1).replace("'", "")]) - now).days)
     match = re.fullmatch(rf"(?:on |this |next )?({'|'.join(_DAYS)})", text)
     if match:
         ahead = (_DAYS.index(match.group(1)) - now.weekday()) % 7 or 7
@@ -315,13 +335,15 @@ def is_right(row: SlotRow, value: Any, slot_type: str, now: date) -> bool:
 
 
 # -- replays -----------------------------------------------------------------------------------
-def _ctx(business: Business, flow: Flow):
-    return context(business, flow, Row("dev", flow.name, "", "", False))
+def _ctx(business: Business, flow: Flow, similar: SimilarFor | None = None) -> Context:
+    return context(business, flow, Row("dev", flow.name, "", "", False),
+                   similar(flow) if similar else None)
 
 
-def asked_state(business: Business, flow: Flow, slot: str, opening: str = "") -> State:
+def asked_state(business: Business, flow: Flow, slot: str, opening: str = "",
+                similar: SimilarFor | None = None) -> State:
     """A conversation stepped to the point where `slot` is the question asked."""
-    ctx = _ctx(business, flow)
+    ctx = _ctx(business, flow, similar)
     state, _ = step(flow, State(), Input.start(opening or OPENING[flow.name, slot]), ctx)
     for _ in range(MAX_STEPS):
         if state.asking == slot or state.done:
@@ -336,9 +358,10 @@ def asked_state(business: Business, flow: Flow, slot: str, opening: str = "") ->
     return state
 
 
-def replay_slot(row: SlotRow, business: Business, flow: Flow) -> SlotReplay:
-    ctx = _ctx(business, flow)
-    before = asked_state(business, flow, row.slot, row.asked)
+def replay_slot(row: SlotRow, business: Business, flow: Flow,
+                similar: SimilarFor | None = None) -> SlotReplay:
+    ctx = _ctx(business, flow, similar)
+    before = asked_state(business, flow, row.slot, row.asked, similar)
     state, _ = step(flow, before, Input.sms(row.text), ctx)
     confirmed = state.confirming is not None and state.asking == row.slot
     value = state.confirming if confirmed else state.slots.get(row.slot)
@@ -346,8 +369,9 @@ def replay_slot(row: SlotRow, business: Business, flow: Flow) -> SlotReplay:
     return SlotReplay(row, value, confirmed, right)
 
 
-def replay_customer(customer: Customer, business: Business, flow: Flow) -> CustomerReplay:
-    ctx = _ctx(business, flow)
+def replay_customer(customer: Customer, business: Business, flow: Flow,
+                    similar: SimilarFor | None = None) -> CustomerReplay:
+    ctx = _ctx(business, flow, similar)
     opening = customer.opening or OPENING["law_firm", "matter_type"]
     state, _ = step(flow, State(), Input.start(opening), ctx)
     times: dict[str, int] = {}
@@ -360,9 +384,10 @@ def replay_customer(customer: Customer, business: Business, flow: Flow) -> Custo
     return CustomerReplay(customer, state.outcome or f"(asking {state.asking})", dict(state.slots))
 
 
-def evaluate_slots(rows: Sequence[SlotRow] | None = None, config_dir: Path | None = None
-                   ) -> dict[tuple[str, str, str], SlotFigures]:
-    """Figures by (flow, slot, split): English first, in SLOTS then split order, then Spanish."""
+def evaluate_slots(rows: Sequence[SlotRow] | None = None, config_dir: Path | None = None,
+                   similar: SimilarFor | None = None) -> dict[tuple[str, str, str], SlotFigures]:
+    """Figures by (flow, slot, split): English first, in SLOTS then split order, then Spanish
+    (`similar`: the semantic layer per flow, None for rules only)."""
     rows = load_slots() if rows is None else rows
     shops = example_businesses(config_dir)
     figures: dict[tuple[str, str, str], SlotFigures] = {}
@@ -373,7 +398,8 @@ def evaluate_slots(rows: Sequence[SlotRow] | None = None, config_dir: Path | Non
                 if mine:
                     business, flow = shops[flow_name]
                     figures[flow_name, slot, split] = SlotFigures(
-                        flow_name, slot, split, [replay_slot(r, business, flow) for r in mine])
+                        flow_name, slot, split,
+                        [replay_slot(r, business, flow, similar) for r in mine])
     unknown = {(r.flow, r.slot) for r in rows} - set(SLOTS)
     if unknown:
         raise ValueError(f"slots not measured: {sorted(unknown)}")
@@ -381,15 +407,16 @@ def evaluate_slots(rows: Sequence[SlotRow] | None = None, config_dir: Path | Non
 
 
 def evaluate_customers(customers: Sequence[Customer] | None = None,
-                       config_dir: Path | None = None) -> dict[str, list[CustomerReplay]]:
-    """Whole law-firm customers by split."""
+                       config_dir: Path | None = None, similar: SimilarFor | None = None
+                       ) -> dict[str, list[CustomerReplay]]:
+    """Whole law-firm customers by split (`similar`: as in `evaluate_slots`)."""
     customers = load_customers() if customers is None else customers
     business, flow = example_businesses(config_dir)["law_firm"]
     found: dict[str, list[CustomerReplay]] = {}
     for split in ALL_SPLITS:
         mine = [c for c in customers if c.split == split]
         if mine:
-            found[split] = [replay_customer(c, business, flow) for c in mine]
+            found[split] = [replay_customer(c, business, flow, similar) for c in mine]
     return found
 
 
@@ -459,10 +486,49 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m ivr.analytics.slots",
                                      description=__doc__.splitlines()[0])
     parser.add_argument("--corpus", type=Path, default=CORPUS, help="corpus directory")
+    parser.add_argument("--semantic", choices=("both", "on", "off"), default="both",
+                        help="with the semantic layer, without it, or both (the default)")
     args = parser.parse_args(argv)
-    print(render(evaluate_slots(load_slots(args.corpus)),
-                 evaluate_customers(load_customers(args.corpus))))
+    rows, customers = load_slots(args.corpus), load_customers(args.corpus)
+    layer = shared()
+    modes: list[SimilarFor | None] = []
+    if args.semantic in ("both", "on"):
+        if layer.available:
+            modes.append(layer.for_flow)
+        else:
+            print("semantic layer: unavailable (no model); measuring the rules only")
+    if args.semantic in ("both", "off") or not modes:
+        modes.append(None)
+    results = [(mode, evaluate_slots(rows, similar=mode), evaluate_customers(customers,
+                                                                               similar=mode))
+               for mode in modes]
+    for mode, figures, replays in results:
+        print("slot reading with the semantic layer "
+              + ("off (rules only)" if mode is None else "on (option examples)"))
+        print(render(figures, replays))
+        print()
+    if len(results) == 2:
+        print("side by side (on | off):")
+        print("\n".join(compare(results[0][1], results[1][1], results[0][2], results[1][2])))
     return 0
+
+
+def compare(on: Mapping[tuple[str, str, str], SlotFigures],
+            off: Mapping[tuple[str, str, str], SlotFigures],
+            customers_on: Mapping[str, Sequence[CustomerReplay]],
+            customers_off: Mapping[str, Sequence[CustomerReplay]]) -> list[str]:
+    """One line per flow, slot and split: slot accuracy with the semantic layer on, then off;
+    then qualified customers declined per split."""
+    lines = [f"{'flow':<10} {'slot':<15} {'split':<10} {'slot accuracy':>17}"]
+    for key, fig in on.items():
+        other = off[key]
+        lines.append(f"{fig.flow:<10} {fig.slot:<15} {split_label(fig.split):<10} "
+                     f"{100 * fig.accuracy:5.1f}% | {100 * other.accuracy:5.1f}%")
+    for split, replays in customers_on.items():
+        lines.append(f"qualified declined, {split_label(split)}: "
+                     f"{len(qualified_declined(replays))} | "
+                     f"{len(qualified_declined(customers_off.get(split, ())))}")
+    return lines
 
 
 if __name__ == "__main__":

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from ivr.flow.actions import Action, Say
+from ivr.flow.actions import Action, Ask, Say
 from ivr.flow.context import Context
 from ivr.flow.decide import Decide
 from ivr.flow.events import Input
@@ -38,7 +38,9 @@ from ivr.flow.semantic import (
     frustrated_by_scores,
     needs_a_person,
     semantic_bucket,
+    semantic_option,
     semantic_triggers,
+    topic_scores,
 )
 from ivr.flow.smalltalk import small_talk
 from ivr.flow.state import State
@@ -141,7 +143,8 @@ class _Turn(Decide):
         if digits:
             return self.digits(text)
         text = flow.heard(text)  # typos and mis-hearings of the flow's own words repaired
-        self.scores = self.similarity(self.original)
+        self.option_scores = self.similarity(self.original)
+        self.scores = topic_scores(self.option_scores)
         # Escalation comes first, whatever was asked: "no, I smell gas" is not just a "no".
         # The rules' triggers, then the semantic layer's (in every state, on every turn).
         fired = phrase_triggers(flow, text)
@@ -221,6 +224,8 @@ class _Turn(Decide):
             found = self.known_order(text, asked) if slot.type == "order_number" else None
             found = found or extract(slot, text, asked=asked, today=self.ctx.now.date(),
                                      near=suggested_state(self.ctx.customer.suggested_state))
+            if asked and slot.type == "choice":
+                found = self.described_option(slot, found)
             if found is None:
                 continue
             value, score = found
@@ -232,7 +237,7 @@ class _Turn(Decide):
             if asked and score < UNSURE and not self.escalating:
                 # Unsure ("I think so", "Springfield"): one short check, not a guess and not
                 # the whole question again.
-                self.pending = self.confirm(name, value, self.said_back(slot, value), "check")
+                self.pending = self.check(slot, value)
                 return True
             self.fill(name, value, score * self.confidence)
             understood = True
@@ -243,6 +248,29 @@ class _Turn(Decide):
         shape, so a shop whose ids are four digits is understood as well as "FG-10231"."""
         order = named_order(self.original or text, self.ctx.orders(), asked)
         return (order.order_id, 1.0) if order is not None else None
+
+    def described_option(self, slot: Slot, found: tuple[Any, float] | None
+                         ) -> tuple[Any, float] | None:
+        """A choice answer that describes an option without naming it ("their dad hasn't paid a
+        cent since June"): the synonyms first (one said outright is kept), then the option
+        whose `examples:` the answer is nearest, when the semantic layer hears one; a fuzzy
+        near-miss of a synonym gives way to it. Held at `OPTION_UNSURE` when another option is
+        close, so the customer is asked "Just to check: is this about child support?"."""
+        if found is not None and found[1] >= 1.0:
+            return found
+        heard = semantic_option(slot, self.option_scores)
+        if heard is None:
+            return found
+        if found is not None and found[0] == heard[0]:
+            return found[0], max(found[1], heard[1])
+        return heard
+
+    def check(self, slot: Slot, value: Any) -> Ask:
+        """One short question about an unsure answer: the slot's own `check:` words, else for
+        an option "is this about child support?", else the value as a person would say it."""
+        template = "check_option" if slot.type == "choice" and not slot.said_back(value) else (
+            "check")
+        return self.confirm(slot.name, value, self.said_back(slot, value), template)
 
     def said_back(self, slot: Slot, value: Any) -> str:
         """How an unsure value is checked: the slot's own words, else the value as a person
@@ -262,7 +290,7 @@ class _Turn(Decide):
         if not denies_danger(denied, (k for t in self.flow.triggers for k in t.keys)):
             return self.original or text, self.scores
         rest = undenied(padded(text), words)
-        return rest, self.similarity(rest)
+        return rest, topic_scores(self.similarity(rest))
 
     def similarity(self, text: str) -> dict[str, float]:
         """The semantic layer's scores for this message, or {} (no layer, keypad digits, a short
@@ -310,8 +338,7 @@ class _Turn(Decide):
             state.confirming = None
             state.extra.pop("suggesting", None)
             if slot is not None and other[1] < UNSURE:  # "no, Springfield": which one?
-                self.pending = self.confirm(question, other[0], self.said_back(slot, other[0]),
-                                            "check")
+                self.pending = self.check(slot, other[0])
                 return True
             self.fill(question, other[0], other[1] * self.confidence)
             self.decide(text)

@@ -13,9 +13,9 @@ from datetime import date
 from typing import Any
 
 from ivr.flow.model import Option, Slot
-from ivr.flow.money import find_money
+from ivr.flow.money import find_money, no_ceiling
 from ivr.flow.numbers import spoken_digits
-from ivr.flow.places import find_state
+from ivr.flow.places import STATES, find_state
 from ivr.flow.text import find_phrases, fuzzy_phrase, normalize
 from ivr.flow.timeline import find_timeline
 
@@ -32,6 +32,8 @@ NO = ("no", "nope", "nah", "not yet", "not really", "negative", "i do not", "wro
       "incorrect", "no thanks", "no thank you", "none", "never", "n", "not at all", "that is it",
       "that is all", "i am good", "all good", "not anymore", "no longer", "probably not",
       "i do not think so", "not currently", "not right now", "not at the moment",
+      "not now", "not at this point", "not at this time", "nobody", "no one", "used to",
+      "i used to",
       # Spanish: "nel" and "nop" are how many Texans text a no
       "nel", "nop", "nones", "para nada", "todavia no", "aun no", "ya no", "ninguno",
       "no gracias", "creo que no")
@@ -64,7 +66,8 @@ def yes_or_no(text: str) -> bool | None:
         return True
     if low in ("2",):
         return False
-    padded = f" {low} "
+    # "right now", "right away" say when, not "that's right": "I'm between lawyers right now"
+    padded = re.sub(r"(?<!not) right (now|away)\b", r" \1", f" {low} ")
     # (where it starts, longer first): "i do not" beats "i do" at the same place.
     hits = [(padded.find(f" {w} "), -len(w), answer) for words, answer in ((YES, True), (NO, False))
             for w in words if f" {w} " in padded]
@@ -191,20 +194,29 @@ def extract(slot: Slot, text: str, asked: bool = False, today: date | None = Non
     """Fill `slot` from `text` if the message says it: (value, confidence 0..1) or None.
 
     `today` is the Context's clock (the core never reads one): with it, a bare day of the month
-    ("the 18th") is kept as the date it names. `near`: the state the customer's number
-    suggests, proposed for a place name several states share."""
+    ("the 18th") is kept as the date it names. `near`: the state the customer's number is from;
+    a place name several states share ("Hays", "Montgomery County") is read in the state the
+    slot's own options name first (the business's), then in that one, and checked once."""
     if not text.strip() or (not asked and not slot.unprompted):
         return None
     if slot.type == "choice":
         return match_option(slot.options, text, asked)
     if slot.type in _READERS:
-        found = (find_timeline(text, asked, today) if slot.type == "timeline"
-                 else find_state(text, asked, near) if slot.type == "state"
-                 else _READERS[slot.type](text, asked))
+        if slot.type == "timeline":
+            found = find_timeline(text, asked, today)
+        elif slot.type == "state":
+            own = tuple(o.value for o in slot.options if o.value in STATES)
+            found = find_state(text, asked, (*own, *([near] if near else [])))
+        else:
+            found = _READERS[slot.type](text, asked)
         if found is None and asked and slot.options:
             found = match_option(slot.options, text, asked)
             if found and slot.type == "money":  # menu values of a money slot are dollars
                 found = (int(found[0]), found[1]) if str(found[0]).isdigit() else None
+            if found is None and slot.type == "money" and no_ceiling(text):
+                top = max((int(o.value) for o in slot.options if str(o.value).isdigit()),
+                          default=None)  # "whatever it costs": the top of the menu
+                found = (top, 0.9) if top is not None else None
         return found
     if slot.type == "yesno":
         return _yesno(slot, text, asked)

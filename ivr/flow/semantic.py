@@ -16,6 +16,12 @@ here with plain tables and no model:
   cue (a word below, or a trigger scoring at least `CUE_MIN`) goes to a person, never to
   "I didn't catch that".
 
+- a choice slot's option (`examples:` on the option), only for an answer to that question
+  and only when the synonyms found nothing sure: the best option at least `OPTION_MIN` is used
+  when it leads the next by `OPTION_LEAD`, else checked in one short question ("Just to check:
+  is this about child support?"), never guessed. Option labels (`option_label`) share the table
+  with the buckets' and triggers'; `topic_scores` sets them aside for the decisions above.
+
 Short messages (under `MIN_WORDS` words: "yes", "Travis county", "$5000") are answers to the
 question asked, and a sentence model says little about them; they are left to the rules.
 """
@@ -25,7 +31,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 
-from ivr.flow.model import Flow, Trigger
+from ivr.flow.model import Flow, Slot, Trigger
 from ivr.flow.text import normalize
 
 #: The label under which the edge scores a request for a person.
@@ -43,6 +49,15 @@ PERSON_MIN = 0.5
 PERSON_LEAD = 0.1
 FRUSTRATION_MIN = 0.55
 MIN_WORDS = 3
+#: A choice option heard in a described answer: at least OPTION_MIN to be considered; used when
+#: OPTION_LEAD ahead of the next option (confidence OPTION_SURE), else checked (OPTION_UNSURE,
+#: below `extract.UNSURE`, so the engine asks "Just to check"). Tuned on slots_dev.csv only.
+OPTION_MIN = 0.4
+OPTION_LEAD = 0.06
+OPTION_SURE = 0.8
+OPTION_UNSURE = 0.6
+#: How an option's label is spelled in the scores table ("option:matter_type:custody").
+OPTION_PREFIX = "option:"
 
 #: How every flow's customers ask for a person; a flow's `asked_for_human: examples:` add to
 #: these. Written for this layer, not taken from `rules.HUMAN_PHRASES`.
@@ -98,6 +113,29 @@ CUE_WORDS = re.compile(
     r"ambulance|hospital|attack\w*|violent|violence|abuse\w*|desperate|crying|please please|"
     r"can'?t breathe|cannot breathe|smoke|fire|burning|gas|leak\w*|flood\w*|sick|pregnan\w*|"
     r"baby|newborn|infant|elderly|kids?|children|child)\b")
+
+
+def option_label(slot: str, value: str) -> str:
+    """The scores table's label for one choice option (`OPTION_PREFIX`, slot, value)."""
+    return f"{OPTION_PREFIX}{slot}:{value}"
+
+
+def topic_scores(scores: Mapping[str, float]) -> dict[str, float]:
+    """The scores without the choice options': what the bucket, trigger and person checks
+    compare (an answer's closeness to "custody" must not outvote asking for a person)."""
+    return {label: float(s) for label, s in scores.items() if not label.startswith(OPTION_PREFIX)}
+
+
+def semantic_option(slot: Slot, scores: Mapping[str, float]) -> tuple[str, float] | None:
+    """The option of `slot` the answer describes, with the confidence to hold it at:
+    `OPTION_SURE` when it clearly leads, `OPTION_UNSURE` (check it) when another option is
+    close; None when no option scores `OPTION_MIN` (the slot is asked again, as before)."""
+    ranked = sorted(((float(scores.get(option_label(slot.name, o.value), 0.0)), o.value)
+                     for o in slot.options if o.examples), reverse=True)
+    if not ranked or ranked[0][0] < OPTION_MIN:
+        return None
+    runner_up = ranked[1][0] if len(ranked) > 1 else 0.0
+    return ranked[0][1], OPTION_SURE if ranked[0][0] - runner_up >= OPTION_LEAD else OPTION_UNSURE
 
 
 def enough_words(text: str) -> bool:

@@ -45,6 +45,9 @@ _PATTERNS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
          "as soon as possible"),
         (r"\b(today|tonight|this morning|this afternoon)\b", "today"),
         (r"\btomorrow\b", "tomorrow"),
+        # "a month and a half", "two and a half weeks": counted in the unit below
+        (rf"\b(?:in |within )?{_ABOUT}(?P<half>(?:{_NUM}) (?:{_UNIT}) and a half|"
+         rf"(?:{_NUM}) and a half (?:{_UNIT}))\b", "{half}"),
         (rf"\b(within|in|under|less than|inside of|over) (the next |the coming )?{_ABOUT}"
          rf"{_NUM} {_UNIT}\b", "{0}"),
         (rf"\b{_ABOUT}{_NUM} {_UNIT} from now\b", "{0}"),
@@ -59,6 +62,10 @@ _PATTERNS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
         # out, nothing scheduled") is the better answer: so these come after the counts.
         (r"\b((there is )?no (court )?date( set)?( yet)?|nothing (is )?scheduled|"
          r"nothing (set|filed) yet|no hearing( yet| scheduled)?)\b", "no rush"),
+        # "before march is over", "by the end of april": the month's last day
+        (rf"\b(?:by |before )?(?:the )?end of (?P<end>{_MONTHS})\b", "by {end} end"),
+        (rf"\b(?:by|before) (?P<end>{_MONTHS}) (?:is over|is out|ends|is done)\b",
+         "by {end} end"),
         (r"\b(on |by |before )?the (\d{1,2})(st|nd|rd|th)\b", "{0}"),
         (r"\b(next|this|the end of the|end of the|later this|early next|end of) "
          r"(week|month|year|weekend|summer|spring|fall|winter)\b", "{0}"),
@@ -167,6 +174,25 @@ def _on_day(day: int, today: date) -> str:
     return f"the {day}th"
 
 
+#: A month's last day, as "by the end of february" is said (the 28th: a leap day is no deadline).
+_MONTH_DAYS = dict(zip(_MONTHS.split("|"), (31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31),
+                       strict=True))
+#: Each unit as counted in the one below it, for "and a half": (smaller unit, how many).
+_HALF_IN = {"year": ("month", 12), "month": ("week", 4.3), "week": ("day", 7), "day": ("day", 1)}
+
+
+def _and_a_half(said: str) -> str:
+    """"a month and a half" -> "in 6 weeks", "2 and a half years" -> "in 30 months": the
+    count in the unit below, rounded down (a deadline is never put later than said)."""
+    words = said.replace(" and a half", "").split()
+    count, unit = " ".join(words[:-1]), words[-1].rstrip("s")
+    number = _WORDS.get(count.removeprefix("a ").removeprefix("couple of "), count)
+    amount = 3.0 if number == "few" else float(number) if number.isdigit() else 1.0
+    smaller, times = _HALF_IN[unit]
+    count = int((amount + 0.5) * times)
+    return f"in {count} {smaller}{'s' if count != 1 else ''}"
+
+
 def _tidy(phrase: str) -> str:
     """"within two weeks" -> "within 2 weeks"; "the end of the year" -> "end of the year";
     "in the next couple of weeks" -> "within 2 weeks"; "in about two months" -> "in about 2
@@ -199,7 +225,12 @@ def find_timeline(text: str, asked: bool = False, today: date | None = None
             continue
         parts = {k: v for k, v in match.groupdict().items() if v}
         phrase = _tidy(label.format(match.group(0).strip(), **parts))
-        ordinal = re.fullmatch(r"(?:on |by |before )?(\d{1,2})(?:st|nd|rd|th)", phrase)
+        if "half" in parts:
+            phrase = _and_a_half(parts["half"])
+        elif "end" in parts:
+            phrase = f"by {parts['end']} {_MONTH_DAYS[parts['end']]}"
+        ordinal = re.fullmatch(r"(?:on |by |before )?(?:the )?(\d{1,2})(?:st|nd|rd|th)",
+                               phrase)
         if ordinal and today is not None and 1 <= int(ordinal.group(1)) <= 31:
             phrase = _on_day(int(ordinal.group(1)), today)
         loose = phrase in ("may",) or re.fullmatch(rf"(on )?({_DAYS})", phrase) is not None

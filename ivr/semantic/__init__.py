@@ -31,7 +31,13 @@ import numpy as np
 
 from ivr.flow.context import Similar
 from ivr.flow.model import Flow
-from ivr.flow.semantic import FRUSTRATION, FRUSTRATION_EXAMPLES, HUMAN, HUMAN_EXAMPLES
+from ivr.flow.semantic import (
+    FRUSTRATION,
+    FRUSTRATION_EXAMPLES,
+    HUMAN,
+    HUMAN_EXAMPLES,
+    option_label,
+)
 from ivr.flow.text import normalize
 from ivr.logs import event
 
@@ -86,7 +92,7 @@ def load_encoder() -> Encoder:
 
 def labelled_examples(flow: Flow) -> dict[str, tuple[str, ...]]:
     """Every label the layer scores for `flow`, with its examples: buckets, word triggers (one
-    label per name), asking for a person (built-in wordings plus the flow's own) and being fed
+    label per name), choice options (`option_label`), asking for a person (built-in wordings plus the flow's own) and being fed
     up (built-in)."""
     found: dict[str, list[str]] = {}
     for name, bucket in flow.buckets.items():
@@ -95,6 +101,11 @@ def labelled_examples(flow: Flow) -> dict[str, tuple[str, ...]]:
     for trigger in flow.triggers:
         if trigger.examples:
             found.setdefault(trigger.name, []).extend(trigger.examples)
+    for slot in flow.slots.values():
+        for option in slot.options:
+            if option.examples:
+                found.setdefault(option_label(slot.name, option.value), []).extend(
+                    option.examples)
     found[HUMAN] = [*HUMAN_EXAMPLES, *flow.human_examples]
     found[FRUSTRATION] = list(FRUSTRATION_EXAMPLES)
     return {label: tuple(dict.fromkeys(texts)) for label, texts in found.items()}

@@ -13,14 +13,20 @@ MATTERS = {
                 "i got served papers from my wife"],
     "custody": ["we need a parenting plan", "my wife won't let me see my kids",
                 "I want full custody of my daughter", "need help with visitation schedule",
-                "I want to move with my kids to another city", "custidy of my son"],
+                "I want to move with my kids to another city", "custidy of my son",
+                "she wants to move away with the kids to Denver",
+                "I want to take my kids with me when I move for work",
+                "I need the schedule changed now that I work nights",
+                "my grandson lives with us and we want rights to him"],
     "child_support": ["how much child support will I pay", "my ex stopped paying support",
                       "he owes back child support", "I need to modify support"],
     "adoption": ["I want to adopt my stepson", "we are looking into a stepparent adoption",
                  "my partner and I are adopting"],
     "prenup": ["I want to get a prenup before the wedding", "we need a prenuptial agreement",
                "a marital agreement before we get married"],
-    "other": ["gaurdianship of my grandson", "I need to establish paternity"],
+    "other": ["gaurdianship of my grandson", "I need to establish paternity",
+              "I want to prove he is the father",
+              "I don't think he's really the father of my baby"],
 }
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from ivr.flow.money import find_money
+from ivr.flow.money import find_money, no_ceiling
 
 
 @pytest.mark.parametrize(("text", "dollars"), [
@@ -38,3 +38,65 @@ def test_a_bare_number_answers_the_budget_question():
 def test_a_vague_answer_is_low_confidence():
     value, confidence = find_money("a few thousand", asked=True)
     assert value == 3000 and confidence < 0.6
+
+
+@pytest.mark.parametrize("text", ["I don't have any money", "I dont have the funds right now",
+                                  "no cash at all"])
+def test_saying_there_is_no_money_is_a_budget_of_nothing(text):
+    assert find_money(text, True)[0] == 0
+
+
+@pytest.mark.parametrize(("text", "dollars"), [
+    ("a grand and a half", 1500),
+    ("one and a half k", 1500),
+    ("two and a half thousand", 2500),
+    ("half a grand", 500),
+])
+def test_halves_of_a_grand_are_read_as_said(text, dollars):
+    assert find_money(text, asked=True)[0] == dollars
+
+
+@pytest.mark.parametrize(("text", "dollars"), [
+    ("two, maybe three thousand", 2000),
+    ("4 possibly 5k", 4000),
+    ("like 3 to 5 thousand maybe", 3000),
+])
+def test_a_range_with_a_hedge_between_counts_what_the_customer_can_surely_spend(text, dollars):
+    assert find_money(text, asked=True)[0] == dollars
+
+
+def test_a_hedge_alone_never_turns_a_count_into_thousands():
+    assert find_money("1 kid, maybe 2000", asked=True)[0] == 2000
+
+
+def test_a_few_grand_is_checked_with_the_customer():
+    value, confidence = find_money("a few grand", asked=True)
+    assert value == 3000 and confidence < 0.6
+
+
+def _to_budget(law):
+    chat = law()
+    chat.send("divorce in Texas, hearing next month, no lawyer")
+    assert chat.ask.slot == "budget"
+    return chat
+
+
+@pytest.mark.parametrize("answer", ["whatever it costs", "money is no object",
+                                    "I don't care what it costs, I want my kids back"])
+def test_a_customer_who_will_pay_whatever_it_costs_is_qualified(law, answer):
+    chat = _to_budget(law)
+    chat.send(answer)
+    assert chat.state.slots["budget"] == 15000
+    assert chat.outcome == "qualified"
+
+
+def test_a_few_grand_is_confirmed_before_qualifying(law):
+    chat = _to_budget(law)
+    chat.send("a few grand")
+    assert chat.ask.slot == "budget" and "3,000" in chat.said
+    chat.send("yes")
+    assert chat.outcome == "qualified"
+
+
+def test_whatever_i_need_to_pay_sets_no_ceiling():
+    assert no_ceiling("whatever I need to pay") and not no_ceiling("I need to pay rent")

@@ -42,3 +42,63 @@ def test_suggestion_from_the_geocoder_description(description, code):
 def test_a_denied_state_is_not_the_answer():
     assert find_state("not texas, Oklahoma City", asked=True)[0] == "OK"
     assert find_state("I live in Texas not Oklahoma", asked=True)[0] == "TX"
+
+
+@pytest.mark.parametrize("answer", ["Hays", "Montgomery county", "Bell county", "Midland"])
+def test_a_name_several_states_share_is_read_in_the_firms_own_state_and_checked(law, answer):
+    """A Texas firm hears "Hays" as Hays County, Texas (not Hays, Kansas), asked once."""
+    chat = law()
+    chat.send("I need a divorce")
+    chat.send(answer)
+    assert chat.ask.slot == "jurisdiction" and "Texas?" in chat.said
+    chat.send("yes")
+    assert chat.state.slots["jurisdiction"] == "TX"
+
+
+def test_a_shared_name_is_only_the_preferred_state_when_that_state_has_it():
+    assert find_state("Hays", asked=True, prefer=("TX",))[0] == "TX"
+    assert find_state("Hays", asked=True, prefer=("NY",))[0] == "KS"
+
+
+@pytest.mark.parametrize(("answer", "code"), [
+    ("we're in Oklahoma but the kids are in Texas", "TX"),
+    ("I moved to Louisiana last year, but the divorce was filed in Beaumont", "TX"),
+    ("the case is in California but I live in Texas now", "CA"),
+    ("we live in Texas, the kids are with their dad in Arkansas", "AR"),
+])
+def test_the_state_of_the_case_beats_where_the_customer_lives(answer, code):
+    assert find_state(answer, asked=True, prefer=("TX",))[0] == code
+
+
+@pytest.mark.parametrize("answer", ["we live out by Waxahachie now", "we moved to Tyler"])
+def test_a_town_after_by_or_to_is_a_place(answer):
+    assert find_state(answer, asked=True)[0] == "TX"
+
+
+def test_a_denied_state_is_never_the_misheard_one():
+    assert find_state("not Texas, we're over in Baton Rouge", asked=True)[0] == "LA"
+
+
+@pytest.mark.parametrize("answer", ["no, Nevada", "no nevada"])
+def test_no_then_a_state_answers_is_it_texas_with_that_state(answer):
+    assert find_state(answer, asked=True, prefer=("TX",))[0] == "NV"
+
+
+@pytest.mark.parametrize(("answer", "code"), [("Madison", "WI"), ("Wichita", "KS")])
+def test_a_big_citys_name_still_means_that_city_for_a_texas_firm(answer, code):
+    assert find_state(answer, asked=True, prefer=("TX",)) == (code, 0.6)
+
+
+def test_where_the_customer_lives_gives_way_to_where_the_case_is():
+    assert find_state("its in texas but i live in new mexico", asked=True)[0] == "TX"
+
+
+@pytest.mark.parametrize(("answer", "code"), [
+    ("we live in tx", "TX"), ("west tx", "TX"), ("Cali", "CA"), ("NYC", "NY"), ("ATX", "TX"),
+])
+def test_short_names_people_text_for_a_state_are_understood(answer, code):
+    assert find_state(answer, asked=True)[0] == code
+
+
+def test_a_spanish_mi_is_no_michigan():
+    assert find_state("en mi casa", asked=True) is None

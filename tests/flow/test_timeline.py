@@ -65,3 +65,27 @@ def test_as_soon_as_you_can_is_as_soon_as_possible():
 
 def test_in_about_six_weeks_keeps_its_hedge_for_staff():
     assert find_timeline("in about six weeks", asked=True)[0] == "in about 6 weeks"
+
+
+def test_a_day_of_the_month_after_on_the_is_a_date():
+    assert find_timeline("court is on the 25th", asked=True, today=WEDNESDAY) == (
+        "march 25", 1.0)
+
+
+@pytest.mark.parametrize(("said", "kept"), [
+    ("about a month and a half", "in 6 weeks"),
+    ("in a week and a half", "in 10 days"),
+    ("two and a half weeks", "in 17 days"),
+    ("a year and a half", "in 18 months"),
+])
+def test_and_a_half_is_counted_in_the_unit_below(said, kept):
+    assert find_timeline(said, asked=True)[0] == kept
+
+
+@pytest.mark.parametrize(("said", "kept"), [
+    ("before march is over", "by march 31"),
+    ("by the end of april", "by april 30"),
+    ("end of february", "by february 28"),
+])
+def test_the_end_of_a_named_month_is_its_last_day(said, kept):
+    assert find_timeline(said, asked=True)[0] == kept

@@ -90,3 +90,14 @@ def test_the_model_loads_once_however_many_turns_start_at_once():
 def test_the_web_app_and_the_worker_share_the_process_model(runtime):
     worker_runtime = Runtime.build(runtime.settings, connection=runtime.redis)
     assert worker_runtime.semantic is runtime.semantic is shared()
+
+
+def test_a_matter_described_in_new_words_is_heard_through_the_option_examples(layer):
+    """"What kind of matter is it?" answered without naming one: the option's examples."""
+    business, flow = example_businesses()["law_firm"]
+    ctx = context(business, flow, Row("dev", flow.name, "", "", False), layer.for_flow(flow))
+    state, _ = step(flow, State(), Input.start("I need help from a family lawyer"), ctx)
+    assert state.asking == "matter_type"
+    state, _ = step(flow, state, Input.sms("the kids' father stopped sending money for them "
+                                           "after he moved away"), ctx)
+    assert (state.slots.get("matter_type") or state.confirming) == "child_support"

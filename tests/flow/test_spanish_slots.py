@@ -118,8 +118,8 @@ def test_the_spanish_name_of_a_system_is_that_system(hvac, said, system):
 def test_a_county_texas_shares_is_proposed_as_texas_to_a_texas_number():
     """Hidalgo County is in Texas and in New Mexico: a caller whose number says Texas is asked
     "Texas?", not "New Mexico?" (the name alone stays unsure: it is checked, never assumed)."""
-    assert find_state("es en el condado de Hidalgo", asked=True, near="TX") == ("TX", 0.6)
-    assert find_state("Hidalgo County", asked=True, near="NM") == ("NM", 0.6)
+    assert find_state("es en el condado de Hidalgo", asked=True, prefer=("TX",)) == ("TX", 0.6)
+    assert find_state("Hidalgo County", asked=True, prefer=("NM",)) == ("NM", 0.6)
 
 
 def test_en_mcallen_names_the_city_inside_a_longer_answer():

@@ -46,6 +46,7 @@ def live_app(request: pytest.FixtureRequest, app, runtime,
              carrier: Carrier) -> Iterator[LiveServer]:
     runtime.settings = runtime.settings.with_(api_base=carrier.api_base)
     runtime.close()  # rebuild the REST client for the new api_base
+    carrier.clock = runtime.clock  # callbacks' Timestamps on the app's (fake) clock, as in life
     server = LiveServer(app).start()
     carrier.connect(app_url=server.url, public_url=runtime.settings.public_url,
                     voice_fallback="/voice/fallback",  # as docs/deployment.md sets a number

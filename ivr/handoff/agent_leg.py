@@ -9,6 +9,7 @@ leg the caller no longer waits for gets a polite goodbye instead of an empty con
 from __future__ import annotations
 
 import logging
+from datetime import datetime
 
 from ivr.config.oncall import first_name
 from ivr.handoff.feedback import ask_by_text, text_accepted_agent
@@ -25,7 +26,7 @@ from ivr.jobs.queues import enqueue_urgent, job_runtime
 from ivr.logs import event
 from ivr.runtime import Runtime
 from ivr.store.hunts import ABANDONED, ACCEPTED, CONNECTED, HUNTING, Hunt, Hunts
-from ivr.store.records import iso
+from ivr.store.records import iso, parse_iso
 from ivr.twilio import transfer as twiml
 from ivr.twilio.urls import (
     TRANSFER_ACCEPT,
@@ -133,12 +134,14 @@ def pressed(runtime: Runtime, business_key: str, hunt_id: str, leg: str, digits:
                                                     accepted.id))
 
 
-def connected(runtime: Runtime, hunt: Hunt) -> None:
-    """The caller and the person are talking: time-to-human stops here (lock held)."""
+def connected(runtime: Runtime, hunt: Hunt, at: datetime | None = None) -> None:
+    """The caller and the person are talking: time-to-human stops here (lock held), or at
+    `at`, when the carrier said when they met (a join event's Timestamp) and that was earlier."""
     if hunt.status != ACCEPTED:
         return
     hunt.status = CONNECTED
-    hunt.connected_at = iso(runtime.clock())
+    now = runtime.clock()
+    hunt.connected_at = iso(at if at is not None and at < now else now)
     note_transfer(runtime, hunt, True, outcome="transferred")
     event("transfer.connected", log, business=hunt.business, hunt=hunt.id, agent=hunt.agent)
 
@@ -244,7 +247,8 @@ def caller_gone(runtime: Runtime, business_key: str, call_sid: str) -> None:
 
 
 def conference_event(runtime: Runtime, business_key: str, hunt_id: str, kind: str,
-                     call_sid: str, sequence: int | None = None) -> None:
+                     call_sid: str, sequence: int | None = None,
+                     at: datetime | None = None) -> None:
     """Conference status callbacks: the agent joining connects; the caller leaving abandons.
 
     The caller leaving (or their room ending: their endConferenceOnExit) before the agent is
@@ -252,7 +256,8 @@ def conference_event(runtime: Runtime, business_key: str, hunt_id: str, kind: st
     that (Twilio opens a new one under the same name) is told the caller has gone and let go.
     Callbacks arrive in any order, though: `sequence` (the conference's SequenceNumber) tells
     a join fired before the caller left, which arrived late, from one that came after — those
-    two did talk, and the call is a transfer after all (`met`).
+    two did talk, and the call is a transfer after all (`met`). `at` is the event's own
+    Timestamp: a join recognised late is timed from when it happened.
     """
     hunts = Hunts(runtime.store)
     with hunts.locked(business_key, hunt_id) as hunt:
@@ -263,9 +268,10 @@ def conference_event(runtime: Runtime, business_key: str, hunt_id: str, kind: st
             kind == "participant-leave" and call_sid == hunt.caller_sid)
         if joined and hunt.status == ABANDONED:
             hunt.agent_joined_seq = sequence
+            hunt.agent_joined_at = iso(at)
             if not met(runtime, hunt):
                 end_legs(runtime, hunt, {call_sid: "tell"})
-        elif joined:
+        elif joined:  # learned as it happened: our clock is finer than a Timestamp's seconds
             connected(runtime, hunt)
         elif left and hunt.status in WAITING:
             hunt.caller_left_seq = sequence
@@ -279,13 +285,14 @@ def conference_event(runtime: Runtime, business_key: str, hunt_id: str, kind: st
 def met(runtime: Runtime, hunt: Hunt) -> bool:
     """An abandoned hunt whose accepted agent joined before the caller left, as the
     conference's sequence numbers show once both events are in: connected after all (lock
-    held). Time-to-human then runs to when we learned it, a little late rather than never."""
+    held). Time-to-human runs to the join's own Timestamp (when they met), else to when we
+    learned it, a little late rather than never."""
     joined, left = hunt.agent_joined_seq, hunt.caller_left_seq
     if hunt.status != ABANDONED or not hunt.agent or joined is None or left is None \
             or joined >= left:
         return False
     hunt.status = ACCEPTED
-    connected(runtime, hunt)
+    connected(runtime, hunt, parse_iso(hunt.agent_joined_at))
     event("transfer.connected_late", log, business=hunt.business, hunt=hunt.id)
     return True
 

@@ -11,13 +11,14 @@ from __future__ import annotations
 import logging
 import threading
 from collections.abc import Callable, Mapping, Sequence
+from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from ivr.sim import rest
 from ivr.sim.couriers import Couriers
 from ivr.sim.fallback import Fallback
 from ivr.sim.faults import Faults
-from ivr.sim.ids import API_VERSION
+from ivr.sim.ids import API_VERSION, now
 from ivr.sim.messaging import Message
 from ivr.sim.optout import OptOuts
 from ivr.sim.phone import Behaviour, Phone
@@ -58,6 +59,9 @@ class Carrier:
         self.ring_s = ring_s
         self.no_answer_s = no_answer_s
         self.say_s_per_char = say_s_per_char
+        #: What a callback's `Timestamp` says. Twilio's clock and the app's agree in production;
+        #: a test whose app runs on a FakeClock hands the carrier that clock (`live_app` does).
+        self.clock: Callable[[], datetime] = now
         #: Seconds one pass of a conference waitUrl document lasts (its hold music, in a test).
         self.hold_loop_s = 0.5
         #: Words that take longer to say than `say_s_per_char` gives (`slow_say`).

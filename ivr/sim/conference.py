@@ -191,7 +191,8 @@ class Conference:
         params = {
             "AccountSid": self.carrier.account_sid, "ConferenceSid": self.sid,
             "FriendlyName": self.name, "StatusCallbackEvent": name,
-            "SequenceNumber": str(self._sequence), "Timestamp": rfc2822(now()) or "",
+            "SequenceNumber": str(self._sequence),
+            "Timestamp": rfc2822(self.carrier.clock()) or "",
         }
         self._sequence += 1
         if participant is not None:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import math
 from typing import TYPE_CHECKING
 
-from ivr.sim.ids import API_VERSION, now, rfc2822
+from ivr.sim.ids import API_VERSION, rfc2822
 
 if TYPE_CHECKING:
     from ivr.sim.call import Call
@@ -52,7 +52,8 @@ def progress(call: Call, status: str) -> None:
         return
     params = call_params(call)
     params.update({"CallStatus": status, "CallbackSource": "call-progress-events",
-                   "SequenceNumber": str(call.next_sequence()), "Timestamp": rfc2822(now()) or ""})
+                   "SequenceNumber": str(call.next_sequence()),
+                   "Timestamp": rfc2822(call.carrier.clock()) or ""})
     if event == "completed":
         params["CallDuration"] = str(call.duration)
         params["Duration"] = str(math.ceil(call.duration / 60))

@@ -69,6 +69,9 @@ class Hunt:
             leaving (or the room ending) and of the accepting agent joining, kept once the hunt
             was abandoned: Twilio's callbacks come in any order, so a join that arrives after
             the leave but was fired before it means they did talk.
+        agent_joined_at: ISO time the accepting agent joined, as the join event's own
+            `Timestamp` says (Twilio's clock): a join recognised late still stops
+            time-to-human when it happened, not when we learned of it.
         pending: the index of a person whose dial got no answer from Twilio in time (the
             webhook's REST deadline): their phone may be ringing, so their leg is adopted by
             its first callback, or found in Twilio's call log by the job that continues.
@@ -102,6 +105,7 @@ class Hunt:
     language: str = "en"
     caller_left_seq: int | None = None
     agent_joined_seq: int | None = None
+    agent_joined_at: str | None = None
 
     @property
     def conference(self) -> str:

@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from datetime import UTC, datetime
+from email.utils import parsedate_to_datetime
 from functools import wraps
 from typing import Any
 
@@ -107,6 +109,16 @@ def form(name: str) -> str:
     return request.form.get(name, "").strip()
 
 
+def timestamp(text: str) -> datetime | None:
+    """A callback's `Timestamp` (RFC 2822, as Twilio sends it), or None when absent or
+    unreadable (the event is then timed by when it arrived)."""
+    try:
+        moment = parsedate_to_datetime(text) if text else None
+    except (TypeError, ValueError):
+        return None
+    return moment if moment is None or moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
 # -- the caller's side ------------------------------------------------------------------------
 @bp.post(urls.TRANSFER_HOLD)
 @twilio_signed
@@ -130,7 +142,8 @@ def conference() -> tuple[str, int]:
     business, hunt_id = hunt_params()
     sequence = form("SequenceNumber")
     agent_leg.conference_event(current_runtime(), business, hunt_id, form("StatusCallbackEvent"),
-                               form("CallSid"), int(sequence) if sequence.isdigit() else None)
+                               form("CallSid"), int(sequence) if sequence.isdigit() else None,
+                               timestamp(form("Timestamp")))
     return "", 204
 
 

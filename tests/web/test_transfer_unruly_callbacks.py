@@ -114,3 +114,23 @@ def test_a_caller_who_hangs_up_right_after_the_agent_joins_was_still_put_through
     assert record["outcome"] == "transferred"
     assert record["transfer"]["accepted"] is True
     assert not any("no longer on the line" in h for h in agent.heard)
+
+
+def test_time_to_human_stops_when_the_agent_joined_even_when_the_join_is_learned_late(
+        live_app, unruly, runtime, clock):
+    """The caller's leave overtakes the agent's join, 40 s later: the owner's time-to-human
+    is when Alex picked the caller up, not when the late join was put right."""
+    alex = unruly.seat(ALEX, "accept")
+    call = escalate(unruly)
+    agent = alex.wait_for_call()
+    unruly.wait_for(lambda: unruly.conference(f"conf-{call.sid}").has(call, agent), 10,
+                    "caller and Alex connected")
+    joined = clock.now
+    clock.set(joined + timedelta(seconds=40))  # they talk; the join's callback is still held
+    call.hangup()
+    unruly.drain()
+    record = record_when(unruly, runtime, lambda r: r["ended_at"], "the call closed")
+    assert record["outcome"] == "transferred"
+    decided = parse_iso(record["transfer"]["decided_at"])
+    assert record["transfer"]["time_to_human_s"] == pytest.approx(
+        (joined - decided).total_seconds(), abs=1.0)  # a Timestamp counts whole seconds

@@ -89,6 +89,10 @@ class ConversationService(Protocol):
     def current(self, business: Business, channel: str, key: str) -> LiveConversation | None:
         ...
 
+    def opted_out_at_carrier(self, business: Business, phone: str) -> Record:
+        """Close `phone`'s conversation as `opted_out`: Twilio refused a text (21610)."""
+        ...
+
     def handle(self, business: Business, channel: str, customer: str, inp: Input, *,
                loaded: LiveConversation | None, key: str | None = None,
                sid: str | None = None, words: Callable[..., object] = ...

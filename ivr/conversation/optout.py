@@ -27,9 +27,30 @@ def opt_out(runtime: Runtime, business: Business, phone: str, text: str,
     The live conversation, if any, is ended; otherwise a one-line record is written so the
     opt-out shows up in the API and the monthly review.
     """
+    runtime.store.set_opted_out(business.key, phone)
+    record = _close(runtime, business, phone, text, sid)
+    event("sms.opted_out", log, business=business.key, conversation=record["id"],
+          sid=sid or "-")
+    return record
+
+
+def opted_out_at_carrier(runtime: Runtime, business: Business, phone: str) -> Record:
+    """Twilio refused a text to `phone` with 21610: they opted out where we never saw it (a
+    STOP while our webhook was down, or to another business on the number). Flag it and close
+    their conversation as `opted_out`, as their own STOP would have: the owner's review must
+    not show a conversation still open with someone the law says we may not text."""
+    runtime.store.set_opted_out(business.key, phone)
+    record = _close(runtime, business, phone, None, None)
+    event("sms.opted_out", log, business=business.key, conversation=record["id"],
+          via="carrier")
+    return record
+
+
+def _close(runtime: Runtime, business: Business, phone: str, text: str | None,
+           sid: str | None) -> Record:
+    """End `phone`'s live SMS conversation (else open a one-line record) as `opted_out`."""
     store = runtime.store
     now = runtime.clock()
-    store.set_opted_out(business.key, phone)
     record = _live_record(runtime, business, phone)
     if record is None:
         record = new_conversation(business=business.name, business_key=business.key,
@@ -37,13 +58,12 @@ def opt_out(runtime: Runtime, business: Business, phone: str, text: str,
                                   now=now, sid=sid)
     elif sid and sid not in record["sids"]:
         record["sids"].append(sid)
-    add_turn(record, "caller", text, now)
+    if text is not None:
+        add_turn(record, "caller", text, now)
     record["outcome"] = "opted_out"
     record["ended_at"] = iso(now)
     store.save(record)
     store.drop_state(business.key, CHANNEL, phone)
-    event("sms.opted_out", log, business=business.key, conversation=record["id"],
-          sid=sid or "-")
     return record
 
 

@@ -20,6 +20,7 @@ from phonenumbers import NumberParseException, geocoder, parse
 
 from ivr.analytics.metrics import REPEAT_WINDOW
 from ivr.config.business import Business
+from ivr.conversation.optout import opted_out_at_carrier
 from ivr.flow.actions import Action, Ask, End, Say, Unanswered
 from ivr.flow.context import Context, CustomerFacts, Order, OrderIndex, Recent, Similar
 from ivr.flow.engine import step
@@ -276,6 +277,12 @@ class Conversations:
     def current(self, business: Business, channel: str, key: str) -> Live | None:
         """The live conversation under `key`, if any."""
         return self._load(business, channel, key)
+
+    def opted_out_at_carrier(self, business: Business, phone: str) -> Record:
+        """Twilio refused a text to `phone` (21610): close their conversation as `opted_out`.
+        Reached through the runtime by the code that sends texts (`ivr.handoff.outbound`),
+        which sits below this layer and so reports the refusal up rather than importing it."""
+        return opted_out_at_carrier(self.runtime, business, phone)
 
     def handle(self, business: Business, channel: str, customer: str, inp: Input, *,
                loaded: Live | None, key: str | None = None, sid: str | None = None,

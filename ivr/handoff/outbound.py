@@ -16,6 +16,7 @@ from rq.job import Job
 from twilio.base.exceptions import TwilioRestException
 from urllib3.exceptions import ConnectTimeoutError
 
+from ivr.config.business import Business
 from ivr.jobs.queues import URGENT, Connection, enqueue, job_id, job_runtime
 from ivr.logs import event
 from ivr.runtime import Runtime
@@ -90,6 +91,7 @@ def send_sms(runtime: Runtime, business_key: str, to: str, body: str,
             store.set_opted_out(business_key, to)
             event("sms.opted_out_at_carrier", log, logging.WARNING, business=business_key,
                   to=to)
+            closed_as_opted_out(runtime, business, to)
             raise OptedOut(f"{to} opted out of texts from {business.name} (Twilio 21610)") \
                 from exc
 
@@ -107,6 +109,17 @@ def send_sms(runtime: Runtime, business_key: str, to: str, body: str,
         sid = perform()
     event("sms.sent", log, business=business_key, sid=sid, to=to)
     return sid
+
+
+def closed_as_opted_out(runtime: Runtime, business: Business, to: str) -> None:
+    """Report Twilio's 21610 up to the conversation service (the runtime carries it, as this
+    layer may not import it), which closes `to`'s conversation as `opted_out`; a failure is
+    logged (the flag above already stops every later text)."""
+    try:
+        runtime.conversations.opted_out_at_carrier(business, to)
+    except Exception as exc:  # noqa: BLE001 - the refusal is raised either way
+        event("sms.opted_out_close_failed", log, logging.ERROR, business=business.key,
+              error=type(exc).__name__)
 
 
 def nothing_sent(exc: BaseException) -> bool:

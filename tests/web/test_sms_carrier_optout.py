@@ -68,3 +68,20 @@ def test_a_custom_keyword_twilio_took_as_stop_is_recorded(live_app, carrier, run
         optout.STOP_REPLY]
     assert outcomes(runtime) == ["opted_out"]
     assert carrier.errors == []
+
+
+def test_a_texter_twilio_says_opted_out_has_their_conversation_closed_as_opted_out(
+        live_app, carrier, runtime):
+    """Mid-conversation, a text to them is refused with 21610: the owner's review shows the
+    conversation closed as `opted_out`, not still open, and their next text starts afresh."""
+    phone = carrier.phone(TEXTER)
+    phone.text(HVAC, "can I get a quote", settle_s=QUICK)  # asked: furnace or AC?
+    [live] = runtime.store.conversations(phone=TEXTER)
+    assert live["outcome"] is None and not live["ended_at"]
+    carrier.opt_outs.opt_out(HVAC, TEXTER)
+    with pytest.raises(OptedOut):
+        send_sms(runtime, HVAC_KEY, TEXTER, "Still there? Furnace or AC?", idempotency_key="t3")
+    [record] = runtime.store.conversations(phone=TEXTER)
+    assert record["id"] == live["id"]
+    assert record["outcome"] == "opted_out" and record["ended_at"]
+    assert runtime.store.load_live(HVAC_KEY, "sms", TEXTER) is None

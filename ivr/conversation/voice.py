@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING, Any
 
 from ivr.config.business import Business
 from ivr.conversation.service import Conversations, Words
+from ivr.conversation.voice_fallback import overtaken
 from ivr.conversation.voice_handoff import human_twiml, transfer_verbs, voice_of
 from ivr.conversation.voice_hold import next_key, waiting
 from ivr.flow.actions import Ask, End, Say, Transfer
@@ -143,9 +144,13 @@ def start_call(runtime: Runtime, business: Business, call_sid: str, caller: str)
                                         sid=call_sid, loaded=Conversations.live(live),
                                         words=wording(business, greeting=True))
     mode = speech_mode(runtime, business, base)
-    store.set_call(business.key, call_sid, record=turn.record["id"], later=True,
-                   stream=mode == "stream")
-    step = settle(runtime, business, call_sid, turn, {}, base)
+    fallback = store.keep_call(business.key, call_sid, record=turn.record["id"],
+                               stream=mode == "stream")
+    step = settle(runtime, business, call_sid, turn, {}, base) if fallback is None else None
+    if step is None or (step.ask is not None and not step.number):
+        # Twilio gave up on us and fell back meanwhile: the caller is being put through to a
+        # person, so this late greeting changes nothing (voice_fallback.overtaken)
+        return overtaken(runtime, business, call_sid, turn.record["id"], base)
     if step.ask is not None and offers_spanish(business, turn):
         store.set_call(business.key, call_sid, spanish_offer=step.number, later=True)
     builder = Builder(voice_of(business, step.language), asides=asides(business, step))

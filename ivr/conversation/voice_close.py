@@ -12,6 +12,7 @@ import logging
 
 from ivr.config.business import Business
 from ivr.conversation.service import Conversations
+from ivr.conversation.voice_fallback import closing_outcome
 from ivr.handoff.agent_leg import caller_gone
 from ivr.handoff.export import enqueue_export
 from ivr.logs import event
@@ -61,6 +62,7 @@ def close_call(runtime: Runtime, business: Business, call_sid: str, status: str,
     def close(fresh: dict) -> None:
         if open_flow and call.get("phase") != "transfer" and not fresh.get("outcome"):
             fresh["outcome"] = "abandoned"
+        fresh["outcome"] = closing_outcome(call, fresh.get("outcome"))
         fresh["ended_at"] = fresh.get("ended_at") or ended
         fresh["call"] = {**(fresh.get("call") or {}), "status": status, "duration_s": duration_s}
 

@@ -57,15 +57,25 @@ def transfer_verbs(runtime: Runtime, business: Business, turn: Turn, call_sid: s
     return human_verbs(runtime, business, base, step=0, intro=CONNECTING)
 
 
-def human_verbs(runtime: Runtime, business: Business, base: str, step: int = 0,
-                intro: str | None = None) -> Verbs:
-    """Ring person number `step` of the on-call list (then the fallback line); each Dial's
-    outcome comes back to `/voice/fallback`, which rings the next. Needs no Redis."""
+def _numbers(runtime: Runtime, business: Business) -> list[str]:
+    """Whom the direct line rings, in order: the people on call, then the fallback line."""
     try:
         people = [p.staff.phone for p in on_call(business, runtime.clock())]
     except Exception:  # noqa: BLE001 - a roster problem must not stop the fallback line
         people = []
-    numbers = numbers_to_try(people, business.fallback_number)
+    return list(numbers_to_try(people, business.fallback_number))
+
+
+def nobody_left(runtime: Runtime, business: Business, step: int) -> bool:
+    """Whether the direct line has rung everyone by `step` (the caller hears the goodbye)."""
+    return step >= len(_numbers(runtime, business))
+
+
+def human_verbs(runtime: Runtime, business: Business, base: str, step: int = 0,
+                intro: str | None = None) -> Verbs:
+    """Ring person number `step` of the on-call list (then the fallback line); each Dial's
+    outcome comes back to `/voice/fallback`, which rings the next. Needs no Redis."""
+    numbers = _numbers(runtime, business)
     voice = voice_of(business)
     if step >= len(numbers):
         return goodbye_verbs(voice, SORRY)

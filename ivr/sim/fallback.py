@@ -18,7 +18,9 @@ fallback with `ErrorCode` and `ErrorUrl`, and its replies are sent; without one,
 
 Faults a test asks for (`carrier.faults.slow_webhook`, `fail_webhook`) make a primary fail
 without waiting 15 real seconds: a slow one is still delivered, and the app acts on it — as a
-real slow server finishes its work after Twilio stopped waiting.
+real slow server finishes its work after Twilio stopped waiting; an overtaken one
+(`overtaken_webhook`) reaches the app only after the fallback has answered, as a request a
+proxy held past the limit, or a slow server's work that finishes after the fallback's.
 """
 
 from __future__ import annotations
@@ -54,8 +56,21 @@ def fetch(carrier: Carrier, url: str, params: Params, method: str,
                             status=fault, body="Bad Gateway")
         carrier.webhooks.log.append(exchange)
         return exchange
+    if fault == "overtaken":  # held on the way: delivered once the fallback has answered
+        params = {k: v for k, v in params.items() if v is not None}
+        carrier.faults.held.append(
+            lambda: carrier.webhooks.request(url, params, method, signing,
+                                             idempotency=idempotency))
+        exchange = Exchange(method, url, params,
+                            error=f"ReadTimeout: no answer within {WEBHOOK_TIMEOUT_S:.0f} s")
+        carrier.webhooks.log.append(exchange)
+        return exchange
     exchange = carrier.webhooks.request(url, params, method, signing,
                                        idempotency=idempotency)
+    if "ErrorCode" in params:  # the fallback answered: what was held on the way arrives now
+        for deliver in carrier.faults.take_held():
+            late = deliver()
+            late.body, late.error = "", f"ReadTimeout: no answer within {WEBHOOK_TIMEOUT_S:.0f} s"
     if fault == "late" and exchange.ok:
         exchange.body = ""
         exchange.error = f"ReadTimeout: no answer within {WEBHOOK_TIMEOUT_S:.0f} s"

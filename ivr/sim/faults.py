@@ -13,6 +13,7 @@ JSON (`code`, `message`, `more_info`, `status`) — so the app's twilio library 
     carrier.faults.slow_rest(0)                          # ... and the API is quick again
     carrier.faults.slow_webhook("/voice/incoming")       # its answer comes after 15 s
     carrier.faults.fail_webhook("/voice/incoming", 502)  # a proxy answers 502 instead
+    carrier.faults.overtaken_webhook("/voice/incoming")  # it arrives after the fallback's
     carrier.faults.duplicate_callbacks()                 # every status callback comes twice
     carrier.faults.reorder_callbacks()                   # ... and the later ones come first
 
@@ -25,6 +26,8 @@ from __future__ import annotations
 import threading
 import time
 from collections import deque
+from collections.abc import Callable
+from typing import Any
 from urllib.parse import urlsplit
 
 from ivr.sim.couriers import CallbackFaults
@@ -71,6 +74,9 @@ class Faults:
         #: How status callbacks are delivered (ivr/sim/couriers.py reads it).
         self.callbacks = CallbackFaults()
         self._webhooks: dict[str, deque[str | int]] = {}
+        #: Requests held on the way to the app (`overtaken_webhook`) until the fallback they
+        #: caused has been answered (ivr/sim/fallback.py delivers them then).
+        self.held: list[Callable[[], object]] = []
 
     def slow_webhook(self, path: str, count: int = 1) -> None:
         """The app's answers to the next `count` requests for `path` come after Twilio's 15 s
@@ -79,6 +85,19 @@ class Faults:
         with self._lock:
             self._webhooks.setdefault(path, deque()).extend(["late"] * count)
 
+    def overtaken_webhook(self, path: str, count: int = 1) -> None:
+        """The next `count` requests for `path` reach the app only after Twilio fell back (a
+        proxy's queue held them past the 15 s limit): the fallback is requested and answered
+        first, then the held request arrives, and its answer is discarded (error 11205)."""
+        with self._lock:
+            self._webhooks.setdefault(path, deque()).extend(["overtaken"] * count)
+
+    def take_held(self) -> list[Callable[[], Any]]:
+        """The held requests, to deliver now (each once)."""
+        with self._lock:
+            held, self.held = self.held, []
+        return held
+
     def fail_webhook(self, path: str, status: int = 502, count: int = 1) -> None:
         """The next `count` requests for `path` are answered `status` in front of the app (a
         proxy while the app restarts): the app never sees them (error 11200)."""
@@ -86,7 +105,8 @@ class Faults:
             self._webhooks.setdefault(path, deque()).extend([status] * count)
 
     def webhook_fault(self, url: str) -> str | int | None:
-        """The fault the request for `url` meets now ("late", an HTTP status, or None)."""
+        """The fault the request for `url` meets now ("late", "overtaken", an HTTP status, or
+        None)."""
         with self._lock:
             queue = self._webhooks.get(urlsplit(url).path)
             return queue.popleft() if queue else None

@@ -49,6 +49,38 @@ if not redis.call('SET', KEYS[2], '1', 'NX', 'EX', ARGV[2]) then return 1 end
 return 2
 """
 
+#: Twilio fell back for a call (KEYS[1]: its facts; KEYS[2]: its live voice state): mark it
+#: (`fallback`, phase "transfer"), and name its record: the one it has (its facts', else the
+#: one its live state names: a slow Voice URL may have saved it without noting it yet), else
+#: ARGV[1] (a JSON id). Returns the JSON id it already had, or false when ARGV[1] is now its.
+_FALL_BACK = """
+redis.call('HSET', KEYS[1], 'fallback', 'true', 'phase', '"transfer"')
+local id = redis.call('HGET', KEYS[1], 'record')
+if not id then
+  local state = redis.call('GET', KEYS[2])
+  local found = state and string.match(state, '"record_id": *"([^"]+)"')
+  if found then id = '"' .. found .. '"' end
+end
+redis.call('HSET', KEYS[1], 'record', id or ARGV[1])
+redis.call('EXPIRE', KEYS[1], ARGV[2])
+return id or false
+"""
+
+#: A Voice URL's write to a call's facts (KEYS[1]), unless Twilio fell back for the call meanwhile
+#: (its `fallback` mark): then nothing is written and the record the fallback named is returned
+#: (false without one). ARGV[1] the TTL, ARGV[2] '1' to number the next question (HINCRBY turn,
+#: returned), then field/value pairs (JSON). Returns {written, turn or record}.
+_UNLESS_FELL_BACK = """
+if redis.call('HEXISTS', KEYS[1], 'fallback') == 1 then
+  return {0, redis.call('HGET', KEYS[1], 'record') or false}
+end
+local turn = 0
+if ARGV[2] == '1' then turn = redis.call('HINCRBY', KEYS[1], 'turn', 1) end
+if #ARGV > 2 then redis.call('HSET', KEYS[1], unpack(ARGV, 3)) end
+redis.call('EXPIRE', KEYS[1], ARGV[1])
+return {1, turn}
+"""
+
 #: Save a turn only if the record is still the one the turn read (its SHA-1 is unchanged), so
 #: a callback's or job's write in the meantime is never overwritten. Returns 1 saved, 0 changed.
 _SAVE_TURN = """
@@ -564,10 +596,15 @@ class Store:
         claim lets one step at a time run per call, so `after + 1` is this step's to take,
         and it is written with the request's closing writes (read only once the caller hears
         the question). Unknown (a new call): numbered atomically now with `next_turn`.
+        Neither is written once Twilio fell back for the call (`fall_back`): a slow Voice URL
+        must not mark a caller who is with a person as "asking"; 0 is returned then (or, for
+        the closing write, the question is simply not noted).
         """
         if after is None:
             return self.next_turn(business, call_sid, **fields)
-        self.set_call(business, call_sid, later=True, turn=after + 1, **fields)
+        key = self.key(business, "call", call_sid)
+        pairs = self._pairs(turn=after + 1, **fields)
+        self.later(lambda conn: conn.eval(_UNLESS_FELL_BACK, 1, key, STATE_TTL_S, "0", *pairs))
         return after + 1
 
     def next_turn(self, business: str, call_sid: str, **fields: Any) -> int:
@@ -575,14 +612,37 @@ class Store:
 
         `fields` (the question's slot, grammar, ...) are stored with it in the same round trip;
         the number itself is stored as `turn` (an integer reads back the same as its JSON).
+        0, and nothing written, when Twilio fell back for the call (`fall_back`).
         """
         key = self.key(business, "call", call_sid)
-        pipe = self.redis.pipeline()
-        pipe.hincrby(key, "turn", 1)
-        if fields:
-            pipe.hset(key, mapping={k: json.dumps(v) for k, v in fields.items()})
-        pipe.expire(key, STATE_TTL_S)
-        return int(pipe.execute()[0])
+        written, turn = self.redis.eval(_UNLESS_FELL_BACK, 1, key, STATE_TTL_S, "1",
+                                        *self._pairs(**fields))
+        return int(turn) if written else 0
+
+    def keep_call(self, business: str, call_sid: str, **fields: Any) -> str | None:
+        """A Voice URL's facts about its call (its record, ...), written unless Twilio fell
+        back for the call meanwhile; then the id of the record the fallback named is returned
+        (the caller is with a person: the late Voice URL must change nothing)."""
+        written, record = self.redis.eval(_UNLESS_FELL_BACK, 1,
+                                          self.key(business, "call", call_sid), STATE_TTL_S,
+                                          "0", *self._pairs(**fields))
+        if written:
+            return None
+        return json.loads(record) if record else ""
+
+    def fall_back(self, business: str, call_sid: str, record_id: str) -> str | None:
+        """Twilio fell back for this call: mark it so a late Voice URL changes nothing
+        (`keep_call`, `next_turn`, `number_question` check the mark), its phase "transfer",
+        and name its record. Returns the id of the record it already had (a slow Voice URL's),
+        or None when `record_id` is now its record (the caller must write it)."""
+        found = self.redis.eval(_FALL_BACK, 2, self.key(business, "call", call_sid),
+                                self.key(business, "state", "voice", call_sid),
+                                json.dumps(record_id), STATE_TTL_S)
+        return json.loads(found) if found else None
+
+    @staticmethod
+    def _pairs(**fields: Any) -> list[str]:
+        return [part for k, v in fields.items() for part in (k, json.dumps(v))]
 
     def open_call(self, business: str, call_sid: str, token: str, **fields: Any
                   ) -> tuple[str | None, Stored | None]:

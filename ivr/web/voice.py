@@ -23,7 +23,7 @@ from ivr.config.business import Business
 from ivr.conversation import voice, voice_fallback
 from ivr.conversation.recorded_answers import enqueue_transcription
 from ivr.conversation.voice_close import close_call
-from ivr.conversation.voice_handoff import human_twiml, voice_of
+from ivr.conversation.voice_handoff import human_twiml, nobody_left, voice_of
 from ivr.conversation.voice_hold import listening, waiting
 from ivr.flow.events import Input
 from ivr.logs import event
@@ -229,8 +229,11 @@ def fallback():
     base = urls.public_base(runtime.settings.public_url)
     error = request.form.get("ErrorCode", "").strip()
     if error and step == 0:  # Twilio's own request: the caller has heard nothing from us yet
-        voice_fallback.fell_back(runtime, business, call_sid, error)
+        voice_fallback.fell_back(runtime, business, call_sid,
+                                 request.form.get("From", "").strip(), error)
         return twiml(human_twiml(runtime, business, base, intro=CONNECTING))
+    if step and nobody_left(runtime, business, step):
+        voice_fallback.nobody(runtime, business, call_sid)
     return twiml(human_twiml(runtime, business, base, step=step))
 
 

@@ -14,6 +14,7 @@ JSON (`code`, `message`, `more_info`, `status`) — so the app's twilio library 
     carrier.faults.slow_webhook("/voice/incoming")       # its answer comes after 15 s
     carrier.faults.fail_webhook("/voice/incoming", 502)  # a proxy answers 502 instead
     carrier.faults.overtaken_webhook("/voice/incoming")  # it arrives after the fallback's
+    stall = carrier.faults.stalled_webhook("/sms/incoming")  # the app outworks the 15 s
     carrier.faults.duplicate_callbacks()                 # every status callback comes twice
     carrier.faults.reorder_callbacks()                   # ... and the later ones come first
 
@@ -31,6 +32,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from ivr.sim.couriers import CallbackFaults
+from ivr.sim.fallback import Stall
 from ivr.sim.rest import RestError
 
 #: Twilio's errors for a destination it will not text (HTTP 400), by error code.
@@ -73,7 +75,7 @@ class Faults:
         self._slow_left: int | None = None
         #: How status callbacks are delivered (ivr/sim/couriers.py reads it).
         self.callbacks = CallbackFaults()
-        self._webhooks: dict[str, deque[str | int]] = {}
+        self._webhooks: dict[str, deque[str | int | Stall]] = {}
         #: Requests held on the way to the app (`overtaken_webhook`) until the fallback they
         #: caused has been answered (ivr/sim/fallback.py delivers them then).
         self.held: list[Callable[[], object]] = []
@@ -92,6 +94,16 @@ class Faults:
         with self._lock:
             self._webhooks.setdefault(path, deque()).extend(["overtaken"] * count)
 
+    def stalled_webhook(self, path: str) -> Stall:
+        """The next request for `path` reaches the app at once, and the app is still working
+        on it when Twilio's 15 s run out (a slow primary: its work straddles the fallback's).
+        Returns the `Stall` to set `working` on when the app is held up; the fallback is
+        requested then, and `overtaken` is set once it has answered."""
+        stall = Stall()
+        with self._lock:
+            self._webhooks.setdefault(path, deque()).append(stall)
+        return stall
+
     def take_held(self) -> list[Callable[[], Any]]:
         """The held requests, to deliver now (each once)."""
         with self._lock:
@@ -104,9 +116,9 @@ class Faults:
         with self._lock:
             self._webhooks.setdefault(path, deque()).extend([status] * count)
 
-    def webhook_fault(self, url: str) -> str | int | None:
-        """The fault the request for `url` meets now ("late", "overtaken", an HTTP status, or
-        None)."""
+    def webhook_fault(self, url: str) -> str | int | Stall | None:
+        """The fault the request for `url` meets now ("late", "overtaken", an HTTP status, a
+        `Stall`, or None)."""
         with self._lock:
             queue = self._webhooks.get(urlsplit(url).path)
             return queue.popleft() if queue else None

@@ -30,6 +30,21 @@ REPLY_TTL_S = 24 * 3600
 
 PREFIX = "ivr"
 
+#: What Twilio's Messaging fallback leaves as a text's kept reply when it came while the
+#: Messaging URL was still working on the text (`fallback_reply`): that request learns, as it
+#: keeps its reply (`keep_reply`), that Twilio will not deliver its TwiML. Never TwiML, so
+#: never mistaken for a reply.
+FELL_BACK = "fallback-answered"
+
+#: The Messaging fallback's read of a text already claimed (KEYS[1]: its kept reply): the
+#: reply, or, with none yet, the FELL_BACK mark (ARGV[1], for ARGV[2] s) set and false.
+_FALLBACK_REPLY = """
+local kept = redis.call('GET', KEYS[1])
+if kept then return kept end
+redis.call('SET', KEYS[1], ARGV[1], 'EX', ARGV[2])
+return false
+"""
+
 #: Read a live conversation in one round trip: its state, then the record the state names.
 #: (The record's key is derived inside the script, so this suits one Redis, not a cluster.)
 _LOAD_LIVE = """
@@ -280,7 +295,30 @@ class Store:
 
     def cached_reply(self, business: str, token: str) -> str | None:
         value = self.redis.get(self.key(business, "reply", token))
-        return value.decode() if value is not None else None
+        return value.decode() if value is not None and value != FELL_BACK.encode() else None
+
+    def keep_reply(self, business: str, token: str, body: str,
+                   overtaken: Callable[[], object], ttl: int = REPLY_TTL_S) -> None:
+        """`cache_reply` for a text's reply, learning in the same command (SET … GET: no
+        command more on the webhook's path) whether Twilio's Messaging fallback answered the
+        text meanwhile (`fallback_reply` left its mark): then `overtaken()` is called once
+        the closing writes are sent (Twilio discards the TwiML this request answers)."""
+        key = self.key(business, "reply", token)
+
+        def learn(results: list[Any]) -> None:
+            if results[0] == FELL_BACK.encode():
+                overtaken()
+
+        self.later(lambda conn: conn.set(key, body, ex=ttl, get=True), learn)
+
+    def fallback_reply(self, business: str, token: str, ttl: int = REPLY_TTL_S) -> str | None:
+        """What Twilio's Messaging fallback answers for a text another request claimed: the
+        reply kept for it, or None when that request is still working on it — then the text
+        is marked (FELL_BACK, in the same script) so it sends its reply another way
+        (`keep_reply`). A second fallback for the text also gets None."""
+        kept = self.redis.eval(_FALLBACK_REPLY, 1, self.key(business, "reply", token),
+                               FELL_BACK, ttl)
+        return kept.decode() if kept and kept != FELL_BACK.encode() else None
 
     def forget_once(self, business: str, token: str) -> None:
         """Undo `once` when handling failed, so the carrier's retry may act after all."""

@@ -19,6 +19,7 @@ from redis import RedisError
 from ivr.config.business import Business
 from ivr.conversation.service import repeat_since
 from ivr.conversation.sms import CHANNEL, Text, answer, contact_number
+from ivr.conversation.sms_fallback import answer_overtaken, fallback_answer
 from ivr.logs import event
 from ivr.runtime import Runtime
 from ivr.store.conversations import Arrival
@@ -102,7 +103,8 @@ def incoming() -> Response | tuple[dict[str, str], int]:
     """A text comes in. At `/sms/fallback` Twilio sends the same text again (ErrorCode added)
     when `/sms/incoming` failed or took over 15 s: the MessageSid claim makes that act once —
     a text the Messaging URL never saw is answered now, one it answered too late gets the same
-    reply, kept under its MessageSid."""
+    reply, kept under its MessageSid, and one it is still answering is answered by it, by REST
+    (`ivr.conversation.sms_fallback`)."""
     form = request.form
     sender, to, sid = _fields()
     missing = [name for name, value in (("From", sender), ("To", to), ("MessageSid", sid))
@@ -119,14 +121,18 @@ def incoming() -> Response | tuple[dict[str, str], int]:
     # Redis down: the app's degraded mode spools the text
     arrival = _arrival(runtime, business, sender, sid)
     if not arrival.first:
+        if request.path == urls.SMS_FALLBACK:
+            return xml(fallback_answer(runtime, business, sid, token))
         event("sms.retry", log, business=business.key, sid=sid)
         return xml(store.cached_reply(business.key, token) or messaging_twiml([]))
     event("sms.received", log, business=business.key, sid=sid)
     text = Text(sender=sender, sid=sid, body=clip(form.get("Body", "")), media=media_count(),
                 opt_out_type=form.get("OptOutType", "").strip()[:16])
     try:
-        reply = messaging_twiml(answer(runtime, business, text, arrival))
-        store.cache_reply(business.key, token, reply)
+        texts = answer(runtime, business, text, arrival)
+        reply = messaging_twiml(texts)
+        store.keep_reply(business.key, token, reply,
+                         lambda: answer_overtaken(runtime, business, sender, sid, texts))
         return close(xml(reply))
     except RedisError:  # degraded mode (ivr.web.degraded) spools the text to replay later
         with suppress(RedisError):

@@ -4,6 +4,8 @@ Messaging in Twilio's console, docs/deployment.md): Twilio sends the same text t
 
 from __future__ import annotations
 
+from slow_app import held_at
+
 HVAC = "+15125550200"
 TEXTER = "+15125550199"
 QUICK = 0.2
@@ -26,3 +28,19 @@ def test_a_text_answered_too_late_is_answered_once_and_recorded_once(live_app, c
     [record] = runtime.store.conversations(phone=TEXTER)
     assert [t["text"] for t in record["transcript"] if t["role"] == "caller"] == [
         "what are your hours?"]
+
+
+def test_a_text_the_app_was_still_answering_when_twilio_fell_back_is_answered_once(
+        live_app, carrier, runtime):
+    """The Messaging URL took the text and was still working on it when Twilio gave up on it
+    and asked the fallback: its answer, discarded by Twilio, reaches the texter all the same,
+    once."""
+    stall = carrier.faults.stalled_webhook("/sms/incoming")
+    with held_at("ivr.conversation.sms", "sms.received", stall):
+        replies = carrier.phone(TEXTER).text(HVAC, "what are your hours?", expect=1,
+                                             timeout=5.0, settle_s=0.5)
+    assert stall.overtaken.is_set()
+    [answer] = replies
+    assert "Monday to Friday" in answer
+    [record] = runtime.store.conversations(phone=TEXTER)
+    assert "\n".join(t["text"] for t in record["transcript"] if t["role"] == "bot") == answer

@@ -302,11 +302,14 @@ class Store:
         """`cache_reply` for a text's reply, learning in the same command (SET … GET: no
         command more on the webhook's path) whether Twilio's Messaging fallback answered the
         text meanwhile (`fallback_reply` left its mark): then `overtaken()` is called once
-        the closing writes are sent (Twilio discards the TwiML this request answers)."""
+        the closing writes are sent (Twilio discards the TwiML this request answers), and the
+        mark is put back, so a repeated fallback or retry for the text still gets nothing (the
+        reply went by REST: a kept TwiML reply would be a second copy)."""
         key = self.key(business, "reply", token)
 
         def learn(results: list[Any]) -> None:
             if results[0] == FELL_BACK.encode():
+                self.redis.set(key, FELL_BACK, ex=ttl)
                 overtaken()
 
         self.later(lambda conn: conn.set(key, body, ex=ttl, get=True), learn)

@@ -7,7 +7,8 @@ the call that bridges the texter, the whisper the person hears); a question the 
 queues none. Each kind is driven through the real app (Flask's test client, real Redis, the
 carrier simulator for REST), then an in-process worker (`ivr worker`'s own kind) works the
 queues off in burst mode, again until they stay empty (a bridge's ring brings callbacks that
-queue more). Not part of `make bench`.
+queue more); everything Redis runs from the first burst to the last counts (the callbacks'
+webhooks too), less the worker's own start and stop per burst. Not part of `make bench`.
 Run: `python -m bench.worker_cost [--turns N]`.
 """
 
@@ -62,16 +63,24 @@ def burst(runtime: Runtime, conn: redis.Redis) -> tuple[int, int]:
     return commands(conn) - before, jobs
 
 
-def settle(runtime: Runtime, conn: redis.Redis) -> tuple[int, int, int]:
-    """(commands, jobs, bursts) until the queues stay empty: a bridge's ring brings the
-    carrier's status callbacks, which queue more (the texter's callback text, a follow-up)."""
-    spent = jobs = bursts = 0
+def settle(runtime: Runtime, conn: redis.Redis, idle: int) -> tuple[int, int]:
+    """(commands, jobs) until the queues stay empty: a bridge's ring brings the carrier's
+    status callbacks, which queue more (the texter's callback text, a follow-up).
+
+    Counted from the first burst to the last, the waits between included: the callbacks a
+    ring brings reach the app whenever the simulated phones give up, inside a burst or
+    between two, and what they cost Redis belongs to the turn either way (counting the
+    bursts alone missed those that fell between, more of them the fewer jobs a burst had).
+    Each burst's start and stop (`idle`, the last, empty one's too) is subtracted."""
+    start = commands(conn)
+    jobs = bursts = 0
     while True:
         time.sleep(1.0)  # the simulated phones ring and give up meanwhile
-        more, ran = burst(runtime, conn)
+        _, ran = burst(runtime, conn)
+        bursts += 1
         if not ran:
-            return spent, jobs, bursts
-        spent, jobs, bursts = spent + more, jobs + ran, bursts + 1
+            return commands(conn) - start - idle * bursts, jobs
+        jobs += ran
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -108,9 +117,9 @@ def main(argv: list[str] | None = None) -> int:
                         "AccountSid": "AC" + "0" * 32, "MessageSid": f"SM{next(_numbers):032x}",
                         "From": f"+1737555{next(_numbers):04d}", "To": BUSINESS, "Body": body,
                         "NumMedia": "0"})
-                spent, jobs, bursts = settle(runtime, conn)
+                spent, jobs = settle(runtime, conn, idle)
                 print(f"| {what} | {args.turns} | {jobs / args.turns:.1f} | "
-                      f"{(spent - idle * bursts) / args.turns:.1f} |", flush=True)
+                      f"{spent / args.turns:.1f} |", flush=True)
             print(f"(the worker's own start and stop, subtracted: {idle} commands)")
         finally:
             carrier.stop()

@@ -113,6 +113,6 @@ def warm_each_worker(app: Any) -> Callable[[object, object], None]:
     runtime = runtime_of(app)
 
     def post_fork(_server: object, _worker: object) -> None:
-        start_warming(runtime)
+        start_warming(runtime, app=app)
 
     return post_fork

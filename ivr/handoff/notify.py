@@ -55,6 +55,11 @@ def summary_key(conversation_id: str, phone: str) -> str:
     return f"summary:{conversation_id}:{phone}"
 
 
+#: A staff text as decided in the webhook: the (name, phone) to try in order, the body, and
+#: when it was queued (ISO); plain values, so a queued job reads the same after an upgrade.
+StaffText = tuple[list[tuple[str, str]], str, str]
+
+
 def on_call_staff(business: Business, skill: str, now: datetime,
                   language: str = "en") -> list[Staff]:
     """Who may hear about it, in hunt order at `now` (people speaking the customer's
@@ -88,14 +93,29 @@ def staff_text(business: Business, record: Record, summary: str) -> str:
     return f"[{business.name}] {who}{with_language(summary, record)}\nConversation {record['id']}"
 
 
-def _needs_text(action: Action, channel: str) -> bool:
-    return isinstance(action, NotifyStaff) or (isinstance(action, Transfer) and channel == "sms")
+def _needs_text(action: Action, channel: str, bridged: bool) -> bool:
+    """Whether `action` asks for a staff text here: a NotifyStaff, or a Transfer on SMS unless
+    `bridged` (the bridge's own job sends that one: `ivr.handoff.sms_bridge`)."""
+    if isinstance(action, NotifyStaff):
+        return True
+    return isinstance(action, Transfer) and channel == "sms" and not bridged
+
+
+def plan_staff_text(runtime: Runtime, business: Business, record: Record,
+                    action: NotifyStaff | Transfer, now: datetime) -> StaffText:
+    """Who is texted about `action` (the textable on-call people, in hunt order) and what:
+    decided in the webhook (cheap and local), sent by a job (`text_staff`)."""
+    people = textable_staff(runtime, business, action.skill, now,
+                            record.get("language") or "en")
+    return ([(p.name, p.phone) for p in people],
+            staff_text(business, record, action.summary), iso(now) or "")
 
 
 def notify_staff_by_text(runtime: Runtime, business: Business, record: Record,
-                         actions: list[Action]) -> Handoff | None:
+                         actions: list[Action], *, bridged: bool = False) -> Handoff | None:
     """Effect: queue a text to the on-call person for each `NotifyStaff` (and each `Transfer`
-    on SMS); the worker sends it (`notify_staff_job`).
+    on SMS, unless `bridged`: the call bridge's job then sends it, one job instead of two);
+    the worker sends it (`notify_staff_job`).
 
     Returns who will be texted (the first candidate of the last text queued), None when no
     text was queued; never raises: when nobody can be texted it is logged and the customer is
@@ -103,7 +123,7 @@ def notify_staff_by_text(runtime: Runtime, business: Business, record: Record,
     text in `record["notified"]` once it went out.
     """
     channel = record.get("channel", "sms")
-    wanted = [a for a in actions if _needs_text(a, channel)]
+    wanted = [a for a in actions if _needs_text(a, channel, bridged)]
     if not wanted:
         return None
     named: Handoff | None = None
@@ -111,33 +131,32 @@ def notify_staff_by_text(runtime: Runtime, business: Business, record: Record,
     step = len(record["transcript"])
     for index, action in enumerate(wanted):
         key = f"notify:{record['id']}:{step}:{index}"
-        body = staff_text(business, record, action.summary)  # type: ignore[union-attr]
         try:
-            people = textable_staff(runtime, business, action.skill, now,  # type: ignore[union-attr]
-                                    record.get("language") or "en")
+            people, body, at = plan_staff_text(runtime, business, record,
+                                               action, now)  # type: ignore[arg-type]
             if people:
-                enqueue_staff_text(runtime, business.key, record["id"], people, body, key, now)
+                enqueue_urgent(runtime.redis, notify_staff_job, business.key, record["id"],
+                               people, body, key, at, name="notify", business=business.key,
+                               key=key, conversation=record["id"], what="staff_text")
         except Exception as exc:  # a staff text must never break the customer's reply
             event("notify.failed", log, logging.ERROR, business=business.key,
                   conversation=record["id"], error=type(exc).__name__)
             continue
-        if not people:
-            event("notify.nobody", log, logging.ERROR, business=business.key,
-                  conversation=record["id"])
-            continue
-        named = Handoff(person=people[0].name, via="text")
-        event("notify.queued", log, business=business.key, conversation=record["id"],
-              staff=people[0].name, candidates=len(people))
+        named = note_planned(business, record, people) or named
     return named
 
 
-def enqueue_staff_text(runtime: Runtime, business_key: str, conversation_id: str,
-                       people: list[Staff], body: str, key: str, at: datetime):
-    """Queue the staff text on URGENT, at most once per `key` (a retried webhook finds it)."""
-    return enqueue_urgent(runtime.redis, notify_staff_job, business_key, conversation_id,
-                          [(p.name, p.phone) for p in people], body, key, iso(at),
-                          name="notify", business=business_key, key=key,
-                          conversation=conversation_id, what="staff_text")
+def note_planned(business: Business, record: Record,
+                 people: list[tuple[str, str]]) -> Handoff | None:
+    """Log the staff text just queued (or that nobody can be texted) and name its first
+    person for the reply; None when nobody can be texted."""
+    if not people:
+        event("notify.nobody", log, logging.ERROR, business=business.key,
+              conversation=record["id"])
+        return None
+    event("notify.queued", log, business=business.key, conversation=record["id"],
+          staff=people[0][0], candidates=len(people))
+    return Handoff(person=people[0][0], via="text")
 
 
 def refused_number(exc: BaseException) -> bool:
@@ -147,20 +166,37 @@ def refused_number(exc: BaseException) -> bool:
 
 def notify_staff_job(business_key: str, conversation_id: str, people: list[tuple[str, str]],
                      body: str, key: str, at: str) -> str | None:
-    """Job: text the first of `people` (name, phone) whose number takes it; note it on the record.
+    """Job: `text_staff`; a failure retrying cannot mend (every number refused, our request
+    wrong) is final at once, anything else is retried by rq with backoff. `key` names this
+    notification (the job's id is made from it)."""
+    try:
+        return text_staff(job_runtime(), business_key, conversation_id, people, body, at)
+    except Exception as exc:
+        if final_failure(exc):
+            give_up()
+        raise
+
+
+def final_failure(exc: BaseException) -> bool:
+    """Whether `text_staff` failed for good: every number refused, or the carrier refused our
+    request (no retry); anything else may pass on a retry."""
+    return isinstance(exc, NobodyReachable) or carrier_said_no(exc)
+
+
+def text_staff(runtime: Runtime, business_key: str, conversation_id: str,
+               people: list[tuple[str, str]], body: str, at: str) -> str:
+    """Text the first of `people` (name, phone) whose number takes it; note it on the record.
 
     A number refused for good (our own checks, or a Twilio refusal such as an invalid or
-    unsubscribed number) moves on to the next person. Anything else — the network, a 5xx, a
-    429, another attempt still sending — raises, so rq retries with backoff. Each person's text
-    is sent at most once per conversation (`summary_key`, shared with the text on accepting a
-    transfer), so a retried job never double-texts, and a person who already took the call
-    (the worker ran late) is not sent the summary again. `key` names this notification (the
-    job's id is made from it).
+    unsubscribed number) moves on to the next person. Anything else (the network, a 5xx, a
+    429, another attempt still sending) is raised for a retry. Each person's text is sent at
+    most once per conversation (`summary_key`, shared with the text on accepting a transfer),
+    so a retried job never double-texts, and a person who already took the call (the worker
+    ran late) is not sent the summary again.
 
     Returns the Message SID (of an earlier text when the person already had the summary).
-    Raises NobodyReachable (no retry) when every number refused.
+    Raises NobodyReachable when every number refused.
     """
-    runtime = job_runtime()
     for name, phone in people:
         effect = summary_key(conversation_id, phone)
         try:
@@ -169,8 +205,6 @@ def notify_staff_job(business_key: str, conversation_id: str, people: list[tuple
             refusal = type(exc).__name__
         except TwilioRestException as exc:
             if not refused_number(exc):
-                if carrier_said_no(exc):  # our request is wrong: no retry
-                    give_up()
                 raise
             refusal = str(exc.code)
         else:
@@ -183,7 +217,6 @@ def notify_staff_job(business_key: str, conversation_id: str, people: list[tuple
             return sid
         event("notify.refused", log, logging.WARNING, business=business_key,
               conversation=conversation_id, staff=name, error=refusal)
-    give_up()
     raise NobodyReachable(f"no on-call number of {business_key} took the text for "
                           f"conversation {conversation_id}")
 

@@ -23,7 +23,7 @@ import os
 import threading
 
 import redis
-from flask import Blueprint
+from flask import Blueprint, Flask, current_app
 
 from ivr.conversation.service import flow_for, warm_flows
 from ivr.jobs.queues import URGENT, queue
@@ -34,6 +34,7 @@ from ivr.speech.vosk import warm_up, warmed_up
 from ivr.web.context import current_runtime
 from ivr.web.degraded import spool_of
 from ivr.web.security import api_auth
+from ivr.web.warm import warm_web
 
 bp = Blueprint("health", __name__)
 log = logging.getLogger("ivr.web.health")
@@ -87,11 +88,13 @@ def _start_once(name: str) -> bool:
         return True
 
 
-def start_warming(runtime: Runtime, semantic: bool = True) -> None:
+def start_warming(runtime: Runtime, semantic: bool = True, app: Flask | None = None) -> None:
     """Load and warm this process's models on threads of their own, each once per process:
     the speech model (when one is installed) and, with `semantic`, the semantic layer's model
-    (when a flow uses it). `ivr serve` calls this in each gunicorn worker after the fork, never
-    in the master, so each serving process loads the model once and the master not at all."""
+    (when a flow uses it); then a first turn of every flow and, given the `app`, a few
+    throwaway requests through it (`ivr.web.warm`). `ivr serve` calls this in each gunicorn
+    worker after the fork, never in the master, so each serving process loads the model once
+    and the master not at all."""
     model = runtime.settings.vosk_model
     if model.is_dir() and _start_once("speech"):
         threading.Thread(target=warm_up, args=(model,), name="ivr-vosk-warm-up",
@@ -100,14 +103,18 @@ def start_warming(runtime: Runtime, semantic: bool = True) -> None:
         threading.Thread(target=lambda: shared().available, name="ivr-semantic-warm-up",
                          daemon=True).start()
     if _start_once("flows"):
-        threading.Thread(target=_warming_flows, args=(runtime, _flows_warm),
+        threading.Thread(target=_warming_flows, args=(runtime, _flows_warm, app),
                          name="ivr-flows-warm-up", daemon=True).start()
 
 
-def _warming_flows(runtime: Runtime, done: threading.Event) -> None:
-    """A first turn of every flow, taken once so no customer's is the first (`warm_flows`)."""
+def _warming_flows(runtime: Runtime, done: threading.Event, app: Flask | None) -> None:
+    """A first turn of every flow, taken once so no customer's is the first (`warm_flows`),
+    then the app's first requests (`warm_web`: the web stack's first run, about as much
+    again), so `/readyz` says ok only once a webhook costs what it will."""
     try:
         warm_flows(runtime)
+        if app is not None:
+            warm_web(app, runtime)
     finally:
         done.set()
 
@@ -133,7 +140,7 @@ def readyz():
     runtime = current_runtime()
     if not runtime.store.ping():
         return {"status": "degraded"}, 503
-    start_warming(runtime)
+    start_warming(runtime, app=current_app._get_current_object())  # type: ignore[attr-defined]
     if still_warming(runtime):
         return {"status": "warming"}, 503
     return {"status": "ok"}, 200

@@ -24,25 +24,28 @@ from ivr.conversation.service import build_context
 from ivr.semantic import shared
 
 #: (flow, split): (bucket accuracy %, must-reach-a-person recall %, needless pages % ceiling)
+#: The dev rows are the dev set as it is now: when dev grows (64 fresh rows for issue 16, written
+#: before the tuning on them), its floors are re-measured on the grown set; held-out floors only
+#: ever rise.
 #: measured with the semantic layer off (rules and the safety net's cue words), as `make eval`
 #: printed them.
 FLOORS: dict[tuple[str, str], tuple[float, float, float]] = {
     ("law_firm", "heldout"): (65, 42, 5),
-    ("law_firm", "dev"): (64, 33, 6),
+    ("law_firm", "dev"): (59, 33, 5),
     ("hvac", "heldout"): (78, 80, 5),
-    ("hvac", "dev"): (82, 84, 3),
+    ("hvac", "dev"): (82, 86, 3),
     ("ecommerce", "heldout"): (71, 52, 5),
-    ("ecommerce", "dev"): (79, 57, 3),
+    ("ecommerce", "dev"): (78, 53, 3),
 }
 #: The same with the semantic layer on (the bundled model; issue 16, Deliver 1). Held-out
 #: recall is still below the 100% target: these are floors, not the goal.
 FLOORS_ON: dict[tuple[str, str], tuple[float, float, float]] = {
     ("law_firm", "heldout"): (90, 76, 5),
-    ("law_firm", "dev"): (86, 90, 9),
+    ("law_firm", "dev"): (84, 90, 7),
     ("hvac", "heldout"): (92, 96, 5),
-    ("hvac", "dev"): (89, 92, 3),
+    ("hvac", "dev"): (89, 94, 3),
     ("ecommerce", "heldout"): (76, 78, 5),
-    ("ecommerce", "dev"): (90, 89, 3),
+    ("ecommerce", "dev"): (86, 92, 3),
 }
 #: The Spanish part (issue 25, Deliver 6; `es_heldout.csv`, `es_dev.csv`), same measures. The
 #: targets are the SAME as English: on `es_heldout` must-reach-a-person 100%, bucket accuracy

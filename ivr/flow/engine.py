@@ -32,6 +32,7 @@ from ivr.flow.rules import (
 from ivr.flow.semantic import (
     HUMAN,
     asks_for_person,
+    better_topic,
     combined,
     enough_words,
     frustrated_by_scores,
@@ -197,6 +198,8 @@ class _Turn(Decide):
                 found = (near[0], combined(None, near[1])) if near else None
             elif (person := needs_a_person(flow, found[0], scores)) is not None:
                 found = person  # the rules chose a bot's bucket; the layer hears a person's
+            elif (topic := better_topic(flow, found[0], scores)) is not None:
+                found = topic  # the rules heard one word; the sentence says another topic
             elif found[0] in self.scores:  # both layers speak: the combined confidence
                 found = (found[0], combined(found[1], self.scores[found[0]]))
             if found is not None and found[0] != state.bucket:

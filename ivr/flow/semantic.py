@@ -25,7 +25,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 
-from ivr.flow.model import Flow, Trigger
+from ivr.flow.model import Bucket, Flow, Trigger
 from ivr.flow.text import normalize
 
 #: The label under which the edge scores a request for a person.
@@ -41,6 +41,8 @@ BUCKET_MARGIN = 0.0
 CUE_MIN = 0.35
 PERSON_MIN = 0.5
 PERSON_LEAD = 0.1
+RELABEL_MIN = 0.55
+RELABEL_LEAD = 0.15
 FRUSTRATION_MIN = 0.55
 MIN_WORDS = 3
 
@@ -159,19 +161,51 @@ def semantic_bucket(flow: Flow, scores: Mapping[str, float]) -> tuple[str, float
     return ranked[0][1], ranked[0][0]
 
 
+def hands_over(bucket: Bucket) -> bool:
+    """Whether a bucket hands the customer to a person at once: a `human` route with nothing
+    for the bot to qualify first (a law firm's new matter is `human` but qualified by the bot,
+    so a message placed there reaches nobody yet)."""
+    return bucket.route == "human" and not bucket.qualify
+
+
 def needs_a_person(flow: Flow, chosen: str, scores: Mapping[str, float]
                    ) -> tuple[str, float] | None:
-    """A `human`-route bucket the message is clearly closer to than to the bucket the rules
-    chose (an existing client's "update on my divorce" is not a new divorce; a complaint that
-    names the new unit is not an installation), with its score; else None. Only ever towards a
-    person: the layer never overrules the rules towards the bot."""
+    """A bucket that hands over at once, which the message is clearly closer to than to the
+    bucket the rules chose (an existing client's "update on my divorce" is not a new divorce; a
+    complaint that names the new unit is not an installation), with its score; else None. Only
+    ever towards a person: the layer never overrules the rules towards the bot."""
     rules = flow.buckets.get(chosen)
-    if rules is None or rules.route == "human" and rules.name != flow.default_bucket:
+    if rules is None or hands_over(rules) and rules.name != flow.default_bucket:
         return None
     theirs = float(scores.get(chosen, 0.0))
     best = _best(scores, {n for n, b in flow.buckets.items()
-                          if b.route == "human" and n != chosen and n != flow.default_bucket})
+                          if hands_over(b) and n != chosen and n != flow.default_bucket})
     if best is None or best[1] < PERSON_MIN or best[1] - theirs < PERSON_LEAD:
+        return None
+    return best[0], combined(None, best[1])
+
+
+def better_topic(flow: Flow, chosen: str, scores: Mapping[str, float]
+                 ) -> tuple[str, float] | None:
+    """A bucket the message is far closer to than to the bot's bucket the rules chose, with
+    its score; else None.
+
+    The rules hear one word: "do you have a maintenance membership" names maintenance though it
+    asks about the plan; "I want something unscented, what do you suggest" names a product
+    property though it asks for a suggestion. Between topics the bot answers, a clear lead of
+    the sentence model (at least `RELABEL_MIN`, `RELABEL_LEAD` ahead of the rules' bucket)
+    wins. A bucket on a person's route is never left this way (safety first: a new legal
+    matter stays one), and one that hands over at once is never reached (`needs_a_person`
+    decides that, with its own bar)."""
+    rules = flow.buckets.get(chosen)
+    if rules is None or rules.route == "human":
+        return None
+    best = _best(scores, {n for n, b in flow.buckets.items() if not hands_over(b)})
+    if best is None or best[0] == chosen or best[1] < RELABEL_MIN:
+        return None
+    if best[1] - float(scores.get(chosen, 0.0)) < RELABEL_LEAD:
+        return None
+    if max(float(scores.get(HUMAN, 0.0)), float(scores.get(FRUSTRATION, 0.0))) > best[1]:
         return None
     return best[0], combined(None, best[1])
 

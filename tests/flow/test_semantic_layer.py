@@ -37,8 +37,9 @@ def test_a_threat_to_take_the_children_in_new_words_reaches_intake_staff(law):
 
 
 def test_the_rules_come_first(hvac):
-    """A phrase the flow lists decides, whatever the scores say."""
-    chat = with_scores(hvac(), {"hours": 0.9})
+    """A phrase the flow lists decides unless the layer hears another topic far more clearly
+    (below: a clear lead moves a bot's topic)."""
+    chat = with_scores(hvac(), {"hours": 0.6, "quote": 0.5, "installation": 0.5})
     chat.send("I'd like a quote for a new furnace")
     assert chat.state.bucket in ("quote", "installation")
 
@@ -161,3 +162,26 @@ def test_an_answer_to_a_question_is_not_a_request_for_a_person(law):
     with_scores(chat, {"asked_for_human": 0.6})
     chat.send("No, I don't have a lawyer")
     assert chat.transfer is None and asked is not None
+
+
+def test_a_clear_lead_moves_a_bots_topic_to_another_bots_topic(hvac):
+    """"Maintenance" is the rules' word for scheduling a visit; a customer asking what the
+    maintenance club costs asks about the plan, and the layer's clear lead says so."""
+    chat = hvac()
+    chat.send("what does your maintenance club cost per year")
+    assert chat.state.bucket == "maintenance_scheduling"  # the rules alone
+    chat = with_scores(hvac(), {"service_plan": 0.72, "maintenance_scheduling": 0.44})
+    chat.send("what does your maintenance club cost per year")
+    assert chat.state.bucket == "service_plan"
+
+
+def test_a_narrow_lead_or_a_persons_bucket_keeps_the_rules_choice(hvac, law):
+    chat = with_scores(hvac(), {"service_plan": 0.6, "maintenance_scheduling": 0.5})
+    chat.send("what does your maintenance club cost per year")
+    assert chat.state.bucket == "maintenance_scheduling"
+    chat = with_scores(hvac(), {"hours": 0.9, "emergency_repair": 0.3})
+    chat.send("my furnace is making a loud noise")
+    assert chat.state.bucket == "emergency_repair" and chat.transfer is not None
+    chat = with_scores(law(), {"consultation_fee": 0.9, "intake": 0.4})
+    chat.send("I need help with my divorce please")
+    assert chat.state.bucket == "intake"

@@ -15,7 +15,7 @@ from ivr.flow.context import Context
 from ivr.flow.decide import Decide
 from ivr.flow.events import Input
 from ivr.flow.extract import UNSURE, extract, from_digits, match_option, yes_or_no
-from ivr.flow.intent import classify, courtesy
+from ivr.flow.intent import classify, courtesy, person_also_heard
 from ivr.flow.language import settle
 from ivr.flow.model import Flow, Option, Slot
 from ivr.flow.negation import denied_words, denies_danger, undenied
@@ -191,6 +191,8 @@ class _Turn(Decide):
         understood = False
         if state.bucket is None or state.asking not in flow.slots:
             found = classify(flow, text, self.ctx.params)
+            if found is not None and (also := person_also_heard(flow, text, found[0])):
+                found = also  # the rules heard a person's topic too: safety first
             # (the layer judges what the customer affirms: "not an emergency" is no emergency)
             scores = self.danger_scores if self.danger_text is not None else self.scores
             if found is None:  # the rules are blind here: the semantic layer, when it is clear

@@ -180,6 +180,18 @@ class Bucket:
     urgent_if: Trigger | None = None
     examples: tuple[str, ...] = ()
 
+    @property
+    def hands_over(self) -> bool:
+        """Whether a message placed here reaches a person at once: a `human` route with
+        nothing for the bot to qualify first (a law firm's new matter is `human` but qualified
+        by the bot, so it reaches nobody yet)."""
+        return self.route == "human" and not self.qualify
+
+    @property
+    def words(self) -> tuple[str, ...]:
+        """Every phrase the bucket reads (its phrases and its pairs' groups), normalised."""
+        return (*self.keys, *(p for pair in self.pairs for group in pair.groups for p in group))
+
 
 @dataclass(frozen=True)
 class Text:

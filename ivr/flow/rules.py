@@ -26,6 +26,9 @@ HUMAN_PHRASES = (
     "talk to a lawyer", "speak to a lawyer", "speak with a lawyer", "talk to an attorney",
     "speak to an attorney", "talk to a manager", "speak to a manager", "person please",
     "someone on the phone", "connect me", "transfer me", "put me through", "call me back",
+    "someone call me", "somebody call me", "someone to call me", "have someone call",
+    "real phone", "actual person", "actual human", "someone real", "somebody real",
+    "real lawyer", "real attorney", "actual lawyer", "actual attorney", "live agent",
 )
 #: Frustration: giving up on the bot, or swearing at it.
 FRUSTRATION_PHRASES = (
@@ -33,6 +36,9 @@ FRUSTRATION_PHRASES = (
     "stupid bot", "stupid machine", "stupid robot", "dumb bot", "waste of time", "ridiculous",
     "are you even listening", "i already told you", "i just told you", "for the last time",
     "this is stupid", "this is ridiculous", "forget it", "so annoying", "annoying",
+    "i am done", "fed up", "had enough", "so over this", "sick and tired", "unacceptable",
+    "nobody calls back", "no one calls back", "nobody gets back", "never called back",
+    "worst service", "terrible customer service", "losing my patience", "pointless",
 )
 PROFANITY = re.compile(r"\b(damn|dammit|hell|crap|shit\w*|bullshit|fuck\w*|wtf|bs|ass|asshole|"
                        r"bitch\w*|piss(ed)?)\b")

@@ -162,10 +162,8 @@ def semantic_bucket(flow: Flow, scores: Mapping[str, float]) -> tuple[str, float
 
 
 def hands_over(bucket: Bucket) -> bool:
-    """Whether a bucket hands the customer to a person at once: a `human` route with nothing
-    for the bot to qualify first (a law firm's new matter is `human` but qualified by the bot,
-    so a message placed there reaches nobody yet)."""
-    return bucket.route == "human" and not bucket.qualify
+    """Whether a bucket hands the customer to a person at once (`Bucket.hands_over`)."""
+    return bucket.hands_over
 
 
 def needs_a_person(flow: Flow, chosen: str, scores: Mapping[str, float]

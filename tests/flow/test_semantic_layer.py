@@ -185,3 +185,18 @@ def test_a_narrow_lead_or_a_persons_bucket_keeps_the_rules_choice(hvac, law):
     chat = with_scores(law(), {"consultation_fee": 0.9, "intake": 0.4})
     chat.send("I need help with my divorce please")
     assert chat.state.bucket == "intake"
+
+
+def test_a_customer_who_says_they_are_not_a_client_is_not_paged_as_one(law):
+    """Rules alone: a denied "current client" is no existing client, exact or fuzzy."""
+    chat = law()
+    chat.send("I'm not a current client, how much is a first consultation")
+    assert chat.state.bucket != "existing_client" and chat.transfer is None
+
+
+def test_a_complaint_heard_beside_a_price_reaches_a_person(hvac):
+    """Rules alone: "money back" (a complaint) nearly as strong as the price words is safety
+    first, not a quote."""
+    chat = hvac()
+    chat.send("money back please, the tech only gave me an estimate and charged me the diagnostic fee")
+    assert chat.state.bucket == "complaint" and chat.transfer is not None

@@ -12,6 +12,9 @@ here with plain tables and no model:
 - asking for a person: `asked_for_human` at least `HUMAN_MIN`, leading everything else;
 - a bucket, only when the rules chose none: the best bucket at least `BUCKET_MIN`, ahead of the
   next bucket by `BUCKET_MARGIN` (a margin alone is not a safety net: the cue check below is);
+- a bucket over the rules' choice: towards a person's bucket that hands over at once
+  (`needs_a_person`), or from a bot's topic to another bot's topic the sentence clearly means
+  (`better_topic`: at least `RELABEL_MIN`, `RELABEL_LEAD` ahead), never away from a person;
 - the safety net: a message nobody could place that carries a danger, harm, urgency or distress
   cue (a word below, or a trigger scoring at least `CUE_MIN`) goes to a person, never to
   "I didn't catch that".

@@ -30,13 +30,17 @@ from ivr.flow.rules import (
     trigger_words,
 )
 from ivr.flow.semantic import (
+    FRUSTRATION,
     HUMAN,
+    PERSON,
     asks_for_person,
     better_topic,
     combined,
     enough_words,
     frustrated_by_scores,
     needs_a_person,
+    person_net,
+    person_target,
     semantic_bucket,
     semantic_triggers,
 )
@@ -178,9 +182,13 @@ class _Turn(Decide):
             return None
         if state.asking not in flow.slots and small_talk(text) in EARLY_SMALL_TALK:
             return self.not_understood(text)  # "how are you" is no question about our hours
+        asking = state.asking
         understood = self.understand(text)
         if self.pending is not None:
             return None
+        if asking not in (*flow.slots, "offer") and (net := self.needs_person()) is not None:
+            self.escalating = True
+            return self.escalate(net)
         if not understood:
             return self.not_understood(text)
         return self.decide(text)
@@ -239,6 +247,30 @@ class _Turn(Decide):
             self.fill(name, value, score * self.confidence)
             understood = True
         return understood
+
+    def needs_person(self) -> Fired | None:
+        """The net behind every other decision (`ivr.flow.semantic.person_net`): a message
+        nobody sent to a person that is far nearer the flow's `needs_a_person:` examples than
+        its routine ones goes to one, at the person's label it is nearest (a trigger, a bucket
+        that hands over, asking for a person), else to a person with no topic guessed. What the
+        customer denies is set aside first ("nothing like that, we just grew apart")."""
+        flow, state = self.flow, self.state
+        bucket = flow.buckets.get(state.bucket or "")
+        if bucket is not None and bucket.hands_over:
+            return None  # a person's already
+        scores = self.danger_scores if self.danger_text is not None else self.scores
+        score = person_net(flow, scores)
+        if score is None:
+            return None
+        self.semantic_score = max(self.semantic_score or 0.0, score)
+        target = person_target(flow, scores)
+        trigger = next((t for t in flow.triggers if t.name == target), None)
+        if trigger is not None:
+            return Fired(trigger.name, trigger.bucket, trigger.skill, trigger.urgent, trigger.say)
+        if target in flow.buckets:
+            chosen = flow.buckets[target]
+            return Fired(chosen.reason or target, target, chosen.skill, chosen.urgent)
+        return Fired(target if target in (HUMAN, FRUSTRATION) else PERSON)
 
     def known_order(self, text: str, asked: bool) -> tuple[str, float] | None:
         """An id from the business's own customers file, as the file writes it: whatever its

@@ -200,3 +200,51 @@ def test_a_complaint_heard_beside_a_price_reaches_a_person(hvac):
     chat = hvac()
     chat.send("money back please, the tech only gave me an estimate and charged me the diagnostic fee")
     assert chat.state.bucket == "complaint" and chat.transfer is not None
+
+
+NET = TINY.replace("      - refund\n", "") + """\
+needs_a_person:
+  examples:
+    - "I was charged twice for one parcel"
+  not:
+    - "where has my parcel got to"
+"""
+
+
+def test_the_needs_a_person_examples_are_read_with_their_contrast():
+    flow = parse_flow(NET, "tiny.yaml")
+    assert flow.person_examples == ("I was charged twice for one parcel",)
+    assert flow.routine_examples == ("where has my parcel got to",)
+
+
+def test_a_needs_a_person_net_without_its_contrast_is_refused_with_its_line():
+    with pytest.raises(ConfigError) as raised:
+        parse_flow(NET.replace('  not:\n    - "where has my parcel got to"\n', ""), "tiny.yaml")
+    assert "tiny.yaml:10: needs_a_person: needs both examples" in str(raised.value)
+    mixed = NET[:NET.rindex("    - ")] + '    - "I was charged twice for one parcel"\n  also: [x]\n'
+    with pytest.raises(ConfigError) as raised:
+        parse_flow(mixed, "tiny.yaml")
+    assert "tiny.yaml:14: needs_a_person: not 1 is also an example" in str(raised.value)
+    assert "tiny.yaml:15: needs_a_person: unknown key 'also'" in str(raised.value)
+
+
+def test_a_customer_the_net_hears_needing_a_person_reaches_one(shop):
+    """No phrase, no bucket's examples: nearer the shop's "needs a person" sentences than its
+    routine ones, and nearest the billing trigger, so the billing team takes it."""
+    chat = with_scores(shop(), {"needs_a_person": 0.62, "needs_no_person": 0.41,
+                                "billing_problem": 0.48, "order_status": 0.3})
+    chat.send("the numbers on my statement look off to me")
+    assert chat.transfer is not None and "billing_problem" in chat.state.reasons
+
+
+def test_a_routine_question_the_net_is_unsure_of_stays_with_the_bot(shop):
+    chat = with_scores(shop(), {"needs_a_person": 0.5, "needs_no_person": 0.48,
+                                "product_question": 0.52})
+    chat.send("is the soap vegan, asking for a friend")
+    assert chat.transfer is None and chat.state.bucket == "product_question"
+
+
+def test_the_net_with_no_person_label_near_hands_over_without_guessing_a_topic(law):
+    chat = with_scores(law(), {"needs_a_person": 0.6, "needs_no_person": 0.3, "intake": 0.2})
+    chat.send("wibble the thing about the thing")
+    assert chat.transfer is not None and chat.state.reasons == ["needs_a_person"]

@@ -132,7 +132,9 @@ def _bucket_best(flow: Flow, scores: Mapping[str, float]) -> float:
 def semantic_triggers(flow: Flow, scores: Mapping[str, float]) -> list[Trigger]:
     """Triggers whose examples the message is close to, most similar first (one per name)."""
     named = {t.name: t for t in reversed(flow.triggers) if t.examples}
-    floor = _bucket_best(flow, scores) + TRIGGER_LEAD
+    # (the flow's routine examples count as a bucket: "when will my refund show up" is nearer
+    # "how long does a refund take" than "the refund never came back")
+    floor = max(_bucket_best(flow, scores), float(scores.get(ROUTINE, 0.0))) + TRIGGER_LEAD
     fired = [(float(scores[name]), trigger) for name, trigger in named.items()
              if float(scores.get(name, 0.0)) >= max(TRIGGER_MIN, floor)]
     return [t for _, t in sorted(fired, key=lambda item: -item[0])]

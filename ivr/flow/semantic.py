@@ -195,6 +195,10 @@ def needs_a_person(flow: Flow, chosen: str, scores: Mapping[str, float]
                           if hands_over(b) and n != chosen and n != flow.default_bucket})
     if best is None or best[1] < PERSON_MIN or best[1] - theirs < PERSON_LEAD:
         return None
+    # (nor may another bot's topic be nearer still: "what's a first meeting with one of your
+    # lawyers gonna run me" is a fee, whatever the new matter scored)
+    if best[1] < _bucket_best(flow, {n: s for n, s in scores.items() if n != best[0]}):
+        return None
     return best[0], combined(None, best[1])
 
 

@@ -24,6 +24,7 @@ from ivr.flow.phrasing import padded
 from ivr.flow.rules import (
     Fired,
     asked_for_human,
+    bare_request,
     frustrated,
     opted_out,
     phrase_triggers,
@@ -156,7 +157,8 @@ class _Turn(Decide):
                 self.semantic_score = max(self.semantic_score or 0.0,
                                           self.danger_scores[trigger.name])
         if state.asking != "offer":
-            if asked_for_human(text):
+            if asked_for_human(text) or state.asking not in flow.slots and bare_request(text):
+                # (a terse "someone" answering a question is an answer, not a request)
                 fired.append(Fired("asked_for_human"))
             elif state.asking not in flow.slots and asks_for_person(self.scores) is not None:
                 # (an answer to a question, "no, I don't have a lawyer", is not a request for

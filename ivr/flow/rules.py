@@ -30,6 +30,25 @@ HUMAN_PHRASES = (
     "real phone", "actual person", "actual human", "someone real", "somebody real",
     "real lawyer", "real attorney", "actual lawyer", "actual attorney", "live agent",
 )
+#: A terse request for a person ("human please", "agent", "call me"): what is left of a short
+#: message once the filler words are set aside (`bare_request`). Lawyer and attorney are not
+#: here: alone they name a new legal matter as often as a person.
+BARE_REQUESTS = {
+    "human", "humans", "agent", "agents", "person", "operator", "representative", "rep",
+    "someone", "somebody", "manager", "supervisor", "staff", "owner",
+    "customer service", "customer support", "call", "call me", "phone call",
+    "live chat", "people", "employee",
+    # Spanish: "operadora", "una persona por favor", "pasame con alguien"
+    "operadora", "operador", "persona", "humano", "agente", "representante", "alguien",
+    "gerente", "encargado", "encargada", "llamenme", "llamame",
+}
+FILLER = {"please", "pls", "plz", "a", "an", "the", "i", "id", "want", "need", "get", "me",
+          "give", "now", "can", "talk", "to", "speak", "with", "just", "let", "like", "would",
+          "you", "your", "one", "of", "yes", "ok", "okay", "hi", "hello", "hey", "asap",
+          "thanks", "thank", "be", "is", "are", "any", "some", "no", "bot", "bots",
+          "robot", "robots", "not",
+          "por", "favor", "porfa", "un", "una", "con", "quiero", "hablar", "pasame",
+          "necesito", "real", "hola", "ya", "otra", "otro", "puede", "pueden"}
 #: Frustration: giving up on the bot, or swearing at it.
 FRUSTRATION_PHRASES = (
     "this is useless", "useless", "not helping", "not helpful", "you are not listening",
@@ -108,6 +127,13 @@ def predicate_triggers(flow: Flow, scopes: Mapping[str, Mapping[str, Any]]) -> l
 def asked_for_human(text: str) -> bool:
     """"Can I talk to a real person?" (keypad 0 is handled by the engine)."""
     return bool(find_phrases(text, HUMAN_PHRASES))
+
+
+def bare_request(text: str) -> bool:
+    """A short message that is nothing but a request for a person, whatever the filler:
+    "human please", "AGENT", "can I get a rep", "call me", "no bots. a person"."""
+    words = [w for w in normalize(text).split() if w not in FILLER]
+    return 0 < len(words) <= 2 and " ".join(words) in BARE_REQUESTS
 
 
 def frustrated(text: str, previous: str) -> bool:

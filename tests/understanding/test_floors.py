@@ -30,22 +30,23 @@ from ivr.semantic import shared
 #: measured with the semantic layer off (rules and the safety net's cue words), as `make eval`
 #: printed them.
 FLOORS: dict[tuple[str, str], tuple[float, float, float]] = {
-    ("law_firm", "heldout"): (67, 52, 5),
-    ("law_firm", "dev"): (66, 50, 3),
+    ("law_firm", "heldout"): (69, 57, 5),
+    ("law_firm", "dev"): (66, 54, 3),
     ("hvac", "heldout"): (80, 88, 4),
     ("hvac", "dev"): (84, 94, 3),
-    ("ecommerce", "heldout"): (71, 52, 5),
+    ("ecommerce", "heldout"): (71, 57, 5),
     ("ecommerce", "dev"): (86, 74, 3),
 }
-#: The same with the semantic layer on (the bundled model; issue 16, Deliver 1). Held-out
-#: recall is still below the 100% target: these are floors, not the goal.
+#: The same with the semantic layer on (the bundled model; issue 16, Deliver 1; raised with
+#: the needs-a-person net, round 2). Held-out recall is still below the 100% target: these are
+#: floors, not the goal.
 FLOORS_ON: dict[tuple[str, str], tuple[float, float, float]] = {
-    ("law_firm", "heldout"): (93, 80, 5),
-    ("law_firm", "dev"): (90, 97, 5),
-    ("hvac", "heldout"): (94, 100, 5),
+    ("law_firm", "heldout"): (95, 85, 5),
+    ("law_firm", "dev"): (91, 97, 3),
+    ("hvac", "heldout"): (96, 100, 5),
     ("hvac", "dev"): (92, 100, 3),
-    ("ecommerce", "heldout"): (80, 78, 5),
-    ("ecommerce", "dev"): (89, 100, 3),
+    ("ecommerce", "heldout"): (85, 84, 5),
+    ("ecommerce", "dev"): (94, 100, 3),
 }
 #: The Spanish part (issue 25, Deliver 6; `es_heldout.csv`, `es_dev.csv`), same measures. The
 #: targets are the SAME as English: on `es_heldout` must-reach-a-person 100%, bucket accuracy
@@ -55,23 +56,23 @@ FLOORS_ON: dict[tuple[str, str], tuple[float, float, float]] = {
 #: rise as the Spanish work lands (bilingual flows, Spanish cue words), never fall. Held-out
 #: needless-page ceilings are today's figure or the 5% target, whichever is higher.
 ES_FLOORS: dict[tuple[str, str], tuple[float, float, float]] = {
-    ("law_firm", "es_heldout"): (29, 0, 5),
-    ("law_firm", "es_dev"): (30, 5, 0),
-    ("hvac", "es_heldout"): (12, 7, 10),
-    ("hvac", "es_dev"): (13, 9, 7),
-    ("ecommerce", "es_heldout"): (22, 0, 5),
+    ("law_firm", "es_heldout"): (45, 0, 5),
+    ("law_firm", "es_dev"): (38, 15, 0),
+    ("hvac", "es_heldout"): (12, 14, 10),
+    ("hvac", "es_dev"): (19, 9, 7),
+    ("ecommerce", "es_heldout"): (27, 11, 5),
     ("ecommerce", "es_dev"): (33, 16, 0),
 }
 ES_FLOORS_ON: dict[tuple[str, str], tuple[float, float, float]] = {
     # One more of 12 Spanish law-firm messages (2, not 1) pages staff needlessly since the
     # English frustration and existing-client examples landed: a regression this ceiling admits
     # openly until the Spanish examples do their work (the target stays 5%).
-    ("law_firm", "es_heldout"): (83, 91, 17),
-    ("law_firm", "es_dev"): (88, 84, 6),
-    ("hvac", "es_heldout"): (70, 100, 10),
-    ("hvac", "es_dev"): (77, 80, 14),
-    ("ecommerce", "es_heldout"): (83, 88, 5),
-    ("ecommerce", "es_dev"): (66, 75, 0),
+    ("law_firm", "es_heldout"): (83, 100, 17),
+    ("law_firm", "es_dev"): (88, 89, 6),
+    ("hvac", "es_heldout"): (79, 100, 10),
+    ("hvac", "es_dev"): (86, 85, 7),
+    ("ecommerce", "es_heldout"): (100, 100, 5),
+    ("ecommerce", "es_dev"): (74, 75, 0),
 }
 
 

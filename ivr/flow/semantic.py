@@ -197,8 +197,9 @@ def needs_a_person(flow: Flow, chosen: str, scores: Mapping[str, float]
         return None
     # (nor may another bot's topic be nearer still: "what's a first meeting with one of your
     # lawyers gonna run me" is a fee, whatever the new matter scored)
-    if best[1] < _bucket_best(flow, {n: s for n, s in scores.items() if n != best[0]}):
-        return None
+    others = {n: s for n, s in scores.items() if n != best[0]}
+    if best[1] < max(_bucket_best(flow, others), float(scores.get(ROUTINE, 0.0))):
+        return None  # (nor the flow's routine examples: "a hearing soon and no lawyer yet")
     return best[0], combined(None, best[1])
 
 

@@ -16,6 +16,7 @@ from ivr.flow.actions import Transfer
 from ivr.flow.errors import ConfigError
 from ivr.flow.loader import parse_flow
 from ivr.flow.semantic import combined, semantic_bucket
+from ivr.semantic import Semantic, shared
 
 
 def table(scores: Mapping[str, float]) -> Callable[[str], Mapping[str, float]]:
@@ -248,3 +249,59 @@ def test_the_net_with_no_person_label_near_hands_over_without_guessing_a_topic(l
     chat = with_scores(law(), {"needs_a_person": 0.6, "needs_no_person": 0.3, "intake": 0.2})
     chat.send("wibble the thing about the thing")
     assert chat.transfer is not None and chat.state.reasons == ["needs_a_person"]
+
+
+# -- with the real model (the bundled sentence encoder; skipped where it is not installed) ----
+@pytest.fixture(scope="module")
+def model() -> Semantic:
+    layer = shared()
+    if not layer.available:
+        pytest.skip("the sentence encoder is not installed")
+    return layer
+
+
+def listening(chat: Chat, layer: Semantic) -> Chat:
+    chat.ctx = dataclasses.replace(chat.ctx, similar=layer.for_flow(chat.flow))
+    return chat
+
+
+def test_an_existing_client_asking_about_their_hearing_in_their_own_words_reaches_a_person(
+        law, model):
+    """No existing-client phrase and a new matter's words ("orders", "hearing"): the net hears
+    a client of the firm."""
+    chat = listening(law(), model)
+    chat.send("what happened with my temporary orders hearing")
+    assert chat.state.bucket == "existing_client" and chat.transfer is not None
+
+
+def test_a_new_client_with_a_hearing_and_no_lawyer_is_qualified_not_paged(law, model):
+    chat = listening(law(), model)
+    chat.send("we have a hearing coming up and I don't have a lawyer yet, can you help")
+    assert chat.state.bucket == "intake" and chat.transfer is None
+
+
+def test_a_charge_for_shipping_that_should_be_free_goes_to_the_billing_team_not_a_product_answer(
+        shop, model):
+    chat = listening(shop(), model)
+    chat.send("got charged a shipping fee even though my order was over the free shipping amount")
+    assert "billing_problem" in chat.state.reasons and chat.transfer is not None
+    assert chat.state.bucket is None  # staff read a billing problem, not a product question
+
+
+def test_a_routine_shipping_price_question_is_answered_by_the_bot(shop, model):
+    for text in ("do you charge for shipping to Hawaii", "is shipping free if I spend fifty dollars"):
+        chat = listening(shop(), model)
+        chat.send(text)
+        assert chat.transfer is None and chat.state.bucket == "product_question", text
+
+
+def test_a_business_ordering_by_the_case_reaches_a_person(shop, model):
+    chat = listening(shop(), model)
+    chat.send("we run a bakery and want to order your soaps by the case")
+    assert chat.transfer is not None
+
+
+def test_asking_for_the_owner_about_an_install_reaches_a_person(hvac, model):
+    chat = listening(hvac(), model)
+    chat.send("I want to speak with the owner about the install")
+    assert chat.transfer is not None and chat.state.bucket == "installation"

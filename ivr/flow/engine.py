@@ -98,6 +98,10 @@ def step(flow: Flow, state: State, inp: Input, ctx: Context) -> tuple[State, lis
     return state, turn.actions
 
 
+#: Below this, the rules' bucket is a near-miss of a phrase (`intent.classify`'s fuzzy match).
+FUZZY_ONLY = 0.8
+
+
 class _Turn(Decide):
     """One step's work: understanding then deciding, collecting actions."""
 
@@ -201,6 +205,8 @@ class _Turn(Decide):
         understood = False
         if state.bucket is None or state.asking not in flow.slots:
             found = classify(flow, text, self.ctx.params)
+            if self.escalating and found is not None and found[1] < FUZZY_ONLY:
+                found = None  # a topic guessed from a near-miss misleads the person taking over
             if found is not None and (also := person_also_heard(flow, text, found[0])):
                 found = also  # the rules heard a person's topic too: safety first
             # (the layer judges what the customer affirms: "not an emergency" is no emergency)

@@ -175,3 +175,10 @@ def test_a_single_word_answer_to_a_question_is_not_a_request_for_a_person(law):
     assert chat.ask is not None and chat.ask.slot is not None
     chat.send("someone")
     assert chat.transfer is None
+
+
+def test_a_request_for_a_person_that_names_no_topic_reaches_one_without_a_guessed_topic(shop):
+    """"your team" is a near miss of no product phrase worth telling staff about."""
+    chat = shop()
+    chat.send("connect me with your team")
+    assert chat.transfer is not None and chat.state.bucket is None

@@ -15,6 +15,12 @@ here with plain tables and no model:
 - a bucket over the rules' choice: towards a person's bucket that hands over at once
   (`needs_a_person`), or from a bot's topic to another bot's topic the sentence clearly means
   (`better_topic`: at least `RELABEL_MIN`, `RELABEL_LEAD` ahead), never away from a person;
+- the needs-a-person net (`person_net`): a message that reached no person yet is nearer the
+  person's side (the flow's `needs_a_person:` examples, word triggers, buckets that hand over,
+  asking for a person, being fed up) than the bot's (its routine `not:` examples and every
+  other bucket) by `NET_LEAD`, at least `NET_MIN`: it goes to the person's label it is
+  nearest (`person_target`, at least `TARGET_MIN`), else to a person with no topic guessed;
+  the routine examples also hold back a semantic trigger or a person's bucket they are nearer;
 - the safety net: a message nobody could place that carries a danger, harm, urgency or distress
   cue (a word below, or a trigger scoring at least `CUE_MIN`) goes to a person, never to
   "I didn't catch that".

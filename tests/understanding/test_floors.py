@@ -34,8 +34,8 @@ FLOORS: dict[tuple[str, str], tuple[float, float, float]] = {
     ("law_firm", "dev"): (62, 51, 5),
     ("hvac", "heldout"): (80, 88, 4),
     ("hvac", "dev"): (82, 91, 5),
-    ("ecommerce", "heldout"): (71, 57, 5),
-    ("ecommerce", "dev"): (83, 65, 5),
+    ("ecommerce", "heldout"): (71, 63, 5),
+    ("ecommerce", "dev"): (83, 68, 5),
 }
 #: The same with the semantic layer on (the bundled model; issue 16, Deliver 1; raised with
 #: the needs-a-person net, round 2). Held-out recall is still below the 100% target: these are
@@ -45,8 +45,8 @@ FLOORS_ON: dict[tuple[str, str], tuple[float, float, float]] = {
     ("law_firm", "dev"): (89, 93, 5),
     ("hvac", "heldout"): (96, 100, 5),
     ("hvac", "dev"): (91, 100, 5),
-    ("ecommerce", "heldout"): (85, 84, 5),
-    ("ecommerce", "dev"): (89, 93, 7),
+    ("ecommerce", "heldout"): (85, 89, 5),
+    ("ecommerce", "dev"): (89, 95, 7),
 }
 #: The Spanish part (issue 25, Deliver 6; `es_heldout.csv`, `es_dev.csv`), same measures. The
 #: targets are the SAME as English: on `es_heldout` must-reach-a-person 100%, bucket accuracy
@@ -60,8 +60,8 @@ ES_FLOORS: dict[tuple[str, str], tuple[float, float, float]] = {
     ("law_firm", "es_dev"): (38, 15, 0),
     ("hvac", "es_heldout"): (12, 14, 10),
     ("hvac", "es_dev"): (19, 9, 7),
-    ("ecommerce", "es_heldout"): (27, 11, 5),
-    ("ecommerce", "es_dev"): (33, 16, 0),
+    ("ecommerce", "es_heldout"): (27, 22, 5),
+    ("ecommerce", "es_dev"): (33, 25, 0),
 }
 ES_FLOORS_ON: dict[tuple[str, str], tuple[float, float, float]] = {
     # One more of 12 Spanish law-firm messages (2, not 1) pages staff needlessly since the
@@ -72,7 +72,7 @@ ES_FLOORS_ON: dict[tuple[str, str], tuple[float, float, float]] = {
     ("hvac", "es_heldout"): (79, 100, 10),
     ("hvac", "es_dev"): (86, 85, 7),
     ("ecommerce", "es_heldout"): (100, 100, 5),
-    ("ecommerce", "es_dev"): (74, 75, 0),
+    ("ecommerce", "es_dev"): (74, 83, 0),
 }
 
 

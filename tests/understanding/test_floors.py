@@ -31,7 +31,7 @@ from ivr.semantic import shared
 #: printed them.
 FLOORS: dict[tuple[str, str], tuple[float, float, float]] = {
     ("law_firm", "heldout"): (69, 57, 5),
-    ("law_firm", "dev"): (62, 51, 5),
+    ("law_firm", "dev"): (64, 55, 5),
     ("hvac", "heldout"): (80, 88, 4),
     ("hvac", "dev"): (82, 91, 5),
     ("ecommerce", "heldout"): (71, 63, 5),
@@ -42,7 +42,7 @@ FLOORS: dict[tuple[str, str], tuple[float, float, float]] = {
 #: floors, not the goal.
 FLOORS_ON: dict[tuple[str, str], tuple[float, float, float]] = {
     ("law_firm", "heldout"): (95, 85, 5),
-    ("law_firm", "dev"): (89, 93, 5),
+    ("law_firm", "dev"): (91, 97, 5),
     ("hvac", "heldout"): (96, 100, 5),
     ("hvac", "dev"): (91, 100, 5),
     ("ecommerce", "heldout"): (85, 89, 5),

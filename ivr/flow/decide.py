@@ -36,6 +36,11 @@ class Decide(Handoff):
             if state.slots and flow.default_bucket:
                 self.set_bucket(flow.default_bucket, state.confidence or 1.0)
             else:
+                if state.slots:  # no topic, but a fact a rule reads ("please cancel FG-10250",
+                    self.attach_order()  # a $129 order): the rule holds whatever the topic
+                    fired = predicate_triggers(flow, scopes(state, ctx))
+                    if fired:
+                        return self.escalate(*fired)
                 return self.not_understood(text)
         bucket = flow.buckets[state.bucket or ""]
         if bucket.lookup == "order" and not self.lookup_order():

@@ -15,7 +15,7 @@ from ivr.flow.context import Context
 from ivr.flow.decide import Decide
 from ivr.flow.events import Input
 from ivr.flow.extract import UNSURE, extract, from_digits, match_option, yes_or_no
-from ivr.flow.intent import classify, courtesy
+from ivr.flow.intent import classify, courtesy, person_also_heard
 from ivr.flow.language import settle
 from ivr.flow.model import Flow, Option, Slot
 from ivr.flow.negation import denied_words, denies_danger, undenied
@@ -25,18 +25,24 @@ from ivr.flow.places import suggested_state
 from ivr.flow.rules import (
     Fired,
     asked_for_human,
+    bare_request,
     frustrated,
     opted_out,
     phrase_triggers,
     trigger_words,
 )
 from ivr.flow.semantic import (
+    FRUSTRATION,
     HUMAN,
+    PERSON,
     asks_for_person,
+    better_topic,
     combined,
     enough_words,
     frustrated_by_scores,
     needs_a_person,
+    person_net,
+    person_target,
     semantic_bucket,
     semantic_option,
     semantic_triggers,
@@ -93,6 +99,10 @@ def step(flow: Flow, state: State, inp: Input, ctx: Context) -> tuple[State, lis
         return state, turn.actions
     turn.handle(inp)
     return state, turn.actions
+
+
+#: Below this, the rules' bucket is a near-miss of a phrase (`intent.classify`'s fuzzy match).
+FUZZY_ONLY = 0.8
 
 
 class _Turn(Decide):
@@ -156,7 +166,8 @@ class _Turn(Decide):
                 self.semantic_score = max(self.semantic_score or 0.0,
                                           self.danger_scores[trigger.name])
         if state.asking != "offer":
-            if asked_for_human(text):
+            if asked_for_human(text) or state.asking not in flow.slots and bare_request(text):
+                # (a terse "someone" answering a question is an answer, not a request)
                 fired.append(Fired("asked_for_human"))
             elif state.asking not in flow.slots and asks_for_person(self.scores) is not None:
                 # (an answer to a question, "no, I don't have a lawyer", is not a request for
@@ -182,9 +193,13 @@ class _Turn(Decide):
             return None
         if state.asking not in flow.slots and small_talk(text) in EARLY_SMALL_TALK:
             return self.not_understood(text)  # "how are you" is no question about our hours
+        asking = state.asking
         understood = self.understand(text)
         if self.pending is not None:
             return None
+        if asking not in (*flow.slots, "offer") and (net := self.needs_person()) is not None:
+            self.escalating = True
+            return self.escalate(net)
         if not understood:
             return self.not_understood(text)
         return self.decide(text)
@@ -195,6 +210,10 @@ class _Turn(Decide):
         understood = False
         if state.bucket is None or state.asking not in flow.slots:
             found = classify(flow, text, self.ctx.params)
+            if self.escalating and found is not None and found[1] < FUZZY_ONLY:
+                found = None  # a topic guessed from a near-miss misleads the person taking over
+            if found is not None and (also := person_also_heard(flow, text, found[0])):
+                found = also  # the rules heard a person's topic too: safety first
             # (the layer judges what the customer affirms: "not an emergency" is no emergency)
             scores = self.danger_scores if self.danger_text is not None else self.scores
             if found is None:  # the rules are blind here: the semantic layer, when it is clear
@@ -202,6 +221,8 @@ class _Turn(Decide):
                 found = (near[0], combined(None, near[1])) if near else None
             elif (person := needs_a_person(flow, found[0], scores)) is not None:
                 found = person  # the rules chose a bot's bucket; the layer hears a person's
+            elif (topic := better_topic(flow, found[0], scores)) is not None:
+                found = topic  # the rules heard one word; the sentence says another topic
             elif found[0] in self.scores:  # both layers speak: the combined confidence
                 found = (found[0], combined(found[1], self.scores[found[0]]))
             if found is not None and found[0] != state.bucket:
@@ -242,6 +263,30 @@ class _Turn(Decide):
             self.fill(name, value, score * self.confidence)
             understood = True
         return understood
+
+    def needs_person(self) -> Fired | None:
+        """The net behind every other decision (`ivr.flow.semantic.person_net`): a message
+        nobody sent to a person that is far nearer the flow's `needs_a_person:` examples than
+        its routine ones goes to one, at the person's label it is nearest (a trigger, a bucket
+        that hands over, asking for a person), else to a person with no topic guessed. What the
+        customer denies is set aside first ("nothing like that, we just grew apart")."""
+        flow, state = self.flow, self.state
+        bucket = flow.buckets.get(state.bucket or "")
+        if bucket is not None and bucket.hands_over:
+            return None  # a person's already
+        scores = self.danger_scores if self.danger_text is not None else self.scores
+        score = person_net(flow, scores)
+        if score is None:
+            return None
+        self.semantic_score = max(self.semantic_score or 0.0, score)
+        target = person_target(flow, scores)
+        trigger = next((t for t in flow.triggers if t.name == target), None)
+        if trigger is not None:
+            return Fired(trigger.name, trigger.bucket, trigger.skill, trigger.urgent, trigger.say)
+        if target in flow.buckets:
+            chosen = flow.buckets[target]
+            return Fired(chosen.reason or target, target, chosen.skill, chosen.urgent)
+        return Fired(target if target in (HUMAN, FRUSTRATION) else PERSON)
 
     def known_order(self, text: str, asked: bool) -> tuple[str, float] | None:
         """An id from the business's own customers file, as the file writes it: whatever its

@@ -121,6 +121,8 @@ class Handoff:
             self.note_trigger()
         if first.bucket and first.bucket in self.flow.buckets:
             self.set_bucket(first.bucket, self.confidence)
+        elif self._own_topic(first.reason):
+            self.state.bucket = None  # a billing problem is no product question with a charge
         if self.semantic_score is not None:  # what staff hear: how sure the layer was
             self.state.extra["intent_confidence"] = round(
                 min(combined(None, self.semantic_score), self.confidence), 2)
@@ -135,6 +137,16 @@ class Handoff:
         if first.say:
             self.out(Say(self.say(first.say)))
         self.hand_over(skill, urgent, outcome)
+
+    def _own_topic(self, reason: str) -> bool:
+        """Whether a trigger on the customer's words with no bucket of its own fired over a
+        bot's topic the rules read ("got billed for shipping though it said free" names
+        shipping): the trigger is the topic, and the person taking over reads it, not a
+        product question the bot would have answered."""
+        trigger = next((t for t in self.flow.triggers if t.name == reason), None)
+        bucket = self.flow.buckets.get(self.state.bucket or "")
+        return (trigger is not None and not trigger.when and trigger.bucket is None
+                and bucket is not None and bucket.route != "human")
 
     def hand_over(self, skill: str, urgent: bool, outcome: Outcome) -> None:
         """Transfer now, or (after hours, not urgent) capture and queue for the next opening."""

@@ -40,7 +40,7 @@ from ivr.flow.yamlsrc import line_of, parse, plain
 
 FLOW_KEYS = {"name", "description", "greeting", "ask", "reprompt", "skill", "default_bucket",
              "min_confidence", "messages", "slots", "buckets", "triggers", "vocabulary",
-             "asked_for_human"}
+             "asked_for_human", "needs_a_person"}
 SLOT_KEYS = {"type", "prompt", "reprompt", "label", "options", "pattern", "yes_phrases",
              "no_phrases", "unprompted", "description", "check"}
 OPTION_KEYS = {"value", "label", "digit", "synonyms", "examples"}
@@ -51,6 +51,7 @@ RULE_KEYS = {"name", "when", "decline"}
 TRIGGER_KEYS = {"name", "phrases", "patterns", "when", "bucket", "skill", "urgent", "say",
                 "pairs", "ignore", "examples"}
 HUMAN_KEYS = {"examples"}
+PERSON_KEYS = {"examples", "not"}
 #: An example is a sentence, not a keyword: the semantic layer compares whole messages.
 EXAMPLE_MIN_WORDS = 3
 #: Template names the engine provides besides the scopes (see engine.scopes).
@@ -92,13 +93,15 @@ class _Checker:
             self.add(node, key, f"{what}: unknown template name '{{{name}}}'")
 
 
-def _examples(check: _Checker, node: Any, what: str) -> tuple[str, ...]:
-    """`examples:`: a list of distinct sentences of at least EXAMPLE_MIN_WORDS words each."""
-    if "examples" not in node:
+def _examples(check: _Checker, node: Any, what: str, key: str = "examples"
+              ) -> tuple[str, ...]:
+    """`examples:` (or another `key`): a list of distinct sentences of at least
+    EXAMPLE_MIN_WORDS words each."""
+    if key not in node:
         return ()
-    entries = node["examples"]
+    entries = node[key]
     if not isinstance(entries, list) or not entries:
-        check.add(node, "examples", f"{what}: examples is a list of sentences")
+        check.add(node, key, f"{what}: {key} is a list of sentences")
         return ()
     found: list[str] = []
     for i, entry in enumerate(entries):
@@ -308,6 +311,27 @@ def _human_examples(check: _Checker, node: Any) -> tuple[str, ...]:
     return _examples(check, found, "asked_for_human")
 
 
+def _person_examples(check: _Checker, node: Any) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """`needs_a_person: {examples: [...], not: [...]}`: sentences that need a person, whatever
+    the topic, and routine ones that do not (the contrast the net is measured against)."""
+    found = node.get("needs_a_person")
+    if found is None:
+        return (), ()
+    if not isinstance(found, dict):
+        check.add(node, "needs_a_person", "needs_a_person: a mapping with examples and not")
+        return (), ()
+    check.keys(found, PERSON_KEYS, "needs_a_person")
+    examples = _examples(check, found, "needs_a_person")
+    routine = _examples(check, found, "needs_a_person", key="not")
+    if bool(examples) != bool(routine):
+        check.add(node, "needs_a_person", "needs_a_person: needs both examples (need a person) "
+                                          "and not (routine): one is measured against the other")
+    for i, text in enumerate(found.get("not") or []):
+        if isinstance(text, str) and text.strip().lower() in (e.lower() for e in examples):
+            check.add(found["not"], i, f"needs_a_person: not {i + 1} is also an example")
+    return examples, routine
+
+
 def _text_spots(node: dict[str, Any]) -> list[tuple[Any, Any, str]]:
     """Every customer-facing text of a flow document: (its mapping, its key, what it is).
     Each may be a plain string (English) or a map of languages, `{en: ..., es: ...}`."""
@@ -444,6 +468,7 @@ def _parse_node(node: dict[str, Any], file: str, language: str) -> Flow:
         check.add(node, "min_confidence", "flow: min_confidence is a number between 0 and 1")
         min_confidence = 0.6
     human_examples = _human_examples(check, node)
+    person_examples, routine_examples = _person_examples(check, node)
     if check.problems:
         raise ConfigError(sorted(check.problems, key=lambda p: p.line))
     flow = Flow(name=str(node.get("name") or Path(file).stem), greeting=str(node["greeting"]),
@@ -453,7 +478,8 @@ def _parse_node(node: dict[str, Any], file: str, language: str) -> Flow:
                 default_bucket=str(default) if default else None, skill=skill,
                 min_confidence=min_confidence, source=file, vocabulary=vocabulary,
                 speller=speller_for(vocabulary, buckets, slots, triggers),
-                human_examples=human_examples, language=language)
+                human_examples=human_examples, person_examples=person_examples,
+                routine_examples=routine_examples, language=language)
     flow.fuzzy.update(fuzzy_index(flow))
     return flow
 

@@ -186,6 +186,18 @@ class Bucket:
     urgent_if: Trigger | None = None
     examples: tuple[str, ...] = ()
 
+    @property
+    def hands_over(self) -> bool:
+        """Whether a message placed here reaches a person at once: a `human` route with
+        nothing for the bot to qualify first (a law firm's new matter is `human` but qualified
+        by the bot, so it reaches nobody yet)."""
+        return self.route == "human" and not self.qualify
+
+    @property
+    def words(self) -> tuple[str, ...]:
+        """Every phrase the bucket reads (its phrases and its pairs' groups), normalised."""
+        return (*self.keys, *(p for pair in self.pairs for group in pair.groups for p in group))
+
 
 @dataclass(frozen=True)
 class Text:
@@ -215,6 +227,10 @@ class Flow:
         speller: repairs typos towards the flow's own words (None: no repair).
         human_examples: the flow's own wordings of asking for a person (`asked_for_human:`),
             added to the built-in ones every flow has (`ivr.flow.semantic`).
+        person_examples, routine_examples: `needs_a_person: {examples, not}`: messages that
+            need a person whatever their topic, and routine ones that do not; the semantic
+            layer's net hands over a message far nearer the first than the second
+            (`ivr.flow.semantic.person_net`).
     """
 
     name: str
@@ -234,6 +250,8 @@ class Flow:
     fuzzy: dict[int, tuple[tuple[str, ...], tuple[str, ...]]] = field(
         default_factory=dict, compare=False, repr=False)  # see intent.fuzzy_index
     human_examples: tuple[str, ...] = ()
+    person_examples: tuple[str, ...] = ()
+    routine_examples: tuple[str, ...] = ()
     #: The language of this flow's words ("en"); `translations` holds the flow in every
     #: language its file writes (this one included), `texts` each text and its languages.
     language: str = "en"

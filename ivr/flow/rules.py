@@ -26,7 +26,9 @@ HUMAN_PHRASES = (
     "talk to a lawyer", "speak to a lawyer", "speak with a lawyer", "talk to an attorney",
     "speak to an attorney", "talk to a manager", "speak to a manager", "person please",
     "someone on the phone", "connect me", "transfer me", "put me through", "call me back",
-    "someone real", "somebody real", "live agent", "not a bot", "not a robot", "no bots",
+    "someone call me", "somebody call me", "someone to call me", "have someone call",
+    "real phone", "actual person", "actual human", "real lawyer", "real attorney",
+    "actual lawyer", "actual attorney", "someone real", "somebody real", "live agent", "not a bot", "not a robot", "no bots",
     "don't want a bot", "do not want a bot", "don't want a robot", "not a machine",
     *(  # the same in Spanish, as Texas customers text it (accents optional: text is folded)
         "operador", "operadora", "hablar con una persona", "hablar con alguien", "persona real",
@@ -46,12 +48,34 @@ HUMAN_PHRASES = (
 HUMAN_ALONE = frozenset({"agent", "agents", "agent please", "human", "human please", "person",
                          "a person", "live person", "operator please", "representative please",
                          "agente", "representante", "una persona", "persona"})
+#: A terse request for a person ("human please", "agent", "call me"): what is left of a short
+#: message once the filler words are set aside (`bare_request`). Lawyer and attorney are not
+#: here: alone they name a new legal matter as often as a person.
+BARE_REQUESTS = {
+    "human", "humans", "agent", "agents", "person", "operator", "representative", "rep",
+    "someone", "somebody", "manager", "supervisor", "staff", "owner",
+    "customer service", "customer support", "call", "call me", "phone call",
+    "live chat", "people", "employee",
+    # Spanish: "operadora", "una persona por favor", "pasame con alguien"
+    "operadora", "operador", "persona", "humano", "agente", "representante", "alguien",
+    "gerente", "encargado", "encargada", "llamenme", "llamame",
+}
+FILLER = {"please", "pls", "plz", "a", "an", "the", "i", "id", "want", "need", "get", "me",
+          "give", "now", "can", "talk", "to", "speak", "with", "just", "let", "like", "would",
+          "you", "your", "one", "of", "yes", "ok", "okay", "hi", "hello", "hey", "asap",
+          "thanks", "thank", "be", "is", "are", "any", "some", "no", "bot", "bots",
+          "robot", "robots", "not",
+          "por", "favor", "porfa", "un", "una", "con", "quiero", "hablar", "pasame",
+          "necesito", "real", "hola", "ya", "otra", "otro", "puede", "pueden"}
 #: Frustration: giving up on the bot, or swearing at it.
 FRUSTRATION_PHRASES = (
     "this is useless", "useless", "not helping", "not helpful", "you are not listening",
     "stupid bot", "stupid machine", "stupid robot", "dumb bot", "waste of time", "ridiculous",
     "are you even listening", "i already told you", "i just told you", "for the last time",
     "this is stupid", "this is ridiculous", "forget it", "so annoying", "annoying",
+    "i am done", "fed up", "had enough", "so over this", "sick and tired", "unacceptable",
+    "nobody calls back", "no one calls back", "nobody gets back", "never called back",
+    "worst service", "terrible customer service", "losing my patience", "pointless",
     *(  # in Spanish
         "estoy harto", "estoy harta", "ya me harte", "me tienen harto", "me tienen harta",
         "que mal servicio", "pesimo servicio", "pesima atencion", "ya me canse", "que fastidio", "es una burla", "nadie me contesta", "nadie me regresa",
@@ -126,6 +150,13 @@ def predicate_triggers(flow: Flow, scopes: Mapping[str, Mapping[str, Any]]) -> l
 def asked_for_human(text: str) -> bool:
     """"Can I talk to a real person?" (keypad 0 is handled by the engine)."""
     return normalize(text) in HUMAN_ALONE or bool(find_phrases(text, HUMAN_PHRASES))
+
+
+def bare_request(text: str) -> bool:
+    """A short message that is nothing but a request for a person, whatever the filler:
+    "human please", "AGENT", "can I get a rep", "call me", "no bots. a person"."""
+    words = [w for w in normalize(text).split() if w not in FILLER]
+    return 0 < len(words) <= 2 and " ".join(words) in BARE_REQUESTS
 
 
 def frustrated(text: str, previous: str) -> bool:

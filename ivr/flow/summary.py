@@ -29,6 +29,7 @@ REASON_WORDS = {
     "complaint": "complaint", "insurance_claim": "insurance claim",
     "existing_client": "existing client",
     "distress": "sounded urgent or in distress (not understood)",
+    "needs_a_person": "needs a person (the bot could not place it)",
 }
 
 

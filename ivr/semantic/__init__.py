@@ -36,6 +36,8 @@ from ivr.flow.semantic import (
     FRUSTRATION_EXAMPLES,
     HUMAN,
     HUMAN_EXAMPLES,
+    PERSON,
+    ROUTINE,
     option_label,
 )
 from ivr.flow.text import normalize
@@ -92,8 +94,9 @@ def load_encoder() -> Encoder:
 
 def labelled_examples(flow: Flow) -> dict[str, tuple[str, ...]]:
     """Every label the layer scores for `flow`, with its examples: buckets, word triggers (one
-    label per name), choice options (`option_label`), asking for a person (built-in wordings plus the flow's own) and being fed
-    up (built-in)."""
+    label per name), choice options (`option_label`), asking for a person (built-in wordings
+    plus the flow's own), being fed up (built-in), and the flow's `needs_a_person:` net and its
+    routine contrast."""
     found: dict[str, list[str]] = {}
     for name, bucket in flow.buckets.items():
         if bucket.examples:
@@ -108,6 +111,9 @@ def labelled_examples(flow: Flow) -> dict[str, tuple[str, ...]]:
                     option.examples)
     found[HUMAN] = [*HUMAN_EXAMPLES, *flow.human_examples]
     found[FRUSTRATION] = list(FRUSTRATION_EXAMPLES)
+    if flow.person_examples and flow.routine_examples:  # the net: one more pair of labels,
+        found[PERSON] = list(flow.person_examples)  # scored by the same product
+        found[ROUTINE] = list(flow.routine_examples)
     return {label: tuple(dict.fromkeys(texts)) for label, texts in found.items()}
 
 

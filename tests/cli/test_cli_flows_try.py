@@ -57,11 +57,13 @@ def edited_hvac(tmp_path: Path, flow_text: str) -> Path:
 
 
 def without_the_gas_trigger() -> str:
-    """An edit an owner could make by mistake: the life-safety trigger deleted and "smell gas"
+    """An edit an owner could make by mistake: the life-safety trigger and the needs-a-person
+    net (the flow's last block, which would still hear the danger) deleted, and "smell gas"
     moved onto the hours answer."""
     text = HVAC_FLOW.read_text(encoding="utf-8")
     start, end = text.index("  # Life safety: gas"), text.index("  # Urgent without danger")
     text = text[:start] + text[end:]
+    text = text[:text.index("\nneeds_a_person:")] + "\n"
     return text.replace("phrases: [hours, what time,", "phrases: [smell gas, hours, what time,")
 
 

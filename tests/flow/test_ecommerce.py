@@ -123,3 +123,11 @@ def test_a_small_order_from_a_new_customer_stays_with_the_bot(shop):
     chat = shop(phone=ONE_ORDER)
     chat.send("where's my order")
     assert chat.transfer is None
+
+
+def test_a_big_order_named_with_no_topic_still_reaches_a_person(shop):
+    """"please cancel fg10250" names no topic the shop reads, but FG-10250 is a $129 order:
+    the big-order rule holds whatever the topic."""
+    chat = shop()
+    chat.send("please cancel fg10250")
+    assert chat.transfer is not None and "order_over_threshold" in chat.state.reasons

@@ -183,3 +183,28 @@ def test_repeated_low_confidence_across_questions_hands_over(law):
     chat.send("", kind="no_match")
     assert chat.transfer is not None
     assert chat.state.reasons == ["low_confidence"]
+
+
+@pytest.mark.parametrize("text", ["human please", "AGENT", "can I get a rep", "call me",
+                                  "no bots. a person", "manager now", "una persona por favor"])
+def test_a_terse_request_for_a_person_reaches_one_in_every_flow(law, hvac, shop, text):
+    for start in (law, hvac, shop):
+        chat = start()
+        chat.send(text)
+        assert chat.transfer is not None and "asked_for_human" in chat.state.reasons, (
+            chat.flow.name, text)
+
+
+def test_a_single_word_answer_to_a_question_is_not_a_request_for_a_person(law):
+    chat = law()
+    chat.send("I need help with a divorce")
+    assert chat.ask is not None and chat.ask.slot is not None
+    chat.send("someone")
+    assert chat.transfer is None
+
+
+def test_a_request_for_a_person_that_names_no_topic_reaches_one_without_a_guessed_topic(shop):
+    """"your team" is a near miss of no product phrase worth telling staff about."""
+    chat = shop()
+    chat.send("connect me with your team")
+    assert chat.transfer is not None and chat.state.bucket is None

@@ -69,8 +69,8 @@ def person_also_heard(flow: Flow, text: str, chosen: str) -> tuple[str, float] |
     short word such as "repair" in "a payment plan for repairs" is not enough), safety first.
     """
     rules = flow.buckets.get(chosen)
-    if rules is None or rules.route == "human":
-        return None
+    if rules is None or rules.route == "human" and chosen != flow.default_bucket:
+        return None  # (a new matter is qualified by the bot first: a bot's side too)
     message = padded(text)
     theirs = bucket_score(rules, message)
     heard = [(bucket_score(b, message), name) for name, b in flow.buckets.items()

@@ -203,6 +203,14 @@ def test_a_complaint_heard_beside_a_price_reaches_a_person(hvac):
     assert chat.state.bucket == "complaint" and chat.transfer is not None
 
 
+def test_an_existing_client_who_names_their_matter_reaches_their_lawyer_not_intake(law):
+    """Rules alone: "update on my" and "case status" heard nearly as strongly as "child
+    support" are the firm's own client, not a new matter to qualify."""
+    chat = law()
+    chat.send("Renee again, any update on my child support case status")
+    assert chat.state.bucket == "existing_client" and chat.transfer is not None
+
+
 NET = TINY.replace("      - refund\n", "") + """\
 needs_a_person:
   examples:

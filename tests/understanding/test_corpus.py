@@ -68,7 +68,8 @@ def test_sizes_and_split():
         mine = [r for r in ENGLISH if r["flow"] == name]
         assert len(mine) >= 100, name
         share_held = sum(r["split"] == "heldout" for r in mine) / len(mine)
-        assert 0.3 <= share_held <= 0.5, (name, share_held)
+        # (a quarter or more, as for Spanish: dev grows with fresh rows, held-out never does)
+        assert 0.25 <= share_held <= 0.5, (name, share_held)
         share_person = sum(r["needs_person"] == "yes" for r in mine) / len(mine)
         assert share_person >= 0.35, (name, share_person)
 

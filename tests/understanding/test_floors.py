@@ -25,28 +25,29 @@ from ivr.semantic import shared
 
 #: (flow, split): (bucket accuracy %, must-reach-a-person recall %, needless pages % ceiling)
 #: The dev rows are the dev set as it is now: when dev grows (64 fresh rows for issue 16, written
-#: before the tuning on them; 30 more in round 2, written as probes before the tuning on them),
-#: its floors are re-measured on the grown set; held-out floors only ever rise.
+#: before the tuning on them; 30 more in round 2, written as probes before the tuning on them;
+#: 50 more in round 3, written before the tuning on them), its floors are re-measured on the
+#: grown set, then raised as the tuning lands; held-out floors only ever rise.
 #: measured with the semantic layer off (rules and the safety net's cue words), as `make eval`
 #: printed them.
 FLOORS: dict[tuple[str, str], tuple[float, float, float]] = {
     ("law_firm", "heldout"): (69, 57, 5),
-    ("law_firm", "dev"): (64, 55, 5),
+    ("law_firm", "dev"): (60, 51, 4),
     ("hvac", "heldout"): (80, 88, 4),
-    ("hvac", "dev"): (82, 91, 5),
+    ("hvac", "dev"): (84, 91, 2),
     ("ecommerce", "heldout"): (71, 63, 5),
-    ("ecommerce", "dev"): (83, 68, 5),
+    ("ecommerce", "dev"): (77, 52, 2),
 }
 #: The same with the semantic layer on (the bundled model; issue 16, Deliver 1; raised with
 #: the needs-a-person net, round 2). Held-out recall is still below the 100% target: these are
 #: floors, not the goal.
 FLOORS_ON: dict[tuple[str, str], tuple[float, float, float]] = {
     ("law_firm", "heldout"): (95, 85, 5),
-    ("law_firm", "dev"): (91, 97, 5),
+    ("law_firm", "dev"): (91, 96, 4),
     ("hvac", "heldout"): (96, 100, 5),
-    ("hvac", "dev"): (91, 100, 5),
+    ("hvac", "dev"): (91, 100, 2),
     ("ecommerce", "heldout"): (85, 89, 5),
-    ("ecommerce", "dev"): (89, 95, 7),
+    ("ecommerce", "dev"): (88, 93, 4),
 }
 #: The Spanish part (issue 25, Deliver 6; `es_heldout.csv`, `es_dev.csv`), same measures. The
 #: targets are the SAME as English: on `es_heldout` must-reach-a-person 100%, bucket accuracy

@@ -81,6 +81,17 @@ _FIGURES = re.compile(r"\b(?:(low|mid|middle|high) )?(\d|one|two|three|four|five
 _FIGURE_SHARE = {"low": 1, None: 1, "mid": 4, "middle": 4, "high": 7}
 #: Slang for a thousand dollars: "3 stacks", "a couple racks" (not "a stack of papers").
 _STACKS = re.compile(r"\b(stacks?|racks?)\b(?! of\b)")
+#: After a figure, what makes it a payment per period ("300 a month", "$250 every two weeks"):
+#: the figure said, but a sum said beside it wins ("800 now and 200 a month" is 800).
+_PERIODIC = re.compile(r"^(?:(?:a|per|each|every|every other|a|every two|every 2) "
+                       r"(?:month|week|paycheck|pay period|payday|check|two weeks|2 weeks)|"
+                       r"monthly|weekly|biweekly|bi weekly|a mo|per mo|al mes|cada mes|"
+                       r"por mes|mensual|mensuales)\b")
+#: "tens of thousands", "in the thousands": the least they can mean (the second checked).
+_PLURAL_SCALE = (
+    (re.compile(r"\btens of thousands\b"), 10000, 1.0),
+    (re.compile(r"\b(?:in the|into the|low) thousands\b"), 1000, 0.6),
+)
 #: A bare figure below this, answering a budget question whose options are all in the
 #: thousands (a lawyer's fees), is thousands ("between 3 and 5").
 _BARE_THOUSANDS = 100
@@ -189,6 +200,7 @@ def find_money(text: str, asked: bool = False, thousands: bool = False
         return counted
     tokens = _tokens(text)
     bare: tuple[int, float] | None = None
+    periodic: tuple[int, float] | None = None
     i = 0
     while i < len(tokens):
         token = tokens[i]
@@ -205,11 +217,20 @@ def find_money(text: str, asked: bool = False, thousands: bool = False
         value, j, explicit = _range_low(tokens, value, j, explicit)
         currency = j < len(tokens) and tokens[j] in _CURRENCY
         cued = any(t in _CUES for t in tokens[max(0, i - 3):i])
+        after = j + currency
+        period = _PERIODIC.match(" ".join(tokens[after:after + 3]))
+        if period is not None and (explicit or currency or cued or asked):
+            if periodic is None:
+                periodic = (int(round(value)), 1.0 if (explicit or currency or asked) else 0.8)
+            i = after + len(period.group(0).split())  # past "every two weeks": no "two"
+            continue
         if explicit or currency or (cued and value >= 100):
             return int(round(value)), 1.0 if (explicit or currency or asked) else 0.8
         if asked and value >= 1 and bare is None:
             bare = (int(round(value)), 1.0)
         i = j
+    if periodic is not None and (bare is None or bare[0] < _BARE_THOUSANDS):
+        return periodic  # "2 kids, I can pay 200 a month": the 2 is no sum
     if bare is not None:
         if thousands and bare[0] < _BARE_THOUSANDS:  # "between 3 and 5": no fee is $3
             return bare[0] * 1000, CHECKED
@@ -217,6 +238,9 @@ def find_money(text: str, asked: bool = False, thousands: bool = False
     few = _FEW.search(fold_accents(text.lower())) if asked else None
     if few is not None:
         return 3 * SCALES[few.group(1)], 0.5
+    for pattern, least, sure in _PLURAL_SCALE if asked else ():
+        if pattern.search(fold_accents(text.lower())):
+            return least, sure
     if asked and _NOTHING.search(normalize(text)):
         return 0, 1.0
     return None

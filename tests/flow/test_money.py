@@ -144,3 +144,18 @@ def test_five_figures_qualifies_without_a_question(law):
     chat = _to_budget(law)
     chat.send("5 figures")
     assert chat.state.slots["budget"] == 10000 and chat.outcome == "qualified"
+
+
+@pytest.mark.parametrize(("text", "dollars"), [
+    ("I have 800 now and can pay 200 a month", 800),
+    ("I can pay 100 a month, I have 500 now", 500),
+    ("$250 every two weeks", 250),
+    ("I have 2 kids and can pay 200 a month", 200),
+])
+def test_a_sum_said_beside_a_monthly_payment_is_the_budget(text, dollars):
+    assert find_money(text, asked=True, thousands=True) == (dollars, 1.0)
+
+
+def test_tens_of_thousands_is_ten_and_in_the_thousands_is_checked():
+    assert find_money("tens of thousands", asked=True) == (10000, 1.0)
+    assert find_money("somewhere in the thousands", asked=True) == (1000, 0.6)

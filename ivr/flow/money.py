@@ -17,7 +17,8 @@ Said as people say them about a lawyer's fee: "5 figures" is the least of them (
 four figures" 1000 (mid and high figures checked once); "3 stacks" is 3000; a bare small figure
 answering the budget question ("between 3 and 5", "maybe 8") is thousands, checked once ("Just
 to check: $3,000?") when the slot's options are all in the thousands, never three dollars. A monthly or per-paycheck amount ("300 a
-month") is the figure said: what can be paid now.
+month") is the figure said: what can be paid now; a sum said beside it wins ("800 now and 200 a
+month" is 800). "Tens of thousands" is 10000, "in the thousands" 1000 (checked).
 
 Unasked, a number only counts as money with a cue ($, dollars, bucks, grand, k, or a word like
 "spend" or "budget" just before it), so "hearing in 2026" is not a budget; when the question was

@@ -111,6 +111,7 @@ def test_a_matter_described_in_new_words_is_heard_through_the_option_examples(la
     ("I want the judge to keep my ex away from me", "other"),
     ("I'd like my kid to have my last name", "other"),
     ("he keeps violating the order and not returning the kids on time", "custody"),
+    ("their dad never pays what the judge ordered for the kids", "child_support"),
 ])
 def test_a_matter_told_as_the_customer_lives_it_is_heard_as_its_kind(layer, answer, matter):
     """Debts after a split, a common-law marriage ending, grandparents raising the children, a

@@ -207,6 +207,9 @@ def extract(slot: Slot, text: str, asked: bool = False, today: date | None = Non
         elif slot.type == "state":
             own = tuple(o.value for o in slot.options if o.value in STATES)
             found = find_state(text, asked, (*own, *([near] if near else [])))
+        elif slot.type == "money":
+            values = [int(o.value) for o in slot.options if str(o.value).isdigit()]
+            found = find_money(text, asked, thousands=bool(values) and min(values) >= 1000)
         else:
             found = _READERS[slot.type](text, asked)
         if found is None and asked and slot.options:

@@ -13,6 +13,13 @@ tests/understanding/README.md labels ranges the same way. "Nothing", "no money",
 Spanish number words are read by `text2num` (MIT; "veinte mil" -> 20000, "tres mil" -> 3000),
 and "10 mil" / "7 mil" (digits with the word for thousand) by the scale table below.
 
+Said as people say them about a lawyer's fee: "5 figures" is the least of them (10000), "low
+four figures" 1000 (mid and high figures checked once); "3 stacks" is 3000; a bare small figure
+answering the budget question ("between 3 and 5", "maybe 8") is thousands, checked once ("Just
+to check: $3,000?") when the slot's options are all in the thousands, never three dollars. A monthly or per-paycheck amount ("300 a
+month") is the figure said: what can be paid now; a sum said beside it wins ("800 now and 200 a
+month" is 800). "Tens of thousands" is 10000, "in the thousands" 1000 (checked).
+
 Unasked, a number only counts as money with a cue ($, dollars, bucks, grand, k, or a word like
 "spend" or "budget" just before it), so "hearing in 2026" is not a budget; when the question was
 the budget, a bare number is enough.
@@ -69,8 +76,44 @@ _NO_CEILING = re.compile(
 _FEW = re.compile(rf"\b(?:a few|several|a handful of) {_SCALE}\b")
 
 
+#: "5 figures", "low four figures", "high 5 figures": (least, checked) of that many digits.
+_FIGURES = re.compile(r"\b(?:(low|mid|middle|high) )?(\d|one|two|three|four|five|six|seven|"
+                      r"eight|nine)[ -]figures?\b")
+_FIGURE_SHARE = {"low": 1, None: 1, "mid": 4, "middle": 4, "high": 7}
+#: Slang for a thousand dollars: "3 stacks", "a couple racks" (not "a stack of papers").
+_STACKS = re.compile(r"\b(stacks?|racks?)\b(?! of\b)")
+#: After a figure, what makes it a payment per period ("300 a month", "$250 every two weeks"):
+#: the figure said, but a sum said beside it wins ("800 now and 200 a month" is 800).
+_PERIODIC = re.compile(r"^(?:(?:a|per|each|every|every other|a|every two|every 2) "
+                       r"(?:month|week|paycheck|pay period|payday|check|two weeks|2 weeks)|"
+                       r"monthly|weekly|biweekly|bi weekly|a mo|per mo|al mes|cada mes|"
+                       r"por mes|mensual|mensuales)\b")
+#: "tens of thousands", "in the thousands": the least they can mean (the second checked).
+_PLURAL_SCALE = (
+    (re.compile(r"\btens of thousands\b"), 10000, 1.0),
+    (re.compile(r"\b(?:in the|into the|low) thousands\b"), 1000, 0.6),
+)
+#: A bare figure below this, answering a budget question whose options are all in the
+#: thousands (a lawyer's fees), is thousands ("between 3 and 5").
+_BARE_THOUSANDS = 100
+#: Confidence of a figure read as thousands or from "mid/high N figures": checked once.
+CHECKED = 0.6
+
+
+def figures(text: str) -> tuple[int, float] | None:
+    """The least a "5 figures" / "low four figures" answer can mean, and how sure: plain and
+    low are sure, mid and high are checked."""
+    match = _FIGURES.search(fold_accents(text.lower()))
+    if match is None:
+        return None
+    size = int(match.group(2)) if match.group(2).isdigit() else UNITS[match.group(2)]
+    share = _FIGURE_SHARE[match.group(1)]
+    return share * 10 ** (size - 1), 1.0 if share == 1 else CHECKED
+
+
 def _tokens(text: str) -> list[str]:
     flat = re.sub(r"(?<=\d),(?=\d{3})", "", fold_accents(text.lower()))
+    flat = _STACKS.sub("grand", flat)
     flat = _DIGITS_MIL.sub(lambda m: f"{float(m.group(1)) * 1000:g}", flat)
     flat = spanish_numbers(flat)
     flat = _COUPLE.sub("2 ", flat)
@@ -142,15 +185,23 @@ def _read_number(tokens: list[str], i: int) -> tuple[float | None, int, bool]:
     return (float(value) if value is not None else None), j, "grand" in run
 
 
-def find_money(text: str, asked: bool = False) -> tuple[int, float] | None:
+def find_money(text: str, asked: bool = False, thousands: bool = False
+               ) -> tuple[int, float] | None:
     """The dollar amount in `text` as (whole dollars, confidence), or None.
+
+    `thousands`: the question is about amounts in the thousands (the slot's options all are),
+    so a bare figure under 100 answering it is thousands, checked ("between 3 and 5").
 
     A clearly money-like amount ($, k, grand, dollars, or a cue word before it) wins over a
     bare number that comes first: in "one or two kids, I can pay 3000" the budget is 3000.
     Ordinals ("the 5th") are dates, never money.
     """
+    counted = figures(text) if asked else None
+    if counted is not None:
+        return counted
     tokens = _tokens(text)
     bare: tuple[int, float] | None = None
+    periodic: tuple[int, float] | None = None
     i = 0
     while i < len(tokens):
         token = tokens[i]
@@ -167,16 +218,30 @@ def find_money(text: str, asked: bool = False) -> tuple[int, float] | None:
         value, j, explicit = _range_low(tokens, value, j, explicit)
         currency = j < len(tokens) and tokens[j] in _CURRENCY
         cued = any(t in _CUES for t in tokens[max(0, i - 3):i])
+        after = j + currency
+        period = _PERIODIC.match(" ".join(tokens[after:after + 3]))
+        if period is not None and (explicit or currency or cued or asked):
+            if periodic is None:
+                periodic = (int(round(value)), 1.0 if (explicit or currency or asked) else 0.8)
+            i = after + len(period.group(0).split())  # past "every two weeks": no "two"
+            continue
         if explicit or currency or (cued and value >= 100):
             return int(round(value)), 1.0 if (explicit or currency or asked) else 0.8
         if asked and value >= 1 and bare is None:
             bare = (int(round(value)), 1.0)
         i = j
+    if periodic is not None and (bare is None or bare[0] < _BARE_THOUSANDS):
+        return periodic  # "2 kids, I can pay 200 a month": the 2 is no sum
     if bare is not None:
+        if thousands and bare[0] < _BARE_THOUSANDS:  # "between 3 and 5": no fee is $3
+            return bare[0] * 1000, CHECKED
         return bare
     few = _FEW.search(fold_accents(text.lower())) if asked else None
     if few is not None:
         return 3 * SCALES[few.group(1)], 0.5
+    for pattern, least, sure in _PLURAL_SCALE if asked else ():
+        if pattern.search(fold_accents(text.lower())):
+            return least, sure
     if asked and _NOTHING.search(normalize(text)):
         return 0, 1.0
     return None

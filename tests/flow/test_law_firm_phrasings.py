@@ -99,3 +99,12 @@ def test_a_new_matter_without_its_name_still_starts_intake(law, text):
     chat.send(text)
     assert chat.state.bucket == "intake"
     assert "didn't catch" not in chat.said
+
+
+@pytest.mark.parametrize("answer", ["a protective order", "I need a restraining order on him",
+                                    "an order of protection"])
+def test_a_protective_order_is_something_else_by_its_name(law, answer):
+    chat = law()
+    chat.send("I need help from a family lawyer")
+    chat.send(answer)
+    assert chat.state.slots["matter_type"] == "other"

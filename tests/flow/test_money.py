@@ -100,3 +100,62 @@ def test_a_few_grand_is_confirmed_before_qualifying(law):
 
 def test_whatever_i_need_to_pay_sets_no_ceiling():
     assert no_ceiling("whatever I need to pay") and not no_ceiling("I need to pay rent")
+
+
+@pytest.mark.parametrize(("text", "dollars"), [
+    ("5 figures", 10000),
+    ("five-figure budget", 10000),
+    ("low four figures", 1000),
+    ("like 3 stacks", 3000),
+    ("a couple racks", 2000),
+    ("$1,500.00", 1500),
+    ("1.5k", 1500),
+    ("couple grand maybe", 2000),
+    ("I can do payments of 300 a month", 300),
+])
+def test_amounts_said_as_figures_slang_and_cents_are_read(text, dollars):
+    assert find_money(text, asked=True) == (dollars, 1.0)
+
+
+def test_high_figures_are_checked():
+    assert find_money("high four figures", asked=True) == (7000, 0.6)
+
+
+def test_a_stack_of_papers_is_no_money():
+    assert find_money("a stack of papers from the court", asked=True) is None
+
+
+def test_a_bare_small_figure_is_thousands_only_when_the_options_are():
+    assert find_money("between 3 and 5", asked=True, thousands=True) == (3000, 0.6)
+    assert find_money("maybe 8", asked=True, thousands=True) == (8000, 0.6)
+    assert find_money("maybe 8", asked=True) == (8, 1.0)  # a shop's budget may be $8
+    assert find_money("$40", asked=True, thousands=True) == (40, 1.0)  # said as dollars
+
+
+def test_between_3_and_5_is_checked_as_three_thousand_never_read_as_three_dollars(law):
+    chat = _to_budget(law)
+    chat.send("between 3 and 5")
+    assert chat.ask.slot == "budget" and "3,000" in chat.said
+    chat.send("yes")
+    assert chat.outcome == "qualified"
+
+
+def test_five_figures_qualifies_without_a_question(law):
+    chat = _to_budget(law)
+    chat.send("5 figures")
+    assert chat.state.slots["budget"] == 10000 and chat.outcome == "qualified"
+
+
+@pytest.mark.parametrize(("text", "dollars"), [
+    ("I have 800 now and can pay 200 a month", 800),
+    ("I can pay 100 a month, I have 500 now", 500),
+    ("$250 every two weeks", 250),
+    ("I have 2 kids and can pay 200 a month", 200),
+])
+def test_a_sum_said_beside_a_monthly_payment_is_the_budget(text, dollars):
+    assert find_money(text, asked=True, thousands=True) == (dollars, 1.0)
+
+
+def test_tens_of_thousands_is_ten_and_in_the_thousands_is_checked():
+    assert find_money("tens of thousands", asked=True) == (10000, 1.0)
+    assert find_money("somewhere in the thousands", asked=True) == (1000, 0.6)

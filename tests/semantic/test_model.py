@@ -101,3 +101,24 @@ def test_a_matter_described_in_new_words_is_heard_through_the_option_examples(la
     state, _ = step(flow, state, Input.sms("the kids' father stopped sending money for them "
                                            "after he moved away"), ctx)
     assert (state.slots.get("matter_type") or state.confirming) == "child_support"
+
+
+@pytest.mark.parametrize(("answer", "matter"), [
+    ("his credit card debt, I don't want it after we split", "divorce"),
+    ("we lived together like husband and wife for ten years without a license and it's ending",
+     "divorce"),
+    ("my grandbabies live with me because their mom can't care for them", "custody"),
+    ("I want the judge to keep my ex away from me", "other"),
+    ("I'd like my kid to have my last name", "other"),
+    ("he keeps violating the order and not returning the kids on time", "custody"),
+    ("their dad never pays what the judge ordered for the kids", "child_support"),
+])
+def test_a_matter_told_as_the_customer_lives_it_is_heard_as_its_kind(layer, answer, matter):
+    """Debts after a split, a common-law marriage ending, grandparents raising the children, a
+    protective order, a child's name change, a possession order broken: none named, each heard
+    (or checked) as its kind."""
+    business, flow = example_businesses()["law_firm"]
+    ctx = context(business, flow, Row("dev", flow.name, "", "", False), layer.for_flow(flow))
+    state, _ = step(flow, State(), Input.start("I need help from a family lawyer"), ctx)
+    state, _ = step(flow, state, Input.sms(answer), ctx)
+    assert (state.slots.get("matter_type") or state.confirming) == matter

@@ -34,8 +34,8 @@ manana martes marzo mayor mejor menos mensaje mensajes mientras mismo mitad mome
 muchas muchos mujer nadie necesito necesita nieto nieta noche nombre nosotros novia novio nueva
 nuevo nunca octubre otras otros padre padres pagar pague pagos parte pasar paso pasado pedido
 pedir pedi pensar pequeno perdon pero persona personas pesos poco poder podria pongo porque
-porfa porfavor pregunta preguntar preguntas presto primera primero primo prima pronto pueda
-pueden puedo puede quien quiere quieren quiero quisiera razon recibi recibir regresa regresar
+porfa porfavor posible imposible pregunta preguntar preguntas presto primera primero primo prima pronto pueda
+puedan pueden puedo puede quien quiere quieren quiero quisiera razon recibi recibir regresa regresar
 regreso rapido sabado saber sabes salir semana semanas seguro senor senora septiembre siempre
 sigue siento sobre sobrina sobrino solos tambien tanto tarde temprano tenemos tener tengo tiempo
 tienda tiene tienen todas todavia todos trabajo trabajar trabajan traer tuvo ultimo ultima unos

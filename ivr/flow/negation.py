@@ -17,7 +17,8 @@ with a negation too, so a denial is read narrowly:
 - a leading "no" before a pronoun is an answer, not a denial ("no, I smell gas" fires);
 - Spanish: "nadie", "nunca", "ningún" deny too, "y", "pero", "solo" end a denial, and a "no"
   before its verb's pronoun is the verb's ("no me deja salir" fires, as "will not let me"
-  does).
+  does), unless the verb is a perfect ("no me ha amenazado") or one of harm ("no me pega"):
+  those deny what did not happen.
 """
 
 from __future__ import annotations
@@ -40,6 +41,9 @@ CLITICS = frozenset(("me", "te", "se", "le", "les", "lo", "la", "los", "las", "n
 #: ... but "no me ha amenazado" ("he has not threatened me") denies what did not happen, as
 #: "he has not hit me" does.
 PERFECT = frozenset(("ha", "han", "habia", "habian", "haya", "hayan", "he", "hemos"))
+#: ... and so does a "no" before a pronoun and a verb of harm: "no me pega" is "he does not hit
+#: me", a denial, where "no me deja salir" is the danger itself.
+HARM_VERBS = ("peg", "golpe", "amenaz", "lastim", "maltrat", "agred", "empuj", "ahorc")
 #: Words after an answer-like "no" that show it answers the question ("no i smell gas").
 PRONOUNS = frozenset(("i", "we", "my", "our", "it", "he", "she", "they", "there", "the", "this",
                       "that", "but", "actually", "wait", "sorry", "thanks", "thank", "yes"))
@@ -84,8 +88,9 @@ def _denies(words: list[str], i: int) -> bool:
     after = words[i + 1] if i + 1 < len(words) else ""
     if word == "not" and (i > 0 and words[i - 1] in AUXILIARIES or after.endswith("ing")):
         return False
-    if word == "no" and after in CLITICS and (words[i + 2] if i + 2 < len(words) else "") \
-            not in PERFECT:  # "no me deja salir": the verb's own "no"
+    verb = words[i + 2] if i + 2 < len(words) else ""
+    if word == "no" and after in CLITICS and verb not in PERFECT \
+            and not verb.startswith(HARM_VERBS):  # "no me deja salir": the verb's own "no"
         return False
     return not (word == "no" and (after in PRONOUNS or not after))
 

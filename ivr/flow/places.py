@@ -57,6 +57,8 @@ PLACES: dict[str, str] = {
     "lakeway": "TX", "lago vista": "TX", "liberty hill": "TX", "jarrell": "TX",
     "lockhart": "TX", "marble falls": "TX", "bee cave": "TX", "luling": "TX",
     "atx": "TX", "fort bliss": "TX",
+    # and as Texans say them in Spanish: "aquí en el valle" is the Rio Grande Valley
+    "el valle": "TX", "valle de texas": "TX", "valle del rio grande": "TX", "corpus": "TX",
     # what people call other states and their big cities
     "cali": "CA", "socal": "CA", "norcal": "CA", "okla": "OK", "nyc": "NY", "philly": "PA",
     "vegas": "NV", "nola": "LA",

@@ -132,7 +132,11 @@ CUE_WORDS = re.compile(
     r"injured|bleeding|blood|threat|threaten\w*|kill|die|dying|dead|suicid\w*|police|911|"
     r"ambulance|hospital|attack\w*|violent|violence|abuse\w*|desperate|crying|please please|"
     r"can'?t breathe|cannot breathe|smoke|fire|burning|gas|leak\w*|flood\w*|sick|pregnan\w*|"
-    r"baby|newborn|infant|elderly|kids?|children|child)\b")
+    r"baby|newborn|infant|elderly|kids?|children|child|"
+    # Spanish, accents folded ("tengo miedo", "me amenazó", "trae una pistola")
+    r"miedo|peligro|amenaz\w*|golpe\w*|lastim\w*|sangr\w*|policia|emergencia|urgente|"
+    r"auxilio|matar\w*|violencia|violento|abus\w*|arma|pistola|cuchillo|herid[oa]s?|"
+    r"desesperad[oa]|llorando|humo|fuego|incendio)\b")
 
 
 def option_label(slot: str, value: str) -> str:

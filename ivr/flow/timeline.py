@@ -73,6 +73,10 @@ _PATTERNS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
         (rf"\b(in |by |on |early |late |mid )?({_MONTHS})( \d{{1,2}}(st|nd|rd|th)?)?\b", "{0}"),
         (r"\b(soon|coming up|upcoming)\b", "soon"),
         (r"\b(already (passed|happened)|last (week|month))\b", "already past"),
+        # "when you can", "cuando puedan": at the business's convenience, only when no time
+        # was said beside it ("hoy, cuando puedan" is today)
+        (r"\b(when|whenever) (you|u|y all|yall) (can|are able|get a chance|have time)\b",
+         "no rush"),
     )
 )
 #: A date written with slashes, with an optional cue: "by 12/15", "on 1/5/2027".
@@ -103,6 +107,7 @@ _SPANISH: tuple[tuple[re.Pattern[str], str], ...] = tuple(
          r"lo (mas pronto|antes) que (pueda|puedan|se pueda|puedas)|en cuanto (pueda|puedan)|"
          r"de inmediato|ahorita mismo|ya mismo)\b", "as soon as possible"),
         (r"\b(hoy mismo|hoy)\b", "today"),
+        (r"\bcuando (puedan|pueda|gusten|tengan tiempo)\b", "when you can"),
         (r"\bpronto\b", "soon"),
         (r"\bantes de que (empiece|empiecen|comience|comiencen|entren a) (la escuela|las clases|"
          r"la escuela de nuevo)\b", "before school starts"),

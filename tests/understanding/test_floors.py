@@ -57,21 +57,22 @@ FLOORS_ON: dict[tuple[str, str], tuple[float, float, float]] = {
 #: semantic layer carries the rest); they rise as the work goes on, never fall. Held-out
 #: needless-page ceilings are today's figure or the 5% target, whichever is higher.
 ES_FLOORS: dict[tuple[str, str], tuple[float, float, float]] = {
-    ("law_firm", "es_heldout"): (58, 33, 5),
-    ("law_firm", "es_dev"): (55, 50, 0),
-    ("hvac", "es_heldout"): (54, 35, 5),
+    ("law_firm", "es_heldout"): (79, 66, 5),
+    ("law_firm", "es_dev"): (69, 73, 0),
+    ("hvac", "es_heldout"): (54, 42, 5),
     ("hvac", "es_dev"): (55, 48, 0),
     ("ecommerce", "es_heldout"): (38, 77, 5),
     ("ecommerce", "es_dev"): (65, 90, 0),
 }
 ES_FLOORS_ON: dict[tuple[str, str], tuple[float, float, float]] = {
-    # Two of 12 Spanish law-firm messages still page staff needlessly (the target stays 5%);
-    # what they are is not read here (held-out), so the ceiling admits today's figure openly.
-    ("law_firm", "es_heldout"): (87, 100, 17),
-    # dev grew with two messages a sentence model hears as danger ("mi ex no me deja ver a mis
-    # hijos", a move to Dallas with the children): erring towards a person, kept in sight.
-    ("law_firm", "es_dev"): (93, 100, 7),  # 95 before the English needs-a-person net: one
-    # Spanish dev text more now finds the English net's routine side nearer (kept in sight)
+    # Issue 25 round 2 (Spanish custody disputes are matters, not danger): no Spanish
+    # law-firm message pages staff needlessly any more (was 2 of 12), so the ceiling is the
+    # 5% target. Must-reach measured 11 of 12 after that work (which message is not read:
+    # held-out); the floor stays at 100, the target, and this line fails until it is met.
+    ("law_firm", "es_heldout"): (95, 100, 5),
+    # dev grew with 31 custody and danger messages; one visitation dispute still heard as
+    # danger ("desde que nos separamos ella no me contesta para ver a mi hijo")
+    ("law_firm", "es_dev"): (96, 100, 3),
     ("hvac", "es_heldout"): (95, 100, 5),
     ("hvac", "es_dev"): (98, 100, 0),
     ("ecommerce", "es_heldout"): (100, 100, 5),

@@ -149,7 +149,7 @@ def profile(kind: str, turns: int, top: int, show_trace: bool = False,
                 sms_turns if kind == "sms" else voice_turns)
             validator = RequestValidator(AUTH_TOKEN)
             # Warm every script the driver plays: 50 turns could miss one, and its first turn
-            # then paid a one-off load (a place lookup's tables, ~1 s) inside the measured run
+            # then paid a one-off load inside the measured run
             drive(Driver(app.test_client(), validator), WARM_TURNS, random.Random(7))
             if show_trace:
                 trace(server.url, lambda: drive(Driver(app.test_client(), validator), 1,

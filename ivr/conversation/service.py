@@ -116,11 +116,12 @@ def place_of(phone: str) -> str | None:
         return None
 
 
-def customer_facts(business: Business, phone: str, locate: bool
+def customer_facts(business: Business, phone: str, locate: bool, book: OrderBook | None = None
                    ) -> tuple[CustomerFacts, dict[str, Order]]:
     """What the business knows of `phone`: its orders, its name, and (with `locate`) the
-    state its number is from."""
-    book = orders_for(business)
+    state its number is from. `book`: the business's orders when already looked up."""
+    if book is None:
+        book = orders_for(business)
     mine = book.by_phone.get(phone, ())
     name = next((o.name for o in mine if o.name), None)
     return CustomerFacts(phone=phone, name=name, orders=mine,
@@ -140,12 +141,13 @@ def build_context(business: Business, channel: str, phone: str, now: datetime,
     semantic layer for this flow (None: rules only); `detect` the language detector for the
     business's languages (None: English only)."""
     hours = business.opening_hours
-    facts, by_id = customer_facts(business, phone, locate=asks_for_a_state(flow))
+    book = orders_for(business)  # once a turn: each look checks the file's version
+    facts, by_id = customer_facts(business, phone, locate=asks_for_a_state(flow), book=book)
     return Context(now=now.astimezone(business.tz), channel=channel,  # type: ignore[arg-type]
                    business_name=business.name, params=business.params,
                    after_hours=not hours.is_open(now), next_opening=hours.next_opening(now),
                    customer=facts, orders_by_id=by_id,
-                   order_index=orders_for(business).index, hours_text=business.hours_text,
+                   order_index=book.index, hours_text=business.hours_text,
                    similar=similar, languages=business.languages, detect=detect)
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import uuid
 from datetime import UTC, datetime
+from functools import lru_cache
 from typing import Any, Literal, NotRequired, TypedDict
 
 from ivr.flow.redact import redact
@@ -96,6 +97,16 @@ def iso(moment: datetime | None) -> str | None:
     """ISO 8601 in UTC with a Z, or None."""
     if moment is None:
         return None
+    if moment.tzinfo is None:  # the machine's zone, read as it is now: not remembered
+        return _iso.__wrapped__(moment, moment.fold)
+    return _iso(moment, moment.fold)
+
+
+@lru_cache(maxsize=64)
+def _iso(moment: datetime, _fold: int) -> str:
+    """`iso`, remembered: a turn writes its one moment on each of its lines (and the record's
+    times). `fold` is in the key because equal times in one zone may be an hour apart (the
+    repeated hour when clocks go back) and compare equal without it."""
     return moment.astimezone(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
 
 

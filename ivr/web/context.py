@@ -2,10 +2,10 @@
 being answered arrived.
 
 `create_app` stores the wired `Runtime` under `EXTENSION`; every view, guard and hook reads it
-through `current_runtime()` rather than reaching into `app.extensions` itself. `init_app`
-records each request's base URL with `ivr.twilio.urls.arrived_on` (and forgets it after), so
-the callback URLs built below the web layer name the host Twilio reached without importing
-Flask.
+through `current_runtime()` rather than reaching into `app.extensions` itself. Without
+IVR_PUBLIC_URL, `init_app` records each request's base URL with `ivr.twilio.urls.arrived_on`
+(and forgets it after), so the callback URLs built below the web layer name the host Twilio
+reached without importing Flask.
 """
 
 from __future__ import annotations
@@ -37,7 +37,10 @@ def init_app(app: Flask) -> None:
 
 
 def _arrive() -> None:
-    g.ivr_arrived = arrived_on(request.host_url)
+    # Read only without IVR_PUBLIC_URL (`ivr.twilio.urls.public_base`), and werkzeug builds
+    # host_url afresh on each request at some cost: not built when nothing will read it.
+    if not current_runtime().settings.public_url:
+        g.ivr_arrived = arrived_on(request.host_url)
 
 
 def _leave(_exc: BaseException | None) -> None:

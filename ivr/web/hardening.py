@@ -34,11 +34,14 @@ SECURITY_HEADERS = (
 
 
 def security_headers(response: Response) -> Response:
-    """Add `SECURITY_HEADERS` to a response (TwiML and audio too: they cost nothing there)."""
+    """Add `SECURITY_HEADERS` to a response (TwiML and audio too: they cost nothing there).
+    The response's own header names are read once (each `in` on werkzeug's headers is a
+    scan of them all), and each missing one is appended."""
     headers = response.headers
+    present = {name.lower() for name, _value in headers.items()}
     for name, value in SECURITY_HEADERS:
-        if name not in headers:
-            headers[name] = value
+        if name.lower() not in present:
+            headers.add(name, value)
     return response
 
 

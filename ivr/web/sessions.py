@@ -121,6 +121,8 @@ class RedisSessionInterface(SessionInterface):
 
     # -- SessionInterface ---------------------------------------------------------------------
     def open_session(self, app: Flask, request: Request) -> RedisSession:
+        if "HTTP_COOKIE" not in request.environ:  # a webhook: no cookies to parse
+            return RedisSession()
         cookie = request.cookies.get(self.get_cookie_name(app))
         if not cookie:
             return RedisSession()

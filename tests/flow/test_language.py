@@ -172,3 +172,17 @@ def test_a_request_for_a_person_in_spanish_reaches_one_without_the_model(
     chat = bilingual()
     chat.send(text)
     assert chat.transfer is not None and "asked_for_human" in chat.state.reasons
+
+
+def test_each_turn_gets_the_same_detector_and_the_same_verdicts() -> None:
+    """Each turn asks for the business's detector: it is the one built for those languages
+    (whatever their order), and a text read again (verdicts are kept) gets the same verdict."""
+    detect = detector(("en", "es"))
+    if detect is None:
+        pytest.skip("the language detector is not installed")
+    assert detector(("es", "en", "es")) is detect
+    assert detector(("en",)) is None
+    first = detect("¿Cuánto cuesta una consulta?")
+    assert first[0] == "es" and first[1] > 0.5
+    assert detect("¿Cuánto cuesta una consulta?") == first
+    assert detect("How much is a consultation?")[0] == "en"

@@ -13,7 +13,7 @@ from ivr.flow.engine import step
 from ivr.flow.events import Input
 from ivr.flow.state import State
 from ivr.runtime import Runtime
-from ivr.semantic import Semantic, clauses, shared
+from ivr.semantic import TOP, Index, Semantic, clauses, labelled_examples, shared
 
 
 @pytest.fixture(scope="session")
@@ -37,6 +37,31 @@ def test_vectors_are_cached_by_normalised_text(layer):
     first = layer.vectors(["Where is my ORDER??"])
     again = layer.vectors(["where is my order"])
     assert (first == again).all()
+
+
+def test_a_label_scores_the_mean_of_its_best_example_similarities(layer):
+    """The index's one matrix product (a partition, not a sort) says what a loop over each
+    label's examples says: the mean of its TOP best cosines, the best over the message and its
+    clauses, clipped to 0..1; a label with fewer examples than TOP averages what it has."""
+    flows = [flow for _business, flow in example_businesses().values()]
+    texts = ["my furnace stopped working and it is freezing, can someone come today",
+             "I want to talk to a real person", "where is my order", "how much is a consult"]
+    vectors = layer.vectors(texts)
+    for flow in flows:
+        index = layer.index(flow)
+        got = index.scores(vectors)
+        width = index.filler.shape[1]
+        for i, (label, members) in enumerate(labelled_examples(flow).items()):
+            assert index.labels[i] == label
+            mine = index.rows[:, i * width:i * width + len(members)].T  # its examples' vectors
+            best = max(sum(sorted((float(np.dot(v, e)) for e in mine), reverse=True)[:TOP])
+                       / min(len(members), TOP) for v in vectors)
+            assert got[label] == pytest.approx(min(max(best, 0.0), 1.0), abs=1e-5), label
+    tiny = Index.build(["one", "none", "two"], np.eye(3, dtype=np.float32)[:3], [0, 2, 2])
+    assert tiny.scores(np.array([[1.0, 0.0, 0.0]], dtype=np.float32)) == {
+        "one": 1.0, "none": 0.0, "two": 0.0}
+    assert tiny.scores(np.array([[0.0, 0.6, 0.8]], dtype=np.float32)) == pytest.approx(
+        {"one": 0.0, "none": 0.0, "two": 0.7})
 
 
 def test_a_missing_model_degrades_to_the_rules(caplog):

@@ -60,6 +60,16 @@ class Driver:
         return response.get_data(as_text=True)
 
 
+
+def in_process_settings(tmp: Path, api_base: str, redis_url: str) -> Settings:
+    """The app's settings for a bench that drives it in this process: the example businesses
+    open all week (every run meets the same hours), the carrier simulator's REST API, a
+    throwaway var/audio folder and no speech model (texts and keypad calls need none)."""
+    return Settings(account_sid=ACCOUNT_SID, auth_token=AUTH_TOKEN, api_base=api_base,
+                    public_url=PUBLIC, redis_url=redis_url,
+                    config_path=examples_open_all_week(tmp), api_token="bench",
+                    var_dir=tmp / "var", audio_dir=tmp / "audio", vosk_model=tmp / "no-model")
+
 def sms_turns(driver: Driver, turns: int, rng: random.Random) -> None:
     while driver.count < turns:
         sms_conversation(driver.post, rng, BUSINESS)
@@ -131,12 +141,7 @@ def profile(kind: str, turns: int, top: int, show_trace: bool = False,
         carrier = Carrier(ACCOUNT_SID, AUTH_TOKEN).start()
         live = None
         try:
-            settings = Settings(account_sid=ACCOUNT_SID, auth_token=AUTH_TOKEN,
-                                api_base=carrier.api_base, public_url=PUBLIC,
-                                redis_url=server.url, config_path=examples_open_all_week(Path(tmp)),
-                                api_token="bench", var_dir=Path(tmp) / "var",
-                                audio_dir=Path(tmp) / "audio",
-                                vosk_model=Path(tmp) / "no-model")
+            settings = in_process_settings(Path(tmp), carrier.api_base, server.url)
             from ivr.web import create_app
 
             runtime = build_runtime(settings)

@@ -25,10 +25,9 @@ from typing import Any
 import redis
 from twilio.request_validator import RequestValidator
 
-from bench.profile_webhooks import PUBLIC, Driver
-from bench.servers import ACCOUNT_SID, AUTH_TOKEN, examples_open_all_week
+from bench.profile_webhooks import PUBLIC, Driver, in_process_settings
+from bench.servers import ACCOUNT_SID, AUTH_TOKEN
 from ivr.app.wiring import build_runtime
-from ivr.config.settings import Settings
 from ivr.jobs.worker import make_worker
 from ivr.runtime import Runtime
 from ivr.sim import Carrier, LiveServer
@@ -92,13 +91,7 @@ def main(argv: list[str] | None = None) -> int:
         carrier = Carrier(ACCOUNT_SID, AUTH_TOKEN).start()
         live = None
         try:
-            settings = Settings(account_sid=ACCOUNT_SID, auth_token=AUTH_TOKEN,
-                                api_base=carrier.api_base, public_url=PUBLIC,
-                                redis_url=server.url,
-                                config_path=examples_open_all_week(Path(tmp)),
-                                api_token="bench", var_dir=Path(tmp) / "var",
-                                audio_dir=Path(tmp) / "audio",
-                                vosk_model=Path(tmp) / "no-model")
+            settings = in_process_settings(Path(tmp), carrier.api_base, server.url)
             from ivr.web import create_app  # lazy: as bench.profile_webhooks builds it
 
             runtime = build_runtime(settings)

@@ -9,7 +9,7 @@ leg the caller no longer waits for gets a polite goodbye instead of an empty con
 from __future__ import annotations
 
 import logging
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from ivr.config.oncall import first_name
 from ivr.handoff.feedback import ask_by_text, text_accepted_agent
@@ -44,6 +44,9 @@ log = logging.getLogger("ivr.handoff.agent_leg")
 ENDED = frozenset({"completed", "busy", "no-answer", "failed", "canceled"})
 
 GONE = "Sorry, the caller is no longer on the line. Thank you."
+#: A join callback this much older than our clock came late (held back or retried by the
+#: carrier): its own Timestamp, whole seconds, then times the meeting, not its arrival.
+LATE_CALLBACK = timedelta(seconds=2)
 
 #: Hunt states in which the caller has not yet reached a person: their leaving ends the hunt.
 WAITING = frozenset({HUNTING, ACCEPTED})
@@ -271,8 +274,11 @@ def conference_event(runtime: Runtime, business_key: str, hunt_id: str, kind: st
             hunt.agent_joined_at = iso(at)
             if not met(runtime, hunt):
                 end_legs(runtime, hunt, {call_sid: "tell"})
-        elif joined:  # learned as it happened: our clock is finer than a Timestamp's seconds
-            connected(runtime, hunt)
+        elif joined:  # learned as it happened, our clock (finer than a Timestamp's whole
+            # seconds) times it; a join callback that came late (held back, retried) in order
+            # is timed from its own Timestamp
+            late = at is not None and runtime.clock() - at > LATE_CALLBACK
+            connected(runtime, hunt, at if late else None)
         elif left and hunt.status in WAITING:
             hunt.caller_left_seq = sequence
             abandon(runtime, hunt)

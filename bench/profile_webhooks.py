@@ -20,17 +20,20 @@ import random
 import sys
 import tempfile
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from urllib.parse import urlencode
 
 import redis
+from flask import Flask
 from twilio.request_validator import RequestValidator
 
 from bench.loadgen import sms_conversation, voice_call
 from bench.servers import ACCOUNT_SID, AUTH_TOKEN, examples_open_all_week
 from ivr.app.wiring import build_runtime
 from ivr.config.settings import Settings
+from ivr.runtime import Runtime
 from ivr.sim import Carrier, LiveServer
 from ivr.store.redis_server import EmbeddedRedis
 
@@ -60,7 +63,6 @@ class Driver:
         return response.get_data(as_text=True)
 
 
-
 def in_process_settings(tmp: Path, api_base: str, redis_url: str) -> Settings:
     """The app's settings for a bench that drives it in this process: the example businesses
     open all week (every run meets the same hours), the carrier simulator's REST API, a
@@ -69,6 +71,31 @@ def in_process_settings(tmp: Path, api_base: str, redis_url: str) -> Settings:
                     public_url=PUBLIC, redis_url=redis_url,
                     config_path=examples_open_all_week(tmp), api_token="bench",
                     var_dir=tmp / "var", audio_dir=tmp / "audio", vosk_model=tmp / "no-model")
+
+
+@contextmanager
+def in_process_app() -> Iterator[tuple[Runtime, Flask, str]]:
+    """The app in this process beside its own redis-server and the carrier simulator: yields
+    (runtime, app, Redis URL). The carrier's callbacks (agent legs, their status) reach the
+    same app over loopback, signed for the public URL, so a transfer's whole cost is counted."""
+    with tempfile.TemporaryDirectory() as tmp:
+        server = EmbeddedRedis(Path(tmp) / "redis", persist=False).start()
+        carrier = Carrier(ACCOUNT_SID, AUTH_TOKEN).start()
+        live = None
+        try:
+            from ivr.web import create_app  # lazy: the app's imports wait for the bench's setup
+
+            runtime = build_runtime(in_process_settings(Path(tmp), carrier.api_base, server.url))
+            app = create_app(runtime=runtime)
+            live = LiveServer(app).start()
+            carrier.connect(app_url=live.url, public_url=PUBLIC)
+            yield runtime, app, server.url
+        finally:
+            carrier.stop()
+            if live is not None:
+                live.stop()
+            server.stop()
+
 
 def sms_turns(driver: Driver, turns: int, rng: random.Random) -> None:
     while driver.count < turns:
@@ -136,72 +163,54 @@ def trace(url: str, run: Callable[[], None]) -> None:
 
 def profile(kind: str, turns: int, top: int, show_trace: bool = False,
             dump: str | None = None, cpu_timer: bool = False) -> int:
-    with tempfile.TemporaryDirectory() as tmp:
-        server = EmbeddedRedis(Path(tmp) / "redis", persist=False).start()
-        carrier = Carrier(ACCOUNT_SID, AUTH_TOKEN).start()
-        live = None
-        try:
-            settings = in_process_settings(Path(tmp), carrier.api_base, server.url)
-            from ivr.web import create_app
-
-            runtime = build_runtime(settings)
-            app = create_app(runtime=runtime)
-            # The carrier's callbacks (agent legs, their status) reach this same app over
-            # loopback, signed for the public URL, so a transfer's whole cost is profiled.
-            live = LiveServer(app).start()
-            carrier.connect(app_url=live.url, public_url=PUBLIC)
-            drive: Callable[[Driver, int, random.Random], None] = (
-                sms_turns if kind == "sms" else voice_turns)
-            validator = RequestValidator(AUTH_TOKEN)
-            # Warm every script the driver plays: 50 turns could miss one, and its first turn
-            # then paid a one-off load inside the measured run
-            drive(Driver(app.test_client(), validator), WARM_TURNS, random.Random(7))
-            if show_trace:
-                trace(server.url, lambda: drive(Driver(app.test_client(), validator), 1,
-                                               random.Random(3)))
-                return 0
-            counter = redis.Redis.from_url(server.url)
-            counter.config_resetstat()
-            driver = Driver(app.test_client(), validator)
-            cpu = time.process_time()
-            drive(driver, turns, random.Random(2))
-            cpu_ms = (time.process_time() - cpu) / driver.count * 1000
-            commands = command_counts(counter) / driver.count
-            floor_ms = floor_cpu_ms(server.url, drive, turns)
-            driver = Driver(app.test_client(), validator)
-            # CPU time (not wall) leaves out the waits on Redis and the other threads' turns,
-            # which on a shared machine swamp the profile (each call pays a clock syscall)
-            profiler = (cProfile.Profile(time.process_time) if cpu_timer
-                        else cProfile.Profile())
-            started = time.perf_counter()
-            profiler.enable()
-            drive(driver, turns, random.Random(1))
-            profiler.disable()
-            if dump:
-                profiler.dump_stats(dump)
-            took = time.perf_counter() - started
-            out = io.StringIO()
-            pstats.Stats(profiler, stream=out).sort_stats("cumulative").print_stats("ivr/", top)
-            print(out.getvalue())
-            out = io.StringIO()
-            pstats.Stats(profiler, stream=out).sort_stats("tottime").print_stats(top)
-            print(out.getvalue())
-            stats = pstats.Stats(profiler)
-            encoder_ms = forward_pass_ms(stats, driver.count)
-            encoder_share = encoder_ms / (took / driver.count * 1000)
-            print(f"{kind}: {cpu_ms:.2f} ms CPU/turn in this process (client included), "
-                  f"{commands:.1f} Redis commands/turn; {took / driver.count * 1000:.2f} ms/turn "
-                  "under cProfile")
-            print(f"floor (bench.floor_app, same driver and Redis): {floor_ms:.2f} ms CPU/turn; "
-                  f"ivr beyond it: {cpu_ms - floor_ms:.2f} ms")
-            print(f"semantic model's forward pass: {encoder_share:.1%} of the profiled time, "
-                  f"about {cpu_ms * encoder_share:.2f} ms CPU/turn; beyond the floor without it: "
-                  f"{cpu_ms * (1 - encoder_share) - floor_ms:.2f} ms")
-        finally:
-            carrier.stop()
-            if live is not None:
-                live.stop()
-            server.stop()
+    with in_process_app() as (_runtime, app, redis_url):
+        drive: Callable[[Driver, int, random.Random], None] = (
+            sms_turns if kind == "sms" else voice_turns)
+        validator = RequestValidator(AUTH_TOKEN)
+        # Warm every script the driver plays: 50 turns could miss one, and its first turn
+        # then paid a one-off load inside the measured run
+        drive(Driver(app.test_client(), validator), WARM_TURNS, random.Random(7))
+        if show_trace:
+            trace(redis_url, lambda: drive(Driver(app.test_client(), validator), 1,
+                                           random.Random(3)))
+            return 0
+        counter = redis.Redis.from_url(redis_url)
+        counter.config_resetstat()
+        driver = Driver(app.test_client(), validator)
+        cpu = time.process_time()
+        drive(driver, turns, random.Random(2))
+        cpu_ms = (time.process_time() - cpu) / driver.count * 1000
+        commands = command_counts(counter) / driver.count
+        floor_ms = floor_cpu_ms(redis_url, drive, turns)
+        driver = Driver(app.test_client(), validator)
+        # CPU time (not wall) leaves out the waits on Redis and the other threads' turns,
+        # which on a shared machine swamp the profile (each call pays a clock syscall)
+        profiler = (cProfile.Profile(time.process_time) if cpu_timer
+                    else cProfile.Profile())
+        started = time.perf_counter()
+        profiler.enable()
+        drive(driver, turns, random.Random(1))
+        profiler.disable()
+        if dump:
+            profiler.dump_stats(dump)
+        took = time.perf_counter() - started
+        out = io.StringIO()
+        pstats.Stats(profiler, stream=out).sort_stats("cumulative").print_stats("ivr/", top)
+        print(out.getvalue())
+        out = io.StringIO()
+        pstats.Stats(profiler, stream=out).sort_stats("tottime").print_stats(top)
+        print(out.getvalue())
+        stats = pstats.Stats(profiler)
+        encoder_ms = forward_pass_ms(stats, driver.count)
+        encoder_share = encoder_ms / (took / driver.count * 1000)
+        print(f"{kind}: {cpu_ms:.2f} ms CPU/turn in this process (client included), "
+              f"{commands:.1f} Redis commands/turn; {took / driver.count * 1000:.2f} ms/turn "
+              "under cProfile")
+        print(f"floor (bench.floor_app, same driver and Redis): {floor_ms:.2f} ms CPU/turn; "
+              f"ivr beyond it: {cpu_ms - floor_ms:.2f} ms")
+        print(f"semantic model's forward pass: {encoder_share:.1%} of the profiled time, "
+              f"about {cpu_ms * encoder_share:.2f} ms CPU/turn; beyond the floor without it: "
+              f"{cpu_ms * (1 - encoder_share) - floor_ms:.2f} ms")
     return 0
 
 

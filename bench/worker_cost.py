@@ -16,22 +16,17 @@ from __future__ import annotations
 
 import argparse
 import sys
-import tempfile
 import time
 from itertools import count
-from pathlib import Path
 from typing import Any
 
 import redis
 from twilio.request_validator import RequestValidator
 
-from bench.profile_webhooks import PUBLIC, Driver, in_process_settings
-from bench.servers import ACCOUNT_SID, AUTH_TOKEN
-from ivr.app.wiring import build_runtime
+from bench.profile_webhooks import Driver, in_process_app
+from bench.servers import AUTH_TOKEN
 from ivr.jobs.worker import make_worker
 from ivr.runtime import Runtime
-from ivr.sim import Carrier, LiveServer
-from ivr.store.redis_server import EmbeddedRedis
 
 BUSINESS = "+15125550200"
 TEXTS = {"a text that brings staff in": "my furnace stopped working",
@@ -86,39 +81,23 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench.worker_cost")
     parser.add_argument("--turns", type=int, default=20)
     args = parser.parse_args(argv)
-    with tempfile.TemporaryDirectory() as tmp:
-        server = EmbeddedRedis(Path(tmp) / "redis", persist=False).start()
-        carrier = Carrier(ACCOUNT_SID, AUTH_TOKEN).start()
-        live = None
-        try:
-            settings = in_process_settings(Path(tmp), carrier.api_base, server.url)
-            from ivr.web import create_app  # lazy: as bench.profile_webhooks builds it
-
-            runtime = build_runtime(settings)
-            app = create_app(runtime=runtime)
-            live = LiveServer(app).start()
-            carrier.connect(app_url=live.url, public_url=PUBLIC)
-            driver = Driver(app.test_client(), RequestValidator(AUTH_TOKEN))
-            conn = redis.Redis.from_url(server.url)
-            burst(runtime, conn)  # the worker's first start registers what later ones reuse
-            idle, _ = burst(runtime, conn)  # nothing queued: the worker's own start and stop
-            print("| text | turns | jobs per turn | worker commands per turn |")
-            print("|---|---:|---:|---:|")
-            for what, body in TEXTS.items():
-                for _ in range(args.turns):
-                    driver.post("/sms/incoming", {
-                        "AccountSid": "AC" + "0" * 32, "MessageSid": f"SM{next(_numbers):032x}",
-                        "From": f"+1737555{next(_numbers):04d}", "To": BUSINESS, "Body": body,
-                        "NumMedia": "0"})
-                spent, jobs = settle(runtime, conn, idle)
-                print(f"| {what} | {args.turns} | {jobs / args.turns:.1f} | "
-                      f"{spent / args.turns:.1f} |", flush=True)
-            print(f"(the worker's own start and stop, subtracted: {idle} commands)")
-        finally:
-            carrier.stop()
-            if live is not None:
-                live.stop()
-            server.stop()
+    with in_process_app() as (runtime, app, redis_url):
+        driver = Driver(app.test_client(), RequestValidator(AUTH_TOKEN))
+        conn = redis.Redis.from_url(redis_url)
+        burst(runtime, conn)  # the worker's first start registers what later ones reuse
+        idle, _ = burst(runtime, conn)  # nothing queued: the worker's own start and stop
+        print("| text | turns | jobs per turn | worker commands per turn |")
+        print("|---|---:|---:|---:|")
+        for what, body in TEXTS.items():
+            for _ in range(args.turns):
+                driver.post("/sms/incoming", {
+                    "AccountSid": "AC" + "0" * 32, "MessageSid": f"SM{next(_numbers):032x}",
+                    "From": f"+1737555{next(_numbers):04d}", "To": BUSINESS, "Body": body,
+                    "NumMedia": "0"})
+            spent, jobs = settle(runtime, conn, idle)
+            print(f"| {what} | {args.turns} | {jobs / args.turns:.1f} | "
+                  f"{spent / args.turns:.1f} |", flush=True)
+        print(f"(the worker's own start and stop, subtracted: {idle} commands)")
     return 0
 
 

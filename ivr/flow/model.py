@@ -193,9 +193,10 @@ class Bucket:
         by the bot, so it reaches nobody yet)."""
         return self.route == "human" and not self.qualify
 
-    @property
+    @cached_property
     def words(self) -> tuple[str, ...]:
-        """Every phrase the bucket reads (its phrases and its pairs' groups), normalised."""
+        """Every phrase the bucket reads (its phrases and its pairs' groups), normalised; built
+        once per loaded flow, not on every turn that reads it."""
         return (*self.keys, *(p for pair in self.pairs for group in pair.groups for p in group))
 
 

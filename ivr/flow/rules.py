@@ -8,7 +8,7 @@ triggers (`order.total > params.order_threshold`) are checked whenever the facts
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -43,11 +43,6 @@ HUMAN_PHRASES = (
         "un representante", "alguien que me atienda", "alguien que me pueda atender",
     ),
 )
-#: A message that is only one of these words asks for a person ("agent", typed alone or
-#: said to the menu). Inside a sentence they are too common ("my insurance agent said").
-HUMAN_ALONE = frozenset({"agent", "agents", "agent please", "human", "human please", "person",
-                         "a person", "live person", "operator please", "representative please",
-                         "agente", "representante", "una persona", "persona"})
 #: A terse request for a person ("human please", "agent", "call me"): what is left of a short
 #: message once the filler words are set aside (`bare_request`). Lawyer and attorney are not
 #: here: alone they name a new legal matter as often as a person.
@@ -58,8 +53,14 @@ BARE_REQUESTS = {
     "live chat", "people", "employee",
     # Spanish: "operadora", "una persona por favor", "pasame con alguien"
     "operadora", "operador", "persona", "humano", "agente", "representante", "alguien",
-    "gerente", "encargado", "encargada", "llamenme", "llamame",
+    "gerente", "encargado", "encargada", "llamenme", "llamame", "live person",
 }
+#: The bare requests that ask for a person even in answer to a question ("agent", "a person",
+#: "operator please"); the others ("call me", "someone", "the owner") may answer it.
+UNMISTAKABLE_REQUESTS = frozenset({
+    "human", "humans", "agent", "agents", "person", "live person", "operator", "representative",
+    "agente", "representante", "persona", "humano", "operador", "operadora",
+})
 FILLER = {"please", "pls", "plz", "a", "an", "the", "i", "id", "want", "need", "get", "me",
           "give", "now", "can", "talk", "to", "speak", "with", "just", "let", "like", "would",
           "you", "your", "one", "of", "yes", "ok", "okay", "hi", "hello", "hey", "asap",
@@ -149,14 +150,14 @@ def predicate_triggers(flow: Flow, scopes: Mapping[str, Mapping[str, Any]]) -> l
 
 def asked_for_human(text: str) -> bool:
     """"Can I talk to a real person?" (keypad 0 is handled by the engine)."""
-    return normalize(text) in HUMAN_ALONE or bool(find_phrases(text, HUMAN_PHRASES))
+    return bare_request(text, UNMISTAKABLE_REQUESTS) or bool(find_phrases(text, HUMAN_PHRASES))
 
 
-def bare_request(text: str) -> bool:
+def bare_request(text: str, requests: Collection[str] = BARE_REQUESTS) -> bool:
     """A short message that is nothing but a request for a person, whatever the filler:
     "human please", "AGENT", "can I get a rep", "call me", "no bots. a person"."""
     words = [w for w in normalize(text).split() if w not in FILLER]
-    return 0 < len(words) <= 2 and " ".join(words) in BARE_REQUESTS
+    return 0 < len(words) <= 2 and " ".join(words) in requests
 
 
 def frustrated(text: str, previous: str) -> bool:

@@ -28,25 +28,31 @@ from ivr.semantic import shared
 #: before the tuning on them; 30 more in round 2, written as probes before the tuning on them;
 #: 50 more in round 3, written before the tuning on them), its floors are re-measured on the
 #: grown set, then raised as the tuning lands; held-out floors only ever rise.
+#: Held-out round 2 (this session's first commit on the corpus, before its tuning): 90 English
+#: and 45 Spanish first messages written fresh by someone who had not seen the flows. The
+#: held-out floors are re-measured once on the grown sets (the old rows had been watched as
+#: aggregate figures over several rounds; the new ones had not): some fall (law firm accuracy
+#: 95.3 -> 90.4% with the layer on, its must-reach rises 85.7 -> 91.7%; the shop's needless
+#: pages 4.3 -> 5.6%, over the 5% target, its ceiling set at 6 openly), and from here they only rise.
 #: measured with the semantic layer off (rules and the safety net's cue words), as `make eval`
 #: printed them.
 FLOORS: dict[tuple[str, str], tuple[float, float, float]] = {
-    ("law_firm", "heldout"): (69, 57, 5),
+    ("law_firm", "heldout"): (61, 52, 5),
     ("law_firm", "dev"): (60, 51, 4),
-    ("hvac", "heldout"): (80, 88, 4),
+    ("hvac", "heldout"): (83, 92, 2),
     ("hvac", "dev"): (84, 91, 2),
-    ("ecommerce", "heldout"): (71, 63, 5),
+    ("ecommerce", "heldout"): (79, 63, 6),
     ("ecommerce", "dev"): (77, 52, 2),
 }
 #: The same with the semantic layer on (the bundled model; issue 16, Deliver 1; raised with
 #: the needs-a-person net, round 2). Held-out recall is still below the 100% target: these are
 #: floors, not the goal.
 FLOORS_ON: dict[tuple[str, str], tuple[float, float, float]] = {
-    ("law_firm", "heldout"): (95, 85, 5),
+    ("law_firm", "heldout"): (90, 91, 5),
     ("law_firm", "dev"): (91, 96, 4),
-    ("hvac", "heldout"): (96, 100, 5),
+    ("hvac", "heldout"): (95, 100, 5),
     ("hvac", "dev"): (91, 100, 2),
-    ("ecommerce", "heldout"): (85, 89, 5),
+    ("ecommerce", "heldout"): (86, 91, 6),
     ("ecommerce", "dev"): (88, 93, 4),
 }
 #: The Spanish part (issue 25, Deliver 6; `es_heldout.csv`, `es_dev.csv`), same measures. The
@@ -57,11 +63,11 @@ FLOORS_ON: dict[tuple[str, str], tuple[float, float, float]] = {
 #: semantic layer carries the rest); they rise as the work goes on, never fall. Held-out
 #: needless-page ceilings are today's figure or the 5% target, whichever is higher.
 ES_FLOORS: dict[tuple[str, str], tuple[float, float, float]] = {
-    ("law_firm", "es_heldout"): (79, 66, 5),
+    ("law_firm", "es_heldout"): (74, 57, 5),
     ("law_firm", "es_dev"): (69, 73, 0),
-    ("hvac", "es_heldout"): (54, 42, 5),
+    ("hvac", "es_heldout"): (51, 45, 5),
     ("hvac", "es_dev"): (55, 48, 0),
-    ("ecommerce", "es_heldout"): (38, 77, 5),
+    ("ecommerce", "es_heldout"): (48, 76, 5),
     ("ecommerce", "es_dev"): (65, 90, 0),
 }
 ES_FLOORS_ON: dict[tuple[str, str], tuple[float, float, float]] = {
@@ -70,13 +76,13 @@ ES_FLOORS_ON: dict[tuple[str, str], tuple[float, float, float]] = {
     # rose 87.5 -> 95.8%, but must-reach fell from 12 of 12 to 11 of 12. The flows are not
     # edited back by looking at held-out (which message it is is not read); this floor is
     # lowered to today's 91 openly, the target stays 100%, and the miss is in the issue's note.
-    ("law_firm", "es_heldout"): (95, 91, 5),
+    ("law_firm", "es_heldout"): (94, 94, 5),
     # dev grew with 31 custody and danger messages; one visitation dispute still heard as
     # danger ("desde que nos separamos ella no me contesta para ver a mi hijo")
     ("law_firm", "es_dev"): (96, 100, 3),
-    ("hvac", "es_heldout"): (95, 100, 5),
+    ("hvac", "es_heldout"): (94, 100, 5),
     ("hvac", "es_dev"): (98, 100, 0),
-    ("ecommerce", "es_heldout"): (100, 100, 5),
+    ("ecommerce", "es_heldout"): (90, 94, 7),
     ("ecommerce", "es_dev"): (87, 100, 0),
 }
 

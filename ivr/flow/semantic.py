@@ -55,7 +55,10 @@ ROUTINE = "needs_no_person"
 NET_LABELS = (PERSON, ROUTINE)
 #: Thresholds, tuned on tests/understanding/dev.csv only (never on the held-out set).
 TRIGGER_MIN = 0.5
-TRIGGER_LEAD = 0.0
+#: A tie is no lead: a custody quarrel as near the danger examples as the new matter's
+#: ("she keeps the kids from me on my weekends") is qualified, not paged; the plain signs of a
+#: child taken and out of reach are the law firm's rules (`pairs:`), not this margin.
+TRIGGER_LEAD = 0.01
 HUMAN_MIN = 0.5
 BUCKET_MIN = 0.4
 BUCKET_MARGIN = 0.0
@@ -182,10 +185,19 @@ def semantic_triggers(flow: Flow, scores: Mapping[str, float]) -> list[Trigger]:
     named = {t.name: t for t in reversed(flow.triggers) if t.examples}
     # (the flow's routine examples count as a bucket: "when will my refund show up" is nearer
     # "how long does a refund take" than "the refund never came back")
-    floor = max(_bucket_best(flow, scores), float(scores.get(ROUTINE, 0.0))) + TRIGGER_LEAD
+    routine = float(scores.get(ROUTINE, 0.0))
     fired = [(float(scores[name]), trigger) for name, trigger in named.items()
-             if float(scores.get(name, 0.0)) >= max(TRIGGER_MIN, floor)]
+             if float(scores.get(name, 0.0)) >= max(TRIGGER_MIN, _floor(flow, name, scores,
+                                                                        routine))]
     return [t for _, t in sorted(fired, key=lambda item: -item[0])]
+
+
+def _floor(flow: Flow, name: str, scores: Mapping[str, float], routine: float) -> float:
+    """What a trigger must reach to fire: the best bucket and the routine examples, plus
+    `TRIGGER_LEAD`. A bucket named as the trigger ("emergency") shares its label in the table
+    and is no rival: the trigger is never measured against its own score."""
+    others = {label: s for label, s in scores.items() if label != name}
+    return max(_bucket_best(flow, others), routine) + TRIGGER_LEAD
 
 
 def asks_for_person(scores: Mapping[str, float]) -> float | None:

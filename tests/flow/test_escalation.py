@@ -37,6 +37,19 @@ def test_a_request_for_a_person_in_any_words_reaches_one_in_every_flow_without_t
         assert "asked_for_human" in conversation.state.reasons, (name, text)
 
 
+@pytest.mark.parametrize("text", [
+    "skip all this and have an attorney phone me about my divorce",
+    "could somebody ring me this afternoon", "is there a flesh and blood person there",
+    "I'd rather do this by voice", "get a lawyer on the line for me",
+    "que me marque un licenciado por favor",
+])
+def test_asking_to_be_phoned_or_for_someone_real_in_other_words_reaches_a_person(law, text):
+    chat = law()  # the rules alone
+    chat.send(text)
+    assert chat.transfer is not None
+    assert "asked_for_human" in chat.state.reasons
+
+
 def test_an_agent_inside_a_sentence_is_not_a_request_for_a_person(hvac):
     chat = hvac()
     chat.send("my insurance agent said to call about the hail damage")

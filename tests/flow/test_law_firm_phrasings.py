@@ -108,3 +108,43 @@ def test_a_protective_order_is_something_else_by_its_name(law, answer):
     chat.send("I need help from a family lawyer")
     chat.send(answer)
     assert chat.state.slots["matter_type"] == "other"
+
+
+@pytest.mark.parametrize("text", [
+    "the custody order you got for me last year isn't being followed",
+    "did the court accept the petition your office filed",
+    "I paid the retainer in may, what's the latest",
+    "does my paralegal have the bank statements yet",
+    "is Mr. Lee still my lawyer with you, he hasn't called",
+    "ya pague el anticipo, como va mi caso",
+    "ustedes me representan en la custodia y me llego una carta del juez",
+])
+def test_a_client_of_the_firm_is_heard_by_what_the_firm_did_for_them(law, text):
+    """The firm acted for them, holds their retainer or has their lawyer: an existing client,
+    handed to a person, never qualified as a new matter."""
+    chat = law()
+    chat.send(text)
+    assert chat.state.bucket == "existing_client"
+    assert chat.transfer is not None
+
+
+@pytest.mark.parametrize("text", [
+    "my ex didn't bring our son back sunday and his phone is off",
+    "she says she'll take the kids out of the country and I'll never find them",
+    "I'm scared he'll snatch my daughter from school",
+])
+def test_children_taken_and_out_of_reach_are_an_emergency_in_plain_words(law, text):
+    chat = law()
+    chat.send(text)
+    assert chat.state.bucket == "emergency"
+    assert chat.transfer is not None and chat.transfer.urgent
+
+
+@pytest.mark.parametrize("text", [
+    "my ex wants to take the kids to another state for a job, can she",
+    "she does not answer when I ask to see my kids, I want visitation",
+])
+def test_a_move_or_a_late_return_is_a_custody_matter_not_an_emergency(law, text):
+    chat = law()
+    chat.send(text)
+    assert chat.state.bucket == "intake" and chat.transfer is None

@@ -313,3 +313,14 @@ def test_asking_for_the_owner_about_an_install_reaches_a_person(hvac, model):
     chat = listening(hvac(), model)
     chat.send("I want to speak with the owner about the install")
     assert chat.transfer is not None and chat.state.bucket == "installation"
+
+
+def test_a_danger_only_as_near_as_the_new_matter_stays_a_matter(law):
+    """A custody quarrel the sentence model hears as near the danger examples as the new
+    matter's is qualified, not paged as an emergency (`TRIGGER_LEAD`); a clear lead pages."""
+    chat = with_scores(law(), {"emergency": 0.57, "intake": 0.57, "asked_for_human": 0.1})
+    chat.send("every holiday turns into a tug of war with her over the kids")
+    assert chat.state.bucket == "intake" and "emergency" not in chat.state.reasons
+    chat = with_scores(law(), {"emergency": 0.6, "intake": 0.57, "asked_for_human": 0.1})
+    chat.send("every holiday turns into a tug of war with her over the kids")
+    assert chat.state.bucket == "emergency" and chat.transfer is not None

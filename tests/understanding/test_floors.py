@@ -38,7 +38,9 @@ from ivr.semantic import shared
 #: printed them.
 FLOORS: dict[tuple[str, str], tuple[float, float, float]] = {
     ("law_firm", "heldout"): (61, 52, 5),
-    ("law_firm", "dev"): (60, 51, 4),
+    # (law firm dev round 4: 42 fresh rows, then existing-client cues and the children-taken
+    # rule in English)
+    ("law_firm", "dev"): (68, 70, 3),
     ("hvac", "heldout"): (83, 92, 2),
     ("hvac", "dev"): (84, 91, 2),
     ("ecommerce", "heldout"): (79, 63, 6),
@@ -49,9 +51,11 @@ FLOORS: dict[tuple[str, str], tuple[float, float, float]] = {
 #: floors, not the goal.
 FLOORS_ON: dict[tuple[str, str], tuple[float, float, float]] = {
     ("law_firm", "heldout"): (90, 91, 5),
-    ("law_firm", "dev"): (91, 96, 4),
+    ("law_firm", "dev"): (93, 100, 3),
     ("hvac", "heldout"): (95, 100, 5),
-    ("hvac", "dev"): (91, 100, 2),
+    # (a danger trigger only as near as a bot's bucket no longer pages: the "furnace is fine"
+    # visit)
+    ("hvac", "dev"): (92, 100, 0),
     ("ecommerce", "heldout"): (86, 91, 6),
     ("ecommerce", "dev"): (88, 93, 4),
 }
@@ -64,7 +68,9 @@ FLOORS_ON: dict[tuple[str, str], tuple[float, float, float]] = {
 #: needless-page ceilings are today's figure or the 5% target, whichever is higher.
 ES_FLOORS: dict[tuple[str, str], tuple[float, float, float]] = {
     ("law_firm", "es_heldout"): (74, 57, 5),
-    ("law_firm", "es_dev"): (69, 73, 0),
+    # (law firm dev round 4 added 23 rows the rules alone read less often: must-reach 73 -> 71
+    # on the grown set, openly; with the layer on it is 100%)
+    ("law_firm", "es_dev"): (69, 71, 0),
     ("hvac", "es_heldout"): (51, 45, 5),
     ("hvac", "es_dev"): (55, 48, 0),
     ("ecommerce", "es_heldout"): (48, 76, 5),
@@ -77,9 +83,10 @@ ES_FLOORS_ON: dict[tuple[str, str], tuple[float, float, float]] = {
     # edited back by looking at held-out (which message it is is not read); this floor is
     # lowered to today's 91 openly, the target stays 100%, and the miss is in the issue's note.
     ("law_firm", "es_heldout"): (94, 94, 5),
-    # dev grew with 31 custody and danger messages; one visitation dispute still heard as
-    # danger ("desde que nos separamos ella no me contesta para ver a mi hijo")
-    ("law_firm", "es_dev"): (96, 100, 3),
+    # dev grew with 31 custody and danger messages, then 23 more (round 4: accuracy 96 -> 95
+    # on the grown set, openly); one visitation dispute is still heard as danger ("desde que
+    # nos separamos ella no me contesta para ver a mi hijo")
+    ("law_firm", "es_dev"): (95, 100, 2),
     ("hvac", "es_heldout"): (94, 100, 5),
     ("hvac", "es_dev"): (98, 100, 0),
     ("ecommerce", "es_heldout"): (90, 94, 7),

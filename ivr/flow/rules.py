@@ -75,7 +75,10 @@ FRUSTRATION_PHRASES = (
     "this is useless", "useless", "not helping", "not helpful", "you are not listening",
     "stupid bot", "stupid machine", "stupid robot", "dumb bot", "waste of time", "ridiculous",
     "are you even listening", "i already told you", "i just told you", "for the last time",
-    "this is stupid", "this is ridiculous", "forget it", "so annoying", "annoying",
+    "this is stupid", "this is ridiculous", "forget it", "so annoying",
+    # (annoyed with us or the bot; "my ex is annoying" is about the ex, not frustration)
+    "this is annoying", "you are annoying", "bot is annoying", "how annoying",
+    "annoying bot", "really annoying", "very annoying",
     "i am done", "fed up", "had enough", "so over this", "sick and tired", "unacceptable",
     "nobody calls back", "no one calls back", "nobody gets back", "never called back",
     "worst service", "terrible customer service", "losing my patience", "pointless",

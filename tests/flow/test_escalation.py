@@ -50,6 +50,16 @@ def test_asking_to_be_phoned_or_for_someone_real_in_other_words_reaches_a_person
     assert "asked_for_human" in chat.state.reasons
 
 
+def test_annoyed_with_the_ex_is_no_frustration_with_us(law):
+    """Frustration is with us or the bot; an annoying ex is part of the matter (rules alone)."""
+    chat = law()
+    chat.send("her new boyfriend is annoying but harmless, I want a parenting plan")
+    assert "frustration" not in chat.state.reasons and chat.transfer is None
+    chat = law()
+    chat.send("ugh this is annoying, I keep answering the same questions")
+    assert "frustration" in chat.state.reasons and chat.transfer is not None
+
+
 def test_an_agent_inside_a_sentence_is_not_a_request_for_a_person(hvac):
     chat = hvac()
     chat.send("my insurance agent said to call about the hail damage")

@@ -40,7 +40,7 @@ FLOORS: dict[tuple[str, str], tuple[float, float, float]] = {
     ("law_firm", "heldout"): (61, 52, 5),
     # (law firm dev round 4: 42 fresh rows, then existing-client cues and the children-taken
     # rule in English)
-    ("law_firm", "dev"): (68, 70, 3),
+    ("law_firm", "dev"): (68, 70, 2),
     ("hvac", "heldout"): (83, 92, 2),
     ("hvac", "dev"): (84, 91, 2),
     ("ecommerce", "heldout"): (79, 63, 6),
@@ -51,7 +51,7 @@ FLOORS: dict[tuple[str, str], tuple[float, float, float]] = {
 #: floors, not the goal.
 FLOORS_ON: dict[tuple[str, str], tuple[float, float, float]] = {
     ("law_firm", "heldout"): (90, 91, 5),
-    ("law_firm", "dev"): (93, 100, 3),
+    ("law_firm", "dev"): (93, 100, 2),
     ("hvac", "heldout"): (95, 100, 5),
     # (a danger trigger only as near as a bot's bucket no longer pages: the "furnace is fine"
     # visit)

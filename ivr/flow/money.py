@@ -30,8 +30,14 @@ from __future__ import annotations
 import re
 
 from ivr.flow.numbers import SCALES, UNITS, spanish_numbers, words_to_number
+from ivr.flow.spelling import Speller
 from ivr.flow.text import fold_accents, normalize
 
+#: Number words typed with a slip ("fourty five hundred", "two thousnad"): repaired by the
+#: flows' own speller (five letters or more, one edit, everyday words left alone, so "there"
+#: never becomes "three"). Plurals are kept ("in the thousands" is no "thousand").
+_NUMBER_SPELLER = Speller((*UNITS, *SCALES))
+_WORDS = re.compile(r"[a-z]+")
 _TOKENS = re.compile(r"\$?\d+(?:\.\d+)?k?|[a-z]+")
 _CURRENCY = {"dollars", "dollar", "bucks", "usd", "dolares", "dolar", "dlls", "dls"}
 _CUES = {"spend", "budget", "afford", "pay", "paying", "retainer", "cost", "around", "about",
@@ -71,7 +77,8 @@ _NO_CEILING = re.compile(
     r"(money|cost|price) is (no|not an?) (object|issue|problem)|"
     r"(do not|does not) care (what|how much) it costs?|(no|there is no) (limit|ceiling|cap)|"
     r"(cost|price|money) (does not|will not) matter|sky is the limit|spare no expense|"
-    r"as much as (it takes|needed|necessary)|lo que (cueste|sea necesario|haga falta))\b")
+    r"as much as (it takes|needed|necessary|it costs)|as much as (i|we) (need|have) to|"
+    r"lo que (cueste|sea necesario|haga falta))\b")
 #: A vague count of a scale: "a few grand", "several thousand" (3 of it, confirmed).
 _FEW = re.compile(rf"\b(?:a few|several|a handful of) {_SCALE}\b")
 
@@ -111,8 +118,18 @@ def figures(text: str) -> tuple[int, float] | None:
     return share * 10 ** (size - 1), 1.0 if share == 1 else CHECKED
 
 
+def _spelled(flat: str) -> str:
+    """`flat` with each slipped number word repaired ("fourty" -> "forty")."""
+    def repair(match: re.Match[str]) -> str:
+        word = match.group(0)
+        if word.endswith("s") and word[:-1] in _NUMBER_SPELLER.known:
+            return word
+        return _NUMBER_SPELLER.repair(word) or word
+    return _WORDS.sub(repair, flat)
+
+
 def _tokens(text: str) -> list[str]:
-    flat = re.sub(r"(?<=\d),(?=\d{3})", "", fold_accents(text.lower()))
+    flat = _spelled(re.sub(r"(?<=\d),(?=\d{3})", "", fold_accents(text.lower())))
     flat = _STACKS.sub("grand", flat)
     flat = _DIGITS_MIL.sub(lambda m: f"{float(m.group(1)) * 1000:g}", flat)
     flat = spanish_numbers(flat)

@@ -49,9 +49,11 @@ _CUES = {"spend", "budget", "afford", "pay", "paying", "retainer", "cost", "arou
 _RANGE_WORDS = {"to", "or", "and", "through", "y", "a", "o"}
 _NOTHING = re.compile(r"\b(nothing|no money|zero|cannot afford (anything|it|a lawyer)|"
                       r"can not afford (anything|it)|no budget|broke|not a dime|0 dollars|"
+                      r"(cannot|can not|could not|unable to) (pay|spend) anything|"
                       r"(do not|does not|did not) have (any |the )?(money|funds|cash)|"
                       r"no (funds|cash)|"
-                      r"nada|no tengo dinero|cero|ni un peso|no tengo para pagar)\b")
+                      r"nada|no tengo dinero|cero|ni un peso|ni un centavo|ni un dolar|"
+                      r"no tengo para pagar)\b|^(none|0|0 00)$")
 #: "a couple thousand", "a couple of grand": two of the scale.
 _COUPLE = re.compile(r"\b(?:a )?couple (?:of )?(?=(?:hundred|thousand|grand|k)\b)")
 #: Digits with the Spanish word for thousand: "10 mil", "7 mil", "2.5 mil".
@@ -78,7 +80,8 @@ _NO_CEILING = re.compile(
     r"(do not|does not) care (what|how much) it costs?|(no|there is no) (limit|ceiling|cap)|"
     r"(cost|price|money) (does not|will not) matter|sky is the limit|spare no expense|"
     r"as much as (it takes|needed|necessary|it costs)|as much as (i|we) (need|have) to|"
-    r"lo que (cueste|sea necesario|haga falta))\b")
+    r"(pay|spend|afford) (whatever|anything)|any amount|"
+    r"lo que (cueste|sea necesario|sea|se necesite|haga falta|cobren|pidan))\b")
 #: A vague count of a scale: "a few grand", "several thousand" (3 of it, confirmed).
 _FEW = re.compile(rf"\b(?:a few|several|a handful of) {_SCALE}\b")
 
@@ -87,8 +90,10 @@ _FEW = re.compile(rf"\b(?:a few|several|a handful of) {_SCALE}\b")
 _FIGURES = re.compile(r"\b(?:(low|mid|middle|high) )?(\d|one|two|three|four|five|six|seven|"
                       r"eight|nine)[ -]figures?\b")
 _FIGURE_SHARE = {"low": 1, None: 1, "mid": 4, "middle": 4, "high": 7}
-#: Slang for a thousand dollars: "3 stacks", "a couple racks" (not "a stack of papers").
-_STACKS = re.compile(r"\b(stacks?|racks?)\b(?! of\b)")
+#: Slang for a thousand dollars: "3 stacks", "a couple racks", "5 bands", "2 G's", "3gs" (not
+#: "a stack of papers").
+_STACKS = re.compile(r"\b(stacks?|racks?|bands?)\b(?! of\b)|(?<=\d) ?(?:g|gs|g's)\b|"
+                     r"\b(?<=a )g\b")
 #: After a figure, what makes it a payment per period ("300 a month", "$250 every two weeks"):
 #: the figure said, but a sum said beside it wins ("800 now and 200 a month" is 800).
 _PERIODIC = re.compile(r"^(?:(?:a|per|each|every|every other|a|every two|every 2) "
@@ -191,8 +196,11 @@ def _read_number(tokens: list[str], i: int) -> tuple[float | None, int, bool]:
             j += 1
         return value, j, dollar or kilo
     j = i
+    # "and" joins after a scale only ("a hundred and fifty", "two thousand and five"):
+    # between two counts it is a range ("between two and three grand" is 2000, never 5000)
     while j < len(tokens) and (tokens[j] in UNITS or tokens[j] in SCALES
                                or (tokens[j] in ("and", "a") and j + 1 < len(tokens)
+                                   and (tokens[j] == "a" or tokens[j - 1] in SCALES)
                                    and (tokens[j + 1] in UNITS or tokens[j + 1] in SCALES))):
         j += 1
     run = tokens[i:j]
@@ -267,4 +275,5 @@ def find_money(text: str, asked: bool = False, thousands: bool = False
 def no_ceiling(text: str) -> bool:
     """Whether the answer sets no limit on the budget ("whatever it costs", "money is no
     object", "lo que cueste"): the flow reads it as its top budget option."""
-    return _NO_CEILING.search(normalize(text)) is not None
+    said = normalize(text)  # "I can't pay anything" is nothing, never "pay anything"
+    return _NO_CEILING.search(said) is not None and _NOTHING.search(said) is None

@@ -97,6 +97,21 @@ def match_option(options: tuple[Option, ...], text: str, asked: bool) -> Found |
     return None
 
 
+def _choice(slot: Slot, text: str, asked: bool) -> Found | None:
+    """A choice answer: the option it names (`match_option`), held below `UNSURE` when it
+    names another option outright too ("the AC and the heat both", "his support and my
+    visits"): two options said are no answer to "which one?", so the option the answer is
+    nearest in meaning (the semantic layer) decides, or the customer is asked "Just to
+    check". A phrase inside a longer one ("heat" in "heat pump") names nothing apart."""
+    found = match_option(slot.options, text, asked)
+    if found is None or found[1] < 1.0:
+        return found
+    hits = [(normalize(p), o.value) for o in slot.options for p in find_phrases(text, o.phrases)]
+    apart = {value for phrase, value in hits
+             if not any(phrase != other and f" {phrase} " in f" {other} " for other, _ in hits)}
+    return (found[0], HEDGED) if len(apart) > 1 else found
+
+
 def _clauses(text: str) -> list[str]:
     """The message's clauses, normalised: a negation never reaches across "," or "but"."""
     return [c for c in (normalize(part) for part in _CLAUSE.split(text.lower())) if c]
@@ -200,7 +215,7 @@ def extract(slot: Slot, text: str, asked: bool = False, today: date | None = Non
     if not text.strip() or (not asked and not slot.unprompted):
         return None
     if slot.type == "choice":
-        return match_option(slot.options, text, asked)
+        return _choice(slot, text, asked)
     if slot.type in _READERS:
         if slot.type == "timeline":
             found = find_timeline(text, asked, today)

@@ -30,8 +30,14 @@ from __future__ import annotations
 import re
 
 from ivr.flow.numbers import SCALES, UNITS, spanish_numbers, words_to_number
+from ivr.flow.spelling import Speller
 from ivr.flow.text import fold_accents, normalize
 
+#: Number words typed with a slip ("fourty five hundred", "two thousnad"): repaired by the
+#: flows' own speller (five letters or more, one edit, everyday words left alone, so "there"
+#: never becomes "three"). Plurals are kept ("in the thousands" is no "thousand").
+_NUMBER_SPELLER = Speller((*UNITS, *SCALES))
+_WORDS = re.compile(r"[a-z]+")
 _TOKENS = re.compile(r"\$?\d+(?:\.\d+)?k?|[a-z]+")
 _CURRENCY = {"dollars", "dollar", "bucks", "usd", "dolares", "dolar", "dlls", "dls"}
 _CUES = {"spend", "budget", "afford", "pay", "paying", "retainer", "cost", "around", "about",
@@ -43,9 +49,11 @@ _CUES = {"spend", "budget", "afford", "pay", "paying", "retainer", "cost", "arou
 _RANGE_WORDS = {"to", "or", "and", "through", "y", "a", "o"}
 _NOTHING = re.compile(r"\b(nothing|no money|zero|cannot afford (anything|it|a lawyer)|"
                       r"can not afford (anything|it)|no budget|broke|not a dime|0 dollars|"
+                      r"(cannot|can not|could not|unable to) (pay|spend) anything|"
                       r"(do not|does not|did not) have (any |the )?(money|funds|cash)|"
                       r"no (funds|cash)|"
-                      r"nada|no tengo dinero|cero|ni un peso|no tengo para pagar)\b")
+                      r"nada|no tengo dinero|cero|ni un peso|ni un centavo|ni un dolar|"
+                      r"no tengo para pagar)\b|^(none|0|0 00)$")
 #: "a couple thousand", "a couple of grand": two of the scale.
 _COUPLE = re.compile(r"\b(?:a )?couple (?:of )?(?=(?:hundred|thousand|grand|k)\b)")
 #: Digits with the Spanish word for thousand: "10 mil", "7 mil", "2.5 mil".
@@ -71,7 +79,9 @@ _NO_CEILING = re.compile(
     r"(money|cost|price) is (no|not an?) (object|issue|problem)|"
     r"(do not|does not) care (what|how much) it costs?|(no|there is no) (limit|ceiling|cap)|"
     r"(cost|price|money) (does not|will not) matter|sky is the limit|spare no expense|"
-    r"as much as (it takes|needed|necessary)|lo que (cueste|sea necesario|haga falta))\b")
+    r"as much as (it takes|needed|necessary|it costs)|as much as (i|we) (need|have) to|"
+    r"(pay|spend|afford) (whatever|anything)|any amount|"
+    r"lo que (cueste|sea necesario|sea|se necesite|haga falta|cobren|pidan))\b")
 #: A vague count of a scale: "a few grand", "several thousand" (3 of it, confirmed).
 _FEW = re.compile(rf"\b(?:a few|several|a handful of) {_SCALE}\b")
 
@@ -80,8 +90,10 @@ _FEW = re.compile(rf"\b(?:a few|several|a handful of) {_SCALE}\b")
 _FIGURES = re.compile(r"\b(?:(low|mid|middle|high) )?(\d|one|two|three|four|five|six|seven|"
                       r"eight|nine)[ -]figures?\b")
 _FIGURE_SHARE = {"low": 1, None: 1, "mid": 4, "middle": 4, "high": 7}
-#: Slang for a thousand dollars: "3 stacks", "a couple racks" (not "a stack of papers").
-_STACKS = re.compile(r"\b(stacks?|racks?)\b(?! of\b)")
+#: Slang for a thousand dollars: "3 stacks", "a couple racks", "5 bands", "2 G's", "3gs" (not
+#: "a stack of papers").
+_STACKS = re.compile(r"\b(stacks?|racks?|bands?)\b(?! of\b)|(?<=\d) ?(?:g|gs|g's)\b|"
+                     r"\b(?<=a )g\b")
 #: After a figure, what makes it a payment per period ("300 a month", "$250 every two weeks"):
 #: the figure said, but a sum said beside it wins ("800 now and 200 a month" is 800).
 _PERIODIC = re.compile(r"^(?:(?:a|per|each|every|every other|a|every two|every 2) "
@@ -111,8 +123,18 @@ def figures(text: str) -> tuple[int, float] | None:
     return share * 10 ** (size - 1), 1.0 if share == 1 else CHECKED
 
 
+def _spelled(flat: str) -> str:
+    """`flat` with each slipped number word repaired ("fourty" -> "forty")."""
+    def repair(match: re.Match[str]) -> str:
+        word = match.group(0)
+        if word.endswith("s") and word[:-1] in _NUMBER_SPELLER.known:
+            return word
+        return _NUMBER_SPELLER.repair(word) or word
+    return _WORDS.sub(repair, flat)
+
+
 def _tokens(text: str) -> list[str]:
-    flat = re.sub(r"(?<=\d),(?=\d{3})", "", fold_accents(text.lower()))
+    flat = _spelled(re.sub(r"(?<=\d),(?=\d{3})", "", fold_accents(text.lower())))
     flat = _STACKS.sub("grand", flat)
     flat = _DIGITS_MIL.sub(lambda m: f"{float(m.group(1)) * 1000:g}", flat)
     flat = spanish_numbers(flat)
@@ -174,8 +196,11 @@ def _read_number(tokens: list[str], i: int) -> tuple[float | None, int, bool]:
             j += 1
         return value, j, dollar or kilo
     j = i
+    # "and" joins after a scale only ("a hundred and fifty", "two thousand and five"):
+    # between two counts it is a range ("between two and three grand" is 2000, never 5000)
     while j < len(tokens) and (tokens[j] in UNITS or tokens[j] in SCALES
                                or (tokens[j] in ("and", "a") and j + 1 < len(tokens)
+                                   and (tokens[j] == "a" or tokens[j - 1] in SCALES)
                                    and (tokens[j + 1] in UNITS or tokens[j + 1] in SCALES))):
         j += 1
     run = tokens[i:j]
@@ -250,4 +275,5 @@ def find_money(text: str, asked: bool = False, thousands: bool = False
 def no_ceiling(text: str) -> bool:
     """Whether the answer sets no limit on the budget ("whatever it costs", "money is no
     object", "lo que cueste"): the flow reads it as its top budget option."""
-    return _NO_CEILING.search(normalize(text)) is not None
+    said = normalize(text)  # "I can't pay anything" is nothing, never "pay anything"
+    return _NO_CEILING.search(said) is not None and _NOTHING.search(said) is None

@@ -206,3 +206,34 @@ def test_an_unclear_reply_to_the_offer_asks_again(hvac):
     chat.send("hmm")
     assert chat.ask.slot == "offer"
     assert chat.state.attempts == 1
+
+
+def _asked_the_system(hvac):
+    chat = hvac()
+    chat.send("Can I get a quote?")
+    assert chat.ask.slot == "system"
+    return chat
+
+
+@pytest.mark.parametrize(("answer", "system"), [
+    ("the outside unit", "air_conditioner"),
+    ("the house won't cool", "air_conditioner"),
+    ("a window unit", "air_conditioner"),
+    ("aux heat is on all the time", "heat_pump"),
+    ("the emergency heat light", "heat_pump"),
+    ("a 40 gallon Rheem", "water_heater"),
+    ("the registers in the kids' rooms", "ductwork"),
+])
+def test_equipment_named_the_way_homeowners_name_it_is_that_system(hvac, answer, system):
+    chat = _asked_the_system(hvac)
+    chat.send(answer)
+    assert chat.state.slots["system"] == system
+
+
+def test_two_systems_named_at_once_are_checked_not_guessed(hvac):
+    chat = _asked_the_system(hvac)
+    chat.send("the AC and the heat both")
+    assert "system" not in chat.state.slots
+    assert chat.ask.slot == "system" and "Just to check" in chat.ask.prompt
+    chat.send("no")
+    assert chat.ask.slot == "system" and "system" not in chat.state.slots

@@ -159,3 +159,43 @@ def test_a_sum_said_beside_a_monthly_payment_is_the_budget(text, dollars):
 def test_tens_of_thousands_is_ten_and_in_the_thousands_is_checked():
     assert find_money("tens of thousands", asked=True) == (10000, 1.0)
     assert find_money("somewhere in the thousands", asked=True) == (1000, 0.6)
+
+
+@pytest.mark.parametrize(("text", "dollars"), [
+    ("fourty five hundred", 4500), ("two thousnad", 2000), ("fiftteen hundred", 1500),
+])
+def test_number_words_typed_with_a_slip_are_still_read(text, dollars):
+    assert find_money(text, asked=True) == (dollars, 1.0)
+
+
+def test_an_everyday_word_is_never_repaired_into_a_number():
+    assert find_money("is there a fee first", asked=True) is None  # "there" is no "three"
+
+
+def test_as_much_as_i_need_to_sets_no_ceiling():
+    assert no_ceiling("as much as I need to, it's my kids")
+    assert not no_ceiling("as much as I can, maybe 2k")
+
+
+def test_between_two_and_three_grand_is_a_range_not_their_sum():
+    assert find_money("between two and three grand", asked=True) == (2000, 1.0)
+    assert find_money("a hundred and fifty", asked=True) == (150, 1.0)  # "and" after a scale
+
+
+@pytest.mark.parametrize(("text", "dollars"), [
+    ("5 bands", 5000), ("10 g's", 10000), ("about a G", 1000), ("3gs", 3000),
+])
+def test_slang_for_a_thousand_is_read_without_a_question(text, dollars):
+    assert find_money(text, asked=True) == (dollars, 1.0)
+
+
+@pytest.mark.parametrize("text", ["0", "none", "ni un centavo", "I can't pay anything"])
+def test_a_zero_or_none_is_a_budget_of_nothing(text):
+    assert find_money(text, asked=True) == (0, 1.0)
+    assert not no_ceiling(text)
+
+
+@pytest.mark.parametrize("text", ["I'll pay anything", "I can afford whatever",
+                                  "any amount", "lo que se necesite"])
+def test_paying_anything_sets_no_ceiling(text):
+    assert no_ceiling(text)

@@ -150,3 +150,11 @@ def test_a_first_message_with_tengo_una_is_not_read_as_having_a_lawyer(law, said
 def test_tengo_uno_still_answers_the_lawyer_question(law):
     slot = law().flow.slots["representation"]
     assert extract(slot, "tengo uno pero no me contesta", asked=True)[0] == "yes"
+
+
+@pytest.mark.parametrize(("said", "matter"), [
+    ("quiero separarme de mi esposo", "divorce"), ("la custodia de mi hija", "custody"),
+    ("una orden de protección", "other"),
+])
+def test_a_spanish_matter_said_in_its_everyday_words_is_that_matter(law, said, matter):
+    assert extract(law().flow.slots["matter_type"], said, asked=True)[0] == matter

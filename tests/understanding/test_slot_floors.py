@@ -26,8 +26,12 @@ from ivr.semantic import shared
 #: Spanish. The held-out floors were re-measured once on the grown sets and stated openly: the
 #: fresh answers found gaps the old ones had not (law-firm timeline 89%, representation 86%,
 #: hvac system 84%, Spanish jurisdiction 89%); the targets stay 95%, and these floors only rise.
+#: Slot dev round 4 (issue 20: 78 fresh English and 28 Spanish answers, committed before the
+#: readers changed) added matters described in words the examples had not seen: the dev
+#: matter_type floor is re-measured on the grown set (89 answers, 94%), stated openly, and
+#: rises from here; hvac system dev went from 16/16 to 45/45 with the options' examples.
 FLOORS: dict[tuple[str, str, str], float] = {
-    ("law_firm", "matter_type", "heldout"): 97, ("law_firm", "matter_type", "dev"): 100,
+    ("law_firm", "matter_type", "heldout"): 97, ("law_firm", "matter_type", "dev"): 94,
     ("law_firm", "jurisdiction", "heldout"): 96, ("law_firm", "jurisdiction", "dev"): 100,
     ("law_firm", "timeline", "heldout"): 89, ("law_firm", "timeline", "dev"): 100,
     ("law_firm", "representation", "heldout"): 85, ("law_firm", "representation", "dev"): 100,

@@ -68,6 +68,31 @@ def test_frustration_is_escalated(hvac, text):
     assert "frustration" in chat.state.reasons
 
 
+@pytest.mark.parametrize("text", [
+    "I emailed about this twice and heard nothing back",
+    "this is my third time reaching out about the same thing",
+    "left a voicemail yesterday and nobody got back to me",
+    "ya les mande tres correos y nadie me contesta",
+])
+def test_earlier_contact_left_unanswered_is_frustration_in_every_flow_without_the_model(
+        chat, text):
+    """A customer who already tried us another way is past what a bot should answer."""
+    for name in OPENINGS:
+        conversation = chat(name)  # the rules alone
+        conversation.send(text)
+        assert conversation.transfer is not None, (name, text)
+        assert "frustration" in conversation.state.reasons, (name, text)
+
+
+@pytest.mark.parametrize("text", ["my order came twice, can I return one",
+                                  "I called yesterday to book a tune-up for Friday"])
+def test_a_repeat_that_is_no_unanswered_contact_is_no_frustration(chat, text):
+    for name in OPENINGS:
+        conversation = chat(name)
+        conversation.send(text)
+        assert "frustration" not in conversation.state.reasons, (name, text)
+
+
 def test_the_same_message_twice_counts_as_frustration(shop):
     chat = shop(channel="voice")
     chat.call()

@@ -77,6 +77,7 @@ FRUSTRATION_PHRASES = (
     "i am done", "fed up", "had enough", "so over this", "sick and tired", "unacceptable",
     "nobody calls back", "no one calls back", "nobody gets back", "never called back",
     "worst service", "terrible customer service", "losing my patience", "pointless",
+    "passed around", "runaround", "run around", "bounced around",
     *(  # in Spanish
         "estoy harto", "estoy harta", "ya me harte", "me tienen harto", "me tienen harta",
         "que mal servicio", "pesimo servicio", "pesima atencion", "ya me canse", "que fastidio", "es una burla", "nadie me contesta", "nadie me regresa",

@@ -148,6 +148,8 @@ def test_a_regular_reaches_a_person_even_when_the_bot_cannot_place_the_message(s
     "quote me on a hundred of the small candles please",
     "cuanto cuestan 80 velas para una boda",
     "do you sell wholesale to shops",
+    "need candles for 45 teachers for appreciation week",
+    "queremos regalos para 30 empleados",
 ])
 def test_a_big_order_asked_about_before_it_exists_reaches_a_person_without_the_model(shop, text):
     """Ten units of anything is past the shop's order threshold: a count in digits or words
@@ -164,6 +166,10 @@ def test_a_big_order_asked_about_before_it_exists_reaches_a_person_without_the_m
     "does the 16 oz candle burn for 50 hours",
     "my 12 year old wants the lavender soap, is it vegan",
     "are your candles 100% soy",
+    "do you charge for shipping on orders over 50",
+    "I need it shipped to 1234 elm street",
+    "it's been 10 days and I want my order",
+    "I want 20% off my next order",
 ])
 def test_a_small_order_or_a_count_of_something_else_is_no_big_order(shop, text):
     chat = shop()
@@ -178,3 +184,24 @@ def test_two_amounts_that_disagree_are_a_billing_problem_without_the_model(shop,
     chat.send(text)
     assert chat.transfer is not None
     assert chat.state.reasons == ["billing_problem"]
+
+
+@pytest.mark.parametrize("text", ["I paid twice when the checkout page froze",
+                                  "you took my money and nothing ever came",
+                                  "me llego un cobro de ustedes que no reconozco"])
+def test_money_taken_wrongly_is_a_billing_problem_in_plain_words_without_the_model(shop, text):
+    chat = shop()
+    chat.send(text)
+    assert chat.transfer is not None, text
+    assert "billing_problem" in chat.state.reasons, text
+
+
+@pytest.mark.parametrize("text", ["my sister has eczema, is the oat lotion ok for her",
+                                  "I'm going through chemo, can I use the body oil",
+                                  "the candle keeps flaring up way too high"])
+def test_a_medical_condition_or_a_flaring_flame_is_a_health_question_without_the_model(shop,
+                                                                                     text):
+    chat = shop()
+    chat.send(text)
+    assert chat.transfer is not None, text
+    assert chat.state.reasons[0] == "health_safety", text

@@ -73,6 +73,7 @@ def test_frustration_is_escalated(hvac, text):
     "this is my third time reaching out about the same thing",
     "left a voicemail yesterday and nobody got back to me",
     "ya les mande tres correos y nadie me contesta",
+    "I keep getting passed around by your staff",
 ])
 def test_earlier_contact_left_unanswered_is_frustration_in_every_flow_without_the_model(
         chat, text):

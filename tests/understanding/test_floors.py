@@ -27,9 +27,10 @@ from ivr.semantic import shared
 #: The dev rows are the dev set as it is now: when dev grows (64 fresh rows for issue 16, written
 #: before the tuning on them; 30 more in round 2, written as probes before the tuning on them;
 #: 50 more in round 3, written before the tuning on them; for the shop, 46 English and 21 Spanish
-#: more in round 4, written before the tuning on them: the shop's rules-only dev accuracy is
-#: re-measured on the grown sets, 77 -> 76% English, 65 -> 58% Spanish, the new rows being
-#: words the phrase lists never had), its floors are re-measured on the grown set, then raised
+#: more in round 4 and 25 English and 10 Spanish in round 5, each written before the tuning
+#: on them: the shop's rules-only Spanish dev figures are re-measured on the grown set,
+#: 65 -> 56% accuracy and 90 -> 75% must-reach, the new rows being words the phrase lists
+#: never had), its floors are re-measured on the grown set, then raised
 #: as the tuning lands; held-out floors only ever rise.
 #: Held-out round 2 (this session's first commit on the corpus, before its tuning): 90 English
 #: and 45 Spanish first messages written fresh by someone who had not seen the flows. The
@@ -45,7 +46,7 @@ FLOORS: dict[tuple[str, str], tuple[float, float, float]] = {
     ("hvac", "heldout"): (83, 92, 2),
     ("hvac", "dev"): (84, 91, 2),
     ("ecommerce", "heldout"): (79, 63, 6),
-    ("ecommerce", "dev"): (76, 62, 2),
+    ("ecommerce", "dev"): (77, 64, 2),
 }
 #: The same with the semantic layer on (the bundled model; issue 16, Deliver 1; raised with
 #: the needs-a-person net, round 2). Held-out recall is still below the 100% target: these are
@@ -71,7 +72,7 @@ ES_FLOORS: dict[tuple[str, str], tuple[float, float, float]] = {
     ("hvac", "es_heldout"): (51, 45, 5),
     ("hvac", "es_dev"): (55, 48, 0),
     ("ecommerce", "es_heldout"): (48, 76, 5),
-    ("ecommerce", "es_dev"): (58, 79, 0),
+    ("ecommerce", "es_dev"): (56, 75, 0),
 }
 ES_FLOORS_ON: dict[tuple[str, str], tuple[float, float, float]] = {
     # Issue 25 round 2 (Spanish custody disputes are matters, not danger, decided on dev):

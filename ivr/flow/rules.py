@@ -93,14 +93,18 @@ _CONTACTED = (r"(emailed|e mailed|called|phoned|messaged|texted|wrote|written|wr
               r"escribi|llame|marque|mande (un )?(correo|mensaje)s?)")
 _TIMES = (r"(twice|2x|\d+ times|(two|three|four|five|several|multiple|many) times|"
           r"(second|third|fourth|fifth|\d+(st|nd|rd|th)) time|dos veces|tres veces|\d+ veces|"
+          r"(\d+|two|three|four|five|several|multiple) (emails|e mails|messages|calls|voicemails|texts|dms)|"
           r"(tres|cuatro|varios|\d+) (correos|mensajes))")
 UNANSWERED_CONTACT = re.compile(
     rf"\b{_CONTACTED}\b.{{0,40}}\b{_TIMES}\b|\b{_TIMES}\b.{{0,30}}\b{_CONTACTED}\b|"
     r"\b(heard nothing back|never heard back|not heard back|have not heard back|"
     r"(got|had|get|getting|received) no (reply|response|answer)|no (reply|response) (from|yet)|"
     r"no answer from|nobody (ever )?(got|gets|has gotten) back|no one (ever )?(got|gets|has gotten) back|"
-    r"nobody (has )?(answered|replied|responded)|no one (has )?(answered|replied|responded)|"
+    r"(nobody|no one) (has |ever )?(answered|replied|responded)|"
+    r"(nobody|no one) (ever )?(answers|replies|responds)( to)?( me| my \w+)?\s*$|"
     r"still waiting (on|for) (an|a) (answer|reply|response)|"
+    r"(you|you guys|y all|your (team|staff|support|company|store|shop)) (keep |kept |have been |are |been )?ignor(e|es|ed|ing)|"
+    r"me (siguen |estan )?ignorando|me ignoran|"
     r"nadie (me )?(contesta|responde)|esperando (a )?que me (respondan|contesten)|"
     r"esperando (una )?respuesta|no me (han )?(contestado|respondido)|sin respuesta)\b")
 PROFANITY = re.compile(r"\b(damn|dammit|hell|crap|shit\w*|bullshit|fuck\w*|wtf|bs|ass|asshole|"

@@ -150,6 +150,7 @@ def test_a_regular_reaches_a_person_even_when_the_bot_cannot_place_the_message(s
     "do you sell wholesale to shops",
     "need candles for 45 teachers for appreciation week",
     "queremos regalos para 30 empleados",
+    "do you sell to other shops at a trade price",
 ])
 def test_a_big_order_asked_about_before_it_exists_reaches_a_person_without_the_model(shop, text):
     """Ten units of anything is past the shop's order threshold: a count in digits or words

@@ -74,6 +74,8 @@ def test_frustration_is_escalated(hvac, text):
     "left a voicemail yesterday and nobody got back to me",
     "ya les mande tres correos y nadie me contesta",
     "I keep getting passed around by your staff",
+    "you keep ignoring my texts about this",
+    "sent you 3 emails already and no one answers",
 ])
 def test_earlier_contact_left_unanswered_is_frustration_in_every_flow_without_the_model(
         chat, text):
@@ -86,7 +88,9 @@ def test_earlier_contact_left_unanswered_is_frustration_in_every_flow_without_th
 
 
 @pytest.mark.parametrize("text", ["my order came twice, can I return one",
-                                  "I called yesterday to book a tune-up for Friday"])
+                                  "I called yesterday to book a tune-up for Friday",
+                                  "my ex keeps ignoring my texts about the kids",
+                                  "nobody answers the phone at the courthouse"])
 def test_a_repeat_that_is_no_unanswered_contact_is_no_frustration(chat, text):
     for name in OPENINGS:
         conversation = chat(name)

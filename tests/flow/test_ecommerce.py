@@ -171,6 +171,8 @@ def test_a_big_order_asked_about_before_it_exists_reaches_a_person_without_the_m
     "I need it shipped to 1234 elm street",
     "it's been 10 days and I want my order",
     "I want 20% off my next order",
+    "I need an update on order 1042",
+    "need to know where order # 10 245 is",
 ])
 def test_a_small_order_or_a_count_of_something_else_is_no_big_order(shop, text):
     chat = shop()

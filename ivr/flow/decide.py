@@ -190,6 +190,10 @@ class Decide(Handoff):
             return self.finish("resolved" if answered else "abandoned")
         if kind is not None and self.chat(kind):
             return None
+        if self.state.asking not in self.flow.slots and (
+                fired := predicate_triggers(self.flow, scopes(self.state, self.ctx))):
+            return self.escalate(*fired)  # a regular's "back for more, what's new" is unplaced,
+            # but the flow promises regulars a person whatever they wrote
         # (what the customer denied, "nobody is hurt", is no cue)
         if self.danger_text is None:
             why = distress_cue(self.flow, self.original or text, self.scores)

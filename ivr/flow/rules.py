@@ -82,12 +82,36 @@ FRUSTRATION_PHRASES = (
     "i am done", "fed up", "had enough", "so over this", "sick and tired", "unacceptable",
     "nobody calls back", "no one calls back", "nobody gets back", "never called back",
     "worst service", "terrible customer service", "losing my patience", "pointless",
+    "passed around", "runaround", "run around", "bounced around",
     *(  # in Spanish
         "estoy harto", "estoy harta", "ya me harte", "me tienen harto", "me tienen harta",
         "que mal servicio", "pesimo servicio", "pesima atencion", "ya me canse", "que fastidio", "es una burla", "nadie me contesta", "nadie me regresa",
         "nadie me responde",
     ),
 )
+#: Earlier contact that went unanswered or had to be repeated: "I emailed twice and heard nothing
+#: back", "this is my fourth time reaching out", "ya les escribi tres correos y nadie contesta".
+#: A customer who already tried us elsewhere is past what a bot should answer, in any business.
+#: (Normalised text: digits kept, accents folded.)
+_CONTACTED = (r"(emailed|e mailed|called|phoned|messaged|texted|wrote|written|writing|reached out|"
+              r"reaching out|contacted|left (a )?(voicemail|message)s?|dm ?e?d|asked|"
+              r"escribi|llame|marque|mande (un )?(correo|mensaje)s?)")
+_TIMES = (r"(twice|2x|\d+ times|(two|three|four|five|several|multiple|many) times|"
+          r"(second|third|fourth|fifth|\d+(st|nd|rd|th)) time|dos veces|tres veces|\d+ veces|"
+          r"(\d+|two|three|four|five|several|multiple) (emails|e mails|messages|calls|voicemails|texts|dms)|"
+          r"(tres|cuatro|varios|\d+) (correos|mensajes))")
+UNANSWERED_CONTACT = re.compile(
+    rf"\b{_CONTACTED}\b.{{0,40}}\b{_TIMES}\b|\b{_TIMES}\b.{{0,30}}\b{_CONTACTED}\b|"
+    r"\b(heard nothing back|never heard back|not heard back|have not heard back|"
+    r"(got|had|get|getting|received) no (reply|response|answer)|no (reply|response) (from|yet)|"
+    r"no answer from|nobody (ever )?(got|gets|has gotten) back|no one (ever )?(got|gets|has gotten) back|"
+    r"(nobody|no one) (has |ever )?(answered|replied|responded)|"
+    r"(nobody|no one) (ever )?(answers|replies|responds)( to)?( me| my \w+)?\s*$|"
+    r"still waiting (on|for) (an|a) (answer|reply|response)|"
+    r"(you|you guys|y all|your (team|staff|support|company|store|shop)) (keep |kept |have been |are |been )?ignor(e|es|ed|ing)|"
+    r"me (siguen |estan )?ignorando|me ignoran|"
+    r"nadie (me )?(contesta|responde)|esperando (a )?que me (respondan|contesten)|"
+    r"esperando (una )?respuesta|no me (han )?(contestado|respondido)|sin respuesta)\b")
 PROFANITY = re.compile(r"\b(damn|dammit|hell|crap|shit\w*|bullshit|fuck\w*|wtf|bs|ass|asshole|"
                        r"bitch\w*|piss(ed)?|pinche|chingad\w*|mierda|pendej\w*|carajo)\b")
 STOP_WORDS = {"stop", "stopall", "unsubscribe", "cancel", "end", "quit", "opt out"}
@@ -166,9 +190,12 @@ def bare_request(text: str, requests: Collection[str] = BARE_REQUESTS) -> bool:
 
 
 def frustrated(text: str, previous: str) -> bool:
-    """Swearing, giving up on the bot, or sending the same message twice in a row."""
+    """Swearing, giving up on the bot, earlier contact left unanswered or repeated
+    (`UNANSWERED_CONTACT`), or sending the same message twice in a row."""
     low = normalize(text)
     if PROFANITY.search(low) or find_phrases(low, FRUSTRATION_PHRASES):
+        return True
+    if UNANSWERED_CONTACT.search(low):
         return True
     return len(low.split()) >= 3 and low == normalize(previous)
 

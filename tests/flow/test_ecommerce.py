@@ -131,3 +131,80 @@ def test_a_big_order_named_with_no_topic_still_reaches_a_person(shop):
     chat = shop()
     chat.send("please cancel fg10250")
     assert chat.transfer is not None and "order_over_threshold" in chat.state.reasons
+
+
+def test_a_regular_reaches_a_person_even_when_the_bot_cannot_place_the_message(shop):
+    """A regular's "back again, anything fun lately?" names no topic the bot reads, but the
+    shop promises regulars a person whatever they write: no "Sorry, I didn't catch that"."""
+    chat = shop(phone=REGULAR)
+    chat.send("back again, anything fun lately?")
+    assert chat.transfer is not None
+    assert chat.state.reasons == ["repeat_customer"]
+
+
+@pytest.mark.parametrize("text", [
+    "how much for 250 soaps for our wedding guests",
+    "we want thirty gift boxes for the office party",
+    "quote me on a hundred of the small candles please",
+    "cuanto cuestan 80 velas para una boda",
+    "do you sell wholesale to shops",
+    "need candles for 45 teachers for appreciation week",
+    "queremos regalos para 30 empleados",
+    "do you sell to other shops at a trade price",
+])
+def test_a_big_order_asked_about_before_it_exists_reaches_a_person_without_the_model(shop, text):
+    """Ten units of anything is past the shop's order threshold: a count in digits or words
+    with what it counts (or buying to resell) is a big order, heard as a product question."""
+    chat = shop()
+    chat.send(text)
+    assert chat.transfer is not None, text
+    assert chat.state.reasons == ["bulk_order"], text
+    assert chat.state.bucket == "product_question", text
+
+
+@pytest.mark.parametrize("text", [
+    "can I buy 3 candles and ship them to my sister",
+    "does the 16 oz candle burn for 50 hours",
+    "my 12 year old wants the lavender soap, is it vegan",
+    "are your candles 100% soy",
+    "do you charge for shipping on orders over 50",
+    "I need it shipped to 1234 elm street",
+    "it's been 10 days and I want my order",
+    "I want 20% off my next order",
+    "I need an update on order 1042",
+    "need to know where order # 10 245 is",
+])
+def test_a_small_order_or_a_count_of_something_else_is_no_big_order(shop, text):
+    chat = shop()
+    chat.send(text)
+    assert "bulk_order" not in chat.state.reasons, text
+
+
+@pytest.mark.parametrize("text", ["the checkout said $32 but you took $64 from my card",
+                                  "my receipt is $41 though my bank shows $58"])
+def test_two_amounts_that_disagree_are_a_billing_problem_without_the_model(shop, text):
+    chat = shop()
+    chat.send(text)
+    assert chat.transfer is not None
+    assert chat.state.reasons == ["billing_problem"]
+
+
+@pytest.mark.parametrize("text", ["I paid twice when the checkout page froze",
+                                  "you took my money and nothing ever came",
+                                  "me llego un cobro de ustedes que no reconozco"])
+def test_money_taken_wrongly_is_a_billing_problem_in_plain_words_without_the_model(shop, text):
+    chat = shop()
+    chat.send(text)
+    assert chat.transfer is not None, text
+    assert "billing_problem" in chat.state.reasons, text
+
+
+@pytest.mark.parametrize("text", ["my sister has eczema, is the oat lotion ok for her",
+                                  "I'm going through chemo, can I use the body oil",
+                                  "the candle keeps flaring up way too high"])
+def test_a_medical_condition_or_a_flaring_flame_is_a_health_question_without_the_model(shop,
+                                                                                     text):
+    chat = shop()
+    chat.send(text)
+    assert chat.transfer is not None, text
+    assert chat.state.reasons[0] == "health_safety", text

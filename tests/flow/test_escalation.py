@@ -91,6 +91,36 @@ def test_frustration_is_escalated(hvac, text):
     assert "frustration" in chat.state.reasons
 
 
+@pytest.mark.parametrize("text", [
+    "I emailed about this twice and heard nothing back",
+    "this is my third time reaching out about the same thing",
+    "left a voicemail yesterday and nobody got back to me",
+    "ya les mande tres correos y nadie me contesta",
+    "I keep getting passed around by your staff",
+    "you keep ignoring my texts about this",
+    "sent you 3 emails already and no one answers",
+])
+def test_earlier_contact_left_unanswered_is_frustration_in_every_flow_without_the_model(
+        chat, text):
+    """A customer who already tried us another way is past what a bot should answer."""
+    for name in OPENINGS:
+        conversation = chat(name)  # the rules alone
+        conversation.send(text)
+        assert conversation.transfer is not None, (name, text)
+        assert "frustration" in conversation.state.reasons, (name, text)
+
+
+@pytest.mark.parametrize("text", ["my order came twice, can I return one",
+                                  "I called yesterday to book a tune-up for Friday",
+                                  "my ex keeps ignoring my texts about the kids",
+                                  "nobody answers the phone at the courthouse"])
+def test_a_repeat_that_is_no_unanswered_contact_is_no_frustration(chat, text):
+    for name in OPENINGS:
+        conversation = chat(name)
+        conversation.send(text)
+        assert "frustration" not in conversation.state.reasons, (name, text)
+
+
 def test_the_same_message_twice_counts_as_frustration(shop):
     chat = shop(channel="voice")
     chat.call()

@@ -26,8 +26,13 @@ from ivr.semantic import shared
 #: (flow, split): (bucket accuracy %, must-reach-a-person recall %, needless pages % ceiling)
 #: The dev rows are the dev set as it is now: when dev grows (64 fresh rows for issue 16, written
 #: before the tuning on them; 30 more in round 2, written as probes before the tuning on them;
-#: 50 more in round 3, written before the tuning on them), its floors are re-measured on the
-#: grown set, then raised as the tuning lands; held-out floors only ever rise.
+#: 50 more in round 3, written before the tuning on them; for the shop, 46 English and 21 Spanish
+#: more in round 4, 25 and 10 in round 5, 22 and 8 in round 6, each written before the tuning
+#: on them: the shop's dev floors are re-measured on the grown sets, rules-only 77 -> 75%
+#: English accuracy, Spanish 65 -> 56% and must-reach 90 -> 68%, the new rows being words the
+#: phrase lists never had; with the layer, one of round 6's routine rows pages (3 of 86,
+#: ceiling 4%)), its floors are re-measured on the grown set, then raised
+#: as the tuning lands; held-out floors only ever rise.
 #: Held-out round 2 (this session's first commit on the corpus, before its tuning): 90 English
 #: and 45 Spanish first messages written fresh by someone who had not seen the flows. The
 #: held-out floors are re-measured once on the grown sets (the old rows had been watched as
@@ -44,7 +49,7 @@ FLOORS: dict[tuple[str, str], tuple[float, float, float]] = {
     ("hvac", "heldout"): (83, 92, 2),
     ("hvac", "dev"): (84, 91, 2),
     ("ecommerce", "heldout"): (79, 63, 6),
-    ("ecommerce", "dev"): (77, 52, 2),
+    ("ecommerce", "dev"): (75, 62, 2),
 }
 #: The same with the semantic layer on (the bundled model; issue 16, Deliver 1; raised with
 #: the needs-a-person net, round 2). Held-out recall is still below the 100% target: these are
@@ -57,7 +62,7 @@ FLOORS_ON: dict[tuple[str, str], tuple[float, float, float]] = {
     # visit)
     ("hvac", "dev"): (92, 100, 0),
     ("ecommerce", "heldout"): (86, 91, 6),
-    ("ecommerce", "dev"): (88, 93, 4),
+    ("ecommerce", "dev"): (90, 100, 4),
 }
 #: The Spanish part (issue 25, Deliver 6; `es_heldout.csv`, `es_dev.csv`), same measures. The
 #: targets are the SAME as English: on `es_heldout` must-reach-a-person 100%, bucket accuracy
@@ -74,7 +79,7 @@ ES_FLOORS: dict[tuple[str, str], tuple[float, float, float]] = {
     ("hvac", "es_heldout"): (51, 45, 5),
     ("hvac", "es_dev"): (55, 48, 0),
     ("ecommerce", "es_heldout"): (48, 76, 5),
-    ("ecommerce", "es_dev"): (65, 90, 0),
+    ("ecommerce", "es_dev"): (56, 68, 0),
 }
 ES_FLOORS_ON: dict[tuple[str, str], tuple[float, float, float]] = {
     # Issue 25 round 2 (Spanish custody disputes are matters, not danger, decided on dev):
@@ -90,7 +95,7 @@ ES_FLOORS_ON: dict[tuple[str, str], tuple[float, float, float]] = {
     ("hvac", "es_heldout"): (94, 100, 5),
     ("hvac", "es_dev"): (98, 100, 0),
     ("ecommerce", "es_heldout"): (90, 94, 7),
-    ("ecommerce", "es_dev"): (87, 100, 0),
+    ("ecommerce", "es_dev"): (92, 100, 0),
 }
 
 

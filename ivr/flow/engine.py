@@ -29,7 +29,6 @@ from ivr.flow.rules import (
     frustrated,
     opted_out,
     phrase_triggers,
-    trigger_words,
 )
 from ivr.flow.semantic import (
     FRUSTRATION,
@@ -331,11 +330,11 @@ class _Turn(Decide):
         "Not an emergency and nobody's in danger" is close to the emergency examples word for
         word; what is left once the denials are set aside ("") is not. Only a message that
         denies something costs a second look by the semantic layer."""
-        words = tuple(w for t in self.flow.triggers for w in trigger_words(t))
+        words = self.flow.trigger_words
         denied = denied_words(padded(text), words)
         # Only a denied danger is set aside: "he says I'll never see my kids again" keeps
         # every score it had.
-        if not denies_danger(denied, (k for t in self.flow.triggers for k in t.keys)):
+        if not denies_danger(denied, self.flow.trigger_keys):
             return self.original or text, self.scores
         rest = undenied(padded(text), words)
         return rest, topic_scores(self.similarity(rest))

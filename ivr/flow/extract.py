@@ -90,10 +90,16 @@ def match_option(options: tuple[Option, ...], text: str, asked: bool) -> Found |
     if best is not None:
         return best[1].value, 1.0
     threshold = 0.8 if asked else 0.9
-    scored = max(((max(fuzzy_phrase(text, p) for p in o.phrases), o) for o in options
-                  if o.phrases), key=lambda pair: pair[0], default=(0.0, None))
-    if scored[1] is not None and scored[0] >= threshold:
-        return scored[1].value, round(scored[0], 2)
+    # The first option with the best score (below the threshold none counts, so the matcher
+    # may stop early on a phrase that cannot beat the threshold or the best so far).
+    best_score, chosen = 0.0, None
+    for option in options:
+        for phrase in option.phrases:
+            score = fuzzy_phrase(text, phrase, floor=max(threshold, best_score))
+            if score > best_score:
+                best_score, chosen = score, option
+    if chosen is not None and best_score >= threshold:
+        return chosen.value, round(best_score, 2)
     return None
 
 

@@ -37,9 +37,10 @@ class Option:
     synonyms: tuple[str, ...] = ()
     examples: tuple[str, ...] = ()
 
-    @property
+    @cached_property
     def phrases(self) -> tuple[str, ...]:
-        """Every phrase that names this option (value, label and synonyms)."""
+        """Every phrase that names this option (value, label and synonyms); built once per
+        loaded flow (every choice answer tries every option's phrases)."""
         return tuple(dict.fromkeys((self.value.replace("_", " "), self.label, *self.synonyms)))
 
 
@@ -138,6 +139,12 @@ class Trigger:
     ignore: tuple[str, ...] = ()
     keys: tuple[str, ...] = ()
     examples: tuple[str, ...] = ()
+
+    @cached_property
+    def words(self) -> tuple[str, ...]:
+        """Every phrase the trigger reads (its phrases and its pairs' groups), normalised;
+        built once per loaded flow: every message is checked against every trigger."""
+        return (*self.keys, *(p for pair in self.pairs for group in pair.groups for p in group))
 
 
 @dataclass(frozen=True)
@@ -279,6 +286,17 @@ class Flow:
         words = [p for b in self.buckets.values() for p in (*b.phrases, *b.keys)]
         words += [p for group in self.vocabulary.values() for p in group]
         return tuple(dict.fromkeys(w.lower() for w in (*words, *self.alarm_grammar)))
+
+    @cached_property
+    def trigger_words(self) -> tuple[str, ...]:
+        """Every trigger's words (`Trigger.words`), in order: what a message's denials are
+        read against (`ivr.flow.negation`), once per loaded flow rather than once a turn."""
+        return tuple(w for t in self.triggers for w in t.words)
+
+    @cached_property
+    def trigger_keys(self) -> tuple[str, ...]:
+        """Every trigger's phrases (normalised), in order: the dangers a denial may set aside."""
+        return tuple(k for t in self.triggers for k in t.keys)
 
     @cached_property
     def alarm_grammar(self) -> tuple[str, ...]:

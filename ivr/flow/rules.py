@@ -152,7 +152,7 @@ def urgent_reason(flow: Flow, bucket: str | None, text: str) -> str | None:
 
 def trigger_words(trigger: Trigger) -> tuple[str, ...]:
     """Every phrase a trigger reads (its phrases and its pairs' groups), normalised."""
-    return (*trigger.keys, *(p for pair in trigger.pairs for group in pair.groups for p in group))
+    return trigger.words
 
 
 def _matches(trigger: Trigger, message: str) -> bool:

@@ -9,6 +9,7 @@ in it: "hi, my furnace is out" is a repair.
 
 from __future__ import annotations
 
+from functools import lru_cache
 from typing import Literal
 
 from ivr.flow.text import normalize
@@ -50,6 +51,7 @@ _ORDERED = sorted(((normalize(p), kind) for kind, ps in PHRASES.items() for p in
                   key=lambda pk: -len(pk[0]))
 
 
+@lru_cache(maxsize=4096)  # pure; a turn asks about its one message several times
 def small_talk(text: str) -> Kind | None:
     """The kind of small talk `text` is, or None when it says anything more."""
     rest = f" {normalize(text)} "

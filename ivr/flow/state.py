@@ -70,11 +70,28 @@ class State:
 
     def copy(self) -> State:
         """An independent copy: the flow core steps a copy, never the caller's state."""
-        return State(**copy.deepcopy(self.to_dict()))
+        return State(**{name: _copied(getattr(self, name)) for name in _NAMES})
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> State:
         return cls(**{k: v for k, v in data.items() if k in _NAMES})
+
+
+#: Values shared rather than copied: nothing can change them in place.
+_ATOMS = (str, int, float, bool, type(None))
+
+
+def _copied(value: Any) -> Any:
+    """A deep copy of a state value. A state holds what JSON holds (dicts, lists, strings,
+    numbers), copied here directly: `copy.deepcopy`'s generality (its memo, its dispatch) was
+    a visible part of a text's turn. Anything else goes to `copy.deepcopy`."""
+    if isinstance(value, _ATOMS):
+        return value
+    if type(value) is dict:
+        return {key: _copied(item) for key, item in value.items()}
+    if type(value) is list:
+        return [_copied(item) for item in value]
+    return copy.deepcopy(value)
 
 
 #: Field names, in order (a JSON state may carry names from older or newer versions).

@@ -11,7 +11,7 @@ import unicodedata
 from collections.abc import Iterable
 from functools import lru_cache
 
-from rapidfuzz import fuzz
+from rapidfuzz.fuzz import ratio as _ratio
 
 _NON_WORD = re.compile(r"[^a-z0-9$#%'\-\s]")
 _SPACES = re.compile(r"\s+")
@@ -73,29 +73,54 @@ def has_phrase(text: str, phrase: str) -> bool:
 def find_phrases(text: str, phrases: Iterable[str]) -> list[str]:
     """The phrases that occur in `text` (word-bounded), in the order given."""
     padded = f" {normalize(text)} "
-    found = []
-    for phrase in phrases:
-        needle = normalize(phrase)
-        if needle and f" {needle} " in padded:
-            found.append(phrase)
-    return found
+    pairs = _needles(phrases) if isinstance(phrases, tuple) else _pairs(phrases)
+    return [phrase for phrase, needle in pairs if needle in padded]
 
 
-def fuzzy_phrase(text: str, phrase: str) -> float:
+def _pairs(phrases: Iterable[str]) -> tuple[tuple[str, str], ...]:
+    """Each phrase with the padded, normalised form a message is searched for (phrases with
+    no words are left out: they match nothing)."""
+    return tuple((phrase, f" {needle} ") for phrase in phrases if (needle := normalize(phrase)))
+
+
+@lru_cache(maxsize=1024)
+def _needles(phrases: tuple[str, ...]) -> tuple[tuple[str, str], ...]:
+    """`_pairs` of a flow's or a module's fixed phrase list, worked out once rather than once
+    per message (each message is tried against the same lists)."""
+    return _pairs(phrases)
+
+
+def fuzzy_phrase(text: str, phrase: str, floor: float = 0.0) -> float:
     """0..1: how well `phrase` matches some run of words in `text` (typos, mis-hearings).
 
     Compares the phrase with every window of the same number of words, so "furnase" matches
-    "furnace" but "rash" inside "crashed" does not count.
+    "furnace" but "rash" inside "crashed" does not count. `floor`: a score below it may be
+    given as 0 (a caller after the best of many phrases lets the matcher stop early); one at
+    or above it is exact.
     """
-    target = normalize(phrase)
-    if not target:
+    target = _target(phrase)
+    if target is None:
         return 0.0
-    slack = max(2, len(target) // 3)
+    needle, size, slack = target
+    length = len(needle)
+    cutoff = floor * 100.0 - 1e-6 if floor > 0 else 0.0  # never cut a score equal to floor
     best = 0.0
-    for window in _windows(text, target.count(" ") + 1):
-        if abs(len(window) - len(target)) <= slack:
-            best = max(best, fuzz.ratio(window, target) / 100.0)
-    return best
+    for window in _windows(text, size):
+        if abs(len(window) - length) <= slack:
+            score = _ratio(window, needle, score_cutoff=max(cutoff, best))
+            if score > best:
+                best = score
+    return best / 100.0
+
+
+@lru_cache(maxsize=8192)
+def _target(phrase: str) -> tuple[str, int, int] | None:
+    """A phrase as `fuzzy_phrase` compares it: normalised, its number of words, and how many
+    letters longer or shorter a window may be; None for a phrase with no words."""
+    needle = normalize(phrase)
+    if not needle:
+        return None
+    return needle, needle.count(" ") + 1, max(2, len(needle) // 3)
 
 
 @lru_cache(maxsize=4096)

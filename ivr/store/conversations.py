@@ -107,6 +107,15 @@ else redis.call('SET', KEYS[2], ARGV[3], 'EX', ARGV[4]) end
 return 1
 """
 
+#: Save a record (KEYS[1], ARGV[2]) only if it is still the one read (its SHA-1 is ARGV[1]).
+#: Returns 1 saved, 0 changed or gone.
+_SAVE_IF_UNCHANGED = """
+local current = redis.call('GET', KEYS[1])
+if not current or redis.sha1hex(current) ~= ARGV[1] then return 0 end
+redis.call('SET', KEYS[1], ARGV[2])
+return 1
+"""
+
 #: A text's arrival in one round trip: count the sender against the rate limit (KEYS[3], when
 #: ARGV[1] is '1': a window of ARGV[2] s, the count alone returned once over ARGV[3]), claim the
 #: message id (KEYS[1]), then read whether the sender opted out (KEYS[4], member ARGV[5]), the
@@ -487,6 +496,25 @@ class Store:
                 pipe.delete(key)
 
         self.later(write, lambda results: settled(version is None or bool(results[0])))
+
+    @staticmethod
+    def version_as_read(record: Record) -> str:
+        """The version of a record read whole from the store (an arrival's `earlier`): the
+        SHA-1 of the bytes this store writes for it. A record stored any other way has other
+        bytes, and a save against this version then finds it changed (never a lost write)."""
+        return version_of(json.dumps(record).encode())
+
+    def save_record_later(self, record: Record, version: str,
+                          settled: Callable[[bool], object]) -> None:
+        """Save a changed record with the request's closing writes (one round trip with the
+        reply), unless the stored one is no longer `version` (changed or deleted meanwhile):
+        `settled` gets whether it was saved, and on False the caller re-reads and applies its
+        change again (`update`). Its indexes are untouched (they never change after the
+        first save)."""
+        key = self.key(record["business_key"], "conv", record["id"])
+        body = json.dumps(record)
+        self.later(lambda pipe: pipe.eval(_SAVE_IF_UNCHANGED, 1, key, version, body),
+                   lambda results: settled(bool(results[0])))
 
     def update(self, conversation_id: str, change: Callable[[Record], object],
                attempts: int = 20, *, business: str | None = None) -> Record | None:

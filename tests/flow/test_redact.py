@@ -30,3 +30,11 @@ def test_stored_transcript_line_is_redacted():
                               flow="hvac", now=now)
     add_turn(record, "caller", "pay with 5555555555554444 please", now)
     assert record["transcript"][0]["text"] == "pay with [card number] please"
+
+
+def test_the_shortest_card_read_aloud_is_masked_even_without_spaces_or_digits():
+    """Texts with no digit are only worth reading when long enough to hold 13 number words:
+    this one is exactly that long, and a log value keeps it as one hyphenated word."""
+    assert redact("-".join(["oh"] * 13)) == "[card number]"
+    assert redact(" ".join(["oh"] * 13)) == "[card number]"
+    assert redact("polar-bear-hvac") == "polar-bear-hvac"

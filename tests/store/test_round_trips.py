@@ -95,3 +95,29 @@ def test_a_text_s_arrival_counts_claims_and_reads_in_one_script(runtime, clock):
     assert again.first  # the text refused over the limit was never claimed
     retry = store.arrive(BUSINESS, "sms:SM7", "sms", CUSTOMER, sender=CUSTOMER, since=None)
     assert not retry.first and retry.earlier is None
+
+
+def test_a_record_saved_with_the_closing_writes_never_overwrites_a_change_made_meanwhile(
+        runtime, clock):
+    store = runtime.store
+    record = new_conversation(business="B", business_key=BUSINESS, channel="sms",
+                              caller=CUSTOMER, flow="hvac", now=clock())
+    store.save(record)
+    read = store.conversations([BUSINESS], phone=CUSTOMER)[0]
+    version = store.version_as_read(read)
+    store.update(record["id"], lambda r: r.update(outcome="transferred"), business=BUSINESS)
+    read["outcome"] = "resolved"
+    outcomes: list[bool] = []
+    store.hold_writes()
+    store.save_record_later(read, version, outcomes.append)
+    store.flush_writes()
+    assert outcomes == [False]  # the caller re-reads and applies its change again
+    assert store.get_record(BUSINESS, record["id"])["outcome"] == "transferred"
+    fresh = store.conversations([BUSINESS], phone=CUSTOMER)[0]
+    version = store.version_as_read(fresh)
+    fresh["outcome"] = "resolved"
+    store.hold_writes()
+    store.save_record_later(fresh, version, outcomes.append)
+    store.flush_writes()
+    assert outcomes == [False, True]
+    assert store.get_record(BUSINESS, record["id"])["outcome"] == "resolved"

@@ -70,3 +70,15 @@ def test_a_text_turn_costs_redis_no_more_commands_than_today(client, redis_conn)
                                                       "my furnace stopped working")
     assert handoff <= HANDOFF_TURN_COMMANDS, handoff_spent
     assert handoff_trips <= HANDOFF_TURN_TRIPS, handoff_spent
+
+
+def test_a_thanks_after_the_end_costs_no_more_round_trips_than_a_turn(client, redis_conn):
+    """"Thanks!" to an answer that closed the conversation is kept on that conversation's
+    record with the request's closing writes, as an ordinary turn is: 2 round trips, where
+    reading and rewriting the record on its own used to cost 3 more."""
+    warm = sms_form("my furnace stopped working", sender="+15125550177", to=HVAC)
+    signed_post(client, "/sms/incoming", warm)  # the process's one-off script loads
+    turn_cost(client, redis_conn, "what are your hours?", "+15125550155")  # answered, closed
+    commands, trips, spent = turn_cost(client, redis_conn, "thanks!", "+15125550155")
+    assert trips <= PLAIN_TURN_TRIPS, spent
+    assert commands <= PLAIN_TURN_COMMANDS, spent

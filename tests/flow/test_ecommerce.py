@@ -208,3 +208,10 @@ def test_a_medical_condition_or_a_flaring_flame_is_a_health_question_without_the
     chat.send(text)
     assert chat.transfer is not None, text
     assert chat.state.reasons[0] == "health_safety", text
+
+
+def test_the_person_taking_a_bulk_order_hears_why_in_words(shop):
+    """The spoken summary names a bulk order as such, not the trigger's name."""
+    chat = shop()
+    chat.send("need candles for 45 teachers for appreciation week")
+    assert "Why: bulk or event order." in chat.transfer.summary

@@ -24,7 +24,7 @@ from ivr.config.business import Business
 from ivr.flow.actions import Action, Transfer
 from ivr.handoff.notify import StaffText, final_failure, note_planned, plan_staff_text, text_staff
 from ivr.handoff.outcomes import Handoff
-from ivr.handoff.summary_audio import render_whisper_job
+from ivr.handoff.summary_audio import render_whisper
 from ivr.handoff.transfer import new_hunt, ring_next_from_job, transfer_action
 from ivr.jobs.queues import enqueue_urgent, give_up, job_runtime
 from ivr.logs import event
@@ -117,8 +117,10 @@ def sms_bridge_job(business_key: str, hunt_id: str,
         except Exception as exc:  # noqa: BLE001 - raised after the ring, which matters more
             texting = exc
     hunts = Hunts(runtime.store)
-    render_first(business_key, hunt_id)
+    audio = render_first(runtime, hunts, business_key, hunt_id)
     with hunts.locked(business_key, hunt_id) as hunt:
+        if hunt is not None and audio is not None:
+            hunt.audio = audio  # named with the ring's own save: one lock, not two
         if hunt is None or hunt.leg is not None or not hunt.open:
             leg = hunt.leg if hunt is not None else None
         else:
@@ -130,13 +132,16 @@ def sms_bridge_job(business_key: str, hunt_id: str,
     return leg
 
 
-def render_first(business_key: str, hunt_id: str) -> None:
-    """The whisper, rendered in the bridge's own job just before the first ring (one job a
-    text turn instead of two: `bench.worker_cost`). A lone worker ran the render job first
-    anyway, so the person still hears the audio; a retried bridge finds it named and renders
-    nothing; a render that fails leaves them <Say> (logged) and the ring goes ahead."""
+def render_first(runtime: Runtime, hunts: Hunts, business_key: str,
+                 hunt_id: str) -> str | None:
+    """The whisper's audio, rendered in the bridge's own job just before the first ring (one
+    job a text turn instead of two: `bench.worker_cost`), for the ring to name on the hunt. A
+    lone worker ran the render job first anyway, so the person still hears the audio; a
+    retried bridge finds it named and renders nothing; a render that fails leaves them <Say>
+    (logged) and the ring goes ahead."""
     try:
-        render_whisper_job(business_key, hunt_id)
+        return render_whisper(runtime, hunts.get(business_key, hunt_id))
     except Exception as exc:  # noqa: BLE001 - the ring matters more than the audio
         event("whisper.render_failed", log, logging.WARNING, business=business_key,
               hunt=hunt_id, error=type(exc).__name__)
+        return None

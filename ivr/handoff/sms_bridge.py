@@ -22,7 +22,15 @@ import logging
 
 from ivr.config.business import Business
 from ivr.flow.actions import Action, Transfer
-from ivr.handoff.notify import StaffText, final_failure, note_planned, plan_staff_text, text_staff
+from ivr.handoff.notify import (
+    RecordChange,
+    StaffText,
+    final_failure,
+    note_planned,
+    plan_staff_text,
+    text_staff,
+    write_notes,
+)
 from ivr.handoff.outcomes import Handoff
 from ivr.handoff.summary_audio import render_whisper
 from ivr.handoff.transfer import new_hunt, ring_next_from_job, transfer_action
@@ -110,21 +118,28 @@ def sms_bridge_job(business_key: str, hunt_id: str,
     """
     runtime = job_runtime()
     texting: Exception | None = None
+    notes: list[RecordChange] = []  # the text's note, written with the ring's (one write)
     if staff is not None:
         people, body, at = staff
         try:
-            text_staff(runtime, business_key, conversation_of(hunt_id), people, body, at)
+            text_staff(runtime, business_key, conversation_of(hunt_id), people, body, at,
+                       note=notes.append)
         except Exception as exc:  # noqa: BLE001 - raised after the ring, which matters more
             texting = exc
     hunts = Hunts(runtime.store)
     audio = render_first(runtime, hunts, business_key, hunt_id)
-    with hunts.locked(business_key, hunt_id) as hunt:
-        if hunt is not None and audio is not None:
-            hunt.audio = audio  # named with the ring's own save: one lock, not two
-        if hunt is None or hunt.leg is not None or not hunt.open:
-            leg = hunt.leg if hunt is not None else None
-        else:
-            leg = ring_next_from_job(runtime, hunts, hunt, "transfer.bridge_gave_up")
+    try:
+        with hunts.locked(business_key, hunt_id) as hunt:
+            if hunt is not None and audio is not None:
+                hunt.audio = audio  # named with the ring's own save: one lock, not two
+            if hunt is None or hunt.leg is not None or not hunt.open:
+                leg = hunt.leg if hunt is not None else None
+            else:
+                leg = ring_next_from_job(runtime, hunts, hunt, "transfer.bridge_gave_up",
+                                         notes=notes)
+    finally:
+        if notes:  # no ring wrote the record (a retried bridge, or a dial to retry)
+            write_notes(runtime, business_key, conversation_of(hunt_id), notes)
     if texting is not None:
         if final_failure(texting):
             give_up()

@@ -92,9 +92,18 @@ def transfer_fields(hunt: Hunt, accepted: bool | None) -> TransferFields:
 
 
 def note_transfer(runtime: Runtime, hunt: Hunt, accepted: bool | None,
-                  outcome: str | None = None) -> Record | None:
-    """Write the hunt's state into its conversation record; returns the record as saved."""
+                  outcome: str | None = None,
+                  notes: list[Callable[[Record], None]] | None = None) -> Record | None:
+    """Write the hunt's state into its conversation record; returns the record as saved.
+    `notes`, other changes waiting for a write of the record, go in the same write (and are
+    taken from the list)."""
+    waiting = list(notes or ())
+    if notes:
+        notes.clear()
+
     def change(record: Record) -> None:
+        for other in waiting:
+            other(record)
         record["transfer"] = transfer_fields(hunt, accepted)
         if outcome:
             record["outcome"] = outcome
@@ -191,15 +200,17 @@ def missed_text(business: Business, now: datetime, language: str = "en") -> str:
     return wording.format(name=business.name, when=callback_when(business, now, language))
 
 
-def nobody_answered(runtime: Runtime, hunt: Hunt, redirect_caller: bool = True) -> None:
+def nobody_answered(runtime: Runtime, hunt: Hunt, redirect_caller: bool = True,
+                    notes: list[Callable[[Record], None]] | None = None) -> None:
     """Nobody took it: voicemail for a caller, a text with the callback time, a follow-up.
 
     `redirect_caller` moves a waiting caller out of the conference to the voicemail offer;
     it is False when the caller's own webhook is still answering (it returns the offer itself).
+    `notes`: see `note_transfer`.
     """
     business = runtime.directory.by_key(hunt.business)
     hunt.status = FAILED
-    record = note_transfer(runtime, hunt, False, outcome="escalated")
+    record = note_transfer(runtime, hunt, False, outcome="escalated", notes=notes)
     event("transfer.nobody", log, logging.WARNING, business=hunt.business, hunt=hunt.id)
     if business is None:
         return
@@ -409,12 +420,14 @@ def continue_hunt_job(business_key: str, hunt_id: str) -> str | None:
         return ring_next_from_job(runtime, hunts, hunt, "transfer.continue_gave_up")
 
 
-def ring_next_from_job(runtime: Runtime, hunts: Hunts, hunt: Hunt, gave_up: str) -> str | None:
+def ring_next_from_job(runtime: Runtime, hunts: Hunts, hunt: Hunt, gave_up: str,
+                       notes: list[Callable[[Record], None]] | None = None) -> str | None:
     """In a job holding the hunt's lock: dial the next person once each (`dial_once`).
 
     A failure is retried by rq from the next person (who refused so far is saved first); on
     the last attempt, or with nobody left, the hunt ends as nobody answered (voicemail or the
-    callback text). Returns the leg being rung.
+    callback text). Returns the leg being rung. `notes` go with the hunt's write of the record
+    (`note_transfer`); a failure retried writes none, and leaves them in the list.
     """
     try:
         rang = ring_next(runtime, hunt, dial=dial_once)
@@ -422,13 +435,13 @@ def ring_next_from_job(runtime: Runtime, hunts: Hunts, hunt: Hunt, gave_up: str)
         if last_attempt():
             event(gave_up, log, logging.ERROR, business=hunt.business, hunt=hunt.id,
                   error=type(exc).__name__)
-            nobody_answered(runtime, hunt)
+            nobody_answered(runtime, hunt, notes=notes)
         hunts.save(hunt)  # who refused so far, so the retry starts at the next person
         raise
     if not rang:
-        nobody_answered(runtime, hunt)
+        nobody_answered(runtime, hunt, notes=notes)
         return None
-    note_transfer(runtime, hunt, None)
+    note_transfer(runtime, hunt, None, notes=notes)
     return hunt.leg
 
 

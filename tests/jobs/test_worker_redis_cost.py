@@ -15,7 +15,7 @@ import pytest
 import redis
 from rq.job import Job
 
-from ivr.jobs.queues import URGENT, queue
+from ivr.jobs.queues import URGENT, enqueue, queue
 from ivr.jobs.worker import make_worker
 from ivr.runtime import Runtime
 
@@ -88,3 +88,18 @@ def test_a_text_that_brings_staff_in_costs_the_worker_two_jobs_and_no_more_comma
     assert spent <= HANDOFF_WORKER_COMMANDS, (spent, {
         name: calls - before.get(name, 0) for name, calls in after.items()
         if calls != before.get(name, 0)})
+
+
+def test_the_worker_still_reports_what_it_did_to_rq_though_it_writes_it_less_often(
+        runtime, redis_conn):
+    """rq's per-worker counts (`rq info`: jobs done, seconds worked) and its registration are
+    written with fewer commands, not dropped: after a burst the worker's hash holds them."""
+    worker = make_worker(runtime, inline=True)
+    for n in range(3):
+        enqueue(redis_conn, "os.getcwd", queue_name=URGENT, unique_id=f"count-{n}")
+    worker.work(burst=True, logging_level="WARNING")
+
+    stats = redis_conn.hgetall(worker.key)
+    assert int(stats[b"successful_job_count"]) == 3
+    assert float(stats[b"total_working_time"]) > 0
+    assert stats[b"state"] == b"idle" and b"death" in stats

@@ -6,8 +6,15 @@ each worker after the fork and `/readyz` says "warming" until they are in. This 
 `/readyz`, then times the first webhook of a kind (a new caller's `/voice/incoming`, or a new
 texter's first text) and the same webhook warm (the median of the next ones, each a new
 caller or texter, so every one does the same work). Each kind gets starts of its own, so its
-first webhook is the process's first. Not part of `make bench`.
-Run: `python -m bench.first_call [--starts N] [--warm N]`.
+first webhook is the process's first.
+
+Every timed webhook, the first included, comes `--pause` seconds after the one before (0.25 by
+default; 0 sends the warm ones back to back, as this bench first did): a webhook that finds
+the process idle costs more than one right behind another (caches gone cold, on a shared
+machine all the more: in process, a text after a 0.2 s pause cost 3.4-4.0 ms of CPU against
+1.7-2.6 back to back, as much as the process's first), and calls reach a server spaced out,
+so the first is held to the same gap as the warm ones it is compared with. Not part of `make
+bench`. Run: `python -m bench.first_call [--starts N] [--warm N] [--pause S]`.
 """
 
 from __future__ import annotations
@@ -58,7 +65,7 @@ def text(n: int) -> tuple[str, dict[str, str]]:
 
 
 def one_start(kind: str, webhook: Callable[[int], tuple[str, dict[str, str]]],
-              warm: int) -> tuple[float, float, float]:
+              warm: int, pause: float = 0.0) -> tuple[float, float, float]:
     """(seconds to ready, first webhook ms, warm median ms) of one fresh `ivr serve`."""
     with product_server(workers=1) as product:
         ready = wait_ready(product.url)
@@ -68,6 +75,7 @@ def one_start(kind: str, webhook: Callable[[int], tuple[str, dict[str, str]]],
         conn.getresponse().read()  # rides a kept-alive one, the first as much as the rest
         stats = Stats()
         for _ in range(warm + 1):
+            time.sleep(pause)
             path, params = webhook(next(_ids))
             target.post(conn, path, params, stats)
         conn.close()
@@ -81,6 +89,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench.first_call")
     parser.add_argument("--starts", type=int, default=3)
     parser.add_argument("--warm", type=int, default=40)
+    parser.add_argument("--pause", type=float, default=0.25)
     args = parser.parse_args(argv)
     print("| webhook | start | ready after s | first ms | warm median ms | first / warm |")
     print("|---|---:|---:|---:|---:|---:|")
@@ -88,7 +97,7 @@ def main(argv: list[str] | None = None) -> int:
                           ("a new texter's first text", text)):
         ratios = []
         for start in range(1, args.starts + 1):
-            ready, first, warm = one_start(kind, webhook, args.warm)
+            ready, first, warm = one_start(kind, webhook, args.warm, args.pause)
             ratios.append(first / warm)
             print(f"| {kind} | {start} | {ready:.1f} | {first:.1f} | {warm:.1f} | "
                   f"{first / warm:.2f}x |", flush=True)

@@ -109,10 +109,11 @@ def warm_each_worker(app: Any) -> Callable[[object, object], None]:
     model (when a flow uses it) on threads of its own, so no worker's first caller waits seconds
     for them, and `/readyz` says "warming" until they are in. The master loads neither (the app
     is built with `warm=False`): a model loaded there was loaded again by each worker forked
-    while it loaded, and kept hundreds of MB resident in a process that never serves a call."""
+    while it loaded, and kept hundreds of MB resident in a process that never serves a call.
+    Once warm, each worker settles its heap (`ivr.web.warm.settle_heap`): it only serves."""
     runtime = runtime_of(app)
 
     def post_fork(_server: object, _worker: object) -> None:
-        start_warming(runtime, app=app)
+        start_warming(runtime, app=app, settle=True)
 
     return post_fork

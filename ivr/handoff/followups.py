@@ -51,7 +51,7 @@ CONFIRMATIONS = {
 MAX_DIGEST_CHARS = 1400
 #: Longest summary line per callback in a digest.
 MAX_LINE_CHARS = 200
-#: Seconds the "a digest is queued" mark lives (`notify_now`).
+#: Seconds the "a digest is queued" mark lives (`claim_notice`).
 DIGEST_QUEUED_TTL_S = 60
 
 
@@ -86,6 +86,19 @@ def queue_callback(runtime: Runtime, business: Business, record: Record, *, summ
                    skill: str = "intake", reason: str = "follow_up") -> Callback:
     """Store (or refresh) the conversation's callback task and make sure a person hears of it:
     now if the business is open, otherwise in the digest at the next opening. Idempotent."""
+    task, notice = file_callback(runtime, business, record, summary=summary, skill=skill,
+                                 reason=reason)
+    if notice is not None:  # a person hears of it now, through the same job as the digest
+        notify_now(runtime, business, record, task, notice)
+    return task
+
+
+def file_callback(runtime: Runtime, business: Business, record: Record, *, summary: str,
+                  skill: str = "intake", reason: str = "follow_up") -> tuple[Callback, str | None]:
+    """`queue_callback` but for telling a person now: returns the task and, when the business
+    is open and no digest is queued yet (`claim_notice`), the moment for `digest_job` that the
+    caller must queue, alone (`notify_now`) or in a job it queues anyway (the missed-transfer
+    text's: one job, not two); None when closed (the digest at opening is scheduled here)."""
     now = runtime.clock()
     due, when, open_now = expected_reply(business, now)
     task = upsert_callback(runtime.store, record, summary=summary, skill=skill, due_at=due,
@@ -94,28 +107,38 @@ def queue_callback(runtime: Runtime, business: Business, record: Record, *, summ
                           "due_at": iso(due), "when": when, "skill": skill, "reason": reason,
                           "at": iso(now)}
     runtime.store.save(record)
-    if open_now:  # a person hears of it now, through the same job as the morning digest
-        notify_now(runtime, business, record, task)
+    notice = None
+    if open_now:
+        notice = claim_notice(runtime, business, task)
     else:
         schedule_digest(runtime, business, due)
     event("followup.queued", log, business=business.key, conversation=record["id"],
           callback=task["id"], due=iso(due), open=open_now)
-    return task
+    return task, notice
 
 
-def notify_now(runtime: Runtime, business: Business, record: Record, task: Callback) -> None:
-    """Queue the digest that tells the on-duty person of `task` now, unless one is already
-    queued: that one has yet to read the waiting callbacks, so it lists this one too, and a
-    busy hour's callbacks reach a technician as one text, not a text per caller.
+def claim_notice(runtime: Runtime, business: Business, task: Callback) -> str | None:
+    """Claim telling the on-duty person of `task` now: the moment to give `digest_job`, or None
+    when a digest is already queued. That one has yet to read the waiting callbacks, so it
+    lists this one too, and a busy hour's callbacks reach a technician as one text, not a text
+    per caller.
 
     The digest job clears the mark before it reads (`digest_job`), so a callback stored after
     that queues a job of its own. The mark expires, so a job lost between the mark and the
-    enqueue holds up later callbacks for a minute at most.
+    enqueue holds up later callbacks for a minute at most; a caller whose enqueue fails clears
+    it (`clear_digest_queued`), so the next callback tries again.
     """
     if not mark_digest_queued(runtime.store, business.key, task["id"], DIGEST_QUEUED_TTL_S):
-        return
+        return None
+    return iso(runtime.clock())
+
+
+def notify_now(runtime: Runtime, business: Business, record: Record, task: Callback,
+               notice: str) -> None:
+    """Queue the digest that tells the on-duty person of `task` now (`notice`, claimed by
+    `claim_notice`)."""
     try:
-        enqueue(runtime.redis, digest_job, business.key, iso(runtime.clock()), True,
+        enqueue(runtime.redis, digest_job, business.key, notice, True,
                 queue_name=URGENT, unique_id=job_id("callback-now", task["id"]),
                 meta={"business": business.key, "conversation": record["id"],
                       "what": "callback"})
@@ -183,7 +206,7 @@ def digest_job(business_key: str, opening: str, fresh: bool = False) -> int:
     if business is None:
         return 0
     now = runtime.clock()
-    clear_digest_queued(runtime.store, business_key)  # see notify_now
+    clear_digest_queued(runtime.store, business_key)  # see claim_notice
     waiting = waiting_for_digest(runtime.store, business_key)
     groups: dict[str, list[Callback]] = defaultdict(list)
     for task in waiting:

@@ -13,6 +13,7 @@ is retried with backoff instead of slowing or failing the customer's reply.
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from datetime import datetime
 
 from twilio.base.exceptions import TwilioRestException
@@ -58,6 +59,8 @@ def summary_key(conversation_id: str, phone: str) -> str:
 #: A staff text as decided in the webhook: the (name, phone) to try in order, the body, and
 #: when it was queued (ISO); plain values, so a queued job reads the same after an upgrade.
 StaffText = tuple[list[tuple[str, str]], str, str]
+#: A change to a conversation's record (as `ivr.store` applies one).
+RecordChange = Callable[[Record], None]
 
 
 def on_call_staff(business: Business, skill: str, now: datetime,
@@ -184,7 +187,8 @@ def final_failure(exc: BaseException) -> bool:
 
 
 def text_staff(runtime: Runtime, business_key: str, conversation_id: str,
-               people: list[tuple[str, str]], body: str, at: str) -> str:
+               people: list[tuple[str, str]], body: str, at: str,
+               note: Callable[[RecordChange], None] | None = None) -> str:
     """Text the first of `people` (name, phone) whose number takes it; note it on the record.
 
     A number refused for good (our own checks, or a Twilio refusal such as an invalid or
@@ -193,6 +197,10 @@ def text_staff(runtime: Runtime, business_key: str, conversation_id: str,
     most once per conversation (`summary_key`, shared with the text on accepting a transfer),
     so a retried job never double-texts, and a person who already took the call (the worker
     ran late) is not sent the summary again.
+
+    `note`, when given, takes the change that notes the text on the record, for a job that
+    writes the record next anyway to carry it (`ivr.handoff.sms_bridge`: one write, not two);
+    without it the record is written at once.
 
     Returns the Message SID (of an earlier text when the person already had the summary).
     Raises NobodyReachable when every number refused.
@@ -211,7 +219,7 @@ def text_staff(runtime: Runtime, business_key: str, conversation_id: str,
             fresh = sid is not None
             sid = sid or _sent_sid(runtime, business_key, effect)  # sent earlier, or on accepting
             _note_sent(runtime, business_key, conversation_id, name, phone, sid, at,
-                       segments(gsm_safe(body)))
+                       segments(gsm_safe(body)), note)
             event("notify.sent" if fresh else "notify.had_it", log, business=business_key,
                   conversation=conversation_id, staff=name, sid=sid)
             return sid
@@ -227,9 +235,11 @@ def _sent_sid(runtime: Runtime, business_key: str, effect: str) -> str:
 
 
 def _note_sent(runtime: Runtime, business_key: str, conversation_id: str, name: str,
-               phone: str, sid: str, queued_at: str, parts: int) -> None:
+               phone: str, sid: str, queued_at: str, parts: int,
+               note: Callable[[RecordChange], None] | None = None) -> None:
     """Append the text to `record["notified"]` atomically, once (a retried job finds it),
-    with the `segments` it cost (as sent: GSM-safe, see `ivr.twilio.gsm`)."""
+    with the `segments` it cost (as sent: GSM-safe, see `ivr.twilio.gsm`); or hand `note`
+    the change, to go with the caller's next write of the record."""
     sent_at = iso(job_now())
 
     def add(record: Record) -> None:
@@ -238,5 +248,19 @@ def _note_sent(runtime: Runtime, business_key: str, conversation_id: str, name: 
             notified.append({"staff": name, "phone": phone, "sid": sid, "at": sent_at,
                              "queued_at": queued_at, "segments": parts})
 
+    if note is not None:
+        note(add)
+        return
     if runtime.store.update(conversation_id, add, business=business_key) is None:
         event("notify.no_record", log, logging.WARNING, conversation=conversation_id, sid=sid)
+
+
+def write_notes(runtime: Runtime, business_key: str, conversation_id: str,
+                notes: list[RecordChange]) -> None:
+    """Write the `notes` (`text_staff`'s, held for a write that did not come) to the record."""
+    def change(record: Record) -> None:
+        for note in notes:
+            note(record)
+
+    if runtime.store.update(conversation_id, change, business=business_key) is None:
+        event("notify.no_record", log, logging.WARNING, conversation=conversation_id)

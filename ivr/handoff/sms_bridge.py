@@ -22,9 +22,17 @@ import logging
 
 from ivr.config.business import Business
 from ivr.flow.actions import Action, Transfer
-from ivr.handoff.notify import StaffText, final_failure, note_planned, plan_staff_text, text_staff
+from ivr.handoff.notify import (
+    RecordChange,
+    StaffText,
+    final_failure,
+    note_planned,
+    plan_staff_text,
+    text_staff,
+    write_notes,
+)
 from ivr.handoff.outcomes import Handoff
-from ivr.handoff.summary_audio import render_whisper_job
+from ivr.handoff.summary_audio import render_whisper
 from ivr.handoff.transfer import new_hunt, ring_next_from_job, transfer_action
 from ivr.jobs.queues import enqueue_urgent, give_up, job_runtime
 from ivr.logs import event
@@ -110,19 +118,28 @@ def sms_bridge_job(business_key: str, hunt_id: str,
     """
     runtime = job_runtime()
     texting: Exception | None = None
+    notes: list[RecordChange] = []  # the text's note, written with the ring's (one write)
     if staff is not None:
         people, body, at = staff
         try:
-            text_staff(runtime, business_key, conversation_of(hunt_id), people, body, at)
+            text_staff(runtime, business_key, conversation_of(hunt_id), people, body, at,
+                       note=notes.append)
         except Exception as exc:  # noqa: BLE001 - raised after the ring, which matters more
             texting = exc
     hunts = Hunts(runtime.store)
-    render_first(business_key, hunt_id)
-    with hunts.locked(business_key, hunt_id) as hunt:
-        if hunt is None or hunt.leg is not None or not hunt.open:
-            leg = hunt.leg if hunt is not None else None
-        else:
-            leg = ring_next_from_job(runtime, hunts, hunt, "transfer.bridge_gave_up")
+    audio = render_first(runtime, hunts, business_key, hunt_id)
+    try:
+        with hunts.locked(business_key, hunt_id) as hunt:
+            if hunt is not None and audio is not None:
+                hunt.audio = audio  # named with the ring's own save: one lock, not two
+            if hunt is None or hunt.leg is not None or not hunt.open:
+                leg = hunt.leg if hunt is not None else None
+            else:
+                leg = ring_next_from_job(runtime, hunts, hunt, "transfer.bridge_gave_up",
+                                         notes=notes)
+    finally:
+        if notes:  # no ring wrote the record (a retried bridge, or a dial to retry)
+            write_notes(runtime, business_key, conversation_of(hunt_id), notes)
     if texting is not None:
         if final_failure(texting):
             give_up()
@@ -130,13 +147,16 @@ def sms_bridge_job(business_key: str, hunt_id: str,
     return leg
 
 
-def render_first(business_key: str, hunt_id: str) -> None:
-    """The whisper, rendered in the bridge's own job just before the first ring (one job a
-    text turn instead of two: `bench.worker_cost`). A lone worker ran the render job first
-    anyway, so the person still hears the audio; a retried bridge finds it named and renders
-    nothing; a render that fails leaves them <Say> (logged) and the ring goes ahead."""
+def render_first(runtime: Runtime, hunts: Hunts, business_key: str,
+                 hunt_id: str) -> str | None:
+    """The whisper's audio, rendered in the bridge's own job just before the first ring (one
+    job a text turn instead of two: `bench.worker_cost`), for the ring to name on the hunt. A
+    lone worker ran the render job first anyway, so the person still hears the audio; a
+    retried bridge finds it named and renders nothing; a render that fails leaves them <Say>
+    (logged) and the ring goes ahead."""
     try:
-        render_whisper_job(business_key, hunt_id)
+        return render_whisper(runtime, hunts.get(business_key, hunt_id))
     except Exception as exc:  # noqa: BLE001 - the ring matters more than the audio
         event("whisper.render_failed", log, logging.WARNING, business=business_key,
               hunt=hunt_id, error=type(exc).__name__)
+        return None

@@ -58,7 +58,15 @@ def render_whisper_job(business_key: str, hunt_id: str) -> str | None:
     """
     runtime = job_runtime()
     hunts = Hunts(runtime.store)
-    hunt = hunts.get(business_key, hunt_id)
+    name = render_whisper(runtime, hunts.get(business_key, hunt_id))
+    if name is not None:
+        hunts.change(business_key, hunt_id, lambda h: setattr(h, "audio", name))
+    return name
+
+
+def render_whisper(runtime: Runtime, hunt: Hunt | None) -> str | None:
+    """Render `hunt`'s whisper and share the WAV (naming it on the hunt is the caller's, under
+    the hunt's lock); None when there is nothing to do (see `render_whisper_job`)."""
     if hunt is None or hunt.audio or not hunt.open:
         return None
     path = render(runtime.settings, hunt.whisper)
@@ -68,9 +76,8 @@ def render_whisper_job(business_key: str, hunt_id: str) -> str | None:
         name = path.relative_to(runtime.settings.audio_dir).as_posix()
     except ValueError:  # rendered outside the served folder
         return None
-    share_audio(runtime.store, business_key, name, path.read_bytes(), SHARED_TTL_S)
-    hunts.change(business_key, hunt_id, lambda h: setattr(h, "audio", name))
-    event("whisper.rendered", log, business=business_key, hunt=hunt_id)
+    share_audio(runtime.store, hunt.business, name, path.read_bytes(), SHARED_TTL_S)
+    event("whisper.rendered", log, business=hunt.business, hunt=hunt.id)
     return name
 
 

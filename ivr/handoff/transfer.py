@@ -22,13 +22,14 @@ from ivr.config.business import Business
 from ivr.config.oncall import first_name, on_call
 from ivr.flow.actions import Action, Transfer
 from ivr.handoff import feedback
-from ivr.handoff.followups import expected_reply, queue_callback
+from ivr.handoff.followups import digest_job, expected_reply, file_callback
 from ivr.handoff.outbound import OutboundRefused, nothing_sent, send_sms
 from ivr.handoff.summary import whisper_for
 from ivr.handoff.summary_audio import queue_render
 from ivr.jobs.queues import carrier_said_no, enqueue_urgent, job_runtime, last_attempt
 from ivr.logs import event
 from ivr.runtime import ConversationTurn, Runtime
+from ivr.store.callbacks import clear_digest_queued
 from ivr.store.hunts import FAILED, Hunt, Hunts
 from ivr.store.idempotency import run_effect_once
 from ivr.store.records import Record, TransferFields, add_turn, iso, parse_iso
@@ -91,13 +92,22 @@ def transfer_fields(hunt: Hunt, accepted: bool | None) -> TransferFields:
 
 
 def note_transfer(runtime: Runtime, hunt: Hunt, accepted: bool | None,
-                  outcome: str | None = None) -> None:
-    """Write the hunt's state into its conversation record."""
+                  outcome: str | None = None,
+                  notes: list[Callable[[Record], None]] | None = None) -> Record | None:
+    """Write the hunt's state into its conversation record; returns the record as saved.
+    `notes`, other changes waiting for a write of the record, go in the same write (and are
+    taken from the list)."""
+    waiting = list(notes or ())
+    if notes:
+        notes.clear()
+
     def change(record: Record) -> None:
+        for other in waiting:
+            other(record)
         record["transfer"] = transfer_fields(hunt, accepted)
         if outcome:
             record["outcome"] = outcome
-    update_record(runtime, hunt.record_id, change, hunt.business)
+    return update_record(runtime, hunt.record_id, change, hunt.business)
 
 
 # -- ringing ----------------------------------------------------------------------------------
@@ -190,15 +200,17 @@ def missed_text(business: Business, now: datetime, language: str = "en") -> str:
     return wording.format(name=business.name, when=callback_when(business, now, language))
 
 
-def nobody_answered(runtime: Runtime, hunt: Hunt, redirect_caller: bool = True) -> None:
+def nobody_answered(runtime: Runtime, hunt: Hunt, redirect_caller: bool = True,
+                    notes: list[Callable[[Record], None]] | None = None) -> None:
     """Nobody took it: voicemail for a caller, a text with the callback time, a follow-up.
 
     `redirect_caller` moves a waiting caller out of the conference to the voicemail offer;
     it is False when the caller's own webhook is still answering (it returns the offer itself).
+    `notes`: see `note_transfer`.
     """
     business = runtime.directory.by_key(hunt.business)
     hunt.status = FAILED
-    note_transfer(runtime, hunt, False, outcome="escalated")
+    record = note_transfer(runtime, hunt, False, outcome="escalated", notes=notes)
     event("transfer.nobody", log, logging.WARNING, business=hunt.business, hunt=hunt.id)
     if business is None:
         return
@@ -213,17 +225,19 @@ def nobody_answered(runtime: Runtime, hunt: Hunt, redirect_caller: bool = True) 
             event("transfer.voicemail_redirect_failed", log, logging.WARNING,
                   business=hunt.business, hunt=hunt.id, error=type(exc).__name__)
     now = runtime.clock()
-    record = runtime.store.get_record(business.key, hunt.record_id)
     language = (record or {}).get("language") or "en"
     text = missed_text(business, now, language)
+    notice = queue_follow_up(runtime, business, hunt, record)
     try:  # the customer is not on a line waiting for it: the worker sends it, with retries
         enqueue_urgent(runtime.redis, missed_text_job, business.key, hunt.id, hunt.customer,
-                       text, name="missed", business=business.key, key=hunt.id,
-                       conversation=hunt.record_id, what="missed_transfer_text")
-    except Exception as exc:  # Redis trouble: the follow-up below still records the callback
+                       text, notice, hunt.record_id, name="missed", business=business.key, key=hunt.id,
+                       conversation=hunt.record_id,
+                       what="missed_transfer_text" + ("_and_callback" if notice else ""))
+    except Exception as exc:  # Redis trouble: the callback is still recorded
+        if notice is not None:
+            clear_digest_queued(runtime.store, business.key)  # the next callback tries again
         event("transfer.missed_text_failed", log, logging.ERROR, business=business.key,
               hunt=hunt.id, error=type(exc).__name__)
-    queue_follow_up(runtime, business, hunt, record)
 
 
 def to_voicemail(runtime: Runtime, business_key: str, hunt_id: str, caller_sid: str) -> None:
@@ -238,13 +252,35 @@ def to_voicemail_job(business_key: str, hunt_id: str, caller_sid: str) -> None:
     to_voicemail(job_runtime(), business_key, hunt_id, caller_sid)
 
 
-def missed_text_job(business_key: str, hunt_id: str, to: str, body: str) -> str | None:
-    """Job: text the customer nobody could take when to expect our call, once per hunt.
+def missed_text_job(business_key: str, hunt_id: str, to: str, body: str,
+                    notice: str | None = None, conversation: str | None = None) -> str | None:
+    """Job: text the customer nobody could take when to expect our call, once per hunt; with
+    `notice`, then tell the on-duty person of the callback now (`digest_job`, as the notice's
+    own job would: one job a missed transfer, not two). `conversation`, the hunt's record
+    (looked up from the hunt when not given), gets the text in its transcript.
 
     A carrier outage is retried with backoff; a number that cannot take texts (a landline, an
-    opt-out) is logged and not retried: the follow-up call happens either way.
+    opt-out) is logged and not retried: the follow-up call happens either way. The notice goes
+    out whatever the customer's text did; the text's outage is raised after it (the retry
+    sends neither twice).
     """
     runtime = job_runtime()
+    failure: Exception | None = None
+    sid = None
+    try:
+        sid = _text_missed(runtime, business_key, hunt_id, to, body, conversation)
+    except Exception as exc:  # noqa: BLE001 - raised after the notice, which is due now too
+        failure = exc
+    if notice is not None:
+        digest_job(business_key, notice, True)
+    if failure is not None:
+        raise failure
+    return sid
+
+
+def _text_missed(runtime: Runtime, business_key: str, hunt_id: str, to: str, body: str,
+                 conversation: str | None) -> str | None:
+    """`missed_text_job`'s text: sent once per hunt and added to the transcript."""
     try:
         sid = send_sms(runtime, business_key, to, body,
                        idempotency_key=f"transfer-missed:{hunt_id}")
@@ -254,26 +290,31 @@ def missed_text_job(business_key: str, hunt_id: str, to: str, body: str) -> str 
         event("transfer.missed_text_refused", log, logging.WARNING, business=business_key,
               hunt=hunt_id, error=type(exc).__name__)
         return None
-    hunt = Hunts(runtime.store).get(business_key, hunt_id)
-    if sid is not None and hunt is not None:  # what the customer got is in the transcript
+    if sid is not None and conversation is None:
+        hunt = Hunts(runtime.store).get(business_key, hunt_id)
+        conversation = hunt.record_id if hunt is not None else None
+    if sid is not None and conversation is not None:  # what they got is in the transcript
         now = runtime.clock()
-        runtime.store.update(hunt.record_id, lambda r: add_turn(r, "bot", body, now),
+        runtime.store.update(conversation, lambda r: add_turn(r, "bot", body, now),
                              business=business_key)
     return sid
 
 
 def queue_follow_up(runtime: Runtime, business: Business, hunt: Hunt,
-                    record: Record | None) -> None:
-    """Hand the missed conversation (its `record`, as read for the text) to the follow-up
-    queue: a callback task, and the on-duty person told now (or in the digest at opening)."""
+                    record: Record | None) -> str | None:
+    """Hand the missed conversation (its `record`, as the hunt's note saved it) to the
+    follow-up queue: a callback task, and the on-duty person told now (or in the digest at
+    opening). Returns the notice for the missed text's job to carry (`file_callback`), if any.
+    """
     if record is None:
-        return
+        return None
     try:
-        queue_callback(runtime, business, record, summary=hunt.summary or hunt.whisper,
-                       skill=hunt.skill or "intake", reason="transfer_missed")
-    except Exception as exc:  # the customer was texted; the record still says escalated
+        return file_callback(runtime, business, record, summary=hunt.summary or hunt.whisper,
+                             skill=hunt.skill or "intake", reason="transfer_missed")[1]
+    except Exception as exc:  # the customer is still texted; the record still says escalated
         event("transfer.followup_failed", log, logging.ERROR, business=business.key,
               hunt=hunt.id, error=type(exc).__name__)
+        return None
 
 
 def voicemail_verbs(business: Business, hunt: Hunt, base: str, now: datetime) -> Verbs:
@@ -379,12 +420,14 @@ def continue_hunt_job(business_key: str, hunt_id: str) -> str | None:
         return ring_next_from_job(runtime, hunts, hunt, "transfer.continue_gave_up")
 
 
-def ring_next_from_job(runtime: Runtime, hunts: Hunts, hunt: Hunt, gave_up: str) -> str | None:
+def ring_next_from_job(runtime: Runtime, hunts: Hunts, hunt: Hunt, gave_up: str,
+                       notes: list[Callable[[Record], None]] | None = None) -> str | None:
     """In a job holding the hunt's lock: dial the next person once each (`dial_once`).
 
     A failure is retried by rq from the next person (who refused so far is saved first); on
     the last attempt, or with nobody left, the hunt ends as nobody answered (voicemail or the
-    callback text). Returns the leg being rung.
+    callback text). Returns the leg being rung. `notes` go with the hunt's write of the record
+    (`note_transfer`); a failure retried writes none, and leaves them in the list.
     """
     try:
         rang = ring_next(runtime, hunt, dial=dial_once)
@@ -392,13 +435,13 @@ def ring_next_from_job(runtime: Runtime, hunts: Hunts, hunt: Hunt, gave_up: str)
         if last_attempt():
             event(gave_up, log, logging.ERROR, business=hunt.business, hunt=hunt.id,
                   error=type(exc).__name__)
-            nobody_answered(runtime, hunt)
+            nobody_answered(runtime, hunt, notes=notes)
         hunts.save(hunt)  # who refused so far, so the retry starts at the next person
         raise
     if not rang:
-        nobody_answered(runtime, hunt)
+        nobody_answered(runtime, hunt, notes=notes)
         return None
-    note_transfer(runtime, hunt, None)
+    note_transfer(runtime, hunt, None, notes=notes)
     return hunt.leg
 
 

@@ -12,11 +12,14 @@ from __future__ import annotations
 
 import logging
 import time
+from datetime import timedelta
 from typing import Any
 
 import redis
 from rq import Queue, SimpleWorker, Worker
 from rq.job import Job
+from rq.suspension import WORKERS_SUSPENDED
+from rq.utils import now
 
 from ivr.jobs.queues import QUEUE_NAMES, queue, recover_abandoned, running_with
 from ivr.jobs.retention import purge_if_due
@@ -64,36 +67,96 @@ class _Recovering(_Bound):
             event("retention.failed", log, logging.ERROR, error=type(exc).__name__)
 
 
-class _SparseHeartbeats:
-    """Mixin for a worker that runs its jobs itself: fewer Redis round trips per heartbeat.
+class _LeanBookkeeping:
+    """Mixin for a worker that runs its jobs itself: fewer Redis commands per job.
 
     rq writes a heartbeat (the registration's expiry and `last_heartbeat`) when it takes a job,
-    when it has finished and when it goes back to waiting, each renewing the registration to
-    the same 8 minutes, and each as three round trips. For a short job (a text, a notice) that
-    was a third of its Redis traffic. Here a heartbeat sent on its own goes in one round trip,
-    and is skipped while the registration is known to last as long as it asks, less
-    `HEARTBEAT_SLACK_S`. A heartbeat inside rq's pipelines is always written (rq reads its
-    reply). What is known is a lower bound: a pipelined heartbeat, which might not run, can
-    only lower it. Only sound when no other process heartbeats for this worker (no work-horse).
+    when it starts it, when it has finished, when it checks for suspension and when it goes
+    back to waiting: five a job, each three commands. For a short job (a text, a notice) that
+    was a third of its Redis traffic. Here a heartbeat, in one of rq's pipelines or on its own,
+    is skipped while the registration is known to last as long as it asks, less
+    `HEARTBEAT_SLACK_S` (rq reads no reply of a heartbeat: the suspension check reads the last
+    one, its own EXISTS); one sent on its own goes in one round trip. The heartbeat at a job's
+    start asks for the job's timeout and a minute (4 minutes), less than the registration
+    already has (8), so it is skipped too: the registration still outlives the job as rq
+    meant. What is known is a lower bound: a pipelined heartbeat that is written, which might
+    not run, can only lower it. Likewise the worker's state is written only when it changes
+    (rq marks it idle after each job and again before waiting), the job's own heartbeat as it
+    returns is left to the save of its outcome that follows, and rq's per-worker counts (jobs
+    done, seconds worked: `rq info`) are added up here and written with the next heartbeat
+    that is written (at most a dequeue timeout, ~7 minutes, after the job) or at the worker's
+    end, not in every job's transaction. Only sound when no other process heartbeats, sets the
+    state or counts for this worker (no work-horse).
     """
 
     worker_ttl: int
     connection: redis.Redis
+    key: str
     _expires_at: float = 0.0
+    _written_state: str | None = None
+    _done: int = 0  # jobs finished, and seconds they worked, not yet added to rq's counts
+    _worked_s: float = 0.0
+
+    def increment_successful_job_count(self, pipeline: Any = None) -> None:
+        self._done += 1
+
+    def increment_total_working_time(self, job_execution_time: timedelta,
+                                     pipeline: Any = None) -> None:
+        self._worked_s += job_execution_time.total_seconds()
+
+    def _add_counts(self, pipeline: Any) -> None:
+        """rq's per-worker counts (`rq info`), added with a heartbeat or the worker's end."""
+        if self._done:
+            pipeline.hincrby(self.key, "successful_job_count", self._done)
+        if self._worked_s:
+            pipeline.hincrbyfloat(self.key, "total_working_time", self._worked_s)
+        self._done, self._worked_s = 0, 0.0
+
+    def register_death(self) -> None:
+        with self.connection.pipeline(transaction=False) as batch:
+            self._add_counts(batch)
+            batch.execute()
+        super().register_death()  # type: ignore[misc]
 
     def heartbeat(self, timeout: int | None = None, pipeline: Any = None) -> None:
         ttl = timeout or self.worker_ttl + 60  # rq's own default
         now = time.monotonic()
-        if pipeline is not None:
+        if self._expires_at - now >= ttl - HEARTBEAT_SLACK_S:
+            return
+        if pipeline is not None:  # it may not run: what is known can only go down
             super().heartbeat(timeout, pipeline)  # type: ignore[misc]
             self._expires_at = min(self._expires_at, now + ttl)
             return
-        if self._expires_at - now >= ttl - HEARTBEAT_SLACK_S:
-            return
         with self.connection.pipeline(transaction=False) as batch:
             super().heartbeat(timeout, batch)  # type: ignore[misc]
+            self._add_counts(batch)
             batch.execute()
         self._expires_at = now + ttl
+
+    def handle_execution_ended(self, job: Job, queue: Queue, heartbeat_ttl: int) -> None:
+        """rq writes the job's heartbeat when it returns, for a success or failure callback
+        that may run long before the outcome is saved; with none (no ivr job has one) the
+        outcome is saved at once, and it carries `last_heartbeat` (the job is saved whole)."""
+        if job.success_callback or job.failure_callback:
+            super().handle_execution_ended(job, queue, heartbeat_ttl)  # type: ignore[misc]
+            return
+        job.ended_at = job.last_heartbeat = now()
+
+    def check_for_suspension(self, burst: bool) -> None:
+        """rq's check between jobs, in one command while not suspended: the heartbeat it
+        carries (when due, sent on its own) and EXISTS, without a transaction around the one
+        command; suspended (`rq suspend`), rq's own check takes over (it waits, or ends a
+        burst)."""
+        self.heartbeat()
+        if self.connection.exists(WORKERS_SUSPENDED):
+            super().check_for_suspension(burst)  # type: ignore[misc]
+
+    def set_state(self, state: str, pipeline: Any = None) -> None:
+        if pipeline is None and state == self._written_state:
+            self._state = state  # what rq would have set, without writing it again
+            return
+        super().set_state(state, pipeline)  # type: ignore[misc]
+        self._written_state = state
 
 
 class JobWorker(_Recovering, Worker):
@@ -104,7 +167,7 @@ class JobWorker(_Recovering, Worker):
     """
 
 
-class InlineWorker(_Recovering, _SparseHeartbeats, SimpleWorker):
+class InlineWorker(_Recovering, _LeanBookkeeping, SimpleWorker):
     """Runs jobs in this process: `ivr worker`'s default, tests, and `ivr demo`.
 
     The render process, the Vosk model and the Redis connections stay warm from one job to the

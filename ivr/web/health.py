@@ -34,7 +34,7 @@ from ivr.speech.vosk import warm_up, warmed_up
 from ivr.web.context import current_runtime
 from ivr.web.degraded import spool_of
 from ivr.web.security import api_auth
-from ivr.web.warm import warm_web
+from ivr.web.warm import settle_heap, warm_web
 
 bp = Blueprint("health", __name__)
 log = logging.getLogger("ivr.web.health")
@@ -88,13 +88,15 @@ def _start_once(name: str) -> bool:
         return True
 
 
-def start_warming(runtime: Runtime, semantic: bool = True, app: Flask | None = None) -> None:
+def start_warming(runtime: Runtime, semantic: bool = True, app: Flask | None = None,
+                  settle: bool = False) -> None:
     """Load and warm this process's models on threads of their own, each once per process:
     the speech model (when one is installed) and, with `semantic`, the semantic layer's model
     (when a flow uses it); then a first turn of every flow and, given the `app`, a few
-    throwaway requests through it (`ivr.web.warm`). `ivr serve` calls this in each gunicorn
-    worker after the fork, never in the master, so each serving process loads the model once
-    and the master not at all."""
+    throwaway requests through it (`ivr.web.warm`); with `settle`, once the models are in,
+    the heap is settled (`ivr.web.warm.settle_heap`: for a process that only serves). `ivr
+    serve` calls this in each gunicorn worker after the fork, never in the master, so each
+    serving process loads the model once and the master not at all."""
     model = runtime.settings.vosk_model
     if model.is_dir() and _start_once("speech"):
         threading.Thread(target=warm_up, args=(model,), name="ivr-vosk-warm-up",
@@ -103,27 +105,38 @@ def start_warming(runtime: Runtime, semantic: bool = True, app: Flask | None = N
         threading.Thread(target=lambda: shared().available, name="ivr-semantic-warm-up",
                          daemon=True).start()
     if _start_once("flows"):
-        threading.Thread(target=_warming_flows, args=(runtime, _flows_warm, app),
+        threading.Thread(target=_warming_flows, args=(runtime, _flows_warm, app, settle),
                          name="ivr-flows-warm-up", daemon=True).start()
 
 
-def _warming_flows(runtime: Runtime, done: threading.Event, app: Flask | None) -> None:
+def _warming_flows(runtime: Runtime, done: threading.Event, app: Flask | None,
+                   settle: bool = False) -> None:
     """A first turn of every flow, taken once so no customer's is the first (`warm_flows`),
     then the app's first requests (`warm_web`: the web stack's first run, about as much
-    again), so `/readyz` says ok only once a webhook costs what it will."""
+    again), then (with `settle`), the models in, the heap settled (`settle_heap`), so
+    `/readyz` says ok only once a webhook costs what it will."""
     try:
         warm_flows(runtime)
         if app is not None:
             warm_web(app, runtime)
+        if settle:
+            settle_heap(lambda: not models_loading(runtime))
     finally:
         done.set()
 
 
 def still_warming(runtime: Runtime) -> list[str]:
     """The models this process is still loading: "speech", "semantic", "flows" (a first
-    turn of every flow, `warm_flows`), or none."""
-    model = runtime.settings.vosk_model
+    turn of every flow, `warm_flows`, and what follows it), or none."""
     waiting = ["flows"] if "flows" in _started and not _flows_warm.is_set() else []
+    return waiting + models_loading(runtime)
+
+
+def models_loading(runtime: Runtime) -> list[str]:
+    """The models still loading: "speech" (the recogniser's load and first decode) and
+    "semantic" (when a flow uses it), or none."""
+    model = runtime.settings.vosk_model
+    waiting = []
     if model.is_dir() and not warmed_up(model):
         waiting.append("speech")
     if uses_semantic(runtime) and not shared().settled:

@@ -389,6 +389,8 @@ class _Turn(Decide):
             self.decide(text)
             return True
         answer = yes_or_no(text)
+        if other is not None and other[0] == value and other[1] >= UNSURE:
+            answer = True  # naming what was proposed confirms it ("N. Texas" to "Texas?")
         state.confirming = None
         if answer is True:
             if question == "intent":

@@ -9,13 +9,23 @@ Spanish is read by writing its number words as digits (`numbers.spanish_numbers`
 and its time words as the English ones they mean (`_SPANISH` below: "la semana que viene" is
 "next week"), then the same patterns: one set of rules, so both languages place a time alike.
 A day of the month alone ("the 18th") is made a date from the clock in the Context when the
-caller passes `today`: the next 18th, named as a staff member would say it ("march 18").
+caller passes `today`: the next 18th, named as a staff member would say it ("march 18"); so is
+a date typed with slashes ("3/20" is "march 20"). English number words are digits first
+(text2num's `alpha2digit`: "fourteen days", "the fourth of july"), so any count is read.
+
+Asked "when?", an answer may be bare: a count alone is time from now ("couple months"), a
+holiday alone its date ("memorial day weekend"); in a first message those say nothing about a
+deadline ("married 12 years"), so only an answer takes them (`ASKED`). A deadline already gone
+("yesterday was the deadline") is the most pressing of all, "already past"; being served
+yesterday starts a deadline and is not one.
 """
 
 from __future__ import annotations
 
 import re
 from datetime import date
+
+from text_to_num import alpha2digit
 
 from ivr.flow.numbers import spanish_numbers, spoken_digits
 from ivr.flow.text import normalize
@@ -33,24 +43,27 @@ _MONTHS = ("january|february|march|april|may|june|july|august|september|october|
            "december")
 _DAYS = "monday|tuesday|wednesday|thursday|friday|saturday|sunday"
 
+#: Labels only an answer to the question may take (the marker is dropped).
+ASKED = "asked:"
 #: (pattern, how to write the match); checked in order, first hit wins.
 _PATTERNS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
     (re.compile(p), label) for p, label in (
         # Negations first: "not an emergency" and "no court date yet" are no deadline, not ASAP.
         (r"\b(no rush|not urgent|no hurry|whenever|not in a hurry|no deadline|"
          r"not time sensitive|just planning|just exploring|not (an|a real) emergency|"
-         r"no emergency|not (really )?in a rush|not (anytime|any time) soon)\b", "no rush"),
+         r"no emergency|not (really )?in a rush|not (anytime|any time) soon|"
+         r"not for (a |quite a )?(good |long )?while)\b", "no rush"),
         (r"\b(as soon as possible|asap|right away|immediately|urgent(ly)?|emergency|"
          r"as soon as you can|soon as you can|as fast as (you can|possible))\b",
          "as soon as possible"),
-        (r"\b(today|tonight|this morning|this afternoon)\b", "today"),
+        (r"(?<!from )\b(today|tonight|this morning|this afternoon)\b", "today"),
         (r"\btomorrow\b", "tomorrow"),
         # "a month and a half", "two and a half weeks": counted in the unit below
         (rf"\b(?:in |within )?{_ABOUT}(?P<half>(?:{_NUM}) (?:{_UNIT}) and a half|"
          rf"(?:{_NUM}) and a half (?:{_UNIT}))\b", "{half}"),
         (rf"\b(within|in|under|less than|inside of|over) (the next |the coming )?{_ABOUT}"
          rf"{_NUM} {_UNIT}\b", "{0}"),
-        (rf"\b{_ABOUT}{_NUM} {_UNIT} from now\b", "{0}"),
+        (rf"\b{_ABOUT}(?P<n>{_NUM}) (?P<u>{_UNIT}) from (now|today)\b", "in {n} {u}"),
         # "a few months out", "two weeks away": counted time ahead without a preposition
         (rf"\b{_ABOUT}(?P<n>{_NUM}) (?P<u>{_UNIT}) (out|away|off)\b", "in {n} {u}"),
         # Counted time left: "I have 20 days to answer", "30 days to respond", "two weeks left".
@@ -58,6 +71,8 @@ _PATTERNS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
          rf"(?P<u>{_UNIT}) (to (answer|respond|reply|file|appear|move out)|left|until|before|"
          r"deadline)\b", "within {n} {u}"),
         (rf"\b(before|by|after|around|right after|until|for) ({_HOLIDAYS})\b", "{0}"),
+        # Asked "when?", a bare holiday is its date ("memorial day weekend")
+        (rf"\b(?P<day>{_HOLIDAYS})\b", ASKED + "around {day}"),
         # No date yet says no deadline, but a counted time said beside it ("a few months
         # out, nothing scheduled") is the better answer: so these come after the counts.
         (r"\b((there is )?no (court )?date( set)?( yet)?|nothing (is )?scheduled|"
@@ -66,13 +81,21 @@ _PATTERNS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
         (rf"\b(?:by |before )?(?:the )?end of (?P<end>{_MONTHS})\b", "by {end} end"),
         (rf"\b(?:by|before) (?P<end>{_MONTHS}) (?:is over|is out|ends|is done)\b",
          "by {end} end"),
-        (r"\b(on |by |before )?the (\d{1,2})(st|nd|rd|th)\b", "{0}"),
+        (r"\b(on |by |before )?the (\d{1,2})(st|nd|rd|th)\b(?! of)", "{0}"),
         (r"\b(next|this|the end of the|end of the|later this|early next|end of) "
          r"(week|month|year|weekend|summer|spring|fall|winter)\b", "{0}"),
         (rf"\b(on |this |next )?({_DAYS})\b", "{0}"),
         (rf"\b(in |by |on |early |late |mid )?({_MONTHS})( \d{{1,2}}(st|nd|rd|th)?)?\b", "{0}"),
         (r"\b(soon|coming up|upcoming)\b", "soon"),
-        (r"\b(already (passed|happened)|last (week|month))\b", "already past"),
+        # A deadline already gone by is the most pressing of all: "yesterday was the deadline"
+        # ("served yesterday" is no deadline gone: it starts one)
+        (r"\b(already (passed|happened|past)|last (week|month)|"
+         r"yesterday (was|is) the (deadline|due date|last day)|"
+         r"(deadline|due date) (was yesterday|passed|has passed)|"
+         r"missed (it|the deadline|my court date))\b", "already past"),
+        # Asked "when?", a bare count is time from now ("couple months", "14 days"); unasked,
+        # "married 3 years" is not.
+        (rf"\b{_ABOUT}(?P<n>{_NUM}) (?P<u>{_UNIT})\b(?! ago| old)", ASKED + "in {n} {u}"),
         # "when you can", "cuando puedan": at the business's convenience, only when no time
         # was said beside it ("hoy, cuando puedan" is today)
         (r"\b(when|whenever) (you|u|y all|yall) (can|are able|get a chance|have time)\b",
@@ -114,6 +137,13 @@ _SPANISH: tuple[tuple[re.Pattern[str], str], ...] = tuple(
         # "en 2 o 3 semanas": the nearer figure (the deadline could be that close)
         (r"\b(\d+) (o|a|y) \d+ (dias|semanas|meses|anos)\b", r"\1 \3"),
         (r"\b(pasado manana)\b", "in 2 days"),
+        (r"\b(a )?(fin|fines|finales) del? (mes (que viene|proximo)|proximo mes)\b",
+         "end of next month"),
+        (r"\b(la otra semana)\b", "next week"),
+        (r"\b(semana santa|pascua)\b", "easter"),
+        (r"\bayer (era|fue) (la fecha( limite)?|el plazo|el ultimo dia)\b",
+         "yesterday was the deadline"),
+        (r"\b(ya (se )?paso|ya vencio)\b", "already passed"),
         (r"\bmanana\b", "tomorrow"),
         (r"\b(este|el) fin de semana\b", "this weekend"),
         (r"\b(el proximo|el otro) fin de semana\b", "next weekend"),
@@ -140,6 +170,12 @@ _SPANISH: tuple[tuple[re.Pattern[str], str], ...] = tuple(
          + _ES_DAYS[m.group(2)]),
         (r"\b(el )?(\d{1,2}) de (" + "|".join(_ES_MONTHS) + r")\b",
          lambda m: f"{_ES_MONTHS[m.group(3)]} {m.group(2)}"),
+        # a day of the month alone: "la cambiaron para el 28" is "by the 28th"
+        (r"\b(para el|antes del|el dia|para el dia) (\d{1,2})\b(?! (de|dias?|semanas?|mes))",
+         r"by the \2th"),
+        (r"\b(para|antes de|despues de) (easter|christmas)\b",
+         lambda m: {"para": "by", "antes de": "before", "despues de": "after"}[m.group(1)]
+         + " " + m.group(2)),
         (r"\b(para|en|antes de|a principios de|a finales de|a mediados de) (" +
          "|".join(_ES_MONTHS) + r")\b",
          lambda m: {"para": "by", "en": "in", "antes de": "by", "a principios de": "early",
@@ -220,15 +256,19 @@ def find_timeline(text: str, asked: bool = False, today: date | None = None
     those need a cue such as "hearing", "court", "by" or "next". `today` (the Context's clock)
     turns a bare day of the month ("the 18th") into the date it names ("march 18").
     """
-    low = _english(spoken_digits(_unhedged(normalize(text))))
+    low = alpha2digit(_english(spoken_digits(_unhedged(normalize(text)))), "en")
     dated = _DATE.search(text.lower())
     if dated:  # "by 12/15": read before normalising, which drops the slash
-        return dated.group(0).strip(), 1.0
+        return _slashed(dated, today), 1.0
     for pattern, label in _PATTERNS:
         match = pattern.search(low)
         if not match:
             continue
         parts = {k: v for k, v in match.groupdict().items() if v}
+        if label.startswith(ASKED):
+            if not asked:
+                continue
+            label = label.removeprefix(ASKED)
         phrase = _tidy(label.format(match.group(0).strip(), **parts))
         if "half" in parts:
             phrase = _and_a_half(parts["half"])
@@ -246,6 +286,15 @@ def find_timeline(text: str, asked: bool = False, today: date | None = None
     if asked and _UNKNOWN.search(low):
         return "unknown", 0.9
     return None
+
+
+def _slashed(dated: re.Match[str], today: date | None) -> str:
+    """"3/20" as staff say it, "march 20", when the clock is known and no other year is
+    written; otherwise as typed ("by 12/15/2027")."""
+    cue, month, day, year = dated.groups()
+    if today is None or (year and year.strip("/") not in (str(today.year), str(today.year)[2:])):
+        return dated.group(0).strip()
+    return f"{cue or ''}{_MONTHS.split('|')[int(month) - 1]} {int(day)}"
 
 
 def urgency(phrase: str | None) -> str:

@@ -89,3 +89,38 @@ def test_and_a_half_is_counted_in_the_unit_below(said, kept):
 ])
 def test_the_end_of_a_named_month_is_its_last_day(said, kept):
     assert find_timeline(said, asked=True)[0] == kept
+
+
+TODAY = date(2025, 3, 12)  # a Wednesday
+
+
+@pytest.mark.parametrize(("text", "phrase"), [
+    ("three weeks from today", "in 3 weeks"), ("fourteen days", "in 14 days"),
+    ("couple months", "in 2 months"), ("eight weeks", "in 8 weeks"),
+    ("memorial day weekend", "around memorial day"),
+    ("the fourth of july", "around the 4th of july"),
+    ("not for a good while", "no rush"), ("yesterday was the deadline", "already past"),
+    ("3/20", "march 20"), ("the 3rd", "april 3"),
+])
+def test_counted_times_holidays_and_dates_answer_when(text, phrase):
+    assert find_timeline(text, asked=True, today=TODAY)[0] == phrase
+
+
+def test_a_bare_count_or_holiday_is_a_time_only_as_the_answer():
+    assert find_timeline("married 12 years, two kids") is None
+    assert find_timeline("we split up at christmas") is None
+
+
+def test_being_served_yesterday_starts_a_deadline_it_does_not_miss_one():
+    assert find_timeline("I was served yesterday", asked=True, today=TODAY) != (
+        "already past", 1.0)
+
+
+@pytest.mark.parametrize(("text", "phrase"), [
+    ("a fines del mes que viene", "next month"), ("la audiencia la cambiaron para el 28",
+                                                  "march 28"),
+    ("para semana santa", "by easter"), ("ayer era la fecha limite", "already past"),
+    ("pronto, la otra semana", "next week"),
+])
+def test_spanish_times_answer_when(text, phrase):
+    assert find_timeline(text, asked=True, today=TODAY)[0] == phrase

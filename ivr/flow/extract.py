@@ -115,10 +115,12 @@ def _clauses(text: str) -> list[str]:
     return [c for c in (normalize(part) for part in _CLAUSE.split(text.lower())) if c]
 
 
-def negated(clause: str, phrase: str) -> bool:
+def negated(clause: str, phrase: str, asked: bool = True) -> bool:
     """Whether `phrase` in normalised `clause` is negated or put in the past: a negator up to
     `NEGATION_REACH` words before it ("I do not currently have a lawyer"), or "used to" /
-    "anymore" in the clause ("I used to have a lawyer", "I have no lawyer anymore")."""
+    "anymore" in the clause ("I used to have a lawyer", "I have no lawyer anymore"); as the
+    answer to the question, also an `ENDED` verb after it ("my lawyer left the firm": unasked,
+    "my lawyer left me a voicemail" is a client's message)."""
     words = clause.split()
     size = len(phrase.split())
     for i in range(len(words) - size + 1):
@@ -126,7 +128,7 @@ def negated(clause: str, phrase: str) -> bool:
             before = words[max(0, i - NEGATION_REACH):i]
             if any(w in NEGATORS for w in before):
                 return True
-            if ENDED.search(" ".join(words[i + size:])):
+            if asked and ENDED.search(" ".join(words[i + size:])):
                 return True
     return NO_LONGER.search(clause) is not None
 
@@ -169,6 +171,7 @@ def _yesno(slot: Slot, text: str, asked: bool) -> Found | None:
     confidence so the flow confirms it once.
     """
     yes_found = no_found = False
+    last: str | None = None  # what the last clause that said anything said
     yes_phrases, no_phrases = _answering(slot.yes_phrases, asked), _answering(slot.no_phrases,
                                                                               asked)
     for clause in _clauses(text):
@@ -176,16 +179,23 @@ def _yesno(slot: Slot, text: str, asked: bool) -> Found | None:
         # "do not have a lawyer" contains "have a lawyer": the longer, negative phrase wins.
         yes = [normalize(y) for y in find_phrases(clause, yes_phrases)
                if not any(normalize(y) in normalize(n) for n in no)]
-        flipped = [y for y in yes if negated(clause, y)]
+        flipped = [y for y in yes if negated(clause, y, asked)]
         if OTHER_MATTER.match(clause) and yes_found:  # "one for the criminal case, not this"
             return "no", 1.0
-        no_found = no_found or bool(no) or bool(flipped) or _owned_by_another(slot, clause)
-        yes_found = yes_found or len(flipped) < len(yes)
+        says_no = bool(no) or bool(flipped) or _owned_by_another(slot, clause)
+        says_yes = len(flipped) < len(yes)
+        if says_no != says_yes:
+            last = "yes" if says_yes else "no"
+        no_found, yes_found = no_found or says_no, yes_found or says_yes
     sure = 1.0 if HEDGES.search(normalize(text)) is None else HEDGED
     if no_found and not yes_found:
         return "no", sure
     if yes_found and not no_found:
         return "yes", sure
+    if yes_found and no_found and last is not None and asked:
+        # people put the present last: "I had one appointed, still have her"; "I have one for
+        # the business, not for this" (a clause that says both decides nothing)
+        return last, min(sure, HEDGED)
     if asked:
         answer = yes_or_no(text)
         if answer is not None:

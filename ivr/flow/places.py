@@ -264,6 +264,11 @@ def _find_state(text: str, asked: bool, prefer: tuple[str, ...]) -> tuple[str, f
         if before in _BEFORE_A_CODE and word.upper() in STATES and word.upper() not in _WORDLIKE:
             return word.upper(), 0.9
     place = _listed_place(low.strip(), asked, prefer)
+    if place is not None and place[1] <= SHARED_NAME:
+        # a shared name guessed from one word ("worth": Worth County, Georgia) gives way to a
+        # longer name misspelt around it ("Forth Worth")
+        typo = _misspelt_place(low.strip(), prefer)
+        return typo[:2] if typo is not None and typo[2] > 1 else place
     if place is not None:
         return place
     for phrase in denied:  # "not texas" is no mis-heard Texas
@@ -272,42 +277,45 @@ def _find_state(text: str, asked: bool, prefer: tuple[str, ...]) -> tuple[str, f
                default=(0.0, ""))
     if best[0] >= 0.8:
         return best[1], round(best[0], 2)
-    return _misspelt_place(low.strip(), prefer)
+    typo = _misspelt_place(low.strip(), prefer)
+    return typo[:2] if typo is not None else None
 
 
 #: How close a misspelt place must come to a real one (rapidfuzz ratio, 0..100).
 TYPO_SCORE = 85
 
 
-def _misspelt_place(low: str, prefer: tuple[str, ...]) -> tuple[str, float] | None:
+def _misspelt_place(low: str, prefer: tuple[str, ...]) -> tuple[str, float, int] | None:
     """A city or county typed with a slip ("arlingotn", "San Angleo", "Sugarland", "Dalas"),
     read only as the answer to the question and always confirmed (`SHARED_NAME`): the
     nearest name in the hand list and the GeoNames tables, spaces ignored, within
-    `TYPO_SCORE`. Runs of words that start or end with a short or everyday word are not
-    tried ("no en", "we live"), so a sentence is never read as a town."""
+    `TYPO_SCORE`; third, how many words the misspelt name took. Runs of words that start or
+    end with a short word or a preposition, and everyday words alone, are not tried ("no en",
+    "we live", "house"), so a sentence is never read as a town."""
     from rapidfuzz import fuzz, process
 
     table = _gazetteer()
     names = {name.replace(" ", ""): name for name in (*table, *PLACES) if len(name) >= 5}
     words = low.split()
-    best: tuple[float, str] | None = None
+    best: tuple[float, str, int] | None = None
     for _, gram in _grams(words):
         parts = gram.split()
-        if any(len(w) < 3 or w in COMMON_WORDS or w in _BEFORE_A_TOWN
-               for w in (parts[0], parts[-1])) or len(gram) < 5:
+        if any(len(w) < 3 or w in _BEFORE_A_TOWN for w in (parts[0], parts[-1])) \
+                or (len(parts) == 1 and gram in COMMON_WORDS) or len(gram) < 5:
             continue
         hit = process.extractOne(gram.replace(" ", ""), names.keys(), scorer=fuzz.ratio,
                                  score_cutoff=TYPO_SCORE)
         if hit and (best is None or hit[1] > best[0]):
-            best = (hit[1], names[hit[0]])
+            best = (hit[1], names[hit[0]], len(parts))
     if best is None:
         return None
-    name = best[1]
+    _, name, size = best
     if name in PLACES:
-        return PLACES[name], SHARED_NAME
+        return PLACES[name], SHARED_NAME, size
     states = table[name]
     mine = next((code for code in prefer if code in states), None)
-    return (mine if mine and _tables()[1].get(name) in (None, mine) else states[0]), SHARED_NAME
+    code = mine if mine and _tables()[1].get(name) in (None, mine) else states[0]
+    return code, SHARED_NAME, size
 
 
 def suggested_state(description: str | None) -> str | None:

@@ -38,7 +38,7 @@ _ABOUT = r"(?:(?:about|around|roughly|maybe|like|approximately|just|only|less th
 _HOLIDAYS = (r"christmas|xmas|thanksgiving|new year'?s?|the new year|easter|halloween|"
              r"the holidays|memorial day|labor day|july 4th|the 4th of july|the fourth of july|"
              r"spring break|summer break|school starts|the end of school|the school year")
-_UNIT = r"(?:day|week|month|year)s?"
+_UNIT = r"(?:hour|day|week|month|year)s?"
 _MONTHS = ("january|february|march|april|may|june|july|august|september|october|november|"
            "december")
 _DAYS = "monday|tuesday|wednesday|thursday|friday|saturday|sunday"
@@ -53,6 +53,9 @@ _PATTERNS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
          r"not time sensitive|just planning|just exploring|not (an|a real) emergency|"
          r"no emergency|not (really )?in a rush|not (anytime|any time) soon|"
          r"not for (a |quite a )?(good |long )?while)\b", "no rush"),
+        # as the answer only: in a first message "heard nothing yet" is a client waiting
+        (r"\b((has|have) not been filed|not (been )?filed yet|nothing yet)\b",
+         ASKED + "no rush"),
         (r"\b(as soon as possible|asap|right away|immediately|urgent(ly)?|emergency|"
          r"as soon as you can|soon as you can|as fast as (you can|possible))\b",
          "as soon as possible"),
@@ -81,9 +84,14 @@ _PATTERNS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
         (rf"\b(?:by |before )?(?:the )?end of (?P<end>{_MONTHS})\b", "by {end} end"),
         (rf"\b(?:by|before) (?P<end>{_MONTHS}) (?:is over|is out|ends|is done)\b",
          "by {end} end"),
-        (r"\b(on |by |before )?the (\d{1,2})(st|nd|rd|th)\b(?! of)", "{0}"),
+        # "the 25th of march" is march 25; "the 20th of this month" the next 20th
+        (rf"\b(?P<cue>on |by |before )?the (?P<d>\d{{1,2}})(?:st|nd|rd|th)? of "
+         rf"(?P<m>{_MONTHS})\b", "{m} {d}"),
+        (r"\b(on |by |before )?the (\d{1,2})(st|nd|rd|th)\b(?= of (this|the) month|(?! of))",
+         "{0}"),
         (r"\b(next|this|the end of the|end of the|later this|early next|end of) "
          r"(week|month|year|weekend|summer|spring|fall|winter)\b", "{0}"),
+        (r"\b(by|over|before|on) the weekend\b", "this weekend"),
         (rf"\b(on |this |next )?({_DAYS})\b", "{0}"),
         (rf"\b(in |by |on |early |late |mid )?({_MONTHS})( \d{{1,2}}(st|nd|rd|th)?)?\b", "{0}"),
         (r"\b(soon|coming up|upcoming)\b", "soon"),
@@ -111,7 +119,8 @@ _WORDS = {"a": "1", "an": "1", "one": "1", "two": "2", "three": "3", "four": "4"
 _URGENT = ("as soon as possible", "today", "tomorrow")
 #: Not knowing, in the words people text it ("idk", "no sé", "ni idea").
 _UNKNOWN = re.compile(r"\b(not sure|do not know|no idea|unsure|idk|dunno|no clue|"
-                      r"no se|no lo se|ni idea|quien sabe|no estoy segur[oa])\b")
+                      r"no se|no lo se|ni idea|quien sabe|no estoy segur[oa]|no sabemos|"
+                      r"no sabe|nadie sabe|no lo sabemos)\b")
 _ES_DAYS = {"lunes": "monday", "martes": "tuesday", "miercoles": "wednesday",
             "jueves": "thursday", "viernes": "friday", "sabado": "saturday",
             "domingo": "sunday"}
@@ -137,6 +146,12 @@ _SPANISH: tuple[tuple[re.Pattern[str], str], ...] = tuple(
         # "en 2 o 3 semanas": the nearer figure (the deadline could be that close)
         (r"\b(\d+) (o|a|y) \d+ (dias|semanas|meses|anos)\b", r"\1 \3"),
         (r"\b(pasado manana)\b", "in 2 days"),
+        (r"\b(\d{1,2})(ro|ero|do|to|vo|mo|no)\b", r"\1"),  # "el 1ro de abril"
+        (r"\b(la semana|el mes|el ano) (que entra|entrante)\b",
+         lambda m: {"la semana": "next week", "el mes": "next month", "el ano": "next year"}[
+             m.group(1)]),
+        (r"\b(en|dentro de) (unas |unos )?(\d+) horas?\b", r"in \3 hours"),
+        (r"\b(una|un) o (\d+) (dias|semanas|meses|anos)\b", r"1 \3"),
         (r"\b(a )?(fin|fines|finales) del? (mes (que viene|proximo)|proximo mes)\b",
          "end of next month"),
         (r"\b(la otra semana)\b", "next week"),
@@ -191,6 +206,37 @@ def _unhedged(low: str) -> str:
     low = re.sub(r"\b(en|dentro de) (?:unos|unas|uno|una|como|mas o menos) "
                  r"(?=[a-z0-9]+ (?:dias?|semanas?|mes|meses|anos?)\b)", r"\1 ", low)
     return re.sub(r"\b(en|dentro de) (?:una|un) (semana|mes|ano|dia)\b", r"\1 1 \2", low)
+
+
+#: Short forms people text, as the words the patterns read: "tmrw", "3 wks", "thurs", and a
+#: fortnight as the two weeks it is.
+_SHORT: tuple[tuple[re.Pattern[str], str], ...] = tuple(
+    (re.compile(p), full) for p, full in (
+        (r"\b(tmrw|tmr|tmrrw|tomorow|tommorow|tommorrow)\b", "tomorrow"),
+        (r"\b(\d+) ?(wks?)\b", r"\1 weeks"), (r"\b(\d+) ?(mos?|mths?)\b", r"\1 months"),
+        (r"\b(\d+) ?(yrs?)\b", r"\1 years"), (r"\b(\d+) ?(hrs?)\b", r"\1 hours"),
+        (r"\b(a |one )?fortnight\b", "2 weeks"),
+        (r"\b(thurs|thur|thu)\b", "thursday"), (r"\b(tues|tue)\b", "tuesday"),
+        (r"\bweds\b", "wednesday"),
+    )
+)
+#: A range of counts is its nearer figure (the deadline may be that close): "2-3 weeks"
+#: (the hyphen is gone by now), "a week or two", "1 to 2 months".
+_RANGE = re.compile(rf"\b(?P<a>{_NUM}) (?:or |to )?(?P<b>\d+) (?P<u>{_UNIT})\b|"
+                    rf"\b(?P<c>{_NUM}) (?P<v>{_UNIT}) or (?P<d>\d+)\b(?! {_UNIT})")
+
+
+def _nearer(low: str) -> str:
+    """"2 3 weeks" -> "2 weeks", "a week or 2" -> "a week": the first, smaller figure."""
+    return _RANGE.sub(lambda m: f"{m['a']} {m['u']}" if m["a"] else f"{m['c']} {m['v']}", low)
+
+
+def _in_days(phrase: str) -> str:
+    """"in 48 hours" -> "in 2 days": a deadline counted in hours, as days (at least one)."""
+    phrase = re.sub(r"\b(\d+) hours?\b",
+                    lambda m: f"{max(1, int(m[1]) // 24)} day{'s' if int(m[1]) >= 48 else ''}",
+                    phrase)
+    return re.sub(r"\b1 (day|week|month|year)s\b", r"1 \1", phrase)
 
 
 def _english(low: str) -> str:
@@ -256,7 +302,10 @@ def find_timeline(text: str, asked: bool = False, today: date | None = None
     those need a cue such as "hearing", "court", "by" or "next". `today` (the Context's clock)
     turns a bare day of the month ("the 18th") into the date it names ("march 18").
     """
-    low = alpha2digit(_english(spoken_digits(_unhedged(normalize(text)))), "en")
+    low = normalize(text)
+    for pattern, full in _SHORT:
+        low = pattern.sub(full, low)
+    low = _nearer(alpha2digit(_english(spoken_digits(_unhedged(low))), "en"))
     dated = _DATE.search(text.lower())
     if dated:  # "by 12/15": read before normalising, which drops the slash
         return _slashed(dated, today), 1.0
@@ -269,7 +318,9 @@ def find_timeline(text: str, asked: bool = False, today: date | None = None
             if not asked:
                 continue
             label = label.removeprefix(ASKED)
-        phrase = _tidy(label.format(match.group(0).strip(), **parts))
+        if not asked and re.search(r"\bhours?\b", match.group(0)):
+            continue  # unasked, "waiting over 2 hours" is how long, not by when
+        phrase = _in_days(_tidy(label.format(match.group(0).strip(), **parts)))
         if "half" in parts:
             phrase = _and_a_half(parts["half"])
         elif "end" in parts:

@@ -104,3 +104,14 @@ def test_a_one_word_representation_phrase_only_answers_the_question(law_slots):
     slot = law_slots["representation"]
     assert extract(slot, "my paralegal said she'd email the draft") is None
     assert extract(slot, "paralegal", asked=True)[0] == "no"
+
+
+def test_the_last_clause_that_answers_decides_and_is_checked(law_slots):
+    """People put the present last: a past lawyer then "still have her" is a yes, one for
+    another matter then "not for this" a no; said both ways, it is confirmed once."""
+    slot = law_slots["representation"]
+    value, sure = extract(slot, "had a lawyer appointed in the CPS case, still have her",
+                          asked=True)
+    assert value == "yes" and sure < 0.7
+    assert extract(slot, "we have an attorney for the business, not for this",
+                   asked=True)[0] == "no"

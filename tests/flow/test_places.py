@@ -144,3 +144,15 @@ def test_naming_the_suggested_state_confirms_it(law):
     chat.send("N. Texas")
     assert chat.state.slots["jurisdiction"] == "TX"
     assert chat.ask.slot == "timeline"
+
+
+def test_a_longer_misspelt_name_beats_a_one_word_county_elsewhere():
+    assert find_state("en Forth Worth", asked=True, prefer=("TX",))[0] == "TX"
+
+
+def test_a_state_code_after_a_town_is_no_yes_to_the_suggestion(law):
+    """"Muskogee OK" to "your number looks like Texas, is that right?" is Oklahoma."""
+    chat = law()
+    chat.send("I need a divorce")
+    chat.send("Muskogee OK")
+    assert chat.state.slots["jurisdiction"] == "OK"

@@ -124,3 +124,30 @@ def test_being_served_yesterday_starts_a_deadline_it_does_not_miss_one():
 ])
 def test_spanish_times_answer_when(text, phrase):
     assert find_timeline(text, asked=True, today=TODAY)[0] == phrase
+
+
+@pytest.mark.parametrize(("text", "phrase"), [
+    ("2-3 weeks", "in 2 weeks"), ("a week or two", "in 1 week"),
+    ("en una o dos semanas", "in 1 week"),  # a range: the nearer figure, it may be that close
+    ("in 48 hours", "in 2 days"), ("en 48 horas", "in 2 days"),
+    ("my answer is due in 3 wks", "in 3 weeks"), ("tmrw", "tomorrow"), ("thurs", "thursday"),
+    ("in a fortnight", "in 2 weeks"), ("by the weekend", "this weekend"),
+    ("la semana que entra", "next week"), ("el mes entrante", "next month"),
+    ("el 1ro de abril", "april 1"), ("todavia no sabemos", "unknown"),
+])
+def test_ranges_hours_and_short_forms_answer_when(text, phrase):
+    assert find_timeline(text, asked=True, today=TODAY)[0] == phrase
+
+
+def test_hours_are_a_deadline_only_as_the_answer():
+    """Unasked, "waiting over 2 hours for a call back" is how long someone waited."""
+    assert find_timeline("I have been waiting over 2 hours for a call back") is None
+    assert find_timeline("within 24 hours", asked=True)[0] == "within 1 day"
+
+
+@pytest.mark.parametrize(("text", "phrase"), [
+    ("the 25th of march", "march 25"), ("the 20th of this month", "march 20"),
+    ("hearing is the 2nd of may", "may 2"),
+])
+def test_a_day_of_a_named_month_is_that_date(text, phrase):
+    assert find_timeline(text, asked=True, today=TODAY)[0] == phrase

@@ -75,7 +75,16 @@ PLACES: dict[str, str] = {
     "vegas": "NV", "nola": "LA",
 }
 
-_NAMES = {normalize(name): code for code, name in STATES.items()}
+#: States whose Spanish name is not the English one ("Carolina del Norte", "Nueva York"), as
+#: Texans write them in Spanish (accents folded by `normalize`).
+SPANISH_NAMES: dict[str, str] = {
+    "carolina del norte": "NC", "carolina del sur": "SC", "dakota del norte": "ND",
+    "dakota del sur": "SD", "nuevo mexico": "NM", "nueva york": "NY", "nueva jersey": "NJ",
+    "nuevo hampshire": "NH", "virginia occidental": "WV", "luisiana": "LA", "misuri": "MO",
+    "misisipi": "MS", "pensilvania": "PA", "tejas": "TX", "hawai": "HI",
+    "distrito de columbia": "DC",
+}
+_NAMES = {normalize(name): code for code, name in STATES.items()} | SPANISH_NAMES
 # "Washington" alone is a state; "Washington DC" is DC (longest names are tried first).
 _NAMES["washington dc"] = "DC"
 _NAMES["washington d c"] = "DC"

@@ -156,6 +156,9 @@ _SPANISH: tuple[tuple[re.Pattern[str], str], ...] = tuple(
          "end of next month"),
         (r"\b(la otra semana)\b", "next week"),
         (r"\b(semana santa|pascua)\b", "easter"),
+        (r"\b(la )?navidad\b", "christmas"), (r"\bano nuevo\b", "the new year"),
+        (r"\b(no (tengo|tenemos|hay|me han dado) (ninguna )?fecha( todavia| aun)?|"
+         r"(todavia|aun) no (hay|tengo|tenemos) fecha|sin fecha)\b", "no date set"),
         (r"\bayer (era|fue) (la fecha( limite)?|el plazo|el ultimo dia)\b",
          "yesterday was the deadline"),
         (r"\b(ya (se )?paso|ya vencio)\b", "already passed"),
@@ -188,7 +191,7 @@ _SPANISH: tuple[tuple[re.Pattern[str], str], ...] = tuple(
         # a day of the month alone: "la cambiaron para el 28" is "by the 28th"
         (r"\b(para el|antes del|el dia|para el dia) (\d{1,2})\b(?! (de|dias?|semanas?|mes))",
          r"by the \2th"),
-        (r"\b(para|antes de|despues de) (easter|christmas)\b",
+        (r"\b(para|antes de|despues de) (easter|christmas|the new year)\b",
          lambda m: {"para": "by", "antes de": "before", "despues de": "after"}[m.group(1)]
          + " " + m.group(2)),
         (r"\b(para|en|antes de|a principios de|a finales de|a mediados de) (" +

@@ -156,3 +156,10 @@ def test_a_state_code_after_a_town_is_no_yes_to_the_suggestion(law):
     chat.send("I need a divorce")
     chat.send("Muskogee OK")
     assert chat.state.slots["jurisdiction"] == "OK"
+
+
+@pytest.mark.parametrize(("answer", "code"), [
+    ("en Carolina del Norte", "NC"), ("Nueva York", "NY"), ("en Pensilvania", "PA"),
+])
+def test_a_state_named_in_spanish_is_that_state(answer, code):
+    assert find_state(answer, asked=True)[0] == code

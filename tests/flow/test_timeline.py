@@ -151,3 +151,11 @@ def test_hours_are_a_deadline_only_as_the_answer():
 ])
 def test_a_day_of_a_named_month_is_that_date(text, phrase):
     assert find_timeline(text, asked=True, today=TODAY)[0] == phrase
+
+
+@pytest.mark.parametrize(("text", "phrase"), [
+    ("despues de navidad", "after christmas"), ("no tengo fecha todavia", "no rush"),
+    ("en año nuevo", "around the new year"),
+])
+def test_spanish_holidays_and_no_date_yet(text, phrase):
+    assert find_timeline(text, asked=True, today=TODAY)[0] == phrase

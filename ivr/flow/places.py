@@ -16,6 +16,8 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
+from rapidfuzz import fuzz, process
+
 from ivr.flow.common_words import COMMON_WORDS
 from ivr.flow.text import fuzzy_phrase, normalize
 
@@ -301,8 +303,6 @@ def _misspelt_place(low: str, prefer: tuple[str, ...]) -> tuple[str, float, int]
     `TYPO_SCORE`; third, how many words the misspelt name took. Runs of words that start or
     end with a short word or a preposition, and everyday words alone, are not tried ("no en",
     "we live", "house"), so a sentence is never read as a town."""
-    from rapidfuzz import fuzz, process
-
     table = _gazetteer()
     names = {name.replace(" ", ""): name for name in (*table, *PLACES) if len(name) >= 5}
     words = low.split()

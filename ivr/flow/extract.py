@@ -143,7 +143,8 @@ def _owned_by_another(slot: Slot, clause: str) -> bool:
         return False
     noun = "|".join(sorted(map(re.escape, nouns)))
     return re.search(rf"\b(his|her|their|(?!my\b)[a-z]+'s|(?!my\b)[a-z]+ s) ({noun})\b|"
-                     rf"\b({noun}) (es|son|is) (de|del|for) ", clause) is not None
+                     rf"\b({noun}) (es|son|is) (de|del|for) |"
+                     r"\bthe (other|opposing) (party|side|parent) (is|has)\b", clause) is not None
 
 
 #: Last words that make a phrase lean on the question for its meaning: "I have one", "tengo

@@ -54,8 +54,9 @@ _PATTERNS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
          r"no emergency|not (really )?in a rush|not (anytime|any time) soon|"
          r"not for (a |quite a )?(good |long )?while)\b", "no rush"),
         # as the answer only: in a first message "heard nothing yet" is a client waiting
-        (r"\b((has|have) not been filed|not (been )?filed yet|nothing yet)\b",
-         ASKED + "no rush"),
+        (r"\b((has|have) not been filed|not (been )?filed yet|nothing yet|"
+         r"(just )?looking into (my |our |the )?options|exploring (my |our |the )?options|"
+         r"just (getting|gathering) (info|information))\b", ASKED + "no rush"),
         (r"\b(as soon as possible|asap|right away|immediately|urgent(ly)?|emergency|"
          r"as soon as you can|soon as you can|as fast as (you can|possible))\b",
          "as soon as possible"),
@@ -92,6 +93,8 @@ _PATTERNS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
         (r"\b(next|this|the end of the|end of the|later this|early next|end of) "
          r"(week|month|year|weekend|summer|spring|fall|winter)\b", "{0}"),
         (r"\b(by|over|before|on) the weekend\b", "this weekend"),
+        (r"\bthe week after next\b", "in 2 weeks"),
+        (r"\bin the (?P<s>summer|spring|fall|winter)\b", "this {s}"),
         (rf"\b(on |this |next )?({_DAYS})\b", "{0}"),
         (rf"\b(in |by |on |early |late |mid )?({_MONTHS})( \d{{1,2}}(st|nd|rd|th)?)?\b", "{0}"),
         (r"\b(soon|coming up|upcoming)\b", "soon"),
@@ -242,6 +245,11 @@ def _in_days(phrase: str) -> str:
     return re.sub(r"\b1 (day|week|month|year)s\b", r"1 \1", phrase)
 
 
+#: How people name the end of the school year: the holiday list's "the end of school".
+_SCHOOL_OUT = re.compile(r"\b(school (lets|let us|gets|is) out|school ends|"
+                         r"the school year ends)\b")
+
+
 def _english(low: str) -> str:
     """Spanish time words in `low` as the English ones they mean (English comes back as is)."""
     low = spanish_numbers(low)
@@ -309,6 +317,7 @@ def find_timeline(text: str, asked: bool = False, today: date | None = None
     for pattern, full in _SHORT:
         low = pattern.sub(full, low)
     low = _nearer(alpha2digit(_english(spoken_digits(_unhedged(low))), "en"))
+    low = _SCHOOL_OUT.sub("the end of school", low)
     dated = _DATE.search(text.lower())
     if dated:  # "by 12/15": read before normalising, which drops the slash
         return _slashed(dated, today), 1.0

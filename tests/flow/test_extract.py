@@ -94,7 +94,8 @@ def test_a_denied_yes_is_a_no_and_one_letter_answers_stand_alone(text, answer):
     ("legal aid is helping me", "yes"), ("the court appointed one for me", "yes"),
     ("la corte me asigno uno", "yes"), ("my mom hired one for me", "yes"),
     ("a public defender is representing me", "yes"),
-    ("la abogada de la corte me esta ayudando", "yes"),
+    ("la abogada de la corte me esta ayudando", "yes"), ("retained counsel", "yes"),
+    ("the other party is represented, I am not", "no"), ("we parted ways", "no"),
 ])
 def test_who_represents_the_customer_in_this_matter_now(law_slots, text, value):
     assert extract(law_slots["representation"], text, asked=True)[0] == value

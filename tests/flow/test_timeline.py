@@ -159,3 +159,12 @@ def test_a_day_of_a_named_month_is_that_date(text, phrase):
 ])
 def test_spanish_holidays_and_no_date_yet(text, phrase):
     assert find_timeline(text, asked=True, today=TODAY)[0] == phrase
+
+
+@pytest.mark.parametrize(("text", "phrase"), [
+    ("the week after next", "in 2 weeks"), ("the final hearing is in the summer", "this summer"),
+    ("just looking into options for now", "no rush"),
+    ("before school lets out", "before the end of school"),
+])
+def test_relative_weeks_seasons_and_school_answer_when(text, phrase):
+    assert find_timeline(text, asked=True, today=TODAY)[0] == phrase

@@ -246,8 +246,8 @@ def _in_days(phrase: str) -> str:
 
 
 #: How people name the end of the school year: the holiday list's "the end of school".
-_SCHOOL_OUT = re.compile(r"\b(school (lets|let us|gets|is) out|school ends|"
-                         r"the school year ends)\b")
+_SCHOOL_OUT = re.compile(r"\b(school (lets|let us|let|gets|get|is) out|school ends?|"
+                         r"the school year ends?)\b")  # (the flow's typo repair may drop an s)
 
 
 def _english(low: str) -> str:

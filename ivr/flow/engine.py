@@ -14,7 +14,7 @@ from ivr.flow.actions import Action, Ask, Say
 from ivr.flow.context import Context
 from ivr.flow.decide import Decide
 from ivr.flow.events import Input
-from ivr.flow.extract import UNSURE, extract, from_digits, match_option, yes_or_no
+from ivr.flow.extract import UNSURE, YES, extract, from_digits, match_option, yes_or_no
 from ivr.flow.intent import classify, courtesy, person_also_heard
 from ivr.flow.language import settle
 from ivr.flow.model import Flow, Option, Slot
@@ -50,7 +50,7 @@ from ivr.flow.semantic import (
 from ivr.flow.smalltalk import small_talk
 from ivr.flow.state import State
 from ivr.flow.summary import slot_text
-from ivr.flow.text import gist
+from ivr.flow.text import gist, normalize
 from ivr.flow.wording import ask
 
 #: Small talk recognised before looking for a bucket (acks may still answer a question).
@@ -381,7 +381,7 @@ class _Turn(Decide):
         slot = flow.slots.get(question)
         other = extract(slot, text, asked=True, today=self.ctx.now.date(),
                         near=suggested_state(self.ctx.customer.suggested_state)) if slot else None
-        if other is not None and other[0] != value and yes_or_no(text) is not True:
+        if other is not None and other[0] != value and not _opens_with_yes(text):
             state.confirming = None
             state.extra.pop("suggesting", None)
             if slot is not None and other[1] < UNSURE:  # "no, Springfield": which one?
@@ -391,6 +391,8 @@ class _Turn(Decide):
             self.decide(text)
             return True
         answer = yes_or_no(text)
+        if other is not None and other[0] == value and other[1] >= UNSURE:
+            answer = True  # naming what was proposed confirms it ("N. Texas" to "Texas?")
         state.confirming = None
         if answer is True:
             if question == "intent":
@@ -439,3 +441,10 @@ class _Turn(Decide):
             self.out(ask(self.flow, self.state, self.ctx, "intent", text=self.msg("what_else")))
             return True
         return False
+
+
+def _opens_with_yes(text: str) -> bool:
+    """Whether a reply to "is it X?" opens with a yes ("yes, Killeen", "that's right"): a yes
+    word later on is something else, "Muskogee OK" is Oklahoma's code, not an okay."""
+    words = normalize(text).split()
+    return any(" ".join(words[:size]) in YES for size in (1, 2, 3))

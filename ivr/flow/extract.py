@@ -45,7 +45,14 @@ NEGATORS = frozenset(("not", "no", "never", "without", "nobody", "cannot", "neit
 NEGATION_REACH = 4
 #: A yes about the past is a no about now ("I used to have one", "not anymore").
 NO_LONGER = re.compile(r"\b(used to|no longer|not anymore|not any more|anymore|any more|"
-                       r"previously|formerly|ya no|tenia|antes tenia)\b")
+                       r"previously|formerly|ya no|tenia|antes tenia|tuve|tuvimos)\b")
+#: What ends the thing a yes phrase named, said after it: "my lawyer left the firm", "my
+#: attorney passed away", "mi abogado se retiro" (the slot's own phrases name the rest).
+ENDED = re.compile(r"\b(left|quit|quits|withdrew|retired|dropped|passed away|died|stopped|"
+                   r"moved away|renuncio|se fue|se retiro|me dejo)\b")
+#: A "no" clause that says the yes was about something else: "I have one for the criminal
+#: case but not for custody", "tuve uno para el divorcio pero no para esto".
+OTHER_MATTER = re.compile(r"^(not|no|but not|pero no) (for|in|on|with|para|en|con) ")
 #: Hedges: the answer is given, but not firmly ("I think so", "sort of"): confirm it once.
 HEDGES = re.compile(r"\b(i think|i guess|maybe|probably|kind of|sort of|kinda|sorta|i believe|"
                     r"not sure|i am not sure|sort of|in a way|technically|more or less)\b")
@@ -68,10 +75,16 @@ def yes_or_no(text: str) -> bool | None:
         return False
     # "right now", "right away" say when, not "that's right": "I'm between lawyers right now"
     padded = re.sub(r"(?<!not) right (now|away)\b", r" \1", f" {low} ")
-    # (where it starts, longer first): "i do not" beats "i do" at the same place.
-    hits = [(padded.find(f" {w} "), -len(w), answer) for words, answer in ((YES, True), (NO, False))
-            for w in words if f" {w} " in padded]
-    return min(hits)[2] if hits else None
+    # (where it starts, longer first): "i do not" beats "i do" at the same place. A one-letter
+    # answer ("y", "n") only as the whole message: inside one it is a word ("mi prima y yo").
+    hits = [(padded.find(f" {w} "), -len(w), answer, w) for words, answer in ((YES, True),
+                                                                           (NO, False))
+            for w in words if f" {w} " in padded and (len(w) > 1 or low == w)]
+    if not hits:
+        return None
+    at, _, answer, word = min(hits)
+    # "absolutely not", "of course not": a yes word the next word denies is a no
+    return False if answer and padded[at + len(word) + 2:].startswith("not ") else answer
 
 
 def match_option(options: tuple[Option, ...], text: str, asked: bool) -> Found | None:
@@ -123,10 +136,12 @@ def _clauses(text: str) -> list[str]:
     return [c for c in (normalize(part) for part in _CLAUSE.split(text.lower())) if c]
 
 
-def negated(clause: str, phrase: str) -> bool:
+def negated(clause: str, phrase: str, asked: bool = True) -> bool:
     """Whether `phrase` in normalised `clause` is negated or put in the past: a negator up to
     `NEGATION_REACH` words before it ("I do not currently have a lawyer"), or "used to" /
-    "anymore" in the clause ("I used to have a lawyer", "I have no lawyer anymore")."""
+    "anymore" in the clause ("I used to have a lawyer", "I have no lawyer anymore"); as the
+    answer to the question, also an `ENDED` verb after it ("my lawyer left the firm": unasked,
+    "my lawyer left me a voicemail" is a client's message)."""
     words = clause.split()
     size = len(phrase.split())
     for i in range(len(words) - size + 1):
@@ -134,7 +149,23 @@ def negated(clause: str, phrase: str) -> bool:
             before = words[max(0, i - NEGATION_REACH):i]
             if any(w in NEGATORS for w in before):
                 return True
+            if asked and ENDED.search(" ".join(words[i + size:])):
+                return True
     return NO_LONGER.search(clause) is not None
+
+
+def _owned_by_another(slot: Slot, clause: str) -> bool:
+    """Whether `clause` names someone else's instance of what the slot asks about: the flow
+    says "my lawyer" is a yes, so "my husband's lawyer", "his attorney", "el abogado es de mi
+    ex" are the other side's, a no."""
+    nouns = {p.split()[1] for p in map(normalize, slot.yes_phrases)
+             if len(p.split()) == 2 and p.split()[0] in ("my", "mi")}
+    if not nouns:
+        return False
+    noun = "|".join(sorted(map(re.escape, nouns)))
+    return re.search(rf"\b(his|her|their|(?!my\b)[a-z]+'s|(?!my\b)[a-z]+ s) ({noun})\b|"
+                     rf"\b({noun}) (es|son|is) (de|del|for) |"
+                     r"\bthe (other|opposing) (party|side|parent) (is|has)\b", clause) is not None
 
 
 #: Last words that make a phrase lean on the question for its meaning: "I have one", "tengo
@@ -145,11 +176,12 @@ _PRONOUN_ENDS = frozenset(("one", "uno", "una"))
 
 def _answering(phrases: tuple[str, ...], asked: bool) -> tuple[str, ...]:
     """The phrases that may fill a yes/no slot: all when it was asked, else those that say
-    what they are about on their own."""
+    what they are about on their own (a single word, "paralegal", "consulta", "retired", only
+    answers the question: unasked it is "my paralegal said", "quiero una consulta")."""
     if asked:
         return phrases
-    return tuple(p for p in phrases if normalize(p).split()[-1:] not in ([], *(
-        [end] for end in _PRONOUN_ENDS)))
+    return tuple(p for p in phrases if len(normalize(p).split()) > 1
+                 and normalize(p).split()[-1:] not in ([], *([end] for end in _PRONOUN_ENDS)))
 
 
 def _yesno(slot: Slot, text: str, asked: bool) -> Found | None:
@@ -161,6 +193,7 @@ def _yesno(slot: Slot, text: str, asked: bool) -> Found | None:
     confidence so the flow confirms it once.
     """
     yes_found = no_found = False
+    last: str | None = None  # what the last clause that said anything said
     yes_phrases, no_phrases = _answering(slot.yes_phrases, asked), _answering(slot.no_phrases,
                                                                               asked)
     for clause in _clauses(text):
@@ -168,14 +201,23 @@ def _yesno(slot: Slot, text: str, asked: bool) -> Found | None:
         # "do not have a lawyer" contains "have a lawyer": the longer, negative phrase wins.
         yes = [normalize(y) for y in find_phrases(clause, yes_phrases)
                if not any(normalize(y) in normalize(n) for n in no)]
-        flipped = [y for y in yes if negated(clause, y)]
-        no_found = no_found or bool(no) or bool(flipped)
-        yes_found = yes_found or len(flipped) < len(yes)
+        flipped = [y for y in yes if negated(clause, y, asked)]
+        if OTHER_MATTER.match(clause) and yes_found:  # "one for the criminal case, not this"
+            return "no", 1.0
+        says_no = bool(no) or bool(flipped) or _owned_by_another(slot, clause)
+        says_yes = len(flipped) < len(yes)
+        if says_no != says_yes:
+            last = "yes" if says_yes else "no"
+        no_found, yes_found = no_found or says_no, yes_found or says_yes
     sure = 1.0 if HEDGES.search(normalize(text)) is None else HEDGED
     if no_found and not yes_found:
         return "no", sure
     if yes_found and not no_found:
         return "yes", sure
+    if yes_found and no_found and last is not None and asked:
+        # people put the present last: "I had one appointed, still have her"; "I have one for
+        # the business, not for this" (a clause that says both decides nothing)
+        return last, min(sure, HEDGED)
     if asked:
         answer = yes_or_no(text)
         if answer is not None:

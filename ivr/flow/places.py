@@ -7,13 +7,16 @@ US city of 15,000 people or more and every county come from the GeoNames tables 
 nobody listed here is still placed. A name that several states share ("Springfield",
 "Washington County") is only a guess, returned with low confidence so the flow confirms it.
 The number's own location (phonenumbers' geocoder: "Texas" or "Chicago, IL") is only ever a
-suggestion to confirm.
+suggestion to confirm. A town typed with a slip ("arlingotn", "Sugarland") is the nearest real
+name (rapidfuzz), confirmed the same way; military bases name their state ("Fort Cavazos").
 """
 
 from __future__ import annotations
 
 import re
 from functools import lru_cache
+
+from rapidfuzz import fuzz, process
 
 from ivr.flow.common_words import COMMON_WORDS
 from ivr.flow.text import fuzzy_phrase, normalize
@@ -57,6 +60,16 @@ PLACES: dict[str, str] = {
     "lakeway": "TX", "lago vista": "TX", "liberty hill": "TX", "jarrell": "TX",
     "lockhart": "TX", "marble falls": "TX", "bee cave": "TX", "luling": "TX",
     "atx": "TX", "fort bliss": "TX",
+    # military bases, which soldiers' families name instead of a town (old and new names)
+    "fort cavazos": "TX", "fort hood": "TX", "lackland": "TX", "jbsa": "TX",
+    "joint base san antonio": "TX", "fort sam houston": "TX", "randolph afb": "TX",
+    "sheppard afb": "TX", "dyess": "TX", "goodfellow afb": "TX", "laughlin afb": "TX",
+    "fort bragg": "NC", "fort liberty": "NC", "camp lejeune": "NC", "fort campbell": "KY",
+    "fort benning": "GA", "fort moore": "GA", "fort stewart": "GA", "fort polk": "LA",
+    "barksdale": "LA", "fort sill": "OK", "tinker afb": "OK", "fort carson": "CO",
+    "fort riley": "KS", "fort leonard wood": "MO", "camp pendleton": "CA", "fort drum": "NY",
+    "lewis mcchord": "WA", "fort huachuca": "AZ", "white sands": "NM", "holloman": "NM",
+    "kirtland afb": "NM", "cannon afb": "NM",
     # and as Texans say them in Spanish: "aquí en el valle" is the Rio Grande Valley
     "el valle": "TX", "valle de texas": "TX", "valle del rio grande": "TX", "corpus": "TX",
     # what people call other states and their big cities
@@ -64,7 +77,16 @@ PLACES: dict[str, str] = {
     "vegas": "NV", "nola": "LA",
 }
 
-_NAMES = {normalize(name): code for code, name in STATES.items()}
+#: States whose Spanish name is not the English one ("Carolina del Norte", "Nueva York"), as
+#: Texans write them in Spanish (accents folded by `normalize`).
+SPANISH_NAMES: dict[str, str] = {
+    "carolina del norte": "NC", "carolina del sur": "SC", "dakota del norte": "ND",
+    "dakota del sur": "SD", "nuevo mexico": "NM", "nueva york": "NY", "nueva jersey": "NJ",
+    "nuevo hampshire": "NH", "virginia occidental": "WV", "luisiana": "LA", "misuri": "MO",
+    "misisipi": "MS", "pensilvania": "PA", "tejas": "TX", "hawai": "HI",
+    "distrito de columbia": "DC",
+}
+_NAMES = {normalize(name): code for code, name in STATES.items()} | SPANISH_NAMES
 # "Washington" alone is a state; "Washington DC" is DC (longest names are tried first).
 _NAMES["washington dc"] = "DC"
 _NAMES["washington d c"] = "DC"
@@ -253,13 +275,56 @@ def _find_state(text: str, asked: bool, prefer: tuple[str, ...]) -> tuple[str, f
         if before in _BEFORE_A_CODE and word.upper() in STATES and word.upper() not in _WORDLIKE:
             return word.upper(), 0.9
     place = _listed_place(low.strip(), asked, prefer)
+    if place is not None and place[1] <= SHARED_NAME:
+        # a shared name guessed from one word ("worth": Worth County, Georgia) gives way to a
+        # longer name misspelt around it ("Forth Worth")
+        typo = _misspelt_place(low.strip(), prefer)
+        return typo[:2] if typo is not None and typo[2] > 1 else place
     if place is not None:
         return place
     for phrase in denied:  # "not texas" is no mis-heard Texas
         low = low.replace(f" {phrase} ", " ")
     best = max(((fuzzy_phrase(low, name), code) for name, code in _NAMES.items()),
                default=(0.0, ""))
-    return (best[1], round(best[0], 2)) if best[0] >= 0.8 else None
+    if best[0] >= 0.8:
+        return best[1], round(best[0], 2)
+    typo = _misspelt_place(low.strip(), prefer)
+    return typo[:2] if typo is not None else None
+
+
+#: How close a misspelt place must come to a real one (rapidfuzz ratio, 0..100).
+TYPO_SCORE = 85
+
+
+def _misspelt_place(low: str, prefer: tuple[str, ...]) -> tuple[str, float, int] | None:
+    """A city or county typed with a slip ("arlingotn", "San Angleo", "Sugarland", "Dalas"),
+    read only as the answer to the question and always confirmed (`SHARED_NAME`): the
+    nearest name in the hand list and the GeoNames tables, spaces ignored, within
+    `TYPO_SCORE`; third, how many words the misspelt name took. Runs of words that start or
+    end with a short word or a preposition, and everyday words alone, are not tried ("no en",
+    "we live", "house"), so a sentence is never read as a town."""
+    table = _gazetteer()
+    names = {name.replace(" ", ""): name for name in (*table, *PLACES) if len(name) >= 5}
+    words = low.split()
+    best: tuple[float, str, int] | None = None
+    for _, gram in _grams(words):
+        parts = gram.split()
+        if any(len(w) < 3 or w in _BEFORE_A_TOWN for w in (parts[0], parts[-1])) \
+                or (len(parts) == 1 and gram in COMMON_WORDS) or len(gram) < 5:
+            continue
+        hit = process.extractOne(gram.replace(" ", ""), names.keys(), scorer=fuzz.ratio,
+                                 score_cutoff=TYPO_SCORE)
+        if hit and (best is None or hit[1] > best[0]):
+            best = (hit[1], names[hit[0]], len(parts))
+    if best is None:
+        return None
+    _, name, size = best
+    if name in PLACES:
+        return PLACES[name], SHARED_NAME, size
+    states = table[name]
+    mine = next((code for code in prefer if code in states), None)
+    code = mine if mine and _tables()[1].get(name) in (None, mine) else states[0]
+    return code, SHARED_NAME, size
 
 
 def suggested_state(description: str | None) -> str | None:

@@ -9,13 +9,23 @@ Spanish is read by writing its number words as digits (`numbers.spanish_numbers`
 and its time words as the English ones they mean (`_SPANISH` below: "la semana que viene" is
 "next week"), then the same patterns: one set of rules, so both languages place a time alike.
 A day of the month alone ("the 18th") is made a date from the clock in the Context when the
-caller passes `today`: the next 18th, named as a staff member would say it ("march 18").
+caller passes `today`: the next 18th, named as a staff member would say it ("march 18"); so is
+a date typed with slashes ("3/20" is "march 20"). English number words are digits first
+(text2num's `alpha2digit`: "fourteen days", "the fourth of july"), so any count is read.
+
+Asked "when?", an answer may be bare: a count alone is time from now ("couple months"), a
+holiday alone its date ("memorial day weekend"); in a first message those say nothing about a
+deadline ("married 12 years"), so only an answer takes them (`ASKED`). A deadline already gone
+("yesterday was the deadline") is the most pressing of all, "already past"; being served
+yesterday starts a deadline and is not one.
 """
 
 from __future__ import annotations
 
 import re
 from datetime import date
+
+from text_to_num import alpha2digit
 
 from ivr.flow.numbers import spanish_numbers, spoken_digits
 from ivr.flow.text import normalize
@@ -28,29 +38,36 @@ _ABOUT = r"(?:(?:about|around|roughly|maybe|like|approximately|just|only|less th
 _HOLIDAYS = (r"christmas|xmas|thanksgiving|new year'?s?|the new year|easter|halloween|"
              r"the holidays|memorial day|labor day|july 4th|the 4th of july|the fourth of july|"
              r"spring break|summer break|school starts|the end of school|the school year")
-_UNIT = r"(?:day|week|month|year)s?"
+_UNIT = r"(?:hour|day|week|month|year)s?"
 _MONTHS = ("january|february|march|april|may|june|july|august|september|october|november|"
            "december")
 _DAYS = "monday|tuesday|wednesday|thursday|friday|saturday|sunday"
 
+#: Labels only an answer to the question may take (the marker is dropped).
+ASKED = "asked:"
 #: (pattern, how to write the match); checked in order, first hit wins.
 _PATTERNS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
     (re.compile(p), label) for p, label in (
         # Negations first: "not an emergency" and "no court date yet" are no deadline, not ASAP.
         (r"\b(no rush|not urgent|no hurry|whenever|not in a hurry|no deadline|"
          r"not time sensitive|just planning|just exploring|not (an|a real) emergency|"
-         r"no emergency|not (really )?in a rush|not (anytime|any time) soon)\b", "no rush"),
+         r"no emergency|not (really )?in a rush|not (anytime|any time) soon|"
+         r"not for (a |quite a )?(good |long )?while)\b", "no rush"),
+        # as the answer only: in a first message "heard nothing yet" is a client waiting
+        (r"\b((has|have) not been filed|not (been )?filed yet|nothing yet|"
+         r"(just )?looking into (my |our |the )?options|exploring (my |our |the )?options|"
+         r"just (getting|gathering) (info|information))\b", ASKED + "no rush"),
         (r"\b(as soon as possible|asap|right away|immediately|urgent(ly)?|emergency|"
          r"as soon as you can|soon as you can|as fast as (you can|possible))\b",
          "as soon as possible"),
-        (r"\b(today|tonight|this morning|this afternoon)\b", "today"),
+        (r"(?<!from )\b(today|tonight|this morning|this afternoon)\b", "today"),
         (r"\btomorrow\b", "tomorrow"),
         # "a month and a half", "two and a half weeks": counted in the unit below
         (rf"\b(?:in |within )?{_ABOUT}(?P<half>(?:{_NUM}) (?:{_UNIT}) and a half|"
          rf"(?:{_NUM}) and a half (?:{_UNIT}))\b", "{half}"),
         (rf"\b(within|in|under|less than|inside of|over) (the next |the coming )?{_ABOUT}"
          rf"{_NUM} {_UNIT}\b", "{0}"),
-        (rf"\b{_ABOUT}{_NUM} {_UNIT} from now\b", "{0}"),
+        (rf"\b{_ABOUT}(?P<n>{_NUM}) (?P<u>{_UNIT}) from (now|today)\b", "in {n} {u}"),
         # "a few months out", "two weeks away": counted time ahead without a preposition
         (rf"\b{_ABOUT}(?P<n>{_NUM}) (?P<u>{_UNIT}) (out|away|off)\b", "in {n} {u}"),
         # Counted time left: "I have 20 days to answer", "30 days to respond", "two weeks left".
@@ -58,6 +75,8 @@ _PATTERNS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
          rf"(?P<u>{_UNIT}) (to (answer|respond|reply|file|appear|move out)|left|until|before|"
          r"deadline)\b", "within {n} {u}"),
         (rf"\b(before|by|after|around|right after|until|for) ({_HOLIDAYS})\b", "{0}"),
+        # Asked "when?", a bare holiday is its date ("memorial day weekend")
+        (rf"\b(?P<day>{_HOLIDAYS})\b", ASKED + "around {day}"),
         # No date yet says no deadline, but a counted time said beside it ("a few months
         # out, nothing scheduled") is the better answer: so these come after the counts.
         (r"\b((there is )?no (court )?date( set)?( yet)?|nothing (is )?scheduled|"
@@ -66,13 +85,28 @@ _PATTERNS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
         (rf"\b(?:by |before )?(?:the )?end of (?P<end>{_MONTHS})\b", "by {end} end"),
         (rf"\b(?:by|before) (?P<end>{_MONTHS}) (?:is over|is out|ends|is done)\b",
          "by {end} end"),
-        (r"\b(on |by |before )?the (\d{1,2})(st|nd|rd|th)\b", "{0}"),
+        # "the 25th of march" is march 25; "the 20th of this month" the next 20th
+        (rf"\b(?P<cue>on |by |before )?the (?P<d>\d{{1,2}})(?:st|nd|rd|th)? of "
+         rf"(?P<m>{_MONTHS})\b", "{m} {d}"),
+        (r"\b(on |by |before )?the (\d{1,2})(st|nd|rd|th)\b(?= of (this|the) month|(?! of))",
+         "{0}"),
         (r"\b(next|this|the end of the|end of the|later this|early next|end of) "
          r"(week|month|year|weekend|summer|spring|fall|winter)\b", "{0}"),
+        (r"\b(by|over|before|on) the weekend\b", "this weekend"),
+        (r"\bthe week after next\b", "in 2 weeks"),
+        (r"\bin the (?P<s>summer|spring|fall|winter)\b", "this {s}"),
         (rf"\b(on |this |next )?({_DAYS})\b", "{0}"),
         (rf"\b(in |by |on |early |late |mid )?({_MONTHS})( \d{{1,2}}(st|nd|rd|th)?)?\b", "{0}"),
         (r"\b(soon|coming up|upcoming)\b", "soon"),
-        (r"\b(already (passed|happened)|last (week|month))\b", "already past"),
+        # A deadline already gone by is the most pressing of all: "yesterday was the deadline"
+        # ("served yesterday" is no deadline gone: it starts one)
+        (r"\b(already (passed|happened|past)|last (week|month)|"
+         r"yesterday (was|is) the (deadline|due date|last day)|"
+         r"(deadline|due date) (was yesterday|passed|has passed)|"
+         r"missed (it|the deadline|my court date))\b", "already past"),
+        # Asked "when?", a bare count is time from now ("couple months", "14 days"); unasked,
+        # "married 3 years" is not.
+        (rf"\b{_ABOUT}(?P<n>{_NUM}) (?P<u>{_UNIT})\b(?! ago| old)", ASKED + "in {n} {u}"),
         # "when you can", "cuando puedan": at the business's convenience, only when no time
         # was said beside it ("hoy, cuando puedan" is today)
         (r"\b(when|whenever) (you|u|y all|yall) (can|are able|get a chance|have time)\b",
@@ -88,7 +122,8 @@ _WORDS = {"a": "1", "an": "1", "one": "1", "two": "2", "three": "3", "four": "4"
 _URGENT = ("as soon as possible", "today", "tomorrow")
 #: Not knowing, in the words people text it ("idk", "no sé", "ni idea").
 _UNKNOWN = re.compile(r"\b(not sure|do not know|no idea|unsure|idk|dunno|no clue|"
-                      r"no se|no lo se|ni idea|quien sabe|no estoy segur[oa])\b")
+                      r"no se|no lo se|ni idea|quien sabe|no estoy segur[oa]|no sabemos|"
+                      r"no sabe|nadie sabe|no lo sabemos)\b")
 _ES_DAYS = {"lunes": "monday", "martes": "tuesday", "miercoles": "wednesday",
             "jueves": "thursday", "viernes": "friday", "sabado": "saturday",
             "domingo": "sunday"}
@@ -114,6 +149,22 @@ _SPANISH: tuple[tuple[re.Pattern[str], str], ...] = tuple(
         # "en 2 o 3 semanas": the nearer figure (the deadline could be that close)
         (r"\b(\d+) (o|a|y) \d+ (dias|semanas|meses|anos)\b", r"\1 \3"),
         (r"\b(pasado manana)\b", "in 2 days"),
+        (r"\b(\d{1,2})(ro|ero|do|to|vo|mo|no)\b", r"\1"),  # "el 1ro de abril"
+        (r"\b(la semana|el mes|el ano) (que entra|entrante)\b",
+         lambda m: {"la semana": "next week", "el mes": "next month", "el ano": "next year"}[
+             m.group(1)]),
+        (r"\b(en|dentro de) (unas |unos )?(\d+) horas?\b", r"in \3 hours"),
+        (r"\b(una|un) o (\d+) (dias|semanas|meses|anos)\b", r"1 \3"),
+        (r"\b(a )?(fin|fines|finales) del? (mes (que viene|proximo)|proximo mes)\b",
+         "end of next month"),
+        (r"\b(la otra semana)\b", "next week"),
+        (r"\b(semana santa|pascua)\b", "easter"),
+        (r"\b(la )?navidad\b", "christmas"), (r"\bano nuevo\b", "the new year"),
+        (r"\b(no (tengo|tenemos|hay|me han dado) (ninguna )?fecha( todavia| aun)?|"
+         r"(todavia|aun) no (hay|tengo|tenemos) fecha|sin fecha)\b", "no date set"),
+        (r"\bayer (era|fue) (la fecha( limite)?|el plazo|el ultimo dia)\b",
+         "yesterday was the deadline"),
+        (r"\b(ya (se )?paso|ya vencio)\b", "already passed"),
         (r"\bmanana\b", "tomorrow"),
         (r"\b(este|el) fin de semana\b", "this weekend"),
         (r"\b(el proximo|el otro) fin de semana\b", "next weekend"),
@@ -140,6 +191,12 @@ _SPANISH: tuple[tuple[re.Pattern[str], str], ...] = tuple(
          + _ES_DAYS[m.group(2)]),
         (r"\b(el )?(\d{1,2}) de (" + "|".join(_ES_MONTHS) + r")\b",
          lambda m: f"{_ES_MONTHS[m.group(3)]} {m.group(2)}"),
+        # a day of the month alone: "la cambiaron para el 28" is "by the 28th"
+        (r"\b(para el|antes del|el dia|para el dia) (\d{1,2})\b(?! (de|dias?|semanas?|mes))",
+         r"by the \2th"),
+        (r"\b(para|antes de|despues de) (easter|christmas|the new year)\b",
+         lambda m: {"para": "by", "antes de": "before", "despues de": "after"}[m.group(1)]
+         + " " + m.group(2)),
         (r"\b(para|en|antes de|a principios de|a finales de|a mediados de) (" +
          "|".join(_ES_MONTHS) + r")\b",
          lambda m: {"para": "by", "en": "in", "antes de": "by", "a principios de": "early",
@@ -155,6 +212,42 @@ def _unhedged(low: str) -> str:
     low = re.sub(r"\b(en|dentro de) (?:unos|unas|uno|una|como|mas o menos) "
                  r"(?=[a-z0-9]+ (?:dias?|semanas?|mes|meses|anos?)\b)", r"\1 ", low)
     return re.sub(r"\b(en|dentro de) (?:una|un) (semana|mes|ano|dia)\b", r"\1 1 \2", low)
+
+
+#: Short forms people text, as the words the patterns read: "tmrw", "3 wks", "thurs", and a
+#: fortnight as the two weeks it is.
+_SHORT: tuple[tuple[re.Pattern[str], str], ...] = tuple(
+    (re.compile(p), full) for p, full in (
+        (r"\b(tmrw|tmr|tmrrw|tomorow|tommorow|tommorrow)\b", "tomorrow"),
+        (r"\b(\d+) ?(wks?)\b", r"\1 weeks"), (r"\b(\d+) ?(mos?|mths?)\b", r"\1 months"),
+        (r"\b(\d+) ?(yrs?)\b", r"\1 years"), (r"\b(\d+) ?(hrs?)\b", r"\1 hours"),
+        (r"\b(a |one )?fortnight\b", "2 weeks"),
+        (r"\b(thurs|thur|thu)\b", "thursday"), (r"\b(tues|tue)\b", "tuesday"),
+        (r"\bweds\b", "wednesday"),
+    )
+)
+#: A range of counts is its nearer figure (the deadline may be that close): "2-3 weeks"
+#: (the hyphen is gone by now), "a week or two", "1 to 2 months".
+_RANGE = re.compile(rf"\b(?P<a>{_NUM}) (?:or |to )?(?P<b>\d+) (?P<u>{_UNIT})\b|"
+                    rf"\b(?P<c>{_NUM}) (?P<v>{_UNIT}) or (?P<d>\d+)\b(?! {_UNIT})")
+
+
+def _nearer(low: str) -> str:
+    """"2 3 weeks" -> "2 weeks", "a week or 2" -> "a week": the first, smaller figure."""
+    return _RANGE.sub(lambda m: f"{m['a']} {m['u']}" if m["a"] else f"{m['c']} {m['v']}", low)
+
+
+def _in_days(phrase: str) -> str:
+    """"in 48 hours" -> "in 2 days": a deadline counted in hours, as days (at least one)."""
+    phrase = re.sub(r"\b(\d+) hours?\b",
+                    lambda m: f"{max(1, int(m[1]) // 24)} day{'s' if int(m[1]) >= 48 else ''}",
+                    phrase)
+    return re.sub(r"\b1 (day|week|month|year)s\b", r"1 \1", phrase)
+
+
+#: How people name the end of the school year: the holiday list's "the end of school".
+_SCHOOL_OUT = re.compile(r"\b(school (lets|let us|let|gets|get|is) out|school ends?|"
+                         r"the school year ends?)\b")  # (the flow's typo repair may drop an s)
 
 
 def _english(low: str) -> str:
@@ -220,16 +313,26 @@ def find_timeline(text: str, asked: bool = False, today: date | None = None
     those need a cue such as "hearing", "court", "by" or "next". `today` (the Context's clock)
     turns a bare day of the month ("the 18th") into the date it names ("march 18").
     """
-    low = _english(spoken_digits(_unhedged(normalize(text))))
+    low = normalize(text)
+    for pattern, full in _SHORT:
+        low = pattern.sub(full, low)
+    low = _nearer(alpha2digit(_english(spoken_digits(_unhedged(low))), "en"))
+    low = _SCHOOL_OUT.sub("the end of school", low)
     dated = _DATE.search(text.lower())
     if dated:  # "by 12/15": read before normalising, which drops the slash
-        return dated.group(0).strip(), 1.0
+        return _slashed(dated, today), 1.0
     for pattern, label in _PATTERNS:
         match = pattern.search(low)
         if not match:
             continue
         parts = {k: v for k, v in match.groupdict().items() if v}
-        phrase = _tidy(label.format(match.group(0).strip(), **parts))
+        if label.startswith(ASKED):
+            if not asked:
+                continue
+            label = label.removeprefix(ASKED)
+        if not asked and re.search(r"\bhours?\b", match.group(0)):
+            continue  # unasked, "waiting over 2 hours" is how long, not by when
+        phrase = _in_days(_tidy(label.format(match.group(0).strip(), **parts)))
         if "half" in parts:
             phrase = _and_a_half(parts["half"])
         elif "end" in parts:
@@ -246,6 +349,15 @@ def find_timeline(text: str, asked: bool = False, today: date | None = None
     if asked and _UNKNOWN.search(low):
         return "unknown", 0.9
     return None
+
+
+def _slashed(dated: re.Match[str], today: date | None) -> str:
+    """"3/20" as staff say it, "march 20", when the clock is known and no other year is
+    written; otherwise as typed ("by 12/15/2027")."""
+    cue, month, day, year = dated.groups()
+    if today is None or (year and year.strip("/") not in (str(today.year), str(today.year)[2:])):
+        return dated.group(0).strip()
+    return f"{cue or ''}{_MONTHS.split('|')[int(month) - 1]} {int(day)}"
 
 
 def urgency(phrase: str | None) -> str:

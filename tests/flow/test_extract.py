@@ -70,3 +70,50 @@ def test_free_text_is_only_taken_when_asked(directory):
 def test_order_numbers_written_or_spoken(directory, text, number):
     flow = load_flow(next(b for b in directory if b.name == "Fernhill Goods").flow_path)
     assert extract(flow.slots["order_number"], text, asked=True)[0] == number
+
+
+@pytest.mark.parametrize(("text", "answer"), [
+    ("absolutely not", False), ("of course not", False), ("absolutely", True),
+    ("mi prima y yo", None), ("y", True), ("n", False),
+])
+def test_a_denied_yes_is_a_no_and_one_letter_answers_stand_alone(text, answer):
+    assert yes_or_no(text) is answer
+
+
+@pytest.mark.parametrize(("text", "value"), [
+    # someone else's lawyer is not the customer's
+    ("my husband's attorney keeps calling me", "no"), ("el abogado es de mi ex", "no"),
+    # a lawyer who is gone, or who is on another matter
+    ("my lawyer left the firm and nobody took over my case", "no"),
+    ("I have one for the criminal case but not for custody", "no"),
+    ("tuve uno para el divorcio pero no para esto", "no"),
+    # not a lawyer, or not hired
+    ("my cousin's a paralegal", "no"), ("mi prima es paralegal y me ayuda", "no"),
+    ("I had a free consultation with one", "no"),
+    # represented by someone the customer did not hire themselves
+    ("legal aid is helping me", "yes"), ("the court appointed one for me", "yes"),
+    ("la corte me asigno uno", "yes"), ("my mom hired one for me", "yes"),
+    ("a public defender is representing me", "yes"),
+    ("la abogada de la corte me esta ayudando", "yes"), ("retained counsel", "yes"),
+    ("the other party is represented, I am not", "no"), ("we parted ways", "no"),
+])
+def test_who_represents_the_customer_in_this_matter_now(law_slots, text, value):
+    assert extract(law_slots["representation"], text, asked=True)[0] == value
+
+
+def test_a_one_word_representation_phrase_only_answers_the_question(law_slots):
+    """Unasked, "my paralegal said..." is an existing client's message, not a "no lawyer"."""
+    slot = law_slots["representation"]
+    assert extract(slot, "my paralegal said she'd email the draft") is None
+    assert extract(slot, "paralegal", asked=True)[0] == "no"
+
+
+def test_the_last_clause_that_answers_decides_and_is_checked(law_slots):
+    """People put the present last: a past lawyer then "still have her" is a yes, one for
+    another matter then "not for this" a no; said both ways, it is confirmed once."""
+    slot = law_slots["representation"]
+    value, sure = extract(slot, "had a lawyer appointed in the CPS case, still have her",
+                          asked=True)
+    assert value == "yes" and sure < 0.7
+    assert extract(slot, "we have an attorney for the business, not for this",
+                   asked=True)[0] == "no"

@@ -102,3 +102,64 @@ def test_short_names_people_text_for_a_state_are_understood(answer, code):
 
 def test_a_spanish_mi_is_no_michigan():
     assert find_state("en mi casa", asked=True) is None
+
+
+@pytest.mark.parametrize(("answer", "code"), [
+    ("arlingotn", "TX"), ("Sugarland", "TX"), ("en Dalas", "TX"), ("no, en Alburquerque", "NM"),
+])
+def test_a_misspelt_town_is_read_as_the_nearest_real_one_and_checked(answer, code):
+    found = find_state(answer, asked=True, prefer=("TX",))
+    assert found is not None and found[0] == code and found[1] < 0.7  # "Just to check"
+    assert find_state(answer) is None or find_state(answer)[1] < 0.7
+
+
+@pytest.mark.parametrize("answer", ["we live here", "the house is there", "I have no idea"])
+def test_a_sentence_is_never_read_as_a_misspelt_town(answer):
+    assert find_state(answer, asked=True) is None
+
+
+@pytest.mark.parametrize(("answer", "code"), [
+    ("Fort Cavazos", "TX"), ("JBSA Lackland", "TX"), ("no, stationed at Fort Bragg", "NC"),
+    ("en Fort Bliss", "TX"),
+])
+def test_a_military_base_names_its_state(answer, code):
+    assert find_state(answer, asked=True)[0] == code
+
+
+def test_a_misspelt_town_is_checked_then_kept(law):
+    chat = law()
+    chat.send("I need a divorce")
+    chat.send("no")  # not the number's suggestion: the plain question
+    chat.send("San Angleo")
+    assert chat.ask.slot == "jurisdiction" and "Texas?" in chat.said
+    chat.send("yes")
+    assert chat.state.slots["jurisdiction"] == "TX"
+
+
+def test_naming_the_suggested_state_confirms_it(law):
+    """"N. Texas" to "your number looks like Texas, is that right?" is a yes, though a lone
+    "n" is how some text a no."""
+    chat = law()
+    chat.send("I need a divorce")
+    chat.send("N. Texas")
+    assert chat.state.slots["jurisdiction"] == "TX"
+    assert chat.ask.slot == "timeline"
+
+
+def test_a_longer_misspelt_name_beats_a_one_word_county_elsewhere():
+    assert find_state("en Forth Worth", asked=True, prefer=("TX",))[0] == "TX"
+
+
+def test_a_state_code_after_a_town_is_no_yes_to_the_suggestion(law):
+    """"Muskogee OK" to "your number looks like Texas, is that right?" is Oklahoma."""
+    chat = law()
+    chat.send("I need a divorce")
+    chat.send("Muskogee OK")
+    assert chat.state.slots["jurisdiction"] == "OK"
+
+
+@pytest.mark.parametrize(("answer", "code"), [
+    ("en Carolina del Norte", "NC"), ("Nueva York", "NY"), ("en Pensilvania", "PA"),
+])
+def test_a_state_named_in_spanish_is_that_state(answer, code):
+    assert find_state(answer, asked=True)[0] == code

@@ -75,7 +75,7 @@ def test_a_hedged_no_is_checked_with_the_firms_words(law):
     ("in about two months", "in about 2 months"),
     ("before Christmas", "before christmas"),
     ("ASAP", "as soon as possible"),
-    ("by 12/15", "by 12/15"),
+    ("by 12/15", "by december 15"),  # a date as staff say it
     ("there's no court date yet", "no rush"),
     ("it's not an emergency", "no rush"),
 ])

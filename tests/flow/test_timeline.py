@@ -89,3 +89,82 @@ def test_and_a_half_is_counted_in_the_unit_below(said, kept):
 ])
 def test_the_end_of_a_named_month_is_its_last_day(said, kept):
     assert find_timeline(said, asked=True)[0] == kept
+
+
+TODAY = date(2025, 3, 12)  # a Wednesday
+
+
+@pytest.mark.parametrize(("text", "phrase"), [
+    ("three weeks from today", "in 3 weeks"), ("fourteen days", "in 14 days"),
+    ("couple months", "in 2 months"), ("eight weeks", "in 8 weeks"),
+    ("memorial day weekend", "around memorial day"),
+    ("the fourth of july", "around the 4th of july"),
+    ("not for a good while", "no rush"), ("yesterday was the deadline", "already past"),
+    ("3/20", "march 20"), ("the 3rd", "april 3"),
+])
+def test_counted_times_holidays_and_dates_answer_when(text, phrase):
+    assert find_timeline(text, asked=True, today=TODAY)[0] == phrase
+
+
+def test_a_bare_count_or_holiday_is_a_time_only_as_the_answer():
+    assert find_timeline("married 12 years, two kids") is None
+    assert find_timeline("we split up at christmas") is None
+
+
+def test_being_served_yesterday_starts_a_deadline_it_does_not_miss_one():
+    assert find_timeline("I was served yesterday", asked=True, today=TODAY) != (
+        "already past", 1.0)
+
+
+@pytest.mark.parametrize(("text", "phrase"), [
+    ("a fines del mes que viene", "next month"), ("la audiencia la cambiaron para el 28",
+                                                  "march 28"),
+    ("para semana santa", "by easter"), ("ayer era la fecha limite", "already past"),
+    ("pronto, la otra semana", "next week"),
+])
+def test_spanish_times_answer_when(text, phrase):
+    assert find_timeline(text, asked=True, today=TODAY)[0] == phrase
+
+
+@pytest.mark.parametrize(("text", "phrase"), [
+    ("2-3 weeks", "in 2 weeks"), ("a week or two", "in 1 week"),
+    ("en una o dos semanas", "in 1 week"),  # a range: the nearer figure, it may be that close
+    ("in 48 hours", "in 2 days"), ("en 48 horas", "in 2 days"),
+    ("my answer is due in 3 wks", "in 3 weeks"), ("tmrw", "tomorrow"), ("thurs", "thursday"),
+    ("in a fortnight", "in 2 weeks"), ("by the weekend", "this weekend"),
+    ("la semana que entra", "next week"), ("el mes entrante", "next month"),
+    ("el 1ro de abril", "april 1"), ("todavia no sabemos", "unknown"),
+])
+def test_ranges_hours_and_short_forms_answer_when(text, phrase):
+    assert find_timeline(text, asked=True, today=TODAY)[0] == phrase
+
+
+def test_hours_are_a_deadline_only_as_the_answer():
+    """Unasked, "waiting over 2 hours for a call back" is how long someone waited."""
+    assert find_timeline("I have been waiting over 2 hours for a call back") is None
+    assert find_timeline("within 24 hours", asked=True)[0] == "within 1 day"
+
+
+@pytest.mark.parametrize(("text", "phrase"), [
+    ("the 25th of march", "march 25"), ("the 20th of this month", "march 20"),
+    ("hearing is the 2nd of may", "may 2"),
+])
+def test_a_day_of_a_named_month_is_that_date(text, phrase):
+    assert find_timeline(text, asked=True, today=TODAY)[0] == phrase
+
+
+@pytest.mark.parametrize(("text", "phrase"), [
+    ("despues de navidad", "after christmas"), ("no tengo fecha todavia", "no rush"),
+    ("en año nuevo", "around the new year"),
+])
+def test_spanish_holidays_and_no_date_yet(text, phrase):
+    assert find_timeline(text, asked=True, today=TODAY)[0] == phrase
+
+
+@pytest.mark.parametrize(("text", "phrase"), [
+    ("the week after next", "in 2 weeks"), ("the final hearing is in the summer", "this summer"),
+    ("just looking into options for now", "no rush"),
+    ("before school lets out", "before the end of school"),
+])
+def test_relative_weeks_seasons_and_school_answer_when(text, phrase):
+    assert find_timeline(text, asked=True, today=TODAY)[0] == phrase

@@ -83,10 +83,13 @@ FRUSTRATION_PHRASES = (
     "nobody calls back", "no one calls back", "nobody gets back", "never called back",
     "worst service", "terrible customer service", "losing my patience", "pointless",
     "passed around", "runaround", "run around", "bounced around",
+    # disappointment said with weight is a complaint ("really disappointed with my delivery")
+    "really disappointed", "so disappointed", "very disappointed", "extremely disappointed",
+    "deeply disappointed", "beyond disappointed", "super disappointed",
     *(  # in Spanish
         "estoy harto", "estoy harta", "ya me harte", "me tienen harto", "me tienen harta",
         "que mal servicio", "pesimo servicio", "pesima atencion", "ya me canse", "que fastidio", "es una burla", "nadie me contesta", "nadie me regresa",
-        "nadie me responde",
+        "nadie me responde", "muy decepcionado", "muy decepcionada", "que decepcion",
     ),
 )
 #: Earlier contact that went unanswered or had to be repeated: "I emailed twice and heard nothing

@@ -110,6 +110,18 @@ def test_earlier_contact_left_unanswered_is_frustration_in_every_flow_without_th
         assert "frustration" in conversation.state.reasons, (name, text)
 
 
+@pytest.mark.parametrize("text", ["I'm really disappointed with how my last visit went",
+                                  "so disappointed, nobody told me this would take so long",
+                                  "estoy muy decepcionada con el servicio"])
+def test_weighty_disappointment_is_frustration_in_every_flow_without_the_model(chat, text):
+    """"Really disappointed" is a complaint about us, in any business."""
+    for name in OPENINGS:
+        conversation = chat(name)
+        conversation.send(text)
+        assert conversation.transfer is not None, (name, text)
+        assert "frustration" in conversation.state.reasons, (name, text)
+
+
 @pytest.mark.parametrize("text", ["my order came twice, can I return one",
                                   "I called yesterday to book a tune-up for Friday",
                                   "my ex keeps ignoring my texts about the kids",

@@ -98,9 +98,11 @@ FRUSTRATION_PHRASES = (
 #: (Normalised text: digits kept, accents folded.)
 _CONTACTED = (r"(emailed|e mailed|called|phoned|messaged|texted|wrote|written|writing|reached out|"
               r"reaching out|contacted|left (a )?(voicemail|message)s?|dm ?e?d|asked|"
-              r"escribi|llame|marque|mande (un )?(correo|mensaje)s?)")
+              r"escribi|llame|marque|mande (un )?(correo|mensaje)s?|"
+              # the Spanish present counts too: "ya van 3 veces que les escribo"
+              r"(que|les|le) (llamo|escribo|marco|hablo))")
 _TIMES = (r"(twice|2x|\d+ times|(two|three|four|five|several|multiple|many) times|"
-          r"(second|third|fourth|fifth|\d+(st|nd|rd|th)) time|dos veces|tres veces|\d+ veces|"
+          r"(second|third|fourth|fifth|\d+(st|nd|rd|th)) time|(dos|tres|cuatro|cinco|varias|muchas|\d+) veces|(segunda|tercera|cuarta|quinta) vez|"
           r"(\d+|two|three|four|five|several|multiple) (emails|e mails|messages|calls|voicemails|texts|dms)|"
           r"(tres|cuatro|varios|\d+) (correos|mensajes))")
 UNANSWERED_CONTACT = re.compile(

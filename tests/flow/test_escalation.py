@@ -99,6 +99,7 @@ def test_frustration_is_escalated(hvac, text):
     "I keep getting passed around by your staff",
     "you keep ignoring my texts about this",
     "sent you 3 emails already and no one answers",
+    "ya son cuatro veces que les escribo por lo mismo",
 ])
 def test_earlier_contact_left_unanswered_is_frustration_in_every_flow_without_the_model(
         chat, text):

@@ -83,10 +83,13 @@ FRUSTRATION_PHRASES = (
     "nobody calls back", "no one calls back", "nobody gets back", "never called back",
     "worst service", "terrible customer service", "losing my patience", "pointless",
     "passed around", "runaround", "run around", "bounced around",
+    # disappointment said with weight is a complaint ("really disappointed with my delivery")
+    "really disappointed", "so disappointed", "very disappointed", "extremely disappointed",
+    "deeply disappointed", "beyond disappointed", "super disappointed",
     *(  # in Spanish
         "estoy harto", "estoy harta", "ya me harte", "me tienen harto", "me tienen harta",
         "que mal servicio", "pesimo servicio", "pesima atencion", "ya me canse", "que fastidio", "es una burla", "nadie me contesta", "nadie me regresa",
-        "nadie me responde",
+        "nadie me responde", "muy decepcionado", "muy decepcionada", "que decepcion",
     ),
 )
 #: Earlier contact that went unanswered or had to be repeated: "I emailed twice and heard nothing
@@ -95,9 +98,11 @@ FRUSTRATION_PHRASES = (
 #: (Normalised text: digits kept, accents folded.)
 _CONTACTED = (r"(emailed|e mailed|called|phoned|messaged|texted|wrote|written|writing|reached out|"
               r"reaching out|contacted|left (a )?(voicemail|message)s?|dm ?e?d|asked|"
-              r"escribi|llame|marque|mande (un )?(correo|mensaje)s?)")
+              r"escribi|llame|marque|mande (un )?(correo|mensaje)s?|"
+              # the Spanish present counts too: "ya van 3 veces que les escribo"
+              r"(que|les|le) (llamo|escribo|marco|hablo))")
 _TIMES = (r"(twice|2x|\d+ times|(two|three|four|five|several|multiple|many) times|"
-          r"(second|third|fourth|fifth|\d+(st|nd|rd|th)) time|dos veces|tres veces|\d+ veces|"
+          r"(second|third|fourth|fifth|\d+(st|nd|rd|th)) time|(dos|tres|cuatro|cinco|varias|muchas|\d+) veces|(segunda|tercera|cuarta|quinta) vez|"
           r"(\d+|two|three|four|five|several|multiple) (emails|e mails|messages|calls|voicemails|texts|dms)|"
           r"(tres|cuatro|varios|\d+) (correos|mensajes))")
 UNANSWERED_CONTACT = re.compile(

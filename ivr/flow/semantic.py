@@ -335,11 +335,15 @@ def person_target(flow: Flow, scores: Mapping[str, float]) -> str | None:
 
 def distress_cue(flow: Flow, text: str, scores: Mapping[str, float]) -> str | None:
     """Why an unplaced message must still reach a person: "cue:<word>" for a danger, harm,
-    urgency or distress word, "near:<trigger>" for a trigger it nearly matched; else None."""
+    urgency or distress word, "near:<trigger>" for an urgent trigger (or asking for a person)
+    it nearly matched; else None."""
     found = CUE_WORDS.search(normalize(text))
     if found is not None:
         return f"cue:{found.group(0)}"
-    near = _best(scores, {t.name for t in flow.triggers if t.examples} | {HUMAN})
+    # Only an urgent trigger nearly matched is distress: a near-miss of the shop's billing or
+    # bulk-order examples ("is there a discount if I spend over 100") is a routine question, and
+    # paging it as urgent disturbs staff for nothing (the net and the menu still offer a person).
+    near = _best(scores, {t.name for t in flow.triggers if t.examples and t.urgent} | {HUMAN})
     if near is not None and near[1] >= CUE_MIN:
         return f"near:{near[0]}"
     return None

@@ -173,6 +173,8 @@ def test_a_big_order_asked_about_before_it_exists_reaches_a_person_without_the_m
     "I want 20% off my next order",
     "I need an update on order 1042",
     "need to know where order # 10 245 is",
+    "what would you get my boss, budget around 40",
+    "I want to spend about 35 on a gift for my neighbor",
 ])
 def test_a_small_order_or_a_count_of_something_else_is_no_big_order(shop, text):
     chat = shop()
@@ -191,7 +193,8 @@ def test_two_amounts_that_disagree_are_a_billing_problem_without_the_model(shop,
 
 @pytest.mark.parametrize("text", ["I paid twice when the checkout page froze",
                                   "you took my money and nothing ever came",
-                                  "me llego un cobro de ustedes que no reconozco"])
+                                  "me llego un cobro de ustedes que no reconozco",
+                                  "you billed me again yesterday and I only ordered once"])
 def test_money_taken_wrongly_is_a_billing_problem_in_plain_words_without_the_model(shop, text):
     chat = shop()
     chat.send(text)

@@ -99,12 +99,25 @@ def test_frustration_is_escalated(hvac, text):
     "I keep getting passed around by your staff",
     "you keep ignoring my texts about this",
     "sent you 3 emails already and no one answers",
+    "ya son cuatro veces que les escribo por lo mismo",
 ])
 def test_earlier_contact_left_unanswered_is_frustration_in_every_flow_without_the_model(
         chat, text):
     """A customer who already tried us another way is past what a bot should answer."""
     for name in OPENINGS:
         conversation = chat(name)  # the rules alone
+        conversation.send(text)
+        assert conversation.transfer is not None, (name, text)
+        assert "frustration" in conversation.state.reasons, (name, text)
+
+
+@pytest.mark.parametrize("text", ["I'm really disappointed with how my last visit went",
+                                  "so disappointed, nobody told me this would take so long",
+                                  "estoy muy decepcionada con el servicio"])
+def test_weighty_disappointment_is_frustration_in_every_flow_without_the_model(chat, text):
+    """"Really disappointed" is a complaint about us, in any business."""
+    for name in OPENINGS:
+        conversation = chat(name)
         conversation.send(text)
         assert conversation.transfer is not None, (name, text)
         assert "frustration" in conversation.state.reasons, (name, text)

@@ -98,6 +98,16 @@ def test_a_near_trigger_score_is_a_cue(shop):
     assert isinstance(chat.last[-1], Transfer) or chat.transfer is not None
 
 
+def test_a_near_miss_of_a_routine_trigger_is_no_distress(shop):
+    """Nearly a billing problem or a big order is a routine question, not an emergency: an
+    unplaced "is there a discount over 100" must not ring staff as urgent."""
+    chat = with_scores(shop(), {"billing_problem": 0.45, "bulk_order": 0.42,
+                                "product_question": 0.2})
+    chat.send("is there some sort of deal if I spend a lot")
+    assert "distress_cue" not in chat.state.extra
+    assert chat.transfer is None and "distress" not in chat.state.reasons
+
+
 def test_two_turns_in_a_row_not_understood_offer_a_person(hvac):
     chat = hvac()
     chat.send("blorp zing")

@@ -36,6 +36,21 @@ def test_a_fed_up_customer_in_spanish_reaches_a_person(shop, said):
     assert "frustration" in _reasons(chat)
 
 
+@pytest.mark.parametrize(("said", "bucket"), [
+    ("me mandaron la talla equivocada del guante", "returns"),
+    ("el pedido que me llego es incorrecto", "returns"),
+    ("compre una vela hace una semana, ya salio?", "order_status"),
+    ("hay algun cupon para la primera compra", "product_question"),
+    ("la crema viene en otro tamaño", "product_question"),
+])
+def test_a_spanish_shop_topic_is_placed_by_the_rules(shop, said, bucket):
+    """A wrong item, whether it shipped, a coupon or a size, in Spanish, without the model: a
+    topic the rules place is one the person taking over reads even when frustration fires."""
+    chat = shop()
+    chat.send(said)
+    assert chat.state.bucket == bucket, said
+
+
 def test_no_es_emergencia_is_not_a_repair_call(hvac):
     chat = hvac()
     chat.send("no es una emergencia, nomás quiero precio de un termostato")

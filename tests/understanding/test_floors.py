@@ -31,7 +31,9 @@ from ivr.semantic import shared
 #: on them: the shop's dev floors are re-measured on the grown sets, rules-only 77 -> 75%
 #: English accuracy, Spanish 65 -> 56% and must-reach 90 -> 68%, the new rows being words the
 #: phrase lists never had; with the layer, one of round 6's routine rows pages (3 of 86,
-#: ceiling 4%)), its floors are re-measured on the grown set, then raised
+#: ceiling 4%); round 7, 32 English and 16 Spanish: rules-only Spanish must-reach 68 -> 65% on
+#: the grown set, openly, its accuracy up 56 -> 59%; with the layer, needless pages 4 -> 1%),
+#: its floors are re-measured on the grown set, then raised
 #: as the tuning lands; held-out floors only ever rise.
 #: Held-out round 2 (this session's first commit on the corpus, before its tuning): 90 English
 #: and 45 Spanish first messages written fresh by someone who had not seen the flows. The
@@ -49,7 +51,7 @@ FLOORS: dict[tuple[str, str], tuple[float, float, float]] = {
     ("hvac", "heldout"): (83, 92, 2),
     ("hvac", "dev"): (84, 91, 2),
     ("ecommerce", "heldout"): (79, 63, 6),
-    ("ecommerce", "dev"): (75, 62, 2),
+    ("ecommerce", "dev"): (76, 62, 1),
 }
 #: The same with the semantic layer on (the bundled model; issue 16, Deliver 1; raised with
 #: the needs-a-person net, round 2). Held-out recall is still below the 100% target: these are
@@ -62,7 +64,7 @@ FLOORS_ON: dict[tuple[str, str], tuple[float, float, float]] = {
     # visit)
     ("hvac", "dev"): (92, 100, 0),
     ("ecommerce", "heldout"): (86, 91, 6),
-    ("ecommerce", "dev"): (90, 100, 4),
+    ("ecommerce", "dev"): (92, 100, 1),
 }
 #: The Spanish part (issue 25, Deliver 6; `es_heldout.csv`, `es_dev.csv`), same measures. The
 #: targets are the SAME as English: on `es_heldout` must-reach-a-person 100%, bucket accuracy
@@ -79,7 +81,7 @@ ES_FLOORS: dict[tuple[str, str], tuple[float, float, float]] = {
     ("hvac", "es_heldout"): (51, 45, 5),
     ("hvac", "es_dev"): (55, 48, 0),
     ("ecommerce", "es_heldout"): (48, 76, 5),
-    ("ecommerce", "es_dev"): (56, 68, 0),
+    ("ecommerce", "es_dev"): (59, 65, 0),
 }
 ES_FLOORS_ON: dict[tuple[str, str], tuple[float, float, float]] = {
     # Issue 25 round 2 (Spanish custody disputes are matters, not danger, decided on dev):
@@ -95,7 +97,7 @@ ES_FLOORS_ON: dict[tuple[str, str], tuple[float, float, float]] = {
     ("hvac", "es_heldout"): (94, 100, 5),
     ("hvac", "es_dev"): (98, 100, 0),
     ("ecommerce", "es_heldout"): (90, 94, 7),
-    ("ecommerce", "es_dev"): (92, 100, 0),
+    ("ecommerce", "es_dev"): (95, 100, 0),
 }
 
 

@@ -19,7 +19,19 @@ with a negation too, so a denial is read narrowly:
   before its verb's pronoun is the verb's ("no me deja salir" fires, as "will not let me"
   does), unless the verb is a perfect ("no me ha amenazado") or one of harm ("no me pega"):
   those deny what did not happen.
+
+Two more stretches are set aside as a denial is, since neither is this customer's danger:
+
+- someone else's story told to set the customer's own apart ("my friend's ex stalked her for
+  years, mine just won't sign the papers", "a mi prima la golpeaba su marido, pero lo mío es que
+  ya no nos queremos"): the words before "mine / ours / in my case / lo mío" when a friend or
+  relative is their subject (`OTHERS_STORY`). A relative's danger told as news, with no such
+  contrast ("my sister's husband beat her last night"), is kept: it is danger all the same;
+- a threat to go to court ("she keeps threatening to drag me back to court", "me amenaza con
+  demandarme"): a legal fight is a new matter, not danger (`COURT_THREAT`). A threat against
+  the children or the customer's body is never one ("threatening to take the kids").
 """
+
 
 from __future__ import annotations
 
@@ -60,6 +72,24 @@ IDIOMS = ("no idea", "no clue", "no way", "no matter", "no doubt", "not sure", "
           # Spanish sayings: "no sé qué hacer, me pegó", "ni modo"
           "no se", "no puedo mas", "no aguanto", "ni modo", "nadie sabe", "nadie me ayuda",
           "no hay de otra")
+#: Someone else's story set against the customer's own: a friend or relative as its subject
+#: (`_OTHER`), then "mine / ours / in my case / lo mío" (`_OWN`). Normalised text.
+_OTHER = (r"\b(my|a|her|his|our) (best )?(friend|friends|sister|sisters|brother|cousin|coworker|"
+          r"co worker|neighbor|neighbour|mom|mother|aunt|niece|daughter|son|roommate|boss)\b|"
+          r"\b(mi|una|un|su) (mejor )?(amiga|amigo|prima|primo|hermana|hermano|vecina|vecino|"
+          r"companera|companero|tia|mama|sobrina|comadre|cunada|hija)\b")
+_OWN = r"\b(mine|ours|in my case|in our case|for me it|with me it|lo mio|lo nuestro|el mio|la mia|en mi caso)\b"
+OTHERS_STORY = re.compile(rf"^(?P<story>.*?({_OTHER}).*?)(?={_OWN})")
+#: A threat to take the customer to court: a legal fight, not danger. The words between the
+#: threat and the court may not name the children ("threatening to take the kids before court").
+_KIDS = r"(kids|children|child|son|daughter|baby|boys|girls|ninos|nino|hijos|hijo|hija|nina|bebe)"
+COURT_THREAT = re.compile(
+    r"\b(threat\w*|amenaz\w*)( me)?( to| con)? (sue|suing|demandar\w*)\b|"
+    rf"\b(threat\w*|amenaz\w*)( me)?( to| con)? "
+    r"(sue|suing|take me|taking me|drag me|dragging me|haul me|bring me|file|fight me|"
+    r"demandar\w*|llevarme|arrastrarme|meterme|quitarme|pelearme)"
+    rf"(?: (?!{_KIDS}\b)\w+){{0,4}}? "
+    r"(court|courts|judge|lawsuit|suit|custody|corte|juzgado|juez|tribunal|demanda|custodia)\b")
 #: How many words a denial covers ("nobody is in danger": 3).
 REACH = 4
 BLANK = "|"
@@ -99,6 +129,7 @@ def deny(padded_text: str, keep: Iterable[str] = ()) -> str:
     """`padded_text` (a normalised message padded with spaces) with every denied stretch
     blanked to "|", so no phrase, pair or cue matches inside it. `keep`: the flow's own
     phrases (normalised); one that holds a negation is read as written."""
+    padded_text = _set_aside(padded_text)
     words = padded_text.split()
     if not DENIALS.intersection(w.split("'")[0] for w in words):
         return padded_text
@@ -126,6 +157,22 @@ def deny(padded_text: str, keep: Iterable[str] = ()) -> str:
     return f" {' '.join(out)} "
 
 
+def _set_aside(padded_text: str) -> str:
+    """`padded_text` with someone else's story and a threat of court blanked (`OTHERS_STORY`,
+    `COURT_THREAT`): neither is this customer's danger."""
+    text = padded_text.strip()
+    story = OTHERS_STORY.search(text)
+    if story:
+        text = _blank(text, story.start("story"), story.end("story"))
+    for threat in reversed(list(COURT_THREAT.finditer(text))):
+        text = _blank(text, threat.start(), threat.end())
+    return f" {text} "
+
+
+def _blank(text: str, start: int, end: int) -> str:
+    return f"{text[:start]}{re.sub(r'[^ ]+', BLANK, text[start:end])}{text[end:]}"
+
+
 def _restore_straddling(words: list[str], out: list[str], keep: tuple[str, ...]) -> None:
     """A flow phrase only partly inside a denied stretch is not denied: "no idea where he
     took the kids" keeps "took the kids" whole (a denial covers what it names, not a phrase
@@ -151,7 +198,7 @@ def denied_words(padded_text: str, keep: Iterable[str] = ()) -> str:
 #: ("nobody is hurt", "not an emergency", "no es urgente"). Words that only set a scene ("kids", "baby") are not
 #: here: "you'll never see the kids again" is a threat, not a denial of one.
 DENIABLE = re.compile(r"\b(emergency|danger|dangerous|hurt|injured|injury|harm|unsafe|safe|"
-                      r"threat\w*|violen\w*|abus\w*|bleeding|fire|smoke|gas|leak\w*|sick|"
+                      r"threat\w*|violen\w*|abus\w*|stalk\w*|a hand on|tocad\w*|mano encima|bleeding|fire|smoke|gas|leak\w*|sick|"
                       r"rash|reaction|swelling|allergic|burn\w*|urgent|"
                       # the same in Spanish, accents folded ("no es urgente", "nadie está en
                       # peligro"); not "seguro" ("no estoy seguro" is "I'm not sure")

@@ -31,6 +31,9 @@ wheat horse
 #: Everyday words one slip away from a shipped flow's vocabulary: never "repaired" (in English
 #: and in Spanish: the flows carry Spanish phrases, so "harta" would become "hasta").
 COMMON = COMMON_WORDS | COMMON_WORDS_ES | frozenset(_EXTRA.split())
+#: Pronouns ending in "s" that are no plural of a flow word: "ours is just two people growing
+#: apart" must keep its "ours" (it sets the customer's own story apart), not become "our".
+POSSESSIVES = frozenset(("ours", "yours", "hers", "theirs"))
 _WORD = re.compile(r"[A-Za-z][A-Za-z']*")
 
 
@@ -59,7 +62,8 @@ class Speller:
     def _closest(self, low: str) -> str | None:
         if low in self.known or not low.isalpha() or low in COMMON_WORDS_ES:
             return None  # a Spanish word is never an English plural ("unos" is not "uno"s)
-        if len(low) >= 4 and low.endswith("s") and low[:-1] in self.known:
+        if len(low) >= 4 and low.endswith("s") and low[:-1] in self.known \
+                and low not in POSSESSIVES:
             return low[:-1]  # "heat pumps" is about a "heat pump"
         if len(low) < MIN_LENGTH or low in COMMON:
             return None

@@ -148,3 +148,28 @@ def test_a_move_or_a_late_return_is_a_custody_matter_not_an_emergency(law, text)
     chat = law()
     chat.send(text)
     assert chat.state.bucket == "intake" and chat.transfer is None
+
+
+@pytest.mark.parametrize("text", [
+    "how much does a divorce with a house and two kids usually cost",
+    "what do you charge for a custody case",
+    "cuánto cobran por llevar un divorcio",
+])
+def test_a_question_about_cost_is_a_fee_question_whichever_matter_it_names(law, text):
+    chat = law()
+    chat.send(text)
+    assert chat.state.bucket == "consultation_fee"
+    assert chat.transfer is None
+
+
+@pytest.mark.parametrize("text", [
+    "my custody case is with your firm, the other mom filed something new",
+    "the invoice you sent me has a charge twice",
+    "your attorney told me to send the lease once I signed it, here it is",
+    "necesito una copia de mi expediente",
+])
+def test_a_client_is_heard_by_the_matter_the_firm_holds_its_bill_and_its_lawyers_advice(law, text):
+    chat = law()
+    chat.send(text)
+    assert chat.state.bucket == "existing_client"
+    assert chat.transfer is not None

@@ -154,3 +154,40 @@ def test_not_an_emergency_nobody_is_hurt_no_gas_smell_fires_nothing_in_every_flo
         assert "911" not in conversation.said and not _urgent(conversation), similar
         assert trigger not in conversation.state.reasons, similar
         assert "distress" not in conversation.state.reasons, similar
+
+
+@pytest.mark.parametrize("text", [
+    "my cousin's husband used to hit her, for me it's just that we stopped talking, I want a divorce",
+    "my neighbor had to get a restraining order against her ex, ours is a friendly split",
+    "a mi amiga la amenazaba su esposo, lo mio es que ya no nos entendemos y quiero divorciarme",
+])
+def test_someone_elses_danger_set_against_the_customers_own_story_is_not_an_emergency(law, text):
+    chat = law()
+    chat.send(text)
+    assert "emergency" not in chat.state.reasons
+    assert not _urgent(chat)
+    assert chat.state.bucket == "intake"
+
+
+@pytest.mark.parametrize("text", [
+    "my brother's girlfriend hits him and he's afraid to go home",
+    "a mi hermana la golpea su pareja y no sabe a dónde ir",
+    "my friend's divorce was easy, mine is different, he threatened to kill me",
+])
+def test_a_relatives_danger_told_as_news_or_beside_the_customers_own_still_fires(law, text):
+    chat = law()
+    chat.send(text)
+    assert "emergency" in chat.state.reasons
+    assert _urgent(chat)
+
+
+@pytest.mark.parametrize(("text", "court"), [
+    ("he keeps threatening to sue me for full custody", True),
+    ("she threatened to haul me into court over the school change", True),
+    ("mi ex me amenaza con demandarme por la casa", True),
+    ("he's threatening to hurt me if I go to court", False),
+    ("he is threatening to take the kids before the court date", False),
+])
+def test_a_threat_to_go_to_court_is_set_aside_a_threat_of_harm_is_not(text, court):
+    kept = deny(padded(text))
+    assert ("threat" not in kept and "amenaza" not in kept) is court

@@ -149,6 +149,12 @@ def test_the_speller_leaves_real_and_short_words_alone(word):
     assert Speller(known).repair(word) is None
 
 
+@pytest.mark.parametrize("word", ["ours", "yours", "hers"])
+def test_a_possessive_is_no_plural_of_a_flow_word(word):
+    """"ours is just two people growing apart" keeps its "ours" though "our" is a flow word."""
+    assert Speller({"our", "your", "her"}).repair(word) is None
+
+
 def test_flows_check_reports_a_wording_mistake_with_file_and_line(tmp_path):
     from click.testing import CliRunner
 

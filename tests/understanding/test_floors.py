@@ -46,8 +46,9 @@ from ivr.semantic import shared
 FLOORS: dict[tuple[str, str], tuple[float, float, float]] = {
     ("law_firm", "heldout"): (61, 52, 5),
     # (law firm dev round 4: 42 fresh rows, then existing-client cues and the children-taken
-    # rule in English)
-    ("law_firm", "dev"): (68, 70, 2),
+    # rule in English; round 5: 35 more, then someone else's story and threats of court set
+    # aside, fee questions naming a matter, a relative's reported harm)
+    ("law_firm", "dev"): (70, 66, 1),
     ("hvac", "heldout"): (83, 92, 2),
     ("hvac", "dev"): (84, 91, 2),
     ("ecommerce", "heldout"): (79, 63, 6),
@@ -58,7 +59,10 @@ FLOORS: dict[tuple[str, str], tuple[float, float, float]] = {
 #: floors, not the goal.
 FLOORS_ON: dict[tuple[str, str], tuple[float, float, float]] = {
     ("law_firm", "heldout"): (90, 91, 5),
-    ("law_firm", "dev"): (93, 100, 2),
+    # (round 5 grew dev by 35 rows written to probe round 4: 88.0% / 107 of 112 / 5 of 80 on
+    # first reading; after the tuning one existing client by a lawyer's name alone, "Attorney
+    # Reyes told me ...", still reaches nobody: 100 -> 99 openly)
+    ("law_firm", "dev"): (94, 99, 2),
     ("hvac", "heldout"): (95, 100, 5),
     # (a danger trigger only as near as a bot's bucket no longer pages: the "furnace is fine"
     # visit)
@@ -77,7 +81,8 @@ ES_FLOORS: dict[tuple[str, str], tuple[float, float, float]] = {
     ("law_firm", "es_heldout"): (74, 57, 5),
     # (law firm dev round 4 added 23 rows the rules alone read less often: must-reach 73 -> 71
     # on the grown set, openly; with the layer on it is 100%)
-    ("law_firm", "es_dev"): (69, 71, 0),
+    # (round 5: 21 more, must-reach 71 -> 63 on the grown set, openly)
+    ("law_firm", "es_dev"): (67, 63, 0),
     ("hvac", "es_heldout"): (51, 45, 5),
     ("hvac", "es_dev"): (55, 48, 0),
     ("ecommerce", "es_heldout"): (48, 76, 5),
@@ -92,8 +97,11 @@ ES_FLOORS_ON: dict[tuple[str, str], tuple[float, float, float]] = {
     ("law_firm", "es_heldout"): (94, 94, 5),
     # dev grew with 31 custody and danger messages, then 23 more (round 4: accuracy 96 -> 95
     # on the grown set, openly); one visitation dispute is still heard as danger ("desde que
-    # nos separamos ella no me contesta para ver a mi hijo")
-    ("law_firm", "es_dev"): (95, 100, 2),
+    # nos separamos ella no me contesta para ver a mi hijo", heard since round 5). Round 5: 21
+    # more (91.9% / 73 of 74 / 3 of 61 on first reading), then 94.8% / 73 of 74 / 1 of 61:
+    # accuracy 95 -> 94 and must-reach 100 -> 98 openly; a child's hair pulled at the other
+    # parent's ("le jala el pelo") is still heard as a custody matter
+    ("law_firm", "es_dev"): (94, 98, 2),
     ("hvac", "es_heldout"): (94, 100, 5),
     ("hvac", "es_dev"): (98, 100, 0),
     ("ecommerce", "es_heldout"): (90, 94, 7),

@@ -44,21 +44,21 @@ from ivr.semantic import shared
 #: measured with the semantic layer off (rules and the safety net's cue words), as `make eval`
 #: printed them.
 FLOORS: dict[tuple[str, str], tuple[float, float, float]] = {
-    ("law_firm", "heldout"): (61, 52, 5),
+    ("law_firm", "heldout"): (72, 69, 5),
     # (law firm dev round 4: 42 fresh rows, then existing-client cues and the children-taken
     # rule in English; round 5: 35 more, then someone else's story and threats of court set
     # aside, fee questions naming a matter, a relative's reported harm)
     ("law_firm", "dev"): (70, 66, 1),
     ("hvac", "heldout"): (83, 92, 2),
     ("hvac", "dev"): (84, 91, 2),
-    ("ecommerce", "heldout"): (79, 63, 6),
+    ("ecommerce", "heldout"): (80, 86, 6),
     ("ecommerce", "dev"): (76, 62, 1),
 }
 #: The same with the semantic layer on (the bundled model; issue 16, Deliver 1; raised with
 #: the needs-a-person net, round 2). Held-out recall is still below the 100% target: these are
 #: floors, not the goal.
 FLOORS_ON: dict[tuple[str, str], tuple[float, float, float]] = {
-    ("law_firm", "heldout"): (90, 91, 5),
+    ("law_firm", "heldout"): (94, 94, 5),
     # (round 5 grew dev by 35 rows written to probe round 4: 88.0% / 107 of 112 / 5 of 80 on
     # first reading; after the tuning one existing client by a lawyer's name alone, "Attorney
     # Reyes told me ...", still reaches nobody: 100 -> 99 openly)
@@ -67,7 +67,7 @@ FLOORS_ON: dict[tuple[str, str], tuple[float, float, float]] = {
     # (a danger trigger only as near as a bot's bucket no longer pages: the "furnace is fine"
     # visit)
     ("hvac", "dev"): (92, 100, 0),
-    ("ecommerce", "heldout"): (86, 91, 6),
+    ("ecommerce", "heldout"): (87, 97, 6),
     ("ecommerce", "dev"): (92, 100, 1),
 }
 #: The Spanish part (issue 25, Deliver 6; `es_heldout.csv`, `es_dev.csv`), same measures. The
@@ -78,14 +78,14 @@ FLOORS_ON: dict[tuple[str, str], tuple[float, float, float]] = {
 #: semantic layer carries the rest); they rise as the work goes on, never fall. Held-out
 #: needless-page ceilings are today's figure or the 5% target, whichever is higher.
 ES_FLOORS: dict[tuple[str, str], tuple[float, float, float]] = {
-    ("law_firm", "es_heldout"): (74, 57, 5),
+    ("law_firm", "es_heldout"): (89, 68, 5),
     # (law firm dev round 4 added 23 rows the rules alone read less often: must-reach 73 -> 71
     # on the grown set, openly; with the layer on it is 100%)
     # (round 5: 21 more, must-reach 71 -> 63 on the grown set, openly)
     ("law_firm", "es_dev"): (67, 63, 0),
     ("hvac", "es_heldout"): (51, 45, 5),
     ("hvac", "es_dev"): (55, 48, 0),
-    ("ecommerce", "es_heldout"): (48, 76, 5),
+    ("ecommerce", "es_heldout"): (54, 94, 5),
     ("ecommerce", "es_dev"): (59, 65, 0),
 }
 ES_FLOORS_ON: dict[tuple[str, str], tuple[float, float, float]] = {
@@ -104,7 +104,7 @@ ES_FLOORS_ON: dict[tuple[str, str], tuple[float, float, float]] = {
     ("law_firm", "es_dev"): (94, 98, 2),
     ("hvac", "es_heldout"): (94, 100, 5),
     ("hvac", "es_dev"): (98, 100, 0),
-    ("ecommerce", "es_heldout"): (90, 94, 7),
+    ("ecommerce", "es_heldout"): (96, 100, 5),
     ("ecommerce", "es_dev"): (95, 100, 0),
 }
 

@@ -391,8 +391,9 @@ class _Turn(Decide):
             self.decide(text)
             return True
         answer = yes_or_no(text)
-        if other is not None and other[0] == value and other[1] >= UNSURE:
-            answer = True  # naming what was proposed confirms it ("N. Texas" to "Texas?")
+        if other is not None and other[0] == value and other[1] >= UNSURE and not self.low:
+            answer = True  # naming what was proposed confirms it ("N. Texas" to "Texas?"),
+            # unless the recogniser itself was unsure of the words: then "I heard Texas?" first
         state.confirming = None
         if answer is True:
             if question == "intent":

@@ -355,9 +355,14 @@ def _step(runtime: Runtime, business: Business, call_sid: str, turn: int, inp: I
               language="es")
     base = public_base(runtime.settings.public_url, call.get("base"))
     try:
+        # With no Media Stream nothing reads the turn before the caller hears its TwiML, so
+        # it is saved with the request's closing writes (the view sends them): one round trip
+        # fewer. A stream reads the state as soon as the next question is numbered, so a
+        # streamed call's turn is saved at once, before that number.
         result = runtime.conversations.handle(
             business, "voice", caller or call.get("caller", ""), inp, key=call_sid,
-            sid=call_sid, loaded=loaded, words=wording(business))
+            sid=call_sid, loaded=loaded, words=wording(business),
+            hold=not call.get("stream"))
         xml = render(business, settle(runtime, business, call_sid, result, call, base), base,
                      streaming=bool(call.get("stream")))
     except Exception as exc:  # noqa: BLE001 - the caller reaches a person instead

@@ -251,10 +251,17 @@ class Store:
         them for the request and sends them together just before the response leaves.
         """
         self._held.queue = []
+        self._held.turn = False
 
     def holding(self) -> bool:
         """Whether this thread's `later` writes are being held for one closing round trip."""
         return getattr(self._held, "queue", None) is not None
+
+    def holds_a_turn(self) -> bool:
+        """Whether the held writes carry a turn's record and state (`save_turn_later`): a
+        request holding one sends them inside its view, so Redis failing then reaches the
+        view's own failure path instead of losing the turn with only a log line."""
+        return bool(getattr(self._held, "turn", False)) and self.holding()
 
     def later(self, write: Write, then: Callable[[list[Any]], object] | None = None) -> None:
         """Run `write` with the held writes of this thread, or now when none are held; `then`
@@ -274,6 +281,7 @@ class Store:
         raises what Redis raises."""
         queue: list[tuple[Write, Any]] | None = getattr(self._held, "queue", None)
         self._held.queue = None
+        self._held.turn = False
         if not queue:
             return
         pipe = self.redis.pipeline(transaction=False)
@@ -290,6 +298,7 @@ class Store:
     def drop_writes(self) -> None:
         """Forget held writes (the request failed before they could be sent)."""
         self._held.queue = None
+        self._held.turn = False
 
     # -- idempotency --------------------------------------------------------------------------
     def once(self, business: str, token: str, ttl: int = ONCE_TTL_S) -> bool:
@@ -495,6 +504,7 @@ class Store:
             elif drop:
                 pipe.delete(key)
 
+        self._held.turn = self.holding()
         self.later(write, lambda results: settled(version is None or bool(results[0])))
 
     @staticmethod

@@ -74,3 +74,13 @@ def keep(response: Response) -> Response:
     else:
         webhooks.release(store, value)
     return response
+
+
+def close(response: Response) -> Response:
+    """Send the request's closing writes now, inside the view, its response kept first (the
+    reply for a retried token rides in the same round trip): a view holding a turn's save
+    (`Store.holds_a_turn`) calls this, so Redis failing here reaches the view's own failure
+    path (a spooled text, a caller put through to a person) instead of losing the turn."""
+    keep(response)
+    current_runtime().store.flush_writes()
+    return response

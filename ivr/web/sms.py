@@ -148,6 +148,4 @@ def close(response: Response) -> Response:
     """Send the request's closing writes now (the turn's record when it queued no work, the
     reply kept for a retried MessageSid and for Twilio's retry token): one round trip, inside
     the view, so Redis failing here still spools the text (`ivr.web.degraded`)."""
-    retries.keep(response)
-    current_runtime().store.flush_writes()
-    return response
+    return retries.close(response)

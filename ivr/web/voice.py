@@ -30,6 +30,7 @@ from ivr.logs import event
 from ivr.runtime import Runtime
 from ivr.twilio import urls
 from ivr.twilio.twiml import CONNECTING, SORRY, Voice, polite_goodbye
+from ivr.web import retries
 from ivr.web.context import current_runtime
 from ivr.web.security import twilio_signed
 
@@ -159,10 +160,19 @@ def gather():
     turn = _int_arg("turn")
     inp = _input_from_form()
     if inp is None:
-        return twiml(voice.on_silence(runtime, business, call_sid, turn))
+        return _closed(twiml(voice.on_silence(runtime, business, call_sid, turn)))
     xml = voice.answer(runtime, business, call_sid, turn, inp)
     # Lost the race (speech already answered this turn): follow the winner's step.
-    return twiml(xml if xml is not None else waiting(runtime, business, call_sid, turn))
+    return _closed(twiml(xml if xml is not None else waiting(runtime, business, call_sid, turn)))
+
+
+def _closed(response: Response) -> Response:
+    """A turn of a call with no Media Stream is saved with the request's closing writes
+    (`ivr.conversation.voice`): they are sent here, in the view, so Redis failing reaches
+    `caller_safe` (the caller is put through to a person) rather than losing the turn."""
+    if current_runtime().store.holds_a_turn():
+        return retries.close(response)
+    return response
 
 
 def _input_from_form() -> Input | None:
@@ -186,8 +196,8 @@ def _input_from_form() -> Input | None:
 def timeout():
     """The Gather heard nothing: silence is this turn's answer (unless speech beat it)."""
     runtime, business, call_sid = _callback()
-    return twiml(voice.on_silence(runtime, business, call_sid, _int_arg("turn"),
-                                  _int_arg("wait", 0)))
+    return _closed(twiml(voice.on_silence(runtime, business, call_sid, _int_arg("turn"),
+                                          _int_arg("wait", 0))))
 
 
 @voice_route(urls.VOICE_NEXT)

@@ -45,7 +45,20 @@ NEGATORS = frozenset(("not", "no", "never", "without", "nobody", "cannot", "neit
 NEGATION_REACH = 4
 #: A yes about the past is a no about now ("I used to have one", "not anymore").
 NO_LONGER = re.compile(r"\b(used to|no longer|not anymore|not any more|anymore|any more|"
-                       r"previously|formerly|ya no|tenia|antes tenia|tuve|tuvimos)\b")
+                       r"previously|formerly|ya no|tenia|antes tenia|tuve|tuvimos|"
+                       r"anterior|antiguo|antigua)\b")
+#: What is still to come is not had now: "I'm about to hire one", "legal aid said they'd call
+#: back", "we sign tomorrow", "mi papa me va a pagar uno", "was going to, but...".
+STILL_TO_COME = re.compile(r"\b(about to|going to|gonna|supposed to|plan to|planning to|"
+                           r"hoping to|waiting (to|for|on)|(i|we|they|he|she|it)( will| would| d| ll|'d|'ll)|"
+                           r"tomorrow|next week|va a|van a|voy a|vamos a|iba a|iban a|ibamos a|"
+                           r"la semana que viene|manana)\b")
+#: Yes phrases that say the thing is held now ("my lawyer will be at court" is a yes): a time
+#: still to come said beside them is about something else.
+_HELD = re.compile(r"^(my|mi|have|tengo|i have|we have|i do have|still have)\b")
+#: "found me one", "hired me a lawyer": someone got the customer one (read as "got one").
+_FOR_ME = re.compile(r"\b(got|found|hired|appointed|assigned|gave|paid for) me "
+                     r"(one|a lawyer|an attorney)\b")
 #: What ends the thing a yes phrase named, said after it: "my lawyer left the firm", "my
 #: attorney passed away", "mi abogado se retiro" (the slot's own phrases name the rest).
 ENDED = re.compile(r"\b(left|quit|quits|withdrew|retired|dropped|passed away|died|stopped|"
@@ -81,7 +94,8 @@ def yes_or_no(text: str) -> bool | None:
                                                                            (NO, False))
             for w in words if f" {w} " in padded and (len(w) > 1 or low == w)]
     if not hits:
-        return None
+        # "not unless you count my brother", "not officially": a no with its reason
+        return False if re.match(r"not (?!sure\b)", low) else None
     at, _, answer, word = min(hits)
     # "absolutely not", "of course not": a yes word the next word denies is a no
     return False if answer and padded[at + len(word) + 2:].startswith("not ") else answer
@@ -165,7 +179,10 @@ def _owned_by_another(slot: Slot, clause: str) -> bool:
     noun = "|".join(sorted(map(re.escape, nouns)))
     return re.search(rf"\b(his|her|their|(?!my\b)[a-z]+'s|(?!my\b)[a-z]+ s) ({noun})\b|"
                      rf"\b({noun}) (es|son|is) (de|del|for) |"
-                     r"\bthe (other|opposing) (party|side|parent) (is|has)\b", clause) is not None
+                     r"\bthe (other|opposing) (party|side|parent) (is|has)\b|"
+                     # the children's own lawyer: "an attorney ad litem for the kids"
+                     rf"\bad litem\b|\b({noun}) for (the|my|our) (kids|children|child|son|"
+                     r"daughter|baby)\b", clause) is not None
 
 
 #: Last words that make a phrase lean on the question for its meaning: "I have one", "tengo
@@ -196,15 +213,21 @@ def _yesno(slot: Slot, text: str, asked: bool) -> Found | None:
     last: str | None = None  # what the last clause that said anything said
     yes_phrases, no_phrases = _answering(slot.yes_phrases, asked), _answering(slot.no_phrases,
                                                                               asked)
+    pending = False  # a clause about what is still to come
     for clause in _clauses(text):
+        clause = _FOR_ME.sub("got one", clause)
+        coming = asked and STILL_TO_COME.search(clause) is not None
+        pending = pending or coming
         no = find_phrases(clause, no_phrases)
         # "do not have a lawyer" contains "have a lawyer": the longer, negative phrase wins.
         yes = [normalize(y) for y in find_phrases(clause, yes_phrases)
                if not any(normalize(y) in normalize(n) for n in no)]
-        flipped = [y for y in yes if negated(clause, y, asked)]
+        flipped = [y for y in yes if negated(clause, y, asked)
+                   or (coming and not _HELD.match(y))]
+        says_none = not yes and _negated_one(slot, clause) if asked else False
         if OTHER_MATTER.match(clause) and yes_found:  # "one for the criminal case, not this"
             return "no", 1.0
-        says_no = bool(no) or bool(flipped) or _owned_by_another(slot, clause)
+        says_no = bool(no) or bool(flipped) or says_none or _owned_by_another(slot, clause)
         says_yes = len(flipped) < len(yes)
         if says_no != says_yes:
             last = "yes" if says_yes else "no"
@@ -222,7 +245,18 @@ def _yesno(slot: Slot, text: str, asked: bool) -> Found | None:
         answer = yes_or_no(text)
         if answer is not None:
             return ("yes" if answer else "no"), sure
+        if pending:  # only a lawyer still to come: none now
+            return "no", sure
     return None
+
+
+def _negated_one(slot: Slot, clause: str) -> bool:
+    """Whether `clause` negates the thing asked about, named by its noun or "one": "haven't
+    picked one", "no he encontrado abogado" (the slot's nouns, as `_owned_by_another` finds
+    them from its "my X" phrases)."""
+    nouns = {p.split()[1] for p in map(normalize, slot.yes_phrases)
+             if len(p.split()) == 2 and p.split()[0] in ("my", "mi")} | set(_PRONOUN_ENDS)
+    return any(negated(clause, noun) for noun in nouns if f" {noun} " in f" {clause} ")
 
 
 def _order_number(slot: Slot, text: str, asked: bool) -> Found | None:

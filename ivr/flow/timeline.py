@@ -23,7 +23,7 @@ yesterday starts a deadline and is not one.
 from __future__ import annotations
 
 import re
-from datetime import date
+from datetime import date, timedelta
 
 from text_to_num import alpha2digit
 
@@ -79,7 +79,9 @@ _PATTERNS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
         (rf"\b(?P<day>{_HOLIDAYS})\b", ASKED + "around {day}"),
         # No date yet says no deadline, but a counted time said beside it ("a few months
         # out, nothing scheduled") is the better answer: so these come after the counts.
-        (r"\b((there is )?no (court )?date( set)?( yet)?|nothing (is )?scheduled|"
+        # ("soon, but no date" is soon: a near wish said beside no date is the better answer)
+        (r"^(?!.*\bsoon\b).*?\b((there is )?no (set |court |firm )?date( set)?( yet)?|"
+         r"nothing (is )?scheduled|"
          r"nothing (set|filed) yet|no hearing( yet| scheduled)?)\b", "no rush"),
         # "before march is over", "by the end of april": the month's last day
         (rf"\b(?:by |before )?(?:the )?end of (?P<end>{_MONTHS})\b", "by {end} end"),
@@ -94,10 +96,11 @@ _PATTERNS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
          r"(week|month|year|weekend|summer|spring|fall|winter)\b", "{0}"),
         (r"\b(by|over|before|on) the weekend\b", "this weekend"),
         (r"\bthe week after next\b", "in 2 weeks"),
-        (r"\bin the (?P<s>summer|spring|fall|winter)\b", "this {s}"),
+        # "in the summer"; "not till fall", "until the spring": no sooner than that season
+        (r"\b(in|till|til|until) (the )?(?P<s>summer|spring|fall|winter)\b", "this {s}"),
         (rf"\b(on |this |next )?({_DAYS})\b", "{0}"),
         (rf"\b(in |by |on |early |late |mid )?({_MONTHS})( \d{{1,2}}(st|nd|rd|th)?)?\b", "{0}"),
-        (r"\b(soon|coming up|upcoming)\b", "soon"),
+        (r"\b(soon|soonish|sooner|coming up|upcoming)\b", "soon"),
         # A deadline already gone by is the most pressing of all: "yesterday was the deadline"
         # ("served yesterday" is no deadline gone: it starts one)
         (r"\b(already (passed|happened|past)|last (week|month)|"
@@ -149,6 +152,10 @@ _SPANISH: tuple[tuple[re.Pattern[str], str], ...] = tuple(
         # "en 2 o 3 semanas": the nearer figure (the deadline could be that close)
         (r"\b(\d+) (o|a|y) \d+ (dias|semanas|meses|anos)\b", r"\1 \3"),
         (r"\b(pasado manana)\b", "in 2 days"),
+        # "despues de que salgan de la escuela": the end of the school year
+        (r"\b(salgan|salen|terminen|termine|acaben|acabe|se acabe|se acaben) (de )?"
+         r"(la escuela|las clases)\b", "the end of school"),
+        (r"\bdespues de que (?=the end of school)", "after "),
         (r"\b(\d{1,2})(ro|ero|do|to|vo|mo|no)\b", r"\1"),  # "el 1ro de abril"
         (r"\b(la semana|el mes|el ano) (que entra|entrante)\b",
          lambda m: {"la semana": "next week", "el mes": "next month", "el ano": "next year"}[
@@ -183,7 +190,7 @@ _SPANISH: tuple[tuple[re.Pattern[str], str], ...] = tuple(
         (r"\b(en|dentro de) (unos |unas |como |mas o menos )?(\d+) anos?\b", r"in \3 years"),
         (r"\b(en|dentro de) (unos pocos|unas pocas|unos|unas) meses\b", "in a few months"),
         (r"\b(en|dentro de) (unas pocas|unas) semanas\b", "in a few weeks"),
-        (r"\b(para|en|este|en el|para el) (" + "|".join(_ES_SEASONS) + r")\b",
+        (r"\b(para|en|este|en el|para el|hasta el|hasta) (" + "|".join(_ES_SEASONS) + r")\b",
          lambda m: f"this {_ES_SEASONS[m.group(2)]}"),
         (r"\b(antes de|para) (la )?navidad\b", "before christmas"),
         (r"\b(el |este |para el |el proximo )?(" + "|".join(_ES_DAYS) + r")\b",
@@ -192,7 +199,7 @@ _SPANISH: tuple[tuple[re.Pattern[str], str], ...] = tuple(
         (r"\b(el )?(\d{1,2}) de (" + "|".join(_ES_MONTHS) + r")\b",
          lambda m: f"{_ES_MONTHS[m.group(3)]} {m.group(2)}"),
         # a day of the month alone: "la cambiaron para el 28" is "by the 28th"
-        (r"\b(para el|antes del|el dia|para el dia) (\d{1,2})\b(?! (de|dias?|semanas?|mes))",
+        (r"\b(para el|antes del|el dia|para el dia|hasta el) (\d{1,2})\b(?! (de|dias?|semanas?|mes))",
          r"by the \2th"),
         (r"\b(para|antes de|despues de) (easter|christmas|the new year)\b",
          lambda m: {"para": "by", "antes de": "before", "despues de": "after"}[m.group(1)]
@@ -233,7 +240,10 @@ _RANGE = re.compile(rf"\b(?P<a>{_NUM}) (?:or |to )?(?P<b>\d+) (?P<u>{_UNIT})\b|"
 
 
 def _nearer(low: str) -> str:
-    """"2 3 weeks" -> "2 weeks", "a week or 2" -> "a week": the first, smaller figure."""
+    """"2 3 weeks" -> "2 weeks", "a week or 2" -> "a week", "the next day or 2" -> "the next
+    1 day": the first, smaller figure (a unit alone is one of it)."""
+    low = re.sub(rf"\b(next|coming) (day|week|month|year) or (?:2|two)\b(?! {_UNIT})",
+                 r"\1 1 \2", low)
     return _RANGE.sub(lambda m: f"{m['a']} {m['u']}" if m["a"] else f"{m['c']} {m['v']}", low)
 
 
@@ -305,8 +315,65 @@ def _tidy(phrase: str) -> str:
                     else w for i, w in enumerate(tokens)).replace("few ", "a few ")
 
 
+#: Confidence of a near wish with no date ("soonish"): below `extract.UNSURE`, so the flow
+#: asks "Just to check" once instead of keeping a guess.
+_HEDGED = 0.6
+#: Where a message splits into what happened and what is coming: "the hearing was last month,
+#: the next is april 30", "la audiencia fue en febrero y la proxima es en mayo".
+_SPLIT = re.compile(r"[,.;!?]|\b(?:and|but|y|pero)\b")
+#: A clause told in the past: its time is when something happened, not by when.
+_PAST = re.compile(r"\b(was|were|went|had|filed|happened|took|last (week|month|year)|yesterday|"
+                   r"ago|fue|fueron|tuve|tuvimos|hubo|ayer|pasad[oa])\b")
+#: A time still to come in the same clause ("was reset to next month", "is due the 24th").
+_AHEAD = re.compile(r"\b(next|is|are|will|due|set for|reset|moved|till|until|es|son|proxim[oa])\b")
+#: Served with court papers ("I got served Monday", "me notificaron"): the answer is due in
+#: Texas by 10 a.m. on the Monday after 20 days from service (TRCP 99(b)).
+_SERVED = re.compile(r"\b(got|was|been|were|just) served\b|\bserved (me|him|us)\b|"
+                     r"\bme (notificaron|entregaron los papeles)\b")
+_SEASON_MONTHS = {"spring": (3, 4, 5), "summer": (6, 7, 8), "fall": (9, 10, 11),
+                  "winter": (12, 1, 2)}
+
+
 def find_timeline(text: str, asked: bool = False, today: date | None = None
                   ) -> tuple[str, float] | None:
+    """The timeline in `text` as (normalised phrase, confidence), or None.
+
+    A message may tell what happened and then what is coming ("court was in january, the next
+    one is in may"): the time in a clause told in the past gives way to one still to come in
+    another clause. Served papers with no date of their own are due on the Texas answer date.
+    """
+    served = _served(text, today) if asked else None
+    if served is not None:
+        return served
+    clauses = [c for c in map(normalize, _SPLIT.split(text.lower())) if c]
+    if len(clauses) > 1:
+        ahead = [c for c in clauses if not _PAST.search(c) or _AHEAD.search(c)]
+        if len(ahead) < len(clauses):
+            for clause in ahead:
+                found = _read(clause, asked, today)
+                if found is not None and found[0] != "unknown":
+                    return found
+    return _read(text, asked, today)
+
+
+def _served(text: str, today: date | None) -> tuple[str, float] | None:
+    """Served papers and no time still to come said: the answer date, from the day served
+    ("served Monday" is the last Monday; "just served", today)."""
+    low = normalize(text)
+    if today is None or not _SERVED.search(low) or re.search(
+            r"\b(due|deadline|hearing|court (date|is)|next|till|until|by)\b", low):
+        return None
+    day = re.search(rf"\b({_DAYS})\b", low)
+    back = 1 if "yesterday" in low or "ayer" in low else 0
+    if day:
+        back = (today.weekday() - _DAYS.split("|").index(day.group(1))) % 7 or 7
+    served = today - timedelta(days=back)
+    due = served + timedelta(days=20)
+    due += timedelta(days=(7 - due.weekday()) % 7 or 7)
+    return f"by {due.strftime('%B').lower()} {due.day}", 1.0
+
+
+def _read(text: str, asked: bool, today: date | None) -> tuple[str, float] | None:
     """The first timeline phrase in `text` as (normalised phrase, confidence), or None.
 
     Unasked, "may" and day names alone are too ambiguous ("you may", "Monday I called"), so
@@ -341,6 +408,13 @@ def find_timeline(text: str, asked: bool = False, today: date | None = None
                                phrase)
         if ordinal and today is not None and 1 <= int(ordinal.group(1)) <= 31:
             phrase = _on_day(int(ordinal.group(1)), today)
+        if phrase == "soon" and asked:  # "soonish": near, no date: checked once
+            return "in a few weeks", _HEDGED
+        season = re.fullmatch(r"this (spring|summer|fall|winter)", phrase)
+        if season and today is not None and today.month in _SEASON_MONTHS[season.group(1)]:
+            last = _SEASON_MONTHS[season.group(1)][-1]  # already in it: by its end
+            month = _MONTHS.split("|")[last - 1]
+            phrase = f"by {month} {_MONTH_DAYS[month]}"
         loose = phrase in ("may",) or re.fullmatch(rf"(on )?({_DAYS})", phrase) is not None
         if loose and not asked and not re.search(r"\b(hearing|court|trial|date|due|by|deadline)\b",
                                                  low):

@@ -117,3 +117,29 @@ def test_the_last_clause_that_answers_decides_and_is_checked(law_slots):
     assert value == "yes" and sure < 0.7
     assert extract(slot, "we have an attorney for the business, not for this",
                    asked=True)[0] == "no"
+
+
+@pytest.mark.parametrize(("text", "value"), [
+    # a lawyer still to come is none now
+    ("I'm going to hire one next week", "no"), ("legal aid told me they'll call me", "no"),
+    ("the court is supposed to appoint one", "no"), ("voy a contratar uno", "no"),
+    # ... but a lawyer held now stays a yes whatever comes next
+    ("my attorney will be at the hearing", "yes"), ("I have one, we meet tomorrow", "yes"),
+])
+def test_a_lawyer_still_to_come_is_not_one_now(law_slots, text, value):
+    assert extract(law_slots["representation"], text, asked=True)[0] == value
+
+
+def test_whose_lawyer_and_what_is_negated(law_slots):
+    """The children's attorney is theirs; a negation reaching "one" is a no; someone who got
+    the customer one is a yes; a former lawyer in Spanish is gone; "not ..." with its reason
+    is a no."""
+    slot = law_slots["representation"]
+    assert extract(slot, "there's a lawyer for the children, appointed by the judge",
+                   asked=True)[0] == "no"
+    assert extract(slot, "I met a few but never signed with one", asked=True)[0] == "no"
+    assert extract(slot, "my brother found me one", asked=True)[0] == "yes"
+    assert extract(slot, "mi abogada anterior se quedo con el caso de mi hermana",
+                   asked=True)[0] == "no"
+    assert extract(slot, "not officially", asked=True)[0] == "no"
+    assert extract(slot, "I was self-represented at the last hearing", asked=True)[0] == "no"

@@ -168,3 +168,34 @@ def test_spanish_holidays_and_no_date_yet(text, phrase):
 ])
 def test_relative_weeks_seasons_and_school_answer_when(text, phrase):
     assert find_timeline(text, asked=True, today=TODAY)[0] == phrase
+
+
+WED = date(2025, 3, 12)
+
+
+@pytest.mark.parametrize(("text", "phrase"), [
+    # what happened gives way to what is coming
+    ("the hearing was in february, the next one is in june", "in june"),
+    ("we had court last week and the next date is april 2", "april 2"),
+    ("fue en enero y la proxima es el 20 de abril", "april 20"),
+    # no sooner than a season; already in it, by its end
+    ("not until summer", "this summer"), ("hasta el verano", "this summer"),
+    ("sometime in the spring", "by may 31"),
+    ("the next day or two", "in 1 day"),
+])
+def test_the_time_still_to_come_is_the_answer(text, phrase):
+    assert find_timeline(text, asked=True, today=WED)[0] == phrase
+
+
+def test_served_papers_are_due_the_monday_after_twenty_days():
+    """Texas: the answer is due on the Monday next after 20 days from service."""
+    assert find_timeline("I got served monday", asked=True, today=WED)[0] == "by march 31"
+    assert find_timeline("I was served yesterday", asked=True, today=WED)[0] == "by april 7"
+    assert find_timeline("I was served and court is on the 20th", asked=True,
+                         today=WED)[0] == "march 20"
+
+
+def test_a_near_wish_with_no_date_is_checked_once():
+    phrase, sure = find_timeline("soonish I hope", asked=True, today=WED)
+    assert phrase == "in a few weeks" and sure < 0.7
+    assert find_timeline("pronto, no hay fecha todavia", asked=True, today=WED)[1] < 0.7

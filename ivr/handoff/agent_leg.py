@@ -139,7 +139,18 @@ def pressed(runtime: Runtime, business_key: str, hunt_id: str, leg: str, digits:
 
 def connected(runtime: Runtime, hunt: Hunt, at: datetime | None = None) -> None:
     """The caller and the person are talking: time-to-human stops here (lock held), or at
-    `at`, when the carrier said when they met (a join event's Timestamp) and that was earlier."""
+    `at`, when the carrier said when they met (a join event's Timestamp) and that was earlier.
+
+    A hunt already connected without it (the agent's leg ended before the join's callback
+    came: Twilio keeps no order between a call's and a conference's callbacks) is timed again
+    from a join's Timestamp that is clearly earlier than the moment we had."""
+    if hunt.status == CONNECTED and at is not None:
+        known = parse_iso(hunt.connected_at)
+        if known is not None and known - at > LATE_CALLBACK:
+            hunt.connected_at = iso(at)
+            note_transfer(runtime, hunt, True, outcome="transferred")
+            event("transfer.connected_retimed", log, business=hunt.business, hunt=hunt.id)
+        return
     if hunt.status != ACCEPTED:
         return
     hunt.status = CONNECTED
@@ -169,7 +180,7 @@ def leg_status(runtime: Runtime, business_key: str, hunt_id: str, leg: str, stat
             move_on(runtime, hunt, leg, status)
         elif hunt.leg == leg and hunt.status in (ACCEPTED, CONNECTED):
             if hunt.channel == "voice" and hunt.status == ACCEPTED:
-                connected(runtime, hunt)  # the join event was lost; the call did happen
+                connected(runtime, hunt)  # no join event yet (lost or late); they did talk
             ask = Hunt.from_json(hunt.to_json())
     if ask is not None:
         ask_by_text(runtime, ask)
@@ -275,8 +286,8 @@ def conference_event(runtime: Runtime, business_key: str, hunt_id: str, kind: st
             if not met(runtime, hunt):
                 end_legs(runtime, hunt, {call_sid: "tell"})
         elif joined:  # learned as it happened, our clock (finer than a Timestamp's whole
-            # seconds) times it; a join callback that came late (held back, retried) in order
-            # is timed from its own Timestamp
+            # seconds) times it; a join callback that came late (held back, retried), in order
+            # or after the agent's leg ended (`leg_status`), is timed from its own Timestamp
             late = at is not None and runtime.clock() - at > LATE_CALLBACK
             connected(runtime, hunt, at if late else None)
         elif left and hunt.status in WAITING:

@@ -182,6 +182,10 @@ class Carrier:
         """Wait until the status callbacks queued so far (about `key`, or all) were delivered."""
         self._couriers.drain(key, timeout)
 
+    def release_callbacks(self) -> None:
+        """Deliver the callbacks `faults.park_callbacks` kept back, and keep no more."""
+        self._couriers.release_parked()
+
     def _deliver_callback(self, url: str, params: dict[str, str], method: str) -> None:
         exchange = self.webhooks.request(url, params, method)
         if not exchange.ok:

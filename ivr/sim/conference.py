@@ -86,8 +86,9 @@ class Conference:
         return f"Conference({self.name!r} {self.status} {[p.call.to for p in self.current()]})"
 
     def current(self) -> list[Participant]:
-        """Participants still in the room."""
-        return [p for p in list(self.participants) if not p.left]
+        """Participants still in the room (as their join and leave events were stamped)."""
+        with self.carrier.lock:
+            return [p for p in self.participants if not p.left]
 
     @property
     def calls(self) -> list[Call]:
@@ -104,13 +105,13 @@ class Conference:
     # --- membership --------------------------------------------------------------------------
     def join(self, participant: Participant, callback: str | None, events: str,
              method: str = "POST") -> None:
-        with self.carrier.lock:
+        with self.carrier.lock:  # in the room and stamped at one moment (see `event`)
             if self.callback is None and callback:
                 wanted = {e for word in events.split() for e in EVENT_GROUPS.get(word, ())}
                 self.callback = (callback, method, wanted)
+            participant.call.conference = self
             self.participants.append(participant)
-        participant.call.conference = self
-        self.event("participant-join", participant)
+            self.event("participant-join", participant)
         if participant.start_on_enter and self.status == "init":
             self.status = "in-progress"
             self.touch()
@@ -125,12 +126,13 @@ class Conference:
         `participant_updated_via_api`, `participant_was_kicked`, or why the room ended) and
         `ParticipantCallStatus` (`completed` for a hangup; the call goes on otherwise), so an
         app can tell a caller who hung up from one moved elsewhere."""
-        if participant.left:
-            return
-        participant.left = True
-        self.touch()
-        self.event("participant-leave", participant,
-                   {"ReasonParticipantLeft": reason, "ParticipantCallStatus": call_status})
+        with self.carrier.lock:  # out of the room and stamped at one moment (see `event`)
+            if participant.left:
+                return
+            participant.left = True
+            self.touch()
+            self.event("participant-leave", participant,
+                       {"ReasonParticipantLeft": reason, "ParticipantCallStatus": call_status})
         if self.status == "completed":
             return
         if participant.end_on_exit:
@@ -183,18 +185,26 @@ class Conference:
     # --- events --------------------------------------------------------------------------------
     def event(self, name: str, participant: Participant | None = None,
               extra: dict[str, str] | None = None) -> None:
+        """Report `name` to the room's statusCallback, stamped now (`Timestamp`, next
+        `SequenceNumber`).
+
+        Twilio stamps an event when it happens. A room change and its stamp are one step
+        under the carrier's lock (`join`, `leave`): a test that sees Alex in the room and then
+        moves the clock must not find a join stamped after the move (which a thread paused
+        between the two, on a loaded machine, would give: the join 40 s late)."""
         if self.callback is None:
             return
         url, method, wanted = self.callback
         if name not in wanted:
             return
-        params = {
-            "AccountSid": self.carrier.account_sid, "ConferenceSid": self.sid,
-            "FriendlyName": self.name, "StatusCallbackEvent": name,
-            "SequenceNumber": str(self._sequence),
-            "Timestamp": rfc2822(self.carrier.clock()) or "",
-        }
-        self._sequence += 1
+        with self.carrier.lock:
+            params = {
+                "AccountSid": self.carrier.account_sid, "ConferenceSid": self.sid,
+                "FriendlyName": self.name, "StatusCallbackEvent": name,
+                "SequenceNumber": str(self._sequence),
+                "Timestamp": rfc2822(self.carrier.clock()) or "",
+            }
+            self._sequence += 1
         if participant is not None:
             params.update({
                 "CallSid": participant.call.sid, "Muted": str(participant.muted).lower(),

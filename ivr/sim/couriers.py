@@ -22,7 +22,7 @@ import threading
 import zlib
 from collections import Counter
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from ivr.sim.wait import wait_for
 
@@ -45,6 +45,9 @@ class CallbackFaults:
     reorder: bool = False
     #: How long a reordered callback waits for a later one to overtake it.
     hold_s: float = HOLD_S
+    #: Resources (SIDs) whose callbacks wait until the test releases them: a carrier that
+    #: delivers another resource's callbacks long before these.
+    parked: set[str] = field(default_factory=set)
 
 
 class Couriers:
@@ -55,6 +58,7 @@ class Couriers:
         self._send = send
         self.faults = faults or CallbackFaults()
         self._held: dict[str, tuple[list[Job], threading.Timer | None]] = {}
+        self._parked: list[Job] = []
         self._queues: list[queue.Queue[Job | None]] = [
             queue.Queue() for _ in range(lanes)]
         self._threads: list[threading.Thread] = []
@@ -78,6 +82,7 @@ class Couriers:
         """Deliver what is queued (held callbacks too), then stop the lanes."""
         with self._lock:
             held = list(self._held)
+        self.release_parked()
         for key in held:
             self._release(key)
         for lane in self._queues:
@@ -92,6 +97,25 @@ class Couriers:
             self._pending[key] += copies
             self._pending[""] += copies
         job: Job = (key, url, params, method)
+        with self._lock:
+            if key in self.faults.parked:
+                self._parked.append(job)
+                return
+        self._dispatch(job)
+
+    def release_parked(self) -> None:
+        """Deliver the parked resources' callbacks now (in the order they came, or held and
+        reordered as the other faults say), and park no more."""
+        with self._lock:
+            parked, self._parked = self._parked, []
+            self.faults.parked.clear()
+        for job in parked:
+            self._dispatch(job)
+
+    def _dispatch(self, job: Job) -> None:
+        """Send `job` (twice when duplicating), or hold it to be overtaken when reordering."""
+        key = job[0]
+        copies = 2 if self.faults.duplicate else 1
         if not self.faults.reorder:
             self._enqueue([job] * copies)
             return

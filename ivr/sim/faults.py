@@ -17,6 +17,8 @@ JSON (`code`, `message`, `more_info`, `status`) — so the app's twilio library 
     stall = carrier.faults.stalled_webhook("/sms/incoming")  # the app outworks the 15 s
     carrier.faults.duplicate_callbacks()                 # every status callback comes twice
     carrier.faults.reorder_callbacks()                   # ... and the later ones come first
+    carrier.faults.park_callbacks(call.sid, room.sid)    # theirs wait for ...
+    carrier.release_callbacks()                          # ... this: others overtake them
 
 A slow API (`slow_rest`) waits before it carries a request out, and carries it out even when
 the client gave up meanwhile — as Twilio does: a call whose create timed out may still ring.
@@ -135,6 +137,12 @@ class Faults:
         self.callbacks.reorder = on
         if hold_s is not None:
             self.callbacks.hold_s = hold_s
+
+    def park_callbacks(self, *sids: str) -> None:
+        """Keep every status callback about these calls or conferences until the test calls
+        `carrier.release_callbacks()`: Twilio keeps no order across resources, so an agent's
+        leg may report "completed" before the conference reports who joined and left."""
+        self.callbacks.parked.update(sids)
 
     def slow_rest(self, seconds: float, count: int | None = None) -> None:
         """Make the REST API answer after `seconds` (0: quick again): the next `count`

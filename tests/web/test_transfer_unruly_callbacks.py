@@ -134,3 +134,28 @@ def test_time_to_human_stops_when_the_agent_joined_even_when_the_join_is_learned
     decided = parse_iso(record["transfer"]["decided_at"])
     assert record["transfer"]["time_to_human_s"] == pytest.approx(
         (joined - decided).total_seconds(), abs=1.0)  # a Timestamp counts whole seconds
+
+
+def test_time_to_human_is_when_the_agent_joined_even_when_their_leg_ended_before_we_heard(
+        live_app, unruly, runtime, clock):
+    """Alex's leg reports "completed" before anything of the caller's call or the conference
+    (Twilio keeps no order across them): the leg alone says they talked, and the join that
+    comes afterwards, 40 s later, still says when Alex picked the caller up."""
+    alex = unruly.seat(ALEX, "accept")
+    call = escalate(unruly)
+    room = unruly.conference(f"conf-{call.sid}")
+    unruly.faults.park_callbacks(call.sid, room.sid)
+    agent = alex.wait_for_call()
+    unruly.wait_for(lambda: room.has(call, agent), 10, "caller and Alex connected")
+    joined = clock.now
+    clock.set(joined + timedelta(seconds=40))  # they talk; nothing of the room is heard yet
+    call.hangup(wait=False)  # its callbacks are parked: nothing to wait for yet
+    unruly.wait_for(lambda: call.ended and agent.ended, 10, "both legs over")
+    unruly.drain(key=agent.sid)
+    unruly.release_callbacks()
+    unruly.drain()
+    record = record_when(unruly, runtime, lambda r: r["ended_at"], "the call closed")
+    assert record["outcome"] == "transferred"
+    decided = parse_iso(record["transfer"]["decided_at"])
+    assert record["transfer"]["time_to_human_s"] == pytest.approx(
+        (joined - decided).total_seconds(), abs=1.0)  # a Timestamp counts whole seconds

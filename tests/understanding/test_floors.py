@@ -53,9 +53,9 @@ FLOORS: dict[tuple[str, str], tuple[float, float, float]] = {
     ("hvac", "dev"): (84, 91, 2),
     ("ecommerce", "heldout"): (80, 86, 6),
     # (shop round 8: 31 English and 10 Spanish routine rows between its four bot topics; the
-    # grown set read rules-only 72.2% / 62.8% before the tuning, 74.0% after: 76 -> 74 openly,
+    # grown set read rules-only 72.2% / 62.8% before the tuning, 77.3% after: 76 -> 77,
     # Spanish 59 -> 62)
-    ("ecommerce", "dev"): (74, 62, 1),
+    ("ecommerce", "dev"): (77, 62, 1),
 }
 #: The same with the semantic layer on (the bundled model; issue 16, Deliver 1; raised with
 #: the needs-a-person net, round 2). Held-out recall is still below the 100% target: these are
@@ -72,9 +72,9 @@ FLOORS_ON: dict[tuple[str, str], tuple[float, float, float]] = {
     ("hvac", "dev"): (92, 100, 0),
     ("ecommerce", "heldout"): (87, 97, 6),
     # (shop round 8, 31 fresh routine rows: 89.2% / 145 of 145 / 4 of 132 on first reading,
-    # then 92.1% / 145 / 2 of 132: one of its routine rows still pages, a wax melt in a
-    # plug-in warmer heard as a hazard; ceiling 1 -> 2 openly)
-    ("ecommerce", "dev"): (92, 100, 2),
+    # then 94.2% / 145 / 2 of 132: one of its routine rows still pages, a wax melt in a
+    # plug-in warmer heard as a hazard; accuracy 92 -> 94, ceiling 1 -> 2 openly)
+    ("ecommerce", "dev"): (94, 100, 2),
 }
 #: The Spanish part (issue 25, Deliver 6; `es_heldout.csv`, `es_dev.csv`), same measures. The
 #: targets are the SAME as English: on `es_heldout` must-reach-a-person 100%, bucket accuracy

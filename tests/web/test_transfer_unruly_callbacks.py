@@ -45,6 +45,14 @@ def record_when(carrier, runtime, test, what):
     return wait_for_latest(carrier, runtime, CALLER, test, what)
 
 
+def assert_put_through_when_alex_joined(unruly, runtime, joined) -> None:
+    """The closed call counts as transferred, its time-to-human running to the join."""
+    record = record_when(unruly, runtime, lambda r: r["ended_at"], "the call closed")
+    assert record["outcome"] == "transferred"
+    decided = parse_iso(record["transfer"]["decided_at"])
+    assert record["transfer"]["time_to_human_s"] == pytest.approx(
+        (joined - decided).total_seconds(), abs=1.0)  # a Timestamp counts whole seconds
+
 def test_a_missed_person_is_skipped_once_and_the_next_rung_once_despite_repeated_callbacks(
         live_app, unruly, runtime):
     alex = unruly.seat(ALEX, "no_answer")
@@ -129,11 +137,7 @@ def test_time_to_human_stops_when_the_agent_joined_even_when_the_join_is_learned
     clock.set(joined + timedelta(seconds=40))  # they talk; the join's callback is still held
     call.hangup()
     unruly.drain()
-    record = record_when(unruly, runtime, lambda r: r["ended_at"], "the call closed")
-    assert record["outcome"] == "transferred"
-    decided = parse_iso(record["transfer"]["decided_at"])
-    assert record["transfer"]["time_to_human_s"] == pytest.approx(
-        (joined - decided).total_seconds(), abs=1.0)  # a Timestamp counts whole seconds
+    assert_put_through_when_alex_joined(unruly, runtime, joined)
 
 
 def test_time_to_human_is_when_the_agent_joined_even_when_their_leg_ended_before_we_heard(
@@ -154,8 +158,4 @@ def test_time_to_human_is_when_the_agent_joined_even_when_their_leg_ended_before
     unruly.drain(key=agent.sid)
     unruly.release_callbacks()
     unruly.drain()
-    record = record_when(unruly, runtime, lambda r: r["ended_at"], "the call closed")
-    assert record["outcome"] == "transferred"
-    decided = parse_iso(record["transfer"]["decided_at"])
-    assert record["transfer"]["time_to_human_s"] == pytest.approx(
-        (joined - decided).total_seconds(), abs=1.0)  # a Timestamp counts whole seconds
+    assert_put_through_when_alex_joined(unruly, runtime, joined)
